@@ -1,0 +1,194 @@
+"""Consent, emergency access and the access log: the records the access policy decides on."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from helhet.core.models import Organisation, Unit
+from helhet.people.models import Person, Relative
+
+
+class RecordCategory(models.TextChoices):
+    """Kinds of records a consent may let one organisation disclose to another."""
+
+    ENROLMENT = "enrolment", _("Enrolment and case team")
+    RELATIVES = "relatives", _("Relatives")
+    CONTACTS = "contacts", _("Contacts and interventions")
+    ASSESSMENTS = "assessments", _("Assessments (AUDIT, DUDIT)")
+    PLANS = "plans", _("Treatment plans and SIP")
+    MEDICATION = "medication", _("Medication and drug tests")
+    NOTES = "notes", _("Record notes")
+
+
+class Consent(models.Model):
+    """The person's consent (samtycke) at a unit: to coordination and to disclosures."""
+
+    class Form(models.TextChoices):
+        WRITTEN = "written", _("Written")
+        ORAL = "oral", _("Oral")
+
+    class GivenBy(models.TextChoices):
+        PERSON = "person", _("The person")
+        GUARDIAN = "guardian", _("One guardian")
+        GUARDIANS = "guardians", _("Both guardians")
+        MATURE_MINOR = "mature_minor", _("The minor, judged mature enough")
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="consents")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="consents")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    form = models.CharField(_("form"), max_length=10, choices=Form.choices)
+    coordination = models.BooleanField(
+        _("coordination within the unit"), default=False,
+        help_text=_("Staff of every organisation at the unit may coordinate the person's care."),
+    )
+    given_by = models.CharField(
+        _("given by"), max_length=20, choices=GivenBy.choices, default=GivenBy.PERSON
+    )
+    guardian_names = models.CharField(_("guardians"), max_length=300, blank=True)
+    maturity_note = models.TextField(_("assessment of maturity"), blank=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    withdrawn_on = models.DateField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.CharField(_("withdrawn by"), max_length=200, blank=True)
+    withdrawal_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-valid_from", "-id"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
+                name="consent_valid_range_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} @ {self.unit} ({self.valid_from})"
+
+
+class ConsentDisclosure(models.Model):
+    """One organisation may disclose one category of records to another under the consent."""
+
+    consent = models.ForeignKey(Consent, on_delete=models.CASCADE, related_name="disclosures")
+    from_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("from")
+    )
+    to_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("to")
+    )
+    category = models.CharField(_("category"), max_length=20, choices=RecordCategory.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consent", "from_organisation", "to_organisation", "category"],
+                name="consent_disclosure_unique",
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_organisation=F("to_organisation")),
+                name="consent_disclosure_between_two",
+            ),
+        ]
+
+
+class ConsentRelative(models.Model):
+    """A named relative the person lets the unit tell something."""
+
+    consent = models.ForeignKey(Consent, on_delete=models.CASCADE, related_name="relatives")
+    relative = models.ForeignKey(Relative, on_delete=models.CASCADE, related_name="+")
+    may_be_told = models.CharField(_("may be told"), max_length=300)
+
+
+class EmergencyAccess(models.Model):
+    """Access without a care relationship (nödåtkomst): reasoned, time-limited, reviewed."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="emergency_accesses"
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, null=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason"))
+    started_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["user", "person", "expires_at"])]
+
+
+class Basis(models.TextChoices):
+    """Why an access was allowed."""
+
+    OWN_ORGANISATION = "own_organisation", _("Own organisation")
+    CONSENT = "consent", _("Consent")
+    EMERGENCY = "emergency", _("Emergency access")
+    NONE = "none", _("No access to the person")
+
+
+class AccessLogEntry(models.Model):
+    """One read or write of person data. Append-only; each row seals the one before it."""
+
+    class Action(models.TextChoices):
+        READ = "read", _("Read")
+        CREATE = "create", _("Created")
+        UPDATE = "update", _("Changed")
+        SEARCH = "search", _("Search")
+
+    at = models.DateTimeField(db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(Unit, null=True, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, null=True, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    what = models.CharField(max_length=300)
+    basis = models.CharField(max_length=20, choices=Basis.choices)
+    consent = models.ForeignKey(Consent, null=True, on_delete=models.PROTECT, related_name="+")
+    request_id = models.CharField(max_length=64, blank=True)
+    emergency = models.BooleanField(default=False)
+    protected_identity = models.BooleanField(default=False)
+    without_relationship = models.BooleanField(default=False)
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["person", "at"]),
+            models.Index(fields=["user", "at"]),
+            models.Index(fields=["unit", "at"]),
+        ]
+
+
+class LogChainHead(models.Model):
+    """The single row that holds the newest hash: the lock and the anchor of the chain."""
+
+    last_entry_id = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64)
+    entries = models.BigIntegerField(default=0)
+
+
+class LogReview(models.Model):
+    """A manager's mark that a log row was checked (PDL 4 kap. 3 §)."""
+
+    entry = models.OneToOneField(AccessLogEntry, on_delete=models.PROTECT, related_name="review")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)

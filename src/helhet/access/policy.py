@@ -1,0 +1,306 @@
+"""THE access policy: may this user see or change this person's records, and on what basis.
+
+Everything that reads or writes person data asks here. Deny by default:
+- A staff user sees a person only with a care relationship: membership of a unit where the person
+  has an open episode (on the person's case team, where the unit is case-team only). An episode
+  opened by another organisation gives a relationship only while the person's active consent at
+  that unit covers coordination.
+- Within the user's own organisation a relationship is enough to read the person's records.
+- A record owned by another organisation is read only while an active consent covers disclosure
+  from its owner to the user's organisation for its category; such reads are disclosures.
+- Emergency access (reasoned, time-limited, reviewed) stands in for a relationship.
+- Without any of these the person does not exist for the user: `Http404`, the same answer as for a
+  person who does not exist. Administrators have no memberships, so no clinical access.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from helhet.care.models import CaseTeamMember, Episode
+from helhet.core.models import Membership, Unit
+from helhet.people.models import Person
+
+from .models import Basis, Consent, EmergencyAccess, RecordCategory
+
+PROTECTED_IDENTITY_ROLES = getattr(
+    settings, "HELHET_PROTECTED_IDENTITY_ROLES", [Membership.Role.COORDINATOR]
+)
+
+
+@dataclass(frozen=True)
+class Grant:
+    """Why one record may be read: own organisation, a consent, or emergency access."""
+
+    basis: str
+    consent: Consent | None = None
+
+
+OWN = Grant(Basis.OWN_ORGANISATION)
+EMERGENCY = Grant(Basis.EMERGENCY)
+
+
+def active_consent_q(on: datetime.date, prefix: str = "") -> Q:
+    """Consents in force on the date ON: begun, not expired, not withdrawn."""
+    p = prefix
+    return (
+        Q(**{f"{p}valid_from__lte": on})
+        & (Q(**{f"{p}valid_until__isnull": True}) | Q(**{f"{p}valid_until__gte": on}))
+        & (Q(**{f"{p}withdrawn_on__isnull": True}) | Q(**{f"{p}withdrawn_on__gt": on}))
+    )
+
+
+def consent_is_active(consent: Consent, on: datetime.date) -> bool:
+    return (
+        consent.valid_from <= on
+        and (consent.valid_until is None or consent.valid_until >= on)
+        and (consent.withdrawn_on is None or consent.withdrawn_on > on)
+    )
+
+
+def is_clinical(user) -> bool:
+    """Staff of an organisation; administrators without one have no clinical access."""
+    return bool(user.is_authenticated and user.organisation_id)
+
+
+# --- Querysets: the only way lists of persons are built ------------------------------------
+
+
+def relationship_episodes(user, *, on: datetime.date | None = None) -> QuerySet[Episode]:
+    """Open episodes through which USER has a care relationship with their persons."""
+    if not is_clinical(user):
+        return Episode.objects.none()
+    on = on or timezone.localdate()
+    on_team = CaseTeamMember.objects.filter(episode=OuterRef("pk"), user=user)
+    coordination = Consent.objects.filter(
+        active_consent_q(on), person=OuterRef("person"), unit=OuterRef("unit"), coordination=True
+    )
+    return Episode.objects.filter(
+        Q(unit__access_mode=Unit.AccessMode.TEAM) | Exists(on_team),
+        Q(organisation_id=user.organisation_id) | Exists(coordination),
+        closed_on__isnull=True,
+        unit__in=Membership.objects.filter(user=user).values("unit"),
+    )
+
+
+def visible_persons(user, *, unit: Unit | None = None) -> QuerySet[Person]:
+    """Persons USER may see (at UNIT only, when given): by relationship or emergency access."""
+    episodes = relationship_episodes(user)
+    if unit is not None:
+        episodes = episodes.filter(unit=unit)
+    related = Exists(episodes.filter(person=OuterRef("pk")))
+    if unit is not None:
+        return Person.objects.filter(related)
+    emergency = Exists(
+        EmergencyAccess.objects.filter(
+            user_id=user.pk, person=OuterRef("pk"), expires_at__gt=timezone.now()
+        )
+    )
+    return Person.objects.filter(related | emergency)
+
+
+# --- One person: the object every person view works from ----------------------------------
+
+
+@dataclass
+class PersonAccess:
+    """What USER may see of PERSON, loaded once per request, with the basis of each read."""
+
+    user: object
+    person: Person
+    episodes: list[Episode]
+    consents: list[Consent]
+    emergency: EmergencyAccess | None
+    member_roles: dict[int, str]
+    today: datetime.date
+    disclosures: dict[int, Consent] = field(default_factory=dict)
+
+    # The relationship --------------------------------------------------------------------
+
+    @cached_property
+    def active_consents(self) -> list[Consent]:
+        return [c for c in self.consents if consent_is_active(c, self.today)]
+
+    def coordination_consent(self, unit_id: int) -> Consent | None:
+        for consent in self.active_consents:
+            if consent.unit_id == unit_id and consent.coordination:
+                return consent
+        return None
+
+    def relationship_grant(self, episode: Episode) -> Grant | None:
+        """The grant an open episode gives USER, or None when it gives no relationship."""
+        if not episode.is_open or episode.unit_id not in self.member_roles:
+            return None
+        if episode.unit.access_mode == Unit.AccessMode.CASE_TEAM and not any(
+            m.user_id == self.user.pk for m in episode.case_team.all()
+        ):
+            return None
+        if episode.organisation_id == self.user.organisation_id:
+            return OWN
+        consent = self.coordination_consent(episode.unit_id)
+        return Grant(Basis.CONSENT, consent) if consent else None
+
+    @cached_property
+    def relationship_units(self) -> dict[int, Grant]:
+        grants: dict[int, Grant] = {}
+        for episode in self.episodes:
+            grant = self.relationship_grant(episode)
+            if grant and grants.get(episode.unit_id, grant).basis != Basis.OWN_ORGANISATION:
+                grants[episode.unit_id] = grant
+        return grants
+
+    @property
+    def person_grant(self) -> Grant | None:
+        """The basis for seeing the person at all; own organisation wins over consent."""
+        grants = list(self.relationship_units.values())
+        for grant in grants:
+            if grant.basis == Basis.OWN_ORGANISATION:
+                return grant
+        if grants:
+            return grants[0]
+        return EMERGENCY if self.emergency else None
+
+    @property
+    def is_emergency(self) -> bool:
+        return not self.relationship_units and self.emergency is not None
+
+    # Records ---------------------------------------------------------------------------
+
+    def grant_for(self, *, owner_id: int, category: str, unit_id: int | None = None
+                  ) -> Grant | None:
+        """May USER read a record of CATEGORY owned by OWNER_ID (kept at UNIT_ID)?"""
+        if self.is_emergency:
+            return EMERGENCY
+        if owner_id == self.user.organisation_id:
+            return OWN
+        if category == RecordCategory.ENROLMENT and unit_id is not None:
+            grant = self.relationship_units.get(unit_id)
+            if grant is not None:
+                return grant if grant.basis == Basis.CONSENT else self._coordination(unit_id)
+        for consent in self.active_consents:
+            if any(
+                d.from_organisation_id == owner_id
+                and d.to_organisation_id == self.user.organisation_id
+                and d.category == category
+                for d in consent.disclosures.all()
+            ):
+                return Grant(Basis.CONSENT, consent)
+        return None
+
+    def _coordination(self, unit_id: int) -> Grant | None:
+        consent = self.coordination_consent(unit_id)
+        return Grant(Basis.CONSENT, consent) if consent else None
+
+    def readable(self, records, *, category: str, owner=lambda r: r.organisation_id,
+                 unit=lambda r: None) -> list:
+        """The RECORDS USER may read; disclosures are remembered for the access log."""
+        visible = []
+        for record in records:
+            grant = self.grant_for(owner_id=owner(record), category=category,
+                                   unit_id=unit(record))
+            if grant is None:
+                continue
+            if grant.consent is not None:
+                self.disclosures[grant.consent.pk] = grant.consent
+            visible.append(record)
+        return visible
+
+    def visible_episodes(self) -> list[Episode]:
+        return self.readable(
+            self.episodes, category=RecordCategory.ENROLMENT, unit=lambda e: e.unit_id
+        )
+
+    def visible_consents(self) -> list[Consent]:
+        """Consents recorded by USER's organisation or at a unit where USER has a relationship."""
+        if self.is_emergency:
+            return list(self.consents)
+        units = self.relationship_units
+        return [
+            c for c in self.consents
+            if c.organisation_id == self.user.organisation_id or c.unit_id in units
+        ]
+
+    @property
+    def may_see_contact_details(self) -> bool:
+        """Protected identity hides address and contact details from all but allowed roles."""
+        if not self.person.protected_identity:
+            return True
+        return any(
+            self.member_roles.get(unit_id) in PROTECTED_IDENTITY_ROLES
+            for unit_id in self.relationship_units
+        )
+
+    def role_at(self, unit_id: int) -> str | None:
+        return self.member_roles.get(unit_id)
+
+    def may_act_at(self, unit_id: int) -> bool:
+        """May USER write at UNIT_ID for this person: a relationship there is required."""
+        return unit_id in self.relationship_units
+
+    # The log row for this request ----------------------------------------------------------
+
+    @property
+    def log_basis(self) -> Grant:
+        """The basis recorded for this request: emergency, else a disclosure, else own."""
+        grant = self.person_grant or EMERGENCY
+        if grant.basis == Basis.EMERGENCY:
+            return grant
+        if self.disclosures:
+            return Grant(Basis.CONSENT, next(iter(self.disclosures.values())))
+        return grant
+
+
+def _memberships(request) -> dict[int, str]:
+    return {m.unit_id: m.role for m in getattr(request, "memberships", None) or []}
+
+
+def person_access(request, person_id: int) -> PersonAccess:
+    """The person with PERSON_ID as REQUEST's user may see them; else Http404."""
+    user = request.user
+    if not is_clinical(user):
+        raise Http404
+    person = Person.objects.select_related("municipality").filter(pk=person_id).first()
+    if person is None:
+        raise Http404
+    access = PersonAccess(
+        user=user, person=person, episodes=_episodes(person), consents=_consents(person),
+        emergency=None, member_roles=_memberships(request), today=timezone.localdate(),
+    )
+    if access.person_grant is None:
+        access.emergency = active_emergency_access(user, person)
+        if access.emergency is None:
+            raise Http404
+    return access
+
+
+def _episodes(person: Person) -> list[Episode]:
+    team = CaseTeamMember.objects.select_related("user", "user__organisation")
+    return list(
+        Episode.objects.filter(person=person)
+        .select_related("unit", "organisation", "closure_reason", "opened_by")
+        .prefetch_related(Prefetch("case_team", queryset=team))
+    )
+
+
+def _consents(person: Person) -> list[Consent]:
+    return list(
+        Consent.objects.filter(person=person)
+        .select_related("unit", "recorded_by")
+        .prefetch_related("disclosures", "relatives")
+    )
+
+
+def active_emergency_access(user, person: Person) -> EmergencyAccess | None:
+    return (
+        EmergencyAccess.objects.filter(user_id=user.pk, person=person,
+                                       expires_at__gt=timezone.now())
+        .order_by("-expires_at")
+        .first()
+    )

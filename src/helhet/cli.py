@@ -1,0 +1,26 @@
+"""`helhet`: the operator's command, wrapping Django's management commands.
+
+helhet demo [--persons N]   load the demo county
+helhet serve [ADDR:PORT]    serve with Django's development server (use gunicorn in production)
+helhet verify-log           check the access log's hash chain
+helhet <any manage.py command>
+"""
+
+import os
+import sys
+
+ALIASES = {"serve": "runserver", "verify-log": "verify_log"}
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helhet.settings")
+    from django.core.management import execute_from_command_line
+
+    args = sys.argv[1:]
+    if args and args[0] in ALIASES:
+        args[0] = ALIASES[args[0]]
+    execute_from_command_line(["helhet", *args])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+"""Request id for the access log, and the user's active unit."""
+
+import re
+import uuid
+
+from .models import Membership
+
+ACTIVE_UNIT_SESSION_KEY = "helhet_unit_id"
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+class RequestIdMiddleware:
+    """Give each request an id (or keep a well-formed one from the proxy) for the access log."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        response = self.get_response(request)
+        response["X-Request-ID"] = request.request_id
+        return response
+
+
+class ActiveUnitMiddleware:
+    """request.memberships (the user's units) and request.unit (the one chosen to work in)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # Loaded once, eagerly: every authenticated page needs them, anonymous ones do not query.
+        request.memberships = _memberships(request)
+        request.unit = _active_unit(request)
+        return self.get_response(request)
+
+
+def _memberships(request) -> list[Membership]:
+    if not request.user.is_authenticated:
+        return []
+    return list(
+        Membership.objects.filter(user=request.user).select_related("unit").order_by("unit__name")
+    )
+
+
+def _active_unit(request):
+    memberships = request.memberships
+    chosen = request.session.get(ACTIVE_UNIT_SESSION_KEY)
+    for membership in memberships:
+        if membership.unit_id == chosen:
+            return membership.unit
+    return memberships[0].unit if memberships else None
+
+
+def active_membership(request) -> Membership | None:
+    unit = request.unit
+    for membership in request.memberships:
+        if unit is not None and membership.unit_id == unit.pk:
+            return membership
+    return None

@@ -1,0 +1,149 @@
+"""Organisations (huvudmän), the units they run together, staff users and their memberships."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Municipality(models.Model):
+    """A Swedish municipality, by its four-digit code (kommunkod); where persons are resident."""
+
+    code = models.CharField(_("code"), max_length=4, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(models.Model):
+    """An authority (huvudman): the controller of the records its staff write."""
+
+    class Kind(models.TextChoices):
+        MUNICIPALITY = "municipality", _("Municipality")
+        REGION = "region", _("Region")
+        OTHER = "other", _("Other")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    organisation_number = models.CharField(
+        _("organisation number"), max_length=11, unique=True, help_text=_("NNNNNN-NNNN")
+    )
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), null=True, blank=True,
+        on_delete=models.PROTECT, help_text=_("For a municipality: which one."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    """An integrated unit run jointly by two or more organisations."""
+
+    class Type(models.TextChoices):
+        SOCIAL_MEDICINE = "social_medicine", _("Social-medicine clinic")
+        MINI_MARIA = "mini_maria", _("Mini-Maria")
+        ACT = "act", _("ACT team")
+        SPOT = "spot", _("SPOT team")
+        OTHER = "other", _("Other")
+
+    class AccessMode(models.TextChoices):
+        TEAM = "team", _("Everyone at the unit")
+        CASE_TEAM = "case_team", _("Only the person's case team")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name"), unique=True)
+    unit_type = models.CharField(_("type"), max_length=20, choices=Type.choices)
+    organisations = models.ManyToManyField(
+        Organisation, verbose_name=_("run by"), related_name="units"
+    )
+    age_min = models.PositiveSmallIntegerField(_("youngest age"), null=True, blank=True)
+    age_max = models.PositiveSmallIntegerField(_("oldest age"), null=True, blank=True)
+    municipalities = models.ManyToManyField(
+        Municipality, verbose_name=_("municipalities of residence"), blank=True,
+        help_text=_("Leave empty to accept residents of any municipality."),
+    )
+    target_group = models.TextField(_("target group"), blank=True)
+    access_mode = models.CharField(
+        _("access"), max_length=20, choices=AccessMode.choices, default=AccessMode.TEAM
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(age_min__isnull=True) | Q(age_max__isnull=True)
+                | Q(age_min__lte=models.F("age_max")),
+                name="unit_age_range_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A staff member (or an administrator, who has no organisation and no clinical access)."""
+
+    class Profession(models.TextChoices):
+        SOCIAL_WORKER = "social_worker", _("Social worker")
+        COUNSELLOR = "counsellor", _("Counsellor")
+        NURSE = "nurse", _("Nurse")
+        PHYSICIAN = "physician", _("Physician")
+        PSYCHOLOGIST = "psychologist", _("Psychologist")
+        TREATMENT_ASSISTANT = "treatment_assistant", _("Treatment assistant")
+        CASE_MANAGER = "case_manager", _("Case manager")
+        COORDINATOR = "coordinator", _("Coordinator")
+        MANAGER = "manager", _("Manager")
+        OTHER = "other", _("Other")
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("employer"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="staff",
+    )
+    profession = models.CharField(
+        _("profession"), max_length=30, choices=Profession.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Membership(models.Model):
+    """A staff user's place at a unit, with a role there."""
+
+    class Role(models.TextChoices):
+        STAFF = "staff", _("Staff")
+        COORDINATOR = "coordinator", _("Coordinator")
+        MANAGER = "manager", _("Manager")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.STAFF)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit"], name="membership_unique_user_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.unit} ({self.get_role_display()})"

@@ -1,0 +1,29 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from .middleware import ACTIVE_UNIT_SESSION_KEY
+
+
+@login_required
+def home(request):
+    if request.user.organisation_id is None and request.user.is_staff:
+        return redirect("admin:index")
+    return redirect("care:caseload")
+
+
+@login_required
+@require_POST
+def switch_unit(request):
+    """Make one of the user's units the active one; other ids are ignored."""
+    try:
+        unit_id = int(request.POST.get("unit", ""))
+    except ValueError:
+        unit_id = None
+    if any(m.unit_id == unit_id for m in request.memberships):
+        request.session[ACTIVE_UNIT_SESSION_KEY] = unit_id
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "core:home"
+    return redirect(next_url)
