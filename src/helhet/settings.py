@@ -188,6 +188,3 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
-if env_bool("HELHET_TEST"):
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    AXES_ENABLED = env_bool("HELHET_AXES_IN_TESTS", default=True)

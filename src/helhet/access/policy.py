@@ -152,7 +152,8 @@ class PersonAccess:
         grants: dict[int, Grant] = {}
         for episode in self.episodes:
             grant = self.relationship_grant(episode)
-            if grant and grants.get(episode.unit_id, grant).basis != Basis.OWN_ORGANISATION:
+            known = grants.get(episode.unit_id)
+            if grant and (known is None or known.basis != Basis.OWN_ORGANISATION):
                 grants[episode.unit_id] = grant
         return grants
 
