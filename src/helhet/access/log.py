@@ -103,18 +103,59 @@ def _order_message(entry: AccessLogEntry, expected_id: int) -> str:
     return "it does not follow the row before it: it was inserted out of order or altered"
 
 
-def entry_for(request, *, person, action: str, what: str, basis: str = Basis.OWN_ORGANISATION,
-              consent=None, emergency: bool = False, without_relationship: bool = False,
-              ) -> AccessLogEntry:
-    """An unsaved log row for REQUEST's user acting on PERSON; pass it to `append`."""
-    user = request.user
-    unit = getattr(request, "unit", None)
+@dataclass(frozen=True)
+class Actor:
+    """Who acts, from which unit, in which request: what every log row and action needs."""
+
+    user: object
+    unit: object | None = None
+    request_id: str = ""
+
+    @classmethod
+    def from_request(cls, request) -> "Actor":
+        return cls(request.user, getattr(request, "unit", None),
+                   getattr(request, "request_id", ""))
+
+
+def entry_for(actor: Actor, *, person, action: str, what: str,
+              basis: str = Basis.OWN_ORGANISATION, consent=None, emergency: bool = False,
+              without_relationship: bool = False) -> AccessLogEntry:
+    """An unsaved log row for ACTOR acting on PERSON; pass it to `append`."""
+    user, unit = actor.user, actor.unit
     return AccessLogEntry(
         at=None, user_id=user.pk, organisation_id=user.organisation_id,
         unit_id=unit.pk if unit else None, person_id=person.pk if person else None,
         action=action, what=what[:300], basis=basis,
         consent_id=consent.pk if consent else None,
-        request_id=getattr(request, "request_id", ""), emergency=emergency,
+        request_id=actor.request_id, emergency=emergency,
         protected_identity=bool(person and person.protected_identity),
         without_relationship=without_relationship,
+    )
+
+
+def record_access(actor: Actor, access, *, action: str, what: str) -> AccessLogEntry:
+    """Log one read or write of ACCESS.person by ACTOR, with the basis the policy found.
+
+    Call it after the records shown have been filtered through ACCESS (so disclosures are
+    known), in the same transaction as any write.
+    """
+    grant = access.log_basis
+    entry = entry_for(
+        actor, person=access.person, action=action, what=what, basis=grant.basis,
+        consent=grant.consent, emergency=grant.basis == Basis.EMERGENCY,
+        without_relationship=not access.relationship_units,
+    )
+    return append([entry])[0]
+
+
+def record_listing(actor: Actor, persons, *, action: str, what: str) -> None:
+    """Log each person shown in a list (caseload, search results) in one sealed batch.
+
+    Persons in lists come from `policy.visible_persons`, so each is seen by relationship; the
+    basis is recorded as own organisation unless an emergency grant is the only way in.
+    """
+    append(
+        entry_for(actor, person=person, action=action, what=what,
+                  basis=getattr(person, "list_basis", Basis.OWN_ORGANISATION))
+        for person in persons
     )
