@@ -28,12 +28,17 @@ def county(db):
         kind=Organisation.Kind.MUNICIPALITY, name="Testby kommun", municipality=home
     )
     clinic = f.UnitFactory(
-        name="Socialmedicinska mottagningen", unit_type=Unit.Type.SOCIAL_MEDICINE,
-        organisations=[region, municipality], age_min=18,
+        name="Socialmedicinska mottagningen",
+        unit_type=Unit.Type.SOCIAL_MEDICINE,
+        organisations=[region, municipality],
+        age_min=18,
     )
     other_unit = f.UnitFactory(
-        name="Mini-Maria Testby", unit_type=Unit.Type.MINI_MARIA,
-        organisations=[region, municipality], age_min=13, age_max=21,
+        name="Mini-Maria Testby",
+        unit_type=Unit.Type.MINI_MARIA,
+        organisations=[region, municipality],
+        age_min=13,
+        age_max=21,
     )
 
     def staff(username, organisation, profession, unit, role=Membership.Role.STAFF):
@@ -41,19 +46,25 @@ def county(db):
         f.MembershipFactory(user=user, unit=unit, role=role)
         return user
 
-    c = SimpleNamespace(home=home, region=region, municipality=municipality, clinic=clinic,
-                        other_unit=other_unit)
+    c = SimpleNamespace(
+        home=home, region=region, municipality=municipality, clinic=clinic, other_unit=other_unit
+    )
     c.nurse = staff("nurse", region, User.Profession.NURSE, clinic)
     c.social_worker = staff("social_worker", municipality, User.Profession.SOCIAL_WORKER, clinic)
-    c.coordinator = staff("coordinator", region, User.Profession.COORDINATOR, clinic,
-                          Membership.Role.COORDINATOR)
-    c.manager = staff("manager", municipality, User.Profession.MANAGER, clinic,
-                      Membership.Role.MANAGER)
+    c.coordinator = staff(
+        "coordinator", region, User.Profession.COORDINATOR, clinic, Membership.Role.COORDINATOR
+    )
+    c.manager = staff(
+        "manager", municipality, User.Profession.MANAGER, clinic, Membership.Role.MANAGER
+    )
     c.outsider = staff("outsider", region, User.Profession.NURSE, other_unit)
     c.admin = User.objects.create_superuser("admin", "admin@example.test", "admin-password-123")
     c.patient = f.PersonFactory(
-        given_name="Tolvan", family_name="Tolvansson", birth_date=datetime.date(1980, 5, 17),
-        municipality=home, registered_by=c.nurse,
+        given_name="Tolvan",
+        family_name="Tolvansson",
+        birth_date=datetime.date(1980, 5, 17),
+        municipality=home,
+        registered_by=c.nurse,
     )
     c.episode = f.EpisodeFactory(
         person=c.patient, unit=clinic, opened_by=c.nurse, opened_on=datetime.date(2026, 1, 15)
@@ -66,10 +77,19 @@ def county(db):
 def consent_for_coordination(county):
     """An active written consent at the clinic: coordination, and the region's relatives records
     disclosed to the municipality."""
-    consent = f.ConsentFactory(person=county.patient, unit=county.clinic,
-                               recorded_by=county.nurse, coordination=True)
-    f.ConsentDisclosureFactory(consent=consent, from_organisation=county.region,
-                               to_organisation=county.municipality, category="relatives")
-    f.ConsentDisclosureFactory(consent=consent, from_organisation=county.region,
-                               to_organisation=county.municipality, category="enrolment")
+    consent = f.ConsentFactory(
+        person=county.patient, unit=county.clinic, recorded_by=county.nurse, coordination=True
+    )
+    f.ConsentDisclosureFactory(
+        consent=consent,
+        from_organisation=county.region,
+        to_organisation=county.municipality,
+        category="relatives",
+    )
+    f.ConsentDisclosureFactory(
+        consent=consent,
+        from_organisation=county.region,
+        to_organisation=county.municipality,
+        category="enrolment",
+    )
     return consent

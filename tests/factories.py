@@ -71,8 +71,10 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
 
 def _identity(person) -> str:
-    return make_personnummer(person.birth_date, next(_birth_numbers) if person.sex_digit is None
-                             else 980 + person.sex_digit)
+    return make_personnummer(
+        person.birth_date,
+        next(_birth_numbers) if person.sex_digit is None else 980 + person.sex_digit,
+    )
 
 
 class PersonFactory(factory.django.DjangoModelFactory):
@@ -165,6 +167,7 @@ class EmergencyAccessFactory(factory.django.DjangoModelFactory):
     person = factory.SubFactory(PersonFactory)
     reason = "The person is unconscious at the emergency department."
     expires_at = factory.LazyFunction(
-        lambda: __import__("django.utils.timezone").utils.timezone.now()
-        + datetime.timedelta(hours=4)
+        lambda: (
+            __import__("django.utils.timezone").utils.timezone.now() + datetime.timedelta(hours=4)
+        )
     )

@@ -3,10 +3,14 @@
 import os
 
 os.environ.setdefault("HELHET_DEV", "1")
-os.environ.setdefault("HELHET_VAR_DIR", os.path.join(os.path.dirname(__file__), "..", "var", "test"))
+os.environ.setdefault(
+    "HELHET_VAR_DIR", os.path.join(os.path.dirname(__file__), "..", "var", "test")
+)
 
 from helhet.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 LANGUAGE_CODE = "en"
+# WhiteNoise warns when the static root is missing.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

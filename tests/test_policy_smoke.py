@@ -29,7 +29,8 @@ def test_social_worker_of_the_other_organisation_cannot_see_the_person_without_c
 
 
 def test_social_worker_sees_the_person_under_a_coordination_consent(
-        county, consent_for_coordination):
+    county, consent_for_coordination
+):
     access = policy.person_access(_request(county.social_worker), county.patient.pk)
     assert access.person_grant == policy.Grant(Basis.CONSENT, consent_for_coordination)
     assert county.patient in policy.visible_persons(county.social_worker)

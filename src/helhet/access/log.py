@@ -11,6 +11,7 @@ import hmac
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC
 
 from django.conf import settings
 from django.db import transaction
@@ -20,15 +21,27 @@ from .models import AccessLogEntry, Basis, LogChainHead
 
 GENESIS = "0" * 64
 SEALED_FIELDS = (
-    "id", "at", "user_id", "organisation_id", "unit_id", "person_id", "action", "what", "basis",
-    "consent_id", "request_id", "emergency", "protected_identity", "without_relationship",
+    "id",
+    "at",
+    "user_id",
+    "organisation_id",
+    "unit_id",
+    "person_id",
+    "action",
+    "what",
+    "basis",
+    "consent_id",
+    "request_id",
+    "emergency",
+    "protected_identity",
+    "without_relationship",
 )
 
 
 def seal(entry: AccessLogEntry, previous_hash: str) -> str:
     """The HMAC of ENTRY's fields and the previous row's seal."""
     values = [getattr(entry, name) for name in SEALED_FIELDS]
-    values[1] = entry.at.astimezone(timezone.UTC).isoformat()
+    values[1] = entry.at.astimezone(UTC).isoformat()
     payload = json.dumps([previous_hash, values], separators=(",", ":"), ensure_ascii=False)
     key = settings.HELHET_LOG_CHAIN_KEY.encode()
     return hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()
@@ -113,21 +126,34 @@ class Actor:
 
     @classmethod
     def from_request(cls, request) -> "Actor":
-        return cls(request.user, getattr(request, "unit", None),
-                   getattr(request, "request_id", ""))
+        return cls(request.user, getattr(request, "unit", None), getattr(request, "request_id", ""))
 
 
-def entry_for(actor: Actor, *, person, action: str, what: str,
-              basis: str = Basis.OWN_ORGANISATION, consent=None, emergency: bool = False,
-              without_relationship: bool = False) -> AccessLogEntry:
+def entry_for(
+    actor: Actor,
+    *,
+    person,
+    action: str,
+    what: str,
+    basis: str = Basis.OWN_ORGANISATION,
+    consent=None,
+    emergency: bool = False,
+    without_relationship: bool = False,
+) -> AccessLogEntry:
     """An unsaved log row for ACTOR acting on PERSON; pass it to `append`."""
     user, unit = actor.user, actor.unit
     return AccessLogEntry(
-        at=None, user_id=user.pk, organisation_id=user.organisation_id,
-        unit_id=unit.pk if unit else None, person_id=person.pk if person else None,
-        action=action, what=what[:300], basis=basis,
+        at=None,
+        user_id=user.pk,
+        organisation_id=user.organisation_id,
+        unit_id=unit.pk if unit else None,
+        person_id=person.pk if person else None,
+        action=action,
+        what=what[:300],
+        basis=basis,
         consent_id=consent.pk if consent else None,
-        request_id=actor.request_id, emergency=emergency,
+        request_id=actor.request_id,
+        emergency=emergency,
         protected_identity=bool(person and person.protected_identity),
         without_relationship=without_relationship,
     )
@@ -141,8 +167,13 @@ def record_access(actor: Actor, access, *, action: str, what: str) -> AccessLogE
     """
     grant = access.log_basis
     entry = entry_for(
-        actor, person=access.person, action=action, what=what, basis=grant.basis,
-        consent=grant.consent, emergency=grant.basis == Basis.EMERGENCY,
+        actor,
+        person=access.person,
+        action=action,
+        what=what,
+        basis=grant.basis,
+        consent=grant.consent,
+        emergency=grant.basis == Basis.EMERGENCY,
         without_relationship=not access.relationship_units,
     )
     return append([entry])[0]
@@ -155,7 +186,12 @@ def record_listing(actor: Actor, persons, *, action: str, what: str) -> None:
     basis is recorded as own organisation unless an emergency grant is the only way in.
     """
     append(
-        entry_for(actor, person=person, action=action, what=what,
-                  basis=getattr(person, "list_basis", Basis.OWN_ORGANISATION))
+        entry_for(
+            actor,
+            person=person,
+            action=action,
+            what=what,
+            basis=getattr(person, "list_basis", Basis.OWN_ORGANISATION),
+        )
         for person in persons
     )

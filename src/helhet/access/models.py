@@ -43,7 +43,8 @@ class Consent(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
     form = models.CharField(_("form"), max_length=10, choices=Form.choices)
     coordination = models.BooleanField(
-        _("coordination within the unit"), default=False,
+        _("coordination within the unit"),
+        default=False,
         help_text=_("Staff of every organisation at the unit may coordinate the person's care."),
     )
     given_by = models.CharField(
@@ -56,7 +57,10 @@ class Consent(models.Model):
     withdrawn_on = models.DateField(_("withdrawn"), null=True, blank=True)
     withdrawn_by = models.CharField(_("withdrawn by"), max_length=200, blank=True)
     withdrawal_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
 
@@ -99,6 +103,9 @@ class ConsentDisclosure(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.category}: {self.from_organisation_id} → {self.to_organisation_id}"
+
 
 class ConsentRelative(models.Model):
     """A named relative the person lets the unit tell something."""
@@ -106,6 +113,9 @@ class ConsentRelative(models.Model):
     consent = models.ForeignKey(Consent, on_delete=models.CASCADE, related_name="relatives")
     relative = models.ForeignKey(Relative, on_delete=models.CASCADE, related_name="+")
     may_be_told = models.CharField(_("may be told"), max_length=300)
+
+    def __str__(self) -> str:
+        return f"relative {self.relative_id} under consent {self.consent_id}"
 
 
 class EmergencyAccess(models.Model):
@@ -121,13 +131,19 @@ class EmergencyAccess(models.Model):
     expires_at = models.DateTimeField(_("expires"))
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
 
     class Meta:
         ordering = ["-started_at"]
         indexes = [models.Index(fields=["user", "person", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"emergency access {self.pk} until {self.expires_at:%Y-%m-%d %H:%M}"
 
 
 class Basis(models.TextChoices):
@@ -174,6 +190,9 @@ class AccessLogEntry(models.Model):
             models.Index(fields=["unit", "at"]),
         ]
 
+    def __str__(self) -> str:
+        return f"log row {self.pk}"
+
 
 class LogChainHead(models.Model):
     """The single row that holds the newest hash: the lock and the anchor of the chain."""
@@ -181,6 +200,9 @@ class LogChainHead(models.Model):
     last_entry_id = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64)
     entries = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"log chain head at row {self.last_entry_id}"
 
 
 class LogReview(models.Model):
@@ -192,3 +214,6 @@ class LogReview(models.Model):
     )
     reviewed_at = models.DateTimeField(auto_now_add=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
+
+    def __str__(self) -> str:
+        return f"review of log row {self.entry_id}"

@@ -174,8 +174,9 @@ class PersonAccess:
 
     # Records ---------------------------------------------------------------------------
 
-    def grant_for(self, *, owner_id: int, category: str, unit_id: int | None = None
-                  ) -> Grant | None:
+    def grant_for(
+        self, *, owner_id: int, category: str, unit_id: int | None = None
+    ) -> Grant | None:
         """May USER read a record of CATEGORY owned by OWNER_ID (kept at UNIT_ID)?"""
         if self.is_emergency:
             return EMERGENCY
@@ -199,13 +200,13 @@ class PersonAccess:
         consent = self.coordination_consent(unit_id)
         return Grant(Basis.CONSENT, consent) if consent else None
 
-    def readable(self, records, *, category: str, owner=lambda r: r.organisation_id,
-                 unit=lambda r: None) -> list:
+    def readable(
+        self, records, *, category: str, owner=lambda r: r.organisation_id, unit=lambda r: None
+    ) -> list:
         """The RECORDS USER may read; disclosures are remembered for the access log."""
         visible = []
         for record in records:
-            grant = self.grant_for(owner_id=owner(record), category=category,
-                                   unit_id=unit(record))
+            grant = self.grant_for(owner_id=owner(record), category=category, unit_id=unit(record))
             if grant is None:
                 continue
             if grant.consent is not None:
@@ -224,7 +225,8 @@ class PersonAccess:
             return list(self.consents)
         units = self.relationship_units
         return [
-            c for c in self.consents
+            c
+            for c in self.consents
             if c.organisation_id == self.user.organisation_id or c.unit_id in units
         ]
 
@@ -271,8 +273,13 @@ def person_access(request, person_id: int) -> PersonAccess:
     if person is None:
         raise Http404
     access = PersonAccess(
-        user=user, person=person, episodes=_episodes(person), consents=_consents(person),
-        emergency=None, member_roles=_memberships(request), today=timezone.localdate(),
+        user=user,
+        person=person,
+        episodes=_episodes(person),
+        consents=_consents(person),
+        emergency=None,
+        member_roles=_memberships(request),
+        today=timezone.localdate(),
     )
     if access.person_grant is None:
         access.emergency = active_emergency_access(user, person)
@@ -300,8 +307,9 @@ def _consents(person: Person) -> list[Consent]:
 
 def active_emergency_access(user, person: Person) -> EmergencyAccess | None:
     return (
-        EmergencyAccess.objects.filter(user_id=user.pk, person=person,
-                                       expires_at__gt=timezone.now())
+        EmergencyAccess.objects.filter(
+            user_id=user.pk, person=person, expires_at__gt=timezone.now()
+        )
         .order_by("-expires_at")
         .first()
     )

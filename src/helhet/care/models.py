@@ -40,15 +40,25 @@ class Episode(models.Model):
     )
     closed_on = models.DateField(_("closed"), null=True, blank=True)
     closure_reason = models.ForeignKey(
-        ClosureReason, verbose_name=_("reason for closing"), null=True, blank=True,
+        ClosureReason,
+        verbose_name=_("reason for closing"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
     )
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     reactivation_of = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reactivated_by",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reactivated_by",
         verbose_name=_("reactivation of"),
     )
 
@@ -58,7 +68,8 @@ class Episode(models.Model):
         verbose_name_plural = _("episodes")
         constraints = [
             models.UniqueConstraint(
-                fields=["person", "unit"], condition=Q(closed_on__isnull=True),
+                fields=["person", "unit"],
+                condition=Q(closed_on__isnull=True),
                 name="episode_one_open_per_person_and_unit",
             ),
             models.CheckConstraint(
@@ -72,8 +83,11 @@ class Episode(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["unit", "person"], condition=Q(closed_on__isnull=True),
-                         name="episode_open_by_unit"),
+            models.Index(
+                fields=["unit", "person"],
+                condition=Q(closed_on__isnull=True),
+                name="episode_open_by_unit",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -108,3 +122,6 @@ class CaseTeamMember(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["episode", "user"], name="case_team_unique_member")
         ]
+
+    def __str__(self):
+        return f"{self.get_role_display()}: {self.user_id}"

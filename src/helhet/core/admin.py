@@ -38,7 +38,14 @@ class UnitAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "first_name", "last_name", "organisation", "profession", "is_active"]
+    list_display = [
+        "username",
+        "first_name",
+        "last_name",
+        "organisation",
+        "profession",
+        "is_active",
+    ]
     list_filter = ["organisation", "profession", "is_active", "is_staff"]
     fieldsets = BaseUserAdmin.fieldsets + (
         (_("Employment"), {"fields": ["organisation", "profession"]}),

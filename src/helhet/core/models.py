@@ -35,8 +35,12 @@ class Organisation(models.Model):
         _("organisation number"), max_length=11, unique=True, help_text=_("NNNNNN-NNNN")
     )
     municipality = models.ForeignKey(
-        Municipality, verbose_name=_("municipality"), null=True, blank=True,
-        on_delete=models.PROTECT, help_text=_("For a municipality: which one."),
+        Municipality,
+        verbose_name=_("municipality"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text=_("For a municipality: which one."),
     )
 
     class Meta:
@@ -71,7 +75,9 @@ class Unit(models.Model):
     age_min = models.PositiveSmallIntegerField(_("youngest age"), null=True, blank=True)
     age_max = models.PositiveSmallIntegerField(_("oldest age"), null=True, blank=True)
     municipalities = models.ManyToManyField(
-        Municipality, verbose_name=_("municipalities of residence"), blank=True,
+        Municipality,
+        verbose_name=_("municipalities of residence"),
+        blank=True,
         help_text=_("Leave empty to accept residents of any municipality."),
     )
     target_group = models.TextField(_("target group"), blank=True)
@@ -85,7 +91,8 @@ class Unit(models.Model):
         verbose_name_plural = _("units")
         constraints = [
             models.CheckConstraint(
-                condition=Q(age_min__isnull=True) | Q(age_max__isnull=True)
+                condition=Q(age_min__isnull=True)
+                | Q(age_max__isnull=True)
                 | Q(age_min__lte=models.F("age_max")),
                 name="unit_age_range_ordered",
             )
@@ -111,8 +118,12 @@ class User(AbstractUser):
         OTHER = "other", _("Other")
 
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("employer"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="staff",
+        Organisation,
+        verbose_name=_("employer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
     )
     profession = models.CharField(
         _("profession"), max_length=30, choices=Profession.choices, blank=True

@@ -83,10 +83,10 @@ def parse(raw: str, *, today: datetime.date | None = None) -> IdentityNumber:
 
 
 def _with_century(short: str, *, centenarian: bool, today: datetime.date) -> str:
-    year = int(short[:2])
-    century = today.year // 100 * 100
-    full_year = century + year
-    if full_year > today.year:
+    """The latest year ending in YY whose YYMMDD is not after TODAY; 100 years earlier for +."""
+    month, day = int(short[2:4]), int(short[4:6]) % 60 or 60
+    full_year = today.year // 100 * 100 + int(short[:2])
+    if (full_year, month, day) > (today.year, today.month, today.day):
         full_year -= 100
     if centenarian:
         full_year -= 100

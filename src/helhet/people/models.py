@@ -31,7 +31,10 @@ class Person(models.Model):
     given_name = models.CharField(_("given name"), max_length=100)
     family_name = models.CharField(_("family name"), max_length=100)
     municipality = models.ForeignKey(
-        Municipality, verbose_name=_("municipality of residence"), null=True, blank=True,
+        Municipality,
+        verbose_name=_("municipality of residence"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
@@ -40,7 +43,8 @@ class Person(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("email"), blank=True)
     protected_identity = models.BooleanField(
-        _("protected identity"), default=False,
+        _("protected identity"),
+        default=False,
         help_text=_("Address and contact details are shown only to those allowed."),
     )
     registered_by = models.ForeignKey(
