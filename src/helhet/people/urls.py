@@ -3,8 +3,9 @@ from django.urls import path
 from . import views
 
 app_name = "people"
-urlpatterns: list = []
-urlpatterns += [
+urlpatterns = [
     path("persons/", views.search, name="search"),
     path("persons/new/", views.register, name="register"),
+    path("persons/<int:person_id>/", views.overview, name="overview"),
+    path("persons/<int:person_id>/relatives/new/", views.relative_add, name="relative_add"),
 ]

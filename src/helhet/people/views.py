@@ -1,9 +1,72 @@
-"""Views: short; access through helhet.access.policy, writes through actions."""
-from django.http import HttpResponse
+"""The person pages: search, registration, overview, relatives.
+
+Views are short: access through helhet.access.policy, reads through selectors, writes through
+actions; each request about one person logs one row.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from helhet.access import policy
+from helhet.access.log import Actor, record_access, record_listing
+
+from . import actions, selectors
+from .forms import PersonRegisterForm, RelativeForm, SearchForm
 
 
-def search(request):  # placeholder, replaced by the person pages
-    return HttpResponse(status=501)
+@login_required
+@require_http_methods(["GET"])
+def search(request):
+    form = SearchForm(request.GET)
+    query = selectors.parse_search(form.data.get("q", ""))
+    persons = selectors.person_search(request.user, query)
+    page = Paginator(persons, settings.HELHET_PAGE_SIZE).get_page(request.GET.get("page"))
+    record_listing(Actor.from_request(request), page.object_list, action="search", what="search")
+    return render(request, "people/search.html", {"form": form, "query": query, "page": page})
 
 
-register = search
+@login_required
+@require_http_methods(["GET", "POST"])
+def register(request):
+    if request.unit is None or not policy.is_clinical(request.user):
+        return render(request, "people/no_unit.html", status=403)
+    form, existing_id = PersonRegisterForm(request.POST or None), None
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = actions.person_register(actor=Actor.from_request(request), **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+            existing_id = getattr(error, "person_id", None)
+        else:
+            messages.success(request, _("%(name)s is registered.") % {"name": person})
+            return redirect("people:overview", person_id=person.pk)
+    return render(request, "people/register.html", {"form": form, "existing_id": existing_id})
+
+
+@login_required
+@require_http_methods(["GET"])
+def overview(request, person_id: int):
+    access = policy.person_access(request, person_id)
+    unit = request.unit
+    context = {"o": selectors.person_overview(access, unit_id=unit.pk if unit else None)}
+    record_access(Actor.from_request(request), access, action="read", what="overview")
+    return render(request, "people/overview.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def relative_add(request, person_id: int):
+    access = selectors.access_for_writing(request, person_id)
+    form = RelativeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.relative_add(actor=Actor.from_request(request), access=access, **form.cleaned_data)
+        messages.success(request, _("The relative is recorded."))
+        return redirect("people:overview", person_id=person_id)
+    record_access(Actor.from_request(request), access, action="read", what="relative form")
+    return render(request, "people/relative_form.html", {"form": form, "person": access.person})

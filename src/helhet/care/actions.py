@@ -1,0 +1,199 @@
+"""Writes on episodes and case teams: opening, closing, reactivating, staffing.
+
+Every action is atomic and writes its access-log row in the same transaction; bad input raises
+ValidationError (keyed by form field where there is one) and leaves nothing saved.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from helhet.access.log import Actor, record_access
+from helhet.access.policy import PersonAccess
+from helhet.core.models import Unit
+from helhet.people.identity import age_on
+from helhet.people.models import Person
+
+from .models import CaseTeamMember, ClosureReason, Episode
+
+# --- Rules shared with registration --------------------------------------------------------
+
+
+def check_opening_date(opened_on: datetime.date) -> None:
+    """An episode cannot be opened on a date that has not come yet."""
+    if opened_on > timezone.localdate():
+        raise ValidationError({"opened_on": _("The opening date lies in the future.")})
+
+
+def check_target_group(
+    unit: Unit, *, birth_date: datetime.date, municipality_id: int | None, on: datetime.date
+) -> None:
+    """Refuse a person outside UNIT's target group (age on ON, municipality of residence)."""
+    age = age_on(birth_date, on)
+    if unit.age_min is not None and age < unit.age_min:
+        raise ValidationError(
+            _("%(unit)s accepts persons aged %(min)s or older; this person is %(age)s.")
+            % {"unit": unit, "min": unit.age_min, "age": age}
+        )
+    if unit.age_max is not None and age > unit.age_max:
+        raise ValidationError(
+            _("%(unit)s accepts persons aged %(max)s or younger; this person is %(age)s.")
+            % {"unit": unit, "max": unit.age_max, "age": age}
+        )
+    accepted = list(unit.municipalities.all())
+    if accepted and municipality_id not in {m.pk for m in accepted}:
+        names = ", ".join(m.name for m in accepted)
+        raise ValidationError(
+            _("%(unit)s accepts residents of %(names)s only.") % {"unit": unit, "names": names}
+        )
+
+
+def reactivation_candidate(person: Person, unit: Unit) -> Episode | None:
+    """The latest closed episode at UNIT, when it has not been reactivated already."""
+    latest = (
+        Episode.objects.filter(person=person, unit=unit, closed_on__isnull=False)
+        .order_by("-closed_on", "-id")
+        .first()
+    )
+    if latest is None or Episode.objects.filter(reactivation_of=latest).exists():
+        return None
+    return latest
+
+
+def enrol(
+    *,
+    actor: Actor,
+    person: Person,
+    unit: Unit,
+    opened_on: datetime.date,
+    reactivation_of: Episode | None = None,
+) -> Episode:
+    """Open an episode for PERSON at UNIT, owned by the actor's organisation.
+
+    Call inside a transaction that has locked PERSON. A returning person's episode is linked to
+    the latest closed one (reactivation). The opener joins the case team, so that the person is
+    on their caseload and, at case-team units, stays visible to them.
+    """
+    if Episode.objects.filter(person=person, unit=unit, closed_on__isnull=True).exists():
+        raise ValidationError(
+            _("The person already has an open episode at %(unit)s.") % {"unit": unit}
+        )
+    episode = Episode.objects.create(
+        person=person,
+        unit=unit,
+        organisation_id=actor.user.organisation_id,
+        opened_on=opened_on,
+        opened_by=actor.user,
+        reactivation_of=reactivation_of or reactivation_candidate(person, unit),
+    )
+    CaseTeamMember.objects.create(
+        episode=episode, user=actor.user, role=CaseTeamMember.Role.MEMBER, added_by=actor.user
+    )
+    return episode
+
+
+# --- Episodes -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def episode_open(
+    *, actor: Actor, access: PersonAccess, unit: Unit, opened_on: datetime.date
+) -> Episode:
+    """Open an episode at UNIT for a person the actor may see (target group checked)."""
+    person = Person.objects.select_for_update().get(pk=access.person.pk)
+    check_opening_date(opened_on)
+    check_target_group(
+        unit, birth_date=person.birth_date, municipality_id=person.municipality_id, on=opened_on
+    )
+    episode = enrol(actor=actor, person=person, unit=unit, opened_on=opened_on)
+    record_access(actor, access, action="create", what=f"episode at {unit}")
+    return episode
+
+
+@transaction.atomic
+def episode_close(
+    *,
+    actor: Actor,
+    access: PersonAccess,
+    episode_id: int,
+    closed_on: datetime.date,
+    reason: ClosureReason,
+) -> Episode:
+    """Close an open episode. The row is locked so that two closes cannot both pass."""
+    episode = Episode.objects.select_for_update().get(pk=episode_id, person=access.person)
+    if not episode.is_open:
+        raise ValidationError(_("This episode is already closed."))
+    if closed_on < episode.opened_on:
+        raise ValidationError(
+            {
+                "closed_on": _("The closing date is before the opening date (%(date)s).")
+                % {"date": episode.opened_on}
+            }
+        )
+    if closed_on > timezone.localdate():
+        raise ValidationError({"closed_on": _("The closing date lies in the future.")})
+    episode.closed_on, episode.closure_reason, episode.closed_by = closed_on, reason, actor.user
+    episode.save(update_fields=["closed_on", "closure_reason", "closed_by"])
+    record_access(actor, access, action="update", what=f"episode at {episode.unit} closed")
+    return episode
+
+
+@transaction.atomic
+def episode_reactivate(
+    *, actor: Actor, access: PersonAccess, episode_id: int, opened_on: datetime.date
+) -> Episode:
+    """Open a new episode at a closed episode's unit, linked to it as its reactivation."""
+    person = Person.objects.select_for_update().get(pk=access.person.pk)
+    closed = Episode.objects.select_related("unit").get(pk=episode_id, person=person)
+    if closed.is_open:
+        raise ValidationError(_("This episode is still open."))
+    if Episode.objects.filter(reactivation_of=closed).exists():
+        raise ValidationError(_("This episode has already been reactivated."))
+    if opened_on < closed.closed_on:
+        message = _("The new episode cannot begin before the closed one ended (%(date)s).")
+        raise ValidationError({"opened_on": message % {"date": closed.closed_on}})
+    check_opening_date(opened_on)
+    check_target_group(
+        closed.unit,
+        birth_date=person.birth_date,
+        municipality_id=person.municipality_id,
+        on=opened_on,
+    )
+    episode = enrol(
+        actor=actor, person=person, unit=closed.unit, opened_on=opened_on, reactivation_of=closed
+    )
+    record_access(actor, access, action="create", what=f"episode at {closed.unit} reactivated")
+    return episode
+
+
+# --- Case team ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_team_add(
+    *, actor: Actor, access: PersonAccess, episode: Episode, user, role: str
+) -> CaseTeamMember:
+    """Put USER (a member of the episode's unit) on the case team, or change their role."""
+    if not episode.is_open:
+        raise ValidationError(_("This episode is closed."))
+    if not user.memberships.filter(unit_id=episode.unit_id).exists():
+        raise ValidationError({"user": _("Choose a member of %(unit)s.") % {"unit": episode.unit}})
+    member, _created = CaseTeamMember.objects.update_or_create(
+        episode=episode, user=user, defaults={"role": role, "added_by": actor.user}
+    )
+    record_access(actor, access, action="update", what="case team")
+    return member
+
+
+@transaction.atomic
+def case_team_remove(
+    *, actor: Actor, access: PersonAccess, episode: Episode, member_id: int
+) -> None:
+    """Take one member off the episode's case team."""
+    deleted, _rows = CaseTeamMember.objects.filter(pk=member_id, episode=episode).delete()
+    if not deleted:
+        raise ValidationError(_("That person is no longer on the case team."))
+    record_access(actor, access, action="update", what="case team")

@@ -1,0 +1,62 @@
+"""Forms for the person pages: input shape only; the rules live in actions."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from helhet.care.forms import DateInput
+from helhet.core.models import Municipality
+
+from . import identity
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Identity number or name"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+
+
+class PersonRegisterForm(forms.Form):
+    identity_number = forms.CharField(
+        label=_("Identity number"),
+        max_length=20,
+        help_text=_("Personnummer, samordningsnummer or reservnummer: YYYYMMDD-NNNN."),
+    )
+    given_name = forms.CharField(label=_("Given name"), max_length=100)
+    family_name = forms.CharField(label=_("Family name"), max_length=100)
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality of residence"),
+        queryset=Municipality.objects.all(),
+        required=False,
+    )
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    postal_code = forms.CharField(label=_("Postal code"), max_length=10, required=False)
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    protected_identity = forms.BooleanField(
+        label=_("Protected identity (address and contact details shown only to those allowed)"),
+        required=False,
+    )
+    opened_on = forms.DateField(
+        label=_("Episode opened on"), initial=timezone.localdate, widget=DateInput()
+    )
+
+    def clean_identity_number(self) -> identity.IdentityNumber:
+        return identity.parse(self.cleaned_data["identity_number"])
+
+
+class RelativeForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    relation = forms.CharField(
+        label=_("Relation"), max_length=100, help_text=_("For example mother, partner, friend.")
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    involved = forms.BooleanField(label=_("Involved in the care"), required=False)
+    secrecy_requested = forms.BooleanField(
+        label=_("The person asks for secrecy towards this relative"), required=False
+    )

@@ -1,0 +1,194 @@
+"""Reads for the person pages: search, the overview, and access for writing."""
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.http import Http404
+
+from helhet.access import policy
+from helhet.access.models import Basis, Consent, RecordCategory
+from helhet.access.policy import PersonAccess
+from helhet.care.models import Episode
+from helhet.care.selectors import may_enrol_at, reactivatable
+from helhet.core.models import Organisation
+
+from . import identity
+from .models import Person, Relative
+
+# --- Access for writing -------------------------------------------------------------------
+
+
+def access_for_writing(request, person_id: int) -> PersonAccess:
+    """The person, when the user may write at the active unit (a relationship there); else 404."""
+    access = policy.person_access(request, person_id)
+    unit = getattr(request, "unit", None)
+    if unit is None or not access.may_act_at(unit.pk):
+        raise Http404
+    return access
+
+
+def access_for_enrolling(request, person_id: int) -> PersonAccess:
+    """The person, when the user may open an episode at the active unit; else 404."""
+    access = policy.person_access(request, person_id)
+    unit = getattr(request, "unit", None)
+    if not may_enrol_at(access, unit.pk if unit else None):
+        raise Http404
+    return access
+
+
+# --- Search -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    text: str
+    identity_number: str | None = None  # a full, valid number
+    digits: str = ""
+    words: tuple[str, ...] = ()
+
+
+def parse_search(text: str) -> SearchQuery:
+    """A full identity number, else the digits typed, else the words of a name."""
+    text = (text or "").strip()
+    try:
+        return SearchQuery(text, identity_number=identity.parse(text).value)
+    except ValidationError:
+        pass
+    if re.fullmatch(r"[\d\s+-]+", text):
+        return SearchQuery(text, digits=re.sub(r"\D", "", text))
+    return SearchQuery(text, words=tuple(text.split()))
+
+
+def person_search(user, query: SearchQuery) -> QuerySet[Person]:
+    """Persons USER may see that match QUERY; each carries the `list_basis` the log records."""
+    persons = policy.visible_persons(user)
+    if query.identity_number:
+        persons = persons.filter(identity_number=query.identity_number)
+    elif query.digits:
+        persons = persons.filter(identity_number__contains=query.digits)
+    elif query.words:
+        for word in query.words:
+            persons = persons.filter(Q(given_name__icontains=word) | Q(family_name__icontains=word))
+    else:
+        return Person.objects.none()
+    return (
+        _with_list_basis(persons, user)
+        .select_related("municipality")
+        .order_by("family_name", "given_name", "pk")
+    )
+
+
+def _with_list_basis(persons: QuerySet[Person], user) -> QuerySet[Person]:
+    episodes = policy.relationship_episodes(user).filter(person=OuterRef("pk"))
+    own = episodes.filter(organisation_id=user.organisation_id)
+    return persons.annotate(
+        list_basis=Case(
+            When(Exists(own), then=Value(Basis.OWN_ORGANISATION.value)),
+            When(Exists(episodes), then=Value(Basis.CONSENT.value)),
+            default=Value(Basis.EMERGENCY.value),
+        )
+    )
+
+
+# --- The overview -------------------------------------------------------------------------
+
+
+@dataclass
+class Overview:
+    """What the overview shows of one person, filtered through the policy."""
+
+    access: PersonAccess
+    age: int
+    episodes: list[Episode]
+    consents: list[Consent]
+    relatives: list[Relative]
+    may_enrol_here: bool = False
+    may_write_here: bool = False
+
+
+def person_overview(access: PersonAccess, *, unit_id: int | None) -> Overview:
+    """The person's episodes, consents, case teams and relatives that the user may read.
+
+    A fixed number of queries whatever the person's history: the policy has loaded episodes
+    (with case teams) and consents (with disclosures); relatives and the organisations named
+    in disclosures are one query each.
+    """
+    episodes = access.visible_episodes()
+    relatives = access.readable(
+        Relative.objects.filter(person=access.person), category=RecordCategory.RELATIVES
+    )
+    overview = Overview(
+        access=access,
+        age=identity.age_on(access.person.birth_date, access.today),
+        episodes=episodes,
+        consents=access.visible_consents(),
+        relatives=relatives,
+        may_enrol_here=may_enrol_at(access, unit_id)
+        and not any(e.is_open and e.unit_id == unit_id for e in episodes),
+        may_write_here=bool(unit_id) and access.may_act_at(unit_id),
+    )
+    _decorate_episodes(overview)
+    _decorate_consents(overview)
+    return overview
+
+
+def _decorate_episodes(overview: Overview) -> None:
+    access, episodes = overview.access, overview.episodes
+    by_id = {e.pk: e for e in episodes}
+    for episode in episodes:
+        episode.may_act = episode.is_open and access.may_act_at(episode.unit_id)
+        episode.may_reactivate = reactivatable(access, episode, episodes)
+        episode.previous = by_id.get(episode.reactivation_of_id)
+
+
+def _decorate_consents(overview: Overview) -> None:
+    access = overview.access
+    names = {r.pk: r.name for r in overview.relatives}
+    organisations = _organisations(overview)
+    for consent in overview.consents:
+        consent.state = consent_state(consent, access.today)
+        consent.may_withdraw = consent.state == "active" and access.may_act_at(consent.unit_id)
+        consent.disclosure_rows = [
+            (
+                organisations[d.from_organisation_id],
+                organisations[d.to_organisation_id],
+                d.get_category_display(),
+            )
+            for d in consent.disclosures.all()
+        ]
+        consent.relative_rows = [
+            (names[r.relative_id], r.may_be_told)
+            for r in consent.relatives.all()
+            if r.relative_id in names
+        ]
+
+
+def _organisations(overview: Overview) -> dict[int, Organisation]:
+    """The organisations named in disclosures, and the user's own, in one query.
+
+    The page header names the user's organisation; handing it over here saves a query.
+    """
+    user = overview.access.user
+    ids = {
+        o
+        for c in overview.consents
+        for d in c.disclosures.all()
+        for o in (d.from_organisation_id, d.to_organisation_id)
+    }
+    organisations = Organisation.objects.in_bulk(ids | {user.organisation_id})
+    user.organisation = organisations[user.organisation_id]
+    return organisations
+
+
+def consent_state(consent: Consent, on: datetime.date) -> str:
+    """active, withdrawn, expired or future, on the date ON."""
+    if consent.withdrawn_on is not None and consent.withdrawn_on <= on:
+        return "withdrawn"
+    if consent.valid_until is not None and consent.valid_until < on:
+        return "expired"
+    if consent.valid_from > on:
+        return "future"
+    return "active"

@@ -1,0 +1,176 @@
+"""The person overview: who may read it, what each reader sees, the log row, the query budget."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from helhet.access.models import Basis
+from helhet.care.models import Episode
+from helhet.core.models import Membership
+
+from .. import factories as f
+from .utils import log_in, log_rows
+
+
+def overview_url(person):
+    return reverse("people:overview", args=[person.pk])
+
+
+def test_nurse_of_the_owning_organisation_reads_the_overview_on_own_basis(client, county):
+    response = log_in(client, county.nurse).get(overview_url(county.patient))
+    assert response.status_code == 200
+    assert "Tolvan Tolvansson" in response.text and "Anna Anhörig" in response.text
+    [row] = log_rows(county.patient)
+    assert (row.action, row.what, row.basis) == ("read", "overview", Basis.OWN_ORGANISATION)
+
+
+@pytest.mark.parametrize("who", ["social_worker", "outsider", "admin"])
+def test_users_without_a_relationship_get_not_found_and_nothing_is_logged(client, county, who):
+    response = log_in(client, getattr(county, who)).get(overview_url(county.patient))
+    assert response.status_code == 404
+    assert log_rows(county.patient) == []
+
+
+def test_anonymous_visitor_is_sent_to_the_login_page(client, county):
+    response = client.get(overview_url(county.patient))
+    assert response.status_code == 302 and reverse("login") in response.url
+
+
+def test_social_worker_with_consent_sees_the_regions_relatives_disclosed_to_the_municipality(
+    client, county, consent_for_coordination
+):
+    response = log_in(client, county.social_worker).get(overview_url(county.patient))
+    assert response.status_code == 200 and "Anna Anhörig" in response.text
+    [row] = log_rows(county.patient)
+    assert (row.basis, row.consent_id) == (Basis.CONSENT, consent_for_coordination.pk)
+
+
+def test_social_worker_does_not_see_the_regions_relatives_without_a_relatives_disclosure(
+    client, county, consent_for_coordination
+):
+    consent_for_coordination.disclosures.filter(category="relatives").delete()
+    response = log_in(client, county.social_worker).get(overview_url(county.patient))
+    assert response.status_code == 200 and "Tolvansson" in response.text
+    assert "Anna Anhörig" not in response.text
+
+
+def test_consent_scope_is_listed_with_its_disclosures_and_state(
+    client, county, consent_for_coordination
+):
+    text = log_in(client, county.nurse).get(overview_url(county.patient)).text
+    assert "Region Testland → Testby kommun: Relatives" in text
+    assert "Active" in text
+
+
+def test_outsider_with_emergency_access_reads_under_a_banner_and_the_row_says_emergency(
+    client, county
+):
+    f.EmergencyAccessFactory(user=county.outsider, person=county.patient)
+    response = log_in(client, county.outsider).get(overview_url(county.patient))
+    assert response.status_code == 200
+    assert "You are reading under emergency access, logged and reviewed" in response.text
+    assert (
+        reverse("care:episode_close", args=[county.patient.pk, county.episode.pk])
+        not in response.text
+    )
+    [row] = log_rows(county.patient)
+    assert row.basis == Basis.EMERGENCY and row.emergency
+
+
+def test_protected_identity_hides_contact_details_from_the_nurse_but_not_the_coordinator(
+    client, county
+):
+    county.patient.protected_identity = True
+    county.patient.save()
+    nurse_page = log_in(client, county.nurse).get(overview_url(county.patient)).text
+    assert "Testgatan 1" not in nurse_page and "Protected identity" in nurse_page
+    coordinator_page = log_in(client, county.coordinator).get(overview_url(county.patient)).text
+    assert "Testgatan 1" in coordinator_page
+    assert all(row.protected_identity for row in log_rows(county.patient))
+
+
+def test_relatives_with_secrecy_requested_are_flagged(client, county):
+    county.relative.secrecy_requested = True
+    county.relative.save()
+    text = log_in(client, county.nurse).get(overview_url(county.patient)).text
+    assert "Secrecy requested" in text
+
+
+def test_a_reactivated_episode_links_to_the_episode_it_continues(client, county):
+    closed = f.EpisodeFactory(
+        person=county.patient,
+        unit=county.other_unit,
+        opened_by=county.nurse,
+        opened_on=datetime.date(2025, 1, 1),
+        closed_on=datetime.date(2025, 6, 1),
+        closure_reason=f.ClosureReasonFactory(),
+    )
+    Episode.objects.filter(pk=county.episode.pk).update(reactivation_of=closed)
+    text = log_in(client, county.nurse).get(overview_url(county.patient)).text
+    assert f'href="#episode-{closed.pk}"' in text
+
+
+def _history(county, years):
+    """YEARS of closed episodes with case teams, consents with disclosures, and relatives."""
+    reason = f.ClosureReasonFactory()
+    for year in years:
+        unit = f.UnitFactory(organisations=[county.region, county.municipality])
+        f.MembershipFactory(user=county.nurse, unit=unit, role=Membership.Role.STAFF)
+        episode = f.EpisodeFactory(
+            person=county.patient,
+            unit=unit,
+            opened_by=county.nurse,
+            opened_on=datetime.date(year, 1, 1),
+            closed_on=datetime.date(year, 6, 1),
+            closure_reason=reason,
+        )
+        f.CaseTeamMemberFactory(episode=episode, user=county.nurse)
+        consent = f.ConsentFactory(
+            person=county.patient,
+            unit=unit,
+            recorded_by=county.nurse,
+            valid_from=datetime.date(year, 1, 1),
+        )
+        f.ConsentDisclosureFactory(
+            consent=consent,
+            from_organisation=county.region,
+            to_organisation=county.municipality,
+            category="notes",
+        )
+        f.RelativeFactory(person=county.patient, recorded_by=county.nurse, name=f"R {year}")
+
+
+def _statements(client, url) -> list[str]:
+    """The SQL of one request, without SAVEPOINT/RELEASE: under pytest every atomic block
+    (the log append, the session save) becomes a savepoint inside the test's transaction, which
+    a real request does not issue."""
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return [
+        q["sql"]
+        for q in context.captured_queries
+        if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
+    ]
+
+
+def test_the_overview_stays_within_fifteen_queries_however_long_the_history(
+    client, county, consent_for_coordination
+):
+    log_in(client, county.nurse, unit=county.clinic)
+    short = _statements(client, overview_url(county.patient))
+    _history(county, range(2000, 2020))
+    long = _statements(client, overview_url(county.patient))
+    assert len(long) == len(short) <= 15, "\n".join(long)
+
+
+def test_the_overview_request_including_transaction_savepoints_is_bounded(
+    client, county, consent_for_coordination, django_assert_max_num_queries
+):
+    _history(county, range(2000, 2020))
+    log_in(client, county.nurse, unit=county.clinic)
+    with django_assert_max_num_queries(19):  # 15 statements + 2 savepoint pairs (log, session)
+        response = client.get(overview_url(county.patient))
+    assert response.status_code == 200 and "R 2019" in response.text

@@ -1,0 +1,65 @@
+"""Finding a person: by identity number in any written form or by name, among visible persons."""
+
+from django.urls import reverse
+
+from helhet.access.models import Basis
+
+from .. import factories as f
+from .utils import log_in, log_rows
+
+
+def search(client, q):
+    return client.get(reverse("people:search"), {"q": q})
+
+
+def test_nurse_finds_the_patient_by_the_ten_digit_number_and_the_hit_is_logged(client, county):
+    number = county.patient.identity_number
+    response = search(log_in(client, county.nurse), f"{number[2:8]}-{number[8:]}")
+    assert "Tolvansson, Tolvan" in response.text
+    [row] = log_rows(county.patient)
+    assert (row.action, row.what, row.basis) == ("search", "search", Basis.OWN_ORGANISATION)
+
+
+def test_name_words_must_all_match(client, county):
+    log_in(client, county.nurse)
+    assert "Tolvansson, Tolvan" in search(client, "tolv tolvansson").text
+    assert "Tolvansson, Tolvan" not in search(client, "tolvan nobody").text
+
+
+def test_a_part_of_the_number_finds_the_patient(client, county):
+    response = search(log_in(client, county.nurse), county.patient.identity_number[:8])
+    assert "Tolvansson, Tolvan" in response.text
+
+
+def test_social_worker_without_consent_learns_nothing_and_is_offered_emergency_access(
+    client, county
+):
+    response = search(log_in(client, county.social_worker), county.patient.identity_number)
+    assert "Tolvansson" not in response.text
+    assert "No person you have access to matches" in response.text
+    assert (
+        f"{reverse('access:emergency')}?identity_number={county.patient.identity_number}"
+        in response.text
+    )
+    assert log_rows() == []
+
+
+def test_a_search_by_name_offers_no_emergency_access(client, county):
+    response = search(log_in(client, county.social_worker), "Tolvansson")
+    assert "No person you have access to matches" in response.text
+    assert "identity_number=" not in response.text
+
+
+def test_social_worker_with_consent_finds_the_patient_on_consent_basis(
+    client, county, consent_for_coordination
+):
+    response = search(log_in(client, county.social_worker), "Tolvansson")
+    assert "Tolvansson, Tolvan" in response.text
+    assert [r.basis for r in log_rows(county.patient)] == [Basis.CONSENT]
+
+
+def test_a_person_under_emergency_access_is_found_and_logged_as_emergency(client, county):
+    f.EmergencyAccessFactory(user=county.outsider, person=county.patient)
+    response = search(log_in(client, county.outsider), "Tolvansson")
+    assert "Tolvansson, Tolvan" in response.text
+    assert [r.basis for r in log_rows(county.patient)] == [Basis.EMERGENCY]

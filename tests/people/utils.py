@@ -1,0 +1,19 @@
+"""Helpers for the page tests: log in with an active unit, read the access log."""
+
+from helhet.access.models import AccessLogEntry
+from helhet.core.middleware import ACTIVE_UNIT_SESSION_KEY
+
+
+def log_in(client, user, unit=None):
+    """Log USER in; make UNIT the active one when given (else the first of their units)."""
+    client.force_login(user)
+    if unit is not None:
+        session = client.session
+        session[ACTIVE_UNIT_SESSION_KEY] = unit.pk
+        session.save()
+    return client
+
+
+def log_rows(person=None, **filters):
+    rows = AccessLogEntry.objects.filter(**filters)
+    return list(rows.filter(person=person) if person is not None else rows)
