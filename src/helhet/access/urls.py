@@ -3,8 +3,14 @@ from django.urls import path
 from . import views
 
 app_name = "access"
-urlpatterns: list = []
-urlpatterns += [
+urlpatterns = [
+    path("persons/<int:person_id>/consents/new/", views.consent_new, name="consent_new"),
+    path(
+        "persons/<int:person_id>/consents/<int:consent_id>/withdraw/",
+        views.consent_withdraw,
+        name="consent_withdraw",
+    ),
+    path("persons/<int:person_id>/log-extract/", views.log_extract, name="log_extract"),
     path("emergency/", views.emergency, name="emergency"),
     path("log/", views.log_review, name="log_review"),
 ]

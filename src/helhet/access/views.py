@@ -1,9 +1,209 @@
-"""Views: short; access through helhet.access.policy, writes through actions."""
-from django.http import HttpResponse
+"""The access pages: consents, emergency access, the log review and the person's log extract.
+
+Views are short: access through helhet.access.policy (via selectors), writes through actions;
+each request about one person logs one row.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from . import actions, policy, selectors
+from .forms import (
+    ConsentForm,
+    ConsentWithdrawForm,
+    EmergencyForm,
+    LogFilterForm,
+    LogMarkForm,
+    LogSampleForm,
+    run_action,
+)
+from .log import Actor, record_access
 
 
-def emergency(request):  # placeholder, replaced by the emergency-access page
-    return HttpResponse(status=501)
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_new(request, person_id: int):
+    access = selectors.access_for_acting(request, person_id)
+    choices = selectors.consent_choices(access, request.unit)
+    form = ConsentForm(
+        request.POST or None, organisations=choices.organisations, relatives=choices.relatives
+    )
+    actor = Actor.from_request(request)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_action(form, actions.consent_record, actor=actor, access=access, unit=request.unit)
+    ):
+        messages.success(request, _("The consent is recorded."))
+        return redirect("people:overview", person_id=person_id)
+    record_access(actor, access, action="read", what="consent form")
+    return render(
+        request,
+        "access/consent_form.html",
+        {"form": form, "person": access.person, "unit": request.unit},
+    )
 
 
-log_review = emergency
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_withdraw(request, person_id: int, consent_id: int):
+    access = policy.person_access(request, person_id)
+    consent = selectors.consent_for_withdrawal(access, consent_id)
+    form, actor = ConsentWithdrawForm(request.POST or None), Actor.from_request(request)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_action(
+            form, actions.consent_withdraw, actor=actor, access=access, consent_id=consent.pk
+        )
+    ):
+        messages.success(request, _("The withdrawal of the consent is recorded."))
+        return _after_withdrawal(request, person_id)
+    record_access(actor, access, action="read", what="consent withdrawal form")
+    return render(
+        request,
+        "access/consent_withdraw.html",
+        {"form": form, "person": access.person, "consent": consent},
+    )
+
+
+def _after_withdrawal(request, person_id: int):
+    """Back to the overview, or to the caseload when the withdrawal ended the relationship."""
+    if policy.visible_persons(request.user).filter(pk=person_id).exists():
+        return redirect("people:overview", person_id=person_id)
+    return redirect("care:caseload")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def emergency(request):
+    if not policy.is_clinical(request.user) or request.unit is None:
+        raise Http404
+    initial = {"identity_number": request.GET.get("identity_number", "")[:20]}
+    form = EmergencyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if response := _take_emergency_access(request, form):
+            return response
+    return render(request, "access/emergency.html", {"form": form})
+
+
+def _take_emergency_access(request, form: EmergencyForm):
+    """The redirect to the person's overview, or None with the problem put on the form."""
+    actor = Actor.from_request(request)
+    person = selectors.person_by_identity_number(form.cleaned_data["identity_number"])
+    if person is None:
+        actions.emergency_access_no_match(actor=actor)
+        form.add_error(
+            "identity_number", _("No person with this identity number is registered in Helhet.")
+        )
+        return None
+    if selectors.has_relationship(request.user, person):
+        messages.info(
+            request,
+            _("You have a care relationship with this person: no emergency access is needed."),
+        )
+        return redirect("people:overview", person_id=person.pk)
+    if not run_action(form, actions.emergency_access_take, actor=actor, person=person):
+        return None
+    messages.warning(request, _("Emergency access is given. It is logged and will be reviewed."))
+    return redirect("people:overview", person_id=person.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def log_review(request):
+    unit, actor = selectors.reviewer_unit(request), Actor.from_request(request)
+    filter_form = LogFilterForm(request.GET)
+    entries = selectors.log_entries(unit, filter_form.log_filter())
+    post = request.POST
+    sample_form = LogSampleForm(post if "sample" in post else None, prefix="sample")
+    mark_form = LogMarkForm(post if "mark" in post else None, prefix="mark")
+    if "emergency" in post:
+        _review_emergency(request, actor=actor, unit=unit)
+        return redirect(request.get_full_path())
+    if (
+        sample_form.is_bound
+        and _mark_reviewed(
+            request, sample_form, actions.log_review_sample, actor=actor, entries=entries
+        )
+    ) or (
+        mark_form.is_bound
+        and _mark_reviewed(request, mark_form, actions.log_review_mark, actor=actor, unit=unit)
+    ):
+        return redirect(request.get_full_path())
+    actions.log_review_viewed(actor=actor)
+    return render(
+        request,
+        "access/log_review.html",
+        {
+            "unit": unit,
+            "filter_form": filter_form,
+            "sample_form": sample_form,
+            "mark_form": mark_form,
+            "page": selectors.log_page(entries, request.GET.get("page")),
+            "emergencies": selectors.pending_emergencies(unit),
+        },
+    )
+
+
+def _mark_reviewed(request, form, action, **kwargs) -> bool:
+    """Run a marking ACTION with FORM's data; tell how many rows were marked."""
+    if not form.is_valid():
+        return False
+    try:
+        count = action(**kwargs, **form.cleaned_data)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return False
+    messages.success(request, _("%(n)s rows are marked as reviewed.") % {"n": count})
+    return True
+
+
+def _review_emergency(request, *, actor, unit) -> None:
+    """Mark the emergency access in the POST as reviewed; the outcome is told as a message."""
+    emergency_id = request.POST["emergency"]
+    try:
+        actions.emergency_access_review(
+            actor=actor, unit=unit, emergency_id=int(emergency_id) if emergency_id.isdigit() else 0
+        )
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("The emergency access is marked as reviewed."))
+
+
+@login_required
+@require_http_methods(["GET"])
+def log_extract(request, person_id: int):
+    """The person's log extract (PDL 8 kap. 5 §): which unit and organisation, when, what.
+
+    Staff names are left out on purpose. The law gives the person the right to know which care
+    unit and which care provider accessed their records, and when; the extract is handed to the
+    person, while staff in addiction and psychiatric care may have good reasons (threats) not to
+    be named to them. A request for names is handled separately, with a secrecy assessment, from
+    the log review page, which shows the user of every row.
+    """
+    access = policy.person_access(request, person_id)
+    actions.log_extract_produced(actor=Actor.from_request(request), access=access)
+    entries = selectors.log_extract_entries(access.person)
+    return render(
+        request,
+        "access/log_extract.html",
+        {
+            "person": access.person,
+            "entries": entries,
+            "produced_at": timezone.localtime(),
+            "units": sorted(
+                {
+                    (e.unit.name if e.unit else "", e.organisation.name if e.organisation else "")
+                    for e in entries
+                }
+            ),
+        },
+    )

@@ -1,0 +1,361 @@
+"""Writes on consents, emergency access and log reviews.
+
+Every action is atomic and writes its access-log row in the same transaction; bad input raises
+ValidationError (keyed by form field where there is one) and leaves nothing saved.
+"""
+
+import datetime
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from helhet.core.models import Unit
+from helhet.people.identity import age_on
+from helhet.people.models import Person
+
+from . import log
+from .log import Actor, record_access
+from .models import (
+    AccessLogEntry,
+    Basis,
+    Consent,
+    ConsentDisclosure,
+    ConsentRelative,
+    EmergencyAccess,
+    LogReview,
+    RecordCategory,
+)
+from .policy import PersonAccess
+
+ADULT_AGE = 18
+EMERGENCY_REASON_MIN_LENGTH = 20
+SAMPLE_MAX = 500
+
+Disclosure = tuple[int, int, str]  # (from organisation id, to organisation id, category)
+
+
+# --- Consent --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    actor: Actor,
+    access: PersonAccess,
+    unit: Unit,
+    form: str,
+    coordination: bool,
+    disclosures: Iterable[Disclosure],
+    relatives: dict[int, str],
+    given_by: str,
+    guardian_names: str = "",
+    maturity_note: str = "",
+    valid_from: datetime.date,
+    valid_until: datetime.date | None = None,
+) -> Consent:
+    """Record the person's consent at UNIT: coordination, disclosures and relatives to tell.
+
+    A consent must cover something. A person under 18 on VALID_FROM consents through a guardian
+    (named), or themselves when judged mature enough (with the assessment written down).
+    """
+    if not access.may_act_at(unit.pk):
+        raise ValidationError(_("You may not record a consent at %(unit)s.") % {"unit": unit})
+    disclosures, relatives = sorted(set(disclosures)), {k: v.strip() for k, v in relatives.items()}
+    if not (coordination or disclosures or relatives):
+        raise ValidationError(
+            _("A consent must cover something: choose coordination, a disclosure or a relative.")
+        )
+    if valid_until is not None and valid_until < valid_from:
+        raise ValidationError({"valid_until": _("The consent cannot end before it begins.")})
+    given = _check_given_by(
+        access.person,
+        given_by=given_by,
+        guardian_names=guardian_names.strip(),
+        maturity_note=maturity_note.strip(),
+        on=valid_from,
+    )
+    _check_disclosures(unit, disclosures)
+    _check_relatives(access, relatives)
+    consent = Consent.objects.create(
+        person=access.person,
+        unit=unit,
+        organisation_id=actor.user.organisation_id,
+        recorded_by=actor.user,
+        form=form,
+        coordination=coordination,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        **given,
+    )
+    ConsentDisclosure.objects.bulk_create(
+        ConsentDisclosure(
+            consent=consent,
+            from_organisation_id=source,
+            to_organisation_id=target,
+            category=category,
+        )
+        for source, target, category in disclosures
+    )
+    ConsentRelative.objects.bulk_create(
+        ConsentRelative(consent=consent, relative_id=pk, may_be_told=text)
+        for pk, text in sorted(relatives.items())
+    )
+    record_access(actor, access, action="create", what=f"consent at {unit}")
+    return consent
+
+
+def _check_given_by(
+    person: Person, *, given_by: str, guardian_names: str, maturity_note: str, on: datetime.date
+) -> dict[str, str]:
+    """Who gave the consent, as model fields; only what applies to GIVEN_BY is kept."""
+    if age_on(person.birth_date, on) >= ADULT_AGE:
+        if given_by != Consent.GivenBy.PERSON:
+            raise ValidationError(
+                {
+                    "given_by": _(
+                        "The person is an adult on the first day of the consent and "
+                        "gives it themselves."
+                    )
+                }
+            )
+        return {"given_by": given_by}
+    if given_by in (Consent.GivenBy.GUARDIAN, Consent.GivenBy.GUARDIANS):
+        if not guardian_names:
+            raise ValidationError(
+                {"guardian_names": _("Name the guardian or guardians who gave the consent.")}
+            )
+        return {"given_by": given_by, "guardian_names": guardian_names}
+    if given_by == Consent.GivenBy.MATURE_MINOR:
+        if not maturity_note:
+            raise ValidationError(
+                {"maturity_note": _("Write down why the minor is judged mature enough to consent.")}
+            )
+        return {"given_by": given_by, "maturity_note": maturity_note}
+    raise ValidationError(
+        {
+            "given_by": _(
+                "The person is under 18: the consent is given by a guardian, or by the minor when "
+                "judged mature enough (with a note on the assessment)."
+            )
+        }
+    )
+
+
+def _check_disclosures(unit: Unit, disclosures: list[Disclosure]) -> None:
+    """Disclosures go between two different organisations running UNIT, for a known category."""
+    organisations = set(unit.organisations.values_list("pk", flat=True))
+    for source, target, category in disclosures:
+        if (
+            source == target
+            or not {source, target} <= organisations
+            or category not in RecordCategory.values
+        ):
+            raise ValidationError(
+                _(
+                    "A disclosure must go from one organisation running the unit "
+                    "to another, for a known category of records."
+                )
+            )
+
+
+def _check_relatives(access: PersonAccess, relatives: dict[int, str]) -> None:
+    """Every relative belongs to the person and may be read by the user; each is told something."""
+    readable = {
+        r.pk
+        for r in access.readable(access.person.relatives.all(), category=RecordCategory.RELATIVES)
+    }
+    if not set(relatives) <= readable:
+        raise ValidationError(_("A chosen relative is not recorded for this person."))
+    if not all(relatives.values()):
+        raise ValidationError(_("Write what each chosen relative may be told."))
+
+
+@transaction.atomic
+def consent_withdraw(
+    *,
+    actor: Actor,
+    access: PersonAccess,
+    consent_id: int,
+    withdrawn_on: datetime.date,
+    withdrawn_by: str,
+) -> Consent:
+    """Record that the consent was withdrawn on WITHDRAWN_ON (the row is locked first)."""
+    consent = Consent.objects.select_for_update().get(pk=consent_id, person=access.person)
+    if consent.withdrawn_on is not None:
+        raise ValidationError(
+            _("This consent was already withdrawn on %(date)s.")
+            % {"date": consent.withdrawn_on.isoformat()}
+        )
+    if withdrawn_on < consent.valid_from:
+        raise ValidationError(
+            {
+                "withdrawn_on": _("The consent cannot be withdrawn before it began (%(date)s).")
+                % {"date": consent.valid_from.isoformat()}
+            }
+        )
+    if withdrawn_on > timezone.localdate():
+        raise ValidationError({"withdrawn_on": _("The withdrawal date lies in the future.")})
+    if not withdrawn_by.strip():
+        raise ValidationError({"withdrawn_by": _("Say who withdrew the consent.")})
+    consent.withdrawn_on, consent.withdrawn_by = withdrawn_on, withdrawn_by.strip()
+    consent.withdrawal_recorded_by = actor.user
+    consent.save(update_fields=["withdrawn_on", "withdrawn_by", "withdrawal_recorded_by"])
+    record_access(actor, access, action="update", what=f"consent at {consent.unit} withdrawn")
+    return consent
+
+
+# --- Emergency access -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def emergency_access_take(
+    *, actor: Actor, person: Person, reason: str, hours: int
+) -> EmergencyAccess:
+    """Give the actor time-limited read access to PERSON without a relationship.
+
+    The access is logged as an emergency, without relationship, and waits for the manager of
+    the actor's unit to review it.
+    """
+    reason = reason.strip()
+    if len(reason) < EMERGENCY_REASON_MIN_LENGTH:
+        raise ValidationError(
+            {
+                "reason": _("Explain why you need emergency access, in at least %(n)s characters.")
+                % {"n": EMERGENCY_REASON_MIN_LENGTH}
+            }
+        )
+    if not 1 <= hours <= settings.HELHET_EMERGENCY_ACCESS_HOURS:
+        raise ValidationError(
+            {
+                "hours": _("Choose between 1 and %(n)s hours.")
+                % {"n": settings.HELHET_EMERGENCY_ACCESS_HOURS}
+            }
+        )
+    emergency = EmergencyAccess.objects.create(
+        user=actor.user,
+        person=person,
+        unit=actor.unit,
+        reason=reason,
+        expires_at=timezone.now() + datetime.timedelta(hours=hours),
+    )
+    log.append(
+        [
+            log.entry_for(
+                actor,
+                person=person,
+                action="read",
+                what=f"emergency access taken: {reason[:100]}",
+                basis=Basis.EMERGENCY,
+                emergency=True,
+                without_relationship=True,
+            )
+        ]
+    )
+    return emergency
+
+
+@transaction.atomic
+def emergency_access_no_match(*, actor: Actor) -> None:
+    """Log an emergency-access attempt for a number nobody in Helhet has.
+
+    The number itself is not logged: it belongs to nobody registered here, and the log keeps
+    everything forever.
+    """
+    log.append(
+        [
+            log.entry_for(
+                actor,
+                person=None,
+                action="search",
+                what="emergency access: no match",
+                basis=Basis.NONE,
+            )
+        ]
+    )
+
+
+@transaction.atomic
+def emergency_access_review(*, actor: Actor, unit: Unit, emergency_id: int) -> EmergencyAccess:
+    """The manager marks an emergency access taken at UNIT as reviewed."""
+    emergency = (
+        EmergencyAccess.objects.select_for_update().filter(pk=emergency_id, unit=unit).first()
+    )
+    if emergency is None:
+        raise ValidationError(_("There is no such emergency access at this unit."))
+    if emergency.reviewed_at is not None:
+        raise ValidationError(_("This emergency access has already been reviewed."))
+    emergency.reviewed_at, emergency.reviewed_by = timezone.now(), actor.user
+    emergency.save(update_fields=["reviewed_at", "reviewed_by"])
+    _log_review_row(
+        actor, action="update", what=f"log review: emergency access {emergency.pk} reviewed"
+    )
+    return emergency
+
+
+# --- Log review -----------------------------------------------------------------------------
+
+
+def log_review_viewed(*, actor: Actor) -> None:
+    """Log one row for a look at the unit's access log (a manager's duty, not a person read)."""
+    _log_review_row(actor, action="read", what="log review")
+
+
+@transaction.atomic
+def log_review_sample(
+    *, actor: Actor, entries: QuerySet[AccessLogEntry], size: int, note: str = ""
+) -> int:
+    """Mark a random sample of SIZE unreviewed rows among ENTRIES as reviewed; return how many."""
+    if not 1 <= size <= SAMPLE_MAX:
+        message = _("Choose a sample of 1 to %(n)s rows.") % {"n": SAMPLE_MAX}
+        raise ValidationError({"size": message})
+    chosen = list(
+        entries.filter(review__isnull=True).order_by("?").values_list("pk", flat=True)[:size]
+    )
+    if not chosen:
+        raise ValidationError(_("No row that is not yet reviewed matches the filter."))
+    return _mark(actor, chosen, note)
+
+
+@transaction.atomic
+def log_review_mark(*, actor: Actor, unit: Unit, entry_ids: Iterable[int], note: str = "") -> int:
+    """Mark the chosen rows of UNIT's log as reviewed; rows of other units are ignored."""
+    chosen = list(
+        AccessLogEntry.objects.filter(
+            unit=unit, pk__in=list(entry_ids), review__isnull=True
+        ).values_list("pk", flat=True)
+    )
+    if not chosen:
+        raise ValidationError(_("Choose at least one row that is not yet reviewed."))
+    return _mark(actor, chosen, note)
+
+
+def _mark(actor: Actor, entry_ids: list[int], note: str) -> int:
+    # ignore_conflicts: a row reviewed at the same moment by someone else stays reviewed once.
+    LogReview.objects.bulk_create(
+        [
+            LogReview(entry_id=pk, reviewed_by=actor.user, note=note.strip()[:300])
+            for pk in entry_ids
+        ],
+        ignore_conflicts=True,
+    )
+    _log_review_row(
+        actor, action="update", what=f"log review: {len(entry_ids)} rows marked reviewed"
+    )
+    return len(entry_ids)
+
+
+def _log_review_row(actor: Actor, *, action: str, what: str) -> None:
+    log.append([log.entry_for(actor, person=None, action=action, what=what, basis=Basis.NONE)])
+
+
+# --- Log extract ----------------------------------------------------------------------------
+
+
+def log_extract_produced(*, actor: Actor, access: PersonAccess) -> None:
+    """Log the production of a log extract for the person (it lists itself)."""
+    record_access(actor, access, action="read", what="log extract")

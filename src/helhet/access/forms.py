@@ -1,0 +1,223 @@
+"""Forms for the access pages: input shape only; the rules live in actions."""
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from helhet.core.models import Organisation
+from helhet.people import identity
+from helhet.people.models import Relative
+
+from .actions import EMERGENCY_REASON_MIN_LENGTH, SAMPLE_MAX
+from .models import Consent, RecordCategory
+from .selectors import LogFilter
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ConsentForm(forms.Form):
+    """A consent at one unit; the disclosure and relative fields depend on the unit and person."""
+
+    form = forms.ChoiceField(label=_("Form of consent"), choices=Consent.Form.choices)
+    coordination = forms.BooleanField(
+        label=_("Coordination within the unit"),
+        required=False,
+        help_text=_("Staff of every organisation at the unit may coordinate the person's care."),
+    )
+    given_by = forms.ChoiceField(
+        label=_("Given by"),
+        choices=Consent.GivenBy.choices,
+        initial=Consent.GivenBy.PERSON,
+        help_text=_("For a person under 18: a guardian, or the minor when judged mature enough."),
+    )
+    guardian_names = forms.CharField(label=_("Guardians' names"), required=False, max_length=300)
+    maturity_note = forms.CharField(
+        label=_("Assessment of the minor's maturity"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    valid_from = forms.DateField(
+        label=_("Valid from"), initial=timezone.localdate, widget=DateInput()
+    )
+    valid_until = forms.DateField(
+        label=_("Valid until"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Leave empty for a consent until further notice."),
+    )
+
+    def __init__(
+        self, *args, organisations: list[Organisation], relatives: list[Relative], **kwargs
+    ):
+        super().__init__(*args, **kwargs)
+        self.directions = [(a, b) for a in organisations for b in organisations if a != b]
+        for source, target in self.directions:
+            self.fields[f"disclose_{source.pk}_{target.pk}"] = forms.MultipleChoiceField(
+                label=_("From %(source)s to %(target)s") % {"source": source, "target": target},
+                choices=RecordCategory.choices,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+        self.relatives = relatives
+        for relative in relatives:
+            help_text = _("Leave empty to tell this relative nothing.")
+            if relative.secrecy_requested:
+                help_text = _(
+                    "The person has asked for secrecy towards this relative. "
+                    "Leave empty to tell this relative nothing."
+                )
+            self.fields[f"relative_{relative.pk}"] = forms.CharField(
+                label=_("What may %(name)s (%(relation)s) be told?")
+                % {"name": relative.name, "relation": relative.relation},
+                required=False,
+                max_length=300,
+                help_text=help_text,
+            )
+
+    @property
+    def main_fields(self):
+        names = ("form", "coordination")
+        return [self[name] for name in names]
+
+    @property
+    def giver_fields(self):
+        names = ("given_by", "guardian_names", "maturity_note", "valid_from", "valid_until")
+        return [self[name] for name in names]
+
+    @property
+    def disclosure_fields(self):
+        return [self[f"disclose_{a.pk}_{b.pk}"] for a, b in self.directions]
+
+    @property
+    def relative_fields(self):
+        return [self[f"relative_{r.pk}"] for r in self.relatives]
+
+    def action_data(self) -> dict:
+        """The cleaned data as keyword arguments of `actions.consent_record`."""
+        data = self.cleaned_data
+        disclosures = [
+            (a.pk, b.pk, category)
+            for a, b in self.directions
+            for category in data[f"disclose_{a.pk}_{b.pk}"]
+        ]
+        relatives = {
+            r.pk: data[f"relative_{r.pk}"]
+            for r in self.relatives
+            if data[f"relative_{r.pk}"].strip()
+        }
+        names = (
+            "form",
+            "coordination",
+            "given_by",
+            "guardian_names",
+            "maturity_note",
+            "valid_from",
+            "valid_until",
+        )
+        return {**{n: data[n] for n in names}, "disclosures": disclosures, "relatives": relatives}
+
+
+class ConsentWithdrawForm(forms.Form):
+    withdrawn_on = forms.DateField(
+        label=_("Withdrawn on"), initial=timezone.localdate, widget=DateInput()
+    )
+    withdrawn_by = forms.CharField(
+        label=_("Withdrawn by"), max_length=200, help_text=_("For example: the person, a guardian.")
+    )
+
+
+class EmergencyForm(forms.Form):
+    identity_number = forms.CharField(
+        label=_("Identity number"), max_length=20, help_text=_("YYYYMMDD-NNNN")
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Why do you need the person's records now, without a care relationship? "
+            "At least %(n)s characters."
+        )
+        % {"n": EMERGENCY_REASON_MIN_LENGTH},
+    )
+    hours = forms.IntegerField(label=_("For how many hours"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        most = settings.HELHET_EMERGENCY_ACCESS_HOURS
+        self.fields["hours"].initial = most
+        self.fields["hours"].widget.attrs.update(min=1, max=most)
+        self.fields["hours"].help_text = _("1 to %(n)s hours.") % {"n": most}
+
+    def clean_identity_number(self) -> str:
+        return identity.parse(self.cleaned_data["identity_number"]).value
+
+    def action_data(self) -> dict:
+        """The arguments of `actions.emergency_access_take` (the person is looked up first)."""
+        return {"reason": self.cleaned_data["reason"], "hours": self.cleaned_data["hours"]}
+
+
+class LogFilterForm(forms.Form):
+    person = forms.CharField(
+        label=_("Person (identity number or part of it)"), required=False, max_length=20
+    )
+    user = forms.CharField(label=_("User (username)"), required=False, max_length=150)
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    emergency = forms.BooleanField(label=_("Emergency access"), required=False)
+    protected_identity = forms.BooleanField(label=_("Protected identity"), required=False)
+    without_relationship = forms.BooleanField(label=_("Without relationship"), required=False)
+    unreviewed = forms.BooleanField(label=_("Not yet reviewed"), required=False)
+
+    def log_filter(self) -> LogFilter | None:
+        """The filter to apply, or None for invalid input (no rows then; the errors are shown,
+        and a sample is never drawn from a filter the reviewer did not mean)."""
+        return LogFilter(**self.cleaned_data) if self.is_valid() else None
+
+
+class LogSampleForm(forms.Form):
+    size = forms.IntegerField(
+        label=_("Number of rows"), initial=20, min_value=1, max_value=SAMPLE_MAX
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+
+class RowIdsField(forms.Field):
+    """The ids of the rows ticked in the log table (checkboxes named like the field)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[int]:
+        values = value or []
+        if not all(str(v).isdigit() for v in values):
+            raise ValidationError(_("Choose rows from the table."))
+        return [int(v) for v in values]
+
+
+class LogMarkForm(forms.Form):
+    entry_ids = RowIdsField(
+        label=_("Rows"),
+        error_messages={"required": _("Choose at least one row that is not yet reviewed.")},
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+
+def run_action(form: forms.Form, action, **kwargs) -> bool:
+    """Call ACTION with KWARGS and the form's data; True when it succeeded.
+
+    A ValidationError from the action is put on the form (on the field it names, if any), so
+    the page re-renders with the message and nothing saved.
+    """
+    data = form.action_data() if hasattr(form, "action_data") else form.cleaned_data
+    try:
+        action(**kwargs, **data)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return False
+    return True

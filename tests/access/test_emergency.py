@@ -1,0 +1,152 @@
+"""Emergency access: reasoned, time-limited, logged as such, for clinical staff only."""
+
+import datetime
+
+import pytest
+from django.http import Http404
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from helhet.access import policy
+from helhet.access.models import AccessLogEntry, EmergencyAccess
+
+from .. import factories as f
+from .conftest import log_in
+
+URL = "/emergency/"
+REASON = "Unconscious at the emergency department, no relative reachable."
+
+
+def post(client, county, **overrides):
+    data = {"identity_number": county.patient.identity_number, "reason": REASON, "hours": "2"}
+    data.update(overrides)
+    return client.post(URL, data)
+
+
+def person_access_for(user, person, rf):
+    request = rf.get("/")
+    request.user, request.memberships = user, list(user.memberships.all())
+    return policy.person_access(request, person.pk)
+
+
+def test_the_url_name_is_the_contracts():
+    assert reverse("access:emergency") == URL
+
+
+def test_the_form_prefills_the_number_and_warns_that_access_is_reviewed(client, county):
+    log_in(client, county.outsider)
+    response = client.get(URL, {"identity_number": "19800517-9806"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="19800517-9806"' in page
+    assert "logged, flagged and reviewed by your unit's manager" in page
+
+
+def test_outsider_takes_emergency_access_and_then_may_read_the_person(client, county, rf):
+    log_in(client, county.outsider)
+    response = post(client, county)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("people:overview", args=[county.patient.pk])
+    emergency = EmergencyAccess.objects.get()
+    assert (emergency.user, emergency.person, emergency.unit) == (
+        county.outsider,
+        county.patient,
+        county.other_unit,
+    )
+    hours = (emergency.expires_at - timezone.now()) / datetime.timedelta(hours=1)
+    assert 1.9 < hours <= 2
+    access = person_access_for(county.outsider, county.patient, rf)
+    assert access.is_emergency
+
+
+def test_taking_emergency_access_is_logged_as_one_flagged_row(client, county):
+    log_in(client, county.outsider)
+    post(client, county)
+    row = AccessLogEntry.objects.get()
+    assert (row.person, row.action, row.basis, row.emergency, row.without_relationship) == (
+        county.patient,
+        "read",
+        "emergency",
+        True,
+        True,
+    )
+    assert row.what == f"emergency access taken: {REASON}"
+    assert row.unit == county.other_unit
+
+
+def test_a_reason_is_required_and_must_explain(client, county):
+    log_in(client, county.outsider)
+    assert "This field is required." in post(client, county, reason="").content.decode()
+    response = post(client, county, reason="  needed  ")
+    assert "in at least 20 characters" in response.content.decode()
+    assert not EmergencyAccess.objects.exists()
+    assert not AccessLogEntry.objects.exists()
+
+
+@override_settings(HELHET_EMERGENCY_ACCESS_HOURS=4)
+def test_the_duration_is_limited_by_the_setting(client, county):
+    log_in(client, county.outsider)
+    assert "Choose between 1 and 4 hours." in post(client, county, hours="5").content.decode()
+    assert "Choose between 1 and 4 hours." in post(client, county, hours="0").content.decode()
+    assert not EmergencyAccess.objects.exists()
+
+
+def test_an_invalid_identity_number_shows_its_error(client, county):
+    log_in(client, county.outsider)
+    response = post(client, county, identity_number="19800517-9807")
+    assert "The check digit is wrong" in response.content.decode()
+    assert not AccessLogEntry.objects.exists()
+
+
+def test_an_unknown_number_is_told_and_the_attempt_logged(client, county):
+    log_in(client, county.outsider)
+    unknown = f.PersonFactory.build(birth_date=datetime.date(1990, 2, 3)).identity_number
+    response = post(client, county, identity_number=unknown)
+    assert response.status_code == 200
+    assert (
+        "No person with this identity number is registered in Helhet." in response.content.decode()
+    )
+    row = AccessLogEntry.objects.get()
+    assert (row.person, row.action, row.basis, row.what, row.user) == (
+        None,
+        "search",
+        "none",
+        "emergency access: no match",
+        county.outsider,
+    )
+    assert unknown not in row.what
+    assert not EmergencyAccess.objects.exists()
+
+
+def test_administrators_get_not_found(client, county):
+    log_in(client, county.admin)
+    assert client.get(URL).status_code == 404
+    assert post(client, county).status_code == 404
+    assert not EmergencyAccess.objects.exists()
+
+
+def test_a_user_with_a_relationship_needs_no_emergency_access(client, county):
+    log_in(client, county.nurse, county.clinic)
+    response = post(client, county)
+    assert response["Location"] == reverse("people:overview", args=[county.patient.pk])
+    assert not EmergencyAccess.objects.exists()
+
+
+def test_expired_emergency_access_is_refused(county, rf):
+    f.EmergencyAccessFactory(
+        user=county.outsider,
+        person=county.patient,
+        unit=county.other_unit,
+        expires_at=timezone.now() - datetime.timedelta(minutes=1),
+    )
+    with pytest.raises(Http404):
+        person_access_for(county.outsider, county.patient, rf)
+
+
+def test_emergency_access_is_read_only(client, county):
+    f.EmergencyAccessFactory(user=county.outsider, person=county.patient, unit=county.other_unit)
+    log_in(client, county.outsider)
+    assert client.get(reverse("access:consent_new", args=[county.patient.pk])).status_code == 404
+    extract = client.get(reverse("access:log_extract", args=[county.patient.pk]))
+    assert extract.status_code == 200

@@ -1,0 +1,227 @@
+"""The unit's log review: for its manager and coordinator only; filters, flags, marking."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from helhet.access import log
+from helhet.access.log import Actor
+from helhet.access.models import AccessLogEntry, EmergencyAccess, LogReview
+from helhet.people.identity import make_personnummer
+
+from .. import factories as f
+from .conftest import log_in
+
+URL = "/log/"
+
+
+def rows(county, n, *, user=None, unit=None, person=None, **flags):
+    """N sealed log rows at the clinic (by the nurse, about the patient unless told)."""
+    actor = Actor(user or county.nurse, unit or county.clinic)
+    return log.append(
+        log.entry_for(
+            actor, person=person or county.patient, action="read", what=f"overview {i}", **flags
+        )
+        for i in range(n)
+    )
+
+
+def shown_ids(response) -> set[int]:
+    return {e.pk for e in response.context["page"].object_list}
+
+
+def test_the_url_name_is_the_contracts():
+    assert reverse("access:log_review") == URL
+
+
+@pytest.mark.parametrize("who", ["manager", "coordinator"])
+def test_the_manager_and_the_coordinator_see_the_units_rows(client, county, who):
+    written = rows(county, 3)
+    log_in(client, getattr(county, who))
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert shown_ids(response) == {e.pk for e in written}
+    assert "Tolvan Tolvansson" in response.content.decode()
+
+
+@pytest.mark.parametrize("who", ["nurse", "social_worker", "outsider", "admin"])
+def test_others_get_not_found(client, county, who):
+    rows(county, 1)
+    log_in(client, getattr(county, who))
+    assert client.get(URL).status_code == 404
+    assert client.post(URL, {"sample": "1", "sample-size": "5"}).status_code == 404
+    assert not LogReview.objects.exists()
+
+
+def test_a_manager_sees_only_the_active_units_rows(client, county):
+    rows(county, 2, user=county.outsider, unit=county.other_unit)
+    mine = rows(county, 1)
+    log_in(client, county.manager)
+    assert shown_ids(client.get(URL)) == {mine[0].pk}
+
+
+def test_each_look_at_the_log_is_itself_logged_without_a_person(client, county):
+    log_in(client, county.manager)
+    client.get(URL)
+    row = AccessLogEntry.objects.get()
+    assert (row.user, row.person, row.action, row.what, row.basis, row.unit) == (
+        county.manager,
+        None,
+        "read",
+        "log review",
+        "none",
+        county.clinic,
+    )
+
+
+def test_rows_are_listed_newest_first_with_flags_as_text(client, county):
+    older = rows(county, 1)[0]
+    newer = rows(county, 1, emergency=True, without_relationship=True)[0]
+    log_in(client, county.manager)
+    response = client.get(URL)
+    assert [e.pk for e in response.context["page"].object_list][:2] == [newer.pk, older.pk]
+    page = response.content.decode()
+    assert '<span class="flag warn">Emergency</span>' in page
+    assert '<span class="flag warn">Without relationship</span>' in page
+
+
+def test_filters_by_person_user_flag_and_date(client, county):
+    other = f.PersonFactory(registered_by=county.nurse)
+    about_patient = rows(county, 2)
+    about_other = rows(county, 1, person=other, user=county.social_worker)
+    emergency = rows(county, 1, emergency=True)
+    log_in(client, county.manager)
+    number = county.patient.formatted_identity_number
+    assert shown_ids(client.get(URL, {"person": number})) == {
+        e.pk for e in about_patient + emergency
+    }
+    assert shown_ids(client.get(URL, {"person": other.identity_number[2:8]})) == {about_other[0].pk}
+    assert shown_ids(client.get(URL, {"user": "social"})) == {about_other[0].pk}
+    assert shown_ids(client.get(URL, {"emergency": "on"})) == {emergency[0].pk}
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    assert shown_ids(client.get(URL, {"date_from": tomorrow})) == set()
+    everything = shown_ids(client.get(URL, {"date_to": tomorrow}))
+    assert {e.pk for e in about_patient + about_other + emergency} <= everything
+
+
+def test_the_unreviewed_filter_hides_reviewed_rows(client, county):
+    first, second = rows(county, 2)
+    LogReview.objects.create(entry=first, reviewed_by=county.manager)
+    log_in(client, county.manager)
+    assert shown_ids(client.get(URL, {"unreviewed": "on"})) == {second.pk}
+
+
+def test_a_random_sample_of_unreviewed_rows_in_the_filter_is_marked(client, county):
+    written = rows(county, 10)
+    flagged = rows(county, 3, emergency=True)
+    log_in(client, county.manager)
+    response = client.post(
+        URL + "?emergency=on", {"sample": "1", "sample-size": "2", "sample-note": "Monthly check"}
+    )
+    assert response.status_code == 302
+    reviews = list(LogReview.objects.all())
+    assert len(reviews) == 2
+    assert {r.entry_id for r in reviews} <= {e.pk for e in flagged}
+    assert {(r.reviewed_by, r.note) for r in reviews} == {(county.manager, "Monthly check")}
+    client.post(URL, {"sample": "1", "sample-size": "20"})
+    assert LogReview.objects.count() == 13
+    assert set(LogReview.objects.values_list("entry", flat=True)) >= {e.pk for e in written}
+
+
+def test_a_sample_size_out_of_range_is_refused(client, county):
+    rows(county, 3)
+    log_in(client, county.manager)
+    response = client.post(URL, {"sample": "1", "sample-size": "0"})
+    assert response.status_code == 200
+    assert "greater than or equal to 1" in response.content.decode()
+    assert not LogReview.objects.exists()
+
+
+def test_ticked_rows_are_marked_reviewed_and_other_units_rows_are_not(client, county):
+    first, second, third = rows(county, 3)
+    elsewhere = rows(county, 1, user=county.outsider, unit=county.other_unit)[0]
+    log_in(client, county.manager)
+    response = client.post(
+        URL, {"mark": "1", "mark-entry_ids": [first.pk, third.pk, elsewhere.pk], "mark-note": "ok"}
+    )
+    assert response.status_code == 302
+    assert set(LogReview.objects.values_list("entry", flat=True)) == {first.pk, third.pk}
+
+
+def test_marking_without_ticking_a_row_shows_a_clear_error(client, county):
+    rows(county, 1)
+    log_in(client, county.manager)
+    response = client.post(URL, {"mark": "1"})
+    assert "Choose at least one row that is not yet reviewed." in response.content.decode()
+    response = client.post(URL, {"mark": "1", "mark-entry_ids": ["x"]})
+    assert response.status_code == 200
+    assert not LogReview.objects.exists()
+
+
+def test_emergency_accesses_wait_on_top_until_marked_reviewed(client, county):
+    emergency = f.EmergencyAccessFactory(
+        user=county.nurse, person=county.patient, unit=county.clinic
+    )
+    f.EmergencyAccessFactory(user=county.outsider, person=county.patient, unit=county.other_unit)
+    log_in(client, county.manager)
+    assert list(client.get(URL).context["emergencies"]) == [emergency]
+    assert client.post(URL, {"emergency": str(emergency.pk)}).status_code == 302
+    emergency.refresh_from_db()
+    assert emergency.reviewed_by == county.manager and emergency.reviewed_at is not None
+    assert list(client.get(URL).context["emergencies"]) == []
+
+
+def test_an_emergency_access_of_another_unit_cannot_be_marked(client, county):
+    other = f.EmergencyAccessFactory(
+        user=county.outsider, person=county.patient, unit=county.other_unit
+    )
+    log_in(client, county.manager)
+    client.post(URL, {"emergency": str(other.pk)})
+    assert EmergencyAccess.objects.get(pk=other.pk).reviewed_at is None
+
+
+def test_the_review_page_makes_the_same_number_of_queries_for_many_rows(client, county):
+    rows(county, 2)
+    log_in(client, county.manager)
+    client.get(URL)
+    with CaptureQueriesContext(connection) as few:
+        client.get(URL)
+    people = [f.PersonFactory(registered_by=county.nurse) for _ in range(5)]
+    for person in people:
+        rows(county, 3, person=person, user=county.social_worker)
+    LogReview.objects.create(entry=AccessLogEntry.objects.first(), reviewed_by=county.manager)
+    with CaptureQueriesContext(connection) as many:
+        client.get(URL)
+    assert len(many) == len(few)
+
+
+def test_emergency_attempts_for_unknown_numbers_are_listed_but_review_rows_are_not(client, county):
+    log_in(client, county.outsider)
+    unknown = make_personnummer(datetime.date(1990, 2, 3), 981)
+    client.post("/emergency/", {"identity_number": unknown, "reason": "x" * 25, "hours": "1"})
+    attempt = AccessLogEntry.objects.get(action="search")
+    f.MembershipFactory(user=county.manager, unit=county.other_unit, role="manager")
+    log_in(client, county.manager, county.other_unit)
+    client.get(URL)
+    assert shown_ids(client.get(URL)) == {attempt.pk}
+
+
+def test_an_invalid_filter_shows_its_error_and_no_sample_is_drawn(client, county):
+    rows(county, 3)
+    log_in(client, county.manager)
+    response = client.post(URL + "?date_from=yesterday", {"sample": "1", "sample-size": "5"})
+    assert "Enter a valid date." in response.content.decode()
+    assert shown_ids(response) == set()
+    assert not LogReview.objects.exists()
+
+
+def test_a_sample_when_every_row_is_reviewed_says_so(client, county):
+    LogReview.objects.create(entry=rows(county, 1)[0], reviewed_by=county.manager)
+    log_in(client, county.manager)
+    response = client.post(URL, {"sample": "1", "sample-size": "5"})
+    assert "No row that is not yet reviewed matches the filter." in response.content.decode()
+    assert LogReview.objects.count() == 1
