@@ -1,8 +1,16 @@
 # Helhet: `make demo` and `make test` are all a new machine needs.
+#   make demo      virtual environment, translations, database, demo county; serves :8000
+#   make test      the test suite (SQLite; PostgreSQL when DATABASE_URL is set)
+#   make e2e       browser tests (Playwright driving Chromium)
+#   make lint      ruff
+#   make messages  update the Swedish message catalogue (src/helhet/locale/sv)
 PYTHON ?= python3
 VENV := .venv
-BIN := $(VENV)/bin
+BIN := $(CURDIR)/$(VENV)/bin
 export HELHET_DEV ?= 1
+ADDRESS ?= 127.0.0.1:8000
+DEMO_PERSONS ?= 300
+LOCALE_DIR := src/helhet/locale
 
 $(BIN)/helhet: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -10,8 +18,40 @@ $(BIN)/helhet: pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(BIN)/helhet
 
-.PHONY: install test
+.PHONY: install test demo migrate compilemessages messages e2e lint
 install: $(BIN)/helhet
 
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The SQLite database lives under var/ unless DATABASE_URL names another.
+migrate: install
+	mkdir -p $${HELHET_VAR_DIR:-var}
+	$(BIN)/helhet migrate --noinput
+
+demo: install compilemessages migrate
+	$(BIN)/helhet demo --persons $(DEMO_PERSONS)
+	@echo
+	@echo "Helhet: http://$(ADDRESS)/ (log in with a demo login above; stop with Ctrl-C)"
+	$(BIN)/helhet runserver $(ADDRESS)
+
+compilemessages: install
+	@if [ ! -d $(LOCALE_DIR) ]; then \
+		echo "No translations yet ($(LOCALE_DIR) is missing): nothing to compile."; \
+	elif ! command -v msgfmt >/dev/null 2>&1; then \
+		echo "msgfmt (GNU gettext) is needed to compile the Swedish translation:" \
+			"apt-get install gettext" >&2; \
+		exit 1; \
+	else \
+		cd src/helhet && $(BIN)/helhet compilemessages; \
+	fi
+
+messages: install
+	mkdir -p $(LOCALE_DIR)
+	cd src/helhet && $(BIN)/helhet makemessages -l sv --no-obsolete --ignore='static/*'
+
+e2e: install
+	$(BIN)/pytest e2e -p no:cacheprovider
+
+lint: install
+	$(BIN)/ruff check .

@@ -1,0 +1,483 @@
+"""The demo population: persons, relatives, episodes, case teams and consents, at any scale.
+
+Deterministic for a seed and a date: one `random.Random(seed)` drives everything, person by
+person, so the same seed on the same day gives the same persons whatever the batch size. Dates
+are relative to TODAY, so ages fit the units and consents are in the state they were made in.
+
+Identity numbers are test numbers: personnummer and samordningsnummer with birth numbers
+980-999, which are not given to real persons. Persons are built as unsaved model instances and
+saved in batches with `bulk_create` (which sets primary keys on PostgreSQL and SQLite >= 3.35),
+never row by row; nothing is written to the access log, since no person was accessed.
+"""
+
+import datetime
+import random
+from dataclasses import dataclass, field
+
+from helhet.access.models import Consent, ConsentDisclosure, ConsentRelative, RecordCategory
+from helhet.care.models import CaseTeamMember, ClosureReason, Episode
+from helhet.people.identity import age_on, make_personnummer
+from helhet.people.models import Person, Relative
+
+from . import names
+from .county import County
+
+DAY = datetime.timedelta(days=1)
+FEMALE_BIRTH_NUMBERS = tuple(range(980, 1000, 2))  # the third digit's parity is the legal sex
+MALE_BIRTH_NUMBERS = tuple(range(981, 1000, 2))
+
+UNIT_WEIGHTS = {"clinic": 50, "mini_maria": 25, "act": 25}
+RESIDENCE_WEIGHTS = {  # municipality codes; the ACT team takes residents of any municipality
+    "clinic": {"9901": 60, "9902": 40},
+    "mini_maria": {"9901": 60, "9902": 40},
+    "act": {"9901": 55, "9902": 35, "9903": 5, "9904": 5},
+}
+ORGANISATION_OF_MUNICIPALITY = {"9901": "norrby", "9902": "soderby"}
+# Who opens episodes (and is the case manager) at the clinic and the Mini-Maria, by employer.
+OPENERS = {
+    "clinic": {
+        "region": {
+            "anna.sjukskoterska": 4,
+            "erik.lakare": 1,
+            "johan.kurator": 1,
+            "lena.socionom": 2,
+        },
+        "norrby": {
+            "sara.socionom": 4,
+            "karin.kurator": 1,
+            "emma.sjukskoterska": 1,
+            "oskar.behandlingsassistent": 1,
+        },
+        "soderby": {"fatima.socionom": 1},
+    },
+    "mini_maria": {
+        "region": {"maria.psykolog": 1, "mikael.behandlingsassistent": 1},
+        "norrby": {"sofia.psykolog": 1, "karin.kurator": 1},
+        "soderby": {"elin.behandlingsassistent": 1},
+    },
+}
+# The ACT team works in case teams: one case manager from the region, one from the municipality.
+ACT_CASE_MANAGERS = {
+    "region": {"peter.casemanager": 4, "anna.sjukskoterska": 1},
+    "norrby": {"linnea.casemanager": 4, "sara.socionom": 1},
+    "soderby": {"nils.casemanager": 1},
+}
+ACT_TEAM_MEMBER = "david.lakare"
+HISTORY_WEIGHTS = {"open": 78, "closed": 15, "reactivated": 7}
+CONSENT_WEIGHTS = {"none": 25, "active": 50, "withdrawn": 10, "expired": 15}
+CLOSURE_WEIGHTS = {
+    "goals_reached": 30,
+    "person_ended": 20,
+    "no_contact": 15,
+    "moved": 10,
+    "referred_on": 12,
+    "compulsory_care": 5,
+    "deceased": 3,
+    "other": 5,
+}
+MINI_MARIA_AGE_WEIGHTS = {13: 2, 14: 4, 15: 7, 16: 9, 17: 10, 18: 9, 19: 7, 20: 5, 21: 3}
+MATURITY_NOTE = (
+    "Bedömd mogen nog att själv samtycka: förstår vad samtycket gäller, vilka uppgifter som "
+    "lämnas ut och till vem, och att samtycket kan återkallas."
+)
+MAY_BE_TOLD = "Hur behandlingen går i stort och tider för besök."
+
+# The first persons are set up by hand so that every situation the demo shows exists at any
+# scale (the two headline logins are the region nurse Anna and Norrby's social worker Sara).
+SHOWCASE = [
+    # Region-owned with coordination consent: Anna and Sara both see the person.
+    {"unit": "clinic", "history": "open", "opener": "anna.sjukskoterska", "consent": "active"},
+    # Region-owned without consent: only the region's staff see the person.
+    {"unit": "clinic", "history": "open", "opener": "anna.sjukskoterska", "consent": "none"},
+    {"unit": "clinic", "history": "open", "opener": "sara.socionom", "consent": "active"},
+    {"unit": "clinic", "history": "open", "opener": "sara.socionom", "consent": "none"},
+    {"unit": "clinic", "history": "open", "opener": "anna.sjukskoterska", "consent": "withdrawn"},
+    {"unit": "clinic", "history": "open", "opener": "sara.socionom", "consent": "expired"},
+    {
+        "unit": "mini_maria",
+        "history": "open",
+        "age": 15,
+        "consent": "active",
+        "given_by": Consent.GivenBy.GUARDIAN,
+    },
+    {
+        "unit": "mini_maria",
+        "history": "open",
+        "age": 14,
+        "consent": "active",
+        "given_by": Consent.GivenBy.GUARDIANS,
+    },
+    {
+        "unit": "mini_maria",
+        "history": "open",
+        "age": 16,
+        "consent": "active",
+        "given_by": Consent.GivenBy.MATURE_MINOR,
+    },
+    {
+        "unit": "act",
+        "history": "open",
+        "team": ("anna.sjukskoterska", "sara.socionom"),
+        "consent": "active",
+    },
+    {
+        "unit": "act",
+        "history": "open",
+        "team": ("anna.sjukskoterska", "linnea.casemanager"),
+        "consent": "none",
+    },
+    {"unit": "act", "history": "reactivated", "consent": "active"},
+    {
+        "unit": "clinic",
+        "history": "reactivated",
+        "opener": "anna.sjukskoterska",
+        "consent": "active",
+    },
+    {"unit": "clinic", "history": "closed", "opener": "sara.socionom", "consent": "expired"},
+    {
+        "unit": "clinic",
+        "history": "open",
+        "opener": "anna.sjukskoterska",
+        "consent": "active",
+        "protected": True,
+    },
+    {
+        "unit": "clinic",
+        "history": "open",
+        "opener": "sara.socionom",
+        "consent": "active",
+        "coordination_number": True,
+    },
+]
+
+
+@dataclass
+class Batch:
+    """Unsaved rows for a run of persons, in the order they must be saved."""
+
+    persons: list[Person] = field(default_factory=list)
+    relatives: list[Relative] = field(default_factory=list)
+    episodes: list[Episode] = field(default_factory=list)
+    reactivations: list[Episode] = field(default_factory=list)  # point at rows in `episodes`
+    team: list[CaseTeamMember] = field(default_factory=list)
+    consents: list[Consent] = field(default_factory=list)
+    disclosures: list[ConsentDisclosure] = field(default_factory=list)
+    consent_relatives: list[ConsentRelative] = field(default_factory=list)
+
+    def save(self, batch_size: int) -> None:
+        for model, rows in (
+            (Person, self.persons),
+            (Relative, self.relatives),
+            (Episode, self.episodes),
+            (Episode, self.reactivations),
+            (CaseTeamMember, self.team),
+            (Consent, self.consents),
+            (ConsentDisclosure, self.disclosures),
+            (ConsentRelative, self.consent_relatives),
+        ):
+            model.objects.bulk_create(rows, batch_size=batch_size)
+            if rows and rows[-1].pk is None:  # later rows refer to these by primary key
+                raise RuntimeError(f"bulk_create set no primary keys for {model.__name__}")
+
+
+def _weighted(rng: random.Random, weights: dict):
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+class Population:
+    """Generates persons one by one from SEED; `batch(start, stop)` gives persons start..stop-1.
+
+    Call `batch` for consecutive ranges only: the random stream is shared.
+    """
+
+    def __init__(self, county: County, *, seed: int, today: datetime.date):
+        self.county = county
+        self.rng = random.Random(seed)
+        self.today = today
+        self.used_numbers: set[str] = set()
+        self.reasons = {r.code: r for r in ClosureReason.objects.filter(code__in=CLOSURE_WEIGHTS)}
+        self.categories = [c for c in RecordCategory.values if c != RecordCategory.ENROLMENT]
+
+    def batch(self, start: int, stop: int) -> Batch:
+        batch = Batch()
+        for index in range(start, stop):
+            self._person(index, batch)
+        return batch
+
+    # One person ------------------------------------------------------------------------
+
+    def _person(self, index: int, batch: Batch) -> None:
+        rng = self.rng
+        show = SHOWCASE[index] if index < len(SHOWCASE) else {}
+        unit_key = show.get("unit") or _weighted(rng, UNIT_WEIGHTS)
+        unit = self.county.units[unit_key]
+        history = show.get("history") or _weighted(rng, HISTORY_WEIGHTS)
+        spans = self._episode_dates(history)
+        code = "9901" if show else _weighted(rng, RESIDENCE_WEIGHTS[unit_key])
+        team = self._team(unit_key, code, show)
+        opener = team[0]
+
+        birth_date = self._birth_date(unit, [opened for opened, _closed in spans], show)
+        female = show.get("female", rng.random() < 0.5)
+        coordination = show.get("coordination_number", rng.random() < 0.03)
+        birth_date, number = self._identity_number(birth_date, female, coordination, unit, spans)
+        municipality = self.county.municipalities[code]
+        given = rng.choice(names.FEMALE_NAMES if female else names.MALE_NAMES)
+        family = rng.choice(names.FAMILY_NAMES)
+        person = Person(
+            identity_number=number,
+            identity_kind=Person.Kind.SAMORDNINGSNUMMER
+            if coordination
+            else Person.Kind.PERSONNUMMER,
+            birth_date=birth_date,
+            legal_sex=Person.Sex.FEMALE if female else Person.Sex.MALE,
+            given_name=given,
+            family_name=family,
+            municipality_id=municipality.pk,
+            address=f"{rng.choice(names.STREETS)} {rng.randint(1, 60)}",
+            postal_code=f"99{code[-1]} {rng.randint(30, 49)}",
+            city=municipality.name,
+            phone=rng.choice(names.PHONE_NUMBERS) if rng.random() < 0.85 else "",
+            email=_email(given, family, rng) if rng.random() < 0.3 else "",
+            protected_identity=show.get("protected", rng.random() < 0.02),
+            registered_by_id=opener.pk,
+        )
+        batch.persons.append(person)
+        minor = age_on(birth_date, spans[-1][0]) < 18
+        relatives = self._relatives(person, opener, minor, batch)
+
+        # The ACT team's physician joins some case teams as a team member.
+        extra = None
+        if unit_key == "act" and rng.random() < 0.3:
+            extra = self.county.users[ACT_TEAM_MEMBER]
+        previous = None
+        for opened, closed in spans:
+            episode = Episode(
+                person=person,
+                unit_id=unit.pk,
+                organisation_id=opener.organisation_id,
+                opened_on=opened,
+                opened_by_id=opener.pk,
+                reactivation_of=previous,
+            )
+            if closed is not None:
+                reasons = dict(CLOSURE_WEIGHTS)
+                if history == "reactivated":
+                    reasons.pop("deceased")
+                episode.closed_on, episode.closed_by_id = closed, opener.pk
+                episode.closure_reason_id = self.reasons[_weighted(rng, reasons)].pk
+            (batch.reactivations if previous else batch.episodes).append(episode)
+            batch.team.extend(
+                CaseTeamMember(
+                    episode=episode,
+                    user_id=member.pk,
+                    added_by_id=opener.pk,
+                    role=CaseTeamMember.Role.CASE_MANAGER,
+                )
+                for member in team
+            )
+            if extra is not None:
+                batch.team.append(
+                    CaseTeamMember(
+                        episode=episode,
+                        user_id=extra.pk,
+                        added_by_id=opener.pk,
+                        role=CaseTeamMember.Role.MEMBER,
+                    )
+                )
+            previous = episode
+
+        state = show.get("consent") or _weighted(
+            rng, {"none": 50, "expired": 50} if history == "closed" else CONSENT_WEIGHTS
+        )
+        if state != "none":
+            self._consent(state, person, unit_key, code, opener, spans[-1], relatives, show, batch)
+
+    def _episode_dates(self, history: str) -> list[tuple[datetime.date, datetime.date | None]]:
+        rng, today = self.rng, self.today
+        if history == "open":
+            return [(today - rng.randint(30, 730) * DAY, None)]
+        if history == "closed":
+            opened = today - rng.randint(90, 1500) * DAY
+            closed = opened + rng.randint(30, min(700, (today - opened).days)) * DAY
+            return [(opened, closed)]
+        opened = today - rng.randint(400, 1400) * DAY
+        closed = opened + rng.randint(30, 250) * DAY
+        return [(opened, closed), (closed + rng.randint(7, 120) * DAY, None)]
+
+    def _team(self, unit_key: str, code: str, show: dict) -> list:
+        users, rng = self.county.users, self.rng
+        if "team" in show:
+            return [users[name] for name in show["team"]]
+        if unit_key == "act":
+            municipal = ORGANISATION_OF_MUNICIPALITY.get(code, "norrby")
+            team = [
+                users[_weighted(rng, ACT_CASE_MANAGERS["region"])],
+                users[_weighted(rng, ACT_CASE_MANAGERS[municipal])],
+            ]
+            return team if rng.random() < 0.5 else team[::-1]  # the first one opened it
+        if "opener" in show:
+            return [users[show["opener"]]]
+        employer = "region" if rng.random() < 0.5 else ORGANISATION_OF_MUNICIPALITY[code]
+        return [users[_weighted(rng, OPENERS[unit_key][employer])]]
+
+    def _birth_date(self, unit, openings: list[datetime.date], show: dict) -> datetime.date:
+        """A birth date that makes the person's age fit UNIT on every opening date."""
+        rng = self.rng
+        oldest = unit.age_max or 80
+        if "age" in show:
+            age = show["age"]
+        elif unit.age_max is not None and unit.age_max <= 25:
+            age = _weighted(
+                rng,
+                {a: w for a, w in MINI_MARIA_AGE_WEIGHTS.items() if unit.age_min <= a <= oldest},
+            )
+        else:
+            age = int(rng.triangular(unit.age_min, oldest + 1, 38))
+        first, last = openings[0], openings[-1]
+        while True:
+            latest = _years_before(first, age)
+            earliest = _years_before(first, age + 1) + DAY
+            birth = earliest + rng.randint(0, (latest - earliest).days) * DAY
+            if age_on(birth, last) <= oldest and age_on(birth, first) >= unit.age_min:
+                return birth
+            age = max(unit.age_min, age - 1)
+
+    def _identity_number(self, birth_date, female, coordination, unit, spans):
+        """A test number not used yet: the next free birth number, else the next day."""
+        rng = self.rng
+        numbers = FEMALE_BIRTH_NUMBERS if female else MALE_BIRTH_NUMBERS
+        while True:
+            first = rng.randrange(len(numbers))
+            for offset in range(len(numbers)):
+                birth_number = numbers[(first + offset) % len(numbers)]
+                number = make_personnummer(birth_date, birth_number, coordination=coordination)
+                if number not in self.used_numbers:
+                    self.used_numbers.add(number)
+                    return birth_date, number
+            # All twenty numbers of the day are taken: a nearby day, if the ages still fit.
+            for _attempt in range(100):
+                candidate = birth_date + rng.choice((-1, 1)) * rng.randint(1, 30) * DAY
+                if all(
+                    unit.age_min <= age_on(candidate, opened) <= (unit.age_max or 80)
+                    for opened, _closed in spans
+                ):
+                    birth_date = candidate
+                    break
+            else:
+                raise RuntimeError(f"No free test identity number near {birth_date}")
+
+    def _relatives(self, person: Person, recorder, minor: bool, batch: Batch) -> list[Relative]:
+        rng = self.rng
+        count = _weighted(rng, {1: 60, 2: 40} if minor else {0: 35, 1: 40, 2: 25})
+        relatives = []
+        for _ in range(count):
+            female = rng.random() < 0.5
+            given = rng.choice(names.FEMALE_NAMES if female else names.MALE_NAMES)
+            family = person.family_name if rng.random() < 0.6 else rng.choice(names.FAMILY_NAMES)
+            secrecy = rng.random() < 0.1
+            relatives.append(
+                Relative(
+                    person=person,
+                    organisation_id=recorder.organisation_id,
+                    name=f"{given} {family}",
+                    relation=rng.choice(names.RELATIONS_MINOR if minor else names.RELATIONS_ADULT),
+                    phone=rng.choice(names.PHONE_NUMBERS),
+                    email=_email(given, family, rng) if rng.random() < 0.2 else "",
+                    involved=not secrecy and rng.random() < 0.5,
+                    secrecy_requested=secrecy,
+                    recorded_by_id=recorder.pk,
+                )
+            )
+        batch.relatives.extend(relatives)
+        return relatives
+
+    def _consent(self, state, person, unit_key, code, recorder, span, relatives, show, batch):
+        rng, today = self.rng, self.today
+        opened, closed = span
+        valid_from = min(opened + rng.randint(0, 14) * DAY, today - DAY)
+        consent = Consent(
+            person=person,
+            unit_id=self.county.units[unit_key].pk,
+            organisation_id=recorder.organisation_id,
+            recorded_by_id=recorder.pk,
+            form=Consent.Form.WRITTEN if rng.random() < 0.8 else Consent.Form.ORAL,
+            coordination=bool(show) or state != "active" or rng.random() < 0.9,
+            valid_from=valid_from,
+        )
+        if state == "active" and rng.random() < 0.3:
+            consent.valid_until = today + rng.randint(30, 365) * DAY
+        elif state == "expired":
+            consent.valid_until = closed or min(
+                valid_from + rng.randint(30, 365) * DAY, today - DAY
+            )
+        elif state == "withdrawn":
+            consent.withdrawn_on = valid_from + rng.randint(1, (today - valid_from).days) * DAY
+            consent.withdrawn_by = "Personen själv"
+            consent.withdrawal_recorded_by_id = recorder.pk
+
+        if unit_key == "mini_maria" and age_on(person.birth_date, valid_from) < 18:
+            age = age_on(person.birth_date, valid_from)
+            given_by = show.get("given_by") or _weighted(
+                rng,
+                {
+                    Consent.GivenBy.GUARDIAN: 30,
+                    Consent.GivenBy.GUARDIANS: 40,
+                    Consent.GivenBy.MATURE_MINOR: 30 if age >= 15 else 0,
+                },
+            )
+            consent.given_by = given_by
+            if given_by == Consent.GivenBy.MATURE_MINOR:
+                consent.maturity_note = MATURITY_NOTE
+            else:
+                guardians = [rng.choice(names.FEMALE_NAMES), rng.choice(names.MALE_NAMES)]
+                if given_by == Consent.GivenBy.GUARDIAN:
+                    guardians = guardians[:1]
+                consent.guardian_names = ", ".join(f"{g} {person.family_name}" for g in guardians)
+                if state == "withdrawn":
+                    consent.withdrawn_by = f"Vårdnadshavare {guardians[0]} {person.family_name}"
+        batch.consents.append(consent)
+
+        # Disclosures between the region and the person's municipality (Norrby for others).
+        organisations = self.county.organisations
+        region = organisations["region"]
+        municipal = organisations[ORGANISATION_OF_MUNICIPALITY.get(code, "norrby")]
+        chosen = [RecordCategory.ENROLMENT.value, *rng.sample(self.categories, rng.randint(1, 4))]
+        for category in chosen:
+            batch.disclosures.append(
+                ConsentDisclosure(
+                    consent=consent,
+                    from_organisation_id=region.pk,
+                    to_organisation_id=municipal.pk,
+                    category=category,
+                )
+            )
+            if rng.random() < 0.8:
+                batch.disclosures.append(
+                    ConsentDisclosure(
+                        consent=consent,
+                        from_organisation_id=municipal.pk,
+                        to_organisation_id=region.pk,
+                        category=category,
+                    )
+                )
+        if state == "active":
+            for relative in relatives:
+                if relative.involved and rng.random() < 0.5:
+                    batch.consent_relatives.append(
+                        ConsentRelative(consent=consent, relative=relative, may_be_told=MAY_BE_TOLD)
+                    )
+
+
+def _email(given: str, family: str, rng: random.Random) -> str:
+    local = f"{given}.{family}".lower()
+    for char, plain in (("å", "a"), ("ä", "a"), ("ö", "o"), ("é", "e")):
+        local = local.replace(char, plain)
+    return f"{local}{rng.randint(1, 99)}@example.com"

@@ -1,0 +1,213 @@
+"""`helhet demo`: the demo county is complete, consistent, deterministic and loaded only once."""
+
+import io
+from collections import Counter
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from helhet.access import policy
+from helhet.access.models import AccessLogEntry, Consent, ConsentDisclosure
+from helhet.care.models import CaseTeamMember, Episode
+from helhet.core.models import Membership, Organisation, Unit, User
+from helhet.demo.county import DEMO_PASSWORD, STAFF, saved_county
+from helhet.demo.population import Population
+from helhet.people.identity import age_on, parse
+from helhet.people.models import Person, Relative
+
+PERSONS = 60
+
+
+def run_demo(**options) -> str:
+    out = io.StringIO()
+    call_command("demo", stdout=out, **options)
+    return out.getvalue()
+
+
+@pytest.fixture
+def demo(db):
+    return run_demo(persons=PERSONS)
+
+
+def test_the_organisations_units_and_logins_exist(demo):
+    assert set(Organisation.objects.values_list("name", "kind")) == {
+        ("Region Demoland", "region"),
+        ("Norrby kommun", "municipality"),
+        ("Söderby kommun", "municipality"),
+    }
+    units = {u.unit_type: u for u in Unit.objects.prefetch_related("organisations")}
+    assert set(units) == {Unit.Type.SOCIAL_MEDICINE, Unit.Type.MINI_MARIA, Unit.Type.ACT}
+    assert all(u.organisations.count() == 3 for u in units.values())
+    assert (units[Unit.Type.MINI_MARIA].age_min, units[Unit.Type.MINI_MARIA].age_max) == (13, 21)
+    assert units[Unit.Type.ACT].access_mode == Unit.AccessMode.CASE_TEAM
+    assert {m.code for m in units[Unit.Type.SOCIAL_MEDICINE].municipalities.all()} == {
+        "9901",
+        "9902",
+    }
+    for unit in units.values():
+        roles = set(unit.memberships.values_list("role", flat=True))
+        assert {Membership.Role.COORDINATOR, Membership.Role.MANAGER} <= roles
+
+    nurse = User.objects.get(username="anna.sjukskoterska")
+    social_worker = User.objects.get(username="sara.socionom")
+    assert (nurse.organisation.kind, nurse.profession) == ("region", "nurse")
+    assert (social_worker.organisation.kind, social_worker.profession) == (
+        "municipality",
+        "social_worker",
+    )
+    assert nurse.check_password(DEMO_PASSWORD) and social_worker.check_password(DEMO_PASSWORD)
+    for kind in ("region", "municipality"):
+        professions = set(
+            User.objects.filter(organisation__kind=kind).values_list("profession", flat=True)
+        )
+        assert professions >= set(User.Profession.values) - {User.Profession.OTHER}
+    assert all(User.objects.get(username=s.username).memberships.exists() for s in STAFF)
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser and admin.is_staff and admin.organisation is None
+    assert "anna.sjukskoterska" in demo and DEMO_PASSWORD in demo
+    assert f"persons {PERSONS}/{PERSONS}" in demo
+
+
+def test_persons_have_valid_test_numbers_and_ages_that_fit_their_units(demo):
+    persons = list(Person.objects.all())
+    assert len(persons) == PERSONS
+    assert len({p.identity_number for p in persons}) == PERSONS
+    for person in persons:
+        number = parse(person.identity_number)
+        assert 980 <= int(person.identity_number[8:11]) <= 999
+        assert (number.kind, number.birth_date, number.legal_sex) == (
+            person.identity_kind,
+            person.birth_date,
+            person.legal_sex,
+        )
+    assert {p.identity_kind for p in persons} == {"personnummer", "samordningsnummer"}
+    assert any(p.protected_identity for p in persons)
+
+    for episode in Episode.objects.select_related("person", "unit", "opened_by"):
+        age = age_on(episode.person.birth_date, episode.opened_on)
+        unit = episode.unit
+        assert unit.age_min <= age <= (unit.age_max or 80), (unit.name, age)
+        if unit.municipalities.exists():
+            assert unit.municipalities.filter(pk=episode.person.municipality_id).exists()
+        assert episode.organisation_id == episode.opened_by.organisation_id
+        assert episode.opened_by.memberships.filter(unit=unit).exists()
+        assert episode.opened_on <= (episode.closed_on or timezone.localdate())
+    assert Relative.objects.filter(secrecy_requested=True).exists()
+    assert Relative.objects.filter(involved=True).exists()
+
+
+def test_consents_exist_in_every_state(demo):
+    today = timezone.localdate()
+    consents = list(Consent.objects.all())
+    active = [c for c in consents if policy.consent_is_active(c, today)]
+    assert active and all(c.disclosures.exists() for c in active)
+    assert any(c.coordination for c in active)
+    assert any(c.withdrawn_on and c.withdrawn_on <= today for c in consents)
+    assert any(c.valid_until and c.valid_until < today for c in consents)
+    open_episodes = Episode.objects.filter(closed_on__isnull=True)
+    assert open_episodes.exclude(person__consents__isnull=False).exists()  # no consent at all
+    given_by = Counter(c.given_by for c in consents)
+    assert {"person", "guardian", "guardians", "mature_minor"} <= set(given_by)
+    for consent in consents:
+        age = age_on(consent.person.birth_date, consent.valid_from)
+        if consent.given_by in ("guardian", "guardians"):
+            assert age < 18 and consent.guardian_names
+            assert consent.guardian_names.count(",") == (consent.given_by == "guardians")
+        if consent.given_by == "mature_minor":
+            assert age < 18 and consent.maturity_note
+        if consent.unit.unit_type == Unit.Type.MINI_MARIA and age < 18:
+            assert consent.given_by != "person"
+    units = {c.pk: set(c.unit.organisations.values_list("pk", flat=True)) for c in consents}
+    for disclosure in ConsentDisclosure.objects.all():
+        assert {disclosure.from_organisation_id, disclosure.to_organisation_id} <= units[
+            disclosure.consent_id
+        ]
+
+
+def test_act_episodes_have_case_managers_from_two_organisations(demo):
+    act = Episode.objects.filter(unit__unit_type=Unit.Type.ACT)
+    assert act.exists()
+    for episode in act:
+        managers = episode.case_team.filter(role=CaseTeamMember.Role.CASE_MANAGER)
+        assert managers.count() == 2
+        assert len({m.user.organisation_id for m in managers}) == 2
+        assert episode.opened_by_id in {m.user_id for m in managers}
+    others = Episode.objects.exclude(unit__unit_type=Unit.Type.ACT)
+    assert all(e.case_team.filter(role="case_manager").count() == 1 for e in others)
+
+
+def test_reactivated_episodes_follow_a_closed_one_at_the_same_unit(demo):
+    reactivated = Episode.objects.filter(reactivation_of__isnull=False).select_related(
+        "reactivation_of"
+    )
+    assert reactivated.exists()
+    for episode in reactivated:
+        earlier = episode.reactivation_of
+        assert earlier.closed_on is not None and earlier.closure_reason.code != "deceased"
+        assert (earlier.unit_id, earlier.person_id) == (episode.unit_id, episode.person_id)
+        assert earlier.closed_on <= episode.opened_on
+    assert Episode.objects.filter(closed_on__isnull=False, reactivated_by__isnull=True).exists()
+
+
+def test_the_headline_logins_see_what_the_readme_says(demo):
+    nurse = User.objects.get(username="anna.sjukskoterska")
+    social_worker = User.objects.get(username="sara.socionom")
+    clinic = Unit.objects.get(unit_type=Unit.Type.SOCIAL_MEDICINE)
+    act = Unit.objects.get(unit_type=Unit.Type.ACT)
+    seen_by_nurse = set(policy.visible_persons(nurse, unit=clinic))
+    seen_by_social_worker = set(policy.visible_persons(social_worker, unit=clinic))
+    region_owned = Person.objects.filter(
+        episodes__unit=clinic,
+        episodes__closed_on__isnull=True,
+        episodes__organisation=nurse.organisation,
+    )
+    assert seen_by_nurse & seen_by_social_worker & set(region_owned)  # with consent: both
+    assert (seen_by_nurse - seen_by_social_worker) & set(region_owned)  # no consent: region only
+    for user in (nurse, social_worker):
+        assert CaseTeamMember.objects.filter(user=user, episode__unit=clinic).exists()
+        on_team = set(policy.visible_persons(user, unit=act))
+        assert on_team and all(
+            p.episodes.filter(unit=act, case_team__user=user).exists() for p in on_team
+        )
+
+
+def test_demo_data_writes_no_access_log_rows(demo):
+    assert not AccessLogEntry.objects.exists()
+
+
+def test_running_again_adds_nothing(demo):
+    counts = [m.objects.count() for m in (Person, Episode, User, Consent, CaseTeamMember)]
+    again = run_demo(persons=PERSONS)
+    assert "already loaded" in again
+    assert [m.objects.count() for m in (Person, Episode, User, Consent, CaseTeamMember)] == counts
+
+
+def test_the_same_seed_gives_the_same_persons(demo):
+    saved = list(Person.objects.order_by("pk").values_list("identity_number", flat=True))
+    today = timezone.localdate()
+    again = Population(saved_county(), seed=1, today=today).batch(0, PERSONS)
+    assert [p.identity_number for p in again.persons] == saved
+    # Batches are a matter of saving: the stream of persons is the same in any batch size.
+    population = Population(saved_county(), seed=1, today=today)
+    pieces = population.batch(0, 7).persons + population.batch(7, PERSONS).persons
+    assert [p.identity_number for p in pieces] == saved
+    other = Population(saved_county(), seed=2, today=today).batch(0, PERSONS)
+    assert [p.identity_number for p in other.persons] != saved
+
+
+def test_small_batches_load_the_same_county(db):
+    run_demo(persons=25, batch_size=4)
+    assert Person.objects.count() == 25
+    assert not Episode.objects.filter(
+        reactivation_of__isnull=False, reactivation_of__closed_on__isnull=True
+    ).exists()
+
+
+def test_refuses_to_run_outside_development_and_demo(db, settings):
+    settings.DEV = settings.DEMO = False
+    with pytest.raises(CommandError, match="HELHET_DEMO"):
+        run_demo(persons=1)
+    assert not Organisation.objects.exists()
+    run_demo(persons=1, force=True)
+    assert Person.objects.count() == 1
