@@ -1,0 +1,368 @@
+"""THE ACCESS MATRIX: every person-data URL, asked by every kind of user, and what the log says.
+
+The law behind the table (DOMAIN.md; CONTRACT.md "Matrix actors"):
+- secrecy is the default between the region and the municipality: a care relationship inside the
+  user's own organisation lets the nurse in (basis own_organisation), the municipality's social
+  worker gets in only under the person's coordination consent at the unit (basis consent);
+- nobody else sees the person at all, and "not allowed" looks exactly like "does not exist"
+  (404) -- administrators included, who have no clinical access;
+- emergency access (nödåtkomst) opens the READ pages only, and is logged as such;
+- every allowed request writes exactly one access-log row, every refused one writes none.
+
+The person is `county.patient`: an open episode at the clinic, opened by the region's nurse.
+"""
+
+import re
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from helhet.access.models import AccessLogEntry, Basis, Consent
+from helhet.care.models import Episode
+from helhet.core.middleware import ACTIVE_UNIT_SESSION_KEY
+
+from . import factories as f
+
+OWN = "200, logged on basis own_organisation"
+CONSENT = "200, logged on basis consent (the coordination consent)"
+EMERGENCY = "200, logged on basis emergency"
+NOT_FOUND = "404, nothing logged"
+LOGIN = "302 to the login page with ?next=, nothing logged"
+
+ACTORS = ("nurse", "sw_consent", "sw_no_consent", "outsider", "admin", "anonymous", "emergency")
+# nurse ........ the region's nurse at the clinic, who opened the patient's episode
+# sw_consent ... the municipality's social worker at the clinic, under the coordination consent
+# sw_no_consent  the same social worker before any consent
+# outsider ..... a region nurse at another unit (Mini-Maria), no relationship
+# admin ........ a superuser without an organisation
+# anonymous .... not logged in
+# emergency .... the outsider with active emergency access to the patient (taken at Mini-Maria)
+
+MATRIX = {
+    #                           nurse  sw_consent sw_no_consent outsider  admin      anonymous emergency  # noqa: E501
+    "people:overview": (OWN, CONSENT, NOT_FOUND, NOT_FOUND, NOT_FOUND, LOGIN, EMERGENCY),  # noqa: E501
+    "access:log_extract": (OWN, CONSENT, NOT_FOUND, NOT_FOUND, NOT_FOUND, LOGIN, EMERGENCY),  # noqa: E501
+    "people:relative_add": (OWN, CONSENT, NOT_FOUND, NOT_FOUND, NOT_FOUND, LOGIN, NOT_FOUND),  # noqa: E501
+    "care:episode_open": (OWN, CONSENT, NOT_FOUND, NOT_FOUND, NOT_FOUND, LOGIN, NOT_FOUND),  # noqa: E501
+    "care:episode_close": (OWN, CONSENT, NOT_FOUND, NOT_FOUND, NOT_FOUND, LOGIN, NOT_FOUND),  # noqa: E501
+    "care:episode_reactivate": (OWN, CONSENT, NOT_FOUND, NOT_FOUND, NOT_FOUND, LOGIN, NOT_FOUND),  # noqa: E501
+    "care:case_team_add": (OWN, CONSENT, NOT_FOUND, NOT_FOUND, NOT_FOUND, LOGIN, NOT_FOUND),  # noqa: E501
+    "access:consent_new": (OWN, CONSENT, NOT_FOUND, NOT_FOUND, NOT_FOUND, LOGIN, NOT_FOUND),  # noqa: E501
+    "access:consent_withdraw": (OWN, CONSENT, NOT_FOUND, NOT_FOUND, NOT_FOUND, LOGIN, NOT_FOUND),  # noqa: E501
+}
+# What each URL is asked about:
+# - episode URLs: county.episode (open, at the clinic, owned by the region); except
+# - episode_reactivate: reactivation needs a CLOSED episode at a unit where the actor is a member
+#   and the person has no open episode, so for that URL the patient also has a closed episode at
+#   Mini-Maria (opened by the nurse), and the nurse and the social worker are members there too
+#   (both keep the clinic as their active unit). The social worker with consent sees that
+#   region episode through the consent's enrolment disclosure; the outsider at Mini-Maria gets
+#   no relationship from a closed episode; emergency access is read-only.
+# - consent_withdraw: for sw_consent, the coordination consent itself; for everyone else an
+#   active consent WITHOUT coordination recorded by the nurse at the clinic (a coordination
+#   consent would let sw_no_consent in, and the cell would no longer mean "without consent").
+
+CELLS = [(name, actor, MATRIX[name][i]) for name in MATRIX for i, actor in enumerate(ACTORS)]
+
+
+# --- Setting a cell up ------------------------------------------------------------------------
+
+
+def log_in(client, user, unit=None):
+    client.force_login(user)
+    if unit is not None:
+        session = client.session
+        session[ACTIVE_UNIT_SESSION_KEY] = unit.pk
+        session.save()
+
+
+def actor_user(request, client, county, actor):
+    """Log ACTOR in (the clinic is the active unit of clinic staff); return the user or None."""
+    if actor == "sw_consent":
+        request.getfixturevalue("consent_for_coordination")
+    if actor == "emergency":
+        f.EmergencyAccessFactory(
+            user=county.outsider, person=county.patient, unit=county.other_unit
+        )
+    user = {
+        "nurse": county.nurse,
+        "sw_consent": county.social_worker,
+        "sw_no_consent": county.social_worker,
+        "outsider": county.outsider,
+        "admin": county.admin,
+        "emergency": county.outsider,
+    }.get(actor)
+    if user is not None:
+        log_in(
+            client, user, county.clinic if user in (county.nurse, county.social_worker) else None
+        )
+    return user
+
+
+def closed_episode_at_mini_maria(county) -> Episode:
+    for user in (county.nurse, county.social_worker):
+        f.MembershipFactory(user=user, unit=county.other_unit)
+    return f.EpisodeFactory(
+        person=county.patient,
+        unit=county.other_unit,
+        opened_by=county.nurse,
+        opened_on="2025-01-10",
+        closed_on="2025-06-30",
+        closed_by=county.nurse,
+        closure_reason=f.ClosureReasonFactory(),
+    )
+
+
+def consent_for(request, county, actor) -> Consent:
+    if actor == "sw_consent":
+        return request.getfixturevalue("consent_for_coordination")
+    return f.ConsentFactory(
+        person=county.patient, unit=county.clinic, recorded_by=county.nurse, coordination=False
+    )
+
+
+def url_for(request, county, name, actor) -> str:
+    args = [county.patient.pk]
+    if name == "care:episode_reactivate":
+        args.append(closed_episode_at_mini_maria(county).pk)
+    elif name in ("care:episode_close", "care:case_team_add"):
+        args.append(county.episode.pk)
+    elif name == "access:consent_withdraw":
+        args.append(consent_for(request, county, actor).pk)
+    return reverse(name, args=args)
+
+
+def new_log_rows(before: int) -> list[AccessLogEntry]:
+    return list(AccessLogEntry.objects.filter(pk__gt=before))
+
+
+def last_log_id() -> int:
+    return AccessLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def assert_sent_to_login(response, url):
+    assert response.status_code == 302
+    target = urlparse(response.url)
+    assert target.path == reverse("login")
+    assert parse_qs(target.query).get("next") == [url]
+
+
+def assert_logged_once(rows, county, user, expected):
+    assert len(rows) == 1, f"expected exactly one log row, got {len(rows)}"
+    [row] = rows
+    assert (row.person_id, row.user_id) == (county.patient.pk, user.pk)
+    if expected == OWN:
+        assert (row.basis, row.consent_id, row.emergency) == (Basis.OWN_ORGANISATION, None, False)
+    elif expected == CONSENT:
+        consent = Consent.objects.get(person=county.patient, coordination=True)
+        assert (row.basis, row.consent_id, row.emergency) == (Basis.CONSENT, consent.pk, False)
+    else:
+        assert (row.basis, row.consent_id, row.emergency) == (Basis.EMERGENCY, None, True)
+
+
+# --- The matrix -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name, actor, expected", [pytest.param(*cell, id=f"{cell[0]}-{cell[1]}") for cell in CELLS]
+)
+def test_each_person_url_answers_each_actor_as_the_law_says(
+    request, client, county, name, actor, expected
+):
+    user = actor_user(request, client, county, actor)
+    url = url_for(request, county, name, actor)
+    before = last_log_id()
+
+    response = client.get(url)
+
+    rows = new_log_rows(before)
+    if expected == LOGIN:
+        assert_sent_to_login(response, url)
+        assert rows == []
+    elif expected == NOT_FOUND:
+        assert response.status_code == 404
+        assert rows == [], "a refused request must leave no trace of the person in the log"
+    else:
+        assert response.status_code == 200
+        assert_logged_once(rows, county, user, expected)
+
+
+def person_data_url_names(resolver=None, prefix="", route=""):
+    """(name or route, route) of every URL pattern whose route takes a person_id."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        here = route + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            yield from person_data_url_names(entry, namespace, here)
+        elif isinstance(entry, URLPattern) and "person_id" in here:
+            yield (f"{prefix}{entry.name}" if entry.name else here), here
+
+
+def test_every_person_data_url_is_in_the_access_matrix():
+    found = list(person_data_url_names())
+    assert found, "the URL walk found no person URL at all: the walk itself is broken"
+    for name, _route in found:
+        assert name in MATRIX, f"Person-data URL {name} is missing from the access matrix"
+
+
+def test_the_matrix_names_only_urls_that_exist():
+    assert set(MATRIX) <= {name for name, _route in person_data_url_names()}
+
+
+# --- Writes that matter most: refused POSTs change nothing ------------------------------------
+
+
+def close_data():
+    return {"closed_on": "2026-02-01", "reason": f.ClosureReasonFactory().pk}
+
+
+def test_social_worker_without_consent_cannot_close_the_episode(client, county):
+    log_in(client, county.social_worker, county.clinic)
+    url = reverse("care:episode_close", args=[county.patient.pk, county.episode.pk])
+    before = last_log_id()
+    assert client.post(url, close_data()).status_code == 404
+    county.episode.refresh_from_db()
+    assert county.episode.closed_on is None and new_log_rows(before) == []
+
+
+def test_outsider_with_emergency_access_cannot_close_the_episode(client, county):
+    actor_user(None, client, county, "emergency")
+    url = reverse("care:episode_close", args=[county.patient.pk, county.episode.pk])
+    before = last_log_id()
+    assert client.post(url, close_data()).status_code == 404
+    county.episode.refresh_from_db()
+    assert county.episode.closed_on is None and new_log_rows(before) == []
+
+
+def test_the_nurse_closes_the_episode_with_the_same_post(client, county):
+    """The control for the two refusals above: the same data is enough to close it."""
+    log_in(client, county.nurse, county.clinic)
+    url = reverse("care:episode_close", args=[county.patient.pk, county.episode.pk])
+    assert client.post(url, close_data()).status_code == 302
+    county.episode.refresh_from_db()
+    assert county.episode.closed_on is not None
+
+
+CONSENT_DATA = {
+    "form": "written",
+    "coordination": "on",
+    "given_by": "person",
+    "valid_from": "2026-02-01",
+}
+
+
+def test_social_worker_without_consent_cannot_record_a_consent(client, county):
+    log_in(client, county.social_worker, county.clinic)
+    url = reverse("access:consent_new", args=[county.patient.pk])
+    before = last_log_id()
+    assert client.post(url, CONSENT_DATA).status_code == 404
+    assert not Consent.objects.filter(person=county.patient).exists()
+    assert new_log_rows(before) == []
+
+
+def test_the_nurse_records_a_consent_with_the_same_post(client, county):
+    """The control for the refusal above: the same data is enough to record a consent."""
+    log_in(client, county.nurse, county.clinic)
+    url = reverse("access:consent_new", args=[county.patient.pk])
+    assert client.post(url, CONSENT_DATA).status_code == 302
+    assert Consent.objects.filter(person=county.patient, coordination=True).count() == 1
+
+
+# --- Lists: the caseload and the search -------------------------------------------------------
+
+SEES, HIDDEN = "lists the patient, logs one row", "does not list the patient, logs nothing"
+LISTS = {
+    # name: (url name, query; IDENTITY is the patient's identity number)
+    "caseload of the whole unit": ("care:caseload", {"scope": "unit"}),
+    "search by family name": ("people:search", {"q": "Tolvansson"}),
+    "search by identity number": ("people:search", {"q": "IDENTITY"}),
+}
+LIST_MATRIX = {
+    #                             nurse sw_consent sw_no_consent outsider admin  anonymous emergency  # noqa: E501
+    "caseload of the whole unit": (SEES, SEES, HIDDEN, HIDDEN, HIDDEN, LOGIN, HIDDEN),
+    "search by family name": (SEES, SEES, HIDDEN, HIDDEN, HIDDEN, LOGIN, SEES),
+    "search by identity number": (SEES, SEES, HIDDEN, HIDDEN, HIDDEN, LOGIN, SEES),
+}
+# The caseload lists persons at the ACTIVE unit through a relationship: emergency access (a
+# person-level grant, taken at Mini-Maria) puts nobody on a caseload, but a search finds the
+# person while it lasts. The admin's pages may answer 200 (empty) or 404; either way no person.
+LIST_BASIS = {
+    "nurse": Basis.OWN_ORGANISATION,
+    "sw_consent": Basis.CONSENT,
+    "emergency": Basis.EMERGENCY,
+}
+_TOKENS = re.compile(r"[A-Za-z0-9]{64}")
+
+
+def list_url(county, list_name):
+    name, query = LISTS[list_name]
+    query = {k: county.patient.identity_number if v == "IDENTITY" else v for k, v in query.items()}
+    return reverse(name), query
+
+
+def shows_patient(county, text):
+    return (
+        reverse("people:overview", args=[county.patient.pk]) in text or "Tolvansson, Tolvan" in text
+    )
+
+
+@pytest.mark.parametrize(
+    "list_name, actor, expected",
+    [
+        pytest.param(n, a, LIST_MATRIX[n][i], id=f"{n}-{a}")
+        for n in LIST_MATRIX
+        for i, a in enumerate(ACTORS)
+    ],
+)
+def test_lists_show_the_patient_only_to_those_with_access(
+    request, client, county, list_name, actor, expected
+):
+    user = actor_user(request, client, county, actor)
+    url, query = list_url(county, list_name)
+    before = last_log_id()
+
+    response = client.get(url, query)
+
+    patient_rows = [r for r in new_log_rows(before) if r.person_id == county.patient.pk]
+    if expected == LOGIN:
+        assert response.status_code == 302 and urlparse(response.url).path == reverse("login")
+    elif expected == HIDDEN:
+        assert response.status_code in (200, 404)
+        assert not shows_patient(county, response.text)
+        assert patient_rows == []
+    else:
+        assert response.status_code == 200 and shows_patient(county, response.text)
+        assert [(r.user_id, r.basis) for r in patient_rows] == [(user.pk, LIST_BASIS[actor])]
+
+
+def page_without_tokens(response, *replace) -> str:
+    text = _TOKENS.sub("TOKEN", response.text)
+    for old in replace:
+        text = text.replace(old, "QUERY")
+    return text
+
+
+@pytest.mark.parametrize("list_name", list(LISTS))
+def test_a_list_does_not_change_when_a_person_the_user_may_not_see_is_added(
+    client, county, list_name
+):
+    """No count, no hint: another hidden match leaves the social worker's page unchanged."""
+    log_in(client, county.social_worker, county.clinic)
+    url, query = list_url(county, list_name)
+    first = page_without_tokens(client.get(url, query))
+    other = f.PersonFactory(given_name="Elva", family_name="Tolvansson", registered_by=county.nurse)
+    f.EpisodeFactory(person=other, unit=county.clinic, opened_by=county.nurse)
+    assert page_without_tokens(client.get(url, query)) == first
+
+
+def test_searching_a_hidden_persons_number_looks_like_searching_a_number_nobody_has(client, county):
+    log_in(client, county.social_worker, county.clinic)
+    nobody = "191212121212"
+    search = reverse("people:search")
+    hidden = client.get(search, {"q": county.patient.identity_number})
+    absent = client.get(search, {"q": nobody})
+    assert page_without_tokens(
+        hidden, county.patient.identity_number, county.patient.formatted_identity_number
+    ) == page_without_tokens(absent, nobody, "19121212-1212")
