@@ -1,0 +1,290 @@
+"""The foundation flow in a real browser, with an accessibility check on every page visited.
+
+log in (the region nurse) → search → person overview → record a consent → emergency access by
+the outsider → log extract (both units) → the manager's log review. Plus keyboard use, a wrong
+login and the Swedish default. Labels are the English msgids: the journey's browser asks for
+en-GB, which Django's LocaleMiddleware honours.
+"""
+
+import re
+
+from django.utils import translation
+from django.utils.translation import gettext
+from playwright.sync_api import expect
+
+EMERGENCY_REASON = "Unconscious at the emergency department; the team needs the care history now."
+
+
+def open_overview_by_search(ui, patient):
+    """The nurse's way to a person: the menu's search, by family name, then the result."""
+    page = ui.page
+    page.get_by_role("navigation", name="Main menu").get_by_role(
+        "link", name="Find a person"
+    ).click()
+    expect(page.get_by_role("heading", level=1, name="Find a person")).to_be_visible()
+    ui.check("search")
+    page.get_by_label("Identity number or name").fill(patient.family_name)
+    page.get_by_role("button", name="Search").click()
+    result = page.get_by_role("link", name=f"{patient.family_name}, {patient.given_name}")
+    expect(result).to_be_visible()
+    ui.check("search-results")
+    result.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(patient.full_name)
+    return page
+
+
+def test_foundation_journey(site, new_ui):
+    patient, identity = site.patient, site.patient.formatted_identity_number
+
+    # --- the nurse: log in, find the patient, record a consent ---------------------------------
+    nurse = new_ui()
+    page = nurse.log_in(site.nurse, check=True)
+    expect(page).to_have_url(re.compile(r"/caseload/"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("My caseload")
+    nurse.check("caseload")
+
+    open_overview_by_search(nurse, patient)
+    expect(page).to_have_url(re.compile(rf"/persons/{patient.pk}/$"))
+    expect(page.get_by_text("No consents you may see.")).to_be_visible()
+    nurse.check("overview")
+
+    page.get_by_role("link", name="Record a consent").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Consent of")
+    nurse.check("consent-form")
+    page.get_by_label("Coordination within the unit").check()
+    disclosures = page.get_by_role(
+        "group", name=f"From {site.region.name} to {site.municipality.name}"
+    )
+    disclosures.get_by_label("Relatives").check()
+    page.get_by_role("button", name="Record the consent").click()
+
+    expect(page).to_have_url(re.compile(rf"/persons/{patient.pk}/$"))
+    expect(page.get_by_role("status")).to_contain_text("The consent is recorded.")
+    consents = page.get_by_role("region", name="Consents")
+    expect(consents.get_by_role("heading", level=3)).to_contain_text(site.clinic.name)
+    expect(consents.get_by_role("heading", level=3)).to_contain_text("Active")
+    expect(consents).to_contain_text(f"{site.region.name} → {site.municipality.name}: Relatives")
+    nurse.check("overview-with-consent")
+
+    # --- the outsider: nothing found, then emergency access -----------------------------------
+    nurse.log_out()
+    page = nurse.log_in(site.outsider)
+    page.get_by_role("navigation", name="Main menu").get_by_role(
+        "link", name="Find a person"
+    ).click()
+    page.get_by_label("Identity number or name").fill(identity)
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_text("No person you have access to matches.")).to_be_visible()
+    expect(page.get_by_role("link", name=patient.family_name)).to_have_count(0)
+    nurse.check("outsider-search-nothing")
+
+    page.get_by_role("link", name="Take emergency access to this person").click()
+    expect(page.get_by_role("heading", level=1, name="Emergency access")).to_be_visible()
+    expect(page.get_by_label("Identity number")).to_have_value(re.compile(r"\d{8}-?\d{4}"))
+    nurse.check("emergency-form")
+    # The menu's way in, as a user who did not search first, fills the form from scratch.
+    page.get_by_role("navigation", name="Main menu").get_by_role(
+        "link", name="Emergency access"
+    ).click()
+    page.get_by_label("Identity number").fill(identity)
+    page.get_by_label("Reason").fill("Urgent")  # too short: the form says why
+    page.get_by_role("button", name="Take emergency access").click()
+    expect(page.get_by_role("alert")).to_contain_text("Please correct the following")
+    expect(page.get_by_label("Reason")).to_have_attribute("aria-invalid", "true")
+    nurse.check("emergency-form-errors")
+    page.get_by_label("Reason").fill(EMERGENCY_REASON)
+    page.get_by_role("button", name="Take emergency access").click()
+
+    expect(page).to_have_url(re.compile(rf"/persons/{patient.pk}/$"))
+    expect(page.get_by_role("alert")).to_contain_text("emergency access")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(patient.full_name)
+    # Emergency access is read-only: no write actions are offered.
+    expect(page.get_by_role("link", name="Record a consent")).to_have_count(0)
+    expect(page.get_by_role("link", name="Add a relative")).to_have_count(0)
+    nurse.check("overview-emergency")
+
+    # --- the log extract, under emergency access, shows both units ----------------------------
+    page.get_by_role("link", name=re.compile("^Log extract")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Log extract")
+    rows = page.get_by_role("table").get_by_role("row")
+    expect(rows.filter(has_text=site.clinic.name).first).to_be_visible()
+    expect(rows.filter(has_text=site.other_unit.name).first).to_be_visible()
+    expect(
+        rows.filter(has_text=site.other_unit.name).filter(has_text="Emergency access").first
+    ).to_be_visible()
+    nurse.check("log-extract-emergency")
+
+    # --- the nurse's log extract: both units as well ------------------------------------------
+    nurse2 = new_ui()
+    page = nurse2.log_in(site.nurse)
+    page.goto(f"/persons/{patient.pk}/")
+    page.get_by_role("link", name=re.compile("^Log extract")).click()
+    rows = page.get_by_role("table").get_by_role("row")
+    expect(rows.filter(has_text=site.clinic.name).first).to_be_visible()
+    expect(rows.filter(has_text=site.other_unit.name).first).to_be_visible()
+    # Staff names are left out of the extract on purpose (see access.views.log_extract).
+    expect(page.get_by_role("table")).not_to_contain_text(site.outsider.username)
+    nurse2.check("log-extract")
+    # Printable: the Print button prints, and print media hides the header, menu and buttons.
+    page.evaluate("window.print = () => { window.__printed = true; }")
+    page.get_by_role("button", name="Print").click()
+    assert page.evaluate("window.__printed === true"), "the Print button does not print"
+    page.emulate_media(media="print")
+    expect(page.get_by_role("navigation", name="Main menu")).to_be_hidden()
+    expect(page.get_by_role("button", name="Print")).to_be_hidden()
+    expect(page.get_by_role("table")).to_be_visible()
+    nurse2.screenshot("log-extract-print")
+    page.emulate_media(media="screen")
+
+    # --- the manager reviews the access log ---------------------------------------------------
+    manager = new_ui()
+    page = manager.log_in(site.manager)
+    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Access log").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Access log")
+    expect(page.get_by_role("region", name="Log rows").get_by_role("table")).to_contain_text(
+        patient.full_name
+    )
+    manager.check("log-review")
+
+
+def test_wrong_login_shows_an_error(site, ui):
+    page = ui.goto("/accounts/login/")
+    page.get_by_label("Username").fill(site.nurse.username)
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("alert")).to_contain_text("correct username and password")
+    expect(page.get_by_role("button", name="Log out")).to_have_count(0)
+    expect(page.get_by_label("Username")).to_have_value(site.nurse.username)
+    ui.check("login-error")
+
+
+def test_login_by_keyboard(site, ui):
+    """The login page puts the focus in the user name field (Django's AuthenticationForm sets
+    autofocus), so the skip link and the brand link come before it, reached with Shift+Tab; from
+    the skip link, Tab goes through the header to user name, password and the button."""
+    page = ui.goto("/accounts/login/")
+    skip = page.get_by_role("link", name="Skip to content")
+    expect(page.get_by_label("Username")).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    expect(page.get_by_role("link", name="Helhet")).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    expect(skip).to_be_focused()
+    box = skip.bounding_box()
+    assert box is not None and box["x"] >= 0, f"the focused skip link is off screen: {box}"
+    ui.screenshot("skip-link-focused")
+    page.keyboard.press("Enter")  # skip the header: the next Tab starts in main
+    expect(page).to_have_url(re.compile(r"#main$"))
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Username")).to_be_focused()
+    page.keyboard.type(site.nurse.username)
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Password")).to_be_focused()
+    page.keyboard.type("test-password-123")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Log in")).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    expect(page.get_by_label("Password")).to_be_focused()
+    page.keyboard.press("Enter")  # Enter in a field submits the form
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/caseload/"))
+
+
+def test_skip_link_is_the_first_tab_stop(site, ui):
+    """On a page without autofocus, the first Tab reaches the skip link, and Enter on it moves
+    the next Tab past the header and menu into the main content."""
+    ui.log_in(site.nurse)
+    page = ui.goto("/caseload/?scope=unit")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    in_main = page.evaluate("document.querySelector('main').contains(document.activeElement)")
+    assert in_main, page.evaluate("document.activeElement.outerHTML")
+
+
+def focus_sequence(page, limit=120):
+    """Tab through the page from the top; the focused elements' names, with a visible focus."""
+    seen = []
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        info = page.evaluate("""() => {
+            const el = document.activeElement;
+            if (!el || el === document.body) return null;
+            const style = getComputedStyle(el);
+            return {tag: el.tagName.toLowerCase(), id: el.id,
+                    name: (el.innerText || el.value || el.getAttribute('aria-label') || '').trim(),
+                    outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0,
+                    key: el.tagName + '#' + el.id + '|' + (el.href || el.name || '') + '|'
+                         + (el.innerText || el.value || '')};
+        }""")
+        if info is None or (seen and info["key"] == seen[0]["key"]):
+            break  # wrapped around to the browser's UI or the first element
+        seen.append(info)
+    return seen
+
+
+def test_overview_actions_reachable_by_keyboard(site, ui):
+    ui.log_in(site.nurse)
+    page = ui.goto(f"/persons/{site.patient.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(site.patient.full_name)
+    sequence = focus_sequence(page)
+    names = [s["name"] for s in sequence]
+    for action in (
+        "Skip to content",
+        "Find a person",
+        "Record a consent",
+        "Add a relative",
+        "Close",
+        "Case team",
+        "Log extract: who has read this person's records",
+        "Log out",
+    ):
+        assert action in names, f"{action!r} is not reached by Tab; reached: {names}"
+    assert names[0] == "Skip to content", names
+    no_outline = [s for s in sequence if not s["outline"]]
+    assert not no_outline, f"focused without a visible outline: {no_outline}"
+    # And an action works from the keyboard: Enter on the focused link opens the consent form.
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    for _ in range(len(names)):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.innerText.trim()") == "Record a consent":
+            break
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Consent of")
+
+
+def test_swedish_by_default(site, new_ui):
+    """A Swedish browser gets the Swedish UI: lang="sv", and the Swedish catalogue's text
+    (the English msgid while the catalogue is not compiled)."""
+    ui = new_ui(locale="sv-SE")
+    page = ui.goto("/accounts/login/")
+    expect(page.locator("html")).to_have_attribute("lang", "sv")
+    with translation.override("sv"):
+        expect(page.get_by_role("heading", level=1)).to_have_text(gettext("Log in to Helhet"))
+    expect(page.locator("#language")).to_have_value("sv")
+    ui.check("login-sv")
+    page.locator("#id_username").fill(site.nurse.username)
+    page.locator("#id_password").fill("test-password-123")
+    page.locator("form.stacked button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/caseload/"))
+    expect(page.locator("html")).to_have_attribute("lang", "sv")
+    ui.check("caseload-sv")
+
+
+def test_english_for_an_english_browser(site, ui):
+    page = ui.goto("/accounts/login/")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log in to Helhet")
+
+
+def test_language_can_be_changed(site, ui):
+    """The footer's language menu names each language in itself and switches the UI."""
+    page = ui.goto("/accounts/login/")
+    menu = page.get_by_label("Language")
+    expect(menu.locator("option[value=sv]")).to_have_text("Svenska")
+    expect(menu.locator("option[value=sv]")).to_have_attribute("lang", "sv")
+    menu.select_option("sv")
+    page.get_by_role("button", name="Change").click()
+    expect(page.locator("html")).to_have_attribute("lang", "sv")
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
