@@ -6,7 +6,9 @@ The law behind the table (DOMAIN.md; CONTRACT.md "Matrix actors"):
   worker gets in only under the person's coordination consent at the unit (basis consent);
 - nobody else sees the person at all, and "not allowed" looks exactly like "does not exist"
   (404) -- administrators included, who have no clinical access;
-- emergency access (nödåtkomst) opens the READ pages only, and is logged as such;
+- emergency access (nödåtkomst) opens the overview only, read-only, and is logged as such;
+- the log extract is produced only by a manager or coordinator with a care relationship at the
+  active unit (PDL 8 kap. 5 §: it lists accesses, so it must not reveal care elsewhere);
 - every allowed request writes exactly one access-log row, every refused one writes none.
 
 The person is `county.patient`: an open episode at the clinic, opened by the region's nurse.
@@ -30,7 +32,17 @@ EMERGENCY = "200, logged on basis emergency"
 NOT_FOUND = "404, nothing logged"
 LOGIN = "302 to the login page with ?next=, nothing logged"
 
-ACTORS = ("nurse", "sw_consent", "sw_no_consent", "outsider", "admin", "anonymous", "emergency")
+ACTORS = (
+    "nurse",
+    "sw_consent",
+    "sw_no_consent",
+    "outsider",
+    "admin",
+    "anonymous",
+    "emergency",
+    "coordinator",
+    "mgr_consent",
+)
 # nurse ........ the region's nurse at the clinic, who opened the patient's episode
 # sw_consent ... the municipality's social worker at the clinic, under the coordination consent
 # sw_no_consent  the same social worker before any consent
@@ -38,30 +50,37 @@ ACTORS = ("nurse", "sw_consent", "sw_no_consent", "outsider", "admin", "anonymou
 # admin ........ a superuser without an organisation
 # anonymous .... not logged in
 # emergency .... the outsider with active emergency access to the patient (taken at Mini-Maria)
+# coordinator .. the clinic's coordinator (region): the nurse's relationship, in a reviewer role
+# mgr_consent .. the clinic's manager (municipality), under the coordination consent
 
+NF = NOT_FOUND  # short, so that each row of the table fits on one line
 MATRIX = {
-    #                           nurse  sw_consent sw_no_consent outsider  admin      anonymous emergency  # noqa: E501
-    "people:overview": (OWN, CONSENT, NOT_FOUND, NOT_FOUND, NOT_FOUND, LOGIN, EMERGENCY),  # noqa: E501
-    "access:log_extract": (OWN, CONSENT, NOT_FOUND, NOT_FOUND, NOT_FOUND, LOGIN, EMERGENCY),  # noqa: E501
-    "people:relative_add": (OWN, CONSENT, NOT_FOUND, NOT_FOUND, NOT_FOUND, LOGIN, NOT_FOUND),  # noqa: E501
-    "care:episode_open": (OWN, CONSENT, NOT_FOUND, NOT_FOUND, NOT_FOUND, LOGIN, NOT_FOUND),  # noqa: E501
-    "care:episode_close": (OWN, CONSENT, NOT_FOUND, NOT_FOUND, NOT_FOUND, LOGIN, NOT_FOUND),  # noqa: E501
-    "care:episode_reactivate": (OWN, CONSENT, NOT_FOUND, NOT_FOUND, NOT_FOUND, LOGIN, NOT_FOUND),  # noqa: E501
-    "care:case_team_add": (OWN, CONSENT, NOT_FOUND, NOT_FOUND, NOT_FOUND, LOGIN, NOT_FOUND),  # noqa: E501
-    "access:consent_new": (OWN, CONSENT, NOT_FOUND, NOT_FOUND, NOT_FOUND, LOGIN, NOT_FOUND),  # noqa: E501
-    "access:consent_withdraw": (OWN, CONSENT, NOT_FOUND, NOT_FOUND, NOT_FOUND, LOGIN, NOT_FOUND),  # noqa: E501
+    # columns, in the order of ACTORS: nurse, sw_consent, sw_no_consent, outsider, admin,
+    # anonymous, emergency, coordinator, mgr_consent
+    "people:overview": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
+    # Only a manager or coordinator with a relationship at the active unit; not emergency access.
+    "access:log_extract": (NF, NF, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
+    "people:relative_add": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
+    "care:episode_open": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
+    "care:episode_close": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
+    "care:episode_reactivate": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
+    "care:case_team_add": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
+    "access:consent_new": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
+    "access:consent_withdraw": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
 }
 # What each URL is asked about:
 # - episode URLs: county.episode (open, at the clinic, owned by the region); except
 # - episode_reactivate: reactivation needs a CLOSED episode at a unit where the actor is a member
 #   and the person has no open episode, so for that URL the patient also has a closed episode at
-#   Mini-Maria (opened by the nurse), and the nurse and the social worker are members there too
-#   (both keep the clinic as their active unit). The social worker with consent sees that
+#   Mini-Maria (opened by the nurse), and the clinic's staff are members there too (all keep
+#   the clinic as their active unit). The social worker with consent sees that
 #   region episode through the consent's enrolment disclosure; the outsider at Mini-Maria gets
 #   no relationship from a closed episode; emergency access is read-only.
-# - consent_withdraw: for sw_consent, the coordination consent itself; for everyone else an
+# - consent_withdraw: for sw_consent and mgr_consent, the coordination consent itself; for
+#   everyone else an
 #   active consent WITHOUT coordination recorded by the nurse at the clinic (a coordination
 #   consent would let sw_no_consent in, and the cell would no longer mean "without consent").
+UNDER_CONSENT = ("sw_consent", "mgr_consent")
 
 CELLS = [(name, actor, MATRIX[name][i]) for name in MATRIX for i, actor in enumerate(ACTORS)]
 
@@ -79,7 +98,7 @@ def log_in(client, user, unit=None):
 
 def actor_user(request, client, county, actor):
     """Log ACTOR in (the clinic is the active unit of clinic staff); return the user or None."""
-    if actor == "sw_consent":
+    if actor in UNDER_CONSENT:
         request.getfixturevalue("consent_for_coordination")
     if actor == "emergency":
         f.EmergencyAccessFactory(
@@ -92,16 +111,20 @@ def actor_user(request, client, county, actor):
         "outsider": county.outsider,
         "admin": county.admin,
         "emergency": county.outsider,
+        "coordinator": county.coordinator,
+        "mgr_consent": county.manager,
     }.get(actor)
     if user is not None:
-        log_in(
-            client, user, county.clinic if user in (county.nurse, county.social_worker) else None
-        )
+        log_in(client, user, county.clinic if user in clinic_staff(county) else None)
     return user
 
 
+def clinic_staff(county):
+    return (county.nurse, county.social_worker, county.coordinator, county.manager)
+
+
 def closed_episode_at_mini_maria(county) -> Episode:
-    for user in (county.nurse, county.social_worker):
+    for user in clinic_staff(county):
         f.MembershipFactory(user=user, unit=county.other_unit)
     return f.EpisodeFactory(
         person=county.patient,
@@ -115,7 +138,7 @@ def closed_episode_at_mini_maria(county) -> Episode:
 
 
 def consent_for(request, county, actor) -> Consent:
-    if actor == "sw_consent":
+    if actor in UNDER_CONSENT:
         return request.getfixturevalue("consent_for_coordination")
     return f.ConsentFactory(
         person=county.patient, unit=county.clinic, recorded_by=county.nurse, coordination=False
@@ -280,10 +303,10 @@ LISTS = {
     "search by identity number": ("people:search", {"q": "IDENTITY"}),
 }
 LIST_MATRIX = {
-    #                             nurse sw_consent sw_no_consent outsider admin  anonymous emergency  # noqa: E501
-    "caseload of the whole unit": (SEES, SEES, HIDDEN, HIDDEN, HIDDEN, LOGIN, HIDDEN),
-    "search by family name": (SEES, SEES, HIDDEN, HIDDEN, HIDDEN, LOGIN, SEES),
-    "search by identity number": (SEES, SEES, HIDDEN, HIDDEN, HIDDEN, LOGIN, SEES),
+    # columns in the order of ACTORS, as in MATRIX
+    "caseload of the whole unit": (SEES, SEES, HIDDEN, HIDDEN, HIDDEN, LOGIN, HIDDEN, SEES, SEES),
+    "search by family name": (SEES, SEES, HIDDEN, HIDDEN, HIDDEN, LOGIN, SEES, SEES, SEES),
+    "search by identity number": (SEES, SEES, HIDDEN, HIDDEN, HIDDEN, LOGIN, SEES, SEES, SEES),
 }
 # The caseload lists persons at the ACTIVE unit through a relationship: emergency access (a
 # person-level grant, taken at Mini-Maria) puts nobody on a caseload, but a search finds the
@@ -292,6 +315,8 @@ LIST_BASIS = {
     "nurse": Basis.OWN_ORGANISATION,
     "sw_consent": Basis.CONSENT,
     "emergency": Basis.EMERGENCY,
+    "coordinator": Basis.OWN_ORGANISATION,
+    "mgr_consent": Basis.CONSENT,
 }
 _TOKENS = re.compile(r"[A-Za-z0-9]{64}")
 
@@ -334,7 +359,12 @@ def test_lists_show_the_patient_only_to_those_with_access(
         assert patient_rows == []
     else:
         assert response.status_code == 200 and shows_patient(county, response.text)
-        assert [(r.user_id, r.basis) for r in patient_rows] == [(user.pk, LIST_BASIS[actor])]
+        consent = Consent.objects.get(coordination=True) if actor in UNDER_CONSENT else None
+        emergency = actor == "emergency"
+        assert [
+            (r.user_id, r.basis, r.consent, r.emergency, r.without_relationship)
+            for r in patient_rows
+        ] == [(user.pk, LIST_BASIS[actor], consent, emergency, emergency)]
 
 
 def page_without_tokens(response, *replace) -> str:

@@ -1,6 +1,7 @@
 """Emergency access: reasoned, time-limited, logged as such, for clinical staff only."""
 
 import datetime
+import re
 
 import pytest
 from django.http import Http404
@@ -148,5 +149,32 @@ def test_emergency_access_is_read_only(client, county):
     f.EmergencyAccessFactory(user=county.outsider, person=county.patient, unit=county.other_unit)
     log_in(client, county.outsider)
     assert client.get(reverse("access:consent_new", args=[county.patient.pk])).status_code == 404
+    assert client.get(reverse("people:overview", args=[county.patient.pk])).status_code == 200
+    # The log extract is for a manager or coordinator with a relationship: not emergency access.
     extract = client.get(reverse("access:log_extract", args=[county.patient.pk]))
-    assert extract.status_code == 200
+    assert extract.status_code == 404
+
+
+def test_a_short_reason_tells_nothing_about_whether_the_number_is_registered(client, county):
+    """Without a valid reason the number is not looked up: no probing for who is registered."""
+    log_in(client, county.outsider)
+    unknown = f.PersonFactory.build(birth_date=datetime.date(1990, 2, 3)).identity_number
+    known = post(client, county, reason="too short")
+    absent = post(client, county, identity_number=unknown, reason="too short")
+    token = re.compile(r"[A-Za-z0-9]{64}")
+
+    def page(response, number):
+        return token.sub("", response.content.decode()).replace(number, "NUMBER")
+
+    assert page(known, county.patient.identity_number) == page(absent, unknown)
+    assert "in at least 20 characters" in known.content.decode()
+    assert not AccessLogEntry.objects.exists() and not EmergencyAccess.objects.exists()
+
+
+def test_a_valid_reason_for_an_unknown_number_says_it_is_unknown(client, county):
+    """The twin of the test above: with a valid reason the lookup is made, and logged."""
+    log_in(client, county.outsider)
+    unknown = f.PersonFactory.build(birth_date=datetime.date(1990, 2, 3)).identity_number
+    response = post(client, county, identity_number=unknown)
+    assert "No person with this identity number" in response.content.decode()
+    assert AccessLogEntry.objects.get().action == "search"

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -225,3 +226,173 @@ def test_a_sample_when_every_row_is_reviewed_says_so(client, county):
     response = client.post(URL, {"sample": "1", "sample-size": "5"})
     assert "No row that is not yet reviewed matches the filter." in response.content.decode()
     assert LogReview.objects.count() == 1
+
+
+# --- Emergency access to the unit's persons from other units -------------------------------
+
+
+def row_of(page: str, entry) -> str:
+    """The table row of ENTRY (an unreviewed row: its checkbox has the id)."""
+    return page.split(f'id="mark-entry-{entry.pk}"')[1].split("</tr>")[0]
+
+
+def emergency_row(county, person, *, user=None, unit=None, when=None):
+    """One sealed emergency-access row, by the outsider at Mini-Maria unless told."""
+    entry = log.entry_for(
+        Actor(user or county.outsider, unit or county.other_unit),
+        person=person,
+        action="read",
+        what="overview",
+        basis="emergency",
+        emergency=True,
+        without_relationship=True,
+    )
+    entry.at = when
+    return log.append([entry])[0]
+
+
+def person_with_episode_at(county, unit, **dates):
+    person = f.PersonFactory(registered_by=county.nurse)
+    if dates.get("closed_on"):
+        dates.update(closed_by=county.nurse, closure_reason=f.ClosureReasonFactory())
+    f.EpisodeFactory(person=person, unit=unit, opened_by=county.nurse, **dates)
+    return person
+
+
+def a_year_and(days: int) -> datetime.date:
+    today = timezone.localdate()
+    return today - datetime.timedelta(days=365 + days)
+
+
+def test_an_outsiders_emergency_access_to_an_enrolled_person_is_listed_and_flagged(client, county):
+    emergency = emergency_row(county, county.patient)
+    log_in(client, county.manager)
+    response = client.get(URL)
+    assert emergency.pk in shown_ids(response)
+    row = row_of(response.content.decode(), emergency)
+    assert '<span class="flag warn">Emergency</span>' in row
+    assert "Mini-Maria Testby" in row
+    assert shown_ids(client.get(URL, {"emergency": "on"})) == {emergency.pk}
+
+
+def test_an_outsiders_ordinary_access_at_their_own_unit_is_not_listed(client, county):
+    """The twin of the test above: only emergency accesses come in from other units."""
+    ordinary = rows(county, 1, user=county.outsider, unit=county.other_unit)[0]
+    log_in(client, county.manager)
+    assert ordinary.pk not in shown_ids(client.get(URL))
+
+
+def test_emergency_access_to_a_person_closed_within_the_last_year_is_listed(client, county):
+    person = person_with_episode_at(
+        county, county.clinic, opened_on=a_year_and(100), closed_on=a_year_and(-10)
+    )
+    emergency = emergency_row(county, person)
+    log_in(client, county.manager)
+    assert emergency.pk in shown_ids(client.get(URL))
+
+
+def test_emergency_access_to_a_person_closed_more_than_a_year_ago_is_not_listed(client, county):
+    person = person_with_episode_at(
+        county, county.clinic, opened_on=a_year_and(100), closed_on=a_year_and(10)
+    )
+    emergency = emergency_row(county, person)
+    log_in(client, county.manager)
+    assert emergency.pk not in shown_ids(client.get(URL))
+
+
+def test_emergency_access_to_a_person_enrolled_only_elsewhere_is_not_listed(client, county):
+    person = person_with_episode_at(county, county.other_unit)
+    emergency = emergency_row(county, person, user=county.nurse, unit=county.clinic)
+    elsewhere = emergency_row(county, person)
+    log_in(client, county.manager)
+    shown = shown_ids(client.get(URL))
+    assert emergency.pk in shown  # taken at the clinic: the clinic's own row
+    assert elsewhere.pk not in shown
+
+
+def test_the_manager_may_mark_an_emergency_access_listed_from_another_unit(client, county):
+    emergency = emergency_row(county, county.patient)
+    ordinary = rows(county, 1, user=county.outsider, unit=county.other_unit)[0]
+    log_in(client, county.manager)
+    response = client.post(URL, {"mark": "1", "mark-entry_ids": [emergency.pk, ordinary.pk]})
+    assert response.status_code == 302
+    assert list(LogReview.objects.values_list("entry", flat=True)) == [emergency.pk]
+
+
+# --- Flags, filters, pages -------------------------------------------------------------------
+
+
+def test_access_to_a_person_with_protected_identity_is_flagged_and_filtered(client, county):
+    protected = f.PersonFactory(registered_by=county.nurse, protected_identity=True)
+    flagged = rows(county, 1, person=protected)[0]
+    plain = rows(county, 1)[0]
+    log_in(client, county.manager)
+    response = client.get(URL)
+    page = response.content.decode()
+    flagged_row = row_of(page, flagged)
+    plain_row = row_of(page, plain)
+    assert '<span class="flag warn">Protected identity</span>' in flagged_row
+    assert "Protected identity" not in plain_row
+    assert shown_ids(client.get(URL, {"protected_identity": "on"})) == {flagged.pk}
+
+
+def test_access_without_relationship_is_flagged_and_filtered(client, county):
+    without = rows(county, 1, without_relationship=True)[0]
+    rows(county, 1)
+    log_in(client, county.manager)
+    page = client.get(URL).content.decode()
+    assert '<span class="flag warn">Without relationship</span>' in row_of(page, without)
+    assert shown_ids(client.get(URL, {"without_relationship": "on"})) == {without.pk}
+
+
+def at_local(day: datetime.date, hour: int, minute: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+def test_the_period_filter_takes_whole_local_days(client, county):
+    day = timezone.localdate() - datetime.timedelta(days=3)
+    written = []
+    for when in (
+        at_local(day - datetime.timedelta(days=1), 23, 50),
+        at_local(day, 0, 10),
+        at_local(day, 23, 50),
+        at_local(day + datetime.timedelta(days=1), 0, 10),
+    ):
+        entry = log.entry_for(
+            Actor(county.nurse, county.clinic), person=county.patient, action="read", what="x"
+        )
+        entry.at = when
+        written.append(log.append([entry])[0])
+    log_in(client, county.manager)
+    shown = shown_ids(client.get(URL, {"date_from": day.isoformat(), "date_to": day.isoformat()}))
+    assert shown == {written[1].pk, written[2].pk}
+
+
+@override_settings(HELHET_PAGE_SIZE=2)
+def test_the_rows_are_paginated(client, county):
+    written = rows(county, 5)
+    log_in(client, county.manager)
+    first = client.get(URL)
+    assert [e.pk for e in first.context["page"].object_list] == [written[4].pk, written[3].pk]
+    assert "Page 1 of 3" in first.content.decode()
+    last = client.get(URL, {"page": "3"})
+    assert [e.pk for e in last.context["page"].object_list] == [written[0].pk]
+
+
+def test_the_review_makes_the_same_number_of_queries_with_emergencies_from_elsewhere(
+    client, county
+):
+    rows(county, 2)
+    log_in(client, county.manager)
+    client.get(URL)
+    with CaptureQueriesContext(connection) as few:
+        client.get(URL)
+    for _ in range(3):
+        person = person_with_episode_at(county, county.clinic)
+        person.protected_identity = True
+        person.save()
+        emergency_row(county, person)
+        emergency_row(county, county.patient)
+    with CaptureQueriesContext(connection) as many:
+        client.get(URL)
+    assert len(many) == len(few)

@@ -151,3 +151,15 @@ def test_the_policy_refuses_the_social_worker_once_the_consent_is_withdrawn(
     )
     with pytest.raises(Http404):
         policy.person_access(request, county.patient.pk)
+
+
+def test_an_empty_post_shows_the_required_fields_and_logs_one_read(
+    client, county, consent_for_coordination
+):
+    log_in(client, county.nurse, county.clinic)
+    response = client.post(url(consent_for_coordination), {})
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    consent_for_coordination.refresh_from_db()
+    assert consent_for_coordination.withdrawn_on is None
+    assert [r.action for r in AccessLogEntry.objects.all()] == ["read"]

@@ -31,6 +31,7 @@ from .models import (
     RecordCategory,
 )
 from .policy import PersonAccess
+from .selectors import review_scope
 
 ADULT_AGE = 18
 EMERGENCY_REASON_MIN_LENGTH = 20
@@ -212,14 +213,11 @@ def consent_withdraw(
 # --- Emergency access -----------------------------------------------------------------------
 
 
-@transaction.atomic
-def emergency_access_take(
-    *, actor: Actor, person: Person, reason: str, hours: int
-) -> EmergencyAccess:
-    """Give the actor time-limited read access to PERSON without a relationship.
+def emergency_access_check(*, reason: str, hours: int) -> str:
+    """The stripped REASON, when REASON and HOURS are acceptable; else ValidationError.
 
-    The access is logged as an emergency, without relationship, and waits for the manager of
-    the actor's unit to review it.
+    Checked before the identity number is looked up, so that a request without a proper
+    reason tells nothing about whether the number is registered (and leaves no log row).
     """
     reason = reason.strip()
     if len(reason) < EMERGENCY_REASON_MIN_LENGTH:
@@ -236,6 +234,19 @@ def emergency_access_take(
                 % {"n": settings.HELHET_EMERGENCY_ACCESS_HOURS}
             }
         )
+    return reason
+
+
+@transaction.atomic
+def emergency_access_take(
+    *, actor: Actor, person: Person, reason: str, hours: int
+) -> EmergencyAccess:
+    """Give the actor time-limited read access to PERSON without a relationship.
+
+    The access is logged as an emergency, without relationship, and waits for the manager of
+    the actor's unit to review it.
+    """
+    reason = emergency_access_check(reason=reason, hours=hours)
     emergency = EmergencyAccess.objects.create(
         user=actor.user,
         person=person,
@@ -323,10 +334,10 @@ def log_review_sample(
 
 @transaction.atomic
 def log_review_mark(*, actor: Actor, unit: Unit, entry_ids: Iterable[int], note: str = "") -> int:
-    """Mark the chosen rows of UNIT's log as reviewed; rows of other units are ignored."""
+    """Mark the chosen rows of UNIT's review as reviewed; rows it does not list are ignored."""
     chosen = list(
         AccessLogEntry.objects.filter(
-            unit=unit, pk__in=list(entry_ids), review__isnull=True
+            review_scope(unit), pk__in=list(entry_ids), review__isnull=True
         ).values_list("pk", flat=True)
     )
     if not chosen:

@@ -15,9 +15,11 @@ from datetime import UTC
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Case, Exists, OuterRef, Value, When
 from django.utils import timezone
 
-from .models import AccessLogEntry, Basis, LogChainHead
+from . import policy
+from .models import AccessLogEntry, Basis, Consent, LogChainHead
 
 GENESIS = "0" * 64
 SEALED_FIELDS = (
@@ -182,16 +184,53 @@ def record_access(actor: Actor, access, *, action: str, what: str) -> AccessLogE
 def record_listing(actor: Actor, persons, *, action: str, what: str) -> None:
     """Log each person shown in a list (caseload, search results) in one sealed batch.
 
-    Persons in lists come from `policy.visible_persons`, so each is seen by relationship; the
-    basis is recorded as own organisation unless an emergency grant is the only way in.
+    Persons in lists come from `policy.visible_persons` and carry the `list_basis` the selector
+    found (own organisation when absent). A person seen only under a coordination consent is a
+    disclosure: the row names that consent, as `record_access` does. A person seen only by
+    emergency access is flagged as such, without relationship. A fixed number of queries.
     """
+    persons = list(persons)
+    bases = {p.pk: getattr(p, "list_basis", Basis.OWN_ORGANISATION) for p in persons}
+    consents = _listing_consents(actor, [pk for pk, b in bases.items() if b == Basis.CONSENT])
     append(
         entry_for(
             actor,
             person=person,
             action=action,
             what=what,
-            basis=getattr(person, "list_basis", Basis.OWN_ORGANISATION),
+            basis=bases[person.pk],
+            consent=consents.get(person.pk),
+            emergency=bases[person.pk] == Basis.EMERGENCY,
+            without_relationship=bases[person.pk] == Basis.EMERGENCY,
         )
         for person in persons
     )
+
+
+def _listing_consents(actor: Actor, person_ids: list[int]) -> dict[int, Consent]:
+    """The coordination consent each person is listed under, in one query.
+
+    The consent in force at a unit where the person's open episode, owned by another
+    organisation, gives ACTOR a relationship (the policy's test); the actor's unit first, then
+    the newest, as `PersonAccess.coordination_consent` picks it.
+    """
+    if not person_ids:
+        return {}
+    user, today = actor.user, timezone.localdate()
+    through = (
+        policy.relationship_episodes(user, on=today)
+        .filter(person=OuterRef("person"), unit=OuterRef("unit"))
+        .exclude(organisation_id=user.organisation_id)
+    )
+    here = actor.unit.pk if actor.unit else None
+    consents = (
+        Consent.objects.filter(policy.active_consent_q(today), Exists(through), coordination=True)
+        .filter(person_id__in=person_ids)
+        .annotate(elsewhere=Case(When(unit_id=here, then=Value(0)), default=Value(1)))
+        .order_by("elsewhere", "-valid_from", "-id")
+        .only("pk", "person_id")
+    )
+    chosen: dict[int, Consent] = {}
+    for consent in consents:
+        chosen.setdefault(consent.person_id, consent)
+    return chosen

@@ -26,13 +26,18 @@ from .forms import (
 from .log import Actor, record_access
 
 
+def _posted(request):
+    """The form data of a POST, even an empty one (so that its errors are shown); else None."""
+    return request.POST if request.method == "POST" else None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def consent_new(request, person_id: int):
     access = selectors.access_for_acting(request, person_id)
     choices = selectors.consent_choices(access, request.unit)
     form = ConsentForm(
-        request.POST or None, organisations=choices.organisations, relatives=choices.relatives
+        _posted(request), organisations=choices.organisations, relatives=choices.relatives
     )
     actor = Actor.from_request(request)
     if (
@@ -55,7 +60,7 @@ def consent_new(request, person_id: int):
 def consent_withdraw(request, person_id: int, consent_id: int):
     access = policy.person_access(request, person_id)
     consent = selectors.consent_for_withdrawal(access, consent_id)
-    form, actor = ConsentWithdrawForm(request.POST or None), Actor.from_request(request)
+    form, actor = ConsentWithdrawForm(_posted(request)), Actor.from_request(request)
     if (
         request.method == "POST"
         and form.is_valid()
@@ -86,7 +91,7 @@ def emergency(request):
     if not policy.is_clinical(request.user) or request.unit is None:
         raise Http404
     initial = {"identity_number": request.GET.get("identity_number", "")[:20]}
-    form = EmergencyForm(request.POST or None, initial=initial)
+    form = EmergencyForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         if response := _take_emergency_access(request, form):
             return response
@@ -96,6 +101,8 @@ def emergency(request):
 def _take_emergency_access(request, form: EmergencyForm):
     """The redirect to the person's overview, or None with the problem put on the form."""
     actor = Actor.from_request(request)
+    if not run_action(form, actions.emergency_access_check):
+        return None  # checked first: a bad request must not tell whether the number exists
     person = selectors.person_by_identity_number(form.cleaned_data["identity_number"])
     if person is None:
         actions.emergency_access_no_match(actor=actor)
@@ -188,22 +195,23 @@ def log_extract(request, person_id: int):
     person, while staff in addiction and psychiatric care may have good reasons (threats) not to
     be named to them. A request for names is handled separately, with a secrecy assessment, from
     the log review page, which shows the user of every row.
+
+    Only a manager or coordinator of a unit where the person has a care relationship produces
+    it, and it lists only the accesses logged at such units plus every emergency access: rows
+    of other units would tell the requester where else the person is cared for.
     """
-    access = policy.person_access(request, person_id)
-    actions.log_extract_produced(actor=Actor.from_request(request), access=access)
-    entries = selectors.log_extract_entries(access.person)
+    scope = selectors.log_extract_scope(request, person_id)
+    actions.log_extract_produced(actor=Actor.from_request(request), access=scope.access)
+    entries = selectors.log_extract_entries(scope)
     return render(
         request,
         "access/log_extract.html",
         {
-            "person": access.person,
+            "person": scope.access.person,
             "entries": entries,
+            "covered_units": scope.units,
+            "from_date": scope.from_date,
             "produced_at": timezone.localtime(),
-            "units": sorted(
-                {
-                    (e.unit.name if e.unit else "", e.organisation.name if e.organisation else "")
-                    for e in entries
-                }
-            ),
+            "units": selectors.accessing_units(entries),
         },
     )
