@@ -41,3 +41,20 @@ def test_outsider_and_admin_get_not_found(county):
         with pytest.raises(Http404):
             policy.person_access(_request(user), county.patient.pk)
         assert not policy.visible_persons(user).exists()
+
+
+def test_readable_q_lets_the_owning_organisation_read_its_own_records_only(county):
+    access = policy.person_access(_request(county.nurse), county.patient.pk)
+    assert access.readable_owner_ids("relatives") == {county.region.pk}
+
+
+def test_readable_q_adds_an_organisation_only_for_the_category_its_consent_discloses(
+    county, consent_for_coordination
+):
+    access = policy.person_access(_request(county.social_worker), county.patient.pk)
+    both = {county.region.pk, county.municipality.pk}
+    assert access.readable_owner_ids("relatives") == both
+    assert access.readable_owner_ids("assessments") == {county.municipality.pk}
+    assert access.readable_q("assessments", owner_field="owner") == policy.Q(
+        owner__in=[county.municipality.pk]
+    )

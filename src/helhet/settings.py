@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "helhet.people",
     "helhet.access",
     "helhet.care",
+    "helhet.intake",
+    "helhet.assessments",
+    "helhet.contacts",
     "helhet.demo",
 ]
 
@@ -119,6 +122,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # JIT compiling costs more than it saves on the short queries of a page request.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"

@@ -11,4 +11,7 @@ urlpatterns = [
     path("", include("helhet.people.urls")),
     path("", include("helhet.care.urls")),
     path("", include("helhet.access.urls")),
+    path("", include("helhet.intake.urls")),
+    path("", include("helhet.assessments.urls")),
+    path("", include("helhet.contacts.urls")),
 ]

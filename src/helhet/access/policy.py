@@ -214,6 +214,28 @@ class PersonAccess:
             visible.append(record)
         return visible
 
+    def readable_owner_ids(self, category: str) -> set[int] | None:
+        """Organisations whose records of CATEGORY USER may read; None means all (emergency)."""
+        if self.is_emergency:
+            return None
+        owners = {self.user.organisation_id}
+        for consent in self.active_consents:
+            owners.update(
+                d.from_organisation_id
+                for d in consent.disclosures.all()
+                if d.to_organisation_id == self.user.organisation_id and d.category == category
+            )
+        return owners
+
+    def readable_q(self, category: str, *, owner_field: str = "organisation") -> Q:
+        """The queryset twin of `readable` for records of CATEGORY (not enrolment).
+
+        Filter in the database with it, then pass the rows shown through `readable` so that the
+        disclosures among them are remembered for the access-log row.
+        """
+        owners = self.readable_owner_ids(category)
+        return Q() if owners is None else Q(**{f"{owner_field}__in": sorted(owners)})
+
     def visible_episodes(self) -> list[Episode]:
         return self.readable(
             self.episodes, category=RecordCategory.ENROLMENT, unit=lambda e: e.unit_id
