@@ -212,10 +212,16 @@ class Ui:
         if response.status >= 500:
             self.server_errors.append(f"{response.status} {response.request.method} {response.url}")
 
-    def goto(self, path: str) -> Page:
+    def goto(self, path: str, *, status: int | None = None) -> Page:
+        """Open PATH: any status below 500, or exactly STATUS when given (then the browser's
+        console error about that status is expected, not a failure)."""
         response = self.page.goto(path)
-        status = response.status if response is not None else None
-        assert status is not None and status < 500, f"{path}: status {status}"
+        got = response.status if response is not None else None
+        if status is None:
+            assert got is not None and got < 500, f"{path}: status {got}"
+        else:
+            assert got == status, f"{path}: status {got}, expected {status}"
+            self.console_errors = [e for e in self.console_errors if f"status of {status}" not in e]
         return self.page
 
     def screenshot(self, step: str) -> None:

@@ -2,9 +2,12 @@
 
 import io
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from helhet.access import policy
@@ -13,10 +16,12 @@ from helhet.care.models import CaseTeamMember, Episode
 from helhet.core.models import Membership, Organisation, Unit, User
 from helhet.demo.county import DEMO_PASSWORD, STAFF, saved_county
 from helhet.demo.population import Population
+from helhet.demo.showcase import SHOWCASE, formatted, identity_number
 from helhet.people.identity import age_on, parse
 from helhet.people.models import Person, Relative
 
 PERSONS = 60
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def run_demo(**options) -> str:
@@ -211,3 +216,99 @@ def test_refuses_to_run_outside_development_and_demo(db, settings):
     assert not Organisation.objects.exists()
     run_demo(persons=1, force=True)
     assert Person.objects.count() == 1
+
+
+# --- What a new user tries: the README's logins and named persons ------------------------------
+
+
+def logged_in(client, username):
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def found(client, given: str, family: str) -> bool:
+    """Does the search by family name list the person (as "Family, Given")?"""
+    return f"{family}, {given}" in client.get(reverse("people:search"), {"q": family}).text
+
+
+def test_anna_and_sara_work_at_the_clinic_after_logging_in(demo, client):
+    clinic = Unit.objects.get(unit_type=Unit.Type.SOCIAL_MEDICINE)
+    act = Unit.objects.get(unit_type=Unit.Type.ACT)
+    for username in ("anna.sjukskoterska", "sara.socionom"):
+        user = User.objects.get(username=username)
+        assert set(user.memberships.values_list("unit", flat=True)) == {clinic.pk, act.pk}
+        response = logged_in(client, username).get(reverse("core:home"))
+        assert response.wsgi_request.unit == clinic, username
+        client.logout()
+
+
+def test_the_named_persons_show_the_secrecy_boundary_between_anna_and_sara(demo, client):
+    named = {" ".join(show["name"]): show for show in SHOWCASE if "name" in show}
+    seen_by = {}
+    for username in ("anna.sjukskoterska", "sara.socionom"):
+        logged_in(client, username)
+        seen_by[username] = {name for name, show in named.items() if found(client, *show["name"])}
+        client.logout()
+    anna, sara = seen_by["anna.sjukskoterska"], seen_by["sara.socionom"]
+    assert anna & sara == {"Greta Ahlgren", "Siv Rosén"}  # with consent: both
+    assert anna - sara == {"Bertil Ståhl", "Inger Nordin"}  # no or withdrawn consent
+    assert sara - anna == {"Dennis Hellström", "Rune Sundqvist"}  # no or expired consent
+
+    # Under the consent, what was disclosed and nothing more: Sara sees the relatives Anna
+    # recorded of Greta (disclosed); Anna does not see those Sara recorded of Siv.
+    greta = Person.objects.get(family_name="Ahlgren")
+    siv = Person.objects.get(family_name="Rosén")
+    greta_relatives = [r.name for r in greta.relatives.all()]
+    siv_relatives = [r.name for r in siv.relatives.all()]
+    assert greta_relatives and siv_relatives
+    page = logged_in(client, "sara.socionom").get(reverse("people:overview", args=[greta.pk]))
+    assert all(name in page.text for name in greta_relatives)
+    client.logout()
+    page = logged_in(client, "anna.sjukskoterska").get(reverse("people:overview", args=[siv.pk]))
+    assert page.status_code == 200 and siv.full_name in page.text
+    assert not any(name in page.text for name in siv_relatives)
+
+
+def test_the_readme_names_the_persons_the_demo_creates(demo):
+    readme = README.read_text()
+    for show in SHOWCASE[:4]:
+        number = identity_number(show)
+        person = Person.objects.get(identity_number=number)
+        assert (person.given_name, person.family_name) == show["name"]
+        assert formatted(number) in readme and " ".join(show["name"]) in readme
+    assert "Try the secrecy boundary" in demo
+
+
+def test_the_act_teams_coordinator_is_on_case_teams_and_its_manager_on_none(demo):
+    act = Unit.objects.get(unit_type=Unit.Type.ACT)
+    coordinator = User.objects.get(username="eva.samordnare")
+    manager = User.objects.get(username="lars.chef")
+    on_teams = CaseTeamMember.objects.filter(user=coordinator, episode__unit=act)
+    assert on_teams.exists()
+    assert all(m.role == CaseTeamMember.Role.MEMBER for m in on_teams)
+    assert set(policy.visible_persons(coordinator, unit=act))
+    assert not CaseTeamMember.objects.filter(user=manager).exists()
+
+
+def test_a_case_team_member_from_the_other_organisation_has_a_consent_to_work_under(demo):
+    today = timezone.localdate()
+    others = CaseTeamMember.objects.exclude(episode__unit__unit_type=Unit.Type.ACT).exclude(
+        user__organisation=F("episode__organisation")
+    )
+    assert others.exists()
+    for member in others.select_related("episode", "user"):
+        episode = member.episode
+        assert member.role == CaseTeamMember.Role.MEMBER
+        assert episode.is_open
+        consents = Consent.objects.filter(
+            person=episode.person_id, unit=episode.unit_id, coordination=True
+        )
+        assert any(policy.consent_is_active(c, today) for c in consents)
+        assert episode.person in set(policy.visible_persons(member.user, unit=episode.unit))
+
+
+def test_consents_are_dated_the_day_they_were_given(demo):
+    consents = Consent.objects.all()
+    assert consents.exists()
+    for consent in consents:
+        assert timezone.localtime(consent.recorded_at).date() == consent.valid_from

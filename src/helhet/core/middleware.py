@@ -3,7 +3,9 @@
 import re
 import uuid
 
-from .models import Membership
+from django.db.models import Count
+
+from .models import Membership, Unit
 
 ACTIVE_UNIT_SESSION_KEY = "helhet_unit_id"
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -44,13 +46,44 @@ def _memberships(request) -> list[Membership]:
     )
 
 
-def _active_unit(request):
+def _active_unit(request) -> Unit | None:
+    """The unit chosen this session; at first the user's default unit, remembered."""
     memberships = request.memberships
+    if not memberships:
+        return None
     chosen = request.session.get(ACTIVE_UNIT_SESSION_KEY)
     for membership in memberships:
         if membership.unit_id == chosen:
             return membership.unit
-    return memberships[0].unit if memberships else None
+    unit = default_unit(request.user, memberships)
+    request.session[ACTIVE_UNIT_SESSION_KEY] = unit.pk  # asked once per session
+    return unit
+
+
+def default_unit(user, memberships: list[Membership]) -> Unit:
+    """Where USER most likely works: the unit with the most open episodes on USER's case teams;
+    on a tie, a unit where everyone sees the unit's persons before a case-team-only one (where a
+    user on no case team sees no one), then by name."""
+    if len(memberships) == 1:
+        return memberships[0].unit
+    open_on_team = dict(
+        user.case_teams.filter(
+            episode__closed_on__isnull=True,
+            episode__unit__in=[m.unit_id for m in memberships],
+        )
+        .order_by()
+        .values_list("episode__unit")
+        .annotate(n=Count("pk"))
+    )
+    best = min(
+        memberships,
+        key=lambda m: (
+            -open_on_team.get(m.unit_id, 0),
+            m.unit.access_mode == Unit.AccessMode.CASE_TEAM,
+            m.unit.name,
+        ),
+    )
+    return best.unit
 
 
 def active_membership(request) -> Membership | None:

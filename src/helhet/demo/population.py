@@ -12,7 +12,10 @@ never row by row; nothing is written to the access log, since no person was acce
 
 import datetime
 import random
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
+
+from django.utils import timezone
 
 from helhet.access.models import Consent, ConsentDisclosure, ConsentRelative, RecordCategory
 from helhet.care.models import CaseTeamMember, ClosureReason, Episode
@@ -21,6 +24,7 @@ from helhet.people.models import Person, Relative
 
 from . import names
 from .county import County
+from .showcase import SHOWCASE, identity_number
 
 DAY = datetime.timedelta(days=1)
 FEMALE_BIRTH_NUMBERS = tuple(range(980, 1000, 2))  # the third digit's parity is the legal sex
@@ -62,7 +66,12 @@ ACT_CASE_MANAGERS = {
     "norrby": {"linnea.casemanager": 4, "sara.socionom": 1},
     "soderby": {"nils.casemanager": 1},
 }
-ACT_TEAM_MEMBER = "david.lakare"
+# Members of ACT case teams besides the two case managers: the team's physician and its
+# coordinator (who leads the daily team meeting), each on some of the teams.
+ACT_TEAM_MEMBERS = {"david.lakare": 0.3, "eva.samordnare": 0.4}
+# At the clinic and the Mini-Maria, a person who consents to coordination often gets a contact
+# from the other organisation on the case team as well.
+COLLEAGUE_SHARE = 0.5
 HISTORY_WEIGHTS = {"open": 78, "closed": 15, "reactivated": 7}
 CONSENT_WEIGHTS = {"none": 25, "active": 50, "withdrawn": 10, "expired": 15}
 CLOSURE_WEIGHTS = {
@@ -81,74 +90,7 @@ MATURITY_NOTE = (
     "lämnas ut och till vem, och att samtycket kan återkallas."
 )
 MAY_BE_TOLD = "Hur behandlingen går i stort och tider för besök."
-
-# The first persons are set up by hand so that every situation the demo shows exists at any
-# scale (the two headline logins are the region nurse Anna and Norrby's social worker Sara).
-SHOWCASE = [
-    # Region-owned with coordination consent: Anna and Sara both see the person.
-    {"unit": "clinic", "history": "open", "opener": "anna.sjukskoterska", "consent": "active"},
-    # Region-owned without consent: only the region's staff see the person.
-    {"unit": "clinic", "history": "open", "opener": "anna.sjukskoterska", "consent": "none"},
-    {"unit": "clinic", "history": "open", "opener": "sara.socionom", "consent": "active"},
-    {"unit": "clinic", "history": "open", "opener": "sara.socionom", "consent": "none"},
-    {"unit": "clinic", "history": "open", "opener": "anna.sjukskoterska", "consent": "withdrawn"},
-    {"unit": "clinic", "history": "open", "opener": "sara.socionom", "consent": "expired"},
-    {
-        "unit": "mini_maria",
-        "history": "open",
-        "age": 15,
-        "consent": "active",
-        "given_by": Consent.GivenBy.GUARDIAN,
-    },
-    {
-        "unit": "mini_maria",
-        "history": "open",
-        "age": 14,
-        "consent": "active",
-        "given_by": Consent.GivenBy.GUARDIANS,
-    },
-    {
-        "unit": "mini_maria",
-        "history": "open",
-        "age": 16,
-        "consent": "active",
-        "given_by": Consent.GivenBy.MATURE_MINOR,
-    },
-    {
-        "unit": "act",
-        "history": "open",
-        "team": ("anna.sjukskoterska", "sara.socionom"),
-        "consent": "active",
-    },
-    {
-        "unit": "act",
-        "history": "open",
-        "team": ("anna.sjukskoterska", "linnea.casemanager"),
-        "consent": "none",
-    },
-    {"unit": "act", "history": "reactivated", "consent": "active"},
-    {
-        "unit": "clinic",
-        "history": "reactivated",
-        "opener": "anna.sjukskoterska",
-        "consent": "active",
-    },
-    {"unit": "clinic", "history": "closed", "opener": "sara.socionom", "consent": "expired"},
-    {
-        "unit": "clinic",
-        "history": "open",
-        "opener": "anna.sjukskoterska",
-        "consent": "active",
-        "protected": True,
-    },
-    {
-        "unit": "clinic",
-        "history": "open",
-        "opener": "sara.socionom",
-        "consent": "active",
-        "coordination_number": True,
-    },
-]
+RECORDED_AT = datetime.time(10)  # the time of day consents are recorded, on the day given
 
 
 @dataclass
@@ -175,9 +117,23 @@ class Batch:
             (ConsentDisclosure, self.disclosures),
             (ConsentRelative, self.consent_relatives),
         ):
-            model.objects.bulk_create(rows, batch_size=batch_size)
+            with _recorded_at_as_set() if model is Consent else nullcontext():
+                model.objects.bulk_create(rows, batch_size=batch_size)
             if rows and rows[-1].pk is None:  # later rows refer to these by primary key
                 raise RuntimeError(f"bulk_create set no primary keys for {model.__name__}")
+
+
+@contextmanager
+def _recorded_at_as_set():
+    """Insert consents dated the day they were given, not the day the demo is loaded:
+    `Consent.recorded_at` is set to now on insert (auto_now_add) unless that is off meanwhile.
+    Only for the demo loader, which runs alone in its process."""
+    recorded_at = Consent._meta.get_field("recorded_at")
+    recorded_at.auto_now_add = False
+    try:
+        yield
+    finally:
+        recorded_at.auto_now_add = True
 
 
 def _weighted(rng: random.Random, weights: dict):
@@ -224,13 +180,21 @@ class Population:
         team = self._team(unit_key, code, show)
         opener = team[0]
 
-        birth_date = self._birth_date(unit, [opened for opened, _closed in spans], show)
-        female = show.get("female", rng.random() < 0.5)
-        coordination = show.get("coordination_number", rng.random() < 0.03)
-        birth_date, number = self._identity_number(birth_date, female, coordination, unit, spans)
+        if fixed := identity_number(show):
+            birth_date, number, coordination = show["born"], fixed, False
+            female = show["birth_number"] % 2 == 0
+            given, family = show["name"]
+            self.used_numbers.add(number)
+        else:
+            birth_date = self._birth_date(unit, [opened for opened, _closed in spans], show)
+            female = show.get("female", rng.random() < 0.5)
+            coordination = show.get("coordination_number", rng.random() < 0.03)
+            birth_date, number = self._identity_number(
+                birth_date, female, coordination, unit, spans
+            )
+            given = rng.choice(names.FEMALE_NAMES if female else names.MALE_NAMES)
+            family = rng.choice(names.FAMILY_NAMES)
         municipality = self.county.municipalities[code]
-        given = rng.choice(names.FEMALE_NAMES if female else names.MALE_NAMES)
-        family = rng.choice(names.FAMILY_NAMES)
         person = Person(
             identity_number=number,
             identity_kind=Person.Kind.SAMORDNINGSNUMMER
@@ -251,12 +215,8 @@ class Population:
         )
         batch.persons.append(person)
         minor = age_on(birth_date, spans[-1][0]) < 18
-        relatives = self._relatives(person, opener, minor, batch)
-
-        # The ACT team's physician joins some case teams as a team member.
-        extra = None
-        if unit_key == "act" and rng.random() < 0.3:
-            extra = self.county.users[ACT_TEAM_MEMBER]
+        relatives = self._relatives(person, opener, minor, batch, show.get("relatives"))
+        members = self._members(unit_key, show)
         previous = None
         for opened, closed in spans:
             episode = Episode(
@@ -283,22 +243,44 @@ class Population:
                 )
                 for member in team
             )
-            if extra is not None:
-                batch.team.append(
-                    CaseTeamMember(
-                        episode=episode,
-                        user_id=extra.pk,
-                        added_by_id=opener.pk,
-                        role=CaseTeamMember.Role.MEMBER,
-                    )
-                )
+            batch.team.extend(_member(episode, user, opener) for user in members)
             previous = episode
 
         state = show.get("consent") or _weighted(
             rng, {"none": 50, "expired": 50} if history == "closed" else CONSENT_WEIGHTS
         )
-        if state != "none":
-            self._consent(state, person, unit_key, code, opener, spans[-1], relatives, show, batch)
+        if state == "none":
+            return
+        consent = self._consent(
+            state, person, unit_key, code, opener, spans[-1], relatives, show, batch
+        )
+        if (
+            not show
+            and state == "active"
+            and consent.coordination
+            and unit_key in OPENERS
+            and rng.random() < COLLEAGUE_SHARE
+        ):
+            batch.team.append(_member(episode, self._colleague(unit_key, code, opener), opener))
+
+    def _members(self, unit_key: str, show: dict) -> list:
+        """Case-team members besides the case managers (role member)."""
+        users = self.county.users
+        if show:
+            return [users[name] for name in show.get("members", ())]
+        if unit_key != "act":
+            return []
+        return [
+            users[name] for name, share in ACT_TEAM_MEMBERS.items() if self.rng.random() < share
+        ]
+
+    def _colleague(self, unit_key: str, code: str, opener):
+        """A member of the unit from the other organisation than the opener's."""
+        if opener.organisation_id == self.county.organisations["region"].pk:
+            other = ORGANISATION_OF_MUNICIPALITY[code]
+        else:
+            other = "region"
+        return self.county.users[_weighted(self.rng, OPENERS[unit_key][other])]
 
     def _episode_dates(self, history: str) -> list[tuple[datetime.date, datetime.date | None]]:
         rng, today = self.rng, self.today
@@ -374,9 +356,12 @@ class Population:
             else:
                 raise RuntimeError(f"No free test identity number near {birth_date}")
 
-    def _relatives(self, person: Person, recorder, minor: bool, batch: Batch) -> list[Relative]:
+    def _relatives(
+        self, person: Person, recorder, minor: bool, batch: Batch, count: int | None = None
+    ) -> list[Relative]:
         rng = self.rng
-        count = _weighted(rng, {1: 60, 2: 40} if minor else {0: 35, 1: 40, 2: 25})
+        if count is None:
+            count = _weighted(rng, {1: 60, 2: 40} if minor else {0: 35, 1: 40, 2: 25})
         relatives = []
         for _ in range(count):
             female = rng.random() < 0.5
@@ -411,6 +396,7 @@ class Population:
             form=Consent.Form.WRITTEN if rng.random() < 0.8 else Consent.Form.ORAL,
             coordination=bool(show) or state != "active" or rng.random() < 0.9,
             valid_from=valid_from,
+            recorded_at=timezone.make_aware(datetime.datetime.combine(valid_from, RECORDED_AT)),
         )
         if state == "active" and rng.random() < 0.3:
             consent.valid_until = today + rng.randint(30, 365) * DAY
@@ -445,35 +431,52 @@ class Population:
                     consent.withdrawn_by = f"Vårdnadshavare {guardians[0]} {person.family_name}"
         batch.consents.append(consent)
 
-        # Disclosures between the region and the person's municipality (Norrby for others).
-        organisations = self.county.organisations
-        region = organisations["region"]
-        municipal = organisations[ORGANISATION_OF_MUNICIPALITY.get(code, "norrby")]
-        chosen = [RecordCategory.ENROLMENT.value, *rng.sample(self.categories, rng.randint(1, 4))]
-        for category in chosen:
-            batch.disclosures.append(
-                ConsentDisclosure(
-                    consent=consent,
-                    from_organisation_id=region.pk,
-                    to_organisation_id=municipal.pk,
-                    category=category,
-                )
-            )
-            if rng.random() < 0.8:
-                batch.disclosures.append(
-                    ConsentDisclosure(
-                        consent=consent,
-                        from_organisation_id=municipal.pk,
-                        to_organisation_id=region.pk,
-                        category=category,
-                    )
-                )
+        self._disclosures(consent, code, recorder, show, batch)
         if state == "active":
             for relative in relatives:
                 if relative.involved and rng.random() < 0.5:
                     batch.consent_relatives.append(
                         ConsentRelative(consent=consent, relative=relative, may_be_told=MAY_BE_TOLD)
                     )
+        return consent
+
+    def _disclosures(self, consent, code, recorder, show, batch) -> None:
+        """Between the region and the person's municipality (Norrby for others): drawn at random,
+        or for a showcase person the categories the recorder's organisation discloses."""
+        organisations = self.county.organisations
+        region = organisations["region"]
+        municipal = organisations[ORGANISATION_OF_MUNICIPALITY.get(code, "norrby")]
+        if "disclose" in show:
+            source, target = (
+                (region, municipal)
+                if recorder.organisation_id == region.pk
+                else (municipal, region)
+            )
+            batch.disclosures.extend(
+                _disclosure(consent, source, target, category) for category in show["disclose"]
+            )
+            return
+        rng = self.rng
+        chosen = [RecordCategory.ENROLMENT.value, *rng.sample(self.categories, rng.randint(1, 4))]
+        for category in chosen:
+            batch.disclosures.append(_disclosure(consent, region, municipal, category))
+            if rng.random() < 0.8:
+                batch.disclosures.append(_disclosure(consent, municipal, region, category))
+
+
+def _member(episode: Episode, user, added_by) -> CaseTeamMember:
+    return CaseTeamMember(
+        episode=episode, user_id=user.pk, added_by_id=added_by.pk, role=CaseTeamMember.Role.MEMBER
+    )
+
+
+def _disclosure(consent: Consent, source, target, category: str) -> ConsentDisclosure:
+    return ConsentDisclosure(
+        consent=consent,
+        from_organisation_id=source.pk,
+        to_organisation_id=target.pk,
+        category=category,
+    )
 
 
 def _email(given: str, family: str, rng: random.Random) -> str:

@@ -8,6 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 from helhet.core.models import Organisation
 from helhet.demo.county import logins_table
 from helhet.demo.loader import BATCH_SIZE, load
+from helhet.demo.showcase import hints
+from helhet.people.models import Person
 
 
 class Command(BaseCommand):
@@ -47,7 +49,7 @@ class Command(BaseCommand):
         if Organisation.objects.exists():
             self.stdout.write("Demo county already loaded (organisations exist): nothing done.")
             self.stdout.write("")
-            self.stdout.write(logins_table())
+            self._logins(Person.objects.count())
             return
         started = time.monotonic()
         load(persons=persons, seed=seed, batch_size=batch_size, progress=self.stdout.write)
@@ -57,4 +59,10 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write("")
+        self._logins(persons)
+
+    def _logins(self, persons: int) -> None:
         self.stdout.write(logins_table())
+        if tried := hints(persons):
+            self.stdout.write("")
+            self.stdout.write(tried)

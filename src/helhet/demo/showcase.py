@@ -1,0 +1,188 @@
+"""The first persons of the demo county, set up by hand so that every situation the demo shows
+exists at any scale, and so that a new user can try the secrecy boundary by name.
+
+The two headline logins are the region nurse Anna (anna.sjukskoterska) and Norrby's social
+worker Sara (sara.socionom), both at the social-medicine clinic. The clinic persons below have
+fixed names and identity numbers (test numbers: birth numbers 980-999; adults, so their ages fit
+the clinic whatever the date); README.md names them. Keys of an entry:
+
+- unit, history ("open", "closed", "reactivated"), consent ("none", "active", "withdrawn",
+  "expired"): as the random persons have them;
+- opener: who opened the episode (and is its case manager); team: the ACT team's two case
+  managers, the first of whom opened it; members: more case-team members (role member);
+- name, born, birth_number: a fixed name and identity number; relatives: how many relatives;
+- disclose: the categories the opener's organisation discloses to the other one under the
+  consent (else drawn at random, both ways);
+- age, given_by, protected, coordination_number: for the minors and special cases.
+"""
+
+import datetime
+
+from helhet.access.models import Consent, RecordCategory
+from helhet.people.identity import make_personnummer
+
+ENROLMENT, RELATIVES = RecordCategory.ENROLMENT.value, RecordCategory.RELATIVES.value
+
+SHOWCASE = [
+    # Region-owned, consent to coordination and to disclose relatives: Anna sees everything as
+    # the owner; Sara (on the case team) sees the person and the relatives under the consent.
+    {
+        "unit": "clinic",
+        "history": "open",
+        "opener": "anna.sjukskoterska",
+        "members": ("sara.socionom",),
+        "consent": "active",
+        "disclose": (ENROLMENT, RELATIVES),
+        "name": ("Greta", "Ahlgren"),
+        "born": datetime.date(1978, 3, 14),
+        "birth_number": 980,
+        "relatives": 2,
+    },
+    # Region-owned without consent: only the region's staff find the person.
+    {
+        "unit": "clinic",
+        "history": "open",
+        "opener": "anna.sjukskoterska",
+        "consent": "none",
+        "name": ("Bertil", "Ståhl"),
+        "born": datetime.date(1965, 9, 2),
+        "birth_number": 981,
+        "relatives": 1,
+    },
+    # Norrby-owned, consent to coordination but to no disclosure of relatives: Anna (on the
+    # case team) sees the person and the episode, not the relatives Sara recorded.
+    {
+        "unit": "clinic",
+        "history": "open",
+        "opener": "sara.socionom",
+        "members": ("anna.sjukskoterska",),
+        "consent": "active",
+        "disclose": (ENROLMENT,),
+        "name": ("Siv", "Rosén"),
+        "born": datetime.date(1991, 11, 27),
+        "birth_number": 982,
+        "relatives": 2,
+    },
+    # Norrby-owned without consent: only Norrby's staff find the person.
+    {
+        "unit": "clinic",
+        "history": "open",
+        "opener": "sara.socionom",
+        "consent": "none",
+        "name": ("Dennis", "Hellström"),
+        "born": datetime.date(1983, 5, 8),
+        "birth_number": 983,
+        "relatives": 1,
+    },
+    # A withdrawn consent ends what it gave: Sara no longer finds the person.
+    {
+        "unit": "clinic",
+        "history": "open",
+        "opener": "anna.sjukskoterska",
+        "consent": "withdrawn",
+        "name": ("Inger", "Nordin"),
+        "born": datetime.date(1972, 1, 19),
+        "birth_number": 984,
+    },
+    # So does an expired one: Anna no longer finds the person.
+    {
+        "unit": "clinic",
+        "history": "open",
+        "opener": "sara.socionom",
+        "consent": "expired",
+        "name": ("Rune", "Sundqvist"),
+        "born": datetime.date(1958, 6, 30),
+        "birth_number": 985,
+    },
+    {
+        "unit": "mini_maria",
+        "history": "open",
+        "age": 15,
+        "consent": "active",
+        "given_by": Consent.GivenBy.GUARDIAN,
+    },
+    {
+        "unit": "mini_maria",
+        "history": "open",
+        "age": 14,
+        "consent": "active",
+        "given_by": Consent.GivenBy.GUARDIANS,
+    },
+    {
+        "unit": "mini_maria",
+        "history": "open",
+        "age": 16,
+        "consent": "active",
+        "given_by": Consent.GivenBy.MATURE_MINOR,
+    },
+    # The ACT team: Anna and Sara are the case managers, the team's coordinator Eva a member.
+    {
+        "unit": "act",
+        "history": "open",
+        "team": ("anna.sjukskoterska", "sara.socionom"),
+        "members": ("eva.samordnare",),
+        "consent": "active",
+    },
+    # Linnea is on the case team, but the region opened the episode and there is no consent:
+    # being on the team is not enough, Linnea does not find the person.
+    {
+        "unit": "act",
+        "history": "open",
+        "team": ("anna.sjukskoterska", "linnea.casemanager"),
+        "consent": "none",
+    },
+    {"unit": "act", "history": "reactivated", "consent": "active"},
+    {
+        "unit": "clinic",
+        "history": "reactivated",
+        "opener": "anna.sjukskoterska",
+        "consent": "active",
+    },
+    {"unit": "clinic", "history": "closed", "opener": "sara.socionom", "consent": "expired"},
+    {
+        "unit": "clinic",
+        "history": "open",
+        "opener": "anna.sjukskoterska",
+        "consent": "active",
+        "protected": True,
+    },
+    {
+        "unit": "clinic",
+        "history": "open",
+        "opener": "sara.socionom",
+        "consent": "active",
+        "coordination_number": True,
+    },
+]
+
+
+def identity_number(show: dict) -> str | None:
+    """The fixed identity number of a showcase person, if it has one."""
+    if "born" not in show:
+        return None
+    return make_personnummer(show["born"], show["birth_number"])
+
+
+def formatted(number: str) -> str:
+    return f"{number[:8]}-{number[8:]}"
+
+
+# What the two headline logins see of the named persons (printed by `helhet demo`).
+_SEES = [
+    "Anna's: Anna sees all; Sara sees the person and relatives under the consent",
+    "Anna's, no consent: Sara cannot find the person",
+    "Sara's: Sara sees all; Anna sees the person, not the relatives (not disclosed)",
+    "Sara's, no consent: Anna cannot find the person",
+]
+
+
+def hints(persons: int) -> str:
+    """Who to look up to see the secrecy boundary, for the persons loaded."""
+    lines = [
+        "Try the secrecy boundary at Socialmedicinska mottagningen Norrby: log in as",
+        "anna.sjukskoterska, then as sara.socionom, and search for",
+    ]
+    for show, sees in zip(SHOWCASE[: min(persons, len(_SEES))], _SEES, strict=False):
+        given, family = show["name"]
+        lines.append(f"  {given} {family} {formatted(identity_number(show))}: {sees}")
+    return "\n".join(lines) if len(lines) > 2 else ""
