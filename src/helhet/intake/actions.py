@@ -1,0 +1,321 @@
+"""Writes on referrals: registering, the public self-referral, triage, and the intake.
+
+Every staff action is atomic and writes one access-log row in the same transaction. Before a
+referral is linked to a person the row names no person (basis "none", as the log review's own
+rows): the referral is the unit's inbox item and nobody has been identified in Helhet. Accepting
+links the referral to the person, and that row names the person. Bad input raises
+ValidationError (keyed by form field where there is one) and leaves nothing saved.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from helhet.access import log, policy
+from helhet.access.log import Actor
+from helhet.access.models import Basis
+from helhet.care.actions import check_opening_date, check_target_group, enrol
+from helhet.care.models import CaseTeamMember, Episode
+from helhet.core.models import Municipality, Organisation, Unit
+from helhet.people.actions import person_register
+from helhet.people.identity import IdentityNumber
+from helhet.people.models import Person
+
+from .models import Referral
+
+# --- Coming in ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def referral_register(
+    *,
+    actor: Actor,
+    source: str,
+    referrer: str,
+    referrer_contact: str,
+    name: str,
+    identity_number: IdentityNumber | None,
+    contact: str,
+    question: str,
+    urgency: str,
+    received_on: datetime.date,
+) -> Referral:
+    """Register a referral received by the actor's active unit, owned by the actor's employer.
+
+    A referral from a referrer names them; a self-referral or a relative's call needs none.
+    """
+    unit = _actor_unit(actor)
+    if received_on > timezone.localdate():
+        raise ValidationError({"received_on": _("The date received lies in the future.")})
+    if source not in Referral.SELF_SOURCES and not referrer.strip():
+        raise ValidationError({"referrer": _("Name the referrer (person and workplace).")})
+    if not question.strip():
+        raise ValidationError({"question": _("Write the question or what help is wanted.")})
+    referral = Referral.objects.create(
+        unit=unit,
+        organisation_id=actor.user.organisation_id,
+        source=source,
+        referrer=referrer.strip(),
+        referrer_contact=referrer_contact.strip(),
+        name=name.strip(),
+        identity_number=identity_number.value if identity_number else "",
+        contact=contact.strip(),
+        question=question.strip(),
+        urgency=urgency,
+        received_on=received_on,
+        registered_by=actor.user,
+    )
+    _log_unlinked(actor, action="create", what=f"referral {referral.pk} registered")
+    return referral
+
+
+def self_referral_owner(unit: Unit) -> Organisation | None:
+    """The organisation that owns self-referrals sent to UNIT until triage decides them.
+
+    Nobody on the staff received a self-referral, so the unit's first organisation (the one
+    added first, usually the host of the agreement) holds it: stable, and independent of names.
+    """
+    return unit.organisations.order_by("pk").first()
+
+
+@transaction.atomic
+def self_referral_submit(
+    *, unit: Unit, about_self: bool, name: str, contact: str, message: str
+) -> Referral:
+    """Store a message sent through UNIT's public page: only what the sender wrote.
+
+    A person writing about themselves is the referral's person; a relative is its sender
+    (referrer). No identity number is asked for, nothing is matched against persons, and no
+    access-log row is written: no staff member read or wrote person data.
+    """
+    owner = self_referral_owner(unit)
+    if owner is None:
+        raise ValidationError(_("This unit cannot receive messages here yet."))
+    name, contact, message = name.strip(), contact.strip(), message.strip()
+    if not (name and contact and message):
+        raise ValidationError(_("Fill in your name, how we can reach you, and your message."))
+    sender = {"name": name, "contact": contact} if about_self else {}
+    relative = {} if about_self else {"referrer": name, "referrer_contact": contact}
+    return Referral.objects.create(
+        unit=unit,
+        organisation=owner,
+        source=Referral.Source.SELF if about_self else Referral.Source.RELATIVE,
+        question=message,
+        received_on=timezone.localdate(),
+        **sender,
+        **relative,
+    )
+
+
+# --- Triage -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def referral_wait(*, actor: Actor, referral_id: int) -> Referral:
+    """Put an undecided referral on the unit's waiting list."""
+    referral = _open_referral(actor, referral_id)
+    if referral.state == Referral.State.WAITING:
+        raise ValidationError(_("The referral is already on the waiting list."))
+    referral.state, referral.waitlisted_at = Referral.State.WAITING, timezone.now()
+    referral.save(update_fields=["state", "waitlisted_at"])
+    _log_unlinked(actor, action="update", what=f"referral {referral.pk} put on the waiting list")
+    return referral
+
+
+@transaction.atomic
+def referral_decline(
+    *,
+    actor: Actor,
+    referral_id: int,
+    reason: str,
+    redirect_unit: Unit | None,
+    redirect_to: str,
+) -> Referral:
+    """Decline an open referral with a reason, redirecting it to another unit or service."""
+    referral = _open_referral(actor, referral_id)
+    reason, redirect_to = reason.strip(), redirect_to.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Write why the referral is declined.")})
+    if redirect_unit is None and not redirect_to:
+        raise ValidationError(
+            _("Say where the person is redirected: another unit, or a service in your own words.")
+        )
+    if redirect_unit is not None and redirect_unit.pk == referral.unit_id:
+        raise ValidationError({"redirect_unit": _("Choose another unit than this one.")})
+    referral.state, referral.decline_reason = Referral.State.DECLINED, reason
+    referral.redirect_unit, referral.redirect_to = redirect_unit, redirect_to
+    referral.decided_at, referral.decided_by = timezone.now(), actor.user
+    referral.save(
+        update_fields=[
+            "state",
+            "decline_reason",
+            "redirect_unit",
+            "redirect_to",
+            "decided_at",
+            "decided_by",
+        ]
+    )
+    _log_unlinked(actor, action="update", what=f"referral {referral.pk} declined")
+    return referral
+
+
+@transaction.atomic
+def referral_accept(
+    *,
+    actor: Actor,
+    referral_id: int,
+    identity_number: IdentityNumber,
+    given_name: str,
+    family_name: str,
+    municipality: Municipality | None,
+    address: str = "",
+    postal_code: str = "",
+    city: str = "",
+    phone: str = "",
+    email: str = "",
+    protected_identity: bool = False,
+    opened_on: datetime.date,
+    case_managers=(),
+) -> Referral:
+    """Accept an open referral: register or find the person, open the episode, staff it.
+
+    - A person the actor may already see gets an episode at the unit (target group checked on
+      the stored details); one already enrolled here keeps the open episode, and the referral
+      is linked to it.
+    - Anyone else goes through `people.actions.person_register`, which reveals nothing about a
+      number registered for a person the actor may not see. A person known from an earlier,
+      closed episode at the unit is recognised there: the new episode is a reactivation.
+    - CASE_MANAGERS (members of the unit) join the case team as case managers.
+    One log row names the person (the registration's, or this action's). The returned referral
+    carries `outcome`: "new", "reactivation" or "linked" (to an episode already open).
+    """
+    referral = _open_referral(actor, referral_id)
+    if opened_on < referral.received_on:
+        message = _("The episode cannot begin before the referral was received (%(date)s).")
+        raise ValidationError({"opened_on": message % {"date": referral.received_on}})
+    person = (
+        Person.objects.select_for_update().filter(identity_number=identity_number.value).first()
+    )
+    known = Episode.objects.filter(unit=referral.unit, closed_on__isnull=True)
+    if person is not None and policy.visible_persons(actor.user).filter(pk=person.pk).exists():
+        already = known.filter(person=person).exists()
+        episode = _enrol_known(actor, person=person, opened_on=opened_on, referral=referral)
+    else:
+        already = False
+        person = person_register(
+            actor=actor,
+            identity_number=identity_number,
+            given_name=given_name,
+            family_name=family_name,
+            municipality=municipality,
+            address=address,
+            postal_code=postal_code,
+            city=city,
+            phone=phone,
+            email=email,
+            protected_identity=protected_identity,
+            opened_on=opened_on,
+        )
+        episode = known.get(person=person)
+    _add_case_managers(actor, episode, case_managers)
+    referral.state, referral.person, referral.episode = Referral.State.ACCEPTED, person, episode
+    referral.decided_at, referral.decided_by = timezone.now(), actor.user
+    referral.save(update_fields=["state", "person", "episode", "decided_at", "decided_by"])
+    referral.outcome = _outcome(episode, already_open=already)
+    return referral
+
+
+def _outcome(episode: Episode, *, already_open: bool) -> str:
+    """What accepting did, for the message the user gets: linked, reactivation or new."""
+    if already_open:
+        return "linked"
+    return "reactivation" if episode.reactivation_of_id else "new"
+
+
+def _enrol_known(actor: Actor, *, person: Person, opened_on, referral: Referral) -> Episode:
+    """The episode at the referral's unit for a person the actor already sees, and the log row."""
+    unit = referral.unit
+    episode = Episode.objects.filter(person=person, unit=unit, closed_on__isnull=True).first()
+    what = f"referral {referral.pk} accepted: linked to the open episode"
+    if episode is None:
+        check_opening_date(opened_on)
+        check_target_group(
+            unit, birth_date=person.birth_date, municipality_id=person.municipality_id, on=opened_on
+        )
+        episode = enrol(actor=actor, person=person, unit=unit, opened_on=opened_on)
+        what = f"referral {referral.pk} accepted: episode at {unit}"
+    log.append([log.entry_for(actor, person=person, action="create", what=what)])
+    return episode
+
+
+def _add_case_managers(actor: Actor, episode: Episode, users) -> None:
+    member_ids = set(episode.unit.memberships.values_list("user_id", flat=True))
+    for user in users:
+        if user.pk not in member_ids or not user.organisation_id:
+            raise ValidationError(
+                {"case_managers": _("Choose members of %(unit)s.") % {"unit": episode.unit}}
+            )
+        CaseTeamMember.objects.update_or_create(
+            episode=episode,
+            user=user,
+            defaults={"role": CaseTeamMember.Role.CASE_MANAGER, "added_by": actor.user},
+        )
+
+
+# --- After the intake ---------------------------------------------------------------------
+
+
+def note_first_contact(*, person: Person | int, unit: Unit | int, on: datetime.date) -> bool:
+    """Record ON as the first contact after the person's accepted referral at UNIT.
+
+    For the contacts app to call inside its own action when a contact (visit, call, outreach)
+    with PERSON at UNIT is registered. Only the first counts: a referral that already has a
+    first contact keeps it, and a contact dated before the referral was received is not it.
+    Writes no log row (the contact's action logs). Returns whether a referral was updated.
+    """
+    updated = Referral.objects.filter(
+        person=person,
+        unit=unit,
+        state=Referral.State.ACCEPTED,
+        first_contact_on__isnull=True,
+        received_on__lte=on,
+    ).update(first_contact_on=on)
+    return bool(updated)
+
+
+# --- Helpers ------------------------------------------------------------------------------
+
+
+def _actor_unit(actor: Actor) -> Unit:
+    if actor.unit is None or not policy.is_clinical(actor.user):
+        raise ValidationError(_("Choose the unit you work in first."))
+    return actor.unit
+
+
+def _open_referral(actor: Actor, referral_id: int) -> Referral:
+    """The referral, locked, when it is at the actor's unit and not yet decided."""
+    unit = _actor_unit(actor)
+    referral = (
+        Referral.objects.select_for_update()
+        .select_related("unit")
+        .filter(pk=referral_id, unit=unit)
+        .first()
+    )
+    if referral is None:
+        raise ValidationError(_("There is no such referral at this unit."))
+    if not referral.is_open:
+        raise ValidationError(_("This referral has already been decided."))
+    return referral
+
+
+def _log_unlinked(actor: Actor, *, action: str, what: str) -> None:
+    """One log row for a referral not linked to a person: no person, basis none."""
+    log.append([log.entry_for(actor, person=None, action=action, what=what, basis=Basis.NONE)])
+
+
+def referral_viewed(*, actor: Actor, what: str) -> None:
+    """Log a look at the inbox, the meeting list or an unlinked referral."""
+    _log_unlinked(actor, action="read", what=what)

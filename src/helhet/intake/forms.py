@@ -1,0 +1,171 @@
+"""Forms for the referral pages: input shape only; the rules live in actions."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from helhet.care.forms import DateInput
+from helhet.core.models import Municipality, Unit
+from helhet.people import identity
+
+from .models import Referral
+
+
+class ReferralForm(forms.Form):
+    """A referral registered by the unit's staff (from a letter, a call, or a visit)."""
+
+    source = forms.ChoiceField(label=_("Source"), choices=Referral.Source.choices)
+    referrer = forms.CharField(
+        label=_("Referrer"),
+        max_length=200,
+        required=False,
+        help_text=_("Person and workplace. Not needed for a self-referral or a relative."),
+    )
+    referrer_contact = forms.CharField(
+        label=_("Referrer's phone or email"), max_length=200, required=False
+    )
+    name = forms.CharField(label=_("Name of the person"), max_length=200)
+    identity_number = forms.CharField(
+        label=_("Identity number"),
+        max_length=20,
+        required=False,
+        help_text=_("If the referral gives it: YYYYMMDD-NNNN."),
+    )
+    contact = forms.CharField(label=_("How to reach the person"), max_length=200, required=False)
+    question = forms.CharField(
+        label=_("Question"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        help_text=_("The referrer's question, or what help the person wants."),
+    )
+    urgency = forms.ChoiceField(
+        label=_("Urgency"),
+        choices=Referral.Urgency.choices,
+        initial=Referral.Urgency.ROUTINE,
+        widget=forms.RadioSelect,
+    )
+    received_on = forms.DateField(
+        label=_("Received"), initial=timezone.localdate, widget=DateInput()
+    )
+
+    def clean_identity_number(self) -> identity.IdentityNumber | None:
+        raw = self.cleaned_data["identity_number"].strip()
+        return identity.parse(raw) if raw else None
+
+
+class AcceptForm(forms.Form):
+    """Accepting a referral: who the person is, the episode, and the case managers."""
+
+    identity_number = forms.CharField(
+        label=_("Identity number"),
+        max_length=20,
+        help_text=_("Personnummer, samordningsnummer or reservnummer: YYYYMMDD-NNNN."),
+    )
+    given_name = forms.CharField(label=_("Given name"), max_length=100)
+    family_name = forms.CharField(label=_("Family name"), max_length=100)
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality of residence"), queryset=Municipality.objects.all(), required=False
+    )
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    postal_code = forms.CharField(label=_("Postal code"), max_length=10, required=False)
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    protected_identity = forms.BooleanField(
+        label=_("Protected identity (address and contact details shown only to those allowed)"),
+        required=False,
+    )
+    opened_on = forms.DateField(
+        label=_("Episode opened on"), initial=timezone.localdate, widget=DateInput()
+    )
+    case_managers = forms.ModelMultipleChoiceField(
+        label=_("Case managers"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("You join the case team yourself. An ACT team names one from each side."),
+    )
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case_managers"].queryset = staff
+        self.fields["case_managers"].label_from_instance = self.staff_label
+
+    @staticmethod
+    def staff_label(user) -> str:
+        return f"{user} ({user.organisation})"
+
+    def clean_identity_number(self) -> identity.IdentityNumber:
+        return identity.parse(self.cleaned_data["identity_number"])
+
+
+def accept_initial(referral: Referral) -> dict:
+    """What the referral already says about the person, as a starting point for the form."""
+    words = referral.name.split()
+    contact = referral.contact
+    return {
+        "identity_number": referral.formatted_identity_number,
+        "given_name": " ".join(words[:-1]) if len(words) > 1 else referral.name,
+        "family_name": words[-1] if len(words) > 1 else "",
+        "email": contact if "@" in contact and " " not in contact else "",
+        "phone": contact[:40] if contact and "@" not in contact else "",
+    }
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for declining"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
+    )
+    redirect_unit = forms.ModelChoiceField(
+        label=_("Redirected to a unit in Helhet"), queryset=None, required=False
+    )
+    redirect_to = forms.CharField(
+        label=_("Or redirected to"),
+        max_length=200,
+        required=False,
+        help_text=_("For example the primary care centre, social services or psychiatry."),
+    )
+
+    def __init__(self, *args, unit: Unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["redirect_unit"].queryset = Unit.objects.exclude(pk=unit.pk)
+
+
+class SelfReferralForm(forms.Form):
+    """The public page: plain words, few fields, nothing that identifies a person by number."""
+
+    about = forms.ChoiceField(
+        label=_("Who is the message about?"),
+        choices=[
+            ("self", _("About me")),
+            ("relative", _("About someone close to me")),
+        ],
+        initial="self",
+        widget=forms.RadioSelect,
+        help_text=_("Someone close to you can be your child, partner, parent or friend."),
+    )
+    name = forms.CharField(
+        label=_("Your name"), max_length=200, help_text=_("Your first name is enough.")
+    )
+    contact = forms.CharField(
+        label=_("How can we reach you?"),
+        max_length=200,
+        help_text=_("A phone number or an email address. Tell us if some times are better."),
+    )
+    message = forms.CharField(
+        label=_("What would you like help with?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Write in your own words. You do not need a referral."),
+    )
+    # A field people never see or fill in; automated senders fill in every field they find.
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    @property
+    def is_from_a_robot(self) -> bool:
+        return bool(self.data.get("website"))
