@@ -1,0 +1,170 @@
+"""Recording an assessment: score the answers for the person's legal sex and age, keep it all.
+
+Bad input (an answer the instrument does not allow, a date in the future, unanswered items
+without the choice to save the form as incomplete) raises ValidationError keyed by form field
+and leaves nothing saved.
+"""
+
+import datetime
+from collections.abc import Mapping
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from helhet.access.log import Actor, record_access
+from helhet.access.policy import PersonAccess
+from helhet.people.identity import age_on
+
+from . import catalogue
+from .instruments import Instrument, Text
+from .models import Assessment
+from .scoring import InvalidAnswer, Result, score
+
+
+def item_field(number: int) -> str:
+    """The form field of item NUMBER, which errors about that item are keyed by."""
+    return f"item_{number}"
+
+
+@transaction.atomic
+def assessment_record(
+    *,
+    actor: Actor,
+    access: PersonAccess,
+    instrument: str,
+    assessed_on: datetime.date,
+    occasion: str,
+    answers: Mapping[int, int | None],
+    allow_incomplete: bool = False,
+) -> Assessment:
+    """Record INSTRUMENT as answered by the person on ASSESSED_ON, at the actor's active unit.
+
+    ANSWERS maps item numbers to the score of the chosen option (None: unanswered). The sex and
+    age come from the person (age on ASSESSED_ON), never from the form. A form with unanswered
+    items is saved only when ALLOW_INCOMPLETE says the user chose to, and then without a total.
+    """
+    unit = actor.unit
+    if unit is None or not access.may_act_at(unit.pk):
+        raise ValidationError(
+            _(
+                "You may record assessments only at a unit where you have a care "
+                "relationship with the person."
+            )
+        )
+    chosen = _instrument(instrument)
+    person = access.person
+    _check_date(assessed_on, person.birth_date)
+    if occasion not in Assessment.Occasion.values:
+        raise ValidationError({"occasion": _("Choose the occasion.")})
+    age = age_on(person.birth_date, assessed_on)
+    result = _scored(chosen, answers, sex=person.legal_sex, age=age)
+    if not result.complete and not allow_incomplete:
+        raise _unanswered(result.missing)
+    assessment = Assessment.objects.create(
+        person=person,
+        unit=unit,
+        episode=_open_episode(access, unit.pk),
+        organisation_id=actor.user.organisation_id,
+        instrument=chosen.code,
+        instrument_version=chosen.version,
+        assessed_on=assessed_on,
+        occasion=occasion,
+        sex=person.legal_sex,
+        age=age,
+        recorded_by=actor.user,
+        **_result_fields(chosen, result),
+    )
+    record_access(actor, access, action="create", what=f"{chosen.name} assessment")
+    return assessment
+
+
+def _instrument(code: str) -> Instrument:
+    try:
+        return catalogue.instrument(code)
+    except LookupError:
+        raise ValidationError(_("There is no instrument %(code)s.") % {"code": code}) from None
+
+
+def _check_date(assessed_on: datetime.date, birth_date: datetime.date) -> None:
+    if assessed_on > timezone.localdate():
+        raise ValidationError({"assessed_on": _("The date of the assessment lies in the future.")})
+    if assessed_on < birth_date:
+        raise ValidationError(
+            {"assessed_on": _("The date of the assessment is before the person was born.")}
+        )
+
+
+def _scored(chosen: Instrument, answers: Mapping[int, int | None], *, sex: str, age: int) -> Result:
+    try:
+        return score(chosen, answers, sex=sex, age=age, variants=catalogue.variants(chosen.code))
+    except InvalidAnswer as error:
+        if error.item is None or error.item not in {item.number for item in chosen.items}:
+            message = _("%(instrument)s has no item %(item)s.")
+            raise ValidationError(
+                message % {"instrument": chosen.name, "item": error.item}
+            ) from None
+        item = chosen.item(error.item)
+        message = _("%(value)s is not one of the answers to item %(item)s (allowed: %(allowed)s).")
+        allowed = ", ".join(str(s) for s in sorted(item.scores))
+        raise ValidationError(
+            {
+                item_field(item.number): message
+                % {"value": answers[item.number], "item": item.number, "allowed": allowed}
+            }
+        ) from None
+
+
+def _unanswered(missing: tuple[int, ...]) -> ValidationError:
+    """The refusal of a form with unanswered items: a summary, and each item marked."""
+    message = ngettext(
+        "Item %(items)s is not answered. Answer it, or choose “Save as incomplete” to save "
+        "the form without a total.",
+        "Items %(items)s are not answered. Answer them, or choose “Save as incomplete” to "
+        "save the form without a total.",
+        len(missing),
+    ) % {"items": ", ".join(str(number) for number in missing)}
+    errors = {NON_FIELD_ERRORS: [message]}
+    errors.update({item_field(number): [_("Not answered.")] for number in missing})
+    return ValidationError(errors)
+
+
+def _open_episode(access: PersonAccess, unit_id: int):
+    """The person's open episode at the unit (the policy has loaded the episodes already)."""
+    return next((e for e in access.episodes if e.is_open and e.unit_id == unit_id), None)
+
+
+def _text(text: Text | None) -> dict[str, str]:
+    return {"sv": text.sv, "en": text.en} if text else {}
+
+
+def _result_fields(chosen: Instrument, result: Result) -> dict:
+    """The model fields that keep what the scoring found, as it was found."""
+    main = result.cutoff
+    return {
+        "answers": {str(item.number): result.answers.get(item.number) for item in chosen.items},
+        "complete": result.complete,
+        "total": result.total,
+        "subscores": dict(result.subscores),
+        "zone": result.zone.code if result.zone else "",
+        "zone_label": _text(result.zone.label if result.zone else None),
+        "zone_raised": bool(result.zone and result.zone_raised),
+        "cutoff_code": main.code if main else "",
+        "cutoff_value": main.value if main else None,
+        "cutoff_description": _text(main.description if main else None),
+        "at_or_above": main.at_or_above if main else None,
+        "cutoffs": [
+            {
+                "code": c.code,
+                "label": _text(c.cutoff.label),
+                "value": c.value,
+                "description": _text(c.description),
+                "variant": c.variant,
+                "score": c.score,
+                "at_or_above": c.at_or_above,
+            }
+            for c in result.cutoffs
+        ],
+    }

@@ -1,0 +1,94 @@
+"""Reads for the assessment pages: the person's history per instrument, the latest results.
+
+Every read filters in the database with the policy's `readable_q` and passes the rows shown
+through `readable`, so that results disclosed under a consent are logged on that basis. Each
+read is one query, however many assessments the person has.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import F, QuerySet, Window
+from django.db.models.functions import RowNumber
+
+from helhet.access.models import RecordCategory
+from helhet.access.policy import PersonAccess
+
+from . import catalogue
+from .chart import Chart, chart_for
+from .instruments import Instrument
+from .models import Assessment, in_language
+
+CATEGORY = RecordCategory.ASSESSMENTS
+
+
+def readable_assessments(access: PersonAccess) -> QuerySet[Assessment]:
+    """The person's assessments whose owners let the user read them (not yet logged)."""
+    return Assessment.objects.filter(access.readable_q(CATEGORY), person=access.person)
+
+
+@dataclass
+class InstrumentHistory:
+    instrument: Instrument
+    assessments: list[Assessment]  # oldest first
+    chart: Chart | None
+
+
+def assessment_history(access: PersonAccess) -> list[InstrumentHistory]:
+    """Per offered instrument, the results the user may read, oldest first, with a chart."""
+    rows = access.readable(
+        readable_assessments(access)
+        .select_related("recorded_by", "unit", "organisation")
+        .order_by("assessed_on", "recorded_at", "id"),
+        category=CATEGORY,
+    )
+    histories = []
+    for instrument in catalogue.instruments():
+        mine = [a for a in rows if a.instrument == instrument.code]
+        for assessment in mine:
+            assessment.subscore_cells = _subscore_cells(instrument, assessment)
+        histories.append(InstrumentHistory(instrument, mine, chart_for(instrument, mine)))
+    return histories
+
+
+def _subscore_cells(instrument: Instrument, assessment: Assessment) -> list[tuple]:
+    """Per sub-score (AUDIT-C): (value, the description of its cut-off, at or above), as stored."""
+    stored = {c.get("code"): c for c in assessment.cutoffs}
+    cells = []
+    for subscore in instrument.subscores:
+        codes = [c.code for c in instrument.cutoffs if c.score == subscore.code]
+        cutoff = next((stored[code] for code in codes if code in stored), None)
+        cells.append(
+            (
+                assessment.subscores.get(subscore.code),
+                in_language(cutoff["description"]) if cutoff else "",
+                cutoff.get("at_or_above") if cutoff else None,
+            )
+        )
+    return cells
+
+
+@dataclass
+class Latest:
+    instrument: Instrument
+    assessment: Assessment | None
+
+
+def latest_assessments(access: PersonAccess) -> list[Latest]:
+    """The newest result of each instrument that the user may read, in one query."""
+    newest_first = Window(
+        RowNumber(),
+        partition_by=[F("instrument")],
+        order_by=[F("assessed_on").desc(), F("recorded_at").desc(), F("id").desc()],
+    )
+    rows = access.readable(
+        readable_assessments(access).annotate(rank=newest_first).filter(rank=1),
+        category=CATEGORY,
+    )
+    by_code = {a.instrument: a for a in rows}
+    return [Latest(i, by_code.get(i.code)) for i in catalogue.instruments()]
+
+
+def default_occasion(access: PersonAccess, code: str) -> str:
+    """Intake for the first readable result of instrument CODE, else follow-up."""
+    earlier = readable_assessments(access).filter(instrument=code).exists()
+    return Assessment.Occasion.FOLLOW_UP if earlier else Assessment.Occasion.INTAKE
