@@ -1,0 +1,370 @@
+"""Writes on contacts, drug tests and medication dispensing.
+
+Every action is atomic and writes its access-log row(s) in the same transaction; bad input
+raises ValidationError (keyed by form field where there is one) and leaves nothing saved. All
+records are written at the actor's active unit, where the person must have an open episode that
+gives the actor a care relationship, and are owned by the actor's organisation.
+"""
+
+import datetime
+import importlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Min
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from helhet.access.log import Actor, record_access, record_listing
+from helhet.access.policy import PersonAccess
+from helhet.care.models import Episode
+from helhet.care.selectors import caseload
+from helhet.core.models import Unit, User
+from helhet.people.models import Person
+
+from .models import (
+    MAX_DURATION_MINUTES,
+    Contact,
+    DrugTest,
+    DrugTestResult,
+    Intervention,
+    MedicationDispensing,
+)
+
+# --- Shared rules -------------------------------------------------------------------------
+
+
+def check_not_future(moment: datetime.datetime, *, field: str) -> None:
+    """A contact, test or dispensing cannot be recorded for a time that has not come yet."""
+    if moment > timezone.now():
+        raise ValidationError({field: _("The date and time lie in the future.")})
+
+
+def check_duration(minutes: int | None) -> None:
+    if minutes is not None and not 1 <= minutes <= MAX_DURATION_MINUTES:
+        raise ValidationError(
+            {
+                "duration_minutes": _("The duration must be between 1 and %(max)s minutes.")
+                % {"max": MAX_DURATION_MINUTES}
+            }
+        )
+
+
+def catalogue_interventions(interventions: Iterable) -> list[Intervention]:
+    """The active catalogue interventions named (by object or id); else ValidationError."""
+    wanted = {getattr(i, "pk", i) for i in interventions}
+    found = list(Intervention.objects.filter(pk__in=wanted, active=True))
+    missing = wanted - {i.pk for i in found}
+    if missing:
+        raise ValidationError(
+            {"interventions": _("Choose interventions from the catalogue; some are not in it.")}
+        )
+    return found
+
+
+def unit_members(unit: Unit, users: Iterable, *, field: str = "staff") -> list[User]:
+    """The clinical staff of UNIT named (by object or id); else ValidationError."""
+    wanted = {getattr(u, "pk", u) for u in users}
+    found = list(
+        User.objects.filter(pk__in=wanted, memberships__unit=unit, organisation__isnull=False)
+    )
+    if len(found) != len(wanted):
+        raise ValidationError({field: _("Choose staff of %(unit)s.") % {"unit": unit}})
+    return found
+
+
+def acting_unit(actor: Actor, access: PersonAccess) -> Unit:
+    """The actor's active unit, where the actor must have a relationship with the person."""
+    unit = actor.unit
+    if unit is None or not access.may_act_at(unit.pk):
+        raise ValidationError(_("You may not record anything for this person at this unit."))
+    return unit
+
+
+def open_episode(access: PersonAccess, unit: Unit) -> Episode:
+    """The person's open episode at UNIT (one at most, by constraint)."""
+    for episode in access.episodes:
+        if episode.is_open and episode.unit_id == unit.pk:
+            return episode
+    raise ValidationError(_("The person has no open episode at %(unit)s.") % {"unit": unit})
+
+
+def check_within_episode(episode: Episode, moment: datetime.datetime, *, field: str) -> None:
+    if timezone.localdate(moment) < episode.opened_on:
+        raise ValidationError(
+            {
+                field: _("This is before the episode at %(unit)s opened (%(date)s).")
+                % {"unit": episode.unit, "date": episode.opened_on}
+            }
+        )
+
+
+def note_first_contact(*, person: Person, unit: Unit, on: datetime.date) -> None:
+    """Tell the intake app about a first attended contact (waiting time), when it listens.
+
+    Imported lazily: the intake app may not offer the hook (then nothing happens).
+    """
+    try:
+        module = importlib.import_module("helhet.intake.actions")
+    except ModuleNotFoundError as error:
+        if error.name != "helhet.intake.actions":
+            raise
+        return
+    hook = getattr(module, "note_first_contact", None)
+    if hook is not None:
+        hook(person=person, unit=unit, on=on)
+
+
+def _is_first_attended(contact: Contact) -> bool:
+    return (
+        contact.attended
+        and not Contact.objects.filter(
+            episode_id=contact.episode_id, attended=True, starts_at__lte=contact.starts_at
+        )
+        .exclude(pk=contact.pk)
+        .exists()
+    )
+
+
+# --- One contact --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def contact_record(
+    *,
+    actor: Actor,
+    access: PersonAccess,
+    kind: str,
+    starts_at: datetime.datetime,
+    duration_minutes: int | None = None,
+    attended: bool = True,
+    staff: Iterable = (),
+    interventions: Iterable = (),
+    note: str = "",
+) -> Contact:
+    """Record one contact with the person at the actor's unit, owned by the actor's
+    organisation. Staff default to the writer; a no-show is recorded with attended False."""
+    unit = acting_unit(actor, access)
+    episode = open_episode(access, unit)
+    if kind not in Contact.Kind.values:
+        raise ValidationError({"kind": _("Choose a kind of contact.")})
+    check_not_future(starts_at, field="starts_at")
+    check_within_episode(episode, starts_at, field="starts_at")
+    check_duration(duration_minutes)
+    members = unit_members(unit, list(staff) or [actor.user])
+    chosen = catalogue_interventions(interventions)
+    contact = Contact.objects.create(
+        person=access.person,
+        unit=unit,
+        episode=episode,
+        organisation_id=actor.user.organisation_id,
+        kind=kind,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        attended=attended,
+        note=note.strip(),
+        recorded_by=actor.user,
+    )
+    contact.staff.set(members)
+    contact.interventions.set(chosen)
+    if _is_first_attended(contact):
+        note_first_contact(person=access.person, unit=unit, on=timezone.localdate(starts_at))
+    record_access(actor, access, action="create", what=f"contact at {unit}")
+    return contact
+
+
+# --- The drop-in day ------------------------------------------------------------------------
+
+
+@dataclass
+class DropInRow:
+    """One person's visit on a drop-in day, as the page hands it over."""
+
+    person_id: int
+    starts_at: datetime.datetime
+    attended: bool = True
+    interventions: Sequence = field(default_factory=list)
+
+
+class DropInError(ValidationError):
+    """Bad rows: ROW_ERRORS maps each bad row's index to its message."""
+
+    def __init__(self, row_errors: dict[int, str]):
+        super().__init__(_("Some rows could not be registered; nothing was saved."))
+        self.row_errors = row_errors
+
+
+@transaction.atomic
+def drop_in_record(
+    *,
+    actor: Actor,
+    rows: Sequence[DropInRow],
+    staff: Iterable = (),
+    duration_minutes: int | None = None,
+) -> list[Contact]:
+    """Register many persons' drop-in visits at the actor's unit in one transaction.
+
+    Every person must be one the actor sees at the unit through an open episode there. A bad
+    row fails them all: DropInError names each bad row and nothing is saved. Each person
+    written gets one access-log row, on the basis the relationship gives.
+    """
+    unit = actor.unit
+    if unit is None or not rows:
+        raise ValidationError(_("Enter at least one person."))
+    check_duration(duration_minutes)
+    members = unit_members(unit, list(staff) or [actor.user])
+    ids = [r.person_id for r in rows]
+    persons = {p.pk: p for p in caseload(actor.user, unit=unit, whole_unit=True).filter(pk__in=ids)}
+    episodes = {
+        e.person_id: e
+        for e in Episode.objects.select_related("unit").filter(
+            person_id__in=ids, unit=unit, closed_on__isnull=True
+        )
+    }
+    _check_rows(rows, persons, episodes)
+    contacts = Contact.objects.bulk_create(
+        Contact(
+            person=persons[row.person_id],
+            unit=unit,
+            episode=episodes[row.person_id],
+            organisation_id=actor.user.organisation_id,
+            kind=Contact.Kind.DROP_IN,
+            starts_at=row.starts_at,
+            duration_minutes=duration_minutes,
+            attended=row.attended,
+            recorded_by=actor.user,
+        )
+        for row in rows
+    )
+    _link(contacts, rows, members)
+    _note_first_contacts(contacts, unit)
+    record_listing(
+        actor, [persons[r.person_id] for r in rows], action="create", what=f"contact at {unit}"
+    )
+    return contacts
+
+
+def _check_rows(rows, persons: dict, episodes: dict) -> None:
+    errors: dict[int, str] = {}
+    seen: dict[int, int] = {}
+    active = set(Intervention.objects.filter(active=True).values_list("pk", flat=True))
+    for index, row in enumerate(rows):
+        try:
+            if row.person_id not in persons or row.person_id not in episodes:
+                raise ValidationError(_("This person has no open episode here that you may see."))
+            if row.person_id in seen:
+                raise ValidationError(
+                    _("This person is already on row %(row)s.") % {"row": seen[row.person_id] + 1}
+                )
+            seen[row.person_id] = index
+            check_not_future(row.starts_at, field="starts_at")
+            check_within_episode(episodes[row.person_id], row.starts_at, field="starts_at")
+            if {getattr(i, "pk", i) for i in row.interventions} - active:
+                raise ValidationError(_("Choose interventions from the catalogue."))
+        except ValidationError as error:
+            errors[index] = error.messages[0]
+    if errors:
+        raise DropInError(errors)
+
+
+def _link(contacts: list[Contact], rows, members: list[User]) -> None:
+    staff_links, intervention_links = Contact.staff.through, Contact.interventions.through
+    staff_links.objects.bulk_create(
+        staff_links(contact_id=c.pk, user_id=u.pk) for c in contacts for u in members
+    )
+    intervention_links.objects.bulk_create(
+        intervention_links(contact_id=c.pk, intervention_id=getattr(i, "pk", i))
+        for c, row in zip(contacts, rows, strict=True)
+        for i in row.interventions
+    )
+
+
+def _note_first_contacts(contacts: list[Contact], unit: Unit) -> None:
+    """Tell intake about each attended visit that is the first attended one of its episode."""
+    new = [c.pk for c in contacts]
+    earlier = dict(
+        Contact.objects.filter(episode__in=[c.episode_id for c in contacts], attended=True)
+        .exclude(pk__in=new)
+        .order_by()
+        .values_list("episode")
+        .annotate(first=Min("starts_at"))
+    )
+    for contact in contacts:
+        first = earlier.get(contact.episode_id)
+        if contact.attended and (first is None or first > contact.starts_at):
+            note_first_contact(
+                person=contact.person, unit=unit, on=timezone.localdate(contact.starts_at)
+            )
+
+
+# --- Drug tests and medication dispensing -------------------------------------------------
+
+
+@transaction.atomic
+def drug_test_record(
+    *,
+    actor: Actor,
+    access: PersonAccess,
+    taken_at: datetime.datetime,
+    sample: str,
+    results: dict[str, str],
+) -> DrugTest:
+    """Record a drug test with a result for each substance tested (at least one)."""
+    unit = acting_unit(actor, access)
+    open_episode(access, unit)
+    if sample not in DrugTest.Sample.values:
+        raise ValidationError({"sample": _("Choose the kind of sample.")})
+    check_not_future(taken_at, field="taken_at")
+    results = {s: r for s, r in results.items() if r}
+    if not results:
+        raise ValidationError(_("Enter a result for at least one substance."))
+    if set(results) - set(DrugTestResult.Substance.values) or set(results.values()) - set(
+        DrugTestResult.Result.values
+    ):
+        raise ValidationError(_("Choose substances and results from the lists."))
+    test = DrugTest.objects.create(
+        person=access.person,
+        unit=unit,
+        organisation_id=actor.user.organisation_id,
+        taken_at=taken_at,
+        sample=sample,
+        recorded_by=actor.user,
+    )
+    DrugTestResult.objects.bulk_create(
+        DrugTestResult(drug_test=test, substance=s, result=r) for s, r in results.items()
+    )
+    record_access(actor, access, action="create", what=f"drug test at {unit}")
+    return test
+
+
+@transaction.atomic
+def dispensing_record(
+    *,
+    actor: Actor,
+    access: PersonAccess,
+    medication: str,
+    amount: str,
+    handed_out_at: datetime.datetime,
+    handed_out_by=None,
+) -> MedicationDispensing:
+    """Record medication handed out to the person: what, how much, when and by whom."""
+    unit = acting_unit(actor, access)
+    open_episode(access, unit)
+    if not medication.strip() or not amount.strip():
+        raise ValidationError(_("Enter the medication and the dose or amount."))
+    check_not_future(handed_out_at, field="handed_out_at")
+    [by] = unit_members(unit, [handed_out_by or actor.user], field="handed_out_by")
+    dispensing = MedicationDispensing.objects.create(
+        person=access.person,
+        unit=unit,
+        organisation_id=actor.user.organisation_id,
+        medication=medication.strip(),
+        amount=amount.strip(),
+        handed_out_at=handed_out_at,
+        handed_out_by=by,
+        recorded_by=actor.user,
+    )
+    record_access(actor, access, action="create", what=f"medication dispensing at {unit}")
+    return dispensing

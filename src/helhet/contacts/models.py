@@ -1,0 +1,230 @@
+"""Contacts with the person and the interventions given; drug tests and medication dispensing.
+
+A contact is owned by the organisation of the staff member who recorded it (category CONTACTS);
+its free-text note is a record note (category NOTES): a reader from the other organisation whose
+consent covers contacts but not notes sees the contact without its note. Drug tests and
+medication dispensing are category MEDICATION, as are the catalogue's interventions marked so.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from helhet.access.models import RecordCategory
+from helhet.care.models import Episode
+from helhet.core.models import Organisation, Unit
+from helhet.people.models import Person
+
+MAX_DURATION_MINUTES = 24 * 60
+
+
+class Intervention(models.Model):
+    """One kind of help in the catalogue (insats), with the authority that typically gives it
+    and, where known, its priority in Socialstyrelsen's national guidelines (1 highest)."""
+
+    class Authority(models.TextChoices):
+        MUNICIPALITY = "municipality", _("Municipality (social services)")
+        REGION = "region", _("Region (health care)")
+        BOTH = "both", _("Both")
+
+    class Category(models.TextChoices):
+        # The record category a contact's use of the intervention falls under.
+        CONTACTS = RecordCategory.CONTACTS.value, RecordCategory.CONTACTS.label
+        MEDICATION = RecordCategory.MEDICATION.value, RecordCategory.MEDICATION.label
+
+    code = models.SlugField(_("code"), unique=True)
+    name = models.CharField(_("name in English"), max_length=200)
+    name_sv = models.CharField(_("name in Swedish"), max_length=200)
+    authority = models.CharField(_("typically given by"), max_length=20, choices=Authority.choices)
+    guideline_priority = models.PositiveSmallIntegerField(
+        _("priority in the national guidelines"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_("1–10, 1 highest (Socialstyrelsen 2019). Empty when not ranked or unknown."),
+    )
+    category = models.CharField(
+        _("record category"), max_length=20, choices=Category.choices, default=Category.CONTACTS
+    )
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("intervention")
+        verbose_name_plural = _("interventions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(guideline_priority__isnull=True)
+                | Q(guideline_priority__gte=1, guideline_priority__lte=10),
+                name="intervention_priority_1_to_10",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the active language (catalogue data, so both are stored)."""
+        swedish = (get_language() or "").startswith("sv")
+        return self.name_sv if swedish and self.name_sv else self.name
+
+
+class Contact(models.Model):
+    """One contact with the person at a unit: a visit, a call, outreach, a group session."""
+
+    class Kind(models.TextChoices):
+        VISIT = "visit", _("Visit")
+        PHONE = "phone", _("Phone")
+        VIDEO = "video", _("Video")
+        HOME_VISIT = "home_visit", _("Home visit")
+        OUTREACH = "outreach", _("Outreach")
+        GROUP = "group", _("Group session")
+        DROP_IN = "drop_in", _("Drop-in / open house")
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="contacts")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="contacts")
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="contacts")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind of contact"), max_length=20, choices=Kind.choices)
+    starts_at = models.DateTimeField(_("date and time"))
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_DURATION_MINUTES)],
+    )
+    attended = models.BooleanField(_("attended"), default=True)
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="contacts_as_staff", verbose_name=_("staff")
+    )
+    interventions = models.ManyToManyField(
+        Intervention, blank=True, related_name="contacts", verbose_name=_("interventions")
+    )
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        indexes = [
+            models.Index(fields=["person", "starts_at"], name="contact_person_starts"),
+            models.Index(fields=["unit", "starts_at"], name="contact_unit_starts"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__isnull=True)
+                | Q(duration_minutes__gte=1, duration_minutes__lte=MAX_DURATION_MINUTES),
+                name="contact_duration_in_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class DrugTest(models.Model):
+    """A sample taken from the person (provtagning), with a result per substance."""
+
+    class Sample(models.TextChoices):
+        URINE = "urine", _("Urine")
+        SALIVA = "saliva", _("Saliva")
+        BLOOD = "blood", _("Blood")
+        BREATH = "breath", _("Breath")
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="drug_tests")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    taken_at = models.DateTimeField(_("taken at"))
+    sample = models.CharField(_("sample"), max_length=10, choices=Sample.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-taken_at", "-id"]
+        verbose_name = _("drug test")
+        verbose_name_plural = _("drug tests")
+        indexes = [models.Index(fields=["person", "taken_at"], name="drug_test_person_taken")]
+
+    def __str__(self) -> str:
+        return f"{self.get_sample_display()} {self.taken_at:%Y-%m-%d %H:%M}"
+
+
+class DrugTestResult(models.Model):
+    """The result of one substance in one drug test."""
+
+    class Substance(models.TextChoices):
+        ALCOHOL = "alcohol", _("Alcohol")
+        AMPHETAMINE = "amphetamine", _("Amphetamine")
+        BENZODIAZEPINES = "benzodiazepines", _("Benzodiazepines")
+        BUPRENORPHINE = "buprenorphine", _("Buprenorphine")
+        CANNABIS = "cannabis", _("Cannabis (THC)")
+        COCAINE = "cocaine", _("Cocaine")
+        FENTANYL = "fentanyl", _("Fentanyl")
+        GABAPENTINOIDS = "gabapentinoids", _("Pregabalin/gabapentin")
+        METHADONE = "methadone", _("Methadone")
+        OPIATES = "opiates", _("Opiates")
+        TRAMADOL = "tramadol", _("Tramadol")
+        OTHER = "other", _("Other")
+
+    class Result(models.TextChoices):
+        NEGATIVE = "negative", _("Negative")
+        POSITIVE = "positive", _("Positive")
+        INCONCLUSIVE = "inconclusive", _("Inconclusive")
+
+    drug_test = models.ForeignKey(DrugTest, on_delete=models.CASCADE, related_name="results")
+    substance = models.CharField(_("substance"), max_length=20, choices=Substance.choices)
+    result = models.CharField(_("result"), max_length=20, choices=Result.choices)
+
+    class Meta:
+        ordering = ["substance"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["drug_test", "substance"], name="drug_test_result_one_per_substance"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.substance}: {self.result}"
+
+
+class MedicationDispensing(models.Model):
+    """Medication handed out to the person (disponering av läkemedel): what, how much, when,
+    by whom."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="dispensings")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    medication = models.CharField(_("medication"), max_length=200)
+    amount = models.CharField(_("dose or amount"), max_length=200)
+    handed_out_at = models.DateTimeField(_("handed out at"))
+    handed_out_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("handed out by"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-handed_out_at", "-id"]
+        verbose_name = _("medication dispensing")
+        verbose_name_plural = _("medication dispensings")
+        indexes = [
+            models.Index(fields=["person", "handed_out_at"], name="dispensing_person_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.medication} {self.handed_out_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,165 @@
+"""Reads for the contact pages: the person's contacts, drug tests and dispensings the user may
+read, the overview block, and the persons a drop-in row may name.
+
+Lists are filtered in the database with `readable_q` and the rows shown pass through `readable`,
+so that disclosures among them are remembered for the request's access-log row.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Prefetch, Q, QuerySet
+
+from helhet.access.models import RecordCategory
+from helhet.access.policy import PersonAccess
+from helhet.care.selectors import ListPage, caseload, list_page
+from helhet.core.models import Unit, User
+from helhet.people.models import Person
+from helhet.people.selectors import parse_search
+
+from .models import Contact, DrugTest, Intervention, MedicationDispensing
+
+NOTES, CONTACTS, MEDICATION = (
+    RecordCategory.NOTES,
+    RecordCategory.CONTACTS,
+    RecordCategory.MEDICATION,
+)
+
+
+def readable_contacts(access: PersonAccess) -> QuerySet[Contact]:
+    """The person's contacts USER may read (newest first), filtered in the database."""
+    return Contact.objects.filter(access.readable_q(CONTACTS), person=access.person).order_by(
+        "-starts_at", "-id"
+    )
+
+
+def contacts_page(access: PersonAccess, number) -> ListPage:
+    """One page of the person's contacts USER may read, with staff and interventions, in a
+    fixed number of queries however many contacts there are."""
+    contacts = readable_contacts(access).select_related("unit", "organisation", "recorded_by")
+    contacts = contacts.prefetch_related(
+        Prefetch("staff", queryset=User.objects.order_by("last_name", "first_name")),
+        Prefetch("interventions", queryset=Intervention.objects.order_by("name")),
+    )
+    page = list_page(contacts, number, size=settings.HELHET_PAGE_SIZE)
+    page.object_list = decorate(access, page.object_list)
+    return page
+
+
+def decorate(access: PersonAccess, contacts: list[Contact]) -> list[Contact]:
+    """Pass CONTACTS through the policy and mark what of each USER may read.
+
+    The note is a record note (NOTES): shown only when USER may read its owner's notes.
+    Interventions of category MEDICATION (dispensing, drug tests, LARO) are shown only when
+    USER may read its owner's medication records.
+    """
+    contacts = access.readable(contacts, category=CONTACTS)
+    for contact in contacts:
+        contact.note_shown = bool(contact.note) and bool(access.readable([contact], category=NOTES))
+        contact.note_withheld = bool(contact.note) and not contact.note_shown
+        contact.interventions_shown = [
+            i
+            for i in contact.interventions.all()
+            if i.category == CONTACTS or access.readable([contact], category=i.category)
+        ]
+    return contacts
+
+
+@dataclass
+class ContactSummary:
+    """The overview's contact block: how many the user may read, and the latest three."""
+
+    count: int
+    latest: list[Contact]
+    may_record: bool
+
+
+def contact_summary(access: PersonAccess, *, unit_id: int | None) -> ContactSummary:
+    """Two queries: the count and the latest three (without staff or interventions)."""
+    contacts = readable_contacts(access)
+    latest = access.readable(list(contacts.select_related("unit")[:3]), category=CONTACTS)
+    return ContactSummary(
+        count=contacts.count(),
+        latest=latest,
+        may_record=bool(unit_id) and access.may_act_at(unit_id),
+    )
+
+
+# --- Drug tests and medication dispensing -------------------------------------------------
+
+
+@dataclass
+class Medication:
+    drug_tests: list[DrugTest]
+    dispensings: list[MedicationDispensing]
+    has_more_tests: bool
+    has_more_dispensings: bool
+
+
+def medication(access: PersonAccess, *, limit: int = 50) -> Medication:
+    """The latest drug tests (with results) and dispensings USER may read: three queries."""
+    mine = access.readable_q(MEDICATION)
+    tests = list(
+        DrugTest.objects.filter(mine, person=access.person)
+        .select_related("unit", "organisation", "recorded_by")
+        .prefetch_related("results")[: limit + 1]
+    )
+    dispensings = list(
+        MedicationDispensing.objects.filter(mine, person=access.person).select_related(
+            "unit", "organisation", "handed_out_by"
+        )[: limit + 1]
+    )
+    return Medication(
+        drug_tests=access.readable(tests[:limit], category=MEDICATION),
+        dispensings=access.readable(dispensings[:limit], category=MEDICATION),
+        has_more_tests=len(tests) > limit,
+        has_more_dispensings=len(dispensings) > limit,
+    )
+
+
+# --- Forms' choices -----------------------------------------------------------------------
+
+
+def active_interventions() -> QuerySet[Intervention]:
+    return Intervention.objects.filter(active=True).order_by("name")
+
+
+def grouped_interventions(interventions) -> list[tuple[str, list[tuple[int, str]]]]:
+    """The interventions as (authority label, [(id, name), ...]) groups, for a checkbox list."""
+    groups: dict[str, list[tuple[int, str]]] = {v: [] for v in Intervention.Authority.values}
+    for intervention in interventions:
+        groups[intervention.authority].append((intervention.pk, _with_priority(intervention)))
+    return [
+        (str(Intervention.Authority(value).label), choices)
+        for value, choices in groups.items()
+        if choices
+    ]
+
+
+def _with_priority(intervention: Intervention) -> str:
+    if intervention.guideline_priority is None:
+        return intervention.label
+    return f"{intervention.label} ({intervention.guideline_priority})"
+
+
+# --- The drop-in day ----------------------------------------------------------------------
+
+MAX_CANDIDATES = 10
+
+
+def drop_in_candidates(user, unit: Unit, text: str) -> list[Person]:
+    """Persons at UNIT USER may see (by a relationship there) matching TEXT: a full identity
+    number, digits of one, or the words of a name. At most MAX_CANDIDATES + 1, so the page
+    can say there were more."""
+    query = parse_search(text)
+    persons = caseload(user, unit=unit, whole_unit=True)
+    if query.identity_number:
+        persons = persons.filter(identity_number=query.identity_number)
+    elif query.digits:
+        persons = persons.filter(identity_number__contains=query.digits)
+    elif query.words:
+        for word in query.words:
+            persons = persons.filter(Q(given_name__icontains=word) | Q(family_name__icontains=word))
+    else:
+        return []
+    return list(persons[: MAX_CANDIDATES + 1])

@@ -1,0 +1,136 @@
+"""The contact pages: a person's contacts, registering one, drug tests and medication
+dispensing, the overview's contact block, and the drop-in day.
+
+Views are short: access through helhet.access.policy, reads through selectors, writes through
+actions; each request about one person logs one row (the drop-in day: one per person written).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from helhet.access import policy
+from helhet.access.log import Actor, record_access
+from helhet.care.forms import run_action
+from helhet.care.selectors import unit_staff
+from helhet.people.selectors import access_for_writing
+
+from . import actions, selectors
+from .dropin import DropInPage
+from .forms import ContactForm, DispensingForm, DrugTestForm
+
+
+@login_required
+@require_http_methods(["GET"])
+def contact_list(request, person_id: int):
+    access = policy.person_access(request, person_id)
+    page = selectors.contacts_page(access, request.GET.get("page"))
+    record_access(Actor.from_request(request), access, action="read", what="contacts")
+    return render(
+        request,
+        "contacts/list.html",
+        {"person": access.person, "page": page, "may_record": _may_record(request, access)},
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def latest(request, person_id: int):
+    """The overview's contact block (fetched by the overview page, its own log row)."""
+    access = policy.person_access(request, person_id)
+    unit = request.unit
+    summary = selectors.contact_summary(access, unit_id=unit.pk if unit else None)
+    record_access(Actor.from_request(request), access, action="read", what="latest contacts")
+    return render(
+        request, "contacts/overview_block.html", {"person": access.person, "summary": summary}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_new(request, person_id: int):
+    access = access_for_writing(request, person_id)
+    actor = Actor.from_request(request)
+    form = ContactForm(request.POST or None, staff=unit_staff(request.unit.pk), writer=request.user)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_action(form, actions.contact_record, actor=actor, access=access)
+    ):
+        messages.success(request, _("The contact is recorded."))
+        return redirect("contacts:list", person_id=person_id)
+    record_access(actor, access, action="read", what="contact form")
+    return render(request, "contacts/contact_form.html", {"form": form, "person": access.person})
+
+
+@login_required
+@require_http_methods(["GET"])
+def medication(request, person_id: int):
+    access = policy.person_access(request, person_id)
+    found = selectors.medication(access)
+    record_access(Actor.from_request(request), access, action="read", what="medication")
+    return render(
+        request,
+        "contacts/medication.html",
+        {"person": access.person, "m": found, "may_record": _may_record(request, access)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def drug_test_new(request, person_id: int):
+    access = access_for_writing(request, person_id)
+    form, actor = DrugTestForm(request.POST or None), Actor.from_request(request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.drug_test_record(actor=actor, access=access, **form.action_kwargs())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The drug test is recorded."))
+            return redirect("contacts:medication", person_id=person_id)
+    record_access(actor, access, action="read", what="drug test form")
+    return render(request, "contacts/drug_test_form.html", {"form": form, "person": access.person})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dispensing_new(request, person_id: int):
+    access = access_for_writing(request, person_id)
+    actor = Actor.from_request(request)
+    form = DispensingForm(
+        request.POST or None, staff=unit_staff(request.unit.pk), writer=request.user
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_action(form, actions.dispensing_record, actor=actor, access=access)
+    ):
+        messages.success(request, _("The dispensing is recorded."))
+        return redirect("contacts:medication", person_id=person_id)
+    record_access(actor, access, action="read", what="dispensing form")
+    return render(request, "contacts/dispensing_form.html", {"form": form, "person": access.person})
+
+
+def _may_record(request, access) -> bool:
+    unit = request.unit
+    return unit is not None and access.may_act_at(unit.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def drop_in(request):
+    """Register many persons' drop-in visits at the active unit from one page, in one go."""
+    if request.unit is None or not policy.is_clinical(request.user):
+        return render(request, "people/no_unit.html", status=403)
+    page = DropInPage(request)
+    if request.method == "POST" and "more" not in request.POST and page.save():
+        messages.success(
+            request,
+            _("%(count)s drop-in visits are registered.") % {"count": len(page.contacts)},
+        )
+        return redirect("contacts:drop_in")
+    return render(request, "contacts/drop_in.html", {"page": page})
