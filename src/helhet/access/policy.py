@@ -311,10 +311,18 @@ def person_access(request, person_id: int) -> PersonAccess:
 
 
 def _episodes(person: Person) -> list[Episode]:
-    team = CaseTeamMember.objects.select_related("user", "user__organisation")
+    # Of each case-team member, what pages name: the user and their organisation.
+    team = CaseTeamMember.objects.select_related("user__organisation").only(
+        "episode",
+        "role",
+        "user__username",
+        "user__first_name",
+        "user__last_name",
+        "user__organisation__name",
+    )
     return list(
         Episode.objects.filter(person=person)
-        .select_related("unit", "organisation", "closure_reason", "opened_by")
+        .select_related("unit", "organisation", "closure_reason")
         .prefetch_related(Prefetch("case_team", queryset=team))
     )
 

@@ -1,8 +1,9 @@
 """Reads for the care pages: the caseload and the episodes a user may act on."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
-from django.core.paginator import Page, Paginator
-from django.db.models import Case, Exists, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 
 from helhet.access import policy
@@ -13,38 +14,41 @@ from helhet.people.models import Person
 
 from .models import CaseTeamMember, Episode
 
+# What a list of persons shows and logs of each: the rest is left in the database.
+LISTED_FIELDS = ("given_name", "family_name", "identity_number", "protected_identity")
+
 
 def caseload(user, *, unit: Unit, whole_unit: bool = False) -> QuerySet[Person]:
     """Persons at UNIT that USER may see: on USER's case teams, or (WHOLE_UNIT) all of them.
 
-    Built only from `policy.visible_persons`; each row carries the open episode's `opened_on`,
-    USER's case-team role `my_role` and the `list_basis` the access log records.
+    Built only from `policy.visible_persons`, joined to the person's open episode at UNIT (one
+    at most, by constraint) and, for "my caseload", to USER's place on its case team. Each row
+    carries the episode's `opened_on`, USER's case-team role `my_role` and the `list_basis` the
+    access log records: own organisation when the episode is, else the consent it is seen by.
     """
-    open_here = Episode.objects.filter(person=OuterRef("pk"), unit=unit, closed_on__isnull=True)
-    my_team = CaseTeamMember.objects.filter(
-        episode__person=OuterRef("pk"),
-        episode__unit=unit,
-        episode__closed_on__isnull=True,
-        user=user,
+    persons = policy.visible_persons(user, unit=unit)
+    if whole_unit:
+        persons = persons.filter(episodes__unit=unit, episodes__closed_on__isnull=True)
+        on_team = CaseTeamMember.objects.filter(
+            episode=OuterRef("episodes__pk"), user=user
+        ).order_by()
+        persons = persons.annotate(my_role=Subquery(on_team.values("role")[:1]))
+    else:
+        persons = persons.filter(
+            episodes__unit=unit, episodes__closed_on__isnull=True, episodes__case_team__user=user
+        ).annotate(my_role=F("episodes__case_team__role"))
+    own = Q(episodes__organisation_id=user.organisation_id)
+    return (
+        persons.annotate(
+            opened_on=F("episodes__opened_on"),
+            list_basis=Case(
+                When(own, then=Value(Basis.OWN_ORGANISATION.value)),
+                default=Value(Basis.CONSENT.value),
+            ),
+        )
+        .only(*LISTED_FIELDS)
+        .order_by("family_name", "given_name", "pk")
     )
-    own = policy.relationship_episodes(user).filter(
-        person=OuterRef("pk"), unit=unit, organisation_id=user.organisation_id
-    )
-    persons = policy.visible_persons(user, unit=unit).annotate(
-        opened_on=Subquery(open_here.values("opened_on")[:1]),
-        my_role=Subquery(my_team.values("role")[:1]),
-        list_basis=Case(
-            When(Exists(own), then=Value(Basis.OWN_ORGANISATION.value)),
-            default=Value(Basis.CONSENT.value),
-        ),
-    )
-    if not whole_unit:
-        persons = persons.filter(Exists(my_team))
-    return persons.order_by("family_name", "given_name", "pk")
-
-
-def role_label(role: str | None) -> str:
-    return CaseTeamMember.Role(role).label if role else ""
 
 
 def may_enrol_at(access: PersonAccess, unit_id: int | None) -> bool:
@@ -95,11 +99,68 @@ def unit_staff(unit_id: int) -> QuerySet[User]:
     )
 
 
-def caseload_page(user, *, unit: Unit, whole_unit: bool, number) -> Page:
-    """One page of the caseload, each person labelled with the user's case-team role."""
+@dataclass
+class ListPage:
+    """One page of a list read without counting the list: its rows, and whether more follow.
+
+    A count of every person on a large caseload costs more than the page itself, so the page
+    offers "previous" and "next" instead of "page N of M".
+    """
+
+    object_list: list
+    number: int
+    has_next: bool
+    size: int
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def start_index(self) -> int:
+        return (self.number - 1) * self.size + 1 if self.object_list else 0
+
+    def end_index(self) -> int:
+        return (self.number - 1) * self.size + len(self.object_list)
+
+
+def list_page(rows: QuerySet, number, *, size: int) -> ListPage:
+    """Page NUMBER of ROWS (the first when NUMBER is not a page that has rows), in one query."""
+    number = _page_number(number)
+    start = (number - 1) * size
+    found = list(rows[start : start + size + 1])
+    if not found and number > 1:
+        return list_page(rows, 1, size=size)
+    return ListPage(found[:size], number, has_next=len(found) > size, size=size)
+
+
+def _page_number(value, *, last: int = 10_000) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return 1
+    return number if 1 <= number <= last else 1
+
+
+def caseload_page(user, *, unit: Unit, whole_unit: bool, number) -> ListPage:
+    """One page of the caseload, each person labelled with the user's case-team role and the
+    basis USER sees them on (the labels translated once per page, not once per row)."""
     persons = caseload(user, unit=unit, whole_unit=whole_unit)
-    page = Paginator(persons, settings.HELHET_PAGE_SIZE).get_page(number)
-    page.object_list = list(page.object_list)
+    page = list_page(persons, number, size=settings.HELHET_PAGE_SIZE)
+    roles, bases = labels(CaseTeamMember.Role), labels(Basis)
     for person in page.object_list:
-        person.my_role_label = role_label(person.my_role)
+        person.my_role_label = roles.get(person.my_role, "")
+        person.basis_label = bases[person.list_basis]
     return page
+
+
+def labels(choices) -> dict[str, str]:
+    """The labels of CHOICES (a TextChoices class) in the active language, by value."""
+    return {value: str(label) for value, label in choices.choices}

@@ -4,15 +4,24 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from helhet.access import policy
 from helhet.access.models import Basis, Consent, RecordCategory
 from helhet.access.policy import PersonAccess
-from helhet.care.models import Episode
-from helhet.care.selectors import may_enrol_at, reactivatable
+from helhet.care.models import CaseTeamMember, Episode
+from helhet.care.selectors import (
+    LISTED_FIELDS,
+    ListPage,
+    labels,
+    list_page,
+    may_enrol_at,
+    reactivatable,
+)
 from helhet.core.models import Organisation
 
 from . import identity
@@ -77,20 +86,38 @@ def person_search(user, query: SearchQuery) -> QuerySet[Person]:
     return (
         _with_list_basis(persons, user)
         .select_related("municipality")
+        .only(*LISTED_FIELDS, "municipality__name")
         .order_by("family_name", "given_name", "pk")
     )
 
 
+def search_page(user, query: SearchQuery, number) -> ListPage:
+    """One page of the persons USER may see that match QUERY, read without counting them all.
+
+    A common family name matches thousands: counting the ones USER may see would cost more than
+    the page, so the page offers "previous" and "next" (a full identity number matches one).
+    """
+    return list_page(person_search(user, query), number, size=settings.HELHET_PAGE_SIZE)
+
+
 def _with_list_basis(persons: QuerySet[Person], user) -> QuerySet[Person]:
-    episodes = policy.relationship_episodes(user).filter(person=OuterRef("pk"))
-    own = episodes.filter(organisation_id=user.organisation_id)
-    return persons.annotate(
-        list_basis=Case(
-            When(Exists(own), then=Value(Basis.OWN_ORGANISATION.value)),
-            When(Exists(episodes), then=Value(Basis.CONSENT.value)),
-            default=Value(Basis.EMERGENCY.value),
-        )
+    """Each person's `list_basis`: own organisation when one of USER's own organisation's
+    episodes gives the relationship, else consent, else (no relationship) emergency.
+
+    One subquery: the relationship episodes, USER's own organisation's first.
+    """
+    own = Q(organisation_id=user.organisation_id)
+    basis = Case(
+        When(own, then=Value(Basis.OWN_ORGANISATION.value)), default=Value(Basis.CONSENT.value)
     )
+    bases = (
+        policy.relationship_episodes(user)
+        .filter(person=OuterRef("pk"))
+        .annotate(basis=basis)
+        .order_by(Case(When(own, then=0), default=1))
+        .values("basis")[:1]
+    )
+    return persons.annotate(list_basis=Coalesce(Subquery(bases), Value(Basis.EMERGENCY.value)))
 
 
 # --- The overview -------------------------------------------------------------------------
@@ -138,24 +165,30 @@ def person_overview(access: PersonAccess, *, unit_id: int | None) -> Overview:
 def _decorate_episodes(overview: Overview) -> None:
     access, episodes = overview.access, overview.episodes
     by_id = {e.pk: e for e in episodes}
+    roles = labels(CaseTeamMember.Role)
     for episode in episodes:
         episode.may_act = episode.is_open and access.may_act_at(episode.unit_id)
         episode.may_reactivate = reactivatable(access, episode, episodes)
         episode.previous = by_id.get(episode.reactivation_of_id)
+        for member in episode.case_team.all():
+            member.role_label = roles[member.role]
 
 
 def _decorate_consents(overview: Overview) -> None:
     access = overview.access
     names = {r.pk: r.name for r in overview.relatives}
     organisations = _organisations(overview)
+    forms, givers = labels(Consent.Form), labels(Consent.GivenBy)
+    categories = labels(RecordCategory)
     for consent in overview.consents:
         consent.state = consent_state(consent, access.today)
         consent.may_withdraw = consent.state == "active" and access.may_act_at(consent.unit_id)
+        consent.form_label, consent.given_by_label = forms[consent.form], givers[consent.given_by]
         consent.disclosure_rows = [
             (
                 organisations[d.from_organisation_id],
                 organisations[d.to_organisation_id],
-                d.get_category_display(),
+                categories[d.category],
             )
             for d in consent.disclosures.all()
         ]

@@ -4,11 +4,9 @@ Views are short: access through helhet.access.policy, reads through selectors, w
 actions; each request about one person logs one row.
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -25,8 +23,7 @@ from .forms import PersonRegisterForm, RelativeForm, SearchForm
 def search(request):
     form = SearchForm(request.GET)
     query = selectors.parse_search(form.data.get("q", ""))
-    persons = selectors.person_search(request.user, query)
-    page = Paginator(persons, settings.HELHET_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.search_page(request.user, query, request.GET.get("page"))
     record_listing(Actor.from_request(request), page.object_list, action="search", what="search")
     return render(request, "people/search.html", {"form": form, "query": query, "page": page})
 
