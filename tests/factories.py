@@ -171,3 +171,161 @@ class EmergencyAccessFactory(factory.django.DjangoModelFactory):
             __import__("django.utils.timezone").utils.timezone.now() + datetime.timedelta(hours=4)
         )
     )
+
+
+# --- assessments ---
+
+from helhet.assessments.models import Assessment  # noqa: E402
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    """A complete AUDIT in zone II for a woman of 45; pass the fields a test is about."""
+
+    class Meta:
+        model = Assessment
+
+    person = factory.SubFactory(PersonFactory)
+    unit = factory.SubFactory(UnitFactory)
+    recorded_by = factory.SubFactory(UserFactory)
+    organisation = factory.SelfAttribute("recorded_by.organisation")
+    instrument = "audit"
+    instrument_version = "1"
+    assessed_on = datetime.date(2026, 2, 1)
+    occasion = "follow_up"
+    answers = factory.LazyFunction(
+        lambda: {"1": 2, "2": 1, "3": 1, "4": 1, "5": 1, "6": 0, "7": 1, "8": 1, "9": 2, "10": 0}
+    )
+    complete = True
+    total = 10
+    subscores = factory.LazyFunction(lambda: {"audit_c": 4})
+    zone = "II"
+    zone_label = factory.LazyFunction(
+        lambda: {"sv": "Zon II: riskbruk", "en": "Zone II: hazardous use"}
+    )
+    cutoff_code = "hazardous_use"
+    cutoff_value = 6
+    cutoff_description = factory.LazyFunction(
+        lambda: {"sv": "AUDIT ≥ 6, kvinnor", "en": "AUDIT ≥ 6, women"}
+    )
+    at_or_above = True
+    sex = "female"
+    age = 45
+
+
+# --- /assessments ---
+
+
+# --- intake ---
+
+from helhet.intake.models import Referral  # noqa: E402
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    """An open referral from primary care, received ten days ago, registered by a staff member."""
+
+    class Meta:
+        model = Referral
+
+    unit = factory.SubFactory(UnitFactory)
+    registered_by = factory.SubFactory(UserFactory)
+    organisation = factory.SelfAttribute("registered_by.organisation")
+    source = Referral.Source.PRIMARY_CARE
+    referrer = "Dr. Doktorsson, Testby vårdcentral"
+    name = "Nils Nyman"
+    question = "Alcohol and anxiety; needs both social services and psychiatry."
+    received_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=10))
+
+
+# --- /intake ---
+
+
+# --- contacts ---
+
+from django.utils import timezone  # noqa: E402
+
+from helhet.contacts.models import (  # noqa: E402
+    Contact,
+    DrugTest,
+    DrugTestResult,
+    Intervention,
+    MedicationDispensing,
+)
+
+
+class InterventionFactory(factory.django.DjangoModelFactory):
+    """A catalogue intervention; the seeded ones are found by code (e.g. code="health_talk")."""
+
+    class Meta:
+        model = Intervention
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"intervention_{n}")
+    name = factory.Sequence(lambda n: f"Intervention {n}")
+    name_sv = factory.Sequence(lambda n: f"Insats {n}")
+    authority = Intervention.Authority.BOTH
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    """An attended visit, recorded by a staff member at the episode's unit, an hour ago."""
+
+    class Meta:
+        model = Contact
+        skip_postgeneration_save = True
+
+    episode = factory.SubFactory(EpisodeFactory)
+    person = factory.SelfAttribute("episode.person")
+    unit = factory.SelfAttribute("episode.unit")
+    recorded_by = factory.SubFactory(UserFactory)
+    organisation = factory.SelfAttribute("recorded_by.organisation")
+    kind = Contact.Kind.VISIT
+    starts_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=1))
+    duration_minutes = 45
+    attended = True
+
+    @factory.post_generation
+    def staff(self, create, extracted, **kwargs):
+        if create:
+            self.staff.set(extracted or [self.recorded_by])
+
+    @factory.post_generation
+    def interventions(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.interventions.set(extracted)
+
+
+class DrugTestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DrugTest
+
+    person = factory.SubFactory(PersonFactory)
+    unit = factory.SubFactory(UnitFactory)
+    recorded_by = factory.SubFactory(UserFactory)
+    organisation = factory.SelfAttribute("recorded_by.organisation")
+    sample = DrugTest.Sample.URINE
+    taken_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=2))
+
+
+class DrugTestResultFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DrugTestResult
+
+    drug_test = factory.SubFactory(DrugTestFactory)
+    substance = DrugTestResult.Substance.AMPHETAMINE
+    result = DrugTestResult.Result.NEGATIVE
+
+
+class MedicationDispensingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MedicationDispensing
+
+    person = factory.SubFactory(PersonFactory)
+    unit = factory.SubFactory(UnitFactory)
+    recorded_by = factory.SubFactory(UserFactory)
+    handed_out_by = factory.SelfAttribute("recorded_by")
+    organisation = factory.SelfAttribute("recorded_by.organisation")
+    medication = "Buprenorfin/naloxon 8 mg/2 mg"
+    amount = "1 resoriblett"
+    handed_out_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=3))
+
+
+# --- /contacts ---

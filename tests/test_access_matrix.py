@@ -67,6 +67,22 @@ MATRIX = {
     "care:case_team_add": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
     "access:consent_new": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
     "access:consent_withdraw": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
+    # --- assessments: history and the overview's block are read pages; entry writes ---
+    "assessments:history": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
+    "assessments:latest": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
+    "assessments:new": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
+    # --- /assessments ---
+    # --- contacts: lists and the overview's block are read pages; the forms write ---
+    "contacts:list": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
+    "contacts:latest": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
+    "contacts:medication": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
+    "contacts:new": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
+    "contacts:drug_test_new": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
+    "contacts:dispensing_new": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
+    # --- /contacts ---
+    # --- intake: the person's accepted referrals, a read page ---
+    "intake:person_referrals": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
+    # --- /intake ---
 }
 # What each URL is asked about:
 # - episode URLs: county.episode (open, at the clinic, owned by the region); except
@@ -153,6 +169,10 @@ def url_for(request, county, name, actor) -> str:
         args.append(county.episode.pk)
     elif name == "access:consent_withdraw":
         args.append(consent_for(request, county, actor).pk)
+    # --- assessments ---
+    elif name == "assessments:new":
+        args.append("audit")
+    # --- /assessments ---
     return reverse(name, args=args)
 
 

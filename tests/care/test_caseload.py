@@ -1,5 +1,8 @@
 """My caseload: persons at the active unit on my case teams, or everyone there I may see."""
 
+import datetime
+import re
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -11,6 +14,7 @@ from .. import factories as f
 from ..people.utils import log_in, log_rows
 
 URL = reverse("care:caseload")
+PERSON_LINK = re.compile(r'href="/persons/\d+/"')
 
 
 def test_nurse_sees_her_case_team_persons_and_each_listing_is_logged(client, county):
@@ -55,22 +59,106 @@ def test_a_user_without_a_unit_is_told_there_is_no_active_unit(client, county):
     assert "You have no active unit" in response.text
 
 
-def _caseload_statements(client, county, count) -> int:
-    """Add COUNT more persons to the nurse's caseload; the queries of one caseload request."""
+def _on_my_caseload(county, count, **person):
+    """COUNT more persons at the clinic with the nurse on their case team."""
     for _ in range(count):
         episode = f.EpisodeFactory(
             unit=county.clinic,
             opened_by=county.nurse,
-            person=f.PersonFactory(registered_by=county.nurse),
+            person=f.PersonFactory(registered_by=county.nurse, **person),
         )
         f.CaseTeamMemberFactory(episode=episode, user=county.nurse)
+
+
+def _caseload_statements(client, county, count, query=None) -> list[str]:
+    """Add COUNT more persons to the nurse's caseload; the SQL of one caseload request."""
+    _on_my_caseload(county, count)
     with CaptureQueriesContext(connection) as context:
-        response = client.get(URL)
-    assert response.text.count('href="/persons/') >= count
-    return len(context.captured_queries)
+        response = client.get(URL, query or {})
+    assert len(PERSON_LINK.findall(response.text)) >= min(count, 5)
+    return [q["sql"] for q in context.captured_queries]
 
 
 def test_the_caseload_uses_the_same_number_of_queries_for_5_and_30_persons(client, county):
     log_in(client, county.nurse)
     five = _caseload_statements(client, county, 5)
-    assert five == _caseload_statements(client, county, 25)  # now 30 persons
+    assert len(five) == len(_caseload_statements(client, county, 25))  # now 30 persons
+
+
+# Session, user, memberships; the page of persons (no count); the log (savepoint, chain head,
+# rows, head, release); the user's organisation for the page header; the session (savepoint,
+# save, release). Under pytest each atomic block is a savepoint in the test's transaction.
+CASELOAD_QUERIES = 13
+
+
+def test_my_caseload_takes_a_fixed_number_of_queries_however_many_persons(
+    client, county, django_assert_num_queries
+):
+    log_in(client, county.nurse)
+    _on_my_caseload(county, 1)
+    with django_assert_num_queries(CASELOAD_QUERIES):
+        client.get(URL)
+    _on_my_caseload(county, 60)  # more than a page
+    with django_assert_num_queries(CASELOAD_QUERIES):
+        response = client.get(URL)
+    assert len(PERSON_LINK.findall(response.text)) == 50  # one page
+
+
+def test_the_whole_unit_takes_a_fixed_number_of_queries_however_many_persons(
+    client, county, django_assert_num_queries
+):
+    log_in(client, county.nurse)
+    with django_assert_num_queries(CASELOAD_QUERIES):
+        client.get(URL, {"scope": "unit"})
+    _on_my_caseload(county, 60)
+    with django_assert_num_queries(CASELOAD_QUERIES):
+        client.get(URL, {"scope": "unit"})
+
+
+def test_the_caseload_is_read_without_counting_it(client, county):
+    log_in(client, county.nurse)
+    for statement in _caseload_statements(client, county, 3, {"scope": "unit"}):
+        assert "COUNT(" not in statement.upper(), statement
+
+
+def test_the_caseload_pages_forward_and_back_in_name_order(client, county, settings):
+    settings.HELHET_PAGE_SIZE = 2
+    _on_my_caseload(county, 3, family_name="Åkesson")  # after "Tolvansson"
+    f.CaseTeamMemberFactory(episode=county.episode, user=county.nurse)
+    log_in(client, county.nurse)
+    first = client.get(URL).text
+    assert "Tolvansson" in first and "Persons 1–2" in first
+    assert "?page=2" in first and "Previous" not in first
+    second = client.get(URL, {"page": 2}).text
+    assert "Tolvansson" not in second and "Persons 3–4" in second
+    assert "?page=1" in second and "?page=3" not in second
+
+
+def test_a_page_past_the_end_shows_the_first_page(client, county):
+    f.CaseTeamMemberFactory(episode=county.episode, user=county.nurse)
+    log_in(client, county.nurse)
+    for number in ("9", "0", "x", "99999999999999999999"):
+        assert "Tolvansson, Tolvan" in client.get(URL, {"page": number}).text
+
+
+def test_a_closed_episodes_case_team_does_not_put_the_person_on_my_caseload(client, county):
+    closed = f.EpisodeFactory(
+        person=county.patient,
+        unit=county.clinic,
+        opened_by=county.nurse,
+        opened_on=datetime.date(2025, 1, 1),
+        closed_on=datetime.date(2025, 6, 1),
+        closure_reason=f.ClosureReasonFactory(),
+    )
+    f.CaseTeamMemberFactory(episode=closed, user=county.nurse)
+    log_in(client, county.nurse)
+    assert "Tolvansson" not in client.get(URL).text
+    assert log_rows() == []
+
+
+def test_the_whole_unit_list_names_my_role_where_i_am_on_the_team(client, county):
+    f.CaseTeamMemberFactory(
+        episode=county.episode, user=county.nurse, role=CaseTeamMember.Role.CASE_MANAGER
+    )
+    response = log_in(client, county.nurse).get(URL, {"scope": "unit"})
+    assert "Case manager" in response.text and "Own organisation" in response.text

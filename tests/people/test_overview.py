@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from helhet.access.models import Basis
-from helhet.care.models import Episode
+from helhet.care.models import CaseTeamMember, Episode
 from helhet.core.models import Membership
 
 from .. import factories as f
@@ -174,3 +174,34 @@ def test_the_overview_request_including_transaction_savepoints_is_bounded(
     with django_assert_max_num_queries(19):  # 15 statements + 2 savepoint pairs (log, session)
         response = client.get(overview_url(county.patient))
     assert response.status_code == 200 and "R 2019" in response.text
+
+
+# 15 statements and two savepoint pairs (the log row, the session): see the test above.
+OVERVIEW_QUERIES = 19
+
+
+def test_the_overview_takes_the_same_queries_for_a_short_and_a_long_history(
+    client, county, consent_for_coordination, django_assert_num_queries
+):
+    log_in(client, county.nurse, unit=county.clinic)
+    with django_assert_num_queries(OVERVIEW_QUERIES):
+        client.get(overview_url(county.patient))
+    _history(county, range(2000, 2020))
+    with django_assert_num_queries(OVERVIEW_QUERIES):
+        response = client.get(overview_url(county.patient))
+    assert "R 2000" in response.text and "R 2019" in response.text
+
+
+def test_the_case_team_is_named_with_organisation_and_role(client, county):
+    f.CaseTeamMemberFactory(
+        episode=county.episode, user=county.coordinator, role=CaseTeamMember.Role.CASE_MANAGER
+    )
+    text = log_in(client, county.nurse).get(overview_url(county.patient)).text
+    assert f'{county.coordinator} <span class="muted">(Region Testland, Case manager)' in text
+
+
+def test_a_consent_shows_its_form_and_who_gave_it(client, county, consent_for_coordination):
+    text = log_in(client, county.nurse).get(overview_url(county.patient)).text
+    form = consent_for_coordination.get_form_display().lower()
+    assert f"{form} consent" in text
+    assert consent_for_coordination.get_given_by_display() in text

@@ -1,5 +1,7 @@
 """Finding a person: by identity number in any written form or by name, among visible persons."""
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from helhet.access.models import Basis
@@ -63,3 +65,43 @@ def test_a_person_under_emergency_access_is_found_and_logged_as_emergency(client
     response = search(log_in(client, county.outsider), "Tolvansson")
     assert "Tolvansson, Tolvan" in response.text
     assert [r.basis for r in log_rows(county.patient)] == [Basis.EMERGENCY]
+
+
+def _search_statements(client, q) -> list[str]:
+    with CaptureQueriesContext(connection) as context:
+        assert search(client, q).status_code == 200
+    return [query["sql"] for query in context.captured_queries]
+
+
+def test_a_search_by_identity_number_or_name_is_read_without_a_count(client, county):
+    log_in(client, county.nurse)
+    for q in (county.patient.identity_number, "Tolvansson"):
+        for statement in _search_statements(client, q):
+            assert "COUNT(" not in statement.upper(), statement
+
+
+def test_a_name_search_takes_the_same_queries_for_one_hit_and_a_page_full(
+    client, county, django_assert_num_queries
+):
+    log_in(client, county.nurse)
+    one = len(_search_statements(client, "Tolvansson"))
+    for _ in range(60):
+        person = f.PersonFactory(family_name="Tolvansson", registered_by=county.nurse)
+        f.EpisodeFactory(person=person, unit=county.clinic, opened_by=county.nurse)
+    with django_assert_num_queries(one):
+        response = search(client, "Tolvansson")
+    assert response.text.count("Tolvansson, ") == 50
+    assert len(log_rows()) == 1 + 50  # the first search, then one page
+
+
+def test_search_results_page_forward_and_back(client, county, settings):
+    settings.HELHET_PAGE_SIZE = 1
+    other = f.PersonFactory(
+        given_name="Tolva", family_name="Tolvansson", registered_by=county.nurse
+    )
+    f.EpisodeFactory(person=other, unit=county.clinic, opened_by=county.nurse)
+    log_in(client, county.nurse)
+    first = search(client, "Tolvansson").text
+    assert "Tolvansson, Tolva<" in first and "page=2" in first and "Previous" not in first
+    second = client.get(reverse("people:search"), {"q": "Tolvansson", "page": 2}).text
+    assert "Tolvansson, Tolvan<" in second and "Previous" in second and "page=3" not in second
