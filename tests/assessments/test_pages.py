@@ -52,7 +52,7 @@ def test_the_entry_form_has_a_labelled_radio_group_per_item(nurse, county):
     assert len(re.findall(r'type="radio" name="item_9"', text)) == 3  # 0, 2 or 4
     assert 'name="incomplete"' in text
     [row] = log_rows(county.patient)
-    assert (row.action, row.what) == ("read", "AUDIT form")
+    assert (row.action, row.what) == ("read", "assessment form: AUDIT")
 
 
 def test_the_first_result_of_an_instrument_defaults_to_intake_the_next_to_follow_up(nurse, county):

@@ -88,7 +88,7 @@ def test_recording_writes_one_create_row_in_the_access_log(county):
     [row] = AccessLogEntry.objects.all()[before:]
     assert (row.action, row.what, row.basis) == (
         "create",
-        "AUDIT assessment",
+        "assessment recorded: AUDIT",
         Basis.OWN_ORGANISATION,
     )
 

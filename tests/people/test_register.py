@@ -50,7 +50,7 @@ def test_nurse_registers_a_person_with_details_derived_from_the_number(client, c
         datetime.date(2026, 11, 1),
     )
     assert CaseTeamMember.objects.filter(episode=episode, user=county.nurse).exists()
-    assert [(r.action, r.what) for r in log_rows(person)] == [("create", "registration")]
+    assert [(r.action, r.what) for r in log_rows(person)] == [("create", "person registered")]
     assert "Sven Svensson is registered" in client.get(response.url).text
 
 
@@ -111,7 +111,7 @@ def test_a_person_the_user_may_not_see_gets_an_episode_and_keeps_the_stored_name
     assert (other.given_name, other.family_name) == ("Stina", "Stored")
     assert other.episodes.get().organisation == county.municipality
     [row] = log_rows(other)
-    assert row.what == "registration (number already registered)"
+    assert row.what == "person registered: number already registered"
 
 
 def test_an_open_episode_the_user_may_not_see_is_not_described(client, county):

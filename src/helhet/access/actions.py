@@ -32,6 +32,7 @@ from .models import (
 )
 from .policy import PersonAccess
 from .selectors import review_scope
+from .what import what
 
 ADULT_AGE = 18
 EMERGENCY_REASON_MIN_LENGTH = 20
@@ -106,7 +107,7 @@ def consent_record(
         ConsentRelative(consent=consent, relative_id=pk, may_be_told=text)
         for pk, text in sorted(relatives.items())
     )
-    record_access(actor, access, action="create", what=f"consent at {unit}")
+    record_access(actor, access, action="create", what=what("consent recorded", unit))
     return consent
 
 
@@ -206,7 +207,7 @@ def consent_withdraw(
     consent.withdrawn_on, consent.withdrawn_by = withdrawn_on, withdrawn_by.strip()
     consent.withdrawal_recorded_by = actor.user
     consent.save(update_fields=["withdrawn_on", "withdrawn_by", "withdrawal_recorded_by"])
-    record_access(actor, access, action="update", what=f"consent at {consent.unit} withdrawn")
+    record_access(actor, access, action="update", what=what("consent withdrawn", consent.unit))
     return consent
 
 
@@ -260,7 +261,7 @@ def emergency_access_take(
                 actor,
                 person=person,
                 action="read",
-                what=f"emergency access taken: {reason[:100]}",
+                what=what("emergency access taken", reason[:100]),
                 basis=Basis.EMERGENCY,
                 emergency=True,
                 without_relationship=True,
@@ -302,9 +303,7 @@ def emergency_access_review(*, actor: Actor, unit: Unit, emergency_id: int) -> E
         raise ValidationError(_("This emergency access has already been reviewed."))
     emergency.reviewed_at, emergency.reviewed_by = timezone.now(), actor.user
     emergency.save(update_fields=["reviewed_at", "reviewed_by"])
-    _log_review_row(
-        actor, action="update", what=f"log review: emergency access {emergency.pk} reviewed"
-    )
+    _log_review_row(actor, action="update", what=what("emergency access reviewed", emergency.pk))
     return emergency
 
 
@@ -354,9 +353,7 @@ def _mark(actor: Actor, entry_ids: list[int], note: str) -> int:
         ],
         ignore_conflicts=True,
     )
-    _log_review_row(
-        actor, action="update", what=f"log review: {len(entry_ids)} rows marked reviewed"
-    )
+    _log_review_row(actor, action="update", what=what("log rows marked reviewed", len(entry_ids)))
     return len(entry_ids)
 
 

@@ -193,6 +193,12 @@ class AccessLogEntry(models.Model):
     def __str__(self) -> str:
         return f"log row {self.pk}"
 
+    def get_what_display(self) -> str:
+        """What was read or changed, in the reader's language."""
+        from .what import describe
+
+        return describe(self.what)
+
 
 class LogChainHead(models.Model):
     """The single row that holds the newest hash: the lock and the anchor of the chain."""

@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 
 from helhet.access.log import Actor, record_access
 from helhet.access.policy import PersonAccess
+from helhet.access.what import what
 from helhet.people.identity import age_on
 
 from . import catalogue
@@ -77,7 +78,7 @@ def assessment_record(
         recorded_by=actor.user,
         **_result_fields(chosen, result),
     )
-    record_access(actor, access, action="create", what=f"{chosen.name} assessment")
+    record_access(actor, access, action="create", what=what("assessment recorded", chosen.name))
     return assessment
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from helhet.access import policy
 from helhet.access.log import Actor, record_access
+from helhet.access.what import what
 from helhet.people.selectors import access_for_writing
 
 from . import actions, catalogue, selectors
@@ -68,7 +69,7 @@ def assessment_new(request, person_id: int, instrument: str):
         if assessment is not None:
             messages.success(request, _saved_message(form_of.name, assessment))
             return redirect("assessments:history", person_id=person_id)
-    record_access(actor, access, action="read", what=f"{form_of.name} form")
+    record_access(actor, access, action="read", what=what("assessment form", form_of.name))
     context = {"form": form, "person": access.person, "instrument": form_of}
     return render(request, "assessments/new.html", context)
 

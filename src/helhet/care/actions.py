@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from helhet.access.log import Actor, record_access
 from helhet.access.policy import PersonAccess
+from helhet.access.what import what
 from helhet.core.models import Unit
 from helhet.people.identity import age_on
 from helhet.people.models import Person
@@ -109,7 +110,7 @@ def episode_open(
         unit, birth_date=person.birth_date, municipality_id=person.municipality_id, on=opened_on
     )
     episode = enrol(actor=actor, person=person, unit=unit, opened_on=opened_on)
-    record_access(actor, access, action="create", what=f"episode at {unit}")
+    record_access(actor, access, action="create", what=what("episode opened", unit))
     return episode
 
 
@@ -137,7 +138,7 @@ def episode_close(
         raise ValidationError({"closed_on": _("The closing date lies in the future.")})
     episode.closed_on, episode.closure_reason, episode.closed_by = closed_on, reason, actor.user
     episode.save(update_fields=["closed_on", "closure_reason", "closed_by"])
-    record_access(actor, access, action="update", what=f"episode at {episode.unit} closed")
+    record_access(actor, access, action="update", what=what("episode closed", episode.unit))
     return episode
 
 
@@ -165,7 +166,7 @@ def episode_reactivate(
     episode = enrol(
         actor=actor, person=person, unit=closed.unit, opened_on=opened_on, reactivation_of=closed
     )
-    record_access(actor, access, action="create", what=f"episode at {closed.unit} reactivated")
+    record_access(actor, access, action="create", what=what("episode reactivated", closed.unit))
     return episode
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from helhet.access.log import Actor, record_access, record_listing
 from helhet.access.policy import PersonAccess
+from helhet.access.what import what
 from helhet.care.models import Episode
 from helhet.care.selectors import caseload
 from helhet.core.models import Unit, User
@@ -171,7 +172,7 @@ def contact_record(
     contact.interventions.set(chosen)
     if _is_first_attended(contact):
         note_first_contact(person=access.person, unit=unit, on=timezone.localdate(starts_at))
-    record_access(actor, access, action="create", what=f"contact at {unit}")
+    record_access(actor, access, action="create", what=what("contact recorded", unit))
     return contact
 
 
@@ -241,7 +242,10 @@ def drop_in_record(
     _link(contacts, rows, members)
     _note_first_contacts(contacts, unit)
     record_listing(
-        actor, [persons[r.person_id] for r in rows], action="create", what=f"contact at {unit}"
+        actor,
+        [persons[r.person_id] for r in rows],
+        action="create",
+        what=what("contact recorded", unit),
     )
     return contacts
 
@@ -335,7 +339,7 @@ def drug_test_record(
     DrugTestResult.objects.bulk_create(
         DrugTestResult(drug_test=test, substance=s, result=r) for s, r in results.items()
     )
-    record_access(actor, access, action="create", what=f"drug test at {unit}")
+    record_access(actor, access, action="create", what=what("drug test recorded", unit))
     return test
 
 
@@ -366,5 +370,5 @@ def dispensing_record(
         handed_out_by=by,
         recorded_by=actor.user,
     )
-    record_access(actor, access, action="create", what=f"medication dispensing at {unit}")
+    record_access(actor, access, action="create", what=what("dispensing recorded", unit))
     return dispensing

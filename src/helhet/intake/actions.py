@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from helhet.access import log, policy
 from helhet.access.log import Actor
 from helhet.access.models import Basis
+from helhet.access.what import what
 from helhet.care.actions import check_opening_date, check_target_group, enrol
 from helhet.care.models import CaseTeamMember, Episode
 from helhet.core.models import Municipality, Organisation, Unit
@@ -68,7 +69,7 @@ def referral_register(
         received_on=received_on,
         registered_by=actor.user,
     )
-    _log_unlinked(actor, action="create", what=f"referral {referral.pk} registered")
+    _log_unlinked(actor, action="create", what=what("referral registered", referral.pk))
     return referral
 
 
@@ -121,7 +122,9 @@ def referral_wait(*, actor: Actor, referral_id: int) -> Referral:
         raise ValidationError(_("The referral is already on the waiting list."))
     referral.state, referral.waitlisted_at = Referral.State.WAITING, timezone.now()
     referral.save(update_fields=["state", "waitlisted_at"])
-    _log_unlinked(actor, action="update", what=f"referral {referral.pk} put on the waiting list")
+    _log_unlinked(
+        actor, action="update", what=what("referral put on the waiting list", referral.pk)
+    )
     return referral
 
 
@@ -158,7 +161,7 @@ def referral_decline(
             "decided_by",
         ]
     )
-    _log_unlinked(actor, action="update", what=f"referral {referral.pk} declined")
+    _log_unlinked(actor, action="update", what=what("referral declined", referral.pk))
     return referral
 
 
@@ -239,15 +242,15 @@ def _enrol_known(actor: Actor, *, person: Person, opened_on, referral: Referral)
     """The episode at the referral's unit for a person the actor already sees, and the log row."""
     unit = referral.unit
     episode = Episode.objects.filter(person=person, unit=unit, closed_on__isnull=True).first()
-    what = f"referral {referral.pk} accepted: linked to the open episode"
+    logged = what("referral accepted", f"{referral.pk}, linked to the open episode")
     if episode is None:
         check_opening_date(opened_on)
         check_target_group(
             unit, birth_date=person.birth_date, municipality_id=person.municipality_id, on=opened_on
         )
         episode = enrol(actor=actor, person=person, unit=unit, opened_on=opened_on)
-        what = f"referral {referral.pk} accepted: episode at {unit}"
-    log.append([log.entry_for(actor, person=person, action="create", what=what)])
+        logged = what("referral accepted", f"{referral.pk}, episode at {unit}")
+    log.append([log.entry_for(actor, person=person, action="create", what=logged)])
     return episode
 
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from helhet.access import policy
 from helhet.access.log import Actor, record_access
+from helhet.access.what import what
 from helhet.care.forms import run_action
 from helhet.care.selectors import unit_staff
 
@@ -99,9 +100,9 @@ def detail(request, referral_id: int):
     found = selectors.referral_for_reading(request, referral_id)
     actor = Actor.from_request(request)
     if found.access is not None:
-        record_access(actor, found.access, action="read", what=f"referral {referral_id}")
+        record_access(actor, found.access, action="read", what=what("referral", referral_id))
     else:
-        actions.referral_viewed(actor=actor, what=f"referral {referral_id}")
+        actions.referral_viewed(actor=actor, what=what("referral", referral_id))
     return render(request, "intake/detail.html", {"r": found.referral, "access": found.access})
 
 
@@ -131,7 +132,7 @@ def decline(request, referral_id: int):
     ):
         messages.success(request, _("The referral is declined."))
         return redirect("intake:inbox")
-    actions.referral_viewed(actor=actor, what=f"referral {referral.pk} decline form")
+    actions.referral_viewed(actor=actor, what=what("referral decline form", referral.pk))
     return render(request, "intake/decline.html", {"form": form, "r": referral})
 
 
@@ -155,5 +156,5 @@ def accept(request, referral_id: int):
             # Next step of the intake: the consent (DOMAIN.md, the journey, step 3).
             after = "people:overview" if accepted.outcome == "linked" else "access:consent_new"
             return redirect(after, person_id=accepted.person_id)
-    actions.referral_viewed(actor=actor, what=f"referral {referral.pk} accept form")
+    actions.referral_viewed(actor=actor, what=what("referral accept form", referral.pk))
     return render(request, "intake/accept.html", {"form": form, "r": referral})

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from helhet.access import policy
 from helhet.access.log import Actor, append, entry_for, record_access
 from helhet.access.policy import PersonAccess
+from helhet.access.what import what
 from helhet.care.actions import check_opening_date, check_target_group, enrol
 from helhet.core.models import Municipality
 
@@ -66,7 +67,7 @@ def person_register(
     )
     if person is not None and policy.visible_persons(actor.user).filter(pk=person.pk).exists():
         raise PersonAlreadyRegistered(person.pk)
-    what = "registration (number already registered)" if person else "registration"
+    logged = what("person registered", "number already registered" if person else None)
     if person is None:
         person = Person.objects.create(
             identity_number=identity_number.value,
@@ -85,7 +86,7 @@ def person_register(
             registered_by=actor.user,
         )
     _enrol_quietly(actor=actor, person=person, opened_on=opened_on)
-    append([entry_for(actor, person=person, action="create", what=what)])
+    append([entry_for(actor, person=person, action="create", what=logged)])
     return person
 
 

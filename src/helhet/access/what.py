@@ -1,0 +1,81 @@
+"""What an access-log row says was read or changed, stored in English and shown translated.
+
+The log is an audit record, so the stored text never changes. It is a phrase from WHAT,
+optionally followed by ": " and a detail that is not translated (a unit's name, a number).
+`describe` shows it in the reader's language; text that is not in the catalogue is shown as
+it was stored.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+WHAT = {
+    # people
+    "overview": _("overview"),
+    "search": _("search results"),
+    "relative": _("relative"),
+    "relative form": _("relative form"),
+    "person registered": _("person registered"),
+    # care
+    "caseload": _("caseload"),
+    "episode opened": _("episode opened"),
+    "episode closed": _("episode closed"),
+    "episode reactivated": _("episode reactivated"),
+    "episode form": _("episode form"),
+    "episode close form": _("episode close form"),
+    "episode reactivation form": _("episode reactivation form"),
+    "case team": _("case team"),
+    # access
+    "consent recorded": _("consent recorded"),
+    "consent withdrawn": _("consent withdrawn"),
+    "consent form": _("consent form"),
+    "consent withdrawal form": _("consent withdrawal form"),
+    "emergency access taken": _("emergency access taken"),
+    "emergency access: no match": _("emergency access: no match"),
+    "emergency access reviewed": _("emergency access reviewed"),
+    "log review": _("log review"),
+    "log rows marked reviewed": _("log rows marked reviewed"),
+    "log extract": _("log extract"),
+    # intake
+    "referral inbox": _("referral inbox"),
+    "referral meeting": _("referral meeting"),
+    "referrals": _("referrals"),
+    "referral": _("referral"),
+    "referral registered": _("referral registered"),
+    "referral put on the waiting list": _("referral put on the waiting list"),
+    "referral declined": _("referral declined"),
+    "referral accepted": _("referral accepted"),
+    "referral decline form": _("referral decline form"),
+    "referral accept form": _("referral accept form"),
+    # assessments
+    "assessments": _("assessments"),
+    "latest assessments": _("latest assessments"),
+    "assessment recorded": _("assessment recorded"),
+    "assessment form": _("assessment form"),
+    # contacts
+    "contacts": _("contacts"),
+    "latest contacts": _("latest contacts"),
+    "contact recorded": _("contact recorded"),
+    "contact form": _("contact form"),
+    "medication": _("drug tests and medication"),
+    "drug test recorded": _("drug test recorded"),
+    "drug test form": _("drug test form"),
+    "dispensing recorded": _("medication dispensing recorded"),
+    "dispensing form": _("dispensing form"),
+}
+
+
+def what(phrase: str, detail: object = None) -> str:
+    """The stored text for PHRASE (a key of WHAT) with an untranslated DETAIL."""
+    if phrase not in WHAT:
+        raise ValueError(f"{phrase!r} is not in the access log's catalogue (access/what.py)")
+    return phrase if detail in (None, "") else f"{phrase}: {detail}"
+
+
+def describe(stored: str) -> str:
+    """STORED in the active language; unknown text is shown as it was stored."""
+    phrase, separator, detail = stored.partition(": ")
+    if stored in WHAT:
+        return str(WHAT[stored])
+    if phrase not in WHAT:
+        return stored
+    return f"{WHAT[phrase]}: {detail}" if separator else str(WHAT[phrase])
