@@ -1,6 +1,6 @@
 """THE ACCESS MATRIX: every person-data URL, asked by every kind of user, and what the log says.
 
-The law behind the table (DOMAIN.md; CONTRACT.md "Matrix actors"):
+The law behind the table (DOMAIN.md; docs/architecture.md "The access model"):
 - secrecy is the default between the region and the municipality: a care relationship inside the
   user's own organisation lets the nurse in (basis own_organisation), the municipality's social
   worker gets in only under the person's coordination consent at the unit (basis consent);
