@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "helhet.intake",
     "helhet.assessments",
     "helhet.contacts",
+    "helhet.plans",
     "helhet.demo",
 ]
 

@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("helhet.intake.urls")),
     path("", include("helhet.assessments.urls")),
     path("", include("helhet.contacts.urls")),
+    path("", include("helhet.plans.urls")),
 ]
