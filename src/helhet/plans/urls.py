@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "plans"
-urlpatterns: list = []
+person = "persons/<int:person_id>"
+urlpatterns = [
+    path(f"{person}/sip/", views.sip, name="sip"),
+    path(f"{person}/sip/new/", views.sip_new, name="sip_new"),
+    path(f"{person}/sip/meetings/new/", views.sip_meeting_new, name="sip_meeting_new"),
+    path(f"{person}/sip/print/", views.sip_print, name="sip_print"),
+    path(f"{person}/plans/", views.plans, name="plans"),
+    path(f"{person}/plans/edit/", views.plan_edit, name="plan_edit"),
+]

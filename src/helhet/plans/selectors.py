@@ -1,0 +1,197 @@
+"""Reads for the plan pages: the SIPs and treatment plans the user may read.
+
+The SIP rule: a SIP at a unit is shown only while the person's active consent at that unit
+covers coordination (or under emergency access, read-only). Each version is a record of
+category PLANS owned by its writer's organisation: versions filtered in the database with
+`readable_q` and passed through `readable`, so that disclosures are logged with the consent.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.http import Http404
+
+from helhet.access.models import Consent, RecordCategory
+from helhet.access.policy import PersonAccess
+from helhet.core.models import Unit
+
+from .models import PlanVersion, Sip, SipMeeting, SipVersion, TreatmentPlan
+
+PLANS = RecordCategory.PLANS
+
+
+@dataclass
+class SipView:
+    """One unit's SIP as the user may see it."""
+
+    unit: Unit
+    sip: Sip | None
+    consent: Consent | None
+    allowed: bool  # the consent (or emergency access) lets the SIP be shown
+    may_act: bool  # the user has a relationship at the unit (may record a consent there)
+    may_write: bool
+    versions: list[SipVersion] = field(default_factory=list)  # readable, newest first
+    withheld: int = 0  # versions not disclosed to the user's organisation
+    shown: SipVersion | None = None
+    meetings: list[SipMeeting] = field(default_factory=list)
+
+    @property
+    def latest(self) -> SipVersion | None:
+        return self.versions[0] if self.versions else None
+
+
+def _version_details(queryset):
+    return queryset.select_related(
+        "organisation", "overall_responsible", "created_by"
+    ).prefetch_related(
+        "relatives",
+        Prefetch(
+            "interventions__intervention",
+        ),
+        "interventions__responsible_organisation",
+        "interventions__responsible_staff",
+        "measures",
+    )
+
+
+def sip_views(
+    access: PersonAccess, *, unit: Unit | None, version_id: int | None = None
+) -> list[SipView]:
+    """The person's SIPs: one per unit with a SIP, and the active UNIT's (when the user may
+    act there) even before it has one. VERSION_ID picks the version shown; else the latest
+    readable one. A fixed number of queries however many versions and meetings there are."""
+    sips = list(Sip.objects.filter(person=access.person).select_related("unit"))
+    if unit is not None and access.may_act_at(unit.pk) and unit.pk not in {s.unit_id for s in sips}:
+        sips.append(None)
+    sip_ids = [s.pk for s in sips if s is not None]
+    mine = access.readable_q(PLANS)
+    versions = list(
+        SipVersion.objects.filter(mine, sip_id__in=sip_ids)
+        .select_related("organisation", "created_by")
+        .order_by("-number")
+    )
+    counts: dict[int, int] = {}
+    for sip_id in SipVersion.objects.filter(sip_id__in=sip_ids).values_list("sip_id", flat=True):
+        counts[sip_id] = counts.get(sip_id, 0) + 1
+    meetings = list(
+        SipMeeting.objects.filter(mine, sip_id__in=sip_ids).select_related("caller", "organisation")
+    )
+    views = []
+    for sip in sips:
+        here = unit if sip is None else sip.unit
+        consent = access.coordination_consent(here.pk)
+        allowed = consent is not None or access.is_emergency
+        may_act = access.may_act_at(here.pk) and unit is not None and here.pk == unit.pk
+        view = SipView(
+            unit=here,
+            sip=sip,
+            consent=consent,
+            allowed=allowed,
+            may_act=may_act,
+            may_write=consent is not None and may_act,
+        )
+        if sip is not None and allowed:
+            own = [v for v in versions if v.sip_id == sip.pk]
+            view.versions = access.readable(own, category=PLANS)
+            view.withheld = counts.get(sip.pk, 0) - len(view.versions)
+            view.meetings = access.readable(
+                [m for m in meetings if m.sip_id == sip.pk], category=PLANS
+            )
+        views.append(view)
+    views.sort(key=lambda v: (unit is None or v.unit.pk != unit.pk, v.unit.name))
+    _load_shown(views, version_id)
+    return views
+
+
+def _load_shown(views: list[SipView], version_id: int | None) -> None:
+    """Load the details of the version each SIP shows (VERSION_ID if readable, else the
+    latest readable); Http404 when VERSION_ID is not among the versions the user may read."""
+    wanted: dict[int, SipView] = {}
+    for view in views:
+        ids = [v.pk for v in view.versions]
+        if version_id is not None and version_id in ids:
+            wanted[version_id] = view
+        elif view.versions:
+            wanted[view.versions[0].pk] = view
+    if version_id is not None and not any(
+        version_id in [v.pk for v in view.versions] for view in views
+    ):
+        raise Http404
+    for version in _version_details(SipVersion.objects.filter(pk__in=list(wanted))):
+        wanted[version.pk].shown = version
+
+
+def sip_to_print(access: PersonAccess, *, unit: Unit | None, version_id: int | None) -> SipView:
+    """The one SIP to print: the one holding VERSION_ID, else the active unit's."""
+    views = sip_views(access, unit=unit, version_id=version_id)
+    for view in views:
+        if version_id is not None and view.shown and view.shown.pk == version_id:
+            return view
+    for view in views:
+        if unit is not None and view.unit.pk == unit.pk:
+            return view
+    if views:
+        return views[0]
+    return SipView(unit=unit, sip=None, consent=None, allowed=False, may_act=False, may_write=False)
+
+
+def sip_for_writing(access: PersonAccess, unit: Unit) -> SipView:
+    """The active unit's SIP with its latest readable version, for the new-version form."""
+    [view] = [v for v in sip_views(access, unit=unit) if v.unit.pk == unit.pk]
+    return view
+
+
+# --- Treatment plans ----------------------------------------------------------------------
+
+
+@dataclass
+class PlanView:
+    plan: TreatmentPlan
+    versions: list[PlanVersion]
+    shown: PlanVersion | None
+
+
+def plan_views(access: PersonAccess, *, version_id: int | None = None) -> list[PlanView]:
+    """The treatment plans the user may read (own organisation's, or disclosed), each with its
+    readable versions and the one shown (VERSION_ID, else the latest). Fixed query count."""
+    mine = access.readable_q(PLANS)
+    plans = list(
+        TreatmentPlan.objects.filter(mine, person=access.person).select_related(
+            "unit", "organisation"
+        )
+    )
+    versions = list(
+        PlanVersion.objects.filter(mine, plan__in=plans)
+        .select_related("created_by", "organisation")
+        .order_by("-number")
+    )
+    versions = access.readable(versions, category=PLANS)
+    if version_id is not None and version_id not in {v.pk for v in versions}:
+        raise Http404
+    views = []
+    wanted: dict[int, PlanView] = {}
+    for plan in access.readable(plans, category=PLANS):
+        own = [v for v in versions if v.plan_id == plan.pk]
+        view = PlanView(plan=plan, versions=own, shown=None)
+        pick = version_id if version_id in {v.pk for v in own} else (own[0].pk if own else None)
+        if pick is not None:
+            wanted[pick] = view
+        views.append(view)
+    details = PlanVersion.objects.filter(pk__in=list(wanted)).select_related(
+        "created_by", "organisation"
+    )
+    for version in details.prefetch_related("items__intervention", "items__responsible"):
+        wanted[version.pk].shown = version
+    return views
+
+
+def own_plan_latest(access: PersonAccess, unit: Unit, organisation_id: int) -> PlanVersion | None:
+    """The latest version of the user's organisation's plan at UNIT, to start the form from."""
+    return (
+        PlanVersion.objects.filter(
+            plan__person=access.person, plan__unit=unit, plan__organisation_id=organisation_id
+        )
+        .prefetch_related("items")
+        .order_by("-number")
+        .first()
+    )

@@ -1,0 +1,157 @@
+"""The plan pages: the SIP (versions, a new version, meetings, the printout) and the
+treatment plans.
+
+Views are short: access through helhet.access.policy, reads through selectors, writes through
+actions; each request about one person logs one row. Without the person's coordination consent
+at the unit, the SIP pages say so and offer the consent form instead of a SIP.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from helhet.access import policy
+from helhet.access.log import Actor, record_access
+from helhet.access.models import RecordCategory
+from helhet.care.forms import run_action
+from helhet.care.selectors import unit_staff
+from helhet.people.models import Relative
+from helhet.people.selectors import access_for_writing
+
+from . import actions, selectors
+from .forms import PlanPage, SipMeetingForm, SipPage
+
+
+def _version_param(request) -> int | None:
+    value = request.GET.get("version", "")
+    return int(value) if value.isdigit() else None
+
+
+@login_required
+@require_http_methods(["GET"])
+def sip(request, person_id: int):
+    access = policy.person_access(request, person_id)
+    views = selectors.sip_views(access, unit=request.unit, version_id=_version_param(request))
+    record_access(Actor.from_request(request), access, action="read", what="sip")
+    return render(request, "plans/sip.html", {"person": access.person, "views": views})
+
+
+@login_required
+@require_http_methods(["GET"])
+def sip_print(request, person_id: int):
+    access = policy.person_access(request, person_id)
+    view = selectors.sip_to_print(access, unit=request.unit, version_id=_version_param(request))
+    record_access(Actor.from_request(request), access, action="read", what="sip printout")
+    return render(request, "plans/sip_print.html", {"person": access.person, "v": view})
+
+
+def _sip_choices(access, unit):
+    organisations = unit.organisations.order_by("name")
+    readable = access.readable_q(RecordCategory.RELATIVES)
+    relatives = Relative.objects.filter(
+        readable, person=access.person, secrecy_requested=False
+    ).order_by("name")
+    return organisations, unit_staff(unit.pk), relatives
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sip_new(request, person_id: int):
+    access = access_for_writing(request, person_id)
+    actor, unit = Actor.from_request(request), request.unit
+    view = selectors.sip_for_writing(access, unit)
+    page = None
+    if view.may_write:
+        organisations, staff, relatives = _sip_choices(access, unit)
+        page = SipPage(
+            request.POST or None,
+            organisations=organisations,
+            staff=staff,
+            relatives=relatives,
+            latest=view.shown,
+        )
+        if request.method == "POST" and page.is_valid():
+            try:
+                actions.sip_version_create(actor=actor, access=access, **page.kwargs())
+            except ValidationError as error:
+                page.form.add_error(None, error)
+            else:
+                messages.success(request, _("The new version of the SIP is saved."))
+                return redirect("plans:sip", person_id=person_id)
+    record_access(actor, access, action="read", what="sip form")
+    return render(
+        request,
+        "plans/sip_form.html",
+        {"person": access.person, "view": view, "page": page, "form": page and page.form},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sip_meeting_new(request, person_id: int):
+    access = access_for_writing(request, person_id)
+    actor, unit = Actor.from_request(request), request.unit
+    view = selectors.sip_for_writing(access, unit)
+    form = None
+    if view.may_write and view.latest is not None:
+        form = SipMeetingForm(request.POST or None, staff=unit_staff(unit.pk))
+        if (
+            request.method == "POST"
+            and form.is_valid()
+            and run_action(form, actions.sip_meeting_record, actor=actor, access=access)
+        ):
+            messages.success(request, _("The SIP meeting is recorded."))
+            return redirect("plans:sip", person_id=person_id)
+    record_access(actor, access, action="read", what="sip meeting form")
+    return render(
+        request,
+        "plans/sip_meeting_form.html",
+        {"person": access.person, "view": view, "form": form},
+    )
+
+
+# --- Treatment plans ----------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET"])
+def plans(request, person_id: int):
+    access = policy.person_access(request, person_id)
+    views = selectors.plan_views(access, version_id=_version_param(request))
+    record_access(Actor.from_request(request), access, action="read", what="treatment plans")
+    unit = request.unit
+    return render(
+        request,
+        "plans/plans.html",
+        {
+            "person": access.person,
+            "views": views,
+            "may_write": unit is not None and access.may_act_at(unit.pk),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_edit(request, person_id: int):
+    access = access_for_writing(request, person_id)
+    actor, unit = Actor.from_request(request), request.unit
+    latest = selectors.own_plan_latest(access, unit, request.user.organisation_id)
+    page = PlanPage(request.POST or None, staff=unit_staff(unit.pk), latest=latest)
+    if request.method == "POST" and page.is_valid():
+        try:
+            actions.plan_save(actor=actor, access=access, **page.kwargs())
+        except ValidationError as error:
+            page.form.add_error(None, error)
+        else:
+            messages.success(request, _("The treatment plan is saved."))
+            return redirect("plans:plans", person_id=person_id)
+    record_access(actor, access, action="read", what="treatment plan form")
+    return render(
+        request,
+        "plans/plan_form.html",
+        {"person": access.person, "page": page, "form": page.form, "latest": latest},
+    )
