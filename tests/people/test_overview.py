@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from helhet.access.models import Basis
 from helhet.care.models import CaseTeamMember, Episode
@@ -205,3 +206,46 @@ def test_a_consent_shows_its_form_and_who_gave_it(client, county, consent_for_co
     form = consent_for_coordination.get_form_display().lower()
     assert f"{form} consent" in text
     assert consent_for_coordination.get_given_by_display() in text
+
+
+# --- What the page offers and says (screenshot review) --------------------------------------
+
+
+def test_the_coordinator_of_the_unit_is_offered_the_log_extract(client, county):
+    response = log_in(client, county.coordinator, unit=county.clinic).get(
+        overview_url(county.patient)
+    )
+    assert reverse("access:log_extract", args=[county.patient.pk]) in response.text
+
+
+def test_a_nurse_is_not_offered_the_log_extract_she_may_not_produce(client, county):
+    text = log_in(client, county.nurse, unit=county.clinic).get(overview_url(county.patient)).text
+    assert "Tolvansson" in text
+    assert reverse("access:log_extract", args=[county.patient.pk]) not in text
+
+
+def test_dates_are_machine_readable_and_do_not_wrap(client, county):
+    text = log_in(client, county.nurse).get(overview_url(county.patient)).text
+    assert '<time datetime="1980-05-17" class="nowrap">1980-05-17</time>' in text
+    assert '<time datetime="2026-01-15" class="nowrap">2026-01-15</time>' in text
+
+
+def test_the_episodes_and_relatives_tables_have_captions(client, county):
+    text = log_in(client, county.nurse).get(overview_url(county.patient)).text
+    assert text.count("<table>") == text.count("<caption") >= 2
+
+
+def test_a_reader_under_a_consent_is_told_which_consent(client, county, consent_for_coordination):
+    text = log_in(client, county.social_worker).get(overview_url(county.patient)).text
+    date = timezone.localtime(consent_for_coordination.recorded_at).date().isoformat()
+    assert (
+        "You see this person under the consent recorded on "
+        f'<time datetime="{date}" class="nowrap">{date}</time> at Socialmedicinska mottagningen.'
+    ) in text
+
+
+def test_a_reader_of_the_own_organisation_gets_no_consent_note(
+    client, county, consent_for_coordination
+):
+    text = log_in(client, county.nurse).get(overview_url(county.patient)).text
+    assert "You see this person under the consent" not in text

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, Exists, OuterRef, Value, When
 from django.utils import timezone
 
@@ -63,20 +63,70 @@ def append(entries: Iterable[AccessLogEntry]) -> list[AccessLogEntry]:
             entry.previous_hash = previous_hash
             entry.hash = previous_hash = seal(entry, previous_hash)
             next_id += 1
-        AccessLogEntry.objects.bulk_create(entries)
-        LogChainHead.objects.filter(pk=head.pk).update(
-            last_entry_id=next_id - 1, last_hash=previous_hash, entries=head.entries + len(entries)
-        )
+        _insert(entries)
+        _move_head(head.pk, next_id - 1, previous_hash, head.entries + len(entries))
     return entries
 
 
+# The columns written, in order: the sealed fields, then the two hashes.
+_COLUMNS = (*SEALED_FIELDS, "previous_hash", "hash")
+
+
+def _insert(entries: list[AccessLogEntry], *, batch: int = 500) -> None:
+    """INSERT the sealed ENTRIES, BATCH rows a statement, with the values read from the entries
+    exactly as sealed: on a 50-row page `bulk_create`'s per-field preparation costs more than
+    the insert itself. Works on SQLite and PostgreSQL (plain parameters, adapted timestamps).
+    """
+    meta, quote = AccessLogEntry._meta, connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(name).column) for name in _COLUMNS)
+    row_sql = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
+    adapt_at = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        for start in range(0, len(entries), batch):
+            chunk, params = entries[start : start + batch], []
+            for entry in chunk:
+                row = [getattr(entry, name) for name in _COLUMNS]
+                row[1] = adapt_at(entry.at)
+                params.extend(row)
+                entry._state.adding, entry._state.db = False, connection.alias  # as bulk_create
+            values = ", ".join([row_sql] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {values}", params
+            )
+
+
+# The chain head is read (locked) and moved on every logged request: in plain SQL, the same
+# statements the ORM would send, without building a queryset each time (about 0.4 ms a request).
+_HEAD = LogChainHead._meta.db_table
+
+
 def _locked_head() -> LogChainHead:
-    head = LogChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:  # a database flushed by tests, or created without migrations' data
+    """The chain head, locked (SELECT ... FOR UPDATE where the database has it) until commit."""
+    quote = connection.ops.quote_name
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {quote('last_entry_id')}, {quote('last_hash')}, {quote('entries')} "
+            f"FROM {quote(_HEAD)} WHERE {quote('id')} = %s{lock}",
+            [1],
+        )
+        row = cursor.fetchone()
+    if row is None:  # a database flushed by tests, or created without migrations' data
         head, _created = LogChainHead.objects.get_or_create(
             pk=1, defaults={"last_hash": GENESIS, "last_entry_id": 0, "entries": 0}
         )
-    return head
+        return head
+    return LogChainHead(pk=1, last_entry_id=row[0], last_hash=row[1], entries=row[2])
+
+
+def _move_head(pk: int, last_entry_id: int, last_hash: str, entries: int) -> None:
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(_HEAD)} SET {quote('last_entry_id')} = %s, {quote('last_hash')} = %s,"
+            f" {quote('entries')} = %s WHERE {quote('id')} = %s",
+            [last_entry_id, last_hash, entries, pk],
+        )
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from helhet.care.selectors import (
     labels,
     list_page,
     may_enrol_at,
+    overview_url_maker,
     reactivatable,
 )
 from helhet.core.models import Organisation
@@ -97,7 +98,11 @@ def search_page(user, query: SearchQuery, number) -> ListPage:
     A common family name matches thousands: counting the ones USER may see would cost more than
     the page, so the page offers "previous" and "next" (a full identity number matches one).
     """
-    return list_page(person_search(user, query), number, size=settings.HELHET_PAGE_SIZE)
+    page = list_page(person_search(user, query), number, size=settings.HELHET_PAGE_SIZE)
+    overview_url = overview_url_maker()
+    for person in page.object_list:
+        person.overview_url = overview_url(person.pk)
+    return page
 
 
 def _with_list_basis(persons: QuerySet[Person], user) -> QuerySet[Person]:
@@ -123,6 +128,11 @@ def _with_list_basis(persons: QuerySet[Person], user) -> QuerySet[Person]:
 # --- The overview -------------------------------------------------------------------------
 
 
+# On the overview, of a long history: every open episode and consent in force, and the latest
+# few of the others; the rest is on the full-history page.
+OVERVIEW_LATEST_CLOSED = 3
+
+
 @dataclass
 class Overview:
     """What the overview shows of one person, filtered through the policy."""
@@ -134,39 +144,69 @@ class Overview:
     relatives: list[Relative]
     may_enrol_here: bool = False
     may_write_here: bool = False
+    # Episodes and consents the user may read that the overview leaves to the full history.
+    earlier_episodes: int = 0
+    earlier_consents: int = 0
+    full_history: bool = False
 
 
-def person_overview(access: PersonAccess, *, unit_id: int | None) -> Overview:
+def person_overview(
+    access: PersonAccess, *, unit_id: int | None, full_history: bool = False
+) -> Overview:
     """The person's episodes, consents, case teams and relatives that the user may read.
 
     A fixed number of queries whatever the person's history: the policy has loaded episodes
     (with case teams) and consents (with disclosures); relatives and the organisations named
-    in disclosures are one query each.
+    in disclosures are one query each. Unless FULL_HISTORY, only the open episodes, the
+    consents in force and the latest few others are shown (and decorated for the page).
     """
     episodes = access.visible_episodes()
+    consents = access.visible_consents()
     relatives = access.readable(
         Relative.objects.filter(person=access.person), category=RecordCategory.RELATIVES
+    )
+    for consent in consents:
+        consent.state = consent_state(consent, access.today)
+    shown_episodes = episodes if full_history else _latest(episodes, lambda e: e.is_open)
+    shown_consents = (
+        consents if full_history else _latest(consents, lambda c: c.state in ("active", "future"))
     )
     overview = Overview(
         access=access,
         age=identity.age_on(access.person.birth_date, access.today),
-        episodes=episodes,
-        consents=access.visible_consents(),
+        episodes=shown_episodes,
+        consents=shown_consents,
         relatives=relatives,
         may_enrol_here=may_enrol_at(access, unit_id)
         and not any(e.is_open and e.unit_id == unit_id for e in episodes),
         may_write_here=bool(unit_id) and access.may_act_at(unit_id),
+        earlier_episodes=len(episodes) - len(shown_episodes),
+        earlier_consents=len(consents) - len(shown_consents),
+        full_history=full_history,
     )
-    _decorate_episodes(overview)
+    _decorate_episodes(overview, episodes)
     _decorate_consents(overview)
     return overview
 
 
-def _decorate_episodes(overview: Overview) -> None:
-    access, episodes = overview.access, overview.episodes
-    by_id = {e.pk: e for e in episodes}
+def _latest(items: list, current, *, others: int = OVERVIEW_LATEST_CLOSED) -> list:
+    """ITEMS (newest first) that are CURRENT, and the first OTHERS of the rest, in order."""
+    shown = []
+    for item in items:
+        if current(item):
+            shown.append(item)
+        elif others > 0:
+            shown.append(item)
+            others -= 1
+    return shown
+
+
+def _decorate_episodes(overview: Overview, episodes: list[Episode]) -> None:
+    """The shown episodes' actions and links; EPISODES is every visible one (reactivation)."""
+    access = overview.access
+    by_id = {e.pk: e for e in overview.episodes}
     roles = labels(CaseTeamMember.Role)
-    for episode in episodes:
+    for episode in overview.episodes:
         episode.may_act = episode.is_open and access.may_act_at(episode.unit_id)
         episode.may_reactivate = reactivatable(access, episode, episodes)
         episode.previous = by_id.get(episode.reactivation_of_id)
@@ -181,7 +221,6 @@ def _decorate_consents(overview: Overview) -> None:
     forms, givers = labels(Consent.Form), labels(Consent.GivenBy)
     categories = labels(RecordCategory)
     for consent in overview.consents:
-        consent.state = consent_state(consent, access.today)
         consent.may_withdraw = consent.state == "active" and access.may_act_at(consent.unit_id)
         consent.form_label, consent.given_by_label = forms[consent.form], givers[consent.given_by]
         consent.disclosure_rows = [

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from helhet.access import policy
+from helhet.access import selectors as access_selectors
 from helhet.access.log import Actor, record_access, record_listing
 
 from . import actions, selectors
@@ -51,8 +52,28 @@ def register(request):
 def overview(request, person_id: int):
     access = policy.person_access(request, person_id)
     unit = request.unit
-    context = {"o": selectors.person_overview(access, unit_id=unit.pk if unit else None)}
+    context = {
+        "o": selectors.person_overview(access, unit_id=unit.pk if unit else None),
+        # From the access already loaded, no query: the extract's own check, for its link.
+        "may_produce_log_extract": access_selectors.may_produce_log_extract(access, unit),
+    }
     record_access(Actor.from_request(request), access, action="read", what="overview")
+    return render(request, "people/overview.html", context)
+
+
+@login_required
+@require_http_methods(["GET"])
+def history(request, person_id: int):
+    """The overview with every episode and consent the user may read, not only the latest."""
+    access = policy.person_access(request, person_id)
+    unit = request.unit
+    context = {
+        "o": selectors.person_overview(
+            access, unit_id=unit.pk if unit else None, full_history=True
+        ),
+        "may_produce_log_extract": access_selectors.may_produce_log_extract(access, unit),
+    }
+    record_access(Actor.from_request(request), access, action="read", what="history")
     return render(request, "people/overview.html", context)
 
 
