@@ -24,6 +24,9 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 import pytest  # noqa: E402
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
+from django.core.servers.basehttp import WSGIServer  # noqa: E402
+from django.db import connections  # noqa: E402
+from django.test.testcases import LiveServerThread  # noqa: E402
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright  # noqa: E402
 
 from tests import factories as f  # noqa: E402
@@ -59,6 +62,35 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if HERE in Path(str(item.path)).resolve().parents:
             item.add_marker(pytest.mark.e2e)
+
+
+# --- the live server ----------------------------------------------------------------------------
+
+
+class SerialWSGIServer(WSGIServer):
+    """The live server, answering one request at a time.
+
+    Django's live server answers each request in a thread of its own, and with SQLite they all
+    share the test's one in-memory connection: two requests at once (a page, and the request
+    htmx sent from the page before it, e.g. the overview's contact block with hx-trigger="load")
+    then fail with "database table is locked". One request at a time, as a browser sees a
+    small server; Django answers "Connection: close" when the server has no threads.
+    """
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)  # the overrides are the server thread's own already
+
+    def close_request(self, request):
+        super().close_request(request)
+        connections.close_all()  # as the threaded server does (a no-op for in-memory SQLite)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def serial_live_server() -> Iterator[None]:
+    """Before the (session-wide) live server starts: make it a SerialWSGIServer."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(LiveServerThread, "server_class", SerialWSGIServer)
+        yield
 
 
 # --- the browser ------------------------------------------------------------------------------
@@ -216,6 +248,7 @@ class Ui:
         """Open PATH: any status below 500, or exactly STATUS when given (then the browser's
         console error about that status is expected, not a failure)."""
         response = self.page.goto(path)
+        self.settle()
         got = response.status if response is not None else None
         if status is None:
             assert got is not None and got < 500, f"{path}: status {got}"
@@ -224,13 +257,20 @@ class Ui:
             self.console_errors = [e for e in self.console_errors if f"status of {status}" not in e]
         return self.page
 
+    def settle(self) -> None:
+        """Wait until the page has loaded and no htmx request is under way (htmx marks the
+        element whose request is out with .htmx-request), so that the next step, or the test's
+        own look in the database, does not overlap a request the page sent by itself."""
+        self.page.wait_for_load_state("load")
+        self.page.wait_for_function("() => !document.querySelector('.htmx-request')")
+
     def screenshot(self, step: str) -> None:
         name = re.sub(r"[^\w.-]+", "_", f"{self.test}-{step}")
         self.page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
 
     def check(self, step: str) -> AxeRecord:
         """A page reached: screenshot, no console or server errors, and axe."""
-        self.page.wait_for_load_state("load")
+        self.settle()
         self.screenshot(step)
         errors, self.console_errors = self.console_errors, []
         server, self.server_errors = self.server_errors, []
@@ -249,6 +289,7 @@ class Ui:
         return page
 
     def log_out(self) -> Page:
+        self.settle()
         self.page.get_by_role("button", name="Log out").click()
         expect(self.page.get_by_role("button", name="Log in")).to_be_visible()
         return self.page

@@ -329,3 +329,43 @@ class MedicationDispensingFactory(factory.django.DjangoModelFactory):
 
 
 # --- /contacts ---
+
+
+# --- plans ---
+
+from helhet.plans.models import Sip, SipIntervention, SipVersion  # noqa: E402
+
+
+class SipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Sip
+
+    person = factory.SubFactory(PersonFactory)
+    unit = factory.SubFactory(UnitFactory)
+
+
+class SipVersionFactory(factory.django.DjangoModelFactory):
+    """A version written by a staff member, with the writer's organisation overall responsible;
+    add SipInterventionFactory rows for its interventions."""
+
+    class Meta:
+        model = SipVersion
+
+    sip = factory.SubFactory(SipFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    created_by = factory.SubFactory(UserFactory)
+    organisation = factory.SelfAttribute("created_by.organisation")
+    overall_responsible = factory.SelfAttribute("created_by.organisation")
+    goal = "Ha ett eget boende och en meningsfull sysselsättning."
+
+
+class SipInterventionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SipIntervention
+
+    version = factory.SubFactory(SipVersionFactory)
+    description = "Boendestöd"
+    responsible_organisation = factory.SelfAttribute("version.organisation")
+
+
+# --- /plans ---

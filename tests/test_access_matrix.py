@@ -83,6 +83,18 @@ MATRIX = {
     # --- intake: the person's accepted referrals, a read page ---
     "intake:person_referrals": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
     # --- /intake ---
+    # --- plans: the SIP and plan pages read; the forms write. Without the coordination consent
+    # (the nurse's column) the SIP pages answer 200 and say a consent is needed ---
+    "plans:sip": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
+    "plans:sip_print": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
+    "plans:sip_new": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
+    "plans:sip_meeting_new": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
+    "plans:plans": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
+    "plans:plan_edit": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
+    # --- /plans ---
+    # --- people (bench): the full history is the overview untrimmed, with the same answers ---
+    "people:history": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
+    # --- /people (bench) ---
 }
 # What each URL is asked about:
 # - episode URLs: county.episode (open, at the clinic, owned by the region); except

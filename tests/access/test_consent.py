@@ -238,3 +238,14 @@ def test_guardians_may_consent_for_a_minor(client, county, minor):
     )
     assert response.status_code == 302
     assert Consent.objects.get(person=minor).guardian_names == "Kim and Alex Testsson"
+
+
+def test_a_disclosure_error_is_tied_to_its_group_and_linked_from_the_summary(client, county):
+    log_in(client, county.nurse, county.clinic)
+    name = f"disclose_{county.region.pk}_{county.municipality.pk}"
+    response = client.post(url(county.patient), consent_data(county, **{name: ["bogus"]}))
+    assert response.status_code == 200 and not Consent.objects.exists()
+    page = response.content.decode()
+    assert f'<fieldset class="field has-error" aria-describedby="id_{name}_error">' in page
+    assert f'id="id_{name}_error"' in page
+    assert f'<a href="#id_{name}_0">' in page  # the summary links to the group's first box

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 WHAT = {
     # people
     "overview": _("overview"),
+    "history": _("full history"),
     "search": _("search results"),
     "relative": _("relative"),
     "relative form": _("relative form"),
@@ -61,6 +62,17 @@ WHAT = {
     "drug test form": _("drug test form"),
     "dispensing recorded": _("medication dispensing recorded"),
     "dispensing form": _("dispensing form"),
+    # plans
+    "sip": _("SIP"),
+    "sip form": _("SIP form"),
+    "sip version saved": _("SIP version saved"),
+    "sip meeting form": _("SIP meeting form"),
+    "sip meeting recorded": _("SIP meeting recorded"),
+    "sip printout": _("SIP printout"),
+    "treatment plans": _("treatment plans"),
+    "treatment plan form": _("treatment plan form"),
+    "treatment plan saved": _("treatment plan saved"),
+    # /plans
 }
 
 
