@@ -12,11 +12,16 @@ from django.utils import timezone
 
 from helhet.access import policy
 from helhet.access.models import AccessLogEntry, Consent, ConsentDisclosure
+from helhet.assessments.instruments import bundled_instrument
+from helhet.assessments.models import Assessment
+from helhet.assessments.scoring import score
 from helhet.care.models import CaseTeamMember, Episode
+from helhet.contacts.models import Contact, DrugTest, DrugTestResult, MedicationDispensing
 from helhet.core.models import Membership, Organisation, Unit, User
 from helhet.demo.county import DEMO_PASSWORD, STAFF, saved_county
 from helhet.demo.population import Population
 from helhet.demo.showcase import SHOWCASE, formatted, identity_number
+from helhet.intake.models import Referral
 from helhet.people.identity import age_on, parse
 from helhet.people.models import Person, Relative
 
@@ -182,10 +187,11 @@ def test_demo_data_writes_no_access_log_rows(demo):
 
 
 def test_running_again_adds_nothing(demo):
-    counts = [m.objects.count() for m in (Person, Episode, User, Consent, CaseTeamMember)]
+    models = (Person, Episode, User, Consent, CaseTeamMember, Referral, Contact, Assessment)
+    counts = [m.objects.count() for m in models]
     again = run_demo(persons=PERSONS)
     assert "already loaded" in again
-    assert [m.objects.count() for m in (Person, Episode, User, Consent, CaseTeamMember)] == counts
+    assert [m.objects.count() for m in models] == counts
 
 
 def test_the_same_seed_gives_the_same_persons(demo):
@@ -312,3 +318,241 @@ def test_consents_are_dated_the_day_they_were_given(demo):
     assert consents.exists()
     for consent in consents:
         assert timezone.localtime(consent.recorded_at).date() == consent.valid_from
+
+
+# --- The journeys: referrals, assessments, contacts, drug tests and dispensing -------------------
+
+
+def test_the_same_seed_gives_the_same_journeys(demo):
+    today = timezone.localdate()
+
+    def journeys(referrals, contacts, assessments):
+        return (
+            [(r.source, r.received_on, r.question, r.state, r.identity_number) for r in referrals],
+            [(c.starts_at, c.kind, c.attended, c.recorded_by_id, c.note) for c in contacts],
+            [
+                (a.instrument, a.assessed_on, a.answers, a.total, a.recorded_by_id)
+                for a in assessments
+            ],
+        )
+
+    saved = journeys(
+        Referral.objects.order_by("pk"),
+        Contact.objects.order_by("pk"),
+        Assessment.objects.order_by("pk"),
+    )
+    assert all(saved)
+    population = Population(saved_county(), seed=1, today=today)
+    pieces = [population.batch(0, 7), population.batch(7, PERSONS), population.inboxes()]
+    again = journeys(
+        [r for b in pieces for r in b.referrals],
+        [c for b in pieces for c in b.contacts],
+        [a for b in pieces for a in b.assessments],
+    )
+    assert again == saved
+    other = Population(saved_county(), seed=2, today=today).batch(0, PERSONS)
+    assert [(c.starts_at, c.kind) for c in other.contacts] != [c[:2] for c in saved[1]]
+
+
+def test_each_unit_has_an_inbox_of_open_and_declined_referrals(demo):
+    today = timezone.localdate()
+    for unit in Unit.objects.all():
+        referrals = Referral.objects.filter(unit=unit)
+        open_ = [r for r in referrals if r.is_open]
+        assert 5 <= len(open_) <= 15, unit
+        for referral in open_:
+            assert 1 <= (today - referral.received_on).days <= 60
+            assert referral.person_id is None and referral.decided_at is None
+            if referral.state == Referral.State.WAITING:
+                assert referral.received_on <= timezone.localdate(referral.waitlisted_at) < today
+        online = [r for r in open_ if r.came_in_online]
+        assert {r.source for r in online} == {"self", "relative"}
+        assert all(r.source in Referral.SELF_SOURCES for r in online)
+        assert all(r.name and r.contact for r in online if r.source == "self")
+        assert all(r.referrer and not r.name for r in online if r.source == "relative")
+        declined = referrals.filter(state=Referral.State.DECLINED)
+        assert declined.exists()
+        for referral in declined:
+            assert referral.decline_reason
+            assert referral.redirect_unit_id not in (None, unit.pk) or referral.redirect_to
+            assert referral.received_on < timezone.localdate(referral.decided_at) < today
+    referrals = Referral.objects.all()
+    assert referrals.filter(urgency="urgent", state__in=Referral.OPEN_STATES).exists()
+    assert referrals.filter(state="waiting").exists()
+    assert referrals.filter(state="declined", redirect_unit__isnull=False).exists()
+    assert referrals.filter(state="declined", redirect_to__icontains="psykiatri").exists()
+    assert not AccessLogEntry.objects.exists()
+
+
+def test_accepted_referrals_lead_to_the_episode_and_its_first_contact(demo):
+    accepted = Referral.objects.filter(state="accepted").select_related("episode", "decided_by")
+    assert accepted.exists()
+    for referral in accepted:
+        episode = referral.episode
+        assert (referral.person_id, referral.unit_id) == (episode.person_id, episode.unit_id)
+        decided = timezone.localdate(referral.decided_at)
+        assert referral.received_on <= decided == episode.opened_on <= referral.first_contact_on
+        assert timezone.localdate(referral.registered_at) == referral.received_on
+        times = [referral.registered_at, referral.waitlisted_at, referral.decided_at]
+        assert [t for t in times if t] == sorted(t for t in times if t)
+        if episode.reactivation_of_id:
+            assert referral.received_on >= episode.reactivation_of.closed_on
+        assert referral.first_contact_on <= (episode.closed_on or timezone.localdate())
+        assert referral.decided_by.memberships.filter(unit=referral.unit_id).exists()
+        first = Contact.objects.filter(episode=episode, attended=True).order_by("starts_at")[0]
+        assert timezone.localdate(first.starts_at) == referral.first_contact_on
+        assert referral.decided_at < first.starts_at
+        if referral.registered_by_id is None:
+            assert referral.source in Referral.SELF_SOURCES
+        else:
+            assert referral.organisation_id == referral.registered_by.organisation_id
+            assert referral.identity_number == referral.person.identity_number
+    assert accepted.filter(episode__reactivation_of__isnull=False).exists()
+    assert accepted.filter(source__in=Referral.SELF_SOURCES).exists()
+    assert Episode.objects.filter(referrals__isnull=True).exists()  # not every way in is one
+
+
+def test_stored_assessments_are_what_the_scoring_gives(demo):
+    assessments = Assessment.objects.select_related("person", "recorded_by", "episode")
+    assert assessments.exists()
+    for a in assessments:
+        answers = {int(number): value for number, value in a.answers.items()}
+        result = score(bundled_instrument(a.instrument), answers, sex=a.sex, age=a.age)
+        assert (a.complete, a.total, a.subscores) == (
+            result.complete,
+            result.total,
+            dict(result.subscores),
+        )
+        assert a.zone == (result.zone.code if result.zone else "")
+        assert a.zone_raised == bool(result.zone and result.zone_raised)
+        assert (a.cutoff_code, a.cutoff_value, a.at_or_above) == (
+            result.cutoff.code,
+            result.cutoff.value,
+            result.cutoff.at_or_above,
+        )
+        assert [c["value"] for c in a.cutoffs] == [c.value for c in result.cutoffs]
+        assert (a.sex, a.age) == (a.person.legal_sex, age_on(a.person.birth_date, a.assessed_on))
+        assert a.age >= 18 and a.episode.is_open and a.episode.unit_id == a.unit_id
+        assert a.episode.opened_on <= a.assessed_on < timezone.localdate()
+        assert a.organisation_id == a.recorded_by.organisation_id
+        assert timezone.localdate(a.recorded_at) == a.assessed_on
+    assert {u.unit_type for u in Unit.objects.filter(pk__in=assessments.values("unit"))} <= {
+        Unit.Type.SOCIAL_MEDICINE,
+        Unit.Type.MINI_MARIA,
+    }
+    assert assessments.filter(complete=False).exists()
+    assert {"intake", "follow_up"} == set(assessments.values_list("occasion", flat=True))
+    assert len(set(assessments.values_list("organisation", flat=True))) >= 2
+    # Every enrolled adult's AUDIT starts at intake; some improve, some do not.
+    change = {}
+    for a in assessments.filter(instrument="audit", complete=True).order_by("assessed_on"):
+        change.setdefault(a.person_id, []).append(a.total)
+    changes = [totals[-1] - totals[0] for totals in change.values() if len(totals) > 1]
+    assert any(d < 0 for d in changes) and any(d >= 0 for d in changes)
+
+
+def test_contacts_lie_inside_their_episodes_and_never_in_the_future(demo):
+    now, today = timezone.now(), timezone.localdate()
+    contacts = Contact.objects.select_related("episode", "recorded_by").prefetch_related(
+        "staff", "interventions"
+    )
+    assert contacts.exists()
+    consents = list(Consent.objects.filter(coordination=True))
+    for contact in contacts:
+        episode = contact.episode
+        day = timezone.localdate(contact.starts_at)
+        assert episode.opened_on <= day <= (episode.closed_on or today)
+        assert contact.starts_at < now and day < today
+        assert (contact.person_id, contact.unit_id) == (episode.person_id, episode.unit_id)
+        staff = list(contact.staff.all())
+        assert contact.recorded_by in staff
+        assert contact.organisation_id == contact.recorded_by.organisation_id
+        assert all(u.memberships.filter(unit=contact.unit_id).exists() for u in staff)
+        if any(u.organisation_id != episode.organisation_id for u in staff):
+            assert any(
+                c.person_id == episode.person_id
+                and c.unit_id == episode.unit_id
+                and policy.consent_is_active(c, today)
+                and c.valid_from <= day
+                for c in consents
+            )
+    # Closed episodes keep only the first visit; open ones have months of contacts.
+    closed = Episode.objects.filter(closed_on__isnull=False)
+    assert all(e.contacts.count() == 1 for e in closed)
+    assert Contact.objects.filter(episode__closed_on__isnull=True).count() > 5 * PERSONS
+    kinds = Counter(contacts.values_list("kind", flat=True))
+    assert kinds["visit"] > kinds["video"] and kinds["phone"] > kinds["group"]
+    assert kinds["drop_in"]
+    drop_ins = contacts.filter(kind="drop_in")
+    assert all(timezone.localtime(c.starts_at).weekday() == 3 for c in drop_ins)
+    assert {c.unit.unit_type for c in drop_ins} == {Unit.Type.SOCIAL_MEDICINE}
+    assert contacts.filter(attended=False).exists()
+    with_notes = contacts.exclude(note="")
+    assert {"region", "municipality"} == set(
+        with_notes.values_list("organisation__kind", flat=True)
+    )
+    assert Contact.interventions.through.objects.exists()
+
+
+def test_drug_tests_and_the_laro_groups_daily_dispensing(demo):
+    yesterday = timezone.localdate() - timezone.timedelta(days=1)
+    tests = DrugTest.objects.prefetch_related("results")
+    assert tests.exists() and all(t.results.exists() for t in tests)
+    assert DrugTestResult.objects.filter(result="positive").exists()
+    bertil = Person.objects.get(family_name="Ståhl")
+    days = sorted(
+        timezone.localdate(at) for at in bertil.dispensings.values_list("handed_out_at", flat=True)
+    )
+    assert days and days[-1] == yesterday and len(days) == len(set(days))
+    assert (days[-1] - days[0]).days + 1 == len(days)  # every day
+    for dispensing in MedicationDispensing.objects.select_related("handed_out_by"):
+        assert dispensing.organisation_id == dispensing.handed_out_by.organisation_id
+        assert dispensing.handed_out_by.memberships.filter(unit=dispensing.unit_id).exists()
+    assert bertil.assessments.filter(instrument="dudit", complete=False).exists()
+
+
+def row(moment) -> str:
+    """The start of a table row for a contact or an assessment on a page."""
+    if hasattr(moment, "hour"):
+        moment = f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
+    return f'<th scope="row">{moment}'
+
+
+def test_the_named_persons_show_the_boundary_for_assessments_and_contacts(demo, client):
+    greta = Person.objects.get(family_name="Ahlgren")
+    siv = Person.objects.get(family_name="Rosén")
+    region = Organisation.objects.get(kind="region")
+    assert set(greta.assessments.values_list("organisation", flat=True)) == {region.pk}
+    assert set(greta.contacts.values_list("organisation", flat=True)) == {region.pk}
+    assert region.pk not in set(siv.contacts.values_list("organisation", flat=True))
+    greta_contacts = list(greta.contacts.order_by("-starts_at", "-id")[:50])
+    notes = {c.note for c in greta_contacts if c.note}
+    assert notes and greta.assessments.filter(instrument="audit").exists()
+
+    # Sara reads Greta's AUDIT and DUDIT and her contacts (disclosed), but not their notes.
+    logged_in(client, "sara.socionom")
+    page = client.get(reverse("assessments:history", args=[greta.pk])).text
+    assert all(row(a.assessed_on) in page for a in greta.assessments.all())
+    page = client.get(reverse("contacts:list", args=[greta.pk])).text
+    assert all(row(c.starts_at) in page for c in greta_contacts)
+    assert not any(note in page for note in notes)
+    page = client.get(reverse("contacts:list", args=[siv.pk])).text
+    assert any(row(c.starts_at) in page for c in siv.contacts.all())
+    client.logout()
+
+    # Anna reads Greta's notes too; of Siv she sees no assessment and no contact.
+    logged_in(client, "anna.sjukskoterska")
+    page = client.get(reverse("contacts:list", args=[greta.pk])).text
+    assert all(note in page for note in notes)
+    assert siv.assessments.exists() and siv.contacts.exists()
+    page = client.get(reverse("assessments:history", args=[siv.pk]))
+    assert page.status_code == 200
+    assert not any(row(a.assessed_on) in page.text for a in siv.assessments.all())
+    page = client.get(reverse("contacts:list", args=[siv.pk]))
+    assert page.status_code == 200
+    assert not any(row(c.starts_at) in page.text for c in siv.contacts.all())
+    # Sara cannot open Bertil's contacts at all (no consent).
+    client.logout()
+    logged_in(client, "sara.socionom")
+    bertil = Person.objects.get(family_name="Ståhl")
+    assert client.get(reverse("contacts:list", args=[bertil.pk])).status_code == 404

@@ -76,7 +76,7 @@ def assessment_record(
         sex=person.legal_sex,
         age=age,
         recorded_by=actor.user,
-        **_result_fields(chosen, result),
+        **result_fields(chosen, result),
     )
     record_access(actor, access, action="create", what=what("assessment recorded", chosen.name))
     return assessment
@@ -141,7 +141,7 @@ def _text(text: Text | None) -> dict[str, str]:
     return {"sv": text.sv, "en": text.en} if text else {}
 
 
-def _result_fields(chosen: Instrument, result: Result) -> dict:
+def result_fields(chosen: Instrument, result: Result) -> dict:
     """The model fields that keep what the scoring found, as it was found."""
     main = result.cutoff
     return {

@@ -9,6 +9,7 @@ from django.utils import timezone
 from helhet.care.models import ClosureReason
 
 from .county import County, create_county
+from .journeys import CONTACT_DAYS
 from .population import Population
 
 BATCH_SIZE = 5000
@@ -32,9 +33,21 @@ def load(
     """Create the demo county with PERSONS persons, all in one transaction."""
     ensure_closure_reasons()
     county = create_county()
-    population = Population(county, seed=seed, today=timezone.localdate())
+    population = Population(
+        county, seed=seed, today=timezone.localdate(), contact_days=contact_days(persons)
+    )
     for start in range(0, persons, batch_size):
         stop = min(persons, start + batch_size)
         population.batch(start, stop).save(batch_size)
         progress(f"persons {stop}/{persons}")
+    population.inboxes().save(batch_size)
     return county
+
+
+def contact_days(persons: int) -> int:
+    """Days of contacts, drug tests and dispensing per person: two weeks in a big county (and
+    assessments at intake only), so that it still loads in a few minutes."""
+    return CONTACT_DAYS if persons <= LARGE else LARGE_CONTACT_DAYS
+
+
+LARGE, LARGE_CONTACT_DAYS = 10_000, 14

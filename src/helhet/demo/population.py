@@ -1,4 +1,5 @@
-"""The demo population: persons, relatives, episodes, case teams and consents, at any scale.
+"""The demo population: persons, relatives, episodes, case teams and consents, at any scale,
+and each person's journey (referrals, assessments, contacts, drug tests, dispensing: journeys.py).
 
 Deterministic for a seed and a date: one `random.Random(seed)` drives everything, person by
 person, so the same seed on the same day gives the same persons whatever the batch size. Dates
@@ -12,18 +13,22 @@ never row by row; nothing is written to the access log, since no person was acce
 
 import datetime
 import random
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.utils import timezone
 
 from helhet.access.models import Consent, ConsentDisclosure, ConsentRelative, RecordCategory
+from helhet.assessments.models import Assessment
 from helhet.care.models import CaseTeamMember, ClosureReason, Episode
+from helhet.contacts.models import Contact, DrugTest, DrugTestResult, MedicationDispensing
+from helhet.intake.models import Referral
 from helhet.people.identity import age_on, make_personnummer
 from helhet.people.models import Person, Relative
 
 from . import names
 from .county import County
+from .journeys import CONTACT_DAYS, Journeys
 from .showcase import SHOWCASE, identity_number
 
 DAY = datetime.timedelta(days=1)
@@ -105,6 +110,15 @@ class Batch:
     consents: list[Consent] = field(default_factory=list)
     disclosures: list[ConsentDisclosure] = field(default_factory=list)
     consent_relatives: list[ConsentRelative] = field(default_factory=list)
+    # The journeys (journeys.py); the links are the M2M through rows of the contacts.
+    referrals: list[Referral] = field(default_factory=list)
+    contacts: list[Contact] = field(default_factory=list)
+    contact_staff: list[tuple[Contact, int]] = field(default_factory=list)  # (contact, user id)
+    contact_interventions: list[tuple[Contact, int]] = field(default_factory=list)
+    assessments: list[Assessment] = field(default_factory=list)
+    drug_tests: list[DrugTest] = field(default_factory=list)
+    drug_test_results: list[DrugTestResult] = field(default_factory=list)
+    dispensings: list[MedicationDispensing] = field(default_factory=list)
 
     def save(self, batch_size: int) -> None:
         for model, rows in (
@@ -116,19 +130,52 @@ class Batch:
             (Consent, self.consents),
             (ConsentDisclosure, self.disclosures),
             (ConsentRelative, self.consent_relatives),
+            (Referral, self.referrals),
+            (Contact, self.contacts),
+            (STAFF_LINK, lambda: _links(STAFF_LINK, self.contact_staff)),
+            (INTERVENTION_LINK, lambda: _links(INTERVENTION_LINK, self.contact_interventions)),
+            (Assessment, self.assessments),
+            (DrugTest, self.drug_tests),
+            (DrugTestResult, self.drug_test_results),
+            (MedicationDispensing, self.dispensings),
         ):
-            with _recorded_at_as_set() if model is Consent else nullcontext():
+            if callable(rows):  # rows that need the primary keys of rows saved before
+                rows = rows()
+            with _as_set(model, AS_SET.get(model)):
                 model.objects.bulk_create(rows, batch_size=batch_size)
             if rows and rows[-1].pk is None:  # later rows refer to these by primary key
                 raise RuntimeError(f"bulk_create set no primary keys for {model.__name__}")
 
 
+STAFF_LINK, INTERVENTION_LINK = Contact.staff.through, Contact.interventions.through
+
+
+def _links(through, pairs: list[tuple[Contact, int]]) -> list:
+    """The M2M through rows (id, contact, other) of saved contacts: positional arguments make
+    Django's fastest instances, which counts at a million rows."""
+    return [through(None, contact.pk, other) for contact, other in pairs]
+
+
+# The times set on insert (auto_now_add) that the demo dates when the thing happened instead.
+AS_SET = {
+    Consent: "recorded_at",
+    Referral: "registered_at",
+    Contact: "recorded_at",
+    Assessment: "recorded_at",
+    DrugTest: "recorded_at",
+    MedicationDispensing: "recorded_at",
+}
+
+
 @contextmanager
-def _recorded_at_as_set():
-    """Insert consents dated the day they were given, not the day the demo is loaded:
-    `Consent.recorded_at` is set to now on insert (auto_now_add) unless that is off meanwhile.
-    Only for the demo loader, which runs alone in its process."""
-    recorded_at = Consent._meta.get_field("recorded_at")
+def _as_set(model, name: str | None):
+    """Insert rows dated when they were recorded, not the moment the demo is loaded: a field
+    with auto_now_add is set to now on insert unless that is off meanwhile. Only for the demo
+    loader, which runs alone in its process."""
+    if name is None:
+        yield
+        return
+    recorded_at = model._meta.get_field(name)
     recorded_at.auto_now_add = False
     try:
         yield
@@ -153,8 +200,16 @@ class Population:
     Call `batch` for consecutive ranges only: the random stream is shared.
     """
 
-    def __init__(self, county: County, *, seed: int, today: datetime.date):
+    def __init__(
+        self,
+        county: County,
+        *,
+        seed: int,
+        today: datetime.date,
+        contact_days: int = CONTACT_DAYS,
+    ):
         self.county = county
+        self.journeys = Journeys(county, seed=seed, today=today, contact_days=contact_days)
         self.rng = random.Random(seed)
         self.today = today
         self.used_numbers: set[str] = set()
@@ -165,6 +220,12 @@ class Population:
         batch = Batch()
         for index in range(start, stop):
             self._person(index, batch)
+        return batch
+
+    def inboxes(self) -> Batch:
+        """The units' open and declined referrals (after all persons: their numbers are free)."""
+        batch = Batch()
+        self.journeys.inboxes(self.used_numbers, batch)
         return batch
 
     # One person ------------------------------------------------------------------------
@@ -217,7 +278,7 @@ class Population:
         minor = age_on(birth_date, spans[-1][0]) < 18
         relatives = self._relatives(person, opener, minor, batch, show.get("relatives"))
         members = self._members(unit_key, show)
-        previous = None
+        previous, episodes = None, []
         for opened, closed in spans:
             episode = Episode(
                 person=person,
@@ -245,15 +306,17 @@ class Population:
             )
             batch.team.extend(_member(episode, user, opener) for user in members)
             previous = episode
+            episodes.append(episode)
 
         state = show.get("consent") or _weighted(
             rng, {"none": 50, "expired": 50} if history == "closed" else CONSENT_WEIGHTS
         )
-        if state == "none":
-            return
-        consent = self._consent(
-            state, person, unit_key, code, opener, spans[-1], relatives, show, batch
-        )
+        consent = None
+        if state != "none":
+            consent = self._consent(
+                state, person, unit_key, code, opener, spans[-1], relatives, show, batch
+            )
+        on_team = team + members
         if (
             not show
             and state == "active"
@@ -261,7 +324,19 @@ class Population:
             and unit_key in OPENERS
             and rng.random() < COLLEAGUE_SHARE
         ):
-            batch.team.append(_member(episode, self._colleague(unit_key, code, opener), opener))
+            colleague = self._colleague(unit_key, code, opener)
+            batch.team.append(_member(episode, colleague, opener))
+            on_team.append(colleague)
+        self.journeys.person(
+            index,
+            person=person,
+            unit_key=unit_key,
+            episodes=episodes,
+            team=on_team,
+            consent=consent,
+            show=show,
+            batch=batch,
+        )
 
     def _members(self, unit_key: str, show: dict) -> list:
         """Case-team members besides the case managers (role member)."""

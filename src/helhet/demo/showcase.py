@@ -13,7 +13,10 @@ the clinic whatever the date); README.md names them. Keys of an entry:
 - name, born, birth_number: a fixed name and identity number; relatives: how many relatives;
 - disclose: the categories the opener's organisation discloses to the other one under the
   consent (else drawn at random, both ways);
-- age, given_by, protected, coordination_number: for the minors and special cases.
+- age, given_by, protected, coordination_number: for the minors and special cases;
+- laro: in the LARO group (daily dispensing); incomplete: the instrument whose latest form was
+  saved incomplete. The named persons' journeys (journeys.py) are recorded by their owner
+  organisation's staff only, so a consent discloses exactly what the README says.
 """
 
 import datetime
@@ -22,23 +25,27 @@ from helhet.access.models import Consent, RecordCategory
 from helhet.people.identity import make_personnummer
 
 ENROLMENT, RELATIVES = RecordCategory.ENROLMENT.value, RecordCategory.RELATIVES.value
+ASSESSMENTS, CONTACTS = RecordCategory.ASSESSMENTS.value, RecordCategory.CONTACTS.value
 
 SHOWCASE = [
-    # Region-owned, consent to coordination and to disclose relatives: Anna sees everything as
-    # the owner; Sara (on the case team) sees the person and the relatives under the consent.
+    # Region-owned, consent to coordination and to disclose relatives, assessments and contacts
+    # but not record notes: Anna sees everything as the owner; Sara (on the case team) sees the
+    # person, the relatives, the AUDIT and DUDIT and the contacts under the consent, but not the
+    # contacts' notes.
     {
         "unit": "clinic",
         "history": "open",
         "opener": "anna.sjukskoterska",
         "members": ("sara.socionom",),
         "consent": "active",
-        "disclose": (ENROLMENT, RELATIVES),
+        "disclose": (ENROLMENT, RELATIVES, ASSESSMENTS, CONTACTS),
         "name": ("Greta", "Ahlgren"),
         "born": datetime.date(1978, 3, 14),
         "birth_number": 980,
         "relatives": 2,
     },
-    # Region-owned without consent: only the region's staff find the person.
+    # Region-owned without consent: only the region's staff find the person. In the LARO group
+    # (daily dispensing, drug tests); his latest DUDIT was saved incomplete.
     {
         "unit": "clinic",
         "history": "open",
@@ -48,9 +55,12 @@ SHOWCASE = [
         "born": datetime.date(1965, 9, 2),
         "birth_number": 981,
         "relatives": 1,
+        "laro": True,
+        "incomplete": "dudit",
     },
     # Norrby-owned, consent to coordination but to no disclosure of relatives: Anna (on the
-    # case team) sees the person and the episode, not the relatives Sara recorded.
+    # case team) sees the person and the episode, not the relatives, assessments or contacts
+    # Norrby's staff recorded.
     {
         "unit": "clinic",
         "history": "open",
@@ -169,9 +179,11 @@ def formatted(number: str) -> str:
 
 # What the two headline logins see of the named persons (printed by `helhet demo`).
 _SEES = [
-    "Anna's: Anna sees all; Sara sees the person and relatives under the consent",
+    "Anna's: Anna sees all; Sara sees the person, relatives, AUDIT/DUDIT and contacts under "
+    "the consent, but not the contacts' notes",
     "Anna's, no consent: Sara cannot find the person",
-    "Sara's: Sara sees all; Anna sees the person, not the relatives (not disclosed)",
+    "Sara's: Sara sees all; Anna sees the person and episode, not the relatives, assessments "
+    "or contacts (not disclosed)",
     "Sara's, no consent: Anna cannot find the person",
 ]
 

@@ -15,7 +15,8 @@ from helhet.people.models import Person
 class Command(BaseCommand):
     help = (
         "Load the demo county: Region Demoland, Norrby and Söderby, three units, staff with "
-        "demo logins and PERSONS persons with test identity numbers. Does nothing if "
+        "demo logins and PERSONS persons with test identity numbers, with referrals, "
+        "assessments, contacts, drug tests and dispensing. Does nothing if "
         "organisations exist. Refuses to run unless HELHET_DEV or HELHET_DEMO is set."
     )
 
