@@ -26,7 +26,7 @@ test: install
 
 # The SQLite database lives under var/ unless DATABASE_URL names another.
 migrate: install
-	mkdir -p $${HELHET_VAR_DIR:-var}
+	mkdir -p $${HELHET_VAR_DIR:-var}/static
 	$(BIN)/helhet migrate --noinput
 
 demo: install compilemessages migrate

@@ -24,6 +24,7 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 import pytest  # noqa: E402
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
+from django.conf import settings  # noqa: E402
 from django.core.servers.basehttp import WSGIServer  # noqa: E402
 from django.db import connections  # noqa: E402
 from django.test.testcases import LiveServerThread  # noqa: E402
@@ -227,6 +228,11 @@ class Ui:
             viewport={"width": 1280, "height": 900},
         )
         self.context.set_default_timeout(TIMEOUT_MS)
+        # The language as chosen in the footer (Helhet does not follow Accept-Language; the
+        # Swedish default itself is tested in tests/core/test_language.py).
+        self.context.add_cookies(
+            [{"name": settings.LANGUAGE_COOKIE_NAME, "value": locale[:2], "url": base_url}]
+        )
         self.page: Page = self.context.new_page()
         self.console_errors: list[str] = []
         self.server_errors: list[str] = []

@@ -3,7 +3,7 @@
 log in (the region nurse) → search → person overview → record a consent → emergency access by
 the outsider → the coordinator's log extract (the clinic, and the outsider's emergency access)
 → the manager's log review. Plus keyboard use, a wrong login and the Swedish default. Labels are
-the English msgids: the journey's browser asks for en-GB, which Django's LocaleMiddleware honours.
+the English msgids: the journey's browser has chosen English (the language cookie).
 """
 
 import re
@@ -262,8 +262,8 @@ def test_overview_actions_reachable_by_keyboard(site, ui):
 
 
 def test_swedish_by_default(site, new_ui):
-    """A Swedish browser gets the Swedish UI: lang="sv", and the Swedish catalogue's text
-    (the English msgid while the catalogue is not compiled)."""
+    """Swedish chosen (as it is by default in production): lang="sv", and the Swedish
+    catalogue's text (the English msgid while the catalogue is not compiled)."""
     ui = new_ui(locale="sv-SE")
     page = ui.goto("/accounts/login/")
     expect(page.locator("html")).to_have_attribute("lang", "sv")

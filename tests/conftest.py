@@ -14,6 +14,8 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from helhet.core.models import Membership, Organisation, Unit, User
 
@@ -93,3 +95,11 @@ def consent_for_coordination(county):
         category="enrolment",
     )
     return consent
+
+
+@pytest.fixture(autouse=True)
+def _the_default_language():
+    """Each test starts in the test settings' language: a request may leave another active."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

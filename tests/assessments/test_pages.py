@@ -337,7 +337,8 @@ def test_the_entry_form_shows_the_texts_file_configured_for_the_instrument(
     from .test_unit_texts import official_texts, write
 
     settings.HELHET_INSTRUMENT_TEXTS = {"audit": str(write(tmp_path, official_texts()))}
-    text = nurse.get(new_url(county.patient), HTTP_ACCEPT_LANGUAGE="sv").text
+    nurse.cookies["django_language"] = "sv"
+    text = nurse.get(new_url(county.patient)).text
     assert "1. Officiell fråga 1" in text and "Svar 9.2" in text
     assert "AUDIT, officiell svensk version (testtext)" in text
     # The scoring is the bundled one: the same answers give the same total.

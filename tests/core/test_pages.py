@@ -4,6 +4,7 @@ language and name in the document, and a 404 page in the site's layout."""
 import re
 
 from django import forms
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -76,8 +77,10 @@ def test_a_failed_login_names_the_error_in_the_title(client, county):
 
 
 def test_the_page_language_follows_the_active_language(client, db):
-    swedish = client.get(reverse("login"), headers={"accept-language": "sv"}).text
-    english = client.get(reverse("login"), headers={"accept-language": "en"}).text
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
+    swedish = client.get(reverse("login")).text
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(reverse("login")).text
     assert '<html lang="sv">' in swedish and '<html lang="en">' in english
 
 

@@ -3,7 +3,10 @@
 import re
 import uuid
 
+from django.conf import settings
 from django.db.models import Count
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 from .models import Membership, Unit
 
@@ -92,3 +95,18 @@ def active_membership(request) -> Membership | None:
         if unit is not None and membership.unit_id == unit.pk:
             return membership
     return None
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """Swedish unless the user chose another language in the footer (kept in a cookie).
+
+    The browser's Accept-Language is not asked: many Swedish workplaces run English-language
+    Windows, and the staff there expect the system in Swedish.
+    """
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        offered = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in offered else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
