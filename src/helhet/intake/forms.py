@@ -5,8 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helhet.care.forms import DateInput
-from helhet.core.models import Municipality, Unit
+from helhet.core.models import Unit
 from helhet.people import identity
+from helhet.people.forms import PersonRegisterForm
 
 from .models import Referral
 
@@ -53,31 +54,10 @@ class ReferralForm(forms.Form):
         return identity.parse(raw) if raw else None
 
 
-class AcceptForm(forms.Form):
-    """Accepting a referral: who the person is, the episode, and the case managers."""
+class AcceptForm(PersonRegisterForm):
+    """Accepting a referral: who the person is (as when registering), the episode, and the
+    case managers."""
 
-    identity_number = forms.CharField(
-        label=_("Identity number"),
-        max_length=20,
-        help_text=_("Personnummer, samordningsnummer or reservnummer: YYYYMMDD-NNNN."),
-    )
-    given_name = forms.CharField(label=_("Given name"), max_length=100)
-    family_name = forms.CharField(label=_("Family name"), max_length=100)
-    municipality = forms.ModelChoiceField(
-        label=_("Municipality of residence"), queryset=Municipality.objects.all(), required=False
-    )
-    address = forms.CharField(label=_("Address"), max_length=200, required=False)
-    postal_code = forms.CharField(label=_("Postal code"), max_length=10, required=False)
-    city = forms.CharField(label=_("City"), max_length=100, required=False)
-    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
-    email = forms.EmailField(label=_("Email"), required=False)
-    protected_identity = forms.BooleanField(
-        label=_("Protected identity (address and contact details shown only to those allowed)"),
-        required=False,
-    )
-    opened_on = forms.DateField(
-        label=_("Episode opened on"), initial=timezone.localdate, widget=DateInput()
-    )
     case_managers = forms.ModelMultipleChoiceField(
         label=_("Case managers"),
         queryset=None,
@@ -94,9 +74,6 @@ class AcceptForm(forms.Form):
     @staticmethod
     def staff_label(user) -> str:
         return f"{user} ({user.organisation})"
-
-    def clean_identity_number(self) -> identity.IdentityNumber:
-        return identity.parse(self.cleaned_data["identity_number"])
 
 
 def accept_initial(referral: Referral) -> dict:
