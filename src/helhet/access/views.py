@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from helhet.people.views import overview_or_caseload
+
 from . import actions, policy, selectors
 from .forms import (
     ConsentForm,
@@ -69,20 +71,13 @@ def consent_withdraw(request, person_id: int, consent_id: int):
         )
     ):
         messages.success(request, _("The withdrawal of the consent is recorded."))
-        return _after_withdrawal(request, person_id)
+        return overview_or_caseload(request, person_id)
     record_access(actor, access, action="read", what="consent withdrawal form")
     return render(
         request,
         "access/consent_withdraw.html",
         {"form": form, "person": access.person, "consent": consent},
     )
-
-
-def _after_withdrawal(request, person_id: int):
-    """Back to the overview, or to the caseload when the withdrawal ended the relationship."""
-    if policy.visible_persons(request.user).filter(pk=person_id).exists():
-        return redirect("people:overview", person_id=person_id)
-    return redirect("care:caseload")
 
 
 @login_required

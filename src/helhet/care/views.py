@@ -15,6 +15,7 @@ from helhet.access import policy
 from helhet.access.log import Actor, record_access, record_listing
 from helhet.core.models import Unit
 from helhet.people.selectors import access_for_enrolling
+from helhet.people.views import overview_or_caseload
 
 from . import actions, selectors
 from .forms import CaseTeamForm, EpisodeCloseForm, EpisodeOpenForm, run_action
@@ -63,20 +64,13 @@ def episode_close(request, person_id: int, episode_id: int):
         )
     ):
         messages.success(request, _("The episode is closed."))
-        return _after_closing(request, person_id)
+        return overview_or_caseload(request, person_id)
     record_access(actor, access, action="read", what="episode close form")
     return render(
         request,
         "care/episode_close.html",
         {"form": form, "person": access.person, "episode": episode},
     )
-
-
-def _after_closing(request, person_id: int):
-    """Back to the overview, or to the caseload when closing ended the relationship."""
-    if policy.visible_persons(request.user).filter(pk=person_id).exists():
-        return redirect("people:overview", person_id=person_id)
-    return redirect("care:caseload")
 
 
 @login_required

@@ -88,3 +88,11 @@ def relative_add(request, person_id: int):
         return redirect("people:overview", person_id=person_id)
     record_access(Actor.from_request(request), access, action="read", what="relative form")
     return render(request, "people/relative_form.html", {"form": form, "person": access.person})
+
+
+def overview_or_caseload(request, person_id: int):
+    """Back to the person's overview, or to the caseload when the change just made ended the
+    user's access to the person (a closed episode, a withdrawn consent)."""
+    if policy.visible_persons(request.user).filter(pk=person_id).exists():
+        return redirect("people:overview", person_id=person_id)
+    return redirect("care:caseload")
