@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from helhet.access import policy
@@ -130,7 +131,12 @@ def drop_in(request):
     if request.method == "POST" and "more" not in request.POST and page.save():
         messages.success(
             request,
-            _("%(count)s drop-in visits are registered.") % {"count": len(page.contacts)},
+            ngettext(
+                "%(count)s drop-in visit is registered.",
+                "%(count)s drop-in visits are registered.",
+                len(page.contacts),
+            )
+            % {"count": len(page.contacts)},
         )
         return redirect("contacts:drop_in")
     return render(request, "contacts/drop_in.html", {"page": page})
