@@ -72,3 +72,33 @@ def test_the_nurse_enters_an_audit_by_keyboard_and_follows_it_over_time(site, ui
     table = page.get_by_role("table", name="AUDIT results, oldest first")
     expect(table.get_by_role("row")).to_have_count(3)  # the header and two results
     ui.check("history")
+
+
+def test_the_nurse_corrects_a_result_by_keyboard_and_the_earlier_one_stays_marked(site, ui):
+    Person.objects.filter(pk=site.patient.pk).update(legal_sex="female")
+    earlier = f.AssessmentFactory(
+        person=site.patient, unit=site.clinic, recorded_by=site.nurse, occasion="intake"
+    )
+    page = ui.log_in(site.nurse)
+    ui.goto(f"/persons/{site.patient.pk}/assessments/")
+    page.get_by_role("link", name="Correct the result of 2026-02-01").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Correct AUDIT of 2026-02-01")
+    first = page.get_by_role("group", name="1. How often do you drink alcohol?")
+    expect(first.get_by_role("radio", name="2–4 times a month (2)")).to_be_checked()
+    ui.check("correction")
+
+    # Without a reason the correction is refused; with one it is saved.
+    page.get_by_role("button", name="Save the correction").click()
+    expect(page.get_by_role("alert")).to_contain_text("Give the reason for the correction.")
+    ui.check("correction-errors")
+    page.get_by_label("Reason for the correction").focus()
+    page.keyboard.type("Item 1 was entered wrongly.")
+    first.get_by_role("radio", name="Monthly or less (1)").check()
+    page.get_by_role("button", name="Save the correction").press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("AUDIT is saved: total 9")
+    table = page.get_by_role("table", name="AUDIT results, oldest first")
+    expect(table).to_contain_text("Corrected on")
+    expect(table).to_contain_text("Item 1 was entered wrongly.")
+    ui.check("history-corrected")
+    assert Assessment.objects.get(corrects=earlier).total == 9

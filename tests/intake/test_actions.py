@@ -217,7 +217,7 @@ def test_accepting_registers_the_person_opens_the_episode_and_names_case_manager
     assert (row.person_id, row.action) == (person.pk, "create")
 
 
-def test_a_person_known_from_a_closed_episode_at_the_unit_is_reactivated(county):
+def known_from_a_closed_episode(county, closed_on):
     known = f.PersonFactory(
         identity_number=NUMBER.value,
         birth_date=NUMBER.birth_date,
@@ -229,16 +229,27 @@ def test_a_person_known_from_a_closed_episode_at_the_unit_is_reactivated(county)
         person=known,
         unit=county.clinic,
         opened_by=county.social_worker,
-        opened_on=datetime.date(2024, 1, 1),
-        closed_on=datetime.date(2024, 6, 1),
+        opened_on=closed_on - datetime.timedelta(days=100),
+        closed_on=closed_on,
         closed_by=county.social_worker,
         closure_reason=f.ClosureReasonFactory(),
     )
+    return known, closed
+
+
+def test_a_person_known_from_a_closed_episode_at_the_unit_is_reactivated(county):
+    known, closed = known_from_a_closed_episode(county, TODAY - datetime.timedelta(days=300))
     r = accept(county, referral(county), family_name="Nyman")
     assert r.person == known and Person.objects.count() == 2  # the patient and Nils, no copy
     assert r.episode.reactivation_of == closed and r.outcome == "reactivation"
     known.refresh_from_db()
     assert known.family_name == "Gammal"  # stored details are never overwritten by a referral
+
+
+def test_a_person_back_after_the_reactivation_period_returns_linked_not_reactivated(county):
+    _known, closed = known_from_a_closed_episode(county, TODAY - datetime.timedelta(days=400))
+    r = accept(county, referral(county))
+    assert r.episode.reactivation_of == closed and r.outcome == "return"
 
 
 def test_a_person_the_actor_sees_who_is_enrolled_here_keeps_the_open_episode(county):

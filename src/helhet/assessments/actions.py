@@ -47,6 +47,71 @@ def assessment_record(
     age come from the person (age on ASSESSED_ON), never from the form. A form with unanswered
     items is saved only when ALLOW_INCOMPLETE says the user chose to, and then without a total.
     """
+    assessment = _scored_assessment(
+        actor,
+        access,
+        instrument=instrument,
+        assessed_on=assessed_on,
+        occasion=occasion,
+        answers=answers,
+        allow_incomplete=allow_incomplete,
+    )
+    assessment.save()
+    name = catalogue.instrument(assessment.instrument).name
+    record_access(actor, access, action="create", what=what("assessment recorded", name))
+    return assessment
+
+
+@transaction.atomic
+def assessment_correct(
+    *,
+    actor: Actor,
+    access: PersonAccess,
+    assessment_id: int,
+    reason: str,
+    assessed_on: datetime.date,
+    occasion: str,
+    answers: Mapping[int, int | None],
+    allow_incomplete: bool = False,
+) -> Assessment:
+    """Correct an assessment: record a new one of the same instrument that `corrects` it.
+
+    Only the organisation that recorded the earlier assessment corrects it, at a unit where the
+    actor may act, and with a REASON. The earlier one is then superseded (it stays in the
+    history, no longer counted); an assessment is corrected once, a correction may be corrected
+    in turn. The earlier row is locked, so that two corrections cannot both pass.
+    """
+    earlier = (
+        Assessment.objects.select_for_update()
+        .filter(pk=assessment_id, person=access.person, organisation_id=actor.user.organisation_id)
+        .first()
+    )
+    if earlier is None:
+        raise ValidationError(_("Only the organisation that recorded an assessment corrects it."))
+    if Assessment.objects.filter(corrects=earlier).exists():
+        raise ValidationError(_("This assessment has been corrected already."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the correction.")})
+    assessment = _scored_assessment(
+        actor,
+        access,
+        instrument=earlier.instrument,
+        assessed_on=assessed_on,
+        occasion=occasion,
+        answers=answers,
+        allow_incomplete=allow_incomplete,
+    )
+    assessment.corrects, assessment.correction_reason = earlier, reason
+    assessment.save()
+    detail = f"{catalogue.instrument(earlier.instrument).name}, {earlier.assessed_on:%Y-%m-%d}"
+    record_access(actor, access, action="create", what=what("assessment corrected", detail))
+    return assessment
+
+
+def _scored_assessment(actor: Actor, access: PersonAccess, *, instrument: str, **entered):
+    """The assessment (unsaved) of INSTRUMENT as ENTERED, scored for the person; refused with
+    ValidationError when the actor may not act at the active unit or the input is bad."""
     unit = actor.unit
     if unit is None or not access.may_act_at(unit.pk):
         raise ValidationError(
@@ -57,29 +122,27 @@ def assessment_record(
         )
     chosen = _instrument(instrument)
     person = access.person
-    _check_date(assessed_on, person.birth_date)
-    if occasion not in Assessment.Occasion.values:
+    _check_date(entered["assessed_on"], person.birth_date)
+    if entered["occasion"] not in Assessment.Occasion.values:
         raise ValidationError({"occasion": _("Choose the occasion.")})
-    age = age_on(person.birth_date, assessed_on)
-    result = _scored(chosen, answers, sex=person.legal_sex, age=age)
-    if not result.complete and not allow_incomplete:
+    age = age_on(person.birth_date, entered["assessed_on"])
+    result = _scored(chosen, entered["answers"], sex=person.legal_sex, age=age)
+    if not result.complete and not entered["allow_incomplete"]:
         raise _unanswered(result.missing)
-    assessment = Assessment.objects.create(
+    return Assessment(
         person=person,
         unit=unit,
         episode=_open_episode(access, unit.pk),
         organisation_id=actor.user.organisation_id,
         instrument=chosen.code,
         instrument_version=chosen.version,
-        assessed_on=assessed_on,
-        occasion=occasion,
+        assessed_on=entered["assessed_on"],
+        occasion=entered["occasion"],
         sex=person.legal_sex,
         age=age,
         recorded_by=actor.user,
         **result_fields(chosen, result),
     )
-    record_access(actor, access, action="create", what=what("assessment recorded", chosen.name))
-    return assessment
 
 
 def _instrument(code: str) -> Instrument:

@@ -60,3 +60,24 @@ class AssessmentForm(forms.Form):
             item.number: self.cleaned_data.get(item_field(item.number))
             for item in self.instrument.items
         }
+
+
+class CorrectionForm(AssessmentForm):
+    """The entry form again, filled in with the earlier answers, and the reason for correcting."""
+
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        error_messages={"required": _("Give the reason for the correction.")},
+    )
+
+    def other_fields(self):
+        return [self["reason"], *super().other_fields()]
+
+
+def correction_initial(earlier: Assessment) -> dict:
+    """The earlier assessment's date, occasion and answers, as the correction form's initial."""
+    initial = {"assessed_on": earlier.assessed_on, "occasion": earlier.occasion}
+    initial.update({item_field(int(n)): score for n, score in earlier.answers.items()})
+    return initial

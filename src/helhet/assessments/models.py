@@ -3,6 +3,10 @@
 The result keeps the answers and everything the scoring found (total, sub-scores, zone, the
 cut-offs with the threshold and description that applied to the person's legal sex and age), so
 a later change to an instrument file does not rewrite what staff saw when they recorded it.
+
+An assessment is never edited: a correction is a new assessment that `corrects` the earlier one
+(with a reason). The earlier one is then superseded: it stays readable in the history, marked
+as corrected, but no longer counts in the chart or as the latest result.
 """
 
 from django.conf import settings
@@ -55,6 +59,15 @@ class Assessment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    corrects = models.OneToOneField(
+        "self",
+        verbose_name=_("corrects"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="correction",
+    )
+    correction_reason = models.TextField(_("reason for the correction"), blank=True)
 
     class Meta:
         ordering = ["assessed_on", "recorded_at", "id"]
@@ -69,6 +82,11 @@ class Assessment(models.Model):
             models.CheckConstraint(
                 condition=Q(occasion__in=["intake", "follow_up", "other"]),
                 name="assessment_occasion_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(corrects__isnull=True, correction_reason="")
+                | (Q(corrects__isnull=False) & ~Q(correction_reason="")),
+                name="assessment_correction_with_reason",
             ),
         ]
         indexes = [
@@ -87,6 +105,14 @@ class Assessment(models.Model):
     @property
     def cutoff_text(self) -> str:
         return in_language(self.cutoff_description)
+
+    @property
+    def superseded(self) -> bool:
+        """Corrected by a later assessment (select_related("correction") saves the query)."""
+        try:
+            return self.correction is not None
+        except Assessment.correction.RelatedObjectDoesNotExist:
+            return False
 
     @property
     def unanswered(self) -> list[int]:

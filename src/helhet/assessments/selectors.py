@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import F, QuerySet, Window
 from django.db.models.functions import RowNumber
+from django.http import Http404
 
 from helhet.access.models import RecordCategory
 from helhet.access.policy import PersonAccess
@@ -34,10 +35,16 @@ class InstrumentHistory:
 
 
 def assessment_history(access: PersonAccess) -> list[InstrumentHistory]:
-    """Per offered instrument, the results the user may read, oldest first, with a chart."""
+    """Per offered instrument, the results the user may read, oldest first, with a chart.
+
+    Corrected (superseded) results stay in the table, marked with their correction, but the
+    chart draws only the results in force. Each result says whether the user's organisation
+    may correct it (`may_correct`: its own, not corrected yet).
+    """
     rows = access.readable(
         readable_assessments(access)
-        .select_related("recorded_by", "unit", "organisation")
+        .select_related("recorded_by", "unit", "organisation", "corrects")
+        .select_related("correction__recorded_by")
         .order_by("assessed_on", "recorded_at", "id"),
         category=CATEGORY,
     )
@@ -46,8 +53,29 @@ def assessment_history(access: PersonAccess) -> list[InstrumentHistory]:
         mine = [a for a in rows if a.instrument == instrument.code]
         for assessment in mine:
             assessment.subscore_cells = _subscore_cells(instrument, assessment)
-        histories.append(InstrumentHistory(instrument, mine, chart_for(instrument, mine)))
+            assessment.may_correct = (
+                assessment.organisation_id == access.user.organisation_id
+                and not assessment.superseded
+            )
+        in_force = [a for a in mine if not a.superseded]
+        histories.append(InstrumentHistory(instrument, mine, chart_for(instrument, in_force)))
     return histories
+
+
+def assessment_for_correcting(access: PersonAccess, assessment_id: int) -> Assessment:
+    """One of the person's results in force, recorded by the user's organisation; else Http404
+    (another organisation's result, or one corrected already, is not the user's to correct)."""
+    found = access.readable(
+        readable_assessments(access).filter(
+            pk=assessment_id,
+            organisation_id=access.user.organisation_id,
+            correction__isnull=True,
+        ),
+        category=CATEGORY,
+    )
+    if not found:
+        raise Http404
+    return found[0]
 
 
 def _subscore_cells(instrument: Instrument, assessment: Assessment) -> list[tuple]:
@@ -74,14 +102,16 @@ class Latest:
 
 
 def latest_assessments(access: PersonAccess) -> list[Latest]:
-    """The newest result of each instrument that the user may read, in one query."""
+    """The newest result in force (not corrected) of each instrument that the user may read,
+    in one query."""
     newest_first = Window(
         RowNumber(),
         partition_by=[F("instrument")],
         order_by=[F("assessed_on").desc(), F("recorded_at").desc(), F("id").desc()],
     )
+    in_force = readable_assessments(access).filter(correction__isnull=True)
     rows = access.readable(
-        readable_assessments(access).annotate(rank=newest_first).filter(rank=1),
+        in_force.annotate(rank=newest_first).filter(rank=1),
         category=CATEGORY,
     )
     by_code = {a.instrument: a for a in rows}

@@ -11,4 +11,9 @@ urlpatterns = [
         views.assessment_new,
         name="new",
     ),
+    path(
+        "persons/<int:person_id>/assessments/<int:assessment_id>/correct/",
+        views.assessment_correct,
+        name="correct",
+    ),
 ]

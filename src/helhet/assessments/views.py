@@ -18,7 +18,7 @@ from helhet.access.what import what
 from helhet.people.selectors import access_for_writing
 
 from . import actions, catalogue, selectors
-from .forms import AssessmentForm
+from .forms import AssessmentForm, CorrectionForm, correction_initial
 
 
 @login_required
@@ -72,6 +72,50 @@ def assessment_new(request, person_id: int, instrument: str):
     record_access(actor, access, action="read", what=what("assessment form", form_of.name))
     context = {"form": form, "person": access.person, "instrument": form_of}
     return render(request, "assessments/new.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_correct(request, person_id: int, assessment_id: int):
+    access = access_for_writing(request, person_id)
+    earlier = selectors.assessment_for_correcting(access, assessment_id)
+    try:
+        form_of = catalogue.instrument(earlier.instrument)
+    except LookupError:  # an instrument no longer offered is not entered again
+        raise Http404 from None
+    actor = Actor.from_request(request)
+    form = CorrectionForm(
+        request.POST or None, instrument=form_of, initial=correction_initial(earlier)
+    )
+    if request.method == "POST" and form.is_valid():
+        assessment = _correct(
+            form, earlier, actor=actor, access=access, incomplete="incomplete" in request.POST
+        )
+        if assessment is not None:
+            messages.success(request, _saved_message(form_of.name, assessment))
+            return redirect("assessments:history", person_id=person_id)
+    record_access(
+        actor, access, action="read", what=what("assessment correction form", form_of.name)
+    )
+    context = {"form": form, "person": access.person, "instrument": form_of, "earlier": earlier}
+    return render(request, "assessments/correct.html", context)
+
+
+def _correct(form: CorrectionForm, earlier, *, incomplete: bool, **kwargs):
+    """The correcting assessment, or None with the action's refusal put on the form."""
+    try:
+        return actions.assessment_correct(
+            assessment_id=earlier.pk,
+            reason=form.cleaned_data["reason"],
+            assessed_on=form.cleaned_data["assessed_on"],
+            occasion=form.cleaned_data["occasion"],
+            answers=form.answers(),
+            allow_incomplete=incomplete,
+            **kwargs,
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
 
 
 def _record(form: AssessmentForm, *, incomplete: bool, **kwargs):

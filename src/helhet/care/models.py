@@ -1,8 +1,12 @@
 """Episodes of enrolment at a unit and the person's case team."""
 
+import calendar
+import datetime
+
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import ExpressionWrapper, F, Q
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from helhet.core.models import Organisation, Unit
@@ -23,6 +27,52 @@ class ClosureReason(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """DAY moved MONTHS calendar months on, kept within the month (31 Jan + 1 = 28/29 Feb)."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year, month = day.year + year, month + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def reactivation_months(months: int | None = None) -> int:
+    """The reactivation window in months: MONTHS, else `HELHET_REACTIVATION_MONTHS`."""
+    return settings.HELHET_REACTIVATION_MONTHS if months is None else months
+
+
+def within_reactivation_window(
+    closed_on: datetime.date, opened_on: datetime.date, *, months: int | None = None
+) -> bool:
+    """Does an episode opened on OPENED_ON count as a reactivation of one closed on CLOSED_ON:
+    opened at most the window's calendar months after the closure (the same day included)."""
+    return opened_on <= add_months(closed_on, reactivation_months(months))
+
+
+class EpisodeQuerySet(models.QuerySet):
+    def with_reactivation(self, *, months: int | None = None) -> "EpisodeQuerySet":
+        """Annotate `in_reactivation_window`: the episode continues a closed one at the unit
+        and opened within the reactivation window of its closure (`within_reactivation_window`
+        in the database, on SQLite and PostgreSQL alike).
+
+        The window in whole months: opened N calendar months after the closure (year * 12 +
+        month), within the window when N is less than the window, or equal and the day of the
+        month is not later than the closure's (the same answer as `add_months`, month ends
+        included).
+        """
+        n = reactivation_months(months)
+        closed = "reactivation_of__closed_on"
+        gap = (ExtractYear("opened_on") - ExtractYear(closed)) * 12 + (
+            ExtractMonth("opened_on") - ExtractMonth(closed)
+        )
+        in_window = Q(reactivation_of__closed_on__isnull=False) & (
+            Q(gap__lt=n) | Q(gap=n, opened_day__lte=ExtractDay(closed))
+        )
+        return self.alias(gap=gap, opened_day=ExtractDay("opened_on")).annotate(
+            in_reactivation_window=ExpressionWrapper(in_window, output_field=models.BooleanField())
+        )
 
 
 class Episode(models.Model):
@@ -53,6 +103,9 @@ class Episode(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The latest closed episode at the unit, whenever the person returns. Whether the return
+    # counts as a reactivation (within HELHET_REACTIVATION_MONTHS) is computed, not stored, so
+    # that a changed setting changes the answer: `is_reactivation`, `with_reactivation()`.
     reactivation_of = models.OneToOneField(
         "self",
         null=True,
@@ -61,6 +114,8 @@ class Episode(models.Model):
         related_name="reactivated_by",
         verbose_name=_("reactivation of"),
     )
+
+    objects = EpisodeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-opened_on", "-id"]
@@ -96,6 +151,14 @@ class Episode(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_on is None
+
+    @property
+    def is_reactivation(self) -> bool:
+        """A return to the unit within the reactivation window of the earlier episode's
+        closure. Reads the earlier episode (one query unless it is loaded already)."""
+        if self.reactivation_of_id is None or self.reactivation_of.closed_on is None:
+            return False
+        return within_reactivation_window(self.reactivation_of.closed_on, self.opened_on)
 
 
 class CaseTeamMember(models.Model):

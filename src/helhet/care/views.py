@@ -19,6 +19,7 @@ from helhet.people.views import overview_or_caseload
 
 from . import actions, selectors
 from .forms import CaseTeamForm, EpisodeCloseForm, EpisodeOpenForm, run_action
+from .models import within_reactivation_window
 
 
 @login_required
@@ -86,13 +87,23 @@ def episode_reactivate(request, person_id: int, episode_id: int):
             form, actions.episode_reactivate, actor=actor, access=access, episode_id=episode.pk
         )
     ):
-        messages.success(request, _("The episode is reactivated."))
+        messages.success(request, _reactivated(episode, form.cleaned_data["opened_on"]))
         return redirect("people:overview", person_id=person_id)
     record_access(actor, access, action="read", what="episode reactivation form")
     return render(
         request,
         "care/episode_reactivate.html",
         {"form": form, "person": access.person, "episode": episode},
+    )
+
+
+def _reactivated(closed, opened_on) -> str:
+    """The message after reopening: a reactivation only within the reactivation window."""
+    if within_reactivation_window(closed.closed_on, opened_on):
+        return _("The episode is reactivated.")
+    return _(
+        "A new episode is opened, linked to the earlier one: it began after the reactivation "
+        "period, so it is not counted as a reactivation."
     )
 
 

@@ -18,12 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helhet.access.log import Actor, record_access, record_listing
+from helhet.access.models import RecordCategory
 from helhet.access.policy import PersonAccess
 from helhet.access.what import what
 from helhet.care.models import Episode
 from helhet.care.selectors import caseload
 from helhet.core.models import Unit, User
-from helhet.people.models import Person
+from helhet.people.models import Person, Relative
 
 from .models import (
     MAX_DURATION_MINUTES,
@@ -92,6 +93,29 @@ def open_episode(access: PersonAccess, unit: Unit) -> Episode:
     raise ValidationError(_("The person has no open episode at %(unit)s.") % {"unit": unit})
 
 
+RELATIVES_SUPPORT = "relatives_support"
+
+
+def readable_relative(access: PersonAccess, relative) -> Relative | None:
+    """One of the person's relatives the actor may read (by object or id), or None for none;
+    else ValidationError. A relative of another person is refused alike."""
+    if relative in (None, ""):
+        return None
+    found = Relative.objects.filter(pk=getattr(relative, "pk", relative), person=access.person)
+    readable = access.readable(list(found), category=RecordCategory.RELATIVES)
+    if not readable:
+        raise ValidationError({"relative": _("Choose one of the person's relatives.")})
+    return readable[0]
+
+
+def with_relatives_support(chosen: list[Intervention], relative: Relative | None) -> list:
+    """A contact with a relative is relatives' support: the catalogue's intervention is added."""
+    if relative is None or any(i.code == RELATIVES_SUPPORT for i in chosen):
+        return chosen
+    support = Intervention.objects.filter(code=RELATIVES_SUPPORT, active=True).first()
+    return chosen + [support] if support else chosen
+
+
 def check_within_episode(episode: Episode, moment: datetime.datetime, *, field: str) -> None:
     if timezone.localdate(moment) < episode.opened_on:
         raise ValidationError(
@@ -119,10 +143,15 @@ def note_first_contact(*, person: Person, unit: Unit, on: datetime.date) -> None
 
 
 def _is_first_attended(contact: Contact) -> bool:
+    """The person's first attended contact in the episode (a relative's support is not one)."""
     return (
         contact.attended
+        and contact.relative_id is None
         and not Contact.objects.filter(
-            episode_id=contact.episode_id, attended=True, starts_at__lte=contact.starts_at
+            episode_id=contact.episode_id,
+            attended=True,
+            relative__isnull=True,
+            starts_at__lte=contact.starts_at,
         )
         .exclude(pk=contact.pk)
         .exists()
@@ -144,9 +173,13 @@ def contact_record(
     staff: Iterable = (),
     interventions: Iterable = (),
     note: str = "",
+    relative: Relative | int | None = None,
 ) -> Contact:
     """Record one contact with the person at the actor's unit, owned by the actor's
-    organisation. Staff default to the writer; a no-show is recorded with attended False."""
+    organisation. Staff default to the writer; a no-show is recorded with attended False.
+
+    A contact with RELATIVE (one of the person's relatives the actor may read) is a relatives'
+    support contact: it carries the catalogue's "relatives' support" intervention."""
     unit = acting_unit(actor, access)
     episode = open_episode(access, unit)
     if kind not in Contact.Kind.values:
@@ -155,7 +188,8 @@ def contact_record(
     check_within_episode(episode, starts_at, field="starts_at")
     check_duration(duration_minutes)
     members = unit_members(unit, list(staff) or [actor.user])
-    chosen = catalogue_interventions(interventions)
+    relative = readable_relative(access, relative)
+    chosen = with_relatives_support(catalogue_interventions(interventions), relative)
     contact = Contact.objects.create(
         person=access.person,
         unit=unit,
@@ -166,6 +200,7 @@ def contact_record(
         duration_minutes=duration_minutes,
         attended=attended,
         note=note.strip(),
+        relative=relative,
         recorded_by=actor.user,
     )
     contact.staff.set(members)

@@ -92,6 +92,14 @@ class ContactForm(StaffMixin, forms.Form):
         help_text=_("Hold Ctrl (Cmd on a Mac) to choose more than one."),
         error_messages={"required": _("Choose at least one staff member.")},
     )
+    relative = forms.ModelChoiceField(
+        label=_("With a relative (relatives' support)"),
+        queryset=None,
+        required=False,
+        empty_label=_("No: a contact with the person"),
+        help_text=_("Choose the relative when the contact is support given to them."),
+        error_messages={"invalid_choice": _("Choose one of the person's relatives.")},
+    )
     interventions = interventions_field()
     note = forms.CharField(
         label=_("Note"),
@@ -103,9 +111,13 @@ class ContactForm(StaffMixin, forms.Form):
         ),
     )
 
-    def __init__(self, *args, staff, writer, **kwargs):
+    def __init__(self, *args, staff, writer, relatives, **kwargs):
+        """RELATIVES: the person's relatives the writer may read (the choices for `relative`)."""
         super().__init__(*args, **kwargs)
         self.set_staff("staff", staff, writer)
+        self.fields["relative"].queryset = relatives
+        if not relatives:
+            del self.fields["relative"]
         group_interventions(self.fields["interventions"])
 
 

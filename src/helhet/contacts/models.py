@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from helhet.access.models import RecordCategory
 from helhet.care.models import Episode
 from helhet.core.models import Organisation, Unit
-from helhet.people.models import Person
+from helhet.people.models import Person, Relative
 
 MAX_DURATION_MINUTES = 24 * 60
 
@@ -105,6 +105,16 @@ class Contact(models.Model):
         Intervention, blank=True, related_name="contacts", verbose_name=_("interventions")
     )
     note = models.TextField(_("note"), blank=True)
+    # A relatives' support contact (anhörigstöd) is given to one of the person's relatives; it
+    # stays the person's record (category CONTACTS), the relative's name category RELATIVES.
+    relative = models.ForeignKey(
+        Relative,
+        verbose_name=_("relative"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="support_contacts",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -14,15 +14,16 @@ from helhet.access.models import RecordCategory
 from helhet.access.policy import PersonAccess
 from helhet.care.selectors import ListPage, caseload, list_page
 from helhet.core.models import Unit, User
-from helhet.people.models import Person
+from helhet.people.models import Person, Relative
 from helhet.people.selectors import parse_search
 
 from .models import Contact, DrugTest, Intervention, MedicationDispensing
 
-NOTES, CONTACTS, MEDICATION = (
+NOTES, CONTACTS, MEDICATION, RELATIVES = (
     RecordCategory.NOTES,
     RecordCategory.CONTACTS,
     RecordCategory.MEDICATION,
+    RecordCategory.RELATIVES,
 )
 
 
@@ -36,13 +37,16 @@ def readable_contacts(access: PersonAccess) -> QuerySet[Contact]:
 def contacts_page(access: PersonAccess, number) -> ListPage:
     """One page of the person's contacts USER may read, with staff and interventions, in a
     fixed number of queries however many contacts there are."""
-    contacts = readable_contacts(access).select_related("unit", "organisation", "recorded_by")
+    contacts = readable_contacts(access).select_related(
+        "unit", "organisation", "recorded_by", "relative"
+    )
     contacts = contacts.prefetch_related(
         Prefetch("staff", queryset=User.objects.order_by("last_name", "first_name")),
         Prefetch("interventions", queryset=Intervention.objects.order_by("name")),
     )
     page = list_page(contacts, number, size=settings.HELHET_PAGE_SIZE)
     page.object_list = decorate(access, page.object_list)
+    mark_relatives(access, page.object_list)
     return page
 
 
@@ -63,6 +67,27 @@ def decorate(access: PersonAccess, contacts: list[Contact]) -> list[Contact]:
             if i.category == CONTACTS or access.readable([contact], category=i.category)
         ]
     return contacts
+
+
+def mark_relatives(access: PersonAccess, contacts: list[Contact]) -> None:
+    """Name the relative of each relatives' support contact only to readers of relatives'
+    records (`relative_shown`); load CONTACTS with select_related("relative")."""
+    for contact in contacts:
+        relative = contact.relative if contact.relative_id else None
+        contact.relative_shown = bool(relative) and bool(
+            access.readable([relative], category=RELATIVES)
+        )
+
+
+def readable_relatives(access: PersonAccess) -> QuerySet[Relative]:
+    """The person's relatives USER may read: the choices for a relatives' support contact.
+
+    Filtered in the database; the form's choices are the rows shown, so they pass through
+    `readable` too (a relative disclosed by consent is a disclosure in the log row).
+    """
+    relatives = Relative.objects.filter(access.readable_q(RELATIVES), person=access.person)
+    shown = access.readable(list(relatives), category=RELATIVES)
+    return Relative.objects.filter(pk__in=[r.pk for r in shown]).order_by("name")
 
 
 @dataclass

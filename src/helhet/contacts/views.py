@@ -55,7 +55,12 @@ def latest(request, person_id: int):
 def contact_new(request, person_id: int):
     access = access_for_writing(request, person_id)
     actor = Actor.from_request(request)
-    form = ContactForm(request.POST or None, staff=unit_staff(request.unit.pk), writer=request.user)
+    form = ContactForm(
+        request.POST or None,
+        staff=unit_staff(request.unit.pk),
+        writer=request.user,
+        relatives=selectors.readable_relatives(access),
+    )
     if (
         request.method == "POST"
         and form.is_valid()

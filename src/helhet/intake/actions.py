@@ -193,7 +193,7 @@ def referral_accept(
       closed episode at the unit is recognised there: the new episode is a reactivation.
     - CASE_MANAGERS (members of the unit) join the case team as case managers.
     One log row names the person (the registration's, or this action's). The returned referral
-    carries `outcome`: "new", "reactivation" or "linked" (to an episode already open).
+    carries `outcome`: "new", "reactivation", "return" or "linked" (to an episode already open).
     """
     referral = _open_referral(actor, referral_id)
     if opened_on < referral.received_on:
@@ -232,10 +232,13 @@ def referral_accept(
 
 
 def _outcome(episode: Episode, *, already_open: bool) -> str:
-    """What accepting did, for the message the user gets: linked, reactivation or new."""
+    """What accepting did, for the message the user gets: linked, reactivation (a return within
+    the reactivation window), return (after it) or new."""
     if already_open:
         return "linked"
-    return "reactivation" if episode.reactivation_of_id else "new"
+    if episode.reactivation_of_id:
+        return "reactivation" if episode.is_reactivation else "return"
+    return "new"
 
 
 def _enrol_known(actor: Actor, *, person: Person, opened_on, referral: Referral) -> Episode:

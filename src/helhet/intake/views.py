@@ -28,6 +28,10 @@ ACCEPTED_MESSAGES = {
         "The referral is accepted. The person has been enrolled here before: the new episode "
         "is a reactivation. Next: the consent."
     ),
+    "return": _lazy(
+        "The referral is accepted. The person has been enrolled here before, longer ago than "
+        "the reactivation period: the new episode is linked to the earlier one. Next: the consent."
+    ),
     "linked": _lazy(
         "The person is already enrolled here: the referral is linked to the open episode."
     ),

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, Max, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -163,7 +163,8 @@ def person_overview(
     episodes = access.visible_episodes()
     consents = access.visible_consents()
     relatives = access.readable(
-        Relative.objects.filter(person=access.person), category=RecordCategory.RELATIVES
+        _with_support_contacts(access, Relative.objects.filter(person=access.person)),
+        category=RecordCategory.RELATIVES,
     )
     for consent in consents:
         consent.state = consent_state(consent, access.today)
@@ -189,6 +190,18 @@ def person_overview(
     return overview
 
 
+def _with_support_contacts(access: PersonAccess, relatives: QuerySet[Relative]) -> QuerySet:
+    """Each relative's `support_count` and `support_latest` (date and time): the relatives'
+    support contacts USER may read (category contacts), counted in the same query."""
+    readable = access.readable_q(
+        RecordCategory.CONTACTS, owner_field="support_contacts__organisation"
+    )
+    return relatives.annotate(
+        support_count=Count("support_contacts", filter=readable),
+        support_latest=Max("support_contacts__starts_at", filter=readable),
+    )
+
+
 def _latest(items: list, current, *, others: int = OVERVIEW_LATEST_CLOSED) -> list:
     """ITEMS (newest first) that are CURRENT, and the first OTHERS of the rest, in order."""
     shown = []
@@ -205,11 +218,14 @@ def _decorate_episodes(overview: Overview, episodes: list[Episode]) -> None:
     """The shown episodes' actions and links; EPISODES is every visible one (reactivation)."""
     access = overview.access
     by_id = {e.pk: e for e in overview.episodes}
+    loaded = {e.pk: e for e in access.episodes}  # every episode: `is_reactivation` needs no query
     roles = labels(CaseTeamMember.Role)
     for episode in overview.episodes:
         episode.may_act = episode.is_open and access.may_act_at(episode.unit_id)
         episode.may_reactivate = reactivatable(access, episode, episodes)
         episode.previous = by_id.get(episode.reactivation_of_id)
+        if episode.reactivation_of_id in loaded:
+            episode.reactivation_of = loaded[episode.reactivation_of_id]
         for member in episode.case_team.all():
             member.role_label = roles[member.role]
 
