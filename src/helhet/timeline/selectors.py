@@ -1,0 +1,117 @@
+"""The person's timeline: contacts, assessments, plan changes, referrals, consents, episodes,
+drug tests and medication, newest first, each with the basis on which the user reads it.
+
+A page costs one query per source (`sources.py`) plus one for the owners' names, however long
+the history is: each source returns at most LIMIT + 1 rows older than the cursor, the streams
+are merged in Python and cut at LIMIT. Only the items shown pass through the policy's
+`readable`, so the request's access-log row names the consent of what was disclosed.
+Items the user may not read are never fetched: nothing on the page tells they exist.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+from itertools import islice
+
+from django.utils.translation import gettext_lazy as _
+
+from helhet.access.policy import EMERGENCY, OWN, Grant, PersonAccess
+from helhet.contacts.selectors import decorate
+from helhet.core.models import Organisation
+
+from . import sources
+from .cursor import Cursor
+from .sources import Item
+
+# The kinds a reader filters by, and the sources of each.
+GROUPS = {
+    "contacts": (_("Contacts"), (sources.contacts,)),
+    "assessments": (_("Assessments"), (sources.assessments,)),
+    "plans": (
+        _("Treatment plans and SIP"),
+        (sources.plan_versions, sources.sip_versions, sources.sip_meetings),
+    ),
+    "referrals": (_("Referrals"), (sources.referrals,)),
+    "consents": (_("Consents"), (sources.consents,)),
+    "episodes": (_("Episodes"), (sources.episodes,)),
+    "medication": (_("Drug tests and medication"), (sources.drug_tests, sources.dispensings)),
+}
+KINDS = (
+    "contact",
+    "assessment",
+    "plan_version",
+    "sip_version",
+    "sip_meeting",
+    "referral",
+    "consent_recorded",
+    "consent_withdrawn",
+    "episode_opened",
+    "episode_reactivated",
+    "episode_closed",
+    "drug_test",
+    "dispensing",
+)
+
+
+@dataclass
+class TimelinePage:
+    items: list[Item]
+    next_cursor: Cursor | None  # the "older items" link; None on the last page
+
+
+def timeline_page(
+    access: PersonAccess,
+    *,
+    before: Cursor | None = None,
+    kinds: list[str] | None = None,
+    limit: int = 50,
+) -> TimelinePage:
+    """The LIMIT newest items older than BEFORE, of the KINDS (groups; all when empty), that
+    the user may read, with the basis of each. A fixed number of queries."""
+    streams = [
+        source(access, before, limit) for group in (kinds or GROUPS) for source in GROUPS[group][1]
+    ]
+    merged = list(islice(heapq.merge(*streams, key=lambda i: i.key, reverse=True), limit + 1))
+    shown = merged[:limit]
+    next_cursor = shown[-1].key if len(merged) > limit else None
+    return TimelinePage(items=_with_basis(access, shown), next_cursor=next_cursor)
+
+
+def _with_basis(access: PersonAccess, items: list[Item]) -> list[Item]:
+    """ITEMS through the policy (disclosures remembered for the log row), each with its grant
+    and owner; contacts marked with the note and interventions the user may read."""
+    shown = []
+    for item in items:
+        item.grant = consent_grant(access, item) if item.category is None else _grant(access, item)
+        if item.grant is not None:
+            shown.append(item)
+    decorate(access, [i.record for i in shown if i.kind == "contact"])
+    owners = Organisation.objects.in_bulk({i.owner_id for i in shown})
+    for item in shown:
+        item.owner = owners.get(item.owner_id)
+    return shown
+
+
+def _grant(access: PersonAccess, item: Item) -> Grant | None:
+    """The policy's grant for ITEM, remembered by `readable` when it is a disclosure."""
+    if not access.readable(
+        [item.record],
+        category=item.category,
+        owner=lambda r: item.owner_id,
+        unit=lambda r: item.policy_unit_id,
+    ):
+        return None
+    return access.grant_for(
+        owner_id=item.owner_id, category=item.category, unit_id=item.policy_unit_id
+    )
+
+
+def consent_grant(access: PersonAccess, item: Item) -> Grant | None:
+    """Why a consent shows (the rule of `visible_consents`): emergency access, recorded by the
+    user's organisation, or the user's relationship at its unit."""
+    if access.is_emergency:
+        return EMERGENCY
+    if item.owner_id == access.user.organisation_id:
+        return OWN
+    return access.relationship_units.get(item.unit.pk)

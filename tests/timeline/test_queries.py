@@ -1,0 +1,72 @@
+"""The benchmark rule (issue 3 §9): the timeline costs the same number of queries for a short
+history as for a long one; one query per source, the merge in Python."""
+
+import datetime
+
+import pytest
+
+from ..people.utils import log_in
+from .conftest import (
+    assessment,
+    at,
+    contact,
+    dispensing,
+    drug_test,
+    latest_url,
+    page_url,
+    plan_version,
+    referral,
+    sip,
+    sip_meeting,
+    sip_version,
+)
+
+# The request, measured: session and user (2), the user's memberships (1); the person, episodes,
+# case teams, consents, disclosures, consented relatives (6); one query per source: contacts
+# (+ their interventions), assessments, plan versions, SIP versions, SIP meetings, referrals,
+# drug tests (+ results), dispensings (10); the owners' names (1); the log row (5); the session
+# kept alive (3). The page adds the header's organisation (1).
+LATEST_QUERIES = 28
+PAGE_QUERIES = LATEST_QUERIES + 1
+
+
+def history(county, *, contacts, assessments, versions, first=1):
+    """A history of every kind, the sizes given (plan versions numbered from FIRST); spread
+    over the days before February."""
+    start = at(1)
+    for n in range(contacts):
+        contact(
+            county,
+            starts_at=start - datetime.timedelta(hours=5 * n),
+            note="Anteckning.",
+            interventions=[],
+        )
+    for n in range(assessments):
+        assessment(county, assessed_on=start.date() - datetime.timedelta(days=3 * n))
+    the_sip = sip(county)
+    for n in range(versions):
+        plan_version(county, number=first + n)
+        sip_version(county, the_sip, number=first + n)
+        sip_meeting(county, the_sip, held_on=start.date() - datetime.timedelta(days=7 * n))
+        drug_test(county, taken_at=start - datetime.timedelta(days=n, hours=1))
+        dispensing(county, handed_out_at=start - datetime.timedelta(days=n, hours=2))
+    referral(county)
+
+
+@pytest.mark.parametrize(
+    "url, expected",
+    [(page_url, PAGE_QUERIES), (latest_url, LATEST_QUERIES)],
+    ids=["page", "latest"],
+)
+def test_the_timeline_costs_the_same_queries_for_a_short_and_a_long_history(
+    client, county, coordination, django_assert_num_queries, url, expected
+):
+    log_in(client, county.nurse, county.clinic)
+    history(county, contacts=3, assessments=2, versions=1)
+    with django_assert_num_queries(expected):
+        assert client.get(url(county)).status_code == 200
+    history(county, contacts=60, assessments=10, versions=10, first=2)
+    with django_assert_num_queries(expected):
+        response = client.get(url(county))
+    assert response.status_code == 200
+    assert response.context["page"].items, "the long history is shown"
