@@ -31,9 +31,13 @@ migrate: install
 
 demo: install compilemessages migrate
 	$(BIN)/helhet demo --persons $(DEMO_PERSONS)
+	$(BIN)/helhet remind
 	@echo
 	@echo "Helhet: http://$(ADDRESS)/ (log in with a demo login above; stop with Ctrl-C)"
-	$(BIN)/helhet runserver $(ADDRESS)
+	@# The task worker (reminders) runs beside the server and stops with it.
+	$(BIN)/helhet db_worker --interval 5 & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
+		$(BIN)/helhet runserver $(ADDRESS)
 
 compilemessages: install
 	@if [ ! -d $(LOCALE_DIR) ]; then \

@@ -1,6 +1,7 @@
 """Organisations (huvudmän), the units they run together, staff users and their memberships."""
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -83,6 +84,21 @@ class Unit(models.Model):
     target_group = models.TextField(_("target group"), blank=True)
     access_mode = models.CharField(
         _("access"), max_length=20, choices=AccessMode.choices, default=AccessMode.TEAM
+    )
+    referral_wait_limit_days = models.PositiveSmallIntegerField(
+        _("longest wait for a referral decision (days)"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("A referral undecided for longer than this shows on the staff's task lists."),
+    )
+    no_contact_weeks = models.PositiveSmallIntegerField(
+        _("longest time without contact (weeks)"),
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(52)],
+        help_text=_(
+            "An enrolled person with no attended contact for this long shows on the staff's "
+            "task lists."
+        ),
     )
 
     class Meta:

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from helhet.care.models import ClosureReason
+from helhet.reminders.tasks import refresh_reminders
 
 from .county import County, create_county
 from .journeys import CONTACT_DAYS
@@ -41,6 +42,7 @@ def load(
         population.batch(start, stop).save(batch_size)
         progress(f"persons {stop}/{persons}")
     population.inboxes().save(batch_size)
+    refresh_reminders.call()  # the task lists are ready at once; the worker keeps them fresh
     return county
 
 

@@ -1,0 +1,115 @@
+"""What is due at a unit today, kind by kind: one query each, computed in the database.
+
+Each function returns the causes found, keyed by the id of the record that causes them (the
+reminder's `source_id`): the person (None for a referral), the record's owner and the due date.
+Only persons with an open episode at the unit are reminded of (a SIP, a plan or a consent of a
+person no longer enrolled there is nobody's task).
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from helhet.access.models import Consent
+from helhet.care.models import Episode
+from helhet.contacts.models import Contact
+from helhet.core.models import Unit
+from helhet.intake.models import Referral
+from helhet.plans.models import PlanVersion, SipMeeting
+
+# How far ahead a date shows on the task list before it is due.
+SIP_FOLLOW_UP_AHEAD = datetime.timedelta(days=7)
+PLAN_REVIEW_AHEAD = datetime.timedelta(days=14)
+CONSENT_EXPIRY_AHEAD = datetime.timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class Due:
+    """One cause of a reminder."""
+
+    person_id: int | None
+    organisation_id: int
+    due_on: datetime.date
+
+
+def _enrolled(unit: Unit, person_field: str) -> Exists:
+    return Exists(
+        Episode.objects.filter(unit=unit, closed_on__isnull=True, person=OuterRef(person_field))
+    )
+
+
+def sip_follow_ups(unit: Unit, today: datetime.date) -> dict[int, Due]:
+    """SIPs whose latest meeting set a follow-up that is past or within a week (by meeting)."""
+    latest = SipMeeting.objects.filter(sip=OuterRef("sip")).order_by("-held_on", "-id")
+    rows = SipMeeting.objects.filter(
+        _enrolled(unit, "sip__person"),
+        sip__unit=unit,
+        pk=Subquery(latest.values("pk")[:1]),
+        next_follow_up_on__lte=today + SIP_FOLLOW_UP_AHEAD,
+    ).values_list("pk", "sip__person_id", "organisation_id", "next_follow_up_on")
+    return {pk: Due(person, owner, on) for pk, person, owner, on in rows}
+
+
+def plan_reviews(unit: Unit, today: datetime.date) -> dict[int, Due]:
+    """Treatment plans whose latest version's review date is past or within two weeks (by
+    version: a new version is the review)."""
+    latest = PlanVersion.objects.filter(plan=OuterRef("plan")).order_by("-number")
+    rows = PlanVersion.objects.filter(
+        _enrolled(unit, "plan__person"),
+        plan__unit=unit,
+        pk=Subquery(latest.values("pk")[:1]),
+        review_on__lte=today + PLAN_REVIEW_AHEAD,
+    ).values_list("pk", "plan__person_id", "organisation_id", "review_on")
+    return {pk: Due(person, owner, on) for pk, person, owner, on in rows}
+
+
+def consents_expiring(unit: Unit, today: datetime.date) -> dict[int, Due]:
+    """Consents at the unit that end within 30 days (or have ended) and are not withdrawn nor
+    renewed: no other consent of the person at the unit, not withdrawn, lasts longer."""
+    renewal = Consent.objects.filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gt=OuterRef("valid_until")),
+        person=OuterRef("person"),
+        unit=OuterRef("unit"),
+        withdrawn_on__isnull=True,
+    ).exclude(pk=OuterRef("pk"))
+    rows = (
+        Consent.objects.filter(
+            _enrolled(unit, "person"),
+            unit=unit,
+            withdrawn_on__isnull=True,
+            valid_until__lte=today + CONSENT_EXPIRY_AHEAD,
+        )
+        .exclude(Exists(renewal))
+        .values_list("pk", "person_id", "organisation_id", "valid_until")
+    )
+    return {pk: Due(person, owner, on) for pk, person, owner, on in rows}
+
+
+def referrals_waiting(unit: Unit, today: datetime.date) -> dict[int, Due]:
+    """Undecided referrals received longer ago than the unit's limit; due the day the limit
+    was reached."""
+    limit = datetime.timedelta(days=unit.referral_wait_limit_days)
+    rows = Referral.objects.filter(
+        unit=unit, state__in=Referral.OPEN_STATES, received_on__lt=today - limit
+    ).values_list("pk", "organisation_id", "received_on")
+    return {pk: Due(None, owner, received + limit) for pk, owner, received in rows}
+
+
+def no_recent_contacts(unit: Unit, today: datetime.date) -> dict[int, Due]:
+    """Open episodes, older than the unit's no-contact period, with no attended contact in
+    it (by episode); due that period after the last attended contact (or the opening)."""
+    period = datetime.timedelta(weeks=unit.no_contact_weeks)
+    since = timezone.make_aware(datetime.datetime.combine(today - period, datetime.time.min))
+    attended = Contact.objects.filter(episode=OuterRef("pk"), attended=True)
+    rows = (
+        Episode.objects.filter(unit=unit, closed_on__isnull=True, opened_on__lte=today - period)
+        .exclude(Exists(attended.filter(starts_at__gte=since)))
+        .annotate(last=Subquery(attended.order_by("-starts_at").values("starts_at")[:1]))
+        .values_list("pk", "person_id", "organisation_id", "opened_on", "last")
+    )
+    return {
+        pk: Due(person, owner, (timezone.localdate(last) if last else opened) + period)
+        for pk, person, owner, opened, last in rows
+    }

@@ -1,0 +1,33 @@
+"""`helhet remind`: queue a refresh of every unit's reminders (run it from cron)."""
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from helhet.core.models import Unit
+from helhet.reminders.models import UnitRefresh
+from helhet.reminders.refresh import refresh_unit
+from helhet.reminders.tasks import refresh_reminders
+
+
+class Command(BaseCommand):
+    help = "Queue a refresh of every unit's reminders for the worker (helhet db_worker)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--now",
+            action="store_true",
+            help="Refresh here and now instead of queueing (no worker needed).",
+        )
+
+    def handle(self, *args, now, **options):
+        units = list(Unit.objects.order_by("pk"))
+        for unit in units:
+            if now:
+                refresh_unit(unit)
+            else:
+                UnitRefresh.objects.update_or_create(
+                    unit=unit, defaults={"requested_at": timezone.now()}
+                )
+                refresh_reminders.enqueue(unit_id=unit.pk)
+        done = "Refreshed" if now else "Queued a refresh of"
+        self.stdout.write(f"{done} the reminders of {len(units)} units.")

@@ -1,0 +1,83 @@
+"""Reminders: what is due at a unit, computed from the records by a background task.
+
+A reminder points at the record that causes it (`source_id`, a row of the table its kind
+names) and carries that record's owner organisation, so that the task list shows it only to
+those who may read the record. The refresh task (`tasks.refresh_reminders`) adds reminders for
+new causes and resolves those whose cause has gone; a resolved reminder is kept as history.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from helhet.core.models import Organisation, Unit
+from helhet.people.models import Person
+
+
+class Reminder(models.Model):
+    """Something due for a person (or, for a referral, the unit) at a unit."""
+
+    class Kind(models.TextChoices):
+        # source: the SIP meeting that set the follow-up date
+        SIP_FOLLOW_UP_DUE = "sip_follow_up_due", _("SIP follow-up due")
+        # source: the treatment plan's latest version
+        PLAN_REVIEW_DUE = "plan_review_due", _("Treatment plan review due")
+        # source: the consent
+        CONSENT_EXPIRING = "consent_expiring", _("Consent expiring")
+        # source: the referral (no person yet)
+        REFERRAL_WAITING = "referral_waiting", _("Referral waiting too long")
+        # source: the open episode
+        NO_RECENT_CONTACT = "no_recent_contact", _("No recent contact")
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    due_on = models.DateField(_("due"))
+    source_id = models.PositiveBigIntegerField()
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The owner of the record the reminder is about.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "source_id"],
+                condition=Q(resolved_at__isnull=True),
+                name="reminder_one_open_per_source",
+            ),
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | Q(kind="referral_waiting"),
+                name="reminder_names_person_unless_referral",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["unit", "kind", "due_on"],
+                condition=Q(resolved_at__isnull=True),
+                name="reminder_open_by_unit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.source_id} due {self.due_on}"
+
+
+class UnitRefresh(models.Model):
+    """When a unit's reminders were last computed, and last asked for."""
+
+    unit = models.OneToOneField(Unit, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+    requested_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"reminders of unit {self.unit_id} refreshed {self.refreshed_at}"

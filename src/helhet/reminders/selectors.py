@@ -1,0 +1,170 @@
+"""Reads for the task list: the open reminders at a unit that a user may see.
+
+A reminder shows only for a person the user may see at the unit (`policy.visible_persons`,
+through the caseload selector: on the user's case teams, or everyone at the unit), and only
+when the user may read the record behind it. For the plan kinds that is the database twin of
+`PersonAccess.grant_for`: the user's own organisation's record, or one an active consent of the
+person discloses (category plans) from its owner to the user's organisation; a SIP follow-up
+also needs the person's coordination consent at the unit (the SIP rule). Consents and the
+enrolment (no recent contact) are readable to anyone with a relationship at the unit.
+Referrals waiting have no person yet: they are the unit's, shown to its members like the inbox.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, When
+from django.urls import reverse
+from django.utils import timezone
+
+from helhet.access.models import Consent, ConsentDisclosure, RecordCategory
+from helhet.access.policy import active_consent_q
+from helhet.care import selectors as care
+from helhet.core.models import Unit
+from helhet.intake.models import Referral
+
+from .models import Reminder
+
+Kind = Reminder.Kind
+PERSON_KINDS = [
+    Kind.SIP_FOLLOW_UP_DUE,
+    Kind.PLAN_REVIEW_DUE,
+    Kind.CONSENT_EXPIRING,
+    Kind.NO_RECENT_CONTACT,
+]
+# Where to act on each kind: a person page (by person id) or the referral (by referral id).
+ACT_AT = {
+    Kind.SIP_FOLLOW_UP_DUE: "plans:sip",
+    Kind.PLAN_REVIEW_DUE: "plans:plans",
+    Kind.CONSENT_EXPIRING: "access:consent_new",
+    Kind.NO_RECENT_CONTACT: "contacts:new",
+    Kind.REFERRAL_WAITING: "intake:detail",
+}
+# Rows shown of each kind, the most overdue first.
+GROUP_SIZE = 100
+_SENTINEL = 987654321
+
+
+@dataclass
+class Group:
+    kind: str
+    label: str
+    reminders: list[Reminder]
+    more: bool  # more than GROUP_SIZE are due
+
+
+@dataclass
+class TaskList:
+    groups: list[Group] = field(default_factory=list)
+    referrals: Group | None = None
+
+    @property
+    def persons(self) -> list:
+        """Each person shown, once, with the consent a reminder of theirs is disclosed by."""
+        shown: dict[int, object] = {}
+        for group in self.groups:
+            for reminder in group.reminders:
+                person = shown.setdefault(reminder.person_id, reminder.person)
+                if reminder.disclosed_by and not getattr(person, "disclosed_by", None):
+                    person.disclosed_by = reminder.disclosed_by
+        return list(shown.values())
+
+    @property
+    def empty(self) -> bool:
+        return not any(g.reminders for g in self.groups) and not (
+            self.referrals and self.referrals.reminders
+        )
+
+
+def _plans_disclosure(user, today: datetime.date) -> QuerySet[ConsentDisclosure]:
+    """Disclosures (in force) of the reminder's owner's plans to USER's organisation."""
+    return ConsentDisclosure.objects.filter(
+        active_consent_q(today, prefix="consent__"),
+        consent__person=OuterRef("person"),
+        from_organisation=OuterRef("organisation"),
+        to_organisation_id=user.organisation_id,
+        category=RecordCategory.PLANS,
+    )
+
+
+def readable_q(user, *, today: datetime.date) -> Q:
+    """The reminders whose record USER may read (given a relationship at the unit)."""
+    plans = Q(organisation_id=user.organisation_id) | Exists(_plans_disclosure(user, today))
+    coordination = Exists(
+        Consent.objects.filter(
+            active_consent_q(today),
+            person=OuterRef("person"),
+            unit=OuterRef("unit"),
+            coordination=True,
+        )
+    )
+    return (
+        Q(kind__in=[Kind.CONSENT_EXPIRING, Kind.NO_RECENT_CONTACT])
+        | (Q(kind=Kind.PLAN_REVIEW_DUE) & plans)
+        | (Q(kind=Kind.SIP_FOLLOW_UP_DUE) & plans & coordination)
+    )
+
+
+def task_list(user, *, unit: Unit, whole_unit: bool) -> TaskList:
+    """USER's open reminders at UNIT, grouped by kind, the most overdue first: for persons on
+    USER's case teams (or, WHOLE_UNIT, everyone at the unit USER may see), and the unit's
+    referrals waiting. One query per kind."""
+    today = timezone.localdate()
+    persons = care.caseload(user, unit=unit, whole_unit=whole_unit).values("pk")
+    other_owner = _plans_disclosure(user, today).values("consent_id")[:1]
+    reminders = (
+        Reminder.objects.filter(
+            readable_q(user, today=today),
+            unit=unit,
+            resolved_at__isnull=True,
+            person__in=persons,
+        )
+        .annotate(
+            disclosed_by=Case(
+                When(organisation_id=user.organisation_id, then=None),
+                When(kind__in=[Kind.CONSENT_EXPIRING, Kind.NO_RECENT_CONTACT], then=None),
+                default=Subquery(other_owner),
+                output_field=models.BigIntegerField(),
+            )
+        )
+        .select_related("person")
+        .only(*(f"person__{name}" for name in care.LISTED_FIELDS), "kind", "due_on", "person")
+        .order_by("due_on", "pk")
+    )
+    labels = care.labels(Kind)
+    tasks = TaskList()
+    for kind in PERSON_KINDS:
+        rows = list(reminders.filter(kind=kind)[: GROUP_SIZE + 1])
+        tasks.groups.append(_group(kind, labels[kind], rows, today))
+    referrals = Reminder.objects.filter(
+        unit=unit, kind=Kind.REFERRAL_WAITING, resolved_at__isnull=True
+    ).order_by("due_on", "pk")
+    rows = _with_referrals(list(referrals[: GROUP_SIZE + 1]))
+    tasks.referrals = _group(Kind.REFERRAL_WAITING, labels[Kind.REFERRAL_WAITING], rows, today)
+    return tasks
+
+
+def _group(kind: str, label: str, rows: list[Reminder], today: datetime.date) -> Group:
+    act_at = _url_maker(ACT_AT[kind])
+    for reminder in rows[:GROUP_SIZE]:
+        reminder.days_overdue = (today - reminder.due_on).days
+        target = reminder.source_id if kind == Kind.REFERRAL_WAITING else reminder.person_id
+        reminder.act_url = act_at(target)
+    return Group(kind, label, rows[:GROUP_SIZE], more=len(rows) > GROUP_SIZE)
+
+
+def _with_referrals(rows: list[Reminder]) -> list[Reminder]:
+    """ROWS, each with its referral (received, source, urgency): one query."""
+    referrals = Referral.objects.filter(pk__in=[r.source_id for r in rows]).only(
+        "received_on", "source", "urgency"
+    )
+    found = {r.pk: r for r in referrals}
+    for reminder in rows:
+        reminder.referral = found.get(reminder.source_id)
+    return [r for r in rows if r.referral is not None]
+
+
+def _url_maker(name: str):
+    """A function from an id to the URL NAME, reversed once per list."""
+    return reverse(name, args=[_SENTINEL]).replace(str(_SENTINEL), "{}").format
