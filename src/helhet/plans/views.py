@@ -1,5 +1,5 @@
-"""The plan pages: the SIP (versions, a new version, meetings, the printout) and the
-treatment plans.
+"""The plan pages: the SIP (versions, a new version, meetings, the printout and its PDF) and
+the treatment plans.
 
 Views are short: access through helhet.access.policy, reads through selectors, writes through
 actions; each request about one person logs one row. Without the person's coordination consent
@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -18,6 +19,7 @@ from helhet.access.log import Actor, record_access
 from helhet.access.models import RecordCategory
 from helhet.care.forms import run_action
 from helhet.care.selectors import unit_staff
+from helhet.core import pdf
 from helhet.people.models import Relative
 from helhet.people.selectors import access_for_writing
 
@@ -46,6 +48,27 @@ def sip_print(request, person_id: int):
     view = selectors.sip_to_print(access, unit=request.unit, version_id=_version_param(request))
     record_access(Actor.from_request(request), access, action="read", what="sip printout")
     return render(request, "plans/sip_print.html", {"person": access.person, "v": view})
+
+
+@login_required
+@require_http_methods(["GET"])
+def sip_pdf(request, person_id: int):
+    """The printout as a PDF download. With nothing to print (no consent, no SIP) the print
+    page says why; without WeasyPrint on the server, a 503 page links to the print page."""
+    access = policy.person_access(request, person_id)
+    version_id = _version_param(request)
+    view = selectors.sip_to_print(access, unit=request.unit, version_id=version_id)
+    if not pdf.available():
+        query = f"?version={version_id}" if version_id is not None else ""
+        print_url = reverse("plans:sip_print", args=[person_id]) + query
+        return pdf.unavailable(request, fallback_url=print_url)
+    record_access(Actor.from_request(request), access, action="read", what="sip pdf")
+    context = {"person": access.person, "v": view}
+    if not (view.allowed and view.shown):
+        return render(request, "plans/sip_print.html", context)
+    # The file name carries no name or identity number: downloads lie around on disks.
+    filename = f"sip-{person_id}-version-{view.shown.number}.pdf"
+    return pdf.render_pdf(request, "plans/sip_pdf.html", context, filename=filename)
 
 
 def _sip_choices(access, unit):
