@@ -14,3 +14,6 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 LANGUAGE_CODE = "en"
 # WhiteNoise warns when the static root is missing.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+# Background tasks run at once, in the test's transaction (tests/reminders runs the database
+# backend and its worker too).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -71,6 +71,8 @@ MATRIX = {
     "assessments:history": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
     "assessments:latest": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
     "assessments:new": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
+    # correcting: a result of the actor's own organisation (see url_for); emergency is read-only
+    "assessments:correct": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
     # --- /assessments ---
     # --- contacts: lists and the overview's block are read pages; the forms write ---
     "contacts:list": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
@@ -87,11 +89,17 @@ MATRIX = {
     # (the nurse's column) the SIP pages answer 200 and say a consent is needed ---
     "plans:sip": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
     "plans:sip_print": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
+    "plans:sip_pdf": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
     "plans:sip_new": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
     "plans:sip_meeting_new": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
     "plans:plans": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
     "plans:plan_edit": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
     # --- /plans ---
+    # --- timeline: the whole timeline and the overview's block are read pages, like the
+    # contact list and the contacts block: emergency access reads them (logged as such) ---
+    "timeline:page": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
+    "timeline:latest": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
+    # --- /timeline ---
     # --- people (bench): the full history is the overview untrimmed, with the same answers ---
     "people:history": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
     # --- /people (bench) ---
@@ -165,6 +173,15 @@ def closed_episode_at_mini_maria(county) -> Episode:
     )
 
 
+def assessment_of_own_organisation(county, actor):
+    """An AUDIT result at the clinic, recorded by the actor's organisation (the municipality's
+    social worker for the municipality's staff, else the region's nurse): only the recording
+    organisation may correct a result."""
+    municipal = actor in ("sw_consent", "sw_no_consent", "mgr_consent")
+    recorder = county.social_worker if municipal else county.nurse
+    return f.AssessmentFactory(person=county.patient, unit=county.clinic, recorded_by=recorder)
+
+
 def consent_for(request, county, actor) -> Consent:
     if actor in UNDER_CONSENT:
         return request.getfixturevalue("consent_for_coordination")
@@ -184,6 +201,8 @@ def url_for(request, county, name, actor) -> str:
     # --- assessments ---
     elif name == "assessments:new":
         args.append("audit")
+    elif name == "assessments:correct":
+        args.append(assessment_of_own_organisation(county, actor).pk)
     # --- /assessments ---
     return reverse(name, args=args)
 

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "helhet.core",
     "helhet.people",
     "helhet.access",
@@ -73,6 +75,8 @@ INSTALLED_APPS = [
     "helhet.assessments",
     "helhet.contacts",
     "helhet.plans",
+    "helhet.timeline",
+    "helhet.reminders",
     "helhet.demo",
 ]
 
@@ -192,6 +196,11 @@ HELHET_EMERGENCY_ACCESS_HOURS = env_int("HELHET_EMERGENCY_ACCESS_HOURS", 4)
 HELHET_LOG_CHAIN_KEY = env_str("HELHET_LOG_CHAIN_KEY", SECRET_KEY)
 # Persons listed per page in caseloads and search results.
 HELHET_PAGE_SIZE = env_int("HELHET_PAGE_SIZE", 50)
+# A new episode within this many calendar months of a closure at the same unit is a reactivation.
+HELHET_REACTIVATION_MONTHS = env_int("HELHET_REACTIVATION_MONTHS", 12)
+
+# Background tasks (django-tasks): queued in the database, run by `helhet db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 LOGGING = {
     "version": 1,

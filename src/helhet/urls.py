@@ -15,4 +15,6 @@ urlpatterns = [
     path("", include("helhet.assessments.urls")),
     path("", include("helhet.contacts.urls")),
     path("", include("helhet.plans.urls")),
+    path("", include("helhet.reminders.urls")),
+    path("", include("helhet.timeline.urls")),
 ]

@@ -52,6 +52,8 @@ WHAT = {
     "latest assessments": _("latest assessments"),
     "assessment recorded": _("assessment recorded"),
     "assessment form": _("assessment form"),
+    "assessment corrected": _("assessment corrected"),
+    "assessment correction form": _("assessment correction form"),
     # contacts
     "contacts": _("contacts"),
     "latest contacts": _("latest contacts"),
@@ -69,10 +71,19 @@ WHAT = {
     "sip meeting form": _("SIP meeting form"),
     "sip meeting recorded": _("SIP meeting recorded"),
     "sip printout": _("SIP printout"),
+    "sip pdf": _("SIP PDF"),
     "treatment plans": _("treatment plans"),
     "treatment plan form": _("treatment plan form"),
     "treatment plan saved": _("treatment plan saved"),
     # /plans
+    # reminders
+    "tasks": _("my tasks"),
+    "waiting referrals": _("waiting referrals (my tasks)"),
+    # /reminders
+    # timeline
+    "timeline": _("timeline"),
+    "latest timeline": _("latest timeline"),
+    # /timeline
 }
 
 
