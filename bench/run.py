@@ -7,11 +7,14 @@
    unless it already holds N persons.
 2. Picks the clinic's region nurse with the biggest caseload, a person on that caseload with the
    longest history, and creates (once) a person with a long history: 40 episodes, 30 consents
-   with disclosures, 20 relatives.
+   with disclosures, 20 relatives, and five years of care (bench/journey_history.py: 1,000
+   contacts, 50 assessments, 10 SIP versions with meetings, 10 plan versions).
 3. Requests each page through django.test.Client (force_login; no network), warmed up, then
    round-robin N times; records wall time and SQL queries per request.
 4. Prints a table and checks the targets: the overview in at most 15 queries whatever the
-   person's history; every page's median at most 4x the minimal page's median.
+   person's history; the timeline, contacts, assessments and SIP pages in no more queries for
+   the long history than for the ordinary person; every page's median at most 4x the minimal
+   page's median.
    Writes the results to bench/results/<timestamp>.json. Exit status 1 if a target fails.
 
 Profiling aids: --explain (EXPLAIN ANALYZE of each page's slowest SELECTs), --queries (print
@@ -57,6 +60,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench import journey_history  # noqa: E402
 from helhet.access import policy  # noqa: E402
 from helhet.access.models import (  # noqa: E402
     Consent,
@@ -71,6 +75,15 @@ from helhet.people.identity import make_personnummer  # noqa: E402
 from helhet.people.models import Person, Relative  # noqa: E402
 
 OVERVIEW_MAX_QUERIES = 15
+# Issue 3's benchmark: the person's pages with five years of care (bench/journey_history.py).
+SHORT_HISTORY = 0.01  # the ordinary person gets 1% of it: the query counts are compared
+LONG_HISTORY_PAGES = (
+    ("timeline block", "timeline:latest"),
+    ("timeline", "timeline:page"),
+    ("contacts", "contacts:list"),
+    ("assessments", "assessments:history"),
+    ("SIP", "plans:sip"),
+)
 MAX_RATIO = 4.0
 LONG_GIVEN, LONG_FAMILY = "Bench", "Långhistoria"
 LONG_EPISODES, LONG_CONSENTS, LONG_RELATIVES = 40, 30, 20
@@ -88,6 +101,10 @@ def main() -> int:
     setup = choose_subjects(args.user)
     long_person = long_history_person(setup)
     setup.long_person = long_person
+    setup.journey = journey_history.add(long_person, setup.clinic, setup.user)
+    setup.short_journey = journey_history.add(
+        setup.person, setup.clinic, setup.user, scale=SHORT_HISTORY
+    )
     print(describe_setup(setup, persons), flush=True)
     pages = build_pages(setup)
     client = logged_in_client(setup)
@@ -187,6 +204,8 @@ class Setup:
     caseload_size: int
     long_person: Person | None = None
     history: dict = field(default_factory=dict)
+    journey: dict = field(default_factory=dict)
+    short_journey: dict = field(default_factory=dict)
 
 
 def clinic_unit() -> Unit:
@@ -465,6 +484,11 @@ def build_pages(setup: Setup) -> list[Page]:
         Page(
             "overview (long history)", reverse("people:overview", args=[setup.long_person.pk]), True
         ),
+        *(
+            Page(f"{name}{suffix}", reverse(url, args=[person.pk]), True)
+            for name, url in LONG_HISTORY_PAGES
+            for suffix, person in (("", setup.person), (" (long history)", setup.long_person))
+        ),
     ]
 
 
@@ -605,6 +629,7 @@ def percentile(values: list[float], p: float) -> float:
 def summarise(samples: list[Samples], setup: Setup, persons: int, args) -> dict:
     baseline = statistics.median(samples[0].seconds)
     overview_max = next(s for s in samples if s.page.name == "overview")
+    by_name = {s.page.name: s for s in samples}
     rows = []
     for s in samples:
         median = statistics.median(s.seconds)
@@ -616,6 +641,10 @@ def summarise(samples: list[Samples], setup: Setup, persons: int, args) -> dict:
             checks[f"queries <= {OVERVIEW_MAX_QUERIES}"] = max(s.queries) <= OVERVIEW_MAX_QUERIES
         if s.page.name == "overview (long history)":
             checks["queries do not grow with history"] = max(s.queries) <= max(overview_max.queries)
+        elif s.page.name.endswith(" (long history)"):
+            short = by_name.get(s.page.name.removesuffix(" (long history)"))
+            if short is not None:
+                checks["queries do not grow with history"] = max(s.queries) <= max(short.queries)
         rows.append(
             {
                 "page": s.page.name,
@@ -771,9 +800,10 @@ def describe_setup(setup: Setup, persons: int) -> str:
             f"User: {setup.user.username} ({setup.user.get_profession_display()}, "
             f"{setup.user.organisation}) at {setup.clinic.name}; "
             f"on {setup.caseload_size} open case teams there",
-            f"Person: #{setup.person.pk} {setup.person} — {history_of(setup.person)}",
+            f"Person: #{setup.person.pk} {setup.person} — {history_of(setup.person)}, "
+            f"{setup.short_journey}",
             f"Long-history person: #{setup.long_person.pk} {setup.long_person} — "
-            f"{history_of(setup.long_person)}",
+            f"{history_of(setup.long_person)}, {setup.journey}",
             f"Search: {setup.family_name!r} ({setup.family_name_count} visible persons) and "
             f"{setup.person.formatted_identity_number}",
         ]
