@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from helhet.access import policy
 from helhet.access.models import AccessLogEntry, Consent, ConsentDisclosure
+from helhet.access.policy import active_consent_q
 from helhet.assessments.instruments import bundled_instrument
 from helhet.assessments.models import Assessment
 from helhet.assessments.scoring import score
@@ -24,6 +25,7 @@ from helhet.demo.showcase import SHOWCASE, formatted, identity_number
 from helhet.intake.models import Referral
 from helhet.people.identity import age_on, parse
 from helhet.people.models import Person, Relative
+from helhet.plans.models import PlanVersion, Sip, SipIntervention, SipMeeting
 
 PERSONS = 60
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -556,3 +558,25 @@ def test_the_named_persons_show_the_boundary_for_assessments_and_contacts(demo, 
     logged_in(client, "sara.socionom")
     bertil = Person.objects.get(family_name="Ståhl")
     assert client.get(reverse("contacts:list", args=[bertil.pk])).status_code == 404
+
+
+def test_sips_only_under_coordination_consent_with_both_organisations_responsible(demo):
+    today = timezone.localdate()
+    sips = Sip.objects.all()
+    assert sips.exists() and PlanVersion.objects.exists()
+    for sip in sips:
+        assert sip.person.consents.filter(
+            active_consent_q(today), unit=sip.unit, coordination=True
+        ).exists()
+        for version in sip.versions.all():
+            responsible = set(
+                SipIntervention.objects.filter(version=version).values_list(
+                    "responsible_organisation", flat=True
+                )
+            )
+            assert len(responsible) == 2
+            assert version.overall_responsible_id in responsible
+            assert version.created_at.date() <= today
+    for meeting in SipMeeting.objects.all():
+        assert meeting.held_on < today
+        assert meeting.next_follow_up_on > meeting.held_on

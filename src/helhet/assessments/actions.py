@@ -87,7 +87,9 @@ def assessment_correct(
         .first()
     )
     if earlier is None:
-        raise ValidationError(_("Only the organisation that recorded an assessment corrects it."))
+        raise ValidationError(
+            _("Only the organisation that recorded an assessment may correct it.")
+        )
     if Assessment.objects.filter(corrects=earlier).exists():
         raise ValidationError(_("This assessment has been corrected already."))
     reason = reason.strip()

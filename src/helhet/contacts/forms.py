@@ -96,7 +96,7 @@ class ContactForm(StaffMixin, forms.Form):
         label=_("With a relative (relatives' support)"),
         queryset=None,
         required=False,
-        empty_label=_("No: a contact with the person"),
+        empty_label=_("None: a contact with the person"),
         help_text=_("Choose the relative when the contact is support given to them."),
         error_messages={"invalid_choice": _("Choose one of the person's relatives.")},
     )

@@ -34,6 +34,16 @@ from helhet.contacts.models import (
 from helhet.core.models import Membership
 from helhet.intake.models import Referral
 from helhet.people.identity import age_on, make_personnummer
+from helhet.plans.models import (
+    PlanItem,
+    PlanVersion,
+    Sip,
+    SipIntervention,
+    SipMeasure,
+    SipMeeting,
+    SipVersion,
+    TreatmentPlan,
+)
 
 from . import names
 from .county import STAFF, UNITS, County
@@ -164,6 +174,26 @@ LARO_DISPENSERS = ("anna.sjukskoterska", "erik.lakare")  # the region's at the c
 # --- Assessments ---------------------------------------------------------------------------
 
 ASSESSED_UNITS = ("clinic", "mini_maria")
+PLAN_SHARE = 0.6  # of open episodes with a treatment plan by the owner organisation
+SIP_SHARE = 0.5  # of open episodes under an active coordination consent with a SIP
+PLAN_INTERVENTIONS = (
+    "individual_treatment",
+    "relapse_prevention",
+    "motivational_interviewing",
+    "group_treatment",
+    "health_talk",
+)
+PLAN_GOALS = (
+    "Jag vill klara mig utan alkohol på vardagarna.",
+    "Sluta röka cannabis och sova bättre.",
+    "Ha en dag i taget utan droger, och träffa mina barn igen.",
+    "Kunna gå tillbaka till jobbet efter sommaren.",
+)
+SIP_GOALS = (
+    "Ett eget boende och en vardag utan droger.",
+    "Att få ordning på ekonomin och behålla lägenheten.",
+    "Komma tillbaka till arbete eller studier.",
+)
 TRAJECTORIES = {"improving": 55, "stable": 30, "worse": 15}
 INCOMPLETE_SHARE = 0.02
 
@@ -258,6 +288,10 @@ class Journeys:
             self._dispensings(rng, person, unit_key, start, batch)
         if unit_key in ASSESSED_UNITS and age_on(person.birth_date, first) >= 18:
             self._assessments(rng, person, unit_key, episode, work, first, show, batch)
+        if show or rng.random() < PLAN_SHARE:
+            self._treatment_plan(rng, person, unit_key, work, first, batch)
+        if work.other_from is not None and (show or rng.random() < SIP_SHARE):
+            self._sip(rng, person, unit_key, work, batch)
 
     def county_user(self, pk):
         return self.users_by_pk[pk]
@@ -497,6 +531,104 @@ class Journeys:
                 levels[code] = _next_level(rng, levels[code], trajectory)
 
     # The units' inboxes ----------------------------------------------------------------
+
+    def _treatment_plan(self, rng, person, unit_key, work, first, batch) -> None:
+        """The owner organisation's plan: a first version a week after the first visit, and a
+        revised one two months later; the review date of the newest may have passed."""
+        plan = TreatmentPlan(person=person, unit_id=self.county.units[unit_key].pk)
+        plan.organisation_id = work.owner
+        batch.plans.append(plan)
+        day = min(first + 7 * DAY, self.yesterday)
+        for number in (1, 2):
+            writer = rng.choice(work.own or work.others)
+            version = PlanVersion(
+                plan=plan,
+                number=number,
+                organisation_id=work.owner,
+                goals=rng.choice(PLAN_GOALS),
+                review_on=day + rng.choice((60, 90, 120)) * DAY,
+                created_by_id=writer.pk,
+                created_at=self.at(day, 15, 30),
+            )
+            batch.plan_versions.append(version)
+            for position, code in enumerate(rng.sample(PLAN_INTERVENTIONS, 2)):
+                batch.plan_items.append(
+                    PlanItem(
+                        version=version,
+                        intervention_id=self.interventions.get(code),
+                        description="" if code in self.interventions else code,
+                        responsible_id=writer.pk,
+                        position=position,
+                    )
+                )
+            day += 60 * DAY
+            if day > self.yesterday:
+                break
+
+    def _sip(self, rng, person, unit_key, work, batch) -> None:
+        """A SIP once the coordination consent is given: both organisations responsible for
+        an intervention each, the owner overall; a meeting per version, each setting the next
+        follow-up (which may be due or overdue today)."""
+        sip = Sip(person=person, unit_id=self.county.units[unit_key].pk)
+        batch.sips.append(sip)
+        day = min(work.other_from + rng.randint(7, 21) * DAY, self.yesterday)
+        for number in range(1, 4):
+            caller = rng.choice(work.own or work.others)
+            counterpart = rng.choice(work.others or work.own)
+            version = SipVersion(
+                sip=sip,
+                number=number,
+                organisation_id=work.owner,
+                goal=rng.choice(SIP_GOALS),
+                overall_responsible_id=work.owner,
+                person_took_part=True,
+                agreed_on=day,
+                agreed_how=SipVersion.AgreedHow.WRITTEN,
+                created_by_id=caller.pk,
+                created_at=self.at(day, 11),
+            )
+            batch.sip_versions.append(version)
+            for position, (code, organisation, staff) in enumerate(
+                (
+                    (rng.choice(PLAN_INTERVENTIONS), work.owner, caller),
+                    ("housing_support", work.counterpart, counterpart),
+                )
+            ):
+                batch.sip_interventions.append(
+                    SipIntervention(
+                        version=version,
+                        intervention_id=self.interventions.get(code),
+                        description="" if code in self.interventions else code,
+                        responsible_organisation_id=organisation,
+                        responsible_staff_id=staff.pk,
+                        position=position,
+                    )
+                )
+            batch.sip_measures.append(
+                SipMeasure(
+                    version=version,
+                    agency=SipMeasure.Agency.FORSAKRINGSKASSAN,
+                    measure="Sjukpenning och arbetslivsinriktad rehabilitering utreds.",
+                    position=0,
+                )
+            )
+            follow_up = day + rng.choice((60, 90)) * DAY
+            batch.sip_meetings.append(
+                SipMeeting(
+                    sip=sip,
+                    organisation_id=work.owner,
+                    caller_id=caller.pk,
+                    invitees="Personen\nSocialtjänsten\nFörsäkringskassan",
+                    held_on=day,
+                    minutes="Planen gicks igenom tillsammans; alla var överens.",
+                    next_follow_up_on=follow_up,
+                    recorded_by_id=caller.pk,
+                    recorded_at=self.at(day, 12),
+                )
+            )
+            day = follow_up
+            if day > self.yesterday:
+                break
 
     def inboxes(self, used_numbers: set[str], batch) -> None:
         """Per unit: 5–15 open referrals (some urgent, some on the waiting list, several sent

@@ -25,6 +25,16 @@ from helhet.contacts.models import Contact, DrugTest, DrugTestResult, Medication
 from helhet.intake.models import Referral
 from helhet.people.identity import age_on, make_personnummer
 from helhet.people.models import Person, Relative
+from helhet.plans.models import (
+    PlanItem,
+    PlanVersion,
+    Sip,
+    SipIntervention,
+    SipMeasure,
+    SipMeeting,
+    SipVersion,
+    TreatmentPlan,
+)
 
 from . import names
 from .county import County
@@ -119,6 +129,14 @@ class Batch:
     drug_tests: list[DrugTest] = field(default_factory=list)
     drug_test_results: list[DrugTestResult] = field(default_factory=list)
     dispensings: list[MedicationDispensing] = field(default_factory=list)
+    plans: list[TreatmentPlan] = field(default_factory=list)
+    plan_versions: list[PlanVersion] = field(default_factory=list)
+    plan_items: list[PlanItem] = field(default_factory=list)
+    sips: list[Sip] = field(default_factory=list)
+    sip_versions: list[SipVersion] = field(default_factory=list)
+    sip_interventions: list[SipIntervention] = field(default_factory=list)
+    sip_measures: list[SipMeasure] = field(default_factory=list)
+    sip_meetings: list[SipMeeting] = field(default_factory=list)
 
     def save(self, batch_size: int) -> None:
         for model, rows in (
@@ -138,6 +156,14 @@ class Batch:
             (DrugTest, self.drug_tests),
             (DrugTestResult, self.drug_test_results),
             (MedicationDispensing, self.dispensings),
+            (TreatmentPlan, self.plans),
+            (PlanVersion, self.plan_versions),
+            (PlanItem, self.plan_items),
+            (Sip, self.sips),
+            (SipVersion, self.sip_versions),
+            (SipIntervention, self.sip_interventions),
+            (SipMeasure, self.sip_measures),
+            (SipMeeting, self.sip_meetings),
         ):
             if callable(rows):  # rows that need the primary keys of rows saved before
                 rows = rows()
@@ -164,6 +190,9 @@ AS_SET = {
     Assessment: "recorded_at",
     DrugTest: "recorded_at",
     MedicationDispensing: "recorded_at",
+    PlanVersion: "created_at",
+    SipVersion: "created_at",
+    SipMeeting: "recorded_at",
 }
 
 
