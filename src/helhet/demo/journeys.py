@@ -238,11 +238,13 @@ class Journeys:
         last one (users), CONSENT the person's consent or None."""
         rng = random.Random(f"journey-{self.seed}-{index}")
         other_from = None  # the day from which the other organisation's staff work too
-        if consent is not None and consent.coordination and "name" not in show:
+        coordinated_from = None  # the day from which a SIP may be made (active coordination)
+        if consent is not None and consent.coordination:
             active = consent.withdrawn_on is None and (
                 consent.valid_until is None or consent.valid_until >= self.today
             )
-            other_from = consent.valid_from if active else None
+            coordinated_from = consent.valid_from if active else None
+            other_from = coordinated_from if "name" not in show else None
         episode = episodes[-1]
         owner = episode.organisation_id
         on_team = {u.pk for u in team}
@@ -290,8 +292,8 @@ class Journeys:
             self._assessments(rng, person, unit_key, episode, work, first, show, batch)
         if show or rng.random() < PLAN_SHARE:
             self._treatment_plan(rng, person, unit_key, work, first, batch)
-        if work.other_from is not None and (show or rng.random() < SIP_SHARE):
-            self._sip(rng, person, unit_key, work, batch)
+        if coordinated_from is not None and (show or rng.random() < SIP_SHARE):
+            self._sip(rng, person, unit_key, work, coordinated_from, batch)
 
     def county_user(self, pk):
         return self.users_by_pk[pk]
@@ -533,13 +535,14 @@ class Journeys:
     # The units' inboxes ----------------------------------------------------------------
 
     def _treatment_plan(self, rng, person, unit_key, work, first, batch) -> None:
-        """The owner organisation's plan: a first version a week after the first visit, and a
-        revised one two months later; the review date of the newest may have passed."""
+        """The owner organisation's plan: a first version a week after the first visit (or at
+        the start of the contact history), revised about every two months; the review date of
+        the newest may have passed."""
         plan = TreatmentPlan(person=person, unit_id=self.county.units[unit_key].pk)
         plan.organisation_id = work.owner
         batch.plans.append(plan)
-        day = min(first + 7 * DAY, self.yesterday)
-        for number in (1, 2):
+        day = min(max(first + 7 * DAY, self.window_start), self.yesterday)
+        for number in range(1, 6):
             writer = rng.choice(work.own or work.others)
             version = PlanVersion(
                 plan=plan,
@@ -561,18 +564,19 @@ class Journeys:
                         position=position,
                     )
                 )
-            day += 60 * DAY
+            day += rng.randint(50, 70) * DAY
             if day > self.yesterday:
                 break
 
-    def _sip(self, rng, person, unit_key, work, batch) -> None:
+    def _sip(self, rng, person, unit_key, work, consented, batch) -> None:
         """A SIP once the coordination consent is given: both organisations responsible for
         an intervention each, the owner overall; a meeting per version, each setting the next
         follow-up (which may be due or overdue today)."""
         sip = Sip(person=person, unit_id=self.county.units[unit_key].pk)
         batch.sips.append(sip)
-        day = min(work.other_from + rng.randint(7, 21) * DAY, self.yesterday)
-        for number in range(1, 4):
+        start = max(consented + rng.randint(7, 21) * DAY, self.window_start)
+        day = min(start, self.yesterday)
+        for number in range(1, 6):
             caller = rng.choice(work.own or work.others)
             counterpart = rng.choice(work.others or work.own)
             version = SipVersion(

@@ -26,19 +26,20 @@ from helhet.people.identity import make_personnummer
 
 ENROLMENT, RELATIVES = RecordCategory.ENROLMENT.value, RecordCategory.RELATIVES.value
 ASSESSMENTS, CONTACTS = RecordCategory.ASSESSMENTS.value, RecordCategory.CONTACTS.value
+PLANS = RecordCategory.PLANS.value
 
 SHOWCASE = [
-    # Region-owned, consent to coordination and to disclose relatives, assessments and contacts
-    # but not record notes: Anna sees everything as the owner; Sara (on the case team) sees the
-    # person, the relatives, the AUDIT and DUDIT and the contacts under the consent, but not the
-    # contacts' notes.
+    # Region-owned, consent to coordination and to disclose relatives, assessments, contacts
+    # and plans but not record notes: Anna sees everything as the owner; Sara (on the case
+    # team) sees the person, the relatives, the AUDIT and DUDIT, the contacts and the SIP under
+    # the consent, but not the contacts' notes.
     {
         "unit": "clinic",
         "history": "open",
         "opener": "anna.sjukskoterska",
         "members": ("sara.socionom",),
         "consent": "active",
-        "disclose": (ENROLMENT, RELATIVES, ASSESSMENTS, CONTACTS),
+        "disclose": (ENROLMENT, RELATIVES, ASSESSMENTS, CONTACTS, PLANS),
         "name": ("Greta", "Ahlgren"),
         "born": datetime.date(1978, 3, 14),
         "birth_number": 980,
@@ -179,8 +180,8 @@ def formatted(number: str) -> str:
 
 # What the two headline logins see of the named persons (printed by `helhet demo`).
 _SEES = [
-    "Anna's: Anna sees all; Sara sees the person, relatives, AUDIT/DUDIT and contacts under "
-    "the consent, but not the contacts' notes",
+    "Anna's: Anna sees all; Sara sees the person, relatives, AUDIT/DUDIT, contacts and the SIP "
+    "under the consent, but not the contacts' notes",
     "Anna's, no consent: Sara cannot find the person",
     "Sara's: Sara sees all; Anna sees the person and episode, not the relatives, assessments "
     "or contacts (not disclosed)",
