@@ -115,6 +115,7 @@ TEMPLATES = [
     },
 ]
 
+CACHE_TABLE = "helhet_cache"
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'helhet.sqlite3'}"),
@@ -159,6 +160,19 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
 # The session ends after inactivity: every request renews it.
+# The cache holds the public self-referral page's flood counters (intake/flood.py), which every
+# app process must share: Django's database cache, in the table that migration core 0003 makes.
+# HELHET_CACHE_LOCATION may name a Redis server instead ("redis://127.0.0.1:6379/1").
+_cache_location = os.environ.get("HELHET_CACHE_LOCATION", "")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": _cache_location,
+    }
+    if _cache_location.startswith(("redis://", "rediss://"))
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}
+}
+
 SESSION_COOKIE_AGE = env_int("HELHET_SESSION_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -198,6 +212,9 @@ HELHET_LOG_CHAIN_KEY = env_str("HELHET_LOG_CHAIN_KEY", SECRET_KEY)
 HELHET_PAGE_SIZE = env_int("HELHET_PAGE_SIZE", 50)
 # A new episode within this many calendar months of a closure at the same unit is a reactivation.
 HELHET_REACTIVATION_MONTHS = env_int("HELHET_REACTIVATION_MONTHS", 12)
+HELHET_SELF_REFERRAL_PER_ADDRESS = env_int("HELHET_SELF_REFERRAL_PER_ADDRESS", 5)
+HELHET_SELF_REFERRAL_PER_UNIT = env_int("HELHET_SELF_REFERRAL_PER_UNIT", 100)
+HELHET_SELF_REFERRAL_WINDOW_SECONDS = env_int("HELHET_SELF_REFERRAL_WINDOW_SECONDS", 3600)
 
 # Background tasks (django-tasks): queued in the database, run by `helhet db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

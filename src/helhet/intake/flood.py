@@ -5,12 +5,12 @@ cannot fill a unit's inbox either). Both read from settings, with defaults:
 HELHET_SELF_REFERRAL_PER_ADDRESS (5), HELHET_SELF_REFERRAL_PER_UNIT (100) and
 HELHET_SELF_REFERRAL_WINDOW_SECONDS (3600).
 
-The counters live in the `default` cache. Django's default is LocMemCache, which is per process:
-with several app processes or servers each keeps its own count, so the real limit is that many
-times higher. Production with more than one process should point CACHES["default"] at a shared
-cache (Redis, Memcached, or Django's database cache). The address is REMOTE_ADDR: behind a proxy
-that must be the client's address (set by the proxy or its WSGI middleware), never a header the
-client can write. The address is kept only as a hash, and only for the window.
+The counters live in the `default` cache, which settings.py makes shared by every app process:
+Django's database cache (or Redis with HELHET_CACHE_LOCATION). A per-process cache would let
+each process count on its own, so that the real limit would be that many times higher. The
+address is REMOTE_ADDR: behind a proxy that must be the client's address (set by the proxy or
+its WSGI middleware), never a header the client can write. The address is kept only as a hash,
+and only for the window.
 """
 
 import hashlib
