@@ -85,10 +85,16 @@ def test_consent_expiring_within_30_days_is_reminded_and_resolved_when_renewed(c
     assert open_reminders(kind=Kind.CONSENT_EXPIRING) == []
 
 
-def test_consent_not_expiring_soon_or_withdrawn_is_not_reminded(county, refresh):
+def test_consent_not_expiring_soon_is_not_reminded(county, refresh):
     f.ConsentFactory(
         person=county.patient, unit=county.clinic, recorded_by=county.nurse, valid_until=days(45)
     )
+    refresh()
+    assert open_reminders(kind=Kind.CONSENT_EXPIRING) == []
+
+
+def test_a_withdrawn_consent_is_not_reminded_of_as_expiring(county, refresh):
+    """Alone: no other consent that would count as its renewal."""
     f.ConsentFactory(
         person=county.patient,
         unit=county.clinic,

@@ -92,6 +92,14 @@ def test_a_kind_filter_shows_only_that_kind(client, county):
     assert 'value="assessments" id="id_kind_1" checked' in text
 
 
+def test_a_kind_named_many_times_is_asked_for_once(client, county):
+    contact(county, note="Ett besök.")
+    log_in(client, county.nurse, county.clinic)
+    response = client.get(page_url(county), {"kind": ["contacts"] * 5})
+    assert response.text.count("Ett besök.") == 1
+    assert [item.kind for item in response.context["page"].items] == ["contact"]
+
+
 def test_an_unknown_kind_is_refused_with_a_message_and_every_kind_shown(client, county):
     contact(county, note="Ett besök.")
     log_in(client, county.nurse, county.clinic)

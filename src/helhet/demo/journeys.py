@@ -538,8 +538,9 @@ class Journeys:
         """The owner organisation's plan: a first version a week after the first visit (or at
         the start of the contact history), revised about every two months; the review date of
         the newest may have passed."""
-        plan = TreatmentPlan(person=person, unit_id=self.county.units[unit_key].pk)
-        plan.organisation_id = work.owner
+        plan = TreatmentPlan(
+            person=person, unit_id=self.county.units[unit_key].pk, organisation_id=work.owner
+        )
         batch.plans.append(plan)
         day = min(max(first + 7 * DAY, self.window_start), self.yesterday)
         for number in range(1, 6):

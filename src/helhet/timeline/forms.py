@@ -36,4 +36,6 @@ class TimelineFilter(forms.Form):
         every kind (the errors are shown with the form)."""
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
-        return {"before": data.get("before"), "kinds": data.get("kind") or None}
+        # A kind repeated in the address counts once (else its query would run again).
+        kinds = list(dict.fromkeys(data.get("kind") or []))
+        return {"before": data.get("before"), "kinds": kinds or None}

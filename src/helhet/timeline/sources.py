@@ -89,7 +89,7 @@ def contacts(access: PersonAccess, cursor: Cursor | None, limit: int) -> list[It
     rows = (
         readable_contacts(access)
         .filter(older_q(cursor, "starts_at", "contact"))
-        .select_related("unit", "relative")  # `decorate` reads the relative's owner
+        .select_related("unit")
         .prefetch_related(Prefetch("interventions", queryset=Intervention.objects.order_by("name")))
     )
     return [_item(c.starts_at, "contact", c, CONTACTS) for c in rows[: limit + 1]]
