@@ -159,7 +159,6 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
-# The session ends after inactivity: every request renews it.
 # The cache holds the public self-referral page's flood counters (intake/flood.py), which every
 # app process must share: Django's database cache, in the table that migration core 0003 makes.
 # HELHET_CACHE_LOCATION may name a Redis server instead ("redis://127.0.0.1:6379/1").
@@ -172,6 +171,10 @@ CACHES = {
     if _cache_location.startswith(("redis://", "rediss://"))
     else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}
 }
+if _cache_location and not _cache_location.startswith(("redis://", "rediss://")):
+    raise ImproperlyConfigured("HELHET_CACHE_LOCATION must be a redis:// or rediss:// address.")
+
+# The session ends after inactivity: every request renews it.
 
 SESSION_COOKIE_AGE = env_int("HELHET_SESSION_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True

@@ -278,3 +278,12 @@ def test_the_social_worker_under_consent_posts_the_same_sip(client, county, coor
     url = reverse("plans:sip_new", args=[county.patient.pk])
     assert client.post(url, form_data(county)).status_code == 302
     assert SipVersion.objects.get().organisation == county.municipality
+
+
+def test_a_version_that_is_not_a_plain_number_shows_the_latest(client, county, coordination):
+    """ "²" passes str.isdigit() but not int(): the page must not fail."""
+    save_sip(county)
+    log_in(client, county.nurse, county.clinic)
+    for name in ("plans:sip", "plans:sip_print"):
+        url = reverse(name, args=[county.patient.pk])
+        assert client.get(url, {"version": "²"}).status_code == 200

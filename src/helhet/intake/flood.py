@@ -14,36 +14,43 @@ and only for the window.
 """
 
 import hashlib
+import time
 
 from django.conf import settings
 from django.core.cache import cache
 
 
-def _limit(name: str, default: int) -> int:
-    return int(getattr(settings, name, default))
-
-
 def _keys(request, unit_id: int) -> list[tuple[str, int]]:
+    """(cache key, limit) of the sender and of the unit, in the current fixed window: the
+    window's number is part of the key, so a count never outlives its window."""
     address = request.META.get("REMOTE_ADDR", "")
     digest = hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:32]
+    window = int(time.time()) // settings.HELHET_SELF_REFERRAL_WINDOW_SECONDS
     return [
-        (f"helhet:self-referral:address:{digest}", _limit("HELHET_SELF_REFERRAL_PER_ADDRESS", 5)),
-        (f"helhet:self-referral:unit:{unit_id}", _limit("HELHET_SELF_REFERRAL_PER_UNIT", 100)),
+        (
+            f"helhet:self-referral:{window}:address:{digest}",
+            settings.HELHET_SELF_REFERRAL_PER_ADDRESS,
+        ),
+        (f"helhet:self-referral:{window}:unit:{unit_id}", settings.HELHET_SELF_REFERRAL_PER_UNIT),
     ]
 
 
 def is_flooded(request, unit_id: int) -> bool:
     """Has this sender, or the unit as a whole, used up the messages of the current window?"""
-    counts = cache.get_many([key for key, _limit in _keys(request, unit_id)])
-    return any(counts.get(key, 0) >= limit for key, limit in _keys(request, unit_id))
+    keys = _keys(request, unit_id)
+    counts = cache.get_many([key for key, _limit in keys])
+    return any(counts.get(key, 0) >= limit for key, limit in keys)
 
 
 def count_message(request, unit_id: int) -> None:
     """Count one message (stored or dropped as a robot's) against the sender and the unit."""
-    window = _limit("HELHET_SELF_REFERRAL_WINDOW_SECONDS", 3600)
-    for key, _limit_value in _keys(request, unit_id):
+    window = settings.HELHET_SELF_REFERRAL_WINDOW_SECONDS
+    for key, _limit in _keys(request, unit_id):
         cache.add(key, 0, timeout=window)  # starts the window; a running one is kept
         try:
             cache.incr(key)
         except ValueError:  # expired between add and incr
             cache.set(key, 1, timeout=window)
+        # The database cache's incr is a get and a set with the default timeout (5 minutes):
+        # keep the count for the whole window.
+        cache.touch(key, timeout=window)

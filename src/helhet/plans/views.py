@@ -29,7 +29,7 @@ from .forms import PlanPage, SipMeetingForm, SipPage
 
 def _version_param(request) -> int | None:
     value = request.GET.get("version", "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isascii() and value.isdigit() else None
 
 
 @login_required
@@ -57,11 +57,11 @@ def sip_pdf(request, person_id: int):
     page says why; without WeasyPrint on the server, a 503 page links to the print page."""
     access = policy.person_access(request, person_id)
     version_id = _version_param(request)
-    view = selectors.sip_to_print(access, unit=request.unit, version_id=version_id)
     if not pdf.available():
         query = f"?version={version_id}" if version_id is not None else ""
         print_url = reverse("plans:sip_print", args=[person_id]) + query
         return pdf.unavailable(request, fallback_url=print_url)
+    view = selectors.sip_to_print(access, unit=request.unit, version_id=version_id)
     record_access(Actor.from_request(request), access, action="read", what="sip pdf")
     context = {"person": access.person, "v": view}
     if not (view.allowed and view.shown):
