@@ -559,8 +559,7 @@ class Journeys:
                 batch.plan_items.append(
                     PlanItem(
                         version=version,
-                        intervention_id=self.interventions.get(code),
-                        description="" if code in self.interventions else code,
+                        intervention_id=self.interventions[code],
                         responsible_id=writer.pk,
                         position=position,
                     )
@@ -602,8 +601,7 @@ class Journeys:
                 batch.sip_interventions.append(
                     SipIntervention(
                         version=version,
-                        intervention_id=self.interventions.get(code),
-                        description="" if code in self.interventions else code,
+                        intervention_id=self.interventions[code],
                         responsible_organisation_id=organisation,
                         responsible_staff_id=staff.pk,
                         position=position,

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 from django.db import models
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, When
-from django.urls import reverse
 from django.utils import timezone
 
 from helhet.access.models import Consent, ConsentDisclosure, RecordCategory
@@ -43,7 +42,6 @@ ACT_AT = {
 }
 # Rows shown of each kind, the most overdue first.
 GROUP_SIZE = 100
-_SENTINEL = 987654321
 
 
 @dataclass
@@ -146,11 +144,13 @@ def task_list(user, *, unit: Unit, whole_unit: bool) -> TaskList:
 
 
 def _group(kind: str, label: str, rows: list[Reminder], today: datetime.date) -> Group:
-    act_at = _url_maker(ACT_AT[kind])
+    act_at, overview_url = care.url_maker(ACT_AT[kind]), care.overview_url_maker()
     for reminder in rows[:GROUP_SIZE]:
         reminder.days_overdue = (today - reminder.due_on).days
         target = reminder.source_id if kind == Kind.REFERRAL_WAITING else reminder.person_id
         reminder.act_url = act_at(target)
+        if reminder.person_id is not None:
+            reminder.overview_url = overview_url(reminder.person_id)
     return Group(kind, label, rows[:GROUP_SIZE], more=len(rows) > GROUP_SIZE)
 
 
@@ -163,8 +163,3 @@ def _with_referrals(rows: list[Reminder]) -> list[Reminder]:
     for reminder in rows:
         reminder.referral = found.get(reminder.source_id)
     return [r for r in rows if r.referral is not None]
-
-
-def _url_maker(name: str):
-    """A function from an id to the URL NAME, reversed once per list."""
-    return reverse(name, args=[_SENTINEL]).replace(str(_SENTINEL), "{}").format
