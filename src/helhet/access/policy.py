@@ -320,11 +320,18 @@ def _episodes(person: Person) -> list[Episode]:
         "user__last_name",
         "user__organisation__name",
     )
-    return list(
+    episodes = list(
         Episode.objects.filter(person=person)
         .select_related("unit", "organisation", "closure_reason")
         .prefetch_related(Prefetch("case_team", queryset=team))
     )
+    # Each reactivation points at its earlier episode among these, so that
+    # `Episode.is_reactivation` (which compares the dates) needs no query of its own.
+    loaded = {episode.pk: episode for episode in episodes}
+    for episode in episodes:
+        if episode.reactivation_of_id in loaded:
+            episode.reactivation_of = loaded[episode.reactivation_of_id]
+    return episodes
 
 
 def _consents(person: Person) -> list[Consent]:

@@ -218,14 +218,11 @@ def _decorate_episodes(overview: Overview, episodes: list[Episode]) -> None:
     """The shown episodes' actions and links; EPISODES is every visible one (reactivation)."""
     access = overview.access
     by_id = {e.pk: e for e in overview.episodes}
-    loaded = {e.pk: e for e in access.episodes}  # every episode: `is_reactivation` needs no query
     roles = labels(CaseTeamMember.Role)
     for episode in overview.episodes:
         episode.may_act = episode.is_open and access.may_act_at(episode.unit_id)
         episode.may_reactivate = reactivatable(access, episode, episodes)
         episode.previous = by_id.get(episode.reactivation_of_id)
-        if episode.reactivation_of_id in loaded:
-            episode.reactivation_of = loaded[episode.reactivation_of_id]
         for member in episode.case_team.all():
             member.role_label = roles[member.role]
 
