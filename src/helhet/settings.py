@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "helhet.plans",
     "helhet.timeline",
     "helhet.reminders",
+    "helhet.followup",
     "helhet.demo",
 ]
 

@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("helhet.plans.urls")),
     path("", include("helhet.reminders.urls")),
     path("", include("helhet.timeline.urls")),
+    path("", include("helhet.followup.urls")),
 ]

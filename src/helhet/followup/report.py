@@ -1,0 +1,80 @@
+"""The shapes a follow-up report takes, shared by the computation, the pages and the exports.
+
+A report is per unit and period: columns are the breakdown's groups ("total" first, then by sex
+or by age group), rows are indicators (and their sub-rows: contacts by kind, closures by reason,
+each catalogue intervention). Nothing here names a person: a report holds aggregates only.
+
+- `indicators.unit_report(unit, period, breakdown=..., suppress=...)` makes one `UnitReport`.
+- `indicators.county_comparison(units, period, suppress=True)` makes one per unit, total only.
+- `indicators.trend(unit, periods, suppress=...)` makes one per period.
+- `suppression.suppress(report)` returns the report with counts 1–4 shown as "<5" and the derived
+  figures that would reveal them hidden. Every view or export that crosses units or leaves the
+  unit suppresses; only a unit's own manager or coordinator, on the unit's own page in the
+  browser, sees the exact small counts.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+
+class Measure:
+    """What a row's figures are: how they are formatted and whether they are suppressed as
+    counts (COUNT) or hidden as derived figures (the others)."""
+
+    COUNT = "count"  # a number of persons, contacts, episodes, …
+    PERCENT = "percent"  # a share, 0–100
+    DAYS = "days"  # a duration (wait times)
+    SCORE = "score"  # a mean or a change of an instrument's total
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One figure. `value` is None when there is nothing to compute (no denominator, no data);
+    `suppressed` is True when small-cell suppression hides it (a count shown as "<5", a derived
+    figure shown as "–")."""
+
+    value: int | float | None
+    suppressed: bool = False
+
+
+@dataclass(frozen=True)
+class Group:
+    """One column of a breakdown: key "total", "sex:female", "sex:male", "sex:unknown",
+    "age:13-15", "age:18-29", "age:70-", "age:other" (outside the unit type's groups)."""
+
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Row:
+    """One indicator (KEY "") or one of its sub-rows (KEY "kind:visit", "reason:<code>",
+    "intervention:<code>", "zone:<zone>", …), with a cell per group key."""
+
+    indicator: str  # a code from definitions.INDICATORS
+    key: str
+    label: str  # the sub-row's label in the active language ("" for the indicator's own row)
+    measure: str  # a Measure
+    cells: dict[str, Cell]
+
+
+@dataclass
+class UnitReport:
+    unit_id: int
+    unit_name: str
+    unit_type: str
+    period: "Period"  # noqa: F821 (periods.Period)
+    breakdown: str  # "total", "sex" or "age"
+    groups: list[Group]
+    rows: list[Row]
+    suppressed: bool = False  # small-cell suppression applied
+    computed_at: datetime.datetime | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def row(self, indicator: str, key: str = "") -> Row | None:
+        for row in self.rows:
+            if row.indicator == indicator and row.key == key:
+                return row
+        return None
