@@ -34,7 +34,7 @@ def test_the_django_admin_shows_no_person_data():
     # policy; the admin would bypass it (and its log). Reference data only.
     allowed_apps = {"core", "auth", "axes"}
     registered = {f"{m._meta.app_label}.{m.__name__}" for m in admin.site._registry}
-    reference_models = {"contacts.Intervention"}  # --- contacts: the catalogue --- #
+    reference_models = {"contacts.Intervention", "followup.SteeringGroup"}
     outside = {
         label
         for label in registered
