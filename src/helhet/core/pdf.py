@@ -99,6 +99,18 @@ def _write(document) -> bytes:
         return document.write_pdf()
 
 
+def html_to_pdf(html: str, *, base_url: str) -> bytes:
+    """HTML, a whole document, as PDF bytes, fetching only static files under BASE_URL (the
+    site's address, or any address when there is no request, as in a background task).
+    PdfUnavailable when WeasyPrint cannot be loaded."""
+    weasyprint = _weasyprint()
+    document = weasyprint.HTML(
+        string=html, base_url=base_url, url_fetcher=static_fetcher(base_url)
+    ).render()
+    document.metadata.lang = document.metadata.lang or get_language()
+    return _write(document)
+
+
 def render_pdf(
     request: HttpRequest, template_name: str, context: dict, *, filename: str
 ) -> HttpResponse:
@@ -107,15 +119,9 @@ def render_pdf(
     The template is a whole HTML document; its <title> becomes the PDF's title and its
     <html lang> (else the active language) the PDF's language. Stylesheets and images are
     fetched only from the static files. PdfUnavailable when WeasyPrint cannot be loaded."""
-    weasyprint = _weasyprint()
     html = render_to_string(template_name, context, request=request)
-    base_url = request.build_absolute_uri("/")
-    document = weasyprint.HTML(
-        string=html, base_url=base_url, url_fetcher=static_fetcher(base_url)
-    ).render()
-    document.metadata.lang = document.metadata.lang or get_language()
     response = HttpResponse(
-        _write(document),
+        html_to_pdf(html, base_url=request.build_absolute_uri("/")),
         content_type="application/pdf",
         headers={"Content-Disposition": content_disposition_header(True, filename)},
     )
