@@ -216,6 +216,8 @@ HELHET_LOG_CHAIN_KEY = env_str("HELHET_LOG_CHAIN_KEY", SECRET_KEY)
 HELHET_PAGE_SIZE = env_int("HELHET_PAGE_SIZE", 50)
 # A new episode within this many calendar months of a closure at the same unit is a reactivation.
 HELHET_REACTIVATION_MONTHS = env_int("HELHET_REACTIVATION_MONTHS", 12)
+# Follow-up exports' files are deleted this many days after they were made.
+HELHET_EXPORT_KEEP_DAYS = env_int("HELHET_EXPORT_KEEP_DAYS", 7)
 HELHET_SELF_REFERRAL_PER_ADDRESS = env_int("HELHET_SELF_REFERRAL_PER_ADDRESS", 5)
 HELHET_SELF_REFERRAL_PER_UNIT = env_int("HELHET_SELF_REFERRAL_PER_UNIT", 100)
 HELHET_SELF_REFERRAL_WINDOW_SECONDS = env_int("HELHET_SELF_REFERRAL_WINDOW_SECONDS", 3600)
