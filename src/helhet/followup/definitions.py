@@ -1,0 +1,401 @@
+"""The follow-up indicators and their written definitions (shown beside every figure).
+
+Every indicator is computed per unit and period, the same way for every unit, and broken down by
+legal sex or by age group. Common to all:
+
+- the period's days are local days (Europe/Stockholm), both ends included;
+- age is the age in whole years on the FIRST day of the period (`agegroups`);
+- a person is counted once per unit and group, however many episodes, contacts or assessments
+  they have there (counts of contacts, episodes, interventions and referrals count those).
+
+`Indicator.basis` names the count indicators a derived figure (share, rate, median, mean) is
+computed from: suppression hides the figure when one of them is small. `Indicator.parts` is the
+prefix of the sub-rows that add up to the indicator's own row ("kind:" for contacts by kind):
+suppression keeps a hidden sub-row from being recovered by subtraction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
+
+from .report import Measure
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    group: str
+    name: str  # lazy
+    definition: str  # lazy
+    measure: str  # report.Measure
+    basis: tuple[str, ...] = ()  # count indicators a derived figure is computed from
+    parts: str = ""  # prefix of the sub-row keys that add up to the indicator's row
+
+
+GROUPS = [
+    ("enrolment", _("Enrolment")),
+    ("contacts", _("Contacts")),
+    ("closures", _("Closures and reactivations")),
+    ("interventions", _("Interventions")),
+    ("assessments", _("AUDIT and DUDIT")),
+    ("wait_times", _("Wait times")),
+    ("sip", _("SIP")),
+    ("consent", _("Consent")),
+]
+
+C, P, D, S = Measure.COUNT, Measure.PERCENT, Measure.DAYS, Measure.SCORE
+
+ENROLLED = _(
+    "Persons with an episode at the unit that was open on at least one day of the period "
+    "(opened on or before the last day, not closed before the first day). Each person once."
+)
+
+
+def _format(template, **params) -> str:
+    params = {name: value() if callable(value) else value for name, value in params.items()}
+    return str(template) % params
+
+
+_lazy_format = lazy(_format, str)
+
+
+def _reactivation_months() -> int:
+    return settings.HELHET_REACTIVATION_MONTHS
+
+
+def _instrument(code: str, title: str) -> list[Indicator]:
+    return [
+        Indicator(
+            f"{code}_intake",
+            "assessments",
+            _lazy_format(_("%(instrument)s: persons assessed at intake"), instrument=title),
+            _lazy_format(
+                _(
+                    "Persons with a complete %(instrument)s at the unit, recorded as an intake "
+                    "assessment with a date in the period, not corrected by a later "
+                    "assessment. Each person once, with their first such assessment in the "
+                    "period; the sub-rows are its zone."
+                ),
+                instrument=title,
+            ),
+            C,
+            parts="zone:",
+        ),
+        Indicator(
+            f"{code}_change",
+            "assessments",
+            _lazy_format(_("%(instrument)s: change from intake to follow-up"), instrument=title),
+            _lazy_format(
+                _(
+                    "Persons with a complete %(instrument)s follow-up at the unit dated in the "
+                    "period and an intake %(instrument)s at the unit on or before it (corrected "
+                    "results left out). Their latest follow-up in the period is compared with "
+                    "the latest intake before it: a lower total is improved, the same total "
+                    "unchanged, a higher total worse."
+                ),
+                instrument=title,
+            ),
+            C,
+            parts="change:",
+        ),
+        Indicator(
+            f"{code}_mean_change",
+            "assessments",
+            _lazy_format(_("%(instrument)s: mean change of the total"), instrument=title),
+            _lazy_format(
+                _(
+                    "The mean of (follow-up total − intake total) over the persons of the row "
+                    "above; negative is better."
+                ),
+                instrument=title,
+            ),
+            S,
+            basis=(f"{code}_change",),
+        ),
+    ]
+
+
+INDICATORS: list[Indicator] = [
+    Indicator("enrolled", "enrolment", _("Persons enrolled"), ENROLLED, C),
+    Indicator(
+        "new_enrolments",
+        "enrolment",
+        _("New enrolments"),
+        _("Persons with an episode at the unit opened on a day in the period. Each person once."),
+        C,
+    ),
+    Indicator(
+        "enrolled_at_end",
+        "enrolment",
+        _("Enrolled at the end of the period"),
+        _(
+            "Persons with an episode at the unit open at the end of the period's last day "
+            "(opened on or before it, not closed on or before it)."
+        ),
+        C,
+    ),
+    Indicator(
+        "contacts",
+        "contacts",
+        _("Contacts attended"),
+        _(
+            "Contacts at the unit the person attended, dated (local time) on a day in the "
+            "period; relatives' support contacts included. Counted as contacts; the sub-rows "
+            "are the kind of contact and add up to the total."
+        ),
+        C,
+        parts="kind:",
+    ),
+    Indicator(
+        "contact_persons",
+        "contacts",
+        _("Persons with an attended contact"),
+        _("Persons with at least one attended contact at the unit in the period."),
+        C,
+    ),
+    Indicator(
+        "no_shows",
+        "contacts",
+        _("No-shows"),
+        _("Booked contacts at the unit in the period the person did not attend."),
+        C,
+    ),
+    Indicator(
+        "no_show_rate",
+        "contacts",
+        _("No-show rate"),
+        _("No-shows as a share of all booked contacts in the period (attended and not)."),
+        P,
+        basis=("no_shows", "contacts"),
+    ),
+    Indicator(
+        "closed",
+        "closures",
+        _("Episodes closed"),
+        _(
+            "Episodes at the unit closed on a day in the period, counted as episodes, by the "
+            "reason recorded at closing; the sub-rows add up to the total."
+        ),
+        C,
+        parts="reason:",
+    ),
+    Indicator(
+        "reactivated",
+        "closures",
+        _("Reactivated episodes"),
+        _lazy_format(
+            _(
+                "Episodes at the unit opened in the period that continue an episode closed at "
+                "the same unit, opened at most %(months)s calendar months after that closure "
+                "(the same day of the month included; the window is the setting "
+                "HELHET_REACTIVATION_MONTHS). Counted as episodes."
+            ),
+            months=_reactivation_months,
+        ),
+        C,
+    ),
+    Indicator(
+        "intervention_persons",
+        "interventions",
+        _("Persons given interventions"),
+        _(
+            "Persons given an intervention of the catalogue in an attended contact at the unit "
+            "in the period, once per row. Medication is the catalogue's interventions of the "
+            "record category medication except drug tests (LARO, medication dispensing, "
+            "tapering); group and individual treatment are the catalogue items of those names. "
+            "Medication handed out is the unit's dispensing records in the period."
+        ),
+        C,
+    ),
+    Indicator(
+        "interventions",
+        "interventions",
+        _("Interventions given"),
+        _(
+            "Interventions of the catalogue recorded on attended contacts at the unit in the "
+            "period: one per contact and intervention. The rows per catalogue item add up to "
+            "the total; medication handed out counts dispensing records."
+        ),
+        C,
+        parts="intervention:",
+    ),
+    Indicator(
+        "priority_interventions",
+        "interventions",
+        _("Interventions with guideline priority 1–3"),
+        _(
+            "Of the interventions given, those whose catalogue item has priority 1, 2 or 3 in "
+            "Socialstyrelsen's national guidelines (2019)."
+        ),
+        C,
+    ),
+    Indicator(
+        "priority_share",
+        "interventions",
+        _("Share of interventions with guideline priority 1–3"),
+        _(
+            "Interventions with priority 1–3 as a share of all interventions given in attended "
+            "contacts in the period (items without a priority count in the denominator)."
+        ),
+        P,
+        basis=("priority_interventions", "interventions"),
+    ),
+    *_instrument("audit", "AUDIT"),
+    *_instrument("dudit", "DUDIT"),
+    Indicator(
+        "referrals_decided",
+        "wait_times",
+        _("Referrals decided"),
+        _(
+            "Referrals to the unit accepted or declined on a day in the period. In the "
+            "breakdowns only accepted referrals count (a declined one names no person)."
+        ),
+        C,
+    ),
+    Indicator(
+        "decision_wait_median",
+        "wait_times",
+        _("Days to decision, median"),
+        _(
+            "Days from the date the referral was received to the local date of the decision, "
+            "for the referrals decided in the period. Median: the middle value, or the mean of "
+            "the two middle values when their number is even."
+        ),
+        D,
+        basis=("referrals_decided",),
+    ),
+    Indicator(
+        "decision_wait_p90",
+        "wait_times",
+        _("Days to decision, 90th percentile"),
+        _(
+            "Nearest rank: with the n waits in order, the one at rank ⌈0.9 × n⌉; nine in ten "
+            "referrals waited at most this long."
+        ),
+        D,
+        basis=("referrals_decided",),
+    ),
+    Indicator(
+        "referrals_first_contact",
+        "wait_times",
+        _("Referrals with a first contact"),
+        _("Accepted referrals to the unit whose first contact was on a day in the period."),
+        C,
+    ),
+    Indicator(
+        "first_contact_wait_median",
+        "wait_times",
+        _("Days to first contact, median"),
+        _(
+            "Days from the date the referral was received to its first contact, for the "
+            "referrals first contacted in the period (median as above)."
+        ),
+        D,
+        basis=("referrals_first_contact",),
+    ),
+    Indicator(
+        "first_contact_wait_p90",
+        "wait_times",
+        _("Days to first contact, 90th percentile"),
+        _("Nearest rank, as for the decision."),
+        D,
+        basis=("referrals_first_contact",),
+    ),
+    Indicator(
+        "sip_persons",
+        "sip",
+        _("Enrolled persons with a SIP"),
+        _(
+            "Of the persons enrolled in the period, those with a SIP at the unit that has a "
+            "version saved on or before the period's last day."
+        ),
+        C,
+    ),
+    Indicator(
+        "sip_share",
+        "sip",
+        _("Share of enrolled persons with a SIP"),
+        _("Enrolled persons with a SIP as a share of the persons enrolled in the period."),
+        P,
+        basis=("sip_persons", "enrolled"),
+    ),
+    Indicator(
+        "sip_follow_ups_due",
+        "sip",
+        _("SIP follow-ups due"),
+        _(
+            "Follow-up dates set at SIP meetings of the unit's SIPs that fall on a day in the "
+            "period, one per meeting that set one."
+        ),
+        C,
+    ),
+    Indicator(
+        "sip_follow_ups_on_time",
+        "sip",
+        _("SIP follow-ups held on time"),
+        _(
+            "Of the follow-ups due, those with a later meeting of the same SIP held after the "
+            "meeting that set the date and on or before the date."
+        ),
+        C,
+    ),
+    Indicator(
+        "sip_on_time_share",
+        "sip",
+        _("Share of SIP follow-ups held on time"),
+        _("SIP follow-ups held on time as a share of those due in the period."),
+        P,
+        basis=("sip_follow_ups_on_time", "sip_follow_ups_due"),
+    ),
+    Indicator(
+        "consent_persons",
+        "consent",
+        _("Persons with active consent"),
+        _(
+            "Of the persons enrolled at the end of the period, those with a consent at the "
+            "unit in force on the period's last day (begun, not expired, not withdrawn)."
+        ),
+        C,
+    ),
+    Indicator(
+        "consent_share",
+        "consent",
+        _("Share of enrolled persons with active consent"),
+        _("Persons with active consent as a share of the persons enrolled at the period's end."),
+        P,
+        basis=("consent_persons", "enrolled_at_end"),
+    ),
+]
+
+_BY_CODE = {indicator.code: indicator for indicator in INDICATORS}
+
+
+def get(code: str) -> Indicator:
+    """The indicator CODE; KeyError for an unknown code."""
+    return _BY_CODE[code]
+
+
+def in_group(group: str) -> list[Indicator]:
+    return [indicator for indicator in INDICATORS if indicator.group == group]
+
+
+COMMON_TEXT = _(
+    "Every figure is per unit and period. The period's days are local days (Swedish time), "
+    "both ends included. Age is the age in whole years on the first day of the period: a "
+    "person who turns 18 during the period is counted with their age on its first day. Sex is "
+    "the legal sex in the population register. A person is counted once per unit and group."
+)
+
+SUPPRESSION_TEXT = _(
+    "Small numbers are suppressed wherever figures cross units or leave the unit (the county "
+    "comparison, trends shared outside the unit, every export): a count of 1 to 4 is shown as "
+    "“<5” (0 is shown: it is no one). A share, rate, median or mean computed from a count of "
+    "1 to 4, or from a count that is hidden, is shown as “–”. So that a hidden count cannot be "
+    "worked out by subtraction, where figures add up (the groups of a breakdown to the total, "
+    "the sub-rows to their row) and just one of them is hidden, the smallest other non-zero "
+    "figure is hidden too."
+)

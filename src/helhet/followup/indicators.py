@@ -1,0 +1,545 @@
+"""The follow-up indicators, computed in the database (see `definitions` for what each counts).
+
+Each source (episodes, closures, contacts, interventions, dispensings, assessments, referrals,
+SIP meetings) is one aggregate query grouped by unit and by the breakdown's group key — a
+`Case(When(...))` on the person's legal sex or birth date (`agegroups`) — with filtered
+aggregates (`Count(..., filter=Q(...))`, `Count(distinct=True)`) for the figures. The number of
+queries does not grow with the data or, for `county_comparison`, with the number of units:
+13 for a unit report by total, 15 by sex or age.
+
+The total column of a breakdown is the sum of its groups for counts (every person, contact or
+episode falls in exactly one group: unknown sex and "other" ages are groups too), the sum of
+the changes over the sum of the persons for mean changes; medians and percentiles of the total
+are a query of their own.
+
+Medians and the 90th percentile: a window query ranks the waits of each unit and group
+(`RowNumber` and `Count` over the partition) and returns only the rows at the ranks needed: the
+middle one or two (median; the mean of the two when their number is even) and rank ⌈0.9 n⌉
+(nearest rank), the same rows on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Sequence
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber, TruncDate
+from django.utils import timezone
+from django.utils.translation import get_language, gettext
+
+from helhet.access.models import Consent
+from helhet.access.policy import active_consent_q
+from helhet.assessments import catalogue as instruments
+from helhet.assessments.models import Assessment
+from helhet.care.models import ClosureReason, Episode
+from helhet.contacts.models import Contact, Intervention, MedicationDispensing
+from helhet.core.models import Unit
+from helhet.intake.models import Referral
+from helhet.people.models import Person
+from helhet.plans.models import SipMeeting, SipVersion
+
+from . import definitions
+from .agegroups import OTHER, OTHER_LABEL, age_group_expression, age_groups
+from .periods import Period, local_zone
+from .report import Cell, Group, Measure, Row, UnitReport
+from .suppression import suppress as suppress_report
+
+BREAKDOWNS = ("total", "sex", "age")
+MEDICATION_EXCLUDED = ("drug_test",)  # a sample, not a medication
+GROUP_TREATMENT, INDIVIDUAL_TREATMENT = "group_treatment", "individual_treatment"
+CHANGES = ("improved", "unchanged", "worse")
+SEX_KEYS = [("female", "sex:female"), ("male", "sex:male"), ("unknown", "sex:unknown")]
+
+
+# --- Public API ---------------------------------------------------------------------------
+
+
+def unit_report(
+    unit: Unit, period: Period, *, breakdown: str = "total", suppress: bool = True
+) -> UnitReport:
+    """UNIT's indicators for PERIOD, by BREAKDOWN ("total", "sex" or "age")."""
+    if breakdown not in BREAKDOWNS:
+        raise ValueError(f"unknown breakdown {breakdown!r}")
+    [report] = _Computation([unit], period, breakdown).reports()
+    return suppress_report(report) if suppress else report
+
+
+def county_comparison(
+    units: Sequence[Unit], period: Period, *, suppress: bool = True
+) -> list[UnitReport]:
+    """One total report per unit, in the order given, from the same queries (GROUP BY unit)."""
+    if not units:
+        return []
+    reports = _Computation(list(units), period, "total").reports()
+    return [suppress_report(report) for report in reports] if suppress else reports
+
+
+def trend(unit: Unit, periods: Sequence[Period], *, suppress: bool = True) -> list[UnitReport]:
+    """UNIT's total report for each of PERIODS, in their order."""
+    return [unit_report(unit, period, suppress=suppress) for period in periods]
+
+
+# --- The computation ----------------------------------------------------------------------
+
+
+def groups_of(unit_type: str, breakdown: str) -> list[Group]:
+    groups = [Group("total", gettext("Total"))]
+    if breakdown == "sex":
+        groups += [Group(key, str(Person.Sex(value).label)) for value, key in SEX_KEYS]
+    elif breakdown == "age":
+        groups += [Group(key, label) for key, label, _low, _high in age_groups(unit_type)]
+        groups.append(Group(OTHER, str(OTHER_LABEL)))
+    return groups
+
+
+class _Computation:
+    def __init__(self, units: list[Unit], period: Period, breakdown: str):
+        self.units = units
+        self.unit_ids = [unit.pk for unit in units]
+        self.period = period
+        self.breakdown = breakdown
+        self.lo, self.hi = period.bounds()
+        # (unit id, group key) -> (indicator, row key) -> value
+        self.values: dict[tuple[int, str], dict[tuple[str, str], float | int | None]] = defaultdict(
+            dict
+        )
+        self.sums: dict[tuple[int, str], dict[str, float]] = defaultdict(dict)
+
+    # group keys -------------------------------------------------------------------------
+
+    def key(self, person: str) -> Value | Case:
+        """The breakdown's group key of the person at PERSON (a lookup path to a Person)."""
+        if self.breakdown == "sex":
+            return Case(
+                *[
+                    When(**{f"{person}__legal_sex": value}, then=Value(key))
+                    for value, key in SEX_KEYS[:2]
+                ],
+                default=Value("sex:unknown"),
+                output_field=CharField(),
+            )
+        if self.breakdown == "age":
+            unit_type = self.units[0].unit_type
+            return age_group_expression(unit_type, self.period.start, f"{person}__birth_date")
+        return Value("total", output_field=CharField())
+
+    def put(self, unit_id, group, indicator, key, value) -> None:
+        self.values[(unit_id, group)][(indicator, key)] = value
+
+    # sources ----------------------------------------------------------------------------
+
+    def episodes(self) -> None:
+        start, end = self.period.start, self.period.end
+        sip = SipVersion.objects.filter(
+            sip__person=OuterRef("person_id"), sip__unit=OuterRef("unit_id"), created_at__lt=self.hi
+        )
+        consent = Consent.objects.filter(
+            active_consent_q(end), person=OuterRef("person_id"), unit=OuterRef("unit_id")
+        )
+        at_end = Q(closed_on__isnull=True) | Q(closed_on__gt=end)
+        rows = (
+            Episode.objects.with_reactivation()
+            .filter(unit__in=self.unit_ids, opened_on__lte=end)
+            .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=start))
+            .alias(has_sip=Exists(sip), has_consent=Exists(consent))
+            .order_by()
+            .values("unit_id", g=self.key("person"))
+            .annotate(
+                enrolled=Count("person_id", distinct=True),
+                new_enrolments=Count("person_id", distinct=True, filter=Q(opened_on__gte=start)),
+                enrolled_at_end=Count("person_id", distinct=True, filter=at_end),
+                closed=Count("id", filter=Q(closed_on__gte=start, closed_on__lte=end)),
+                reactivated=Count(
+                    "id", filter=Q(opened_on__gte=start, in_reactivation_window=True)
+                ),
+                sip_persons=Count("person_id", distinct=True, filter=Q(has_sip=True)),
+                consent_persons=Count(
+                    "person_id", distinct=True, filter=at_end & Q(has_consent=True)
+                ),
+            )
+        )
+        names = [
+            "enrolled",
+            "new_enrolments",
+            "enrolled_at_end",
+            "closed",
+            "reactivated",
+            "sip_persons",
+            "consent_persons",
+        ]
+        for row in rows:
+            for name in names:
+                self.put(row["unit_id"], row["g"], name, "", row[name])
+
+    def closures(self) -> None:
+        self.reasons = list(ClosureReason.objects.order_by("name").values_list("code", "name"))
+        rows = (
+            Episode.objects.filter(
+                unit__in=self.unit_ids,
+                closed_on__gte=self.period.start,
+                closed_on__lte=self.period.end,
+            )
+            .order_by()
+            .values("unit_id", "closure_reason__code", g=self.key("person"))
+            .annotate(n=Count("id"))
+        )
+        for row in rows:
+            key = f"reason:{row['closure_reason__code']}"
+            self.put(row["unit_id"], row["g"], "closed", key, row["n"])
+
+    def contacts(self) -> None:
+        kinds = {
+            f"kind_{kind}": Count("id", filter=Q(kind=kind, attended=True))
+            for kind in Contact.Kind.values
+        }
+        rows = (
+            Contact.objects.filter(
+                unit__in=self.unit_ids, starts_at__gte=self.lo, starts_at__lt=self.hi
+            )
+            .order_by()
+            .values("unit_id", g=self.key("person"))
+            .annotate(
+                contacts=Count("id", filter=Q(attended=True)),
+                contact_persons=Count("person_id", distinct=True, filter=Q(attended=True)),
+                no_shows=Count("id", filter=Q(attended=False)),
+                **kinds,
+            )
+        )
+        for row in rows:
+            unit_id, group = row["unit_id"], row["g"]
+            for name in ("contacts", "contact_persons", "no_shows"):
+                self.put(unit_id, group, name, "", row[name])
+            for kind in Contact.Kind.values:
+                self.put(unit_id, group, "contacts", f"kind:{kind}", row[f"kind_{kind}"])
+
+    def interventions(self) -> None:
+        self.catalogue = list(
+            Intervention.objects.order_by("name").values("id", "code", "name", "name_sv", "active")
+        )
+        codes = {item["id"]: item["code"] for item in self.catalogue}
+        given = Contact.interventions.through.objects.filter(
+            contact__unit__in=self.unit_ids,
+            contact__starts_at__gte=self.lo,
+            contact__starts_at__lt=self.hi,
+            contact__attended=True,
+        ).order_by()
+        unit, person = "contact__unit_id", "contact__person_id"
+        medication = Q(intervention__category=Intervention.Category.MEDICATION) & ~Q(
+            intervention__code__in=MEDICATION_EXCLUDED
+        )
+        for row in given.values(unit, g=self.key("contact__person")).annotate(
+            persons=Count(person, distinct=True),
+            n=Count("id"),
+            priority=Count("id", filter=Q(intervention__guideline_priority__lte=3)),
+            medication_persons=Count(person, distinct=True, filter=medication),
+            medication_n=Count("id", filter=medication),
+        ):
+            unit_id, group = row[unit], row["g"]
+            self.put(unit_id, group, "intervention_persons", "", row["persons"])
+            self.put(unit_id, group, "interventions", "", row["n"])
+            self.put(unit_id, group, "priority_interventions", "", row["priority"])
+            self.put(
+                unit_id, group, "intervention_persons", "medication", row["medication_persons"]
+            )
+            self.put(unit_id, group, "interventions", "medication", row["medication_n"])
+        for row in given.values(unit, "intervention_id", g=self.key("contact__person")).annotate(
+            persons=Count(person, distinct=True), n=Count("id")
+        ):
+            unit_id, group = row[unit], row["g"]
+            code = codes.get(row["intervention_id"])
+            for key in [f"intervention:{code}"] + (
+                [code] if code in (GROUP_TREATMENT, INDIVIDUAL_TREATMENT) else []
+            ):
+                self.put(unit_id, group, "intervention_persons", key, row["persons"])
+                self.put(unit_id, group, "interventions", key, row["n"])
+
+    def dispensings(self) -> None:
+        rows = (
+            MedicationDispensing.objects.filter(
+                unit__in=self.unit_ids, handed_out_at__gte=self.lo, handed_out_at__lt=self.hi
+            )
+            .order_by()
+            .values("unit_id", g=self.key("person"))
+            .annotate(persons=Count("person_id", distinct=True), n=Count("id"))
+        )
+        for row in rows:
+            self.put(row["unit_id"], row["g"], "intervention_persons", "dispensing", row["persons"])
+            self.put(row["unit_id"], row["g"], "interventions", "dispensing", row["n"])
+
+    def assessments(self) -> None:
+        start, end = self.period.start, self.period.end
+        valid = Q(complete=True, correction__isnull=True)
+        in_period = Q(assessed_on__gte=start, assessed_on__lte=end)
+        base = Assessment.objects.filter(valid, unit__in=self.unit_ids).order_by()
+
+        def same(**more):
+            return Assessment.objects.filter(
+                valid,
+                person=OuterRef("person_id"),
+                unit=OuterRef("unit_id"),
+                instrument=OuterRef("instrument"),
+                **more,
+            )
+
+        intake = Assessment.Occasion.INTAKE
+        follow_up = Assessment.Occasion.FOLLOW_UP
+        earlier = same(occasion=intake, assessed_on__gte=start).filter(
+            Q(assessed_on__lt=OuterRef("assessed_on"))
+            | Q(assessed_on=OuterRef("assessed_on"), id__lt=OuterRef("id"))
+        )
+        for row in (
+            base.filter(in_period, occasion=intake)
+            .filter(~Exists(earlier))
+            .values("unit_id", "instrument", "zone", g=self.key("person"))
+            .annotate(n=Count("person_id", distinct=True))
+        ):
+            unit_id, group, code = row["unit_id"], row["g"], row["instrument"]
+            values = self.values[(unit_id, group)]
+            key = (f"{code}_intake", "")
+            values[key] = (values.get(key) or 0) + row["n"]
+            self.put(unit_id, group, f"{code}_intake", f"zone:{row['zone']}", row["n"])
+        later = same(occasion=follow_up, assessed_on__lte=end).filter(
+            Q(assessed_on__gt=OuterRef("assessed_on"))
+            | Q(assessed_on=OuterRef("assessed_on"), id__gt=OuterRef("id"))
+        )
+        intake_total = (
+            same(occasion=intake, assessed_on__lte=OuterRef("assessed_on"))
+            .order_by("-assessed_on", "-id")
+            .values("total")[:1]
+        )
+        change = F("total") - F("intake_total")
+        for row in (
+            base.filter(in_period, occasion=follow_up)
+            .filter(~Exists(later))
+            .annotate(intake_total=Subquery(intake_total))
+            .filter(intake_total__isnull=False)
+            .values("unit_id", "instrument", g=self.key("person"))
+            .annotate(
+                n=Count("id"),
+                improved=Count("id", filter=Q(total__lt=F("intake_total"))),
+                unchanged=Count("id", filter=Q(total=F("intake_total"))),
+                worse=Count("id", filter=Q(total__gt=F("intake_total"))),
+                change_sum=Sum(change),
+            )
+        ):
+            unit_id, group, code = row["unit_id"], row["g"], row["instrument"]
+            self.put(unit_id, group, f"{code}_change", "", row["n"])
+            for name in CHANGES:
+                self.put(unit_id, group, f"{code}_change", f"change:{name}", row[name])
+            self.sums[(unit_id, group)][f"{code}_change"] = row["change_sum"] or 0
+
+    def sip_follow_ups(self) -> None:
+        start, end = self.period.start, self.period.end
+        held = SipMeeting.objects.filter(
+            sip=OuterRef("sip_id"),
+            held_on__gt=OuterRef("held_on"),
+            held_on__lte=OuterRef("next_follow_up_on"),
+        )
+        rows = (
+            SipMeeting.objects.filter(
+                sip__unit__in=self.unit_ids,
+                next_follow_up_on__gte=start,
+                next_follow_up_on__lte=end,
+            )
+            .alias(on_time=Exists(held))
+            .order_by()
+            .values("sip__unit_id", g=self.key("sip__person"))
+            .annotate(due=Count("id"), on_time_n=Count("id", filter=Q(on_time=True)))
+        )
+        for row in rows:
+            unit_id, group = row["sip__unit_id"], row["g"]
+            self.put(unit_id, group, "sip_follow_ups_due", "", row["due"])
+            self.put(unit_id, group, "sip_follow_ups_on_time", "", row["on_time_n"])
+
+    def waits(self) -> None:
+        """Counts, medians and 90th percentiles of the two waits, per unit and group."""
+        self.percentiles: dict[tuple[int, str], dict[str, float | None]] = defaultdict(dict)
+        zone = local_zone()
+        sources = {
+            "decision_wait": (
+                "referrals_decided",
+                Q(decided_at__gte=self.lo, decided_at__lt=self.hi),
+                TruncDate("decided_at", tzinfo=zone),
+            ),
+            "first_contact_wait": (
+                "referrals_first_contact",
+                Q(first_contact_on__gte=self.period.start, first_contact_on__lte=self.period.end),
+                F("first_contact_on"),
+            ),
+        }
+        keys = [False] if self.breakdown == "total" else [True, False]
+        for name, (count_code, condition, until) in sources.items():
+            for grouped in keys:
+                self._percentiles(name, count_code, condition, until, grouped)
+
+    def _percentiles(self, name, count_code, condition, until, grouped) -> None:
+        days = ExpressionWrapper(until - F("received_on"), output_field=DurationField())
+        referrals = Referral.objects.filter(condition, unit__in=self.unit_ids)
+        if grouped:
+            referrals = referrals.filter(person__isnull=False)
+            group = self.key("person")
+        else:
+            group = Value("total", output_field=CharField())
+        partition = [F("unit_id"), group]
+        rows = (
+            referrals.annotate(
+                g=group,
+                days=days,
+                rank=Window(
+                    RowNumber(), partition_by=partition, order_by=[F("days").asc(), F("id").asc()]
+                ),
+                n=Window(Count("id"), partition_by=partition),
+            )
+            .filter(
+                Q(rank=(F("n") + 1) / 2) | Q(rank=(F("n") + 2) / 2) | Q(rank=(F("n") * 9 + 9) / 10)
+            )
+            .order_by()
+            .values("unit_id", "g", "rank", "n", "days")
+        )
+        ranked: dict[tuple[int, str], dict[int, float]] = defaultdict(dict)
+        counts: dict[tuple[int, str], int] = {}
+        for row in rows:
+            place = (row["unit_id"], row["g"])
+            ranked[place][row["rank"]] = _days(row["days"])
+            counts[place] = row["n"]
+        for place, n in counts.items():
+            by_rank = ranked[place]
+            median = (by_rank[(n + 1) // 2] + by_rank[(n + 2) // 2]) / 2
+            target = place if grouped else (place[0], "total")
+            self.percentiles[target][f"{name}_median"] = median
+            self.percentiles[target][f"{name}_p90"] = by_rank[(9 * n + 9) // 10]
+            if grouped or self.breakdown == "total":
+                self.put(place[0], place[1], count_code, "", n)
+            else:
+                self.percentiles[target][count_code] = n
+
+    # assembling -------------------------------------------------------------------------
+
+    def reports(self) -> list[UnitReport]:
+        self.episodes()
+        self.closures()
+        self.contacts()
+        self.interventions()
+        self.dispensings()
+        self.assessments()
+        self.sip_follow_ups()
+        self.waits()
+        computed_at = timezone.now()
+        return [self.report(unit, computed_at) for unit in self.units]
+
+    def row_keys(self) -> list[tuple[str, str, str]]:
+        """(indicator, row key, label) of every row, in the report's order."""
+        zones = {code: instruments.instrument(code).zones for code in instruments.codes()}
+        swedish = _swedish()
+        rows = []
+        for indicator in definitions.INDICATORS:
+            code = indicator.code
+            rows.append((code, "", ""))
+            if code == "contacts":
+                rows += [
+                    (code, f"kind:{value}", str(label)) for value, label in Contact.Kind.choices
+                ]
+            elif code == "closed":
+                rows += [(code, f"reason:{rc}", name) for rc, name in self.reasons]
+            elif code in ("intervention_persons", "interventions"):
+                named = {item["code"]: item for item in self.catalogue}
+
+                def label(item):
+                    return item["name_sv"] if swedish and item["name_sv"] else item["name"]
+
+                rows.append((code, "medication", gettext("Medication")))
+                for special in (GROUP_TREATMENT, INDIVIDUAL_TREATMENT):
+                    if special in named:
+                        rows.append((code, special, label(named[special])))
+                rows.append((code, "dispensing", gettext("Medication handed out")))
+                rows += [
+                    (code, f"intervention:{item['code']}", label(item)) for item in self.catalogue
+                ]
+            elif code.endswith("_intake") and code[: -len("_intake")] in zones:
+                language = "sv" if swedish else "en"
+                rows += [
+                    (code, f"zone:{zone.code}", zone.label.in_language(language))
+                    for zone in zones[code[: -len("_intake")]]
+                ]
+            elif code.endswith("_change"):
+                labels = {
+                    "improved": gettext("Improved"),
+                    "unchanged": gettext("Unchanged"),
+                    "worse": gettext("Worse"),
+                }
+                rows += [(code, f"change:{name}", labels[name]) for name in CHANGES]
+        return rows
+
+    def report(self, unit: Unit, computed_at: datetime.datetime) -> UnitReport:
+        groups = groups_of(unit.unit_type, self.breakdown)
+        parts = [group.key for group in groups if group.key != "total"]
+        rows = []
+        for code, key, label in self.row_keys():
+            indicator = definitions.get(code)
+            cells = {}
+            for group in groups:
+                cells[group.key] = Cell(self.value(unit.pk, group.key, indicator, key, parts))
+            rows.append(Row(code, key, label, indicator.measure, cells))
+        return UnitReport(
+            unit_id=unit.pk,
+            unit_name=unit.name,
+            unit_type=unit.unit_type,
+            period=self.period,
+            breakdown=self.breakdown,
+            groups=groups,
+            rows=rows,
+            computed_at=computed_at,
+        )
+
+    def count(self, unit_id, group, code, key, parts) -> int:
+        if group == "total" and parts:
+            if code in ("referrals_decided", "referrals_first_contact"):
+                return self.percentiles.get((unit_id, "total"), {}).get(code) or 0
+            return sum(self.values[(unit_id, part)].get((code, key)) or 0 for part in parts)
+        return self.values[(unit_id, group)].get((code, key)) or 0
+
+    def value(self, unit_id, group, indicator, key, parts):
+        code = indicator.code
+        if indicator.measure == Measure.COUNT:
+            return self.count(unit_id, group, code, key, parts)
+        if indicator.measure == Measure.PERCENT:
+            numerator, denominator = indicator.basis
+            top = self.count(unit_id, group, numerator, key, parts)
+            bottom = self.count(unit_id, group, denominator, "", parts)
+            if code == "no_show_rate":
+                bottom += top
+            return round(100 * top / bottom, 1) if bottom else None
+        if indicator.measure == Measure.SCORE:
+            [base] = indicator.basis
+            n = self.count(unit_id, group, base, "", parts)
+            groups = parts if group == "total" and parts else [group]
+            total = sum(self.sums[(unit_id, g)].get(base, 0) for g in groups)
+            return round(total / n, 2) if n else None
+        return self.percentiles.get((unit_id, group), {}).get(code)
+
+
+def _days(value) -> float:
+    if isinstance(value, datetime.timedelta):
+        return value.days
+    return float(value)
+
+
+def _swedish() -> bool:
+    return (get_language() or "").startswith("sv")
