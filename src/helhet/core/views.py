@@ -10,6 +10,8 @@ from .middleware import ACTIVE_UNIT_SESSION_KEY
 def home(request):
     if request.user.organisation_id is None and request.user.is_staff:
         return redirect("admin:index")
+    if not request.memberships and request.user.steering_groups.exists():
+        return redirect("followup:index")  # a steering-group member: follow-up only
     return redirect("care:caseload")
 
 

@@ -1,10 +1,152 @@
-"""Follow-up pages (placeholder until the pages land)."""
+"""Follow-up pages: aggregates per unit and period, the trend, the county comparison and the
+definitions. Who may see which unit, and whether exactly, is asked of `access` (deny by
+default: "not found"); the figures come from `indicators`; nothing here names a person."""
 
-from django.http import Http404
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from helhet.core.models import Unit
+
+from . import access, charts, indicators, tables
+from . import definitions as defs
+from .agegroups import age_groups
+from .forms import BREAKDOWNS, CountyFilterForm, TrendFilterForm, UnitFilterForm, period_defaults
 
 
-def _not_yet(request, **kwargs):
-    raise Http404
+def _filters(request, form_class, **defaults):
+    """FORM_CLASS bound to the query string, over the defaults (the last full year)."""
+    return form_class({**period_defaults(), **defaults, **request.GET.dict()})
 
 
-index = unit = trend = county = definitions = _not_yet
+def _unit_types(units) -> list[tuple[str, str]]:
+    present = {unit.unit_type for unit in units}
+    return [(code, label) for code, label in Unit.Type.choices if code in present]
+
+
+@login_required
+@require_GET
+def index(request):
+    units = list(access.followup_units(request.user))
+    if not units:
+        access.require_followup(request.user)  # raises: nothing to follow up
+    context = {"units": units, "unit_types": _unit_types(units), "defaults": period_defaults()}
+    return render(request, "followup/index.html", context)
+
+
+@login_required
+@require_GET
+def unit(request, unit_id: int):
+    followup = access.unit_followup(request.user, unit_id)
+    form = _filters(request, UnitFilterForm, breakdown="total")
+    context = {"form": form, "unit": followup.unit, "followup": followup, "breakdowns": BREAKDOWNS}
+    if form.is_valid():
+        period, breakdown = form.cleaned_data["period"], form.cleaned_data["breakdown"]
+        report = indicators.unit_report(
+            followup.unit, period, breakdown=breakdown, suppress=followup.suppress
+        )
+        context |= {
+            "report": report,
+            "sections": [
+                (table, charts.group_chart(report, table.group))
+                for table in tables.unit_tables(report)
+            ],
+            "period_query": period.query(),
+            "export_params": {
+                "scope": "unit",
+                "unit_id": followup.unit.pk,
+                **period.query(),
+                "breakdown": breakdown,
+            },
+        }
+    return render(request, "followup/unit.html", context)
+
+
+@login_required
+@require_GET
+def trend(request, unit_id: int):
+    followup = access.unit_followup(request.user, unit_id)
+    form = _filters(request, TrendFilterForm)
+    context = {"form": form, "unit": followup.unit, "followup": followup}
+    if form.is_valid():
+        periods = form.cleaned_data["period"].preceding(form.cleaned_data["count"])
+        reports = indicators.trend(followup.unit, periods, suppress=followup.suppress)
+        chosen = form.cleaned_data["indicator"]
+        context |= {
+            "reports": reports,
+            "sections": _trend_sections(reports, chosen),
+            "period_query": form.cleaned_data["period"].query(),
+        }
+    return render(request, "followup/trend.html", context)
+
+
+def _trend_sections(reports, chosen: str):
+    """Per indicator group: the table (periods as columns) and a line per indicator."""
+    sections = []
+    for table in tables.side_by_side_tables(reports, lambda r: r.period.label):
+        if chosen:
+            rows = tuple(row for row in table.rows if row.indicator.code == chosen)
+            if not rows:
+                continue
+            table = tables.Table(table.group, table.title, table.columns, rows)
+        lines = [
+            charts.trend_chart(reports, indicator.code, prefix="trend")
+            for indicator in table.indicators
+        ]
+        sections.append((table, [line for line in lines if line is not None]))
+    return sections
+
+
+@login_required
+@require_GET
+def county(request):
+    units = list(access.followup_units(request.user))
+    if not units:
+        access.require_followup(request.user)
+    form = _filters(request, CountyFilterForm, unit_type=units[0].unit_type)
+    context = {"form": form, "own_units": units}
+    if form.is_valid():
+        period, unit_type = form.cleaned_data["period"], form.cleaned_data["unit_type"]
+        reports = indicators.county_comparison(
+            list(access.county_units(unit_type)), period, suppress=True
+        )
+        context |= {
+            "reports": reports,
+            "unit_type_label": Unit.Type(unit_type).label,
+            "sections": _county_sections(reports),
+            "export_params": {
+                "scope": "county",
+                "unit_type": unit_type,
+                **period.query(),
+                "breakdown": "total",
+            },
+        }
+    return render(request, "followup/county.html", context)
+
+
+def _county_sections(reports):
+    """Per indicator group: the table (units as columns) and bars of its first indicator."""
+    sections = []
+    for table in tables.side_by_side_tables(reports, lambda r: r.unit_name):
+        first = table.indicators[0].code
+        sections.append((table, charts.comparison_chart(reports, first, prefix="county")))
+    return sections
+
+
+@login_required
+@require_GET
+def definitions(request):
+    access.require_followup(request.user)
+    context = {
+        "groups": [(code, label, defs.in_group(code)) for code, label in defs.GROUPS],
+        "common": defs.COMMON_TEXT,
+        "suppression": defs.SUPPRESSION_TEXT,
+        "age_groups": [
+            (Unit.Type.MINI_MARIA.label, age_groups(Unit.Type.MINI_MARIA)),
+            (_("Other unit types (adults)"), age_groups(Unit.Type.SOCIAL_MEDICINE)),
+        ],
+    }
+    return render(request, "followup/definitions.html", context)
