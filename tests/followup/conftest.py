@@ -5,6 +5,7 @@ Every test builds its own data and computes the expected figures by hand in comm
 """
 
 import datetime
+import itertools
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
@@ -45,7 +46,11 @@ def world(db):
     w = SimpleNamespace(region=region, municipality=municipality, clinic=clinic, mini=mini)
     w.nurse = nurse
 
-    def person(birth_date=datetime.date(1980, 6, 1), sex="female"):
+    born = itertools.count()
+
+    def person(birth_date=None, sex="female"):
+        """Born in June 1980 unless BIRTH_DATE (a day apart, so identity numbers stay unique)."""
+        birth_date = birth_date or datetime.date(1980, 6, 1) + datetime.timedelta(next(born))
         return f.PersonFactory(birth_date=birth_date, legal_sex=sex, registered_by=nurse)
 
     def episode(p=None, unit=None, opened_on=datetime.date(2025, 3, 1), closed_on=None, **kw):
