@@ -219,3 +219,16 @@ def test_a_report_takes_a_bounded_number_of_queries(
         w.referral(D(2025, 1, 1), decided_on=D(2025, 1, 5), ep=ep)
     with django_assert_max_num_queries(15):
         unit_report(w.clinic, YEAR, breakdown=breakdown)
+
+
+def test_rows_are_unique_and_derived_figures_have_no_sub_rows(world):
+    report = unit_report(world.clinic, YEAR, breakdown="sex")
+    places = [(row.indicator, row.key) for row in report.rows]
+    assert len(places) == len(set(places))
+    for row in report.rows:
+        assert set(row.cells) == {"total", "sex:female", "sex:male", "sex:unknown"}
+        if row.measure != "count":
+            assert row.key == "", row
+    assert ("audit_change", "change:worse") in places
+    assert ("contacts", "kind:drop_in") in places
+    assert ("interventions", "intervention:laro") in places

@@ -308,7 +308,7 @@ class _Computation:
             base.filter(in_period, occasion=intake)
             .filter(~Exists(earlier))
             .values("unit_id", "instrument", "zone", g=self.key("person"))
-            .annotate(n=Count("person_id", distinct=True))
+            .annotate(n=Count("id"))  # one row per person: no earlier intake in the period
         ):
             unit_id, group, code = row["unit_id"], row["g"], row["instrument"]
             values = self.values[(unit_id, group)]
@@ -478,7 +478,7 @@ class _Computation:
                     (code, f"zone:{zone.code}", zone.label.in_language(language))
                     for zone in zones[code[: -len("_intake")]]
                 ]
-            elif code.endswith("_change"):
+            elif code in {f"{instrument}_change" for instrument in zones}:
                 labels = {
                     "improved": gettext("Improved"),
                     "unchanged": gettext("Unchanged"),
