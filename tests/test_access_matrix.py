@@ -23,6 +23,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from helhet.access.models import AccessLogEntry, Basis, Consent
 from helhet.care.models import Episode
 from helhet.core.middleware import ACTIVE_UNIT_SESSION_KEY
+from helhet.core.models import User
+from helhet.followup.models import SteeringGroup
 
 from . import factories as f
 
@@ -42,6 +44,7 @@ ACTORS = (
     "emergency",
     "coordinator",
     "mgr_consent",
+    "steering",
 )
 # nurse ........ the region's nurse at the clinic, who opened the patient's episode
 # sw_consent ... the municipality's social worker at the clinic, under the coordination consent
@@ -52,6 +55,8 @@ ACTORS = (
 # emergency .... the outsider with active emergency access to the patient (taken at Mini-Maria)
 # coordinator .. the clinic's coordinator (region): the nurse's relationship, in a reviewer role
 # mgr_consent .. the clinic's manager (municipality), under the coordination consent
+# steering ..... a member of the clinic's steering group (a region manager with no membership):
+#                follow-up aggregates only, so every person URL is "not found", as for admin
 
 NF = NOT_FOUND  # short, so that each row of the table fits on one line
 MATRIX = {
@@ -104,6 +109,8 @@ MATRIX = {
     "people:history": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
     # --- /people (bench) ---
 }
+# The steering-group member's column, the last: not found on every person URL, like the admin.
+MATRIX = {name: (*row, NOT_FOUND) for name, row in MATRIX.items()}
 # What each URL is asked about:
 # - episode URLs: county.episode (open, at the clinic, owned by the region); except
 # - episode_reactivate: reactivation needs a CLOSED episode at a unit where the actor is a member
@@ -140,6 +147,8 @@ def actor_user(request, client, county, actor):
         f.EmergencyAccessFactory(
             user=county.outsider, person=county.patient, unit=county.other_unit
         )
+    if actor == "steering":
+        county.steering = steering_member(county)
     user = {
         "nurse": county.nurse,
         "sw_consent": county.social_worker,
@@ -149,10 +158,22 @@ def actor_user(request, client, county, actor):
         "emergency": county.outsider,
         "coordinator": county.coordinator,
         "mgr_consent": county.manager,
+        "steering": getattr(county, "steering", None),
     }.get(actor)
     if user is not None:
         log_in(client, user, county.clinic if user in clinic_staff(county) else None)
     return user
+
+
+def steering_member(county):
+    """A member of the clinic's steering group: employed by the region, no membership anywhere."""
+    group = SteeringGroup.objects.create(name="Styrgrupp Testby")
+    group.units.add(county.clinic)
+    member = f.UserFactory(
+        username="steering", organisation=county.region, profession=User.Profession.MANAGER
+    )
+    group.members.add(member)
+    return member
 
 
 def clinic_staff(county):
@@ -359,6 +380,7 @@ LIST_MATRIX = {
     "search by family name": (SEES, SEES, HIDDEN, HIDDEN, HIDDEN, LOGIN, SEES, SEES, SEES),
     "search by identity number": (SEES, SEES, HIDDEN, HIDDEN, HIDDEN, LOGIN, SEES, SEES, SEES),
 }
+LIST_MATRIX = {name: (*row, HIDDEN) for name, row in LIST_MATRIX.items()}  # steering: nobody
 # The caseload lists persons at the ACTIVE unit through a relationship: emergency access (a
 # person-level grant, taken at Mini-Maria) puts nobody on a caseload, but a search finds the
 # person while it lasts. The admin's pages may answer 200 (empty) or 404; either way no person.
@@ -447,3 +469,29 @@ def test_searching_a_hidden_persons_number_looks_like_searching_a_number_nobody_
     assert page_without_tokens(
         hidden, county.patient.identity_number, county.patient.formatted_identity_number
     ) == page_without_tokens(absent, nobody, "19121212-1212")
+
+
+# --- The steering group: follow-up only --------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["care:caseload", "people:search", "intake:inbox"])
+def test_a_steering_group_member_finds_no_person_on_the_unit_lists(client, county, name):
+    """Caseload, search and referral inbox: no person, no referral, no log row."""
+    log_in(client, steering_member(county))
+    referral = f.ReferralFactory(unit=county.clinic, registered_by=county.nurse)
+    before = last_log_id()
+    response = client.get(reverse(name), {"q": "Tolvansson"} if name == "people:search" else {})
+    assert response.status_code in (200, 403, 404)  # an empty list or a refusal
+    assert not shows_patient(county, response.text)
+    assert referral.name not in response.text
+    assert reverse("intake:detail", args=[referral.pk]) not in response.text
+    assert new_log_rows(before) == []
+
+
+def test_the_clinic_nurse_finds_the_patient_and_the_referral_on_the_same_lists(client, county):
+    """The control for the test above: the same lists show them to the clinic's nurse."""
+    log_in(client, county.nurse, county.clinic)
+    referral = f.ReferralFactory(unit=county.clinic, registered_by=county.nurse)
+    assert shows_patient(county, client.get(reverse("care:caseload"), {"scope": "unit"}).text)
+    assert shows_patient(county, client.get(reverse("people:search"), {"q": "Tolvansson"}).text)
+    assert referral.name in client.get(reverse("intake:inbox")).text
