@@ -21,12 +21,12 @@ from .conftest import (
     sip_version,
 )
 
-# The request, measured: session and user (2), the user's memberships (1); the person, episodes,
-# case teams, consents, disclosures, consented relatives (6); one query per source: contacts
-# (+ their interventions), assessments, plan versions, SIP versions, SIP meetings, referrals,
-# drug tests (+ results), dispensings (10); the owners' names (1); the log row (5); the session
-# kept alive (3). The page adds the header's organisation (1).
-LATEST_QUERIES = 28
+# The request, measured: session and user (2), the user's memberships (1); the person, episodes
+# (each with whether the user is on its case team), consents, disclosures (4); one query per
+# source: contacts (+ their interventions), assessments, plan versions, SIP versions, SIP
+# meetings, referrals, drug tests (+ results), dispensings (10); the owners' names (1); the
+# log row (5); the session kept alive (3). The page adds the header's organisation (1).
+LATEST_QUERIES = 26
 PAGE_QUERIES = LATEST_QUERIES + 1
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
@@ -28,7 +28,7 @@ from helhet.care.models import CaseTeamMember, Episode
 from helhet.core.models import Membership, Unit
 from helhet.people.models import Person
 
-from .models import Basis, Consent, EmergencyAccess, RecordCategory
+from .models import Basis, Consent, ConsentDisclosure, EmergencyAccess, RecordCategory
 
 PROTECTED_IDENTITY_ROLES = getattr(
     settings, "HELHET_PROTECTED_IDENTITY_ROLES", [Membership.Role.COORDINATOR]
@@ -121,6 +121,10 @@ class PersonAccess:
     member_roles: dict[int, str]
     today: datetime.date
     disclosures: dict[int, Consent] = field(default_factory=dict)
+    # What each of the person's consents discloses: consent id -> [(from organisation id,
+    # to organisation id, category)], as loaded by `person_access` (tuples, not objects).
+    # None: read from each consent's `disclosures`.
+    consent_disclosures: dict[int, list[tuple[int, int, str]]] | None = None
 
     # The relationship --------------------------------------------------------------------
 
@@ -138,14 +142,34 @@ class PersonAccess:
         """The grant an open episode gives USER, or None when it gives no relationship."""
         if not episode.is_open or episode.unit_id not in self.member_roles:
             return None
-        if episode.unit.access_mode == Unit.AccessMode.CASE_TEAM and not any(
-            m.user_id == self.user.pk for m in episode.case_team.all()
-        ):
+        if episode.unit.access_mode == Unit.AccessMode.CASE_TEAM and not self._on_team(episode):
             return None
         if episode.organisation_id == self.user.organisation_id:
             return OWN
         consent = self.coordination_consent(episode.unit_id)
         return Grant(Basis.CONSENT, consent) if consent else None
+
+    def _on_team(self, episode: Episode) -> bool:
+        """Is USER on EPISODE's case team (annotated by `person_access`, else asked)?"""
+        on_team = getattr(episode, "user_on_team", None)
+        if on_team is None:
+            return any(m.user_id == self.user.pk for m in episode.case_team.all())
+        return on_team
+
+    def disclosures_of(self, consent: Consent) -> list[tuple[int, int, str]]:
+        """(from organisation id, to organisation id, category) of each of CONSENT's
+        disclosures, in the order recorded."""
+        if self.consent_disclosures is not None:
+            return self.consent_disclosures.get(consent.pk, [])
+        return [
+            (d.from_organisation_id, d.to_organisation_id, d.category)
+            for d in consent.disclosures.all()
+        ]
+
+    def _disclosed(self, consent: Consent) -> list[tuple[int, str]]:
+        """(from organisation id, category) of what CONSENT discloses to USER's organisation."""
+        mine = self.user.organisation_id
+        return [(f, c) for f, to, c in self.disclosures_of(consent) if to == mine]
 
     @cached_property
     def relationship_units(self) -> dict[int, Grant]:
@@ -187,12 +211,7 @@ class PersonAccess:
             if grant is not None:
                 return grant if grant.basis == Basis.CONSENT else self._coordination(unit_id)
         for consent in self.active_consents:
-            if any(
-                d.from_organisation_id == owner_id
-                and d.to_organisation_id == self.user.organisation_id
-                and d.category == category
-                for d in consent.disclosures.all()
-            ):
+            if (owner_id, category) in self._disclosed(consent):
                 return Grant(Basis.CONSENT, consent)
         return None
 
@@ -220,11 +239,7 @@ class PersonAccess:
             return None
         owners = {self.user.organisation_id}
         for consent in self.active_consents:
-            owners.update(
-                d.from_organisation_id
-                for d in consent.disclosures.all()
-                if d.to_organisation_id == self.user.organisation_id and d.category == category
-            )
+            owners.update(o for o, c in self._disclosed(consent) if c == category)
         return owners
 
     def readable_q(self, category: str, *, owner_field: str = "organisation") -> Q:
@@ -297,11 +312,12 @@ def person_access(request, person_id: int) -> PersonAccess:
     access = PersonAccess(
         user=user,
         person=person,
-        episodes=_episodes(person),
+        episodes=_episodes(person, user),
         consents=_consents(person),
         emergency=None,
         member_roles=_memberships(request),
         today=timezone.localdate(),
+        consent_disclosures=_disclosures(person),
     )
     if access.person_grant is None:
         access.emergency = active_emergency_access(user, person)
@@ -310,20 +326,18 @@ def person_access(request, person_id: int) -> PersonAccess:
     return access
 
 
-def _episodes(person: Person) -> list[Episode]:
-    # Of each case-team member, what pages name: the user and their organisation.
-    team = CaseTeamMember.objects.select_related("user__organisation").only(
-        "episode",
-        "role",
-        "user__username",
-        "user__first_name",
-        "user__last_name",
-        "user__organisation__name",
-    )
+# What the policy decides on, and no more: every episode with whether USER is on its case
+# team (not the teams themselves), every consent without its relatives, and every disclosure
+# as a tuple. Pages that show case teams or consented relatives load them for the rows they
+# show: for a long history, building them all was hundreds of objects on every request.
+
+
+def _episodes(person: Person, user) -> list[Episode]:
+    on_team = CaseTeamMember.objects.filter(episode=OuterRef("pk"), user_id=user.pk)
     episodes = list(
         Episode.objects.filter(person=person)
         .select_related("unit", "organisation", "closure_reason")
-        .prefetch_related(Prefetch("case_team", queryset=team))
+        .annotate(user_on_team=Exists(on_team))
     )
     # Each reactivation points at its earlier episode among these, so that
     # `Episode.is_reactivation` (which compares the dates) needs no query of its own.
@@ -335,11 +349,37 @@ def _episodes(person: Person) -> list[Episode]:
 
 
 def _consents(person: Person) -> list[Consent]:
-    return list(
-        Consent.objects.filter(person=person)
-        .select_related("unit", "recorded_by")
-        .prefetch_related("disclosures", "relatives")
+    return list(Consent.objects.filter(person=person).select_related("unit", "recorded_by"))
+
+
+def _disclosures(person: Person) -> dict[int, list[tuple[int, int, str]]]:
+    rows = (
+        ConsentDisclosure.objects.filter(consent__person=person)
+        .order_by("consent_id", "pk")
+        .values_list("consent_id", "from_organisation_id", "to_organisation_id", "category")
     )
+    disclosures: dict[int, list[tuple[int, int, str]]] = {}
+    for consent_id, *disclosure in rows:
+        disclosures.setdefault(consent_id, []).append(tuple(disclosure))
+    return disclosures
+
+
+def case_team_members() -> QuerySet[CaseTeamMember]:
+    """Case-team members as pages name them: the user and their organisation."""
+    return CaseTeamMember.objects.select_related("user__organisation").only(
+        "episode",
+        "role",
+        "user__username",
+        "user__first_name",
+        "user__last_name",
+        "user__organisation__name",
+    )
+
+
+def with_case_teams(episodes: list[Episode]) -> list[Episode]:
+    """EPISODES with their case teams loaded (one query), for the pages that show them."""
+    prefetch_related_objects(episodes, Prefetch("case_team", queryset=case_team_members()))
+    return episodes
 
 
 def active_emergency_access(user, person: Person) -> EmergencyAccess | None:

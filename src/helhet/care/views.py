@@ -112,6 +112,7 @@ def _reactivated(closed, opened_on) -> str:
 def case_team_add(request, person_id: int, episode_id: int):
     access = policy.person_access(request, person_id)
     episode = selectors.episode_for_acting(access, episode_id)
+    policy.with_case_teams([episode])
     staff, actor = selectors.unit_staff(episode.unit_id), Actor.from_request(request)
     form = CaseTeamForm(request.POST or None, staff=staff)
     if "remove" in request.POST:

@@ -6,7 +6,18 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Count, Max, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -156,9 +167,10 @@ def person_overview(
     """The person's episodes, consents, case teams and relatives that the user may read.
 
     A fixed number of queries whatever the person's history: the policy has loaded episodes
-    (with case teams) and consents (with disclosures); relatives and the organisations named
-    in disclosures are one query each. Unless FULL_HISTORY, only the open episodes, the
-    consents in force and the latest few others are shown (and decorated for the page).
+    and consents (with their disclosures); relatives, the case teams of the episodes shown, the
+    consented relatives of the consents shown, and the organisations named in disclosures are
+    one query each. Unless FULL_HISTORY, only the open episodes, the consents in force and the
+    latest few others are shown (and loaded and decorated for the page).
     """
     episodes = access.visible_episodes()
     consents = access.visible_consents()
@@ -185,6 +197,9 @@ def person_overview(
         earlier_consents=len(consents) - len(shown_consents),
         full_history=full_history,
     )
+    # The policy loads no case teams or consented relatives: they are loaded for the rows shown.
+    policy.with_case_teams(shown_episodes)
+    prefetch_related_objects(shown_consents, "relatives")
     _decorate_episodes(overview, episodes)
     _decorate_consents(overview)
     return overview
@@ -237,12 +252,8 @@ def _decorate_consents(overview: Overview) -> None:
         consent.may_withdraw = consent.state == "active" and access.may_act_at(consent.unit_id)
         consent.form_label, consent.given_by_label = forms[consent.form], givers[consent.given_by]
         consent.disclosure_rows = [
-            (
-                organisations[d.from_organisation_id],
-                organisations[d.to_organisation_id],
-                categories[d.category],
-            )
-            for d in consent.disclosures.all()
+            (organisations[source], organisations[target], categories[category])
+            for source, target, category in access.disclosures_of(consent)
         ]
         consent.relative_rows = [
             (names[r.relative_id], r.may_be_told)
@@ -260,8 +271,8 @@ def _organisations(overview: Overview) -> dict[int, Organisation]:
     ids = {
         o
         for c in overview.consents
-        for d in c.disclosures.all()
-        for o in (d.from_organisation_id, d.to_organisation_id)
+        for source, target, _category in overview.access.disclosures_of(c)
+        for o in (source, target)
     }
     organisations = Organisation.objects.in_bulk(ids | {user.organisation_id})
     user.organisation = organisations[user.organisation_id]
