@@ -15,6 +15,7 @@ import datetime
 import random
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from helhet.assessments import catalogue
@@ -180,7 +181,9 @@ def _add(person: Person, clinic: Unit, user: User, scale: float) -> None:
         plan, _created = TreatmentPlan.objects.get_or_create(
             person=person, unit=clinic, organisation=organisation
         )
-        for n in range(1, max(1, plan_versions_n // len(organisations)) + 1):
+        # The demo county may have given the person a plan already: number on from its versions.
+        first = (plan.versions.aggregate(last=Max("number"))["last"] or 0) + 1
+        for n in range(first, first + max(1, plan_versions_n // len(organisations))):
             version = PlanVersion.objects.create(
                 plan=plan,
                 number=n,
