@@ -16,6 +16,7 @@ import pypdf
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +27,7 @@ from helhet.followup import indicators, tasks
 from helhet.followup.models import ExportJob, SteeringGroup
 from helhet.followup.periods import Period
 from tests import factories as f
+from tests.reminders.test_tasks import DATABASE_TASKS, worker  # noqa: F401 (a fixture)
 
 D = datetime.date
 ENROLLED = 7
@@ -438,3 +440,21 @@ def test_the_list_of_exports_asks_a_constant_number_of_queries(client, exports_c
     assert page.count("Excel (xlsx)") == 9
     assert len(ten.captured_queries) == len(one.captured_queries)
     assert not any('"content"' in q["sql"] for q in ten.captured_queries)  # no file loaded
+
+
+def test_with_the_database_backend_the_job_waits_queued_until_the_worker_runs_it(
+    client,
+    exports_county,
+    worker,  # noqa: F811 (the fixture imported above)
+):
+    c = exports_county
+    with override_settings(TASKS=DATABASE_TASKS):
+        response = start(client, c.steering, unit_export(c, "csv"))
+        job = the_job(c.steering)
+        assert (job.state, job.progress, job.content) == ("queued", 0, None)
+        page = client.get(response["Location"]).text
+        assert "Queued" in page and 'hx-trigger="every 2s"' in page
+        worker()
+    job.refresh_from_db()
+    assert job.state == ExportJob.State.DONE
+    assert csv_figures(bytes(job.content))[("enrolled", "", "Total")] == str(ENROLLED)
