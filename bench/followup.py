@@ -49,7 +49,11 @@ from django.utils import timezone  # noqa: E402
 
 from helhet.contacts.models import Contact  # noqa: E402
 from helhet.core.models import Unit  # noqa: E402
-from helhet.followup.indicators import county_comparison, unit_report  # noqa: E402
+from helhet.followup.indicators import (  # noqa: E402
+    EPISODE_FIGURES,
+    county_comparison,
+    unit_report,
+)
 from helhet.followup.periods import Period  # noqa: E402
 from helhet.followup.report import Measure  # noqa: E402
 
@@ -192,17 +196,8 @@ def hand_written(units: list[int], period: Period) -> dict:
             cursor.execute(SQL[name], params)
             return cursor.fetchall()
 
-        names = [
-            "enrolled",
-            "new_enrolments",
-            "enrolled_at_end",
-            "closed",
-            "reactivated",
-            "sip_persons",
-            "consent_persons",
-        ]
         for unit, *values in rows("episodes"):
-            for name, value in zip(names, values, strict=True):
+            for name, value in zip(EPISODE_FIGURES, values, strict=True):
                 out[(unit, name, "")] = value
         for unit, key, n in rows("closures"):
             out[(unit, "closed", key)] = n

@@ -135,3 +135,22 @@ def test_county_comparison_and_trend(world, django_assert_max_num_queries):
     months = trend(w.clinic, Period.month(2025, 5).preceding(3), suppress=False)
     # March: not yet; April and May: enrolled
     assert [figure(r, "enrolled") for r in months] == [0, 1, 1]
+
+
+def test_the_report_names_its_unit_period_and_breakdown(world):
+    report = unit_report(world.mini, Period.quarter(2025, 2), breakdown="age")
+    assert (report.unit_id, report.unit_name, report.unit_type) == (
+        world.mini.pk,
+        "Mini-Maria Uppföljning",
+        "mini_maria",
+    )
+    assert report.period == Period.quarter(2025, 2) and report.period.kind == "quarter"
+    assert report.breakdown == "age" and report.suppressed
+    assert [g.key for g in report.groups] == [
+        "total",
+        "age:13-15",
+        "age:16-17",
+        "age:18-21",
+        "age:other",
+    ]
+    assert report.computed_at is not None

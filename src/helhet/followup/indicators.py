@@ -28,6 +28,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    DateField,
     DurationField,
     Exists,
     ExpressionWrapper,
@@ -65,6 +66,16 @@ BREAKDOWNS = ("total", "sex", "age")
 MEDICATION_EXCLUDED = ("drug_test",)  # a sample, not a medication
 GROUP_TREATMENT, INDIVIDUAL_TREATMENT = "group_treatment", "individual_treatment"
 CHANGES = ("improved", "unchanged", "worse")
+# the figures of the episodes' query, in the order of its aggregates
+EPISODE_FIGURES = (
+    "enrolled",
+    "new_enrolments",
+    "enrolled_at_end",
+    "closed",
+    "reactivated",
+    "sip_persons",
+    "consent_persons",
+)
 SEX_KEYS = [("female", "sex:female"), ("male", "sex:male"), ("unknown", "sex:unknown")]
 
 
@@ -77,7 +88,7 @@ def unit_report(
     """UNIT's indicators for PERIOD, by BREAKDOWN ("total", "sex" or "age")."""
     if breakdown not in BREAKDOWNS:
         raise ValueError(f"unknown breakdown {breakdown!r}")
-    [report] = _Computation([unit], period, breakdown).reports()
+    [report] = _Computation([unit], [period], breakdown).reports()
     return suppress_report(report) if suppress else report
 
 
@@ -87,13 +98,25 @@ def county_comparison(
     """One total report per unit, in the order given, from the same queries (GROUP BY unit)."""
     if not units:
         return []
-    reports = _Computation(list(units), period, "total").reports()
+    reports = _Computation(list(units), [period], "total").reports()
     return [suppress_report(report) for report in reports] if suppress else reports
 
 
 def trend(unit: Unit, periods: Sequence[Period], *, suppress: bool = True) -> list[UnitReport]:
-    """UNIT's total report for each of PERIODS, in their order."""
-    return [unit_report(unit, period, suppress=suppress) for period in periods]
+    """UNIT's total report for each of PERIODS, in their order.
+
+    Periods that do not overlap (those of `Period.preceding`) are computed together: each
+    event (contact, closure, assessment, referral, ...) falls in at most one of them, so the
+    period is a group key like a breakdown's; only the episodes' figures take a query per period.
+    Overlapping periods get a report each."""
+    periods = list(periods)
+    ordered = sorted(periods, key=lambda period: period.start)
+    if any(a.end >= b.start for a, b in zip(ordered, ordered[1:], strict=False)):
+        return [unit_report(unit, period, suppress=suppress) for period in periods]
+    if not periods:
+        return []
+    reports = _Computation([unit], periods, "total").reports()
+    return [suppress_report(report) for report in reports] if suppress else reports
 
 
 # --- The computation ----------------------------------------------------------------------
@@ -110,12 +133,19 @@ def groups_of(unit_type: str, breakdown: str) -> list[Group]:
 
 
 class _Computation:
-    def __init__(self, units: list[Unit], period: Period, breakdown: str):
+    def __init__(self, units: list[Unit], periods: list[Period], breakdown: str):
         self.units = units
         self.unit_ids = [unit.pk for unit in units]
-        self.period = period
+        self.periods = periods
+        self.trend = len(periods) > 1  # the group key is then the period ("p0", "p1", ...)
         self.breakdown = breakdown
-        self.lo, self.hi = period.bounds()
+        # the span of the periods: what every source is filtered to
+        self.period = periods[0]
+        if self.trend:
+            first, last = min(p.start for p in periods), max(p.end for p in periods)
+            self.period = Period.custom(first, last)
+        self.lo, self.hi = self.period.bounds()
+        self.alias: dict[str, str] = {}  # while assembling a trend: "total" -> "p<i>"
         # (unit id, group key) -> (indicator, row key) -> value
         self.values: dict[tuple[int, str], dict[tuple[str, str], float | int | None]] = defaultdict(
             dict
@@ -124,8 +154,17 @@ class _Computation:
 
     # group keys -------------------------------------------------------------------------
 
-    def key(self, person: str) -> Value | Case:
-        """The breakdown's group key of the person at PERSON (a lookup path to a Person)."""
+    def key(self, person: str, when: str = "", instant: bool = False) -> Value | Case:
+        """The group key of a row: in a trend the period its date WHEN (a datetime field when
+        INSTANT) falls in, else the breakdown's group of the person at PERSON (a lookup path)."""
+        if self.trend:
+            whens = []
+            for index, period in enumerate(self.periods):
+                first, last = period.bounds() if instant else (period.start, period.end)
+                upper = "lt" if instant else "lte"
+                condition = {f"{when}__gte": first, f"{when}__{upper}": last}
+                whens.append(When(**condition, then=Value(f"p{index}")))
+            return Case(*whens, default=Value(""), output_field=CharField())
         if self.breakdown == "sex":
             return Case(
                 *[
@@ -146,9 +185,17 @@ class _Computation:
     # sources ----------------------------------------------------------------------------
 
     def episodes(self) -> None:
-        start, end = self.period.start, self.period.end
+        if not self.trend:
+            self._episodes(self.period, self.key("person"))
+            return
+        for index, period in enumerate(self.periods):
+            self._episodes(period, Value(f"p{index}", output_field=CharField()))
+
+    def _episodes(self, period: Period, group) -> None:
+        start, end = period.start, period.end
+        _lo, hi = period.bounds()
         sip = SipVersion.objects.filter(
-            sip__person=OuterRef("person_id"), sip__unit=OuterRef("unit_id"), created_at__lt=self.hi
+            sip__person=OuterRef("person_id"), sip__unit=OuterRef("unit_id"), created_at__lt=hi
         )
         consent = Consent.objects.filter(
             active_consent_q(end), person=OuterRef("person_id"), unit=OuterRef("unit_id")
@@ -160,7 +207,7 @@ class _Computation:
             .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=start))
             .alias(has_sip=Exists(sip), has_consent=Exists(consent))
             .order_by()
-            .values("unit_id", g=self.key("person"))
+            .values("unit_id", g=group)
             .annotate(
                 enrolled=Count("person_id", distinct=True),
                 new_enrolments=Count("person_id", distinct=True, filter=Q(opened_on__gte=start)),
@@ -175,17 +222,8 @@ class _Computation:
                 ),
             )
         )
-        names = [
-            "enrolled",
-            "new_enrolments",
-            "enrolled_at_end",
-            "closed",
-            "reactivated",
-            "sip_persons",
-            "consent_persons",
-        ]
         for row in rows:
-            for name in names:
+            for name in EPISODE_FIGURES:
                 self.put(row["unit_id"], row["g"], name, "", row[name])
 
     def closures(self) -> None:
@@ -197,7 +235,7 @@ class _Computation:
                 closed_on__lte=self.period.end,
             )
             .order_by()
-            .values("unit_id", "closure_reason__code", g=self.key("person"))
+            .values("unit_id", "closure_reason__code", g=self.key("person", "closed_on"))
             .annotate(n=Count("id"))
         )
         for row in rows:
@@ -214,7 +252,7 @@ class _Computation:
                 unit__in=self.unit_ids, starts_at__gte=self.lo, starts_at__lt=self.hi
             )
             .order_by()
-            .values("unit_id", g=self.key("person"))
+            .values("unit_id", g=self.key("person", "starts_at", instant=True))
             .annotate(
                 contacts=Count("id", filter=Q(attended=True)),
                 contact_persons=Count("person_id", distinct=True, filter=Q(attended=True)),
@@ -244,7 +282,8 @@ class _Computation:
         medication = Q(intervention__category=Intervention.Category.MEDICATION) & ~Q(
             intervention__code__in=MEDICATION_EXCLUDED
         )
-        for row in given.values(unit, g=self.key("contact__person")).annotate(
+        group_key = self.key("contact__person", "contact__starts_at", instant=True)
+        for row in given.values(unit, g=group_key).annotate(
             persons=Count(person, distinct=True),
             n=Count("id"),
             priority=Count("id", filter=Q(intervention__guideline_priority__lte=3)),
@@ -259,7 +298,7 @@ class _Computation:
                 unit_id, group, "intervention_persons", "medication", row["medication_persons"]
             )
             self.put(unit_id, group, "interventions", "medication", row["medication_n"])
-        for row in given.values(unit, "intervention_id", g=self.key("contact__person")).annotate(
+        for row in given.values(unit, "intervention_id", g=group_key).annotate(
             persons=Count(person, distinct=True), n=Count("id")
         ):
             unit_id, group = row[unit], row["g"]
@@ -276,7 +315,7 @@ class _Computation:
                 unit__in=self.unit_ids, handed_out_at__gte=self.lo, handed_out_at__lt=self.hi
             )
             .order_by()
-            .values("unit_id", g=self.key("person"))
+            .values("unit_id", g=self.key("person", "handed_out_at", instant=True))
             .annotate(persons=Count("person_id", distinct=True), n=Count("id"))
         )
         for row in rows:
@@ -300,14 +339,30 @@ class _Computation:
 
         intake = Assessment.Occasion.INTAKE
         follow_up = Assessment.Occasion.FOLLOW_UP
-        earlier = same(occasion=intake, assessed_on__gte=start).filter(
+        # the first and last day of the period the row falls in (one period but in a trend)
+        period_start = Case(
+            *[
+                When(assessed_on__gte=p.start, assessed_on__lte=p.end, then=Value(p.start))
+                for p in self.periods
+            ],
+            output_field=DateField(),
+        )
+        period_end = Case(
+            *[
+                When(assessed_on__gte=p.start, assessed_on__lte=p.end, then=Value(p.end))
+                for p in self.periods
+            ],
+            output_field=DateField(),
+        )
+        base = base.alias(period_start=period_start, period_end=period_end)
+        earlier = same(occasion=intake, assessed_on__gte=OuterRef("period_start")).filter(
             Q(assessed_on__lt=OuterRef("assessed_on"))
             | Q(assessed_on=OuterRef("assessed_on"), id__lt=OuterRef("id"))
         )
         for row in (
             base.filter(in_period, occasion=intake)
             .filter(~Exists(earlier))
-            .values("unit_id", "instrument", "zone", g=self.key("person"))
+            .values("unit_id", "instrument", "zone", g=self.key("person", "assessed_on"))
             .annotate(n=Count("id"))  # one row per person: no earlier intake in the period
         ):
             unit_id, group, code = row["unit_id"], row["g"], row["instrument"]
@@ -315,7 +370,7 @@ class _Computation:
             key = (f"{code}_intake", "")
             values[key] = (values.get(key) or 0) + row["n"]
             self.put(unit_id, group, f"{code}_intake", f"zone:{row['zone']}", row["n"])
-        later = same(occasion=follow_up, assessed_on__lte=end).filter(
+        later = same(occasion=follow_up, assessed_on__lte=OuterRef("period_end")).filter(
             Q(assessed_on__gt=OuterRef("assessed_on"))
             | Q(assessed_on=OuterRef("assessed_on"), id__gt=OuterRef("id"))
         )
@@ -330,7 +385,7 @@ class _Computation:
             .filter(~Exists(later))
             .annotate(intake_total=Subquery(intake_total))
             .filter(intake_total__isnull=False)
-            .values("unit_id", "instrument", g=self.key("person"))
+            .values("unit_id", "instrument", g=self.key("person", "assessed_on"))
             .annotate(
                 n=Count("id"),
                 improved=Count("id", filter=Q(total__lt=F("intake_total"))),
@@ -360,7 +415,7 @@ class _Computation:
             )
             .alias(on_time=Exists(held))
             .order_by()
-            .values("sip__unit_id", g=self.key("sip__person"))
+            .values("sip__unit_id", g=self.key("sip__person", "next_follow_up_on"))
             .annotate(due=Count("id"), on_time_n=Count("id", filter=Q(on_time=True)))
         )
         for row in rows:
@@ -377,26 +432,27 @@ class _Computation:
                 "referrals_decided",
                 Q(decided_at__gte=self.lo, decided_at__lt=self.hi),
                 TruncDate("decided_at", tzinfo=zone),
+                self.key("person", "decided_at", instant=True),
             ),
             "first_contact_wait": (
                 "referrals_first_contact",
                 Q(first_contact_on__gte=self.period.start, first_contact_on__lte=self.period.end),
                 F("first_contact_on"),
+                self.key("person", "first_contact_on"),
             ),
         }
-        keys = [False] if self.breakdown == "total" else [True, False]
-        for name, (count_code, condition, until) in sources.items():
-            for grouped in keys:
-                self._percentiles(name, count_code, condition, until, grouped)
+        # a trend's periods are groups of every referral; a breakdown's groups are persons'
+        for name, (count_code, condition, until, key) in sources.items():
+            if self.breakdown != "total":
+                self._percentiles(name, count_code, condition, until, key, grouped=True)
+            total = key if self.trend else Value("total", output_field=CharField())
+            self._percentiles(name, count_code, condition, until, total, grouped=False)
 
-    def _percentiles(self, name, count_code, condition, until, grouped) -> None:
+    def _percentiles(self, name, count_code, condition, until, group, grouped) -> None:
         days = ExpressionWrapper(until - F("received_on"), output_field=DurationField())
         referrals = Referral.objects.filter(condition, unit__in=self.unit_ids)
         if grouped:
             referrals = referrals.filter(person__isnull=False)
-            group = self.key("person")
-        else:
-            group = Value("total", output_field=CharField())
         partition = [F("unit_id"), group]
         rows = (
             referrals.annotate(
@@ -422,13 +478,12 @@ class _Computation:
         for place, n in counts.items():
             by_rank = ranked[place]
             median = (by_rank[(n + 1) // 2] + by_rank[(n + 2) // 2]) / 2
-            target = place if grouped else (place[0], "total")
-            self.percentiles[target][f"{name}_median"] = median
-            self.percentiles[target][f"{name}_p90"] = by_rank[(9 * n + 9) // 10]
+            self.percentiles[place][f"{name}_median"] = median
+            self.percentiles[place][f"{name}_p90"] = by_rank[(9 * n + 9) // 10]
             if grouped or self.breakdown == "total":
                 self.put(place[0], place[1], count_code, "", n)
-            else:
-                self.percentiles[target][count_code] = n
+            else:  # the breakdown's total counts declined referrals too: not the groups' sum
+                self.percentiles[place][count_code] = n
 
     # assembling -------------------------------------------------------------------------
 
@@ -442,7 +497,15 @@ class _Computation:
         self.sip_follow_ups()
         self.waits()
         computed_at = timezone.now()
-        return [self.report(unit, computed_at) for unit in self.units]
+        if not self.trend:
+            return [self.report(unit, self.period, computed_at) for unit in self.units]
+        [unit] = self.units
+        reports = []
+        for index, period in enumerate(self.periods):
+            self.alias = {"total": f"p{index}"}
+            reports.append(self.report(unit, period, computed_at))
+        self.alias = {}
+        return reports
 
     def row_keys(self) -> list[tuple[str, str, str]]:
         """(indicator, row key, label) of every row, in the report's order."""
@@ -487,7 +550,7 @@ class _Computation:
                 rows += [(code, f"change:{name}", labels[name]) for name in CHANGES]
         return rows
 
-    def report(self, unit: Unit, computed_at: datetime.datetime) -> UnitReport:
+    def report(self, unit: Unit, period: Period, computed_at: datetime.datetime) -> UnitReport:
         groups = groups_of(unit.unit_type, self.breakdown)
         parts = [group.key for group in groups if group.key != "total"]
         rows = []
@@ -501,7 +564,7 @@ class _Computation:
             unit_id=unit.pk,
             unit_name=unit.name,
             unit_type=unit.unit_type,
-            period=self.period,
+            period=period,
             breakdown=self.breakdown,
             groups=groups,
             rows=rows,
@@ -513,7 +576,7 @@ class _Computation:
             if code in ("referrals_decided", "referrals_first_contact"):
                 return self.percentiles.get((unit_id, "total"), {}).get(code) or 0
             return sum(self.values[(unit_id, part)].get((code, key)) or 0 for part in parts)
-        return self.values[(unit_id, group)].get((code, key)) or 0
+        return self.values[(unit_id, self.alias.get(group, group))].get((code, key)) or 0
 
     def value(self, unit_id, group, indicator, key, parts):
         code = indicator.code
@@ -529,10 +592,10 @@ class _Computation:
         if indicator.measure == Measure.SCORE:
             [base] = indicator.basis
             n = self.count(unit_id, group, base, "", parts)
-            groups = parts if group == "total" and parts else [group]
+            groups = parts if group == "total" and parts else [self.alias.get(group, group)]
             total = sum(self.sums[(unit_id, g)].get(base, 0) for g in groups)
             return round(total / n, 2) if n else None
-        return self.percentiles.get((unit_id, group), {}).get(code)
+        return self.percentiles.get((unit_id, self.alias.get(group, group)), {}).get(code)
 
 
 def _days(value) -> float:
