@@ -426,6 +426,25 @@ def test_files_older_than_the_keeping_days_are_deleted_by_the_next_export(client
     )
 
 
+def test_a_job_left_unfinished_past_the_keeping_days_is_failed(exports_county):
+    c = exports_county
+    stuck = ExportJob.objects.create(owner=c.steering, format="csv", state="running", params={})
+    ExportJob.objects.filter(pk=stuck.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=settings.HELHET_EXPORT_KEEP_DAYS + 1)
+    )
+    tasks.purge_old_files()
+    stuck.refresh_from_db()
+    assert stuck.state == ExportJob.State.FAILED and "never finished" in stuck.message
+
+
+def test_a_job_is_run_once(client, exports_county):
+    c = exports_county
+    start(client, c.steering, unit_export(c, "csv"))
+    job = the_job(c.steering)
+    assert tasks.run_export.call(job_id=job.pk) == "not queued"
+    assert ExportJob.objects.get(pk=job.pk).content == job.content
+
+
 def test_the_list_of_exports_asks_a_constant_number_of_queries(client, exports_county):
     c = exports_county
     client.force_login(c.steering)

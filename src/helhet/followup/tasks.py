@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -52,6 +53,8 @@ PDF_UNAVAILABLE = gettext_lazy(
     "The server cannot make PDF files at the moment. Export as xlsx or CSV instead, or ask "
     "the administrator to install WeasyPrint."
 )
+
+NEVER_FINISHED = gettext_lazy("The export never finished. Start it again.")
 
 
 class BadExport(Exception):
@@ -128,10 +131,11 @@ def export_start(user, data: Mapping[str, str]) -> ExportJob:
     params = {name: data[name] for name in PARAMS if data.get(name) not in (None, "")}
     params["language"] = translation.get_language()
     params["label"] = f"{spec.title}, {spec.period_label}"  # for the list, in this language
-    job = ExportJob.objects.create(owner=user, params=params, format=export_format)
-    # The database backend queues in this same transaction, so the worker never sees a task
-    # without its job (the immediate backend of the tests runs it here and now).
-    run_export.enqueue(job_id=job.pk)
+    # The database backend queues in the job's transaction: no job without its task, and the
+    # worker never sees a task without its job (the tests' immediate backend runs it here).
+    with transaction.atomic():
+        job = ExportJob.objects.create(owner=user, params=params, format=export_format)
+        run_export.enqueue(job_id=job.pk)
     return job
 
 
@@ -154,10 +158,10 @@ PARAMS = (
 def run_export(job_id: int) -> str:
     """Make the file of the export JOB_ID (see the module's docstring); its final state."""
     purge_old_files()
-    job = ExportJob.objects.select_related("owner").filter(pk=job_id).first()
-    if job is None or job.state != ExportJob.State.QUEUED:
-        return job.state if job else "missing"
-    _update(job, state=ExportJob.State.RUNNING, progress=1)
+    queued = ExportJob.objects.filter(pk=job_id, state=ExportJob.State.QUEUED)
+    if not queued.update(state=ExportJob.State.RUNNING, progress=1):
+        return "not queued"  # run already, or deleted
+    job = ExportJob.objects.select_related("owner").defer("content").get(pk=job_id)
     with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):
         try:
             spec = export_spec(job.owner, job.params)
@@ -224,8 +228,12 @@ def _fail(job: ExportJob, message: str) -> str:
 
 def purge_old_files(now: datetime.datetime | None = None) -> int:
     """Delete the files of the exports made more than HELHET_EXPORT_KEEP_DAYS ago (the job
-    stays, without file or file name); how many."""
-    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.HELHET_EXPORT_KEEP_DAYS)
-    return ExportJob.objects.filter(created_at__lt=cutoff, content__isnull=False).update(
-        content=None, filename=""
+    stays, without file or file name), and fail the jobs that never finished by then (a
+    worker stopped under them); how many files."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.HELHET_EXPORT_KEEP_DAYS)
+    old = ExportJob.objects.filter(created_at__lt=cutoff)
+    old.filter(state__in=[ExportJob.State.QUEUED, ExportJob.State.RUNNING]).update(
+        state=ExportJob.State.FAILED, message=str(NEVER_FINISHED), finished_at=now
     )
+    return old.filter(content__isnull=False).update(content=None, filename="")
