@@ -88,6 +88,7 @@ def test_the_manager_sees_the_units_exact_figures_for_last_year(client, small):
     assert figures(response, "Persons enrolled") == ["7"]
     assert figures(response, "New enrolments") == ["7"]
     assert figures(response, "Contacts attended") == ["6"]
+    assert '<p class="fu-lead">Social-medicine clinic · 2025 ' in response.text
 
 
 def test_the_manager_sees_the_breakdown_by_sex_exactly(client, small):

@@ -27,6 +27,13 @@ def _unit_types(units) -> list[tuple[str, str]]:
     return [(code, label) for code, label in Unit.Type.choices if code in present]
 
 
+def _of_period(report, period):
+    """REPORT labelled with the period asked for (a year reads "2025", not its two dates:
+    the computation may hand back the same days as a custom period)."""
+    report.period = period
+    return report
+
+
 @login_required
 @require_GET
 def index(request):
@@ -45,8 +52,11 @@ def unit(request, unit_id: int):
     context = {"form": form, "unit": followup.unit, "followup": followup, "breakdowns": BREAKDOWNS}
     if form.is_valid():
         period, breakdown = form.cleaned_data["period"], form.cleaned_data["breakdown"]
-        report = indicators.unit_report(
-            followup.unit, period, breakdown=breakdown, suppress=followup.suppress
+        report = _of_period(
+            indicators.unit_report(
+                followup.unit, period, breakdown=breakdown, suppress=followup.suppress
+            ),
+            period,
         )
         context |= {
             "report": report,
@@ -110,9 +120,11 @@ def county(request):
     context = {"form": form, "own_units": units}
     if form.is_valid():
         period, unit_type = form.cleaned_data["period"], form.cleaned_data["unit_type"]
-        reports = indicators.county_comparison(
-            list(access.county_units(unit_type)), period, suppress=True
-        )
+        units = list(access.county_units(unit_type))
+        reports = [
+            _of_period(r, period)
+            for r in indicators.county_comparison(units, period, suppress=True)
+        ]
         context |= {
             "reports": reports,
             "unit_type_label": Unit.Type(unit_type).label,
