@@ -78,13 +78,15 @@ def test_the_workbook_has_a_cover_a_sheet_per_indicator_group_with_figures_and_d
     ]
     cover = {r[0]: r[1] for r in book["Cover"].iter_rows(values_only=True)}
     assert cover["Follow-up"] == "Socialmedicin Norr"
-    assert cover["Period"] == "2025" and cover["Breakdown"] == "sex"
+    assert cover["Period"] == "2025" and cover["Breakdown"] == "By sex"
     assert cover["Made by"] == "Stina Styrgrupp" and cover["Made at"] == "2026-03-02 09:30"
     assert "counts of 1 to 4 show as <5" in cover["Suppression"]
 
 
 def test_figures_are_numbers_shares_percent_and_hidden_ones_their_signs():
     sheet = workbook(an_export())["Contacts"]
+    assert [c.value for c in sheet[1]] == [None, None, "Socialmedicin Norr", None, None]
+    assert [r.coord for r in sheet.merged_cells.ranges] == ["C1:E1"]  # over its three groups
     assert [c.value for c in sheet[2]] == ["Indicator", "Sub-row", "Total", "Female", "Male"]
     rows = lines(sheet)
     assert rows[("Contacts attended", "")] == [40, 30, 10]
@@ -105,6 +107,7 @@ def test_the_definitions_sheet_has_every_indicator_and_the_suppression_rules():
     assert codes[: len(definitions.INDICATORS)] == [i.code for i in definitions.INDICATORS]
     enrolled = next(r for r in rows if r[0] == "enrolled")
     assert enrolled[2] == str(definitions.get("enrolled").definition)
+    assert rows[-2][2] == str(definitions.COMMON_TEXT)
     assert rows[-1][2] == str(definitions.SUPPRESSION_TEXT)
 
 

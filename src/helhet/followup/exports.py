@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from helhet.core import pdf
 
 from . import charts, definitions, tables
+from .forms import BREAKDOWNS
 from .report import Group, Measure, Row, UnitReport
 
 SCOPES = ("unit", "county", "trend")
@@ -50,7 +51,7 @@ class Export:
 
     @property
     def breakdown_label(self) -> str:
-        return charts.breakdown_name(self.breakdown)
+        return str(dict(BREAKDOWNS).get(self.breakdown, self.breakdown))
 
     def heading(self, report: UnitReport) -> str:
         """The heading over REPORT's columns: its period in a trend, else its unit."""
@@ -136,7 +137,8 @@ def write_xlsx(export: Export) -> bytes:
     for indicator in definitions.INDICATORS:
         sheet.append([indicator.code, str(indicator.name), str(indicator.definition)])
     sheet.append([])
-    sheet.append([_("Small-cell suppression"), "", str(definitions.SUPPRESSION_TEXT)])
+    sheet.append(["", _("Common to all"), str(definitions.COMMON_TEXT)])
+    sheet.append(["", _("Small-cell suppression"), str(definitions.SUPPRESSION_TEXT)])
     _style(sheet, bold, widths=(24, 40, 100))
     for row in sheet.iter_rows(min_row=2):
         for c in row:
@@ -162,6 +164,12 @@ def _style(sheet, bold, *, widths: tuple[int, ...], header_rows: int = 1) -> Non
 def _figures_sheet(sheet, export: Export, rows: list[Row], bold) -> None:
     columns = export.columns()
     sheet.append(["", ""] + [export.heading(report) for report, _group in columns])
+    first = 3  # column C: each report's heading over its groups
+    for report in export.reports:
+        if len(report.groups) > 1:
+            last = first + len(report.groups) - 1
+            sheet.merge_cells(start_row=1, start_column=first, end_row=1, end_column=last)
+        first += len(report.groups)
     sheet.append([_("Indicator"), _("Sub-row")] + [group.label for _report, group in columns])
     for row in rows:
         figures = [_figure(report, row, group) for report, group in columns]
