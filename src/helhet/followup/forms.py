@@ -6,13 +6,18 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from helhet.core.models import Unit
 
 from . import definitions
 from .periods import PeriodForm, last_full_year
 
-BREAKDOWNS = [("total", _("Total")), ("sex", _("By sex")), ("age", _("By age group"))]
+BREAKDOWNS = [
+    ("total", pgettext_lazy("breakdown", "Total")),
+    ("sex", _("By sex")),
+    ("age", _("By age group")),
+]
 MAX_TREND = 24  # the help text names it
 
 
