@@ -134,7 +134,7 @@ class ListPage:
 
 def list_page(rows: QuerySet, number, *, size: int) -> ListPage:
     """Page NUMBER of ROWS (the first when NUMBER is not a page that has rows), in one query."""
-    number = _page_number(number)
+    number = page_number(number)
     start = (number - 1) * size
     found = list(rows[start : start + size + 1])
     if not found and number > 1:
@@ -142,7 +142,8 @@ def list_page(rows: QuerySet, number, *, size: int) -> ListPage:
     return ListPage(found[:size], number, has_next=len(found) > size, size=size)
 
 
-def _page_number(value, *, last: int = 10_000) -> int:
+def page_number(value, *, last: int = 10_000) -> int:
+    """The page number asked for in VALUE (a query-string value), else 1."""
     try:
         number = int(value)
     except (TypeError, ValueError):

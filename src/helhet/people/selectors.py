@@ -32,6 +32,7 @@ from helhet.care.selectors import (
     list_page,
     may_enrol_at,
     overview_url_maker,
+    page_number,
     reactivatable,
 )
 from helhet.core.models import Organisation
@@ -83,24 +84,46 @@ def parse_search(text: str) -> SearchQuery:
     return SearchQuery(text, words=tuple(text.split()))
 
 
+NAME_ORDER = ("family_name", "given_name", "pk")
+
+
+def _match_q(query: SearchQuery) -> Q | None:
+    """What a person must match: the full number, the digits typed, or every word of a name."""
+    if query.identity_number:
+        return Q(identity_number=query.identity_number)
+    if query.digits:
+        return Q(identity_number__contains=query.digits)
+    if not query.words:
+        return None
+    match = Q()
+    for word in query.words:
+        match &= Q(given_name__icontains=word) | Q(family_name__icontains=word)
+    return match
+
+
 def person_search(user, query: SearchQuery) -> QuerySet[Person]:
     """Persons USER may see that match QUERY; each carries the `list_basis` the log records."""
-    persons = policy.visible_persons(user)
-    if query.identity_number:
-        persons = persons.filter(identity_number=query.identity_number)
-    elif query.digits:
-        persons = persons.filter(identity_number__contains=query.digits)
-    elif query.words:
-        for word in query.words:
-            persons = persons.filter(Q(given_name__icontains=word) | Q(family_name__icontains=word))
-    else:
+    match = _match_q(query)
+    if match is None:
         return Person.objects.none()
+    return _listed(policy.visible_persons(user).filter(match), user)
+
+
+def _listed(persons: QuerySet[Person], user) -> QuerySet[Person]:
     return (
         _with_list_basis(persons, user)
         .select_related("municipality")
         .only(*LISTED_FIELDS, "municipality__name")
-        .order_by("family_name", "given_name", "pk")
+        .order_by(*NAME_ORDER)
     )
+
+
+# A name (or part of a number) can match thousands, of whom USER may see some. The policy's
+# check on every match costs more than the page, so the matches' ids are read first in name
+# order (one cheap query on the trigram indexes) and the policy is asked only about the first
+# CANDIDATES_PER_ROW times the rows wanted; when those hold too few that USER may see, the
+# page is read from all the matches.
+CANDIDATES_PER_ROW = 4
 
 
 def search_page(user, query: SearchQuery, number) -> ListPage:
@@ -109,11 +132,37 @@ def search_page(user, query: SearchQuery, number) -> ListPage:
     A common family name matches thousands: counting the ones USER may see would cost more than
     the page, so the page offers "previous" and "next" (a full identity number matches one).
     """
-    page = list_page(person_search(user, query), number, size=settings.HELHET_PAGE_SIZE)
+    size = settings.HELHET_PAGE_SIZE
+    page = None
+    if query.words or query.digits:
+        page = _page_of_first_matches(user, query, page_number(number), size)
+    if page is None:
+        page = list_page(person_search(user, query), number, size=size)
     overview_url = overview_url_maker()
     for person in page.object_list:
         person.overview_url = overview_url(person.pk)
     return page
+
+
+def _page_of_first_matches(user, query: SearchQuery, number: int, size: int) -> ListPage | None:
+    """Page NUMBER from the first matches in name order, or None when they cannot tell it.
+
+    The persons USER may see among the first matches are, in order, the first of all those USER
+    may see; so the page is exact when the matches taken are all there are, or when they hold
+    the whole page and the row after it (which tells that a next page exists).
+    """
+    limit = CANDIDATES_PER_ROW * (number * size + 1)
+    # Every match's id, without LIMIT: with one, PostgreSQL walks the name index in order and
+    # filters each row (40 ms at 100k persons) instead of the trigram indexes and a sort (2 ms).
+    ids = list(
+        Person.objects.filter(_match_q(query)).order_by(*NAME_ORDER).values_list("pk", flat=True)
+    )
+    all_matches = len(ids) <= limit
+    persons = _listed(policy.visible_persons(user).filter(pk__in=ids[:limit]), user)
+    page = list_page(persons, number, size=size)
+    if all_matches or (page.number == number and page.has_next):
+        return page
+    return None
 
 
 def _with_list_basis(persons: QuerySet[Person], user) -> QuerySet[Person]:
