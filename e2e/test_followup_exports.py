@@ -1,12 +1,11 @@
-"""Follow-up exports in a real browser: a steering-group member exports the clinic's year as xlsx
-and as PDF from the unit's follow-up page, sees the export done, downloads each file and finds
-the figures in it; the status page is checked with axe, done and while running.
+"""Follow-up exports in a real browser: a steering-group member exports the clinic's last year
+as xlsx and as PDF from the unit's follow-up page, sees the export done, downloads each file and
+finds the figures in it; the status page is checked with axe, done and while running.
 
 The export runs in the POST (the tests' immediate task backend): the status page is reached
 with the job finished; `make demo` runs a worker instead, and the page polls until it is done.
 """
 
-import datetime
 import io
 from pathlib import Path
 
@@ -16,38 +15,23 @@ import pytest
 from playwright.sync_api import expect
 
 from helhet.core import pdf
-from helhet.core.models import User
-from helhet.followup.models import ExportJob, SteeringGroup
-from tests import factories as f
+from helhet.followup.models import ExportJob
+
+from .test_followup import enrol_last_year, steering_member
 
 ENROLLED = 6
 
 
 @pytest.fixture
 def steering(site):
-    group = SteeringGroup.objects.create(name="Styrgrupp Socialmedicin")
-    group.units.add(site.clinic)
-    member = f.UserFactory(
-        username="stina",
-        first_name="Stina",
-        last_name="Styrgrupp",
-        organisation=site.region,
-        profession=User.Profession.MANAGER,
-    )
-    group.members.add(member)
-    for _ in range(ENROLLED):
-        f.EpisodeFactory(
-            person=f.PersonFactory(registered_by=site.nurse),
-            unit=site.clinic,
-            opened_by=site.nurse,
-            opened_on=datetime.date(2025, 3, 1),
-        )
-    return member
+    """A member of the clinic's steering group; ENROLLED persons enrolled there last year."""
+    site.year = enrol_last_year(site, ENROLLED)
+    return steering_member(site)
 
 
 def export(ui, site, format_label: str):
-    """From the clinic's follow-up page for 2025: export in FORMAT_LABEL; the status page."""
-    page = ui.goto(f"/followup/units/{site.clinic.pk}/?kind=year&year=2025&breakdown=total")
+    """From the clinic's follow-up page for last year: export in FORMAT_LABEL; the status page."""
+    page = ui.goto(f"/followup/units/{site.clinic.pk}/?kind=year&year={site.year}")
     page.get_by_label(format_label).check()
     page.get_by_role("button", name="Export", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Export:")
@@ -55,7 +39,7 @@ def export(ui, site, format_label: str):
     return page
 
 
-def download(page) -> bytes:
+def download(page) -> tuple[str, bytes]:
     with page.expect_download() as info:
         page.get_by_role("link", name="Download").click()
     return info.value.suggested_filename, Path(info.value.path()).read_bytes()
@@ -63,12 +47,12 @@ def download(page) -> bytes:
 
 def test_a_steering_member_exports_xlsx_and_pdf_from_the_unit_page(site, ui, steering):
     ui.log_in(steering)
-    ui.goto(f"/followup/units/{site.clinic.pk}/?kind=year&year=2025")
+    ui.goto(f"/followup/units/{site.clinic.pk}/?kind=year&year={site.year}")
     ui.check("unit-page-with-the-export-form")
     page = export(ui, site, "Excel (xlsx)")
     ui.check("export-done")
     name, content = download(page)
-    assert name == f"helhet-{site.clinic.slug}-2025.xlsx"
+    assert name == f"helhet-{site.clinic.slug}-{site.year}.xlsx"
     sheet = openpyxl.load_workbook(io.BytesIO(content))["Enrolment"]
     enrolled = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "Persons enrolled")
     assert enrolled[2] == ENROLLED
@@ -77,7 +61,7 @@ def test_a_steering_member_exports_xlsx_and_pdf_from_the_unit_page(site, ui, ste
         pytest.skip("WeasyPrint is not installed here")
     page = export(ui, site, "PDF for the steering group")
     name, content = download(page)
-    assert name == f"helhet-{site.clinic.slug}-2025.pdf"
+    assert name == f"helhet-{site.clinic.slug}-{site.year}.pdf"
     reader = pypdf.PdfReader(io.BytesIO(content))
     text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
     assert f"Persons enrolled {ENROLLED}" in text and site.clinic.name in text
@@ -93,7 +77,7 @@ def test_the_status_page_of_a_running_export_shows_its_progress(site, ui, steeri
         format="xlsx",
         state=ExportJob.State.RUNNING,
         progress=35,
-        params={"label": f"{site.clinic.name}, 2025"},
+        params={"label": f"{site.clinic.name}, {site.year}"},
     )
     ui.log_in(steering)
     page = ui.goto(f"/followup/exports/{job.pk}/")
