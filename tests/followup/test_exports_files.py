@@ -226,3 +226,12 @@ def test_the_pdf_draws_the_pages_charts():
         patch.setattr(pdf, "html_to_pdf", spy)
         exports.write_pdf(an_export())
     assert html_seen[0].count("<svg viewBox=") >= 2 and 'role="img"' in html_seen[0]
+
+
+@pytest.mark.skipif(not pdf.available(), reason="WeasyPrint is not installed here")
+def test_a_pdf_with_many_columns_is_landscape():
+    total = [BY_SEX[0]]
+    units = [a_report(f"Enhet {n}", groups=total) for n in range(exports.PORTRAIT_COLUMNS + 1)]
+    _text, reader = pdf_text(exports.write_pdf(an_export(units, "county", "total")))
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width) * 25.4 / 72), round(float(box.height) * 25.4 / 72)) == (297, 210)

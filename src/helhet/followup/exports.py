@@ -246,14 +246,20 @@ def _csv_value(f: tables.Figure, measure: str) -> str:
 # --- PDF ----------------------------------------------------------------------------------------
 
 
+PORTRAIT_COLUMNS = 5
+
+
 def write_pdf(export: Export) -> bytes:
     """The steering group's report (followup/report_pdf.html): the title, units, period and
     breakdown; per indicator group a chart and its table; the definitions and the suppression
-    rules; A4 with page numbers. PdfUnavailable when WeasyPrint cannot be loaded here."""
+    rules; A4 (landscape for many columns) with page numbers. PdfUnavailable when WeasyPrint
+    cannot be loaded here."""
     html = render_to_string(
         "followup/report_pdf.html",
         {
             "export": export,
+            # more columns than a portrait page has room for: landscape
+            "landscape": len(export.columns()) > PORTRAIT_COLUMNS,
             "facts": cover_facts(export),
             "sections": _pdf_sections(export),
             "definitions": definitions.INDICATORS,
