@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.hashers import make_password
 
 from helhet.core.models import Membership, Municipality, Organisation, Unit, User
+from helhet.followup.models import SteeringGroup
 
 # Set only by `helhet demo`, which refuses to run unless HELHET_DEV or HELHET_DEMO is on.
 DEMO_PASSWORD = "demo-losen-2026"
@@ -197,6 +198,13 @@ STAFF = [
     ),
     StaffSpec("nils.casemanager", "Nils", "Björk", "soderby", P.CASE_MANAGER, {"act": STAFF_ROLE}),
 ]
+# The steering group follows all three units up, as aggregates only: one member from the
+# region, one from a municipality, with no core.Membership (so no clinical access at all).
+STEERING_GROUP = "Styrgruppen för de integrerade verksamheterna i Demoland"
+STEERING = [
+    StaffSpec("birgitta.styrgrupp", "Birgitta", "Wallin", "region", P.MANAGER),
+    StaffSpec("hans.styrgrupp", "Hans", "Öberg", "norrby", P.MANAGER),
+]
 ADMIN_USERNAME = "admin"
 
 
@@ -243,7 +251,7 @@ def create_county() -> County:
 
     password = make_password(DEMO_PASSWORD)  # hashed once: the same password for every login
     users = {}
-    for spec in STAFF:
+    for spec in STAFF + STEERING:
         users[spec.username] = User.objects.create(
             username=spec.username,
             first_name=spec.first_name,
@@ -258,6 +266,9 @@ def create_county() -> County:
         for spec in STAFF
         for unit_key, role in spec.units.items()
     )
+    group = SteeringGroup.objects.create(name=STEERING_GROUP)
+    group.units.set(units.values())
+    group.members.set([users[spec.username] for spec in STEERING])
     admin = User.objects.create(
         username=ADMIN_USERNAME,
         first_name="Admin",
@@ -286,6 +297,16 @@ def logins_table() -> str:
                     units[key] + ("" if role == STAFF_ROLE else f" ({role})")
                     for key, role in spec.units.items()
                 ),
+            )
+        )
+    for spec in STEERING:
+        rows.append(
+            (
+                spec.username,
+                f"{spec.first_name} {spec.last_name}",
+                orgs[spec.organisation],
+                str(P(spec.profession).label),
+                "all three (steering group; follow-up only, no persons)",
             )
         )
     rows.append((ADMIN_USERNAME, "Admin Demoland", "-", "administrator", "- (no clinical access)"))

@@ -16,6 +16,7 @@ Rows are unsaved model instances, added to the population's batch and saved with
 """
 
 import datetime
+import itertools
 import random
 
 from django.utils import timezone
@@ -45,14 +46,14 @@ from helhet.plans.models import (
     TreatmentPlan,
 )
 
-from . import names
+from . import bulk, names
 from .county import STAFF, UNITS, County
 
 ORGANISATION_OF_MUNICIPALITY = {"9901": "norrby", "9902": "soderby"}
 
 DAY = datetime.timedelta(days=1)
 MONTH_DAYS = 30
-CONTACT_DAYS = 180  # history of contacts, drug tests and dispensing per person (default)
+DEFAULT_YEARS = 2  # of history: contacts, drug tests and dispensing from then on
 R, K, S = Referral.Source, Contact.Kind, DrugTestResult.Substance
 
 # --- Referrals -----------------------------------------------------------------------------
@@ -108,6 +109,7 @@ DECLINE_REASONS = (
     "Behovet bedöms kunna mötas bättre av en annan verksamhet.",
     "Personen tackade nej vid telefonkontakt.",
 )
+DECLINED_SHARE = 0.15  # a declined referral (of someone else) drawn with a person's journey
 REDIRECT_UNIT = {"clinic": "act", "mini_maria": "clinic", "act": "clinic"}
 REDIRECT_ELSEWHERE = (
     "Allmänpsykiatriska mottagningen Demoland",
@@ -145,14 +147,31 @@ NOTES = (
 )
 NO_SHOW_NOTES = ("Uteblev utan återbud. Ringer upp i morgon.", "Uteblev, sms med ny tid skickat.")
 INTAKE_NOTE = "Inskrivningssamtal: genomgång av bakgrund, behov och mål. Nästa tid bokad."
-INTERVENTIONS = {  # by the recorder's employer: (code, weight)
-    "region": {"motivational_interviewing": 4, "health_talk": 3, "individual_treatment": 3,
-               "relapse_prevention": 3, "case_management": 1, "outpatient_detox": 1,
-               "sip_meeting": 1},
-    "municipality": {"motivational_interviewing": 4, "individual_treatment": 2,
-                     "relapse_prevention": 2, "relatives_support": 2, "case_management": 2,
-                     "housing_support": 2, "employment_support": 2, "sip_meeting": 1},
+CONTACTS_PER_MONTH = {"clinic": (2, 4), "mini_maria": (2, 4), "act": (3, 6)}  # booked
+INTERVENTIONS = {  # by unit and the recorder's employer: code, weight (0–2 per contact)
+    "clinic": {
+        "region": {"motivational_interviewing": 4, "health_talk": 3, "individual_treatment": 3,
+                   "relapse_prevention": 3, "case_management": 1, "outpatient_detox": 1,
+                   "sip_meeting": 1},
+        "municipality": {"motivational_interviewing": 4, "individual_treatment": 2,
+                         "relapse_prevention": 2, "relatives_support": 2, "case_management": 2,
+                         "housing_support": 2, "employment_support": 2, "sip_meeting": 1},
+    },
+    "mini_maria": {
+        "region": {"motivational_interviewing": 5, "individual_treatment": 4,
+                   "relapse_prevention": 2, "health_talk": 1},
+        "municipality": {"motivational_interviewing": 4, "individual_treatment": 3,
+                         "relatives_support": 3, "relapse_prevention": 1,
+                         "employment_support": 1},
+    },
+    "act": {
+        "region": {"case_management": 5, "individual_treatment": 2, "health_talk": 1,
+                   "sip_meeting": 1},
+        "municipality": {"case_management": 5, "housing_support": 3, "employment_support": 2,
+                         "relatives_support": 1, "sip_meeting": 1},
+    },
 }  # fmt: skip
+MEDICATED_SHARE = 0.4  # of ACT persons whose medication the team hands out at home visits
 DROP_IN_SHARE, DROP_IN_WEEKDAY, DROP_IN_VISIT = 0.3, 3, 0.4  # a third drop in on Thursdays
 DROP_IN_HOSTS = {
     "region": "johan.kurator",
@@ -164,7 +183,8 @@ DROP_IN_HOSTS = {
 
 DRUG_TEST_SHARE = {"clinic": 0.25, "mini_maria": 0.15, "act": 0.1}
 PANEL = (S.AMPHETAMINE, S.BENZODIAZEPINES, S.CANNABIS, S.COCAINE, S.OPIATES)
-LARO_SHARE = 0.08  # of the region's open clinic episodes
+LARO_SHARE = 0.08  # of the region's clinic persons
+DAILY_DISPENSING_DAYS = 90  # then three days a week, with doses to take home
 LARO_MEDICATIONS = (
     ("Buprenorfin/naloxon, resoriblett", ("8 mg", "12 mg", "16 mg")),
     ("Metadon, oral lösning", ("60 mg", "80 mg", "100 mg")),
@@ -176,6 +196,7 @@ LARO_DISPENSERS = ("anna.sjukskoterska", "erik.lakare")  # the region's at the c
 ASSESSED_UNITS = ("clinic", "mini_maria")
 PLAN_SHARE = 0.6  # of open episodes with a treatment plan by the owner organisation
 SIP_SHARE = 0.5  # of open episodes under an active coordination consent with a SIP
+SIP_KEPT_SHARE = 0.7  # of follow-ups held on the day set or the week before; others late
 PLAN_INTERVENTIONS = (
     "individual_treatment",
     "relapse_prevention",
@@ -196,21 +217,31 @@ SIP_GOALS = (
 )
 TRAJECTORIES = {"improving": 55, "stable": 30, "worse": 15}
 INCOMPLETE_SHARE = 0.02
+NOT_FOLLOWED_UP_SHARE = 0.2  # of assessed episodes: AUDIT and DUDIT at intake only
 
 
 def _weighted(rng: random.Random, weights: dict):
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
+class Weights:
+    """`_weighted` for weights drawn from often: the same draws, the sums computed once."""
+
+    def __init__(self, weights: dict):
+        self.keys = list(weights)
+        self.cumulative = list(itertools.accumulate(weights.values()))
+
+    def draw(self, rng: random.Random):
+        return rng.choices(self.keys, cum_weights=self.cumulative)[0]
+
+
 class Journeys:
     """Draws the journey of each person of the population, and the units' own inboxes."""
 
-    def __init__(self, county: County, *, seed: int, today: datetime.date, contact_days: int):
+    def __init__(self, county: County, *, seed: int, today: datetime.date, history_start):
         self.county, self.seed, self.today = county, seed, today
         self.yesterday = today - DAY
-        self.window_start = today - contact_days * DAY
-        # A big county (a shorter history) has the assessments at intake only.
-        self.max_follow_ups = 3 if contact_days >= CONTACT_DAYS else 0
+        self.window_start = history_start
         self.tz = timezone.get_current_timezone()
         self.region_id = county.organisations["region"].pk
         self.org_key = {org.pk: key for key, org in county.organisations.items()}
@@ -227,6 +258,15 @@ class Journeys:
             for spec in UNITS
         }
         self.instruments = [instruments.instrument(code) for code in ("audit", "dudit")]
+        self.make_contact = bulk.Maker(Contact)
+        self.make_result = bulk.Maker(DrugTestResult)
+        self.make_dispensing = bulk.Maker(MedicationDispensing)
+        self.make_assessment = bulk.Maker(Assessment)
+        self.kinds = {unit: Weights(weights) for unit, weights in KINDS.items()}
+        self.interventions_by = {
+            unit: {employer: Weights(weights) for employer, weights in by_employer.items()}
+            for unit, by_employer in INTERVENTIONS.items()
+        }
 
     def at(self, day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
         return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=self.tz)
@@ -261,9 +301,14 @@ class Journeys:
 
         # Each episode: the referral, then the first visit (registered, decided and met in
         # that order, a reactivation's referral received after the earlier episode closed).
+        laro = unit_key == "clinic" and owner == self.region_id
+        laro = show.get("laro", laro and not show and rng.random() < LARO_SHARE)
+        medicated = unit_key == "act" and rng.random() < MEDICATED_SHARE
+        drop_in = unit_key == "clinic" and not show and rng.random() < DROP_IN_SHARE
+        tested = laro or rng.random() < DRUG_TEST_SHARE[unit_key]
         previous = None
         for earlier in episodes:
-            first = earlier.opened_on + rng.randint(0, 14) * DAY
+            first = min(earlier.opened_on + rng.randint(0, 14) * DAY, self.yesterday)
             if earlier.closed_on:
                 first = min(first, earlier.closed_on)
             if "name" in show or rng.random() < REFERRED_SHARE:
@@ -275,21 +320,25 @@ class Journeys:
             intake.note = INTAKE_NOTE
             self._link(intake, ["motivational_interviewing"], batch)
             previous = earlier
+            # The rest of the episode, within the history: contacts until the day before it
+            # closed (or yesterday), drop-ins, drug tests, dispensing and the assessments.
+            start = max(first + DAY, self.window_start)
+            end = earlier.closed_on - DAY if earlier.closed_on else self.yesterday
+            self._contacts(rng, earlier, person, unit_key, work, start, end, laro, medicated, batch)
+            if drop_in:
+                self._drop_ins(rng, earlier, person, work, start, end, batch)
+            if tested:
+                self._drug_tests(rng, person, unit_key, work, start, end, laro, batch)
+            if laro:
+                self._dispensings(rng, person, unit_key, start, end, batch)
+            if unit_key in ASSESSED_UNITS and age_on(person.birth_date, first) >= 18:
+                self._assessments(rng, person, earlier, work, first, end, show, batch)
+        if not show and rng.random() < DECLINED_SHARE:  # one for every ten or so accepted
+            days = (self.today - 20 * DAY - self.window_start).days
+            received = self.window_start + rng.randint(0, max(days, 0)) * DAY
+            self._declined_referral(rng, unit_key, received, batch)
         if episode.closed_on is not None:
             return
-
-        start = max(first + DAY, self.window_start)
-        laro = unit_key == "clinic" and owner == self.region_id
-        laro = show.get("laro", laro and not show and rng.random() < LARO_SHARE)
-        self._contacts(rng, episode, person, unit_key, work, start, laro, batch)
-        if unit_key == "clinic" and not show and rng.random() < DROP_IN_SHARE:
-            self._drop_ins(rng, episode, person, work, start, batch)
-        if laro or rng.random() < DRUG_TEST_SHARE[unit_key]:
-            self._drug_tests(rng, person, unit_key, work, start, laro, batch)
-        if laro:
-            self._dispensings(rng, person, unit_key, start, batch)
-        if unit_key in ASSESSED_UNITS and age_on(person.birth_date, first) >= 18:
-            self._assessments(rng, person, unit_key, episode, work, first, show, batch)
         if show or rng.random() < PLAN_SHARE:
             self._treatment_plan(rng, person, unit_key, work, first, batch)
         if coordinated_from is not None and (show or rng.random() < SIP_SHARE):
@@ -353,10 +402,9 @@ class Journeys:
 
     def _contact(self, rng, episode, person, kind, starts_at, staff, batch, attended=True):
         recorder = staff[0]
-        contact = Contact(
-            person=person,
+        contact = self.make_contact(
+            {"person": person, "episode": episode},
             unit_id=episode.unit_id,
-            episode=episode,
             organisation_id=recorder.organisation_id,
             kind=kind,
             starts_at=starts_at,
@@ -372,14 +420,16 @@ class Journeys:
     def _link(self, contact, codes, batch) -> None:
         batch.contact_interventions.extend((contact, self.interventions[code]) for code in codes)
 
-    def _contacts(self, rng, episode, person, unit_key, work, start, laro, batch) -> None:
-        """2–8 contacts a month from START to yesterday, by those who may work with the person."""
+    def _contacts(self, rng, episode, person, unit_key, work, start, end, laro, medicated, batch):
+        """Contacts from START to END (a few a month, more at the ACT team), by those who may
+        work with the person; about one in eight booked is a no-show."""
+        low, high = CONTACTS_PER_MONTH[unit_key]
         block = start
-        while block <= self.yesterday:
-            days = min(MONTH_DAYS, (self.yesterday - block).days + 1)
-            for _ in range(round(rng.randint(2, 8) * days / MONTH_DAYS)):
+        while block <= end:
+            days = min(MONTH_DAYS, (end - block).days + 1)
+            for _ in range(round(rng.randint(low, high) * days / MONTH_DAYS)):
                 day = block + rng.randrange(days) * DAY
-                kind = _weighted(rng, KINDS[unit_key])
+                kind = self.kinds[unit_key].draw(rng)
                 staff = work.on(day, 2 if rng.random() < 0.2 else 1)
                 attended = rng.random() >= NO_SHOW_SHARE
                 moment = self.at(day, rng.randint(8, 16), rng.choice((0, 15, 30, 45)))
@@ -394,18 +444,20 @@ class Journeys:
                 if kind == K.GROUP:
                     codes = ["group_treatment"]
                 else:
-                    weights = INTERVENTIONS[employer]
-                    codes = {_weighted(rng, weights) for _ in range(rng.randint(0, 2))}
+                    weights = self.interventions_by[unit_key][employer]
+                    codes = {weights.draw(rng) for _ in range(rng.randint(0, 2))}
                     if laro and employer == "region" and kind != K.PHONE:
                         codes.add("laro")
+                    if medicated and kind == K.HOME_VISIT and rng.random() < 0.5:
+                        codes.add("medication_dispensing")
                 self._link(contact, sorted(codes), batch)
             block += MONTH_DAYS * DAY
 
-    def _drop_ins(self, rng, episode, person, work, start, batch) -> None:
+    def _drop_ins(self, rng, episode, person, work, start, end, batch) -> None:
         """Thursday afternoons at the clinic's drop-in, hosted by one of each organisation."""
         day = start + ((DROP_IN_WEEKDAY - start.weekday()) % 7) * DAY
         owner_host = self.county.users[DROP_IN_HOSTS[self.org_key[work.owner]]]
-        while day <= self.yesterday:
+        while day <= end:
             if rng.random() < DROP_IN_VISIT:
                 hosts = [owner_host]
                 other = self.org_key[work.other_organisation(day) or work.owner]
@@ -415,12 +467,13 @@ class Journeys:
                 self._contact(rng, episode, person, K.DROP_IN, moment, hosts, batch)
             day += 7 * DAY
 
-    def _drug_tests(self, rng, person, unit_key, work, start, laro, batch) -> None:
+    def _drug_tests(self, rng, person, unit_key, work, start, end, laro, batch) -> None:
+        """Every two to four weeks in the first three months, then every four to eight."""
         unit = self.county.units[unit_key]
         used = rng.sample(PANEL, rng.randint(1, 2))
         chance = rng.uniform(0.2, 0.7)
         day = start + rng.randint(0, 10) * DAY
-        while day <= self.yesterday:
+        while day <= end:
             [taker] = work.on(day, 1)
             sample = _weighted(rng, {DrugTest.Sample.URINE: 65, DrugTest.Sample.SALIVA: 35})
             taken_at = self.at(day, rng.randint(8, 14), rng.choice((0, 15, 30, 45)))
@@ -445,24 +498,28 @@ class Journeys:
                 if laro and substance in (S.BUPRENORPHINE, S.METHADONE):
                     result = "positive" if substance == S.BUPRENORPHINE else "negative"
                 batch.drug_test_results.append(
-                    DrugTestResult(drug_test=test, substance=substance, result=result)
+                    self.make_result({"drug_test": test}, substance=substance, result=result)
                 )
             chance *= 0.9
-            day += rng.randint(14, 28) * DAY
+            weeks = (2, 4) if (day - start).days < 90 else (4, 8)
+            day += rng.randint(*weeks) * 7 * DAY
 
-    def _dispensings(self, rng, person, unit_key, start, batch) -> None:
-        """Daily, in the morning, handed out by the region's staff at the clinic."""
+    def _dispensings(self, rng, person, unit_key, start, end, batch) -> None:
+        """In the morning, handed out by the region's staff at the clinic: daily for the first
+        three months, then on Mondays, Wednesdays and Fridays (doses to take home between)."""
         unit = self.county.units[unit_key]
         medication, doses = rng.choice(LARO_MEDICATIONS)
         amount = rng.choice(doses)
         dispensers = [self.county.users[name] for name in LARO_DISPENSERS]
-        day = start
-        while day <= self.yesterday:
+        day = start - DAY
+        while (day := day + DAY) <= end:
+            if (day - start).days >= DAILY_DISPENSING_DAYS and day.weekday() not in (0, 2, 4):
+                continue
             by = rng.choice(dispensers)
             moment = self.at(day, 8, rng.choice((0, 10, 20, 30, 40, 50)))
             batch.dispensings.append(
-                MedicationDispensing(
-                    person=person,
+                self.make_dispensing(
+                    {"person": person},
                     unit_id=unit.pk,
                     organisation_id=by.organisation_id,
                     medication=medication,
@@ -473,18 +530,20 @@ class Journeys:
                     recorded_at=moment,
                 )
             )
-            day += DAY
 
     # Assessments -----------------------------------------------------------------------
 
-    def _assessments(self, rng, person, unit_key, episode, work, first, show, batch) -> None:
-        """AUDIT and DUDIT at intake (the first contact), then 0–3 follow-ups a quarter apart."""
+    def _assessments(self, rng, person, episode, work, first, end, show, batch) -> None:
+        """AUDIT and DUDIT at intake (the first contact), then follow-ups until END: a quarter
+        apart for the first year, then yearly; some persons are never followed up."""
         days = [first]
-        for _ in range(min(rng.randint(0, 3), self.max_follow_ups)):
-            following = days[-1] + rng.randint(75, 110) * DAY
-            if following > self.yesterday:
-                break
-            days.append(following)
+        if show or rng.random() >= NOT_FOLLOWED_UP_SHARE:
+            while True:
+                gap = (75, 110) if len(days) <= 4 else (330, 400)
+                following = days[-1] + rng.randint(*gap) * DAY
+                if following > end:
+                    break
+                days.append(following)
         trajectory = _weighted(rng, TRAJECTORIES)
         levels = {"audit": rng.uniform(0.15, 0.8)}
         levels["dudit"] = rng.uniform(0.2, 0.8) if rng.random() < 0.5 else rng.uniform(0, 0.1)
@@ -511,10 +570,9 @@ class Journeys:
                     variants=instruments.variants(instrument.code),
                 )
                 batch.assessments.append(
-                    Assessment(
-                        person=person,
+                    self.make_assessment(
+                        {"person": person, "episode": episode},
                         unit_id=episode.unit_id,
-                        episode=episode,
                         organisation_id=recorder.organisation_id,
                         instrument=instrument.code,
                         instrument_version=instrument.version,
@@ -536,14 +594,14 @@ class Journeys:
 
     def _treatment_plan(self, rng, person, unit_key, work, first, batch) -> None:
         """The owner organisation's plan: a first version a week after the first visit (or at
-        the start of the contact history), revised about every two months; the review date of
-        the newest may have passed."""
+        the start of the contact history), revised after two months, then about twice a year;
+        the review date of the newest may have passed."""
         plan = TreatmentPlan(
             person=person, unit_id=self.county.units[unit_key].pk, organisation_id=work.owner
         )
         batch.plans.append(plan)
         day = min(max(first + 7 * DAY, self.window_start), self.yesterday)
-        for number in range(1, 6):
+        for number in itertools.count(1):
             writer = rng.choice(work.own or work.others)
             version = PlanVersion(
                 plan=plan,
@@ -564,19 +622,20 @@ class Journeys:
                         position=position,
                     )
                 )
-            day += rng.randint(50, 70) * DAY
+            day += rng.randint(50, 70) * DAY if number == 1 else rng.randint(150, 210) * DAY
             if day > self.yesterday:
                 break
 
     def _sip(self, rng, person, unit_key, work, consented, batch) -> None:
         """A SIP once the coordination consent is given: both organisations responsible for
         an intervention each, the owner overall; a meeting per version, each setting the next
-        follow-up (which may be due or overdue today)."""
+        follow-up, which the next meeting keeps or is late for (the last may be due or overdue
+        today)."""
         sip = Sip(person=person, unit_id=self.county.units[unit_key].pk)
         batch.sips.append(sip)
         start = max(consented + rng.randint(7, 21) * DAY, self.window_start)
         day = min(start, self.yesterday)
-        for number in range(1, 6):
+        for number in itertools.count(1):
             caller = rng.choice(work.own or work.others)
             counterpart = rng.choice(work.others or work.own)
             version = SipVersion(
@@ -629,7 +688,10 @@ class Journeys:
                     recorded_at=self.at(day, 12),
                 )
             )
-            day = follow_up
+            if rng.random() < SIP_KEPT_SHARE:
+                day = follow_up - rng.randint(0, 7) * DAY
+            else:
+                day = follow_up + rng.randint(10, 60) * DAY
             if day > self.yesterday:
                 break
 
@@ -655,20 +717,27 @@ class Journeys:
                     waited = rng.randint(1, (self.yesterday - received).days)
                     referral.waitlisted_at = self.at(received + waited * DAY, 15)
                 batch.referrals.append(referral)
-            for _ in range(rng.randint(3, 8)):
-                source = _weighted(rng, ACCEPTED_SOURCES[spec.key])
+            for number in range(rng.randint(3, 8)):
                 received = self.today - rng.randint(20, 300) * DAY
-                referral = self._referral(rng, spec.key, source, received, rng.choice(staff))
-                decider = rng.choice(staff)
-                referral.state = Referral.State.DECLINED
-                referral.decided_at = self.at(received + rng.randint(1, 10) * DAY, 14)
-                referral.decided_by_id = decider.pk
-                referral.decline_reason = rng.choice(DECLINE_REASONS)
-                if rng.random() < 0.5:
-                    referral.redirect_unit_id = self.county.units[REDIRECT_UNIT[spec.key]].pk
-                else:
-                    referral.redirect_to = rng.choice(REDIRECT_ELSEWHERE)
-                batch.referrals.append(referral)
+                redirect = ("unit", REDIRECT_ELSEWHERE[0])[number] if number < 2 else None
+                self._declined_referral(rng, spec.key, received, batch, redirect)
+
+    def _declined_referral(self, rng, unit_key, received, batch, redirect=None) -> None:
+        """A referral of someone else that the unit declined after 1–10 days, redirected to
+        REDIRECT ("unit": the county's unit for it, else a place; at random if None)."""
+        staff = self.unit_staff[unit_key]
+        source = _weighted(rng, ACCEPTED_SOURCES[unit_key])
+        referral = self._referral(rng, unit_key, source, received, rng.choice(staff))
+        referral.state = Referral.State.DECLINED
+        referral.decided_at = self.at(received + rng.randint(1, 10) * DAY, 14)
+        referral.decided_by_id = rng.choice(staff).pk
+        referral.decline_reason = rng.choice(DECLINE_REASONS)
+        redirect = redirect or ("unit" if rng.random() < 0.5 else rng.choice(REDIRECT_ELSEWHERE))
+        if redirect == "unit":
+            referral.redirect_unit_id = self.county.units[REDIRECT_UNIT[unit_key]].pk
+        else:
+            referral.redirect_to = redirect
+        batch.referrals.append(referral)
 
 
 class Workers:

@@ -10,10 +10,10 @@ from helhet.care.models import ClosureReason
 from helhet.reminders.tasks import refresh_reminders
 
 from .county import County, create_county
-from .journeys import CONTACT_DAYS
+from .journeys import DEFAULT_YEARS
 from .population import Population
 
-BATCH_SIZE = 5000
+BATCH_SIZE = 2000  # persons at a time, with their whole history (and rows per bulk insert)
 
 
 def ensure_closure_reasons() -> None:
@@ -27,20 +27,28 @@ def ensure_closure_reasons() -> None:
 def load(
     *,
     persons: int,
+    years: int = DEFAULT_YEARS,
     seed: int = 1,
     batch_size: int = BATCH_SIZE,
     progress: Callable[[str], None] = lambda line: None,
 ) -> County:
-    """Create the demo county with PERSONS persons, all in one transaction."""
+    """Create the demo county with PERSONS persons and YEARS of their history, all in one
+    transaction."""
+    if connection.vendor == "postgresql":
+        # Check foreign keys as each COPY ends, not all at the commit: millions of deferred
+        # checks queued to the end cost memory and time.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     ensure_closure_reasons()
     county = create_county()
-    population = Population(
-        county, seed=seed, today=timezone.localdate(), contact_days=contact_days(persons)
-    )
+    population = Population(county, seed=seed, today=timezone.localdate(), years=years)
+    contacts = 0
     for start in range(0, persons, batch_size):
         stop = min(persons, start + batch_size)
-        population.batch(start, stop).save(batch_size)
-        progress(f"persons {stop}/{persons}")
+        batch = population.batch(start, stop)
+        batch.save(batch_size)
+        contacts += len(batch.contacts)
+        progress(f"persons {stop}/{persons}, contacts {contacts}")
     population.inboxes().save(batch_size)
     if connection.vendor == "postgresql":
         # A bulk load leaves the planner without statistics until autovacuum comes by: at
@@ -49,12 +57,3 @@ def load(
             cursor.execute("ANALYZE")
     refresh_reminders.call()  # the task lists are ready at once; the worker keeps them fresh
     return county
-
-
-def contact_days(persons: int) -> int:
-    """Days of contacts, drug tests and dispensing per person: two weeks in a big county (and
-    assessments at intake only), so that it still loads in a few minutes."""
-    return CONTACT_DAYS if persons <= LARGE else LARGE_CONTACT_DAYS
-
-
-LARGE, LARGE_CONTACT_DAYS = 10_000, 14

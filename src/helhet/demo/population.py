@@ -36,16 +36,16 @@ from helhet.plans.models import (
     TreatmentPlan,
 )
 
-from . import names
+from . import bulk, names
 from .county import County
-from .journeys import CONTACT_DAYS, Journeys
+from .journeys import DEFAULT_YEARS, Journeys
 from .showcase import SHOWCASE, identity_number
 
 DAY = datetime.timedelta(days=1)
 FEMALE_BIRTH_NUMBERS = tuple(range(980, 1000, 2))  # the third digit's parity is the legal sex
 MALE_BIRTH_NUMBERS = tuple(range(981, 1000, 2))
 
-UNIT_WEIGHTS = {"clinic": 50, "mini_maria": 25, "act": 25}
+UNIT_WEIGHTS = {"clinic": 55, "mini_maria": 33, "act": 12}  # ACT teams are small
 RESIDENCE_WEIGHTS = {  # municipality codes; the ACT team takes residents of any municipality
     "clinic": {"9901": 60, "9902": 40},
     "mini_maria": {"9901": 60, "9902": 40},
@@ -87,7 +87,12 @@ ACT_TEAM_MEMBERS = {"david.lakare": 0.3, "eva.samordnare": 0.4}
 # At the clinic and the Mini-Maria, a person who consents to coordination often gets a contact
 # from the other organisation on the case team as well.
 COLLEAGUE_SHARE = 0.5
-HISTORY_WEIGHTS = {"open": 78, "closed": 15, "reactivated": 7}
+# How long before the history a first episode may have opened, how long episodes last (days:
+# least, most, most often), and the share of closures followed by a return to the unit within
+# 2–11 months (a reactivation) or after 13–30 months.
+LEAD_DAYS = {"clinic": 365, "mini_maria": 180, "act": 1095}
+EPISODE_DAYS = {"clinic": (30, 540, 90), "mini_maria": (30, 300, 75), "act": (180, 2000, 500)}
+RETURN_SOON, RETURN_LATER = 0.22, 0.12
 CONSENT_WEIGHTS = {"none": 25, "active": 50, "withdrawn": 10, "expired": 15}
 CLOSURE_WEIGHTS = {
     "goals_reached": 30,
@@ -115,7 +120,9 @@ class Batch:
     persons: list[Person] = field(default_factory=list)
     relatives: list[Relative] = field(default_factory=list)
     episodes: list[Episode] = field(default_factory=list)
-    reactivations: list[Episode] = field(default_factory=list)  # point at rows in `episodes`
+    # The returns, first, second... (a person may come back more than once): each points at
+    # an episode in `episodes` or in the list before.
+    reactivations: list[list[Episode]] = field(default_factory=list)
     team: list[CaseTeamMember] = field(default_factory=list)
     consents: list[Consent] = field(default_factory=list)
     disclosures: list[ConsentDisclosure] = field(default_factory=list)
@@ -143,15 +150,15 @@ class Batch:
             (Person, self.persons),
             (Relative, self.relatives),
             (Episode, self.episodes),
-            (Episode, self.reactivations),
+            *((Episode, returns) for returns in self.reactivations),
             (CaseTeamMember, self.team),
             (Consent, self.consents),
             (ConsentDisclosure, self.disclosures),
             (ConsentRelative, self.consent_relatives),
             (Referral, self.referrals),
             (Contact, self.contacts),
-            (STAFF_LINK, lambda: _links(STAFF_LINK, self.contact_staff)),
-            (INTERVENTION_LINK, lambda: _links(INTERVENTION_LINK, self.contact_interventions)),
+            (STAFF_LINK, self.contact_staff),
+            (INTERVENTION_LINK, self.contact_interventions),
             (Assessment, self.assessments),
             (DrugTest, self.drug_tests),
             (DrugTestResult, self.drug_test_results),
@@ -165,21 +172,16 @@ class Batch:
             (SipMeasure, self.sip_measures),
             (SipMeeting, self.sip_meetings),
         ):
-            if callable(rows):  # rows that need the primary keys of rows saved before
-                rows = rows()
+            if model in (STAFF_LINK, INTERVENTION_LINK):  # (saved contact, other's key)
+                bulk.insert_links(model, rows, batch_size)
+                continue
             with _as_set(model, AS_SET.get(model)):
-                model.objects.bulk_create(rows, batch_size=batch_size)
+                bulk.insert(model, rows, batch_size)
             if rows and rows[-1].pk is None:  # later rows refer to these by primary key
                 raise RuntimeError(f"bulk_create set no primary keys for {model.__name__}")
 
 
 STAFF_LINK, INTERVENTION_LINK = Contact.staff.through, Contact.interventions.through
-
-
-def _links(through, pairs: list[tuple[Contact, int]]) -> list:
-    """The M2M through rows (id, contact, other) of saved contacts: positional arguments make
-    Django's fastest instances, which counts at a million rows."""
-    return [through(None, contact.pk, other) for contact, other in pairs]
 
 
 # The times set on insert (auto_now_add) that the demo dates when the thing happened instead.
@@ -235,10 +237,11 @@ class Population:
         *,
         seed: int,
         today: datetime.date,
-        contact_days: int = CONTACT_DAYS,
+        years: int = DEFAULT_YEARS,
     ):
         self.county = county
-        self.journeys = Journeys(county, seed=seed, today=today, contact_days=contact_days)
+        self.history_start = _years_before(today, years)
+        self.journeys = Journeys(county, seed=seed, today=today, history_start=self.history_start)
         self.rng = random.Random(seed)
         self.today = today
         self.used_numbers: set[str] = set()
@@ -264,8 +267,11 @@ class Population:
         show = SHOWCASE[index] if index < len(SHOWCASE) else {}
         unit_key = show.get("unit") or _weighted(rng, UNIT_WEIGHTS)
         unit = self.county.units[unit_key]
-        history = show.get("history") or _weighted(rng, HISTORY_WEIGHTS)
-        spans = self._episode_dates(history)
+        if show:
+            spans = self._episode_dates(show["history"])
+        else:
+            spans = self._history(unit_key)
+        last_closed = spans[-1][1] is not None
         code = "9901" if show else _weighted(rng, RESIDENCE_WEIGHTS[unit_key])
         team = self._team(unit_key, code, show)
         opener = team[0]
@@ -319,11 +325,16 @@ class Population:
             )
             if closed is not None:
                 reasons = dict(CLOSURE_WEIGHTS)
-                if history == "reactivated":
+                if (opened, closed) != spans[-1]:  # the person came back
                     reasons.pop("deceased")
                 episode.closed_on, episode.closed_by_id = closed, opener.pk
                 episode.closure_reason_id = self.reasons[_weighted(rng, reasons)].pk
-            (batch.reactivations if previous else batch.episodes).append(episode)
+            if previous is None:
+                batch.episodes.append(episode)
+            else:
+                while len(batch.reactivations) < len(episodes):
+                    batch.reactivations.append([])
+                batch.reactivations[len(episodes) - 1].append(episode)
             batch.team.extend(
                 CaseTeamMember(
                     episode=episode,
@@ -338,7 +349,7 @@ class Population:
             episodes.append(episode)
 
         state = show.get("consent") or _weighted(
-            rng, {"none": 50, "expired": 50} if history == "closed" else CONSENT_WEIGHTS
+            rng, {"none": 50, "expired": 50} if last_closed else CONSENT_WEIGHTS
         )
         consent = None
         if state != "none":
@@ -386,7 +397,39 @@ class Population:
             other = "region"
         return self.county.users[_weighted(self.rng, OPENERS[unit_key][other])]
 
+    def _history(self, unit_key: str) -> list[tuple[datetime.date, datetime.date | None]]:
+        """The person's episodes at the unit: the first opened in the history (or up to LEAD
+        before it), each lasting a while as the unit's do; after a closure some return within
+        2–11 months, some after 13–30, the others not (yet). The last may still be open."""
+        rng, today = self.rng, self.today
+        earliest = self.history_start - LEAD_DAYS[unit_key] * DAY
+        opened = earliest + rng.randint(0, (today - 14 * DAY - earliest).days) * DAY
+        spans = []
+        while True:
+            closed = opened + int(rng.triangular(*EPISODE_DAYS[unit_key])) * DAY
+            if closed >= today:
+                spans.append((opened, None))
+                return spans
+            spans.append((opened, closed))
+            draw = rng.random()
+            if draw < RETURN_SOON:
+                opened = closed + rng.randint(60, 330) * DAY
+            elif draw < RETURN_SOON + RETURN_LATER:
+                opened = closed + rng.randint(400, 900) * DAY
+            else:
+                return spans
+            if opened >= today - 7 * DAY or not self._fits_ages(unit_key, spans[0][0], opened):
+                return spans
+
+    def _fits_ages(self, unit_key: str, first: datetime.date, last: datetime.date) -> bool:
+        """Can one person be of the unit's ages on both days (the Mini-Maria's are 13–21)?"""
+        unit = self.county.units[unit_key]
+        if unit.age_max is None:
+            return True
+        return (last - first).days < (unit.age_max - unit.age_min) * 365
+
     def _episode_dates(self, history: str) -> list[tuple[datetime.date, datetime.date | None]]:
+        """A showcase person's episodes, as SHOWCASE says: open, closed or reactivated."""
         rng, today = self.rng, self.today
         if history == "open":
             return [(today - rng.randint(30, 730) * DAY, None)]
