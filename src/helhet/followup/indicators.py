@@ -5,7 +5,9 @@ SIP meetings) is one aggregate query grouped by unit and by the breakdown's grou
 `Case(When(...))` on the person's legal sex or birth date (`agegroups`) — with filtered
 aggregates (`Count(..., filter=Q(...))`, `Count(distinct=True)`) for the figures. The number of
 queries does not grow with the data or, for `county_comparison`, with the number of units:
-13 for a unit report by total, 15 by sex or age.
+13 for a unit report by total, 15 by sex or age. A `trend` over periods that do not overlap
+makes the period the group key instead (`Case(When(<date> in period i))`): 12 queries and one
+per period for the episodes' figures.
 
 The total column of a breakdown is the sum of its groups for counts (every person, contact or
 episode falls in exactly one group: unknown sex and "other" ages are groups too), the sum of

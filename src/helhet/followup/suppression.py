@@ -16,8 +16,10 @@ The rules, applied to a copy of the report (`suppress`):
    1 to 4 or hidden.
 
 A hidden cell keeps no value (`Cell(None, suppressed=True)`), so nothing downstream (pages,
-charts, exports) can show it by mistake. The total of a breakdown always covers every group
-(the "other" age group and unknown sex included), so the relations hold exactly.
+charts, exports) can show it by mistake. The total of a breakdown covers every group (the
+"other" age group and unknown sex included), so the relations hold exactly; the one exception,
+referrals decided (the total also counts declined referrals, which name no person), is treated
+as a relation all the same, which can only hide more.
 """
 
 from __future__ import annotations
