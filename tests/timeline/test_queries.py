@@ -58,15 +58,24 @@ def history(county, *, contacts, assessments, versions, first=1):
     [(page_url, PAGE_QUERIES), (latest_url, LATEST_QUERIES)],
     ids=["page", "latest"],
 )
-def test_the_timeline_costs_the_same_queries_for_a_short_and_a_long_history(
-    client, county, coordination, django_assert_num_queries, url, expected
+def test_the_timeline_costs_no_more_queries_for_a_long_history_than_a_short_one(
+    client,
+    county,
+    coordination,
+    django_assert_num_queries,
+    django_assert_max_num_queries,
+    url,
+    expected,
 ):
+    """A long history costs no more: once the page is full, the sources asked later read only
+    what is newer than its oldest item, and a source with nothing newer loads no related rows
+    (interventions, drug-test results), so the long history may cost fewer."""
     log_in(client, county.nurse, county.clinic)
     history(county, contacts=3, assessments=2, versions=1)
     with django_assert_num_queries(expected):
         assert client.get(url(county)).status_code == 200
     history(county, contacts=60, assessments=10, versions=10, first=2)
-    with django_assert_num_queries(expected):
+    with django_assert_max_num_queries(expected):
         response = client.get(url(county))
     assert response.status_code == 200
     assert response.context["page"].items, "the long history is shown"

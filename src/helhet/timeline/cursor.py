@@ -79,3 +79,19 @@ def older_q(cursor: Cursor | None, field: str, kind: str, *, dated: bool = False
     if cursor is None:
         return Q()
     return cursor.older_dated_q(field, kind) if dated else cursor.older_q(field, kind)
+
+
+def newer_q(floor: Cursor | None, field: str, kind: str, *, dated: bool = False) -> Q:
+    """Rows of KIND whose key is newer than FLOOR's (neither older nor FLOOR's own row), and
+    every row when there is no floor."""
+    if floor is None:
+        return Q()
+    newer = ~older_q(floor, field, kind, dated=dated)
+    return newer & ~Q(pk=floor.pk) if kind == floor.kind else newer
+
+
+def between_q(
+    cursor: Cursor | None, floor: Cursor | None, field: str, kind: str, *, dated: bool = False
+) -> Q:
+    """Rows of KIND older than CURSOR and newer than FLOOR (either may be None)."""
+    return older_q(cursor, field, kind, dated=dated) & newer_q(floor, field, kind, dated=dated)

@@ -2,8 +2,9 @@
 drug tests and medication, newest first, each with the basis on which the user reads it.
 
 A page costs one query per source (`sources.py`) plus one for the owners' names, however long
-the history is: each source returns at most LIMIT + 1 rows older than the cursor, the streams
-are merged in Python and cut at LIMIT. Only the items shown pass through the policy's
+the history is: each source returns at most LIMIT + 1 rows older than the cursor, and once
+LIMIT + 1 items are in hand only those newer than the oldest of them; the streams are merged in
+Python and cut at LIMIT. Only the items shown pass through the policy's
 `readable`, so the request's access-log row names the consent of what was disclosed.
 Items the user may not read are never fetched: nothing on the page tells they exist.
 """
@@ -69,13 +70,21 @@ def timeline_page(
 ) -> TimelinePage:
     """The LIMIT newest items older than BEFORE, of the KINDS (groups; all when empty), that
     the user may read, with the basis of each. A fixed number of queries."""
-    streams = [
-        source(access, before, limit) for group in (kinds or GROUPS) for source in GROUPS[group][1]
-    ]
-    merged = list(islice(heapq.merge(*streams, key=lambda i: i.key, reverse=True), limit + 1))
+    merged: list[Item] = []
+    for source in (source for group in (kinds or GROUPS) for source in GROUPS[group][1]):
+        # Once LIMIT + 1 items are in hand, an item older than the oldest of them cannot be on
+        # the page (nor tell that a next page exists): the sources asked later read only the
+        # rows newer than it, not LIMIT + 1 rows each.
+        floor = merged[limit].key if len(merged) > limit else None
+        found = source(access, before, limit, floor)
+        merged = list(islice(heapq.merge(merged, found, key=_key, reverse=True), limit + 1))
     shown = merged[:limit]
     next_cursor = shown[-1].key if len(merged) > limit else None
     return TimelinePage(items=_with_basis(access, shown), next_cursor=next_cursor)
+
+
+def _key(item: Item) -> Cursor:
+    return item.key
 
 
 def _with_basis(access: PersonAccess, items: list[Item]) -> list[Item]:

@@ -1,8 +1,9 @@
 """Where the timeline's items come from: one function per source, one query each (none for the
 episodes and consents the access has already loaded).
 
-Each source returns at most LIMIT + 1 items older than the cursor, newest first, from the rows
-the user may read: filtered in the database with the policy's `readable_q` (referrals, an
+Each source returns at most LIMIT + 1 items older than the cursor (and newer than the floor: the
+oldest item the page could still show, from the sources asked before), newest first, from the
+rows the user may read: filtered in the database with the policy's `readable_q` (referrals, an
 enrolment record read at its unit, through the policy's `grant_for`), so that the merged page
 is exact however long the history is.
 """
@@ -25,7 +26,7 @@ from helhet.core.models import Organisation, Unit
 from helhet.intake.models import Referral
 from helhet.plans.models import PlanVersion, SipMeeting, SipVersion
 
-from .cursor import Cursor, day_start, older_q
+from .cursor import Cursor, between_q, day_start
 
 ENROLMENT, CONTACTS, ASSESSMENTS, PLANS, MEDICATION = (
     RecordCategory.ENROLMENT,
@@ -64,9 +65,12 @@ class Item:
         return f"timeline/items/{self.kind}.html"
 
 
-def _newest(items, cursor: Cursor | None, limit: int) -> list[Item]:
-    """The first LIMIT + 1 of ITEMS older than CURSOR, newest first (for in-memory sources)."""
-    older = (i for i in items if cursor is None or i.key < cursor)
+def _newest(items, cursor: Cursor | None, limit: int, floor: Cursor | None) -> list[Item]:
+    """The first LIMIT + 1 of ITEMS older than CURSOR and newer than FLOOR, newest first (for
+    in-memory sources)."""
+    older = (
+        i for i in items if (cursor is None or i.key < cursor) and (floor is None or i.key > floor)
+    )
     return list(islice(sorted(older, key=lambda i: i.key, reverse=True), limit + 1))
 
 
@@ -85,33 +89,39 @@ def _item(at, kind: str, record, category: str | None, *, unit: Unit | None = No
     )
 
 
-def contacts(access: PersonAccess, cursor: Cursor | None, limit: int) -> list[Item]:
+def contacts(
+    access: PersonAccess, cursor: Cursor | None, limit: int, floor: Cursor | None = None
+) -> list[Item]:
     rows = (
         readable_contacts(access)
-        .filter(older_q(cursor, "starts_at", "contact"))
+        .filter(between_q(cursor, floor, "starts_at", "contact"))
         .select_related("unit")
         .prefetch_related(Prefetch("interventions", queryset=Intervention.objects.order_by("name")))
     )
     return [_item(c.starts_at, "contact", c, CONTACTS) for c in rows[: limit + 1]]
 
 
-def assessments(access: PersonAccess, cursor: Cursor | None, limit: int) -> list[Item]:
+def assessments(
+    access: PersonAccess, cursor: Cursor | None, limit: int, floor: Cursor | None = None
+) -> list[Item]:
     rows = (
         readable_assessments(access)
-        .filter(older_q(cursor, "assessed_on", "assessment", dated=True))
+        .filter(between_q(cursor, floor, "assessed_on", "assessment", dated=True))
         .select_related("unit", "correction")  # a corrected result is marked
         .order_by("-assessed_on", "-id")
     )
     return [_item(a.assessed_on, "assessment", a, ASSESSMENTS) for a in rows[: limit + 1]]
 
 
-def plan_versions(access: PersonAccess, cursor: Cursor | None, limit: int) -> list[Item]:
+def plan_versions(
+    access: PersonAccess, cursor: Cursor | None, limit: int, floor: Cursor | None = None
+) -> list[Item]:
     """Versions of the treatment plans, as the plans page reads them: plan and version both."""
     rows = (
         PlanVersion.objects.filter(
             access.readable_q(PLANS),
             access.readable_q(PLANS, owner_field="plan__organisation"),
-            older_q(cursor, "created_at", "plan_version"),
+            between_q(cursor, floor, "created_at", "plan_version"),
             plan__person=access.person,
         )
         .select_related("plan__unit")
@@ -132,11 +142,13 @@ def _sip_filter(access: PersonAccess) -> dict:
     }
 
 
-def sip_versions(access: PersonAccess, cursor: Cursor | None, limit: int) -> list[Item]:
+def sip_versions(
+    access: PersonAccess, cursor: Cursor | None, limit: int, floor: Cursor | None = None
+) -> list[Item]:
     rows = (
         SipVersion.objects.filter(
             access.readable_q(PLANS),
-            older_q(cursor, "created_at", "sip_version"),
+            between_q(cursor, floor, "created_at", "sip_version"),
             sip__person=access.person,
             **_sip_filter(access),
         )
@@ -148,11 +160,13 @@ def sip_versions(access: PersonAccess, cursor: Cursor | None, limit: int) -> lis
     ]
 
 
-def sip_meetings(access: PersonAccess, cursor: Cursor | None, limit: int) -> list[Item]:
+def sip_meetings(
+    access: PersonAccess, cursor: Cursor | None, limit: int, floor: Cursor | None = None
+) -> list[Item]:
     rows = (
         SipMeeting.objects.filter(
             access.readable_q(PLANS),
-            older_q(cursor, "held_on", "sip_meeting", dated=True),
+            between_q(cursor, floor, "held_on", "sip_meeting", dated=True),
             sip__person=access.person,
             **_sip_filter(access),
         )
@@ -162,12 +176,14 @@ def sip_meetings(access: PersonAccess, cursor: Cursor | None, limit: int) -> lis
     return [_item(m.held_on, "sip_meeting", m, PLANS, unit=m.sip.unit) for m in rows[: limit + 1]]
 
 
-def referrals(access: PersonAccess, cursor: Cursor | None, limit: int) -> list[Item]:
+def referrals(
+    access: PersonAccess, cursor: Cursor | None, limit: int, floor: Cursor | None = None
+) -> list[Item]:
     """The person's accepted referrals: enrolment records, read as intake's person page reads
     them. A person has few, so all older than the cursor are fetched and the policy decides."""
     rows = (
         Referral.objects.filter(
-            older_q(cursor, "received_on", "referral", dated=True), person=access.person
+            between_q(cursor, floor, "received_on", "referral", dated=True), person=access.person
         )
         .select_related("unit")
         .order_by("-received_on", "-id")
@@ -176,7 +192,9 @@ def referrals(access: PersonAccess, cursor: Cursor | None, limit: int) -> list[I
     return list(islice((i for i in items if _may_read(access, i)), limit + 1))
 
 
-def episodes(access: PersonAccess, cursor: Cursor | None, limit: int) -> list[Item]:
+def episodes(
+    access: PersonAccess, cursor: Cursor | None, limit: int, floor: Cursor | None = None
+) -> list[Item]:
     """Episodes opened, reactivated and closed, from the episodes the access has loaded."""
     items = []
     for e in access.episodes:  # the policy links each to its earlier one: no query
@@ -184,24 +202,28 @@ def episodes(access: PersonAccess, cursor: Cursor | None, limit: int) -> list[It
         items.append(_item(e.opened_on, opened, e, ENROLMENT))
         if e.closed_on:
             items.append(_item(e.closed_on, "episode_closed", e, ENROLMENT))
-    return _newest((i for i in items if _may_read(access, i)), cursor, limit)
+    return _newest((i for i in items if _may_read(access, i)), cursor, limit, floor)
 
 
-def consents(access: PersonAccess, cursor: Cursor | None, limit: int) -> list[Item]:
+def consents(
+    access: PersonAccess, cursor: Cursor | None, limit: int, floor: Cursor | None = None
+) -> list[Item]:
     """Consents recorded and withdrawn, of those the overview shows (`visible_consents`)."""
     items = []
     for c in access.visible_consents():
         items.append(_item(c.recorded_at, "consent_recorded", c, None))
         if c.withdrawn_on:
             items.append(_item(c.withdrawn_on, "consent_withdrawn", c, None))
-    return _newest(items, cursor, limit)
+    return _newest(items, cursor, limit, floor)
 
 
-def drug_tests(access: PersonAccess, cursor: Cursor | None, limit: int) -> list[Item]:
+def drug_tests(
+    access: PersonAccess, cursor: Cursor | None, limit: int, floor: Cursor | None = None
+) -> list[Item]:
     rows = (
         DrugTest.objects.filter(
             access.readable_q(MEDICATION),
-            older_q(cursor, "taken_at", "drug_test"),
+            between_q(cursor, floor, "taken_at", "drug_test"),
             person=access.person,
         )
         .select_related("unit")
@@ -211,11 +233,13 @@ def drug_tests(access: PersonAccess, cursor: Cursor | None, limit: int) -> list[
     return [_item(t.taken_at, "drug_test", t, MEDICATION) for t in rows[: limit + 1]]
 
 
-def dispensings(access: PersonAccess, cursor: Cursor | None, limit: int) -> list[Item]:
+def dispensings(
+    access: PersonAccess, cursor: Cursor | None, limit: int, floor: Cursor | None = None
+) -> list[Item]:
     rows = (
         MedicationDispensing.objects.filter(
             access.readable_q(MEDICATION),
-            older_q(cursor, "handed_out_at", "dispensing"),
+            between_q(cursor, floor, "handed_out_at", "dispensing"),
             person=access.person,
         )
         .select_related("unit")
