@@ -326,7 +326,8 @@ class _Computation:
 
     def assessments(self) -> None:
         start, end = self.period.start, self.period.end
-        valid = Q(complete=True, correction__isnull=True)
+        # complete and not corrected (an anti-join on the unique corrects_id index)
+        valid = Q(complete=True) & ~Exists(Assessment.objects.filter(corrects=OuterRef("pk")))
         in_period = Q(assessed_on__gte=start, assessed_on__lte=end)
         base = Assessment.objects.filter(valid, unit__in=self.unit_ids).order_by()
 
