@@ -50,6 +50,7 @@ class Item:
     dated: bool = False  # a date without a time of day
     grant: Grant | None = None  # set once the item is to be shown
     owner: Organisation | None = None
+    when: str = ""  # its time as HTML, set once the item is to be shown
 
     @property
     def key(self) -> Cursor:
