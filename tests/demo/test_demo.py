@@ -439,10 +439,8 @@ def test_stored_assessments_are_what_the_scoring_gives(demo):
         assert a.assessed_on <= (a.episode.closed_on or a.assessed_on)
         assert a.organisation_id == a.recorded_by.organisation_id
         assert timezone.localdate(a.recorded_at) == a.assessed_on
-    assert {u.unit_type for u in Unit.objects.filter(pk__in=assessments.values("unit"))} <= {
-        Unit.Type.SOCIAL_MEDICINE,
-        Unit.Type.MINI_MARIA,
-    }
+    assessed = Unit.objects.filter(pk__in=assessments.values("unit"))
+    assert {u.unit_type for u in assessed} == {"social_medicine", "mini_maria", "act"}
     assert assessments.filter(complete=False).exists()
     assert {"intake", "follow_up"} == set(assessments.values_list("occasion", flat=True))
     assert len(set(assessments.values_list("organisation", flat=True))) >= 2

@@ -193,7 +193,6 @@ LARO_DISPENSERS = ("anna.sjukskoterska", "erik.lakare")  # the region's at the c
 
 # --- Assessments ---------------------------------------------------------------------------
 
-ASSESSED_UNITS = ("clinic", "mini_maria")
 PLAN_SHARE = 0.6  # of open episodes with a treatment plan by the owner organisation
 SIP_SHARE = 0.5  # of open episodes under an active coordination consent with a SIP
 SIP_KEPT_SHARE = 0.7  # of follow-ups held on the day set or the week before; others late
@@ -331,7 +330,7 @@ class Journeys:
                 self._drug_tests(rng, person, unit_key, work, start, end, laro, batch)
             if laro:
                 self._dispensings(rng, person, unit_key, start, end, batch)
-            if unit_key in ASSESSED_UNITS and age_on(person.birth_date, first) >= 18:
+            if age_on(person.birth_date, first) >= 18:  # AUDIT and DUDIT are for adults
                 self._assessments(rng, person, earlier, work, first, end, show, batch)
         if not show and rng.random() < DECLINED_SHARE:  # one for every ten or so accepted
             days = (self.today - 20 * DAY - self.window_start).days

@@ -268,7 +268,7 @@ class Population:
         unit_key = show.get("unit") or _weighted(rng, UNIT_WEIGHTS)
         unit = self.county.units[unit_key]
         if show:
-            spans = self._episode_dates(show["history"])
+            spans = self._episode_dates(show)
         else:
             spans = self._history(unit_key)
         last_closed = spans[-1][1] is not None
@@ -428,18 +428,20 @@ class Population:
             return True
         return (last - first).days < (unit.age_max - unit.age_min) * 365
 
-    def _episode_dates(self, history: str) -> list[tuple[datetime.date, datetime.date | None]]:
-        """A showcase person's episodes, as SHOWCASE says: open, closed or reactivated."""
-        rng, today = self.rng, self.today
+    def _episode_dates(self, show: dict) -> list[tuple[datetime.date, datetime.date | None]]:
+        """A showcase person's episodes, as SHOWCASE says: open (SINCE days, if given),
+        closed, or reactivated (the return within the reactivation window, last year)."""
+        rng, today, history = self.rng, self.today, show["history"]
         if history == "open":
-            return [(today - rng.randint(30, 730) * DAY, None)]
+            return [(today - (show.get("since") or rng.randint(30, 730)) * DAY, None)]
         if history == "closed":
             opened = today - rng.randint(90, 1500) * DAY
             closed = opened + rng.randint(30, min(700, (today - opened).days)) * DAY
             return [(opened, closed)]
-        opened = today - rng.randint(400, 1400) * DAY
-        closed = opened + rng.randint(30, 250) * DAY
-        return [(opened, closed), (closed + rng.randint(7, 120) * DAY, None)]
+        reopened = datetime.date(today.year - 1, 1, 1) + rng.randint(0, 364) * DAY
+        closed = reopened - rng.randint(60, 330) * DAY
+        opened = closed - rng.randint(30, 250) * DAY
+        return [(opened, closed), (reopened, None)]
 
     def _team(self, unit_key: str, code: str, show: dict) -> list:
         users, rng = self.county.users, self.rng

@@ -6,8 +6,10 @@ worker Sara (sara.socionom), both at the social-medicine clinic. The clinic pers
 fixed names and identity numbers (test numbers: birth numbers 980-999; adults, so their ages fit
 the clinic whatever the date); README.md names them. Keys of an entry:
 
-- unit, history ("open", "closed", "reactivated"), consent ("none", "active", "withdrawn",
-  "expired"): as the random persons have them;
+- unit, history ("open", "closed", "reactivated": the return last calendar year), consent
+  ("none", "active", "withdrawn", "expired"): as the random persons have them; since: how
+  many days ago the open episode opened (else at random), so that its SIP has meetings last
+  year at any scale;
 - opener: who opened the episode (and is its case manager); team: the ACT team's two case
   managers, the first of whom opened it; members: more case-team members (role member);
 - name, born, birth_number: a fixed name and identity number; relatives: how many relatives;
@@ -125,6 +127,7 @@ SHOWCASE = [
         "age": 16,
         "consent": "active",
         "given_by": Consent.GivenBy.MATURE_MINOR,
+        "since": 400,
     },
     # The ACT team: Anna and Sara are the case managers, the team's coordinator Eva a member.
     {
@@ -133,6 +136,7 @@ SHOWCASE = [
         "team": ("anna.sjukskoterska", "sara.socionom"),
         "members": ("eva.samordnare",),
         "consent": "active",
+        "since": 500,
     },
     # Linnea is on the case team, but the region opened the episode and there is no consent:
     # being on the team is not enough, Linnea does not find the person.
