@@ -495,3 +495,13 @@ def test_the_clinic_nurse_finds_the_patient_and_the_referral_on_the_same_lists(c
     assert shows_patient(county, client.get(reverse("care:caseload"), {"scope": "unit"}).text)
     assert shows_patient(county, client.get(reverse("people:search"), {"q": "Tolvansson"}).text)
     assert referral.name in client.get(reverse("intake:inbox")).text
+
+
+def test_a_steering_group_member_cannot_take_emergency_access(client, county):
+    """No unit to take it at: the emergency-access page does not exist for them."""
+    log_in(client, steering_member(county))
+    before = last_log_id()
+    data = {"identity_number": county.patient.identity_number, "reason": "Unconscious, needs care"}
+    assert client.get(reverse("access:emergency")).status_code == 404
+    assert client.post(reverse("access:emergency"), data).status_code == 404
+    assert new_log_rows(before) == []
