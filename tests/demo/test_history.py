@@ -2,11 +2,10 @@
 unit, deterministic, stored exactly as generated on either database, and its steering group."""
 
 import datetime
-import io
 from collections import Counter
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from django.db.models import Q
 from django.utils import timezone
 
@@ -23,14 +22,10 @@ from helhet.people.identity import age_on, parse
 from helhet.people.models import Person
 from helhet.plans.models import SipMeeting
 
+from .test_demo import run_demo
+
 COUNTY = 300  # the size `make demo` loads
 DEMO_UNITS = {"social_medicine", "mini_maria", "act"}
-
-
-def run_demo(**options) -> str:
-    out = io.StringIO()
-    call_command("demo", stdout=out, **options)
-    return out.getvalue()
 
 
 @pytest.fixture

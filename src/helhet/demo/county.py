@@ -286,27 +286,18 @@ def logins_table() -> str:
     units = {spec.key: spec.short_name for spec in UNITS}
     orgs = {key: name for key, (_kind, name, _number, _code) in ORGANISATIONS.items()}
     rows = [("Username", "Name", "Organisation", "Profession", "Units (role)")]
-    for spec in STAFF:
-        rows.append(
-            (
-                spec.username,
-                f"{spec.first_name} {spec.last_name}",
-                orgs[spec.organisation],
-                str(P(spec.profession).label),
-                ", ".join(
-                    units[key] + ("" if role == STAFF_ROLE else f" ({role})")
-                    for key, role in spec.units.items()
-                ),
-            )
+    for spec in STAFF + STEERING:
+        works_at = ", ".join(
+            units[key] + ("" if role == STAFF_ROLE else f" ({role})")
+            for key, role in spec.units.items()
         )
-    for spec in STEERING:
         rows.append(
             (
                 spec.username,
                 f"{spec.first_name} {spec.last_name}",
                 orgs[spec.organisation],
                 str(P(spec.profession).label),
-                "all three (steering group; follow-up only, no persons)",
+                works_at or "all three (steering group; follow-up only, no persons)",
             )
         )
     rows.append((ADMIN_USERNAME, "Admin Demoland", "-", "administrator", "- (no clinical access)"))
