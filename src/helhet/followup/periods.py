@@ -148,7 +148,7 @@ def check(period: Period, today: datetime.date | None = None) -> Period:
             _("The period has not ended yet: choose one that ends today at the latest."),
             code="future",
         )
-    if period.kind == "custom" and period.end > add_months(period.start, 12 * MAX_YEARS):
+    if period.kind == "custom" and period.end >= add_months(period.start, 12 * MAX_YEARS):
         raise ValidationError(
             _("A period can be at most %(years)d years long."),
             code="long",
