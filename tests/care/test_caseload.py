@@ -6,6 +6,7 @@ import re
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from helhet.access.models import Basis
 from helhet.care.models import CaseTeamMember
@@ -162,3 +163,29 @@ def test_the_whole_unit_list_names_my_role_where_i_am_on_the_team(client, county
     )
     response = log_in(client, county.nurse).get(URL, {"scope": "unit"})
     assert "Case manager" in response.text and "Own organisation" in response.text
+
+
+def test_the_caseload_under_consent_names_the_consent_in_force_at_the_unit_in_its_queries(
+    client, county, consent_for_coordination, django_assert_num_queries
+):
+    """The consent a person is listed under comes with the page's rows: no query of its own.
+    A withdrawn consent is not it; the newest in force is."""
+    today = timezone.localdate()
+    consent_for_coordination.withdrawn_on = today
+    consent_for_coordination.withdrawn_by = "the person"
+    consent_for_coordination.save()
+    older = f.ConsentFactory(person=county.patient, unit=county.clinic, recorded_by=county.nurse)
+    newest = f.ConsentFactory(
+        person=county.patient,
+        unit=county.clinic,
+        recorded_by=county.nurse,
+        valid_from=today - datetime.timedelta(days=1),
+    )
+    assert older.valid_from < newest.valid_from
+    log_in(client, county.social_worker)
+    with django_assert_num_queries(CASELOAD_QUERIES):
+        response = client.get(URL, {"scope": "unit"})
+    assert "Tolvansson, Tolvan" in response.text
+    assert [(r.basis, r.consent_id) for r in log_rows(county.patient)] == [
+        (Basis.CONSENT, newest.pk)
+    ]

@@ -236,12 +236,22 @@ def record_listing(actor: Actor, persons, *, action: str, what: str) -> None:
 
     Persons in lists come from `policy.visible_persons` and carry the `list_basis` the selector
     found (own organisation when absent). A person seen only under a coordination consent is a
-    disclosure: the row names that consent, as `record_access` does. A person seen only by
+    disclosure: the row names that consent, as `record_access` does (the list's
+    `list_consent_id` when it carries one). A person seen only by
     emergency access is flagged as such, without relationship. A fixed number of queries.
     """
     persons = list(persons)
     bases = {p.pk: getattr(p, "list_basis", Basis.OWN_ORGANISATION) for p in persons}
-    consents = _listing_consents(actor, [pk for pk, b in bases.items() if b == Basis.CONSENT])
+    # A list may carry each consent-basis person's consent (`list_consent_id`, the caseload
+    # does); the others' are found in one query.
+    consents = {
+        p.pk: Consent(pk=p.list_consent_id)
+        for p in persons
+        if bases[p.pk] == Basis.CONSENT and getattr(p, "list_consent_id", None)
+    }
+    consents |= _listing_consents(
+        actor, [pk for pk, b in bases.items() if b == Basis.CONSENT and pk not in consents]
+    )
     append(
         entry_for(
             actor,

@@ -6,9 +6,10 @@ from django.conf import settings
 from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 
 from helhet.access import policy
-from helhet.access.models import Basis
+from helhet.access.models import Basis, Consent
 from helhet.access.policy import PersonAccess
 from helhet.core.models import Unit, User
 from helhet.people.models import Person
@@ -25,7 +26,8 @@ def caseload(user, *, unit: Unit, whole_unit: bool = False) -> QuerySet[Person]:
     Built only from `policy.visible_persons`, joined to the person's open episode at UNIT (one
     at most, by constraint) and, for "my caseload", to USER's place on its case team. Each row
     carries the episode's `opened_on`, USER's case-team role `my_role` and the `list_basis` the
-    access log records: own organisation when the episode is, else the consent it is seen by.
+    access log records: own organisation when the episode is, else consent, with the consent
+    it is seen by (`list_consent_id`).
     """
     persons = policy.visible_persons(user, unit=unit)
     if whole_unit:
@@ -39,6 +41,18 @@ def caseload(user, *, unit: Unit, whole_unit: bool = False) -> QuerySet[Person]:
             episodes__unit=unit, episodes__closed_on__isnull=True, episodes__case_team__user=user
         ).annotate(my_role=F("episodes__case_team__role"))
     own = Q(episodes__organisation_id=user.organisation_id)
+    # Seen by consent, the person is seen by the coordination consent in force at UNIT (the
+    # episode's): the newest, as the policy picks it. The log row names it.
+    coordination = (
+        Consent.objects.filter(
+            policy.active_consent_q(timezone.localdate()),
+            person=OuterRef("pk"),
+            unit=unit,
+            coordination=True,
+        )
+        .order_by("-valid_from", "-id")
+        .values("pk")[:1]
+    )
     return (
         persons.annotate(
             opened_on=F("episodes__opened_on"),
@@ -46,6 +60,7 @@ def caseload(user, *, unit: Unit, whole_unit: bool = False) -> QuerySet[Person]:
                 When(own, then=Value(Basis.OWN_ORGANISATION.value)),
                 default=Value(Basis.CONSENT.value),
             ),
+            list_consent_id=Case(When(own, then=None), default=Subquery(coordination)),
         )
         .only(*LISTED_FIELDS)
         .order_by("family_name", "given_name", "pk")
