@@ -71,6 +71,14 @@ def unit_followup(user, unit_id: int) -> FollowupAccess:
     return FollowupAccess(unit=unit, exact=unit.exact)
 
 
+def units_or_404(user) -> list[Unit]:
+    """The units USER may follow up (see `followup_units`); Http404 when there are none."""
+    units = list(followup_units(user))
+    if not units:
+        raise Http404
+    return units
+
+
 def require_followup(user) -> None:
     """Http404 unless USER may follow up at least one unit (the index, the county comparison,
     the definitions)."""

@@ -37,10 +37,8 @@ def _of_period(report, period):
 @login_required
 @require_GET
 def index(request):
-    units = list(access.followup_units(request.user))
-    if not units:
-        access.require_followup(request.user)  # raises: nothing to follow up
-    context = {"units": units, "unit_types": _unit_types(units), "defaults": period_defaults()}
+    units = access.units_or_404(request.user)
+    context = {"units": units, "unit_types": _unit_types(units)}
     return render(request, "followup/index.html", context)
 
 
@@ -113,9 +111,7 @@ def _trend_sections(reports, chosen: str):
 @login_required
 @require_GET
 def county(request):
-    units = list(access.followup_units(request.user))
-    if not units:
-        access.require_followup(request.user)
+    units = access.units_or_404(request.user)
     form = _filters(request, CountyFilterForm, unit_type=units[0].unit_type)
     context = {"form": form, "own_units": units}
     if form.is_valid():
