@@ -2,6 +2,7 @@
 
 import importlib
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -43,12 +44,19 @@ def load(
     county = create_county()
     population = Population(county, seed=seed, today=timezone.localdate(), years=years)
     contacts = 0
-    for start in range(0, persons, batch_size):
-        stop = min(persons, start + batch_size)
-        batch = population.batch(start, stop)
-        batch.save(batch_size)
-        contacts += len(batch.contacts)
-        progress(f"persons {stop}/{persons}, contacts {contacts}")
+    # The next batch is generated (pure Python, in order) while this one is saved, which
+    # mostly waits for the database: a quarter less time at 3,000 persons on two cores.
+    ranges = [(start, min(persons, start + batch_size)) for start in range(0, persons, batch_size)]
+    with ThreadPoolExecutor(max_workers=1) as generator:
+        batches = [generator.submit(population.batch, *ranges[0])] if ranges else []
+        for number, (_start, stop) in enumerate(ranges):
+            batch = batches[number].result()
+            batches[number] = None
+            if number + 1 < len(ranges):
+                batches.append(generator.submit(population.batch, *ranges[number + 1]))
+            batch.save(batch_size)
+            contacts += len(batch.contacts)
+            progress(f"persons {stop}/{persons}, contacts {contacts}")
     population.inboxes().save(batch_size)
     if connection.vendor == "postgresql":
         # A bulk load leaves the planner without statistics until autovacuum comes by: at
