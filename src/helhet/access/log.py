@@ -63,8 +63,9 @@ def append(entries: Iterable[AccessLogEntry]) -> list[AccessLogEntry]:
             entry.previous_hash = previous_hash
             entry.hash = previous_hash = seal(entry, previous_hash)
             next_id += 1
-        _insert(entries)
-        _move_head(head.pk, next_id - 1, previous_hash, head.entries + len(entries))
+        _insert_and_move_head(
+            entries, head.pk, next_id - 1, previous_hash, head.entries + len(entries)
+        )
     return entries
 
 
@@ -72,27 +73,46 @@ def append(entries: Iterable[AccessLogEntry]) -> list[AccessLogEntry]:
 _COLUMNS = (*SEALED_FIELDS, "previous_hash", "hash")
 
 
-def _insert(entries: list[AccessLogEntry], *, batch: int = 500) -> None:
+def _insert_and_move_head(
+    entries: list[AccessLogEntry], pk: int, last_entry_id: int, last_hash: str, count: int
+) -> None:
     """INSERT the sealed ENTRIES, BATCH rows a statement, with the values read from the entries
     exactly as sealed: on a 50-row page `bulk_create`'s per-field preparation costs more than
     the insert itself. Works on SQLite and PostgreSQL (plain parameters, adapted timestamps).
+
+    Then move the chain head: on PostgreSQL in the same statement as the last INSERT (a
+    data-modifying WITH), one round trip fewer on every logged request.
     """
+    statements = _insert_statements(entries)
+    move_sql, move_params = _move_head_sql(pk, last_entry_id, last_hash, count)
+    if connection.vendor == "postgresql":
+        sql, params = statements.pop()
+        statements.append((f"WITH inserted AS ({sql}) {move_sql}", [*params, *move_params]))
+    else:
+        statements.append((move_sql, move_params))
+    with connection.cursor() as cursor:
+        for sql, params in statements:
+            cursor.execute(sql, params)
+
+
+def _insert_statements(entries: list[AccessLogEntry], *, batch: int = 500) -> list:
     meta, quote = AccessLogEntry._meta, connection.ops.quote_name
     columns = ", ".join(quote(meta.get_field(name).column) for name in _COLUMNS)
     row_sql = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
     adapt_at = connection.ops.adapt_datetimefield_value
-    with connection.cursor() as cursor:
-        for start in range(0, len(entries), batch):
-            chunk, params = entries[start : start + batch], []
-            for entry in chunk:
-                row = [getattr(entry, name) for name in _COLUMNS]
-                row[1] = adapt_at(entry.at)
-                params.extend(row)
-                entry._state.adding, entry._state.db = False, connection.alias  # as bulk_create
-            values = ", ".join([row_sql] * len(chunk))
-            cursor.execute(
-                f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {values}", params
-            )
+    statements = []
+    for start in range(0, len(entries), batch):
+        chunk, params = entries[start : start + batch], []
+        for entry in chunk:
+            row = [getattr(entry, name) for name in _COLUMNS]
+            row[1] = adapt_at(entry.at)
+            params.extend(row)
+            entry._state.adding, entry._state.db = False, connection.alias  # as bulk_create
+        values = ", ".join([row_sql] * len(chunk))
+        statements.append(
+            (f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {values}", params)
+        )
+    return statements
 
 
 # The chain head is read (locked) and moved on every logged request: in plain SQL, the same
@@ -119,14 +139,13 @@ def _locked_head() -> LogChainHead:
     return LogChainHead(pk=1, last_entry_id=row[0], last_hash=row[1], entries=row[2])
 
 
-def _move_head(pk: int, last_entry_id: int, last_hash: str, entries: int) -> None:
+def _move_head_sql(pk: int, last_entry_id: int, last_hash: str, entries: int) -> tuple:
     quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {quote(_HEAD)} SET {quote('last_entry_id')} = %s, {quote('last_hash')} = %s,"
-            f" {quote('entries')} = %s WHERE {quote('id')} = %s",
-            [last_entry_id, last_hash, entries, pk],
-        )
+    return (
+        f"UPDATE {quote(_HEAD)} SET {quote('last_entry_id')} = %s, {quote('last_hash')} = %s,"
+        f" {quote('entries')} = %s WHERE {quote('id')} = %s",
+        [last_entry_id, last_hash, entries, pk],
+    )
 
 
 @dataclass(frozen=True)

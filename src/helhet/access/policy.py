@@ -336,7 +336,7 @@ def _episodes(person: Person, user) -> list[Episode]:
     on_team = CaseTeamMember.objects.filter(episode=OuterRef("pk"), user_id=user.pk)
     episodes = list(
         Episode.objects.filter(person=person)
-        .select_related("unit", "organisation", "closure_reason")
+        .select_related("unit", "closure_reason")  # not the owner: no page names it
         .annotate(user_on_team=Exists(on_team))
     )
     # Each reactivation points at its earlier episode among these, so that
