@@ -26,9 +26,10 @@ from .conftest import (
 # source: contacts (+ their interventions), assessments, plan versions, SIP versions, SIP
 # meetings, referrals, drug tests (+ results), dispensings (10); the owners' names (1); the
 # log row (savepoint, chain head, rows, head, release: 5, and one fewer on PostgreSQL); the
-# session kept alive (3). The page adds the header's organisation (1).
+# session kept alive (3). The page's header names the user's organisation: it comes with the
+# owners' names.
 LATEST_QUERIES = 23 + LOG_STATEMENTS
-PAGE_QUERIES = LATEST_QUERIES + 1
+PAGE_QUERIES = LATEST_QUERIES
 
 
 def history(county, *, contacts, assessments, versions, first=1):

@@ -118,7 +118,11 @@ def _with_basis(access: PersonAccess, items: list[Item]) -> list[Item]:
         if item.grant is not None:
             shown.append(item)
     decorate(access, [i.record for i in shown if i.kind == "contact"])
-    owners = Organisation.objects.in_bulk({i.owner_id for i in shown})
+    # The owners' names and, in the same query, the user's organisation that the page header
+    # names (else the header asks for it).
+    user = access.user
+    owners = Organisation.objects.in_bulk({i.owner_id for i in shown} | {user.organisation_id})
+    user.organisation = owners[user.organisation_id]
     for item in shown:
         item.owner = owners.get(item.owner_id)
         item.when = _when(item)
