@@ -568,10 +568,15 @@ def test_sips_only_under_coordination_consent_with_both_organisations_responsibl
     today = timezone.localdate()
     sips = Sip.objects.all()
     assert sips.exists() and PlanVersion.objects.exists()
+    under_active = 0
     for sip in sips:
-        assert sip.person.consents.filter(
-            active_consent_q(today), unit=sip.unit, coordination=True
-        ).exists()
+        # Made and met while a consent to coordination was in force (it may have expired
+        # since, with the episode's closure), never under a withdrawn one.
+        [consent] = sip.person.consents.filter(unit=sip.unit, coordination=True)
+        assert consent.withdrawn_on is None
+        for meeting in sip.meetings.all():
+            assert consent.valid_from <= meeting.held_on <= (consent.valid_until or today)
+        under_active += sip.person.consents.filter(active_consent_q(today), pk=consent.pk).exists()
         for version in sip.versions.all():
             responsible = set(
                 SipIntervention.objects.filter(version=version).values_list(
@@ -581,6 +586,7 @@ def test_sips_only_under_coordination_consent_with_both_organisations_responsibl
             assert len(responsible) == 2
             assert version.overall_responsible_id in responsible
             assert version.created_at.date() <= today
+    assert 0 < under_active < sips.count()
     for meeting in SipMeeting.objects.all():
         assert meeting.held_on < today
         assert meeting.next_follow_up_on > meeting.held_on

@@ -277,13 +277,15 @@ class Journeys:
         last one (users), CONSENT the person's consent or None."""
         rng = random.Random(f"journey-{self.seed}-{index}")
         other_from = None  # the day from which the other organisation's staff work too
-        coordinated_from = None  # the day from which a SIP may be made (active coordination)
+        coordinated = None  # the days a SIP may be worked on: coordination consented, not withdrawn
         if consent is not None and consent.coordination:
             active = consent.withdrawn_on is None and (
                 consent.valid_until is None or consent.valid_until >= self.today
             )
-            coordinated_from = consent.valid_from if active else None
-            other_from = coordinated_from if "name" not in show else None
+            if consent.withdrawn_on is None:
+                ends = min(consent.valid_until or self.yesterday, self.yesterday)
+                coordinated = (consent.valid_from, ends)
+            other_from = consent.valid_from if active and "name" not in show else None
         episode = episodes[-1]
         owner = episode.organisation_id
         on_team = {u.pk for u in team}
@@ -336,12 +338,12 @@ class Journeys:
             days = (self.today - 20 * DAY - self.window_start).days
             received = self.window_start + rng.randint(0, max(days, 0)) * DAY
             self._declined_referral(rng, unit_key, received, batch)
-        if episode.closed_on is not None:
-            return
-        if show or rng.random() < PLAN_SHARE:
+        if coordinated is not None and (show or rng.random() < SIP_SHARE):
+            # The SIP of the latest episode, until it closed or the consent expired.
+            until = min(coordinated[1], episode.closed_on or self.yesterday)
+            self._sip(rng, person, unit_key, work, coordinated[0], until, batch)
+        if episode.closed_on is None and (show or rng.random() < PLAN_SHARE):
             self._treatment_plan(rng, person, unit_key, work, first, batch)
-        if coordinated_from is not None and (show or rng.random() < SIP_SHARE):
-            self._sip(rng, person, unit_key, work, coordinated_from, batch)
 
     def county_user(self, pk):
         return self.users_by_pk[pk]
@@ -625,15 +627,17 @@ class Journeys:
             if day > self.yesterday:
                 break
 
-    def _sip(self, rng, person, unit_key, work, consented, batch) -> None:
+    def _sip(self, rng, person, unit_key, work, consented, until, batch) -> None:
         """A SIP once the coordination consent is given: both organisations responsible for
-        an intervention each, the owner overall; a meeting per version, each setting the next
-        follow-up, which the next meeting keeps or is late for (the last may be due or overdue
-        today)."""
-        sip = Sip(person=person, unit_id=self.county.units[unit_key].pk)
-        batch.sips.append(sip)
+        an intervention each, the owner overall; a meeting per version until UNTIL, each
+        setting the next follow-up, which the next meeting keeps or is late for (the last may
+        be due or overdue today)."""
         start = max(consented + rng.randint(7, 21) * DAY, self.window_start)
         day = min(start, self.yesterday)
+        if day > until:
+            return
+        sip = Sip(person=person, unit_id=self.county.units[unit_key].pk)
+        batch.sips.append(sip)
         for number in itertools.count(1):
             caller = rng.choice(work.own or work.others)
             counterpart = rng.choice(work.others or work.own)
@@ -691,7 +695,7 @@ class Journeys:
                 day = follow_up - rng.randint(0, 7) * DAY
             else:
                 day = follow_up + rng.randint(10, 60) * DAY
-            if day > self.yesterday:
+            if day > until:
                 break
 
     def inboxes(self, used_numbers: set[str], batch) -> None:
