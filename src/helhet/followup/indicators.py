@@ -35,10 +35,10 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
     Q,
     Subquery,
-    Sum,
     Value,
     When,
     Window,
@@ -373,35 +373,43 @@ class _Computation:
             key = (f"{code}_intake", "")
             values[key] = (values.get(key) or 0) + row["n"]
             self.put(unit_id, group, f"{code}_intake", f"zone:{row['zone']}", row["n"])
-        later = same(occasion=follow_up, assessed_on__lte=OuterRef("period_end")).filter(
+        # the span's bounds as constants too, so that the planner reads only the span's rows
+        later = same(
+            occasion=follow_up,
+            assessed_on__gte=start,
+            assessed_on__lte=end,
+        ).filter(
+            Q(assessed_on__lte=OuterRef("period_end")),
             Q(assessed_on__gt=OuterRef("assessed_on"))
-            | Q(assessed_on=OuterRef("assessed_on"), id__gt=OuterRef("id"))
+            | Q(assessed_on=OuterRef("assessed_on"), id__gt=OuterRef("id")),
         )
         intake_total = (
             same(occasion=intake, assessed_on__lte=OuterRef("assessed_on"))
             .order_by("-assessed_on", "-id")
             .values("total")[:1]
         )
-        change = F("total") - F("intake_total")
+        # Grouped by the change itself: the intake is looked up once per follow-up (an aggregate
+        # per figure would repeat the subquery in each), and the rows are at most one per
+        # possible change (-44..44) and group; a follow-up without an intake has change None.
+        change = ExpressionWrapper(F("total") - Subquery(intake_total), IntegerField())
         for row in (
             base.filter(in_period, occasion=follow_up)
             .filter(~Exists(later))
-            .annotate(intake_total=Subquery(intake_total))
-            .filter(intake_total__isnull=False)
-            .values("unit_id", "instrument", g=self.key("person", "assessed_on"))
-            .annotate(
-                n=Count("id"),
-                improved=Count("id", filter=Q(total__lt=F("intake_total"))),
-                unchanged=Count("id", filter=Q(total=F("intake_total"))),
-                worse=Count("id", filter=Q(total__gt=F("intake_total"))),
-                change_sum=Sum(change),
-            )
+            .values("unit_id", "instrument", g=self.key("person", "assessed_on"), change=change)
+            .annotate(n=Count("id"))
         ):
+            if row["change"] is None:
+                continue
             unit_id, group, code = row["unit_id"], row["g"], row["instrument"]
-            self.put(unit_id, group, f"{code}_change", "", row["n"])
-            for name in CHANGES:
-                self.put(unit_id, group, f"{code}_change", f"change:{name}", row[name])
-            self.sums[(unit_id, group)][f"{code}_change"] = row["change_sum"] or 0
+            n, delta = row["n"], row["change"]
+            name = "improved" if delta < 0 else "worse" if delta > 0 else "unchanged"
+            values = self.values[(unit_id, group)]
+            for key in ((f"{code}_change", ""), (f"{code}_change", f"change:{name}")):
+                values[key] = values.get(key, 0) + n
+            for other in CHANGES:
+                values.setdefault((f"{code}_change", f"change:{other}"), 0)
+            sums = self.sums[(unit_id, group)]
+            sums[f"{code}_change"] = sums.get(f"{code}_change", 0) + n * delta
 
     def sip_follow_ups(self) -> None:
         start, end = self.period.start, self.period.end
