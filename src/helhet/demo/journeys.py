@@ -12,7 +12,8 @@ Every record is owned by the organisation of the staff member who recorded it. T
 showcase persons have records of their owner organisation only, so that what a consent discloses
 is exactly what the README says.
 
-Rows are unsaved model instances, added to the population's batch and saved with bulk_create.
+Rows are unsaved model instances, added to the population's batch and saved in bulk (bulk.py);
+the many (contacts, assessments, drug test results, dispensings) are made with `bulk.Maker`.
 """
 
 import datetime

@@ -7,8 +7,9 @@ are relative to TODAY, so ages fit the units and consents are in the state they 
 
 Identity numbers are test numbers: personnummer and samordningsnummer with birth numbers
 980-999, which are not given to real persons. Persons are built as unsaved model instances and
-saved in batches with `bulk_create` (which sets primary keys on PostgreSQL and SQLite >= 3.35),
-never row by row; nothing is written to the access log, since no person was accessed.
+saved in batches (bulk.py: COPY on PostgreSQL, `bulk_create` on SQLite >= 3.35, both setting
+the primary keys), never row by row; nothing is written to the access log, since no person was
+accessed.
 """
 
 import datetime
@@ -178,7 +179,7 @@ class Batch:
             with _as_set(model, AS_SET.get(model)):
                 bulk.insert(model, rows, batch_size)
             if rows and rows[-1].pk is None:  # later rows refer to these by primary key
-                raise RuntimeError(f"bulk_create set no primary keys for {model.__name__}")
+                raise RuntimeError(f"No primary keys were set for {model.__name__}")
 
 
 STAFF_LINK, INTERVENTION_LINK = Contact.staff.through, Contact.interventions.through
