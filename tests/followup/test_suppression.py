@@ -192,3 +192,19 @@ def test_reports_suppress_by_default_and_the_county_comparison_too(world):
         Cell(None, suppressed=True),
         Cell(5),
     ]
+
+
+def test_a_real_breakdown_is_suppressed_end_to_end(world):
+    w = world
+    for sex, count in [("female", 3), ("male", 9)]:
+        for _ in range(count):
+            w.episode(w.person(sex=sex), opened_on=D(2025, 3, 1))
+    result = unit_report(w.clinic, YEAR, breakdown="sex")
+    cells = result.row("enrolled").cells
+    # 12 = 3 + 9 + 0: the 3 women hidden, the 9 men hidden too (or 12 - 9 = 3), 0 shown
+    assert cells["total"] == Cell(12)
+    assert cells["sex:female"] == Cell(None, suppressed=True)
+    assert cells["sex:male"] == Cell(None, suppressed=True)
+    assert cells["sex:unknown"] == Cell(0)
+    exact = unit_report(w.clinic, YEAR, breakdown="sex", suppress=False).row("enrolled").cells
+    assert (exact["sex:female"], exact["sex:male"]) == (Cell(3), Cell(9))
