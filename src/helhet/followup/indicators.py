@@ -5,8 +5,8 @@ SIP meetings) is one aggregate query grouped by unit and by the breakdown's grou
 `Case(When(...))` on the person's legal sex or birth date (`agegroups`) — with filtered
 aggregates (`Count(..., filter=Q(...))`, `Count(distinct=True)`) for the figures. The number of
 queries does not grow with the data or, for `county_comparison`, with the number of units:
-13 for a unit report by total, 15 by sex or age. A `trend` over periods that do not overlap
-makes the period the group key instead (`Case(When(<date> in period i))`): 12 queries and one
+12 for a unit report by total, 14 by sex or age. A `trend` over periods that do not overlap
+makes the period the group key instead (`Case(When(<date> in period i))`): 11 queries and one
 per period for the episodes' figures.
 
 The total column of a breakdown is the sum of its groups for counts (every person, contact or
@@ -270,10 +270,25 @@ class _Computation:
                 self.put(unit_id, group, "contacts", f"kind:{kind}", row[f"kind_{kind}"])
 
     def interventions(self) -> None:
+        """One query over the year's contact interventions: a filtered count and distinct count
+        per catalogue item beside the totals (one join of the link table, not one per figure
+        set); medication and priority by the catalogue's ids, so the catalogue is not joined."""
         self.catalogue = list(
-            Intervention.objects.order_by("name").values("id", "code", "name", "name_sv", "active")
+            Intervention.objects.order_by("name").values(
+                "id", "code", "name", "name_sv", "active", "category", "guideline_priority"
+            )
         )
-        codes = {item["id"]: item["code"] for item in self.catalogue}
+        medication_ids = [
+            item["id"]
+            for item in self.catalogue
+            if item["category"] == Intervention.Category.MEDICATION
+            and item["code"] not in MEDICATION_EXCLUDED
+        ]
+        priority_ids = [
+            item["id"]
+            for item in self.catalogue
+            if item["guideline_priority"] is not None and item["guideline_priority"] <= 3
+        ]
         given = Contact.interventions.through.objects.filter(
             contact__unit__in=self.unit_ids,
             contact__starts_at__gte=self.lo,
@@ -281,16 +296,20 @@ class _Computation:
             contact__attended=True,
         ).order_by()
         unit, person = "contact__unit_id", "contact__person_id"
-        medication = Q(intervention__category=Intervention.Category.MEDICATION) & ~Q(
-            intervention__code__in=MEDICATION_EXCLUDED
-        )
+        medication = Q(intervention_id__in=medication_ids)
+        per_item = {}
+        for item in self.catalogue:
+            only = Q(intervention_id=item["id"])
+            per_item[f"n_{item['id']}"] = Count("id", filter=only)
+            per_item[f"p_{item['id']}"] = Count(person, distinct=True, filter=only)
         group_key = self.key("contact__person", "contact__starts_at", instant=True)
         for row in given.values(unit, g=group_key).annotate(
             persons=Count(person, distinct=True),
             n=Count("id"),
-            priority=Count("id", filter=Q(intervention__guideline_priority__lte=3)),
+            priority=Count("id", filter=Q(intervention_id__in=priority_ids)),
             medication_persons=Count(person, distinct=True, filter=medication),
             medication_n=Count("id", filter=medication),
+            **per_item,
         ):
             unit_id, group = row[unit], row["g"]
             self.put(unit_id, group, "intervention_persons", "", row["persons"])
@@ -300,16 +319,14 @@ class _Computation:
                 unit_id, group, "intervention_persons", "medication", row["medication_persons"]
             )
             self.put(unit_id, group, "interventions", "medication", row["medication_n"])
-        for row in given.values(unit, "intervention_id", g=group_key).annotate(
-            persons=Count(person, distinct=True), n=Count("id")
-        ):
-            unit_id, group = row[unit], row["g"]
-            code = codes.get(row["intervention_id"])
-            for key in [f"intervention:{code}"] + (
-                [code] if code in (GROUP_TREATMENT, INDIVIDUAL_TREATMENT) else []
-            ):
-                self.put(unit_id, group, "intervention_persons", key, row["persons"])
-                self.put(unit_id, group, "interventions", key, row["n"])
+            for item in self.catalogue:
+                code = item["code"]
+                keys = [f"intervention:{code}"]
+                if code in (GROUP_TREATMENT, INDIVIDUAL_TREATMENT):
+                    keys.append(code)
+                for key in keys:
+                    self.put(unit_id, group, "intervention_persons", key, row[f"p_{item['id']}"])
+                    self.put(unit_id, group, "interventions", key, row[f"n_{item['id']}"])
 
     def dispensings(self) -> None:
         rows = (
