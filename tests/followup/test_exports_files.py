@@ -132,7 +132,7 @@ def test_the_workbook_is_in_the_language_active_when_it_is_written():
         # (the sheets' Swedish names come with the catalogue; compare with its texts)
         assert book.sheetnames[0] == translation.gettext("Cover")
         assert book.sheetnames[-1] == translation.gettext("Definitions")
-        assert book["Cover"]["A3"].value == translation.gettext("Period")
+        assert book.worksheets[0]["A3"].value == translation.gettext("Period")
 
 
 # --- CSV ----------------------------------------------------------------------------------------

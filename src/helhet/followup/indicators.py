@@ -45,7 +45,7 @@ from django.db.models import (
 )
 from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, pgettext
 
 from helhet.access.models import Consent
 from helhet.access.policy import active_consent_q
@@ -125,7 +125,7 @@ def trend(unit: Unit, periods: Sequence[Period], *, suppress: bool = True) -> li
 
 
 def groups_of(unit_type: str, breakdown: str) -> list[Group]:
-    groups = [Group("total", gettext("Total"))]
+    groups = [Group("total", pgettext("breakdown", "Total"))]
     if breakdown == "sex":
         groups += [Group(key, str(Person.Sex(value).label)) for value, key in SEX_KEYS]
     elif breakdown == "age":

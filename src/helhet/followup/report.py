@@ -65,7 +65,7 @@ class UnitReport:
     unit_id: int
     unit_name: str
     unit_type: str
-    period: "Period"  # noqa: F821 (periods.Period)
+    period: Period  # noqa: F821 (periods.Period)
     breakdown: str  # "total", "sex" or "age"
     groups: list[Group]
     rows: list[Row]
