@@ -223,6 +223,17 @@ def test_the_trend_shows_the_last_periods_as_columns_with_a_line_each(client, sm
     assert "Persons enrolled, Socialmedicinska mottagningen, 2023 to 2025" in response.text
 
 
+def test_the_trend_page_exports_the_trend_it_shows(client, small):
+    client.force_login(small.manager)
+    response = client.get(unit_url(small, "followup:trend"), {**YEAR, "count": "3"})
+    form = re.search(r'<form method="post" action="([^"]+)" class="export-form">(.*?)</form>',
+                     response.text, re.S)
+    assert form is not None, "the trend page has no export form"
+    hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', form[2]))
+    assert hidden["scope"] == "trend" and hidden["count"] == "3"
+    assert hidden["unit_id"] == str(small.clinic.pk) and hidden["year"] == "2025"
+
+
 def test_the_trend_of_one_chosen_indicator(client, small):
     client.force_login(small.manager)
     query = {"kind": "quarter", "year": "2025", "quarter": "2", "count": "2"}

@@ -87,6 +87,13 @@ def trend(request, unit_id: int):
             "reports": reports,
             "sections": _trend_sections(reports, chosen),
             "period_query": form.cleaned_data["period"].query(),
+            "export_params": {
+                "scope": "trend",
+                "unit_id": followup.unit.pk,
+                **form.cleaned_data["period"].query(),
+                "count": form.cleaned_data["count"],
+                "indicator": chosen,
+            },
         }
     return render(request, "followup/trend.html", context)
 
