@@ -218,6 +218,10 @@ HELHET_PAGE_SIZE = env_int("HELHET_PAGE_SIZE", 50)
 HELHET_REACTIVATION_MONTHS = env_int("HELHET_REACTIVATION_MONTHS", 12)
 # Follow-up exports' files are deleted this many days after they were made.
 HELHET_EXPORT_KEEP_DAYS = env_int("HELHET_EXPORT_KEEP_DAYS", 7)
+# PostgreSQL's work_mem for the follow-up's aggregate queries only (SET LOCAL in their
+# transaction): their distinct counts sort hundreds of thousands of rows, which spill to disk at
+# the server's default of 4 MB. Empty: the server's own setting.
+HELHET_FOLLOWUP_WORK_MEM = env_str("HELHET_FOLLOWUP_WORK_MEM", "64MB")
 HELHET_SELF_REFERRAL_PER_ADDRESS = env_int("HELHET_SELF_REFERRAL_PER_ADDRESS", 5)
 HELHET_SELF_REFERRAL_PER_UNIT = env_int("HELHET_SELF_REFERRAL_PER_UNIT", 100)
 HELHET_SELF_REFERRAL_WINDOW_SECONDS = env_int("HELHET_SELF_REFERRAL_WINDOW_SECONDS", 3600)

@@ -25,7 +25,10 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Sequence
+from contextlib import contextmanager
 
+from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     CharField,
@@ -516,14 +519,15 @@ class _Computation:
     # assembling -------------------------------------------------------------------------
 
     def reports(self) -> list[UnitReport]:
-        self.episodes()
-        self.closures()
-        self.contacts()
-        self.interventions()
-        self.dispensings()
-        self.assessments()
-        self.sip_follow_ups()
-        self.waits()
+        with _report_memory():
+            self.episodes()
+            self.closures()
+            self.contacts()
+            self.interventions()
+            self.dispensings()
+            self.assessments()
+            self.sip_follow_ups()
+            self.waits()
         computed_at = timezone.now()
         if not self.trend:
             return [self.report(unit, self.period, computed_at) for unit in self.units]
@@ -624,6 +628,23 @@ class _Computation:
             total = sum(self.sums[(unit_id, g)].get(base, 0) for g in groups)
             return round(total / n, 2) if n else None
         return self.percentiles.get((unit_id, self.alias.get(group, group)), {}).get(code)
+
+
+@contextmanager
+def _report_memory():
+    """On PostgreSQL, the report's queries in a transaction with work_mem raised to
+    HELHET_FOLLOWUP_WORK_MEM for that transaction only (`set_config(..., is_local)`, one
+    statement more): the distinct counts' sorts stay in memory (a county year at 100,000
+    persons: 3.3 s at 4 MB, 2.5–2.8 s at 64 MB)."""
+    if connection.vendor != "postgresql" or not settings.HELHET_FOLLOWUP_WORK_MEM:
+        yield
+        return
+    with transaction.atomic(savepoint=False):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('work_mem', %s, true)", [settings.HELHET_FOLLOWUP_WORK_MEM]
+            )
+        yield
 
 
 def _days(value) -> float:
