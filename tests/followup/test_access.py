@@ -12,6 +12,8 @@ import datetime
 from urllib.parse import urlparse
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from helhet.access.models import AccessLogEntry
@@ -218,3 +220,16 @@ def test_the_menu_offers_no_followup_to_staff(client, steering):
     client.force_login(steering.nurse)
     menu = nav_links(client.get(reverse("care:caseload")))
     assert reverse("followup:index") not in menu
+
+
+def test_the_menu_offers_followup_to_staff_who_sit_in_a_steering_group(client, steering):
+    SteeringGroup.objects.get(name="Styrgrupp Socialmedicin").members.add(steering.nurse)
+    client.force_login(steering.nurse)
+    first = client.get(reverse("care:caseload"))
+    assert reverse("followup:index") in nav_links(first)
+    assert client.get(reverse("followup:unit", args=[steering.clinic.pk])).status_code == 200
+    # asked once, at login: the clinical pages ask nothing more for the menu
+    with CaptureQueriesContext(connection) as later:
+        menu = nav_links(client.get(reverse("care:caseload")))
+    assert reverse("followup:index") in menu
+    assert not any("followup_steeringgroup" in q["sql"] for q in later.captured_queries)
