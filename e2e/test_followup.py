@@ -118,6 +118,16 @@ def test_a_steering_member_follows_the_clinic_up_and_compares_it(site, ui):
     ui.screenshot("unit-print")
     page.emulate_media(media="screen")
 
+    # --- the trend: a column per period, a line per indicator, its export form ---------------
+    page.get_by_role("link", name="Trend over the last periods").click()
+    enrolment = page.get_by_role("table", name=re.compile("^Enrolment"))
+    expect(enrolment.get_by_role("columnheader", name=str(year))).to_be_visible()
+    expect(page.get_by_role("img", name=re.compile("^Persons enrolled"))).to_be_visible()
+    expect(page.get_by_role("button", name="Export")).to_be_visible()
+    ui.check("trend")
+    page.go_back()
+    ui.settle()
+
     # --- the county comparison and the definitions ------------------------------------------
     page.get_by_role("link", name=re.compile("^Compare with every unit of type")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(

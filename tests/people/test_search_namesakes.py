@@ -71,3 +71,16 @@ def test_a_page_is_read_from_the_first_matches_when_they_hold_it(county, setting
         person.given_name = "A" + person.given_name
         person.save()
     assert selectors._page_of_first_matches(county.nurse, query, 1, 2) is None
+
+
+def test_a_deep_page_is_read_from_all_matches(county, settings, monkeypatch):
+    """Past MAX_CANDIDATES the first matches are not taken apart: the page comes from all."""
+    settings.HELHET_PAGE_SIZE = 2
+    for i in range(3):
+        _visible(county, f"C{i:02d}")
+    query = selectors.parse_search("Tolvansson")
+    assert selectors._page_of_first_matches(county.nurse, query, 2, 2) is not None
+    monkeypatch.setattr(selectors, "MAX_CANDIDATES", 4 * (2 * 2 + 1) - 1)  # page 2 is deep
+    assert selectors._page_of_first_matches(county.nurse, query, 2, 2) is None
+    page = selectors.search_page(county.nurse, query, 2)
+    assert [p.given_name for p in page] == ["C02", "Tolvan"] and page.number == 2

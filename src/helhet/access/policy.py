@@ -123,8 +123,7 @@ class PersonAccess:
     disclosures: dict[int, Consent] = field(default_factory=dict)
     # What each of the person's consents discloses: consent id -> [(from organisation id,
     # to organisation id, category)], as loaded by `person_access` (tuples, not objects).
-    # None: read from each consent's `disclosures`.
-    consent_disclosures: dict[int, list[tuple[int, int, str]]] | None = None
+    consent_disclosures: dict[int, list[tuple[int, int, str]]] = field(default_factory=dict)
 
     # The relationship --------------------------------------------------------------------
 
@@ -142,29 +141,18 @@ class PersonAccess:
         """The grant an open episode gives USER, or None when it gives no relationship."""
         if not episode.is_open or episode.unit_id not in self.member_roles:
             return None
-        if episode.unit.access_mode == Unit.AccessMode.CASE_TEAM and not self._on_team(episode):
+        # `user_on_team`: annotated by `person_access` (whether USER is on the case team)
+        if episode.unit.access_mode == Unit.AccessMode.CASE_TEAM and not episode.user_on_team:
             return None
         if episode.organisation_id == self.user.organisation_id:
             return OWN
         consent = self.coordination_consent(episode.unit_id)
         return Grant(Basis.CONSENT, consent) if consent else None
 
-    def _on_team(self, episode: Episode) -> bool:
-        """Is USER on EPISODE's case team (annotated by `person_access`, else asked)?"""
-        on_team = getattr(episode, "user_on_team", None)
-        if on_team is None:
-            return any(m.user_id == self.user.pk for m in episode.case_team.all())
-        return on_team
-
     def disclosures_of(self, consent: Consent) -> list[tuple[int, int, str]]:
         """(from organisation id, to organisation id, category) of each of CONSENT's
         disclosures, in the order recorded."""
-        if self.consent_disclosures is not None:
-            return self.consent_disclosures.get(consent.pk, [])
-        return [
-            (d.from_organisation_id, d.to_organisation_id, d.category)
-            for d in consent.disclosures.all()
-        ]
+        return self.consent_disclosures.get(consent.pk, [])
 
     def _disclosed(self, consent: Consent) -> list[tuple[int, str]]:
         """(from organisation id, category) of what CONSENT discloses to USER's organisation."""

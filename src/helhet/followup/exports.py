@@ -62,7 +62,7 @@ class Export:
     def rows_by_group(self) -> list[tuple[str, list[Row]]]:
         """(group title, its rows in every report, each once) per indicator group that has any,
         in `definitions.GROUPS` order."""
-        rows = tables._union_of_rows(self.reports)  # the pages' order of the rows
+        rows = tables.union_of_rows(self.reports)  # the pages' order of the rows
         grouped = [
             (str(title), [r for r in rows if definitions.get(r.indicator).group == code])
             for code, title in definitions.GROUPS

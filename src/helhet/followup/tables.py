@@ -98,7 +98,7 @@ def side_by_side_tables(
 ) -> list[Table]:
     """One table per indicator group with a column per report (a unit in the county
     comparison, a period in a trend), each report's KEY group."""
-    rows = _union_of_rows(reports)
+    rows = union_of_rows(reports)
     columns = tuple(column(r) for r in reports)
 
     def figures(row: Row) -> tuple[Figure, ...]:
@@ -108,7 +108,7 @@ def side_by_side_tables(
     return _tables(rows, columns, figures)
 
 
-def _union_of_rows(reports: Sequence[UnitReport]) -> list[Row]:
+def union_of_rows(reports: Sequence[UnitReport]) -> list[Row]:
     """Every (indicator, sub-row) in any report, in the first report's order, then any others
     after their indicator's rows."""
     rows: list[Row] = []

@@ -5,9 +5,10 @@
   not follow up is "not found"), saves an `ExportJob` and queues `run_export`.
 - `run_export`, run by `helhet db_worker` (at once in the tests), checks the same again for the
   job's owner — access may have ended since — computes the reports, always suppressed (an
-  export leaves the unit), writes the file and records its progress: a county export a report
-  per unit, a trend a report per period. Whatever goes wrong ends the job as failed with a
-  message in the owner's language, never half done.
+  export leaves the unit) in one computation as the pages make them (a county's units and a
+  trend's periods together), writes the file and records its progress (5 % computing, 90 %
+  writing, 100 % done). Whatever goes wrong ends the job as failed with a message in the
+  owner's language, never half done.
 - Files older than HELHET_EXPORT_KEEP_DAYS are deleted by every run.
 """
 
@@ -190,17 +191,19 @@ def run_export(job_id: int) -> str:
 
 
 def _compute(job: ExportJob, spec: Spec, *, progress: Callable[[int], None]) -> exports.Export:
-    """The reports, suppressed, one at a time so that the progress moves: 5 to 90 %."""
-    steps = [(unit, period) for unit in spec.units for period in spec.periods]
-    reports = []
-    for done, (unit, period) in enumerate(steps, start=1):
-        if spec.scope == "county":
-            reports += indicators.county_comparison([unit], period, suppress=True)
-        else:
-            reports.append(
-                indicators.unit_report(unit, period, breakdown=spec.breakdown, suppress=True)
-            )
-        progress(5 + 85 * done // len(steps))
+    """The reports, suppressed, in the pages' one computation per scope (a county's units and a
+    trend's periods together, in the same queries): progress 5 % while it runs, 90 % after."""
+    progress(5)
+    [unit, *_others] = spec.units
+    if spec.scope == "county":
+        reports = indicators.county_comparison(spec.units, spec.periods[0], suppress=True)
+    elif spec.scope == "trend":
+        reports = indicators.trend(unit, spec.periods, suppress=True)
+    else:
+        reports = [
+            indicators.unit_report(unit, spec.periods[0], breakdown=spec.breakdown, suppress=True)
+        ]
+    progress(90)
     owner = job.owner
     return exports.Export(
         scope=spec.scope,

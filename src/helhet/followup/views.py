@@ -27,13 +27,6 @@ def _unit_types(units) -> list[tuple[str, str]]:
     return [(code, label) for code, label in Unit.Type.choices if code in present]
 
 
-def _of_period(report, period):
-    """REPORT labelled with the period asked for (a year reads "2025", not its two dates:
-    the computation may hand back the same days as a custom period)."""
-    report.period = period
-    return report
-
-
 @login_required
 @require_GET
 def index(request):
@@ -50,11 +43,8 @@ def unit(request, unit_id: int):
     context = {"form": form, "unit": followup.unit, "followup": followup, "breakdowns": BREAKDOWNS}
     if form.is_valid():
         period, breakdown = form.cleaned_data["period"], form.cleaned_data["breakdown"]
-        report = _of_period(
-            indicators.unit_report(
-                followup.unit, period, breakdown=breakdown, suppress=followup.suppress
-            ),
-            period,
+        report = indicators.unit_report(
+            followup.unit, period, breakdown=breakdown, suppress=followup.suppress
         )
         context |= {
             "report": report,
@@ -92,7 +82,6 @@ def trend(request, unit_id: int):
                 "unit_id": followup.unit.pk,
                 **form.cleaned_data["period"].query(),
                 "count": form.cleaned_data["count"],
-                "indicator": chosen,
             },
         }
     return render(request, "followup/trend.html", context)
@@ -124,10 +113,7 @@ def county(request):
     if form.is_valid():
         period, unit_type = form.cleaned_data["period"], form.cleaned_data["unit_type"]
         units = list(access.county_units(unit_type))
-        reports = [
-            _of_period(r, period)
-            for r in indicators.county_comparison(units, period, suppress=True)
-        ]
+        reports = indicators.county_comparison(units, period, suppress=True)
         context |= {
             "reports": reports,
             "unit_type_label": Unit.Type(unit_type).label,

@@ -122,8 +122,10 @@ def _listed(persons: QuerySet[Person], user) -> QuerySet[Person]:
 # check on every match costs more than the page, so the matches' ids are read first in name
 # order (one cheap query on the trigram indexes) and the policy is asked only about the first
 # CANDIDATES_PER_ROW times the rows wanted; when those hold too few that USER may see, the
-# page is read from all the matches.
+# page is read from all the matches. Only for the first pages: deeper ones would put more
+# candidates into the query than the check it spares.
 CANDIDATES_PER_ROW = 4
+MAX_CANDIDATES = 2_000
 
 
 def search_page(user, query: SearchQuery, number) -> ListPage:
@@ -152,6 +154,8 @@ def _page_of_first_matches(user, query: SearchQuery, number: int, size: int) -> 
     the whole page and the row after it (which tells that a next page exists).
     """
     limit = CANDIDATES_PER_ROW * (number * size + 1)
+    if limit > MAX_CANDIDATES:
+        return None
     # Every match's id, without LIMIT: with one, PostgreSQL walks the name index in order and
     # filters each row (40 ms at 100k persons) instead of the trigram indexes and a sort (2 ms).
     ids = list(
