@@ -22,7 +22,13 @@ from helhet.assessments import catalogue
 from helhet.assessments.actions import result_fields
 from helhet.assessments.scoring import score
 from helhet.care.models import Episode
-from helhet.contacts.models import Contact, DrugTest, Intervention, MedicationDispensing
+from helhet.contacts.models import (
+    Contact,
+    ContactIntervention,
+    DrugTest,
+    Intervention,
+    MedicationDispensing,
+)
 from helhet.core.models import Organisation, Unit, User
 from helhet.people.identity import age_on
 from helhet.people.models import Person
@@ -106,9 +112,8 @@ def _add(person: Person, clinic: Unit, user: User, scale: float) -> None:
     Staff = Contact.staff.through
     Staff.objects.bulk_create(Staff(contact=c, user=c.recorded_by) for c in contacts)
     if interventions:
-        Given = Contact.interventions.through
-        Given.objects.bulk_create(
-            Given(contact=c, intervention=interventions[i % len(interventions)])
+        ContactIntervention.objects.bulk_create(
+            ContactIntervention.of(c, interventions[i % len(interventions)])
             for i, c in enumerate(contacts)
         )
 

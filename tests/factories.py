@@ -245,6 +245,7 @@ from django.utils import timezone  # noqa: E402
 
 from helhet.contacts.models import (  # noqa: E402
     Contact,
+    ContactIntervention,
     DrugTest,
     DrugTestResult,
     Intervention,
@@ -290,7 +291,9 @@ class ContactFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def interventions(self, create, extracted, **kwargs):
         if create and extracted:
-            self.interventions.set(extracted)
+            self.interventions.set(
+                extracted, through_defaults=ContactIntervention.copied_from(self)
+            )
 
 
 class DrugTestFactory(factory.django.DjangoModelFactory):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from helhet.access.models import AccessLogEntry, Basis
-from helhet.contacts.models import Contact
+from helhet.contacts.models import Contact, ContactIntervention
 
 from .. import factories as f
 from ..people.utils import log_in, log_rows
@@ -76,6 +76,13 @@ def test_the_nurse_registers_two_persons_visits_in_one_go(client, county, second
     first, other = Contact.objects.get(person=county.patient), Contact.objects.get(person=second)
     assert (first.kind, first.attended, first.unit) == ("drop_in", True, county.clinic)
     assert list(first.interventions.all()) == [catalogue["health_talk"]]
+    link = ContactIntervention.objects.get(contact=first)
+    assert (link.unit, link.person, link.starts_at, link.attended) == (
+        county.clinic,
+        county.patient,
+        first.starts_at,
+        True,
+    )
     assert timezone.localtime(first.starts_at).strftime("%H:%M") == "09:30"
     assert timezone.localtime(other.starts_at).strftime("%H:%M") == "11:15"
     assert other.attended is False  # the box was left unticked: a no-show

@@ -13,7 +13,7 @@ from helhet.access import policy
 from helhet.access.log import Actor
 from helhet.access.models import AccessLogEntry, Basis
 from helhet.contacts import actions
-from helhet.contacts.models import Contact
+from helhet.contacts.models import Contact, ContactIntervention
 
 from .. import factories as f
 from ..people.utils import log_in, log_rows
@@ -50,6 +50,23 @@ def test_the_nurse_records_a_visit_owned_by_the_region_with_herself_as_staff(cou
     assert list(contact.interventions.all()) == [catalogue["health_talk"]]
     [row] = log_rows(county.patient)
     assert (row.action, row.basis) == ("create", Basis.OWN_ORGANISATION)
+
+
+def test_each_intervention_link_copies_the_contacts_unit_person_time_and_attendance(
+    county, catalogue
+):
+    """The follow-up counts interventions from the links alone: their copies must match."""
+    contact = record(
+        county,
+        attended=False,
+        starts_at=timezone.now() - datetime.timedelta(days=2),
+        interventions=[catalogue["health_talk"], catalogue["drug_test"]],
+    )
+    links = ContactIntervention.objects.filter(contact=contact)
+    assert (
+        sorted(links.values_list("unit", "person", "starts_at", "attended"))
+        == [(county.clinic.pk, county.patient.pk, contact.starts_at, False)] * 2
+    )
 
 
 def test_a_no_show_is_recorded_as_not_attended(county):

@@ -226,8 +226,11 @@ def test_the_trend_shows_the_last_periods_as_columns_with_a_line_each(client, sm
 def test_the_trend_page_exports_the_trend_it_shows(client, small):
     client.force_login(small.manager)
     response = client.get(unit_url(small, "followup:trend"), {**YEAR, "count": "3"})
-    form = re.search(r'<form method="post" action="([^"]+)" class="export-form">(.*?)</form>',
-                     response.text, re.S)
+    form = re.search(
+        r'<form method="post" action="([^"]+)" class="export-form">(.*?)</form>',
+        response.text,
+        re.S,
+    )
     assert form is not None, "the trend page has no export form"
     hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', form[2]))
     assert hidden["scope"] == "trend" and hidden["count"] == "3"

@@ -29,6 +29,7 @@ from helhet.people.models import Person, Relative
 from .models import (
     MAX_DURATION_MINUTES,
     Contact,
+    ContactIntervention,
     DrugTest,
     DrugTestResult,
     Intervention,
@@ -204,7 +205,7 @@ def contact_record(
         recorded_by=actor.user,
     )
     contact.staff.set(members)
-    contact.interventions.set(chosen)
+    contact.interventions.set(chosen, through_defaults=ContactIntervention.copied_from(contact))
     if _is_first_attended(contact):
         note_first_contact(person=access.person, unit=unit, on=timezone.localdate(starts_at))
     record_access(actor, access, action="create", what=what("contact recorded", unit))
@@ -309,12 +310,12 @@ def _check_rows(rows, persons: dict, episodes: dict) -> None:
 
 
 def _link(contacts: list[Contact], rows, members: list[User]) -> None:
-    staff_links, intervention_links = Contact.staff.through, Contact.interventions.through
+    staff_links = Contact.staff.through
     staff_links.objects.bulk_create(
         staff_links(contact_id=c.pk, user_id=u.pk) for c in contacts for u in members
     )
-    intervention_links.objects.bulk_create(
-        intervention_links(contact_id=c.pk, intervention_id=getattr(i, "pk", i))
+    ContactIntervention.objects.bulk_create(
+        ContactIntervention.of(c, i)
         for c, row in zip(contacts, rows, strict=True)
         for i in row.interventions
     )

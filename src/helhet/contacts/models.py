@@ -102,7 +102,11 @@ class Contact(models.Model):
         settings.AUTH_USER_MODEL, related_name="contacts_as_staff", verbose_name=_("staff")
     )
     interventions = models.ManyToManyField(
-        Intervention, blank=True, related_name="contacts", verbose_name=_("interventions")
+        Intervention,
+        through="ContactIntervention",
+        blank=True,
+        related_name="contacts",
+        verbose_name=_("interventions"),
     )
     note = models.TextField(_("note"), blank=True)
     # A relatives' support contact (anhörigstöd) is given to one of the person's relatives; it
@@ -138,6 +142,51 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class ContactIntervention(models.Model):
+    """An intervention given at a contact (the contact's link to the catalogue).
+
+    Besides the two keys the row copies the contact's unit, person, time and attendance, so
+    that the follow-up counts a unit's interventions in a period from this table alone, by its
+    index on unit and time, instead of joining every link to its contact. A contact is not
+    edited once recorded; whoever links an intervention to it passes the copies along
+    (`ContactIntervention.of`, or `through_defaults=ContactIntervention.copied_from(contact)`).
+    """
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE)
+    intervention = models.ForeignKey(Intervention, on_delete=models.CASCADE)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", db_index=False)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", db_index=False)
+    starts_at = models.DateTimeField()
+    attended = models.BooleanField()
+
+    class Meta:
+        db_table = "contacts_contact_interventions"  # the table of the former automatic link
+        unique_together = [("contact", "intervention")]
+        indexes = [models.Index(fields=["unit", "starts_at"], name="contact_intervention_unit_at")]
+
+    def __str__(self) -> str:
+        return f"{self.contact} {self.intervention}"
+
+    @staticmethod
+    def copied_from(contact: Contact) -> dict:
+        """The values a link copies from CONTACT."""
+        return {
+            "unit_id": contact.unit_id,
+            "person_id": contact.person_id,
+            "starts_at": contact.starts_at,
+            "attended": contact.attended,
+        }
+
+    @classmethod
+    def of(cls, contact: Contact, intervention) -> "ContactIntervention":
+        """An unsaved link of CONTACT to INTERVENTION (an instance or its key)."""
+        return cls(
+            contact_id=contact.pk,
+            intervention_id=getattr(intervention, "pk", intervention),
+            **cls.copied_from(contact),
+        )
 
 
 class DrugTest(models.Model):

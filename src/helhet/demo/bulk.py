@@ -49,20 +49,30 @@ def insert(model, rows: list, batch_size: int) -> None:
             copy.write_row(values(row))
 
 
-def insert_links(through, pairs: list[tuple], batch_size: int) -> None:
-    """Insert the M2M through rows of PAIRS: (saved instance, primary key of the other side)."""
+def insert_links(through, pairs: list[tuple], batch_size: int, *, copied=()) -> None:
+    """Insert the M2M through rows of PAIRS: (saved instance, primary key of the other side).
+    COPIED names further fields of the link that copy the saved instance's field of the same
+    name (the contact's unit, person, time and attendance on `ContactIntervention`)."""
     if not pairs:
         return
-    source, target = (f for f in through._meta.concrete_fields if not f.primary_key)
+    source, target = [f for f in through._meta.concrete_fields if not f.primary_key][:2]
+    extra = [through._meta.get_field(name) for name in copied]
+    names = [source.attname, target.attname, *(f.attname for f in extra)]
+    copy_from = _values([source.related_model._meta.get_field(name) for name in copied])
+
+    def values(row, other):
+        return (row.pk, other, *copy_from(row))
+
     if connection.vendor != "postgresql":
         through.objects.bulk_create(
-            [through(None, row.pk, other) for row, other in pairs], batch_size=batch_size
+            [through(**dict(zip(names, values(*pair), strict=True))) for pair in pairs],
+            batch_size=batch_size,
         )
         return
-    sql = _copy_sql(through._meta.db_table, (source, target))
+    sql = _copy_sql(through._meta.db_table, (source, target, *extra))
     with connection.cursor() as cursor, cursor.copy(sql) as copy:
         for row, other in pairs:
-            copy.write_row((row.pk, other))
+            copy.write_row(values(row, other))
 
 
 def _reserve(table: str, column: str, count: int) -> int:

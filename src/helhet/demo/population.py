@@ -174,7 +174,8 @@ class Batch:
             (SipMeeting, self.sip_meetings),
         ):
             if model in (STAFF_LINK, INTERVENTION_LINK):  # (saved contact, other's key)
-                bulk.insert_links(model, rows, batch_size)
+                copied = LINK_COPIES if model is INTERVENTION_LINK else ()
+                bulk.insert_links(model, rows, batch_size, copied=copied)
                 continue
             with _as_set(model, AS_SET.get(model)):
                 bulk.insert(model, rows, batch_size)
@@ -183,6 +184,7 @@ class Batch:
 
 
 STAFF_LINK, INTERVENTION_LINK = Contact.staff.through, Contact.interventions.through
+LINK_COPIES = ("unit", "person", "starts_at", "attended")  # ContactIntervention.copied_from
 
 
 # The times set on insert (auto_now_add) that the demo dates when the thing happened instead.

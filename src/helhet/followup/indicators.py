@@ -55,7 +55,12 @@ from helhet.access.policy import active_consent_q
 from helhet.assessments import catalogue as instruments
 from helhet.assessments.models import Assessment
 from helhet.care.models import ClosureReason, Episode
-from helhet.contacts.models import Contact, Intervention, MedicationDispensing
+from helhet.contacts.models import (
+    Contact,
+    ContactIntervention,
+    Intervention,
+    MedicationDispensing,
+)
 from helhet.core.models import Unit
 from helhet.intake.models import Referral
 from helhet.people.models import Person
@@ -273,9 +278,10 @@ class _Computation:
                 self.put(unit_id, group, "contacts", f"kind:{kind}", row[f"kind_{kind}"])
 
     def interventions(self) -> None:
-        """One query over the year's contact interventions: a filtered count and distinct count
-        per catalogue item beside the totals (one join of the link table, not one per figure
-        set); medication and priority by the catalogue's ids, so the catalogue is not joined."""
+        """One query over the period's contact interventions: a filtered count and distinct
+        count per catalogue item beside the totals; medication and priority by the catalogue's
+        ids, so the catalogue is not joined. The links carry their contact's unit, person, time
+        and attendance (`ContactIntervention`), so the contacts are not joined either."""
         self.catalogue = list(
             Intervention.objects.order_by("name").values(
                 "id", "code", "name", "name_sv", "active", "category", "guideline_priority"
@@ -292,20 +298,17 @@ class _Computation:
             for item in self.catalogue
             if item["guideline_priority"] is not None and item["guideline_priority"] <= 3
         ]
-        given = Contact.interventions.through.objects.filter(
-            contact__unit__in=self.unit_ids,
-            contact__starts_at__gte=self.lo,
-            contact__starts_at__lt=self.hi,
-            contact__attended=True,
+        given = ContactIntervention.objects.filter(
+            unit__in=self.unit_ids, starts_at__gte=self.lo, starts_at__lt=self.hi, attended=True
         ).order_by()
-        unit, person = "contact__unit_id", "contact__person_id"
+        unit, person = "unit_id", "person_id"
         medication = Q(intervention_id__in=medication_ids)
         per_item = {}
         for item in self.catalogue:
             only = Q(intervention_id=item["id"])
             per_item[f"n_{item['id']}"] = Count("id", filter=only)
             per_item[f"p_{item['id']}"] = Count(person, distinct=True, filter=only)
-        group_key = self.key("contact__person", "contact__starts_at", instant=True)
+        group_key = self.key("person", "starts_at", instant=True)
         for row in given.values(unit, g=group_key).annotate(
             persons=Count(person, distinct=True),
             n=Count("id"),
