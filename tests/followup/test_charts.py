@@ -21,7 +21,7 @@ def row(indicator, key="", measure=Measure.COUNT, **cells):
 
 
 YEAR = Period.year(2025)
-HIDDEN = Cell(None, suppressed=True)
+HIDDEN = Cell(None, suppressed=True, small=True)  # a count of 1 to 4
 
 
 def report(rows, groups=TOTAL, period=YEAR, breakdown="total"):
@@ -122,7 +122,7 @@ def trend_reports(values):
 
 
 def test_a_trend_is_a_line_broken_where_a_figure_is_suppressed():
-    hidden = Cell(None, suppressed=True)
+    hidden = Cell(None, suppressed=True, small=True)
     chart = charts.trend_chart(
         trend_reports([Cell(10), Cell(20), hidden, Cell(5), Cell(15)]), "enrolled"
     )

@@ -17,7 +17,8 @@ from helhet.followup.report import Cell, Group, Measure, Row, UnitReport
 
 YEAR = Period.year(2025)
 BY_SEX = [Group("total", "Total"), Group("sex:female", "Female"), Group("sex:male", "Male")]
-HIDDEN = Cell(None, suppressed=True)
+SMALL = Cell(None, suppressed=True, small=True)  # a count of 1 to 4: "<5"
+HIDDEN = Cell(None, suppressed=True)  # hidden so that no such count can be worked out: "–"
 
 
 def a_report(name="Socialmedicin Norr", period=YEAR, groups=BY_SEX, breakdown="sex"):
@@ -31,10 +32,10 @@ def a_report(name="Socialmedicin Norr", period=YEAR, groups=BY_SEX, breakdown="s
         return {g.key: v if isinstance(v, Cell) else Cell(v) for g, v in shown}
 
     rows = [
-        Row("enrolled", "", "", C, cells(12, 9, HIDDEN)),
+        Row("enrolled", "", "", C, cells(12, 9, SMALL)),
         Row("contacts", "", "", C, cells(40, 30, 10)),
         Row("contacts", "kind:visit", "Visit", C, cells(36, 30, HIDDEN)),
-        Row("contacts", "kind:phone", "Phone", C, cells(HIDDEN, 0, HIDDEN)),
+        Row("contacts", "kind:phone", "Phone", C, cells(SMALL, 0, SMALL)),
         Row("no_show_rate", "", "", P, cells(12.5, 10.0, HIDDEN)),
         Row("audit_mean_change", "", "", Measure.SCORE, cells(-2.25, -2.0, HIDDEN)),
         Row("decision_wait_median", "", "", Measure.DAYS, cells(None, None, None)),
@@ -91,6 +92,8 @@ def test_figures_are_numbers_shares_percent_and_hidden_ones_their_signs():
     rows = lines(sheet)
     assert rows[("Contacts attended", "")] == [40, 30, 10]
     assert rows[("Contacts attended", "Phone")] == ["<5", 0, "<5"]
+    # hidden so that the men's phone calls cannot be worked out, not itself small
+    assert rows[("Contacts attended", "Visit")] == [36, 30, "–"]
     assert rows[("No-show rate", "")] == [0.125, 0.1, "–"]
     rate = next(r for r in sheet.iter_rows(min_row=3) if r[0].value == "No-show rate")
     assert rate[2].number_format == "0.0%"

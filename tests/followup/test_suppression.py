@@ -6,9 +6,12 @@ from helhet.followup.indicators import county_comparison, unit_report
 from helhet.followup.periods import Period
 from helhet.followup.report import Cell, Group, Measure, Row, UnitReport
 from helhet.followup.suppression import SMALL, suppress
+from helhet.followup.tables import figure
 
 D = datetime.date
 YEAR = Period.year(2025)
+SMALL_COUNT = Cell(None, suppressed=True, small=True)  # reads "<5"
+HIDDEN_COUNT = Cell(None, suppressed=True)  # hidden so that none can be worked out: "–"
 
 
 def cells(**values):
@@ -44,7 +47,7 @@ def test_counts_of_4_are_hidden_and_5_and_0_shown():
     result = suppress(original)
     assert SMALL == 5
     assert result.suppressed and not original.suppressed
-    assert result.row("enrolled").cells["total"] == Cell(None, suppressed=True)  # no value kept
+    assert result.row("enrolled").cells["total"] == SMALL_COUNT  # no value kept
     assert shown(result, "new_enrolments") == 5
     assert shown(result, "enrolled_at_end") == 0
     assert shown(result, "reactivated") is None
@@ -185,13 +188,10 @@ def test_reports_suppress_by_default_and_the_county_comparison_too(world):
         w.episode(unit=w.mini, opened_on=D(2025, 3, 1), p=w.person(birth_date=D(2009, 1, 1)))
     clinic = unit_report(w.clinic, YEAR)
     assert clinic.suppressed
-    assert clinic.row("enrolled").cells["total"] == Cell(None, suppressed=True)
+    assert clinic.row("enrolled").cells["total"] == SMALL_COUNT
     assert unit_report(w.clinic, YEAR, suppress=False).row("enrolled").cells["total"] == Cell(4)
     reports = county_comparison([w.clinic, w.mini], YEAR)
-    assert [r.row("enrolled").cells["total"] for r in reports] == [
-        Cell(None, suppressed=True),
-        Cell(5),
-    ]
+    assert [r.row("enrolled").cells["total"] for r in reports] == [SMALL_COUNT, Cell(5)]
 
 
 def test_a_real_breakdown_is_suppressed_end_to_end(world):
@@ -203,8 +203,12 @@ def test_a_real_breakdown_is_suppressed_end_to_end(world):
     cells = result.row("enrolled").cells
     # 12 = 3 + 9 + 0: the 3 women hidden, the 9 men hidden too (or 12 - 9 = 3), 0 shown
     assert cells["total"] == Cell(12)
-    assert cells["sex:female"] == Cell(None, suppressed=True)
-    assert cells["sex:male"] == Cell(None, suppressed=True)
+    assert cells["sex:female"] == SMALL_COUNT
+    assert cells["sex:male"] == HIDDEN_COUNT  # not small: it reads "–", not "<5"
+    assert [figure(cells[g], Measure.COUNT).text for g in ("sex:female", "sex:male")] == [
+        "<5",
+        "–",
+    ]
     assert cells["sex:unknown"] == Cell(0)
     exact = unit_report(w.clinic, YEAR, breakdown="sex", suppress=False).row("enrolled").cells
     assert (exact["sex:female"], exact["sex:male"]) == (Cell(3), Cell(9))

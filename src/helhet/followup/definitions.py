@@ -397,5 +397,5 @@ SUPPRESSION_TEXT = _(
     "1 to 4, or from a count that is hidden, is shown as “–”. So that a hidden count cannot be "
     "worked out by subtraction, where figures add up (the groups of a breakdown to the total, "
     "the sub-rows to their row) and just one of them is hidden, the smallest other non-zero "
-    "figure is hidden too."
+    "figure is hidden too, shown as “–” (it may be of any size)."
 )

@@ -32,11 +32,13 @@ class Measure:
 @dataclass(frozen=True)
 class Cell:
     """One figure. `value` is None when there is nothing to compute (no denominator, no data);
-    `suppressed` is True when small-cell suppression hides it (a count shown as "<5", a derived
-    figure shown as "–")."""
+    `suppressed` is True when small-cell suppression hides it: `small` when it is a count from
+    1 to 4 (shown as "<5"), else a figure hidden so that no such count can be worked out (a
+    share, a mean, or a count that would give one away by subtraction: shown as "–")."""
 
     value: int | float | None
     suppressed: bool = False
+    small: bool = False
 
 
 @dataclass(frozen=True)

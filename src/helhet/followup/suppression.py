@@ -3,7 +3,7 @@
 The rules, applied to a copy of the report (`suppress`):
 
 1. Primary: a count (persons, contacts, episodes, interventions, referrals) of 1 to 4 is hidden
-   and shown as "<5". 0 is shown: it is no one.
+   and shown as "<5" (`Cell.small`). 0 is shown: it is no one.
 2. Secondary: where figures add up, hiding just one of them would let it be worked out by
    subtraction. The relations are: the groups of a breakdown add up to the total (a column
    "total" and the breakdown's columns, on every count row), and the sub-rows of an indicator
@@ -11,6 +11,7 @@ The rules, applied to a copy of the report (`suppress`):
    improved/unchanged/worse) add up to the indicator's row, in every column. When a relation
    has exactly one hidden figure, the smallest other non-zero figure of it is hidden too (a
    part before the total when equal); repeated until no relation has a single hidden figure.
+   Such a figure is shown as "–", not "<5": it may be any size.
 3. Derived figures (shares, rates, medians, means) are hidden when a count they are computed
    from (`Indicator.basis`, the same sub-row or else the indicator's own row, same column) is
    1 to 4 or hidden.
@@ -46,6 +47,7 @@ def suppress(report: UnitReport) -> UnitReport:
         for group, cell in cells[place].items():
             if is_small(cell.value):
                 hidden.add((place, group))
+    small = set(hidden)  # shown as "<5"; the rest of the hidden as "–"
     relations = _relations(report, counts, cells)
     changed = True
     while changed:
@@ -75,7 +77,9 @@ def suppress(report: UnitReport) -> UnitReport:
     for row in report.rows:
         place = (row.indicator, row.key)
         new_cells = {
-            group: Cell(None, suppressed=True) if (place, group) in hidden else cell
+            group: Cell(None, suppressed=True, small=(place, group) in small)
+            if (place, group) in hidden
+            else cell
             for group, cell in row.cells.items()
         }
         rows.append(dataclasses.replace(row, cells=new_cells))

@@ -1,9 +1,9 @@
 """Reports as the pages show them: each figure as text, and the rows of each indicator group.
 
 One place decides how a figure reads, so tables and charts agree:
-- a suppressed count reads "<5" (a count from 1 to 4 that leaves no unit);
-- a hidden derived figure (a share, a rate, a median, a mean that could reveal such a count)
-  reads "–";
+- a suppressed small count reads "<5" (a count from 1 to 4 that leaves no unit);
+- a hidden figure (a share, a rate, a median, a mean, or a count that could reveal such a
+  count by subtraction) reads "–";
 - nothing to compute (no denominator, no data) reads "..";
 - otherwise the number in the active language (decimal comma in Swedish), shares with " %".
 """
@@ -43,7 +43,7 @@ def number_text(value: float, measure: str) -> str:
 
 def figure(cell: Cell | None, measure: str) -> Figure:
     if cell is not None and cell.suppressed:
-        return Figure("<5", SMALL) if measure == Measure.COUNT else Figure("–", HIDDEN)
+        return Figure("<5", SMALL) if cell.small else Figure("–", HIDDEN)
     if cell is None or cell.value is None:
         return Figure("..", NONE)
     return Figure(number_text(cell.value, measure), VALUE, float(cell.value))
