@@ -43,5 +43,27 @@ def test_definitions_say_the_age_and_the_window():
 
 def test_texts_are_translatable():
     with translation.override("sv"):
-        # the lead merges /tmp/po/core.po; until then the English msgid shows
-        assert str(definitions.get("enrolled").name)
+        assert str(definitions.get("enrolled").name) == "Inskrivna personer"
+
+
+def test_the_ten_goal_images_name_real_indicators():
+    goals = definitions.GOAL_IMAGES
+    assert [goal.number for goal in goals] == list(range(1, 11))
+    codes = {indicator.code for indicator in definitions.INDICATORS}
+    for goal in goals:
+        assert set(goal.indicators) <= codes, goal.number
+        assert len(str(goal.how)) > 30
+    # the person's own experience is in no record: the goal says how to follow it up instead
+    assert goals[1].indicators == () and "user audits" in str(goals[1].how)
+    assert [g.number for g in definitions.get("reactivated").goal_images] == [8, 9]
+    assert definitions.get("no_shows").goal_images == [goals[8]]
+
+
+def test_the_goal_images_read_in_swedish_as_the_inquiry_wrote_them():
+    with translation.override("sv"):
+        texts = [str(goal.text) for goal in definitions.GOAL_IMAGES]
+    assert texts[0] == "Tidig hjälp med psykisk ohälsa och missbruk"
+    assert texts[6] == "Stöd och vård som hänger ihop som en helhet"
+    assert texts[9] == (
+        "Att vården och omsorgen lyssnar på, involverar och ger stöd till mitt nätverk"
+    )

@@ -110,8 +110,14 @@ def test_the_definitions_sheet_has_every_indicator_and_the_suppression_rules():
     assert codes[: len(definitions.INDICATORS)] == [i.code for i in definitions.INDICATORS]
     enrolled = next(r for r in rows if r[0] == "enrolled")
     assert enrolled[2] == str(definitions.get("enrolled").definition)
-    assert rows[-2][2] == str(definitions.COMMON_TEXT)
-    assert rows[-1][2] == str(definitions.SUPPRESSION_TEXT)
+    assert enrolled[3] == "9"  # the goal images it speaks to
+    assert next(r for r in rows if r[0] == "reactivated")[3] == "8, 9"
+    texts = [r[2] for r in rows]
+    assert str(definitions.COMMON_TEXT) in texts and str(definitions.SUPPRESSION_TEXT) in texts
+    goals = rows[-len(definitions.GOAL_IMAGES) :]
+    assert [(r[0], r[1], r[2]) for r in goals] == [
+        (g.number, str(g.text), str(g.how)) for g in definitions.GOAL_IMAGES
+    ]
 
 
 def test_a_county_workbook_has_a_column_per_unit_under_its_name():

@@ -178,6 +178,9 @@ def test_each_indicator_has_its_definition_beside_it(client, small):
     text = unescape(client.get(unit_url(small), YEAR).content.decode())
     for indicator in definitions.INDICATORS:
         assert str(indicator.definition) in text
+    # and the goal images it helps follow up, linked to the definitions page
+    goal = definitions.GOAL_IMAGES[0]
+    assert f'href="{reverse("followup:definitions")}#goal-1">1. {goal.text}</a>' in text
 
 
 def test_the_unit_page_draws_charts_with_accessible_names(client, small):
@@ -319,3 +322,15 @@ def test_the_definitions_page_has_every_indicator_and_the_suppression_rules(clie
         assert str(indicator.name) in text and str(indicator.definition) in text
     assert str(definitions.SUPPRESSION_TEXT) in text
     assert "13–15" in text and "70 and over" in text  # the age groups
+
+
+def test_the_definitions_page_lists_the_goal_images_with_their_indicators(client, small):
+    client.force_login(small.steering)
+    text = unescape(client.get(reverse("followup:definitions")).text)
+    for goal in definitions.GOAL_IMAGES:
+        assert f'<li id="goal-{goal.number}"><strong>{goal.text}</strong>' in text
+        assert str(goal.how) in text
+    # from the goal to the indicator's definition, and back
+    share = definitions.get("priority_share").name
+    assert f'<a href="#ind-priority_share">{share}</a>' in text
+    assert '<dt id="ind-priority_share">' in text and '<a href="#goal-5">5</a>' in text

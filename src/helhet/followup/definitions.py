@@ -35,6 +35,11 @@ class Indicator:
     basis: tuple[str, ...] = ()  # count indicators a derived figure is computed from
     parts: str = ""  # prefix of the sub-row keys that add up to the indicator's row
 
+    @property
+    def goal_images(self) -> list[GoalImage]:
+        """The goal images (målbilder) this indicator helps follow up."""
+        return [goal for goal in GOAL_IMAGES if self.code in goal.indicators]
+
 
 GROUPS = [
     ("enrolment", _("Enrolment")),
@@ -381,6 +386,136 @@ def get(code: str) -> Indicator:
 
 def in_group(group: str) -> list[Indicator]:
     return [indicator for indicator in INDICATORS if indicator.group == group]
+
+
+@dataclass(frozen=True)
+class GoalImage:
+    """One of the ten goal images for care and support from the patient's and user's point of
+    view (målbilder, SOU 2021:93 "Från delar till helhet", seed 001 Bilaga 1), with the
+    indicators that tell something of it and how: the follow-up's reading of which figures
+    speak to which goal, for the steering group to weigh. Some goals are the person's own
+    experience, which no record holds: `how` says to ask them (user audits, surveys)."""
+
+    number: int
+    text: str  # lazy; the Swedish translation is the report's own wording
+    indicators: tuple[str, ...]
+    how: str  # lazy
+
+    @property
+    def indicator_list(self) -> list[Indicator]:
+        return [get(code) for code in self.indicators]
+
+
+GOAL_IMAGES: list[GoalImage] = [
+    GoalImage(
+        1,
+        _("Early help with mental ill-health and substance use"),
+        ("new_enrolments", "audit_intake", "dudit_intake", "decision_wait_median"),
+        _(
+            "How many come, how soon a referral is decided, and how heavy the use is at "
+            "intake (the AUDIT and DUDIT zones): lower zones at intake mean earlier help."
+        ),
+    ),
+    GoalImage(
+        2,
+        _("To be listened to, understood and treated with the same respect as others"),
+        (),
+        _(
+            "The person's own experience, which no record holds: follow it up with user "
+            "audits (brukarrevision) or surveys."
+        ),
+    ),
+    GoalImage(
+        3,
+        _(
+            "Support and care that are easy to find and to get in touch with, and available "
+            "when I need them"
+        ),
+        (
+            "decision_wait_median",
+            "decision_wait_p90",
+            "first_contact_wait_median",
+            "first_contact_wait_p90",
+            "contacts",
+            "no_show_rate",
+        ),
+        _(
+            "The waits from referral to decision and to first contact, and the contacts by "
+            "kind (drop-in, outreach, phone and home visits reach those who do not come to "
+            "an appointment)."
+        ),
+    ),
+    GoalImage(
+        4,
+        _(
+            "To be strengthened in my own ability to handle my situation and to have "
+            "influence over my care"
+        ),
+        ("sip_share", "audit_change", "dudit_change"),
+        _(
+            "A SIP is made with the person and records their agreement; the change from "
+            "intake to follow-up shows their own use. Their influence itself: ask them (user "
+            "audits, surveys)."
+        ),
+    ),
+    GoalImage(
+        5,
+        _("Access to treatment that works, and the possibility to choose what suits me"),
+        ("intervention_persons", "interventions", "priority_share"),
+        _(
+            "Who gets which interventions, and the share with a high priority (1–3) in the "
+            "national guidelines."
+        ),
+    ),
+    GoalImage(
+        6,
+        _("A working everyday life and a meaningful context"),
+        ("interventions", "audit_mean_change", "dudit_mean_change"),
+        _(
+            "Housing and employment support among the interventions, and the mean change of "
+            "the AUDIT and DUDIT totals."
+        ),
+    ),
+    GoalImage(
+        7,
+        _("Support and care that hang together as a whole"),
+        ("sip_share", "sip_on_time_share", "consent_share"),
+        _(
+            "The shares with a SIP, with SIP follow-ups held on time, and with a consent that "
+            "lets the unit's two authorities work on one plan."
+        ),
+    ),
+    GoalImage(
+        8,
+        _("A person I can trust, who follows me through the whole process"),
+        ("interventions", "reactivated"),
+        _(
+            "Case management among the interventions, and the returns to the unit "
+            "(reactivations): the same team takes the person back."
+        ),
+    ),
+    GoalImage(
+        9,
+        _(
+            "Not to be shut out from support and care, and to get help with both the "
+            "addiction and the mental ill-health"
+        ),
+        ("enrolled", "no_shows", "closed", "reactivated"),
+        _(
+            "Who is enrolled, the no-shows (recorded, not a reason to close), why episodes "
+            "close, and who comes back."
+        ),
+    ),
+    GoalImage(
+        10,
+        _("That care and support listen to, involve and support my network"),
+        ("intervention_persons", "interventions"),
+        _(
+            "Relatives' support among the interventions; what the relatives may be told is "
+            "in each person's consent."
+        ),
+    ),
+]
 
 
 COMMON_TEXT = _(

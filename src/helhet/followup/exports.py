@@ -131,13 +131,18 @@ def write_xlsx(export: Export) -> bytes:
     for title, rows in export.rows_by_group():
         _figures_sheet(book.create_sheet(_sheet_title(title)), export, rows, bold)
     sheet = book.create_sheet(_sheet_title(_("Definitions")))
-    sheet.append([_("Code"), _("Indicator"), _("Definition")])
+    sheet.append([_("Code"), _("Indicator"), _("Definition"), _("Goal images")])
     for indicator in definitions.INDICATORS:
-        sheet.append([indicator.code, str(indicator.name), str(indicator.definition)])
+        goals = ", ".join(str(goal.number) for goal in indicator.goal_images)
+        sheet.append([indicator.code, str(indicator.name), str(indicator.definition), goals])
     sheet.append([])
     sheet.append(["", _("Common to all"), str(definitions.COMMON_TEXT)])
     sheet.append(["", _("Small-cell suppression"), str(definitions.SUPPRESSION_TEXT)])
-    _style(sheet, bold, widths=(24, 40, 100))
+    sheet.append([])
+    sheet.append(["", _("Goal images"), _("Goal images (målbilder, SOU 2021:93)")])
+    for goal in definitions.GOAL_IMAGES:
+        sheet.append([goal.number, str(goal.text), str(goal.how)])
+    _style(sheet, bold, widths=(24, 40, 100, 14))
     for row in sheet.iter_rows(min_row=2):
         for c in row:
             c.alignment = Alignment(wrap_text=True, vertical="top")
@@ -261,6 +266,7 @@ def write_pdf(export: Export) -> bytes:
             "facts": cover_facts(export),
             "sections": _pdf_sections(export),
             "definitions": definitions.INDICATORS,
+            "goal_images": definitions.GOAL_IMAGES,
             "common_text": definitions.COMMON_TEXT,
             "suppression_text": definitions.SUPPRESSION_TEXT,
         },

@@ -145,6 +145,7 @@ def definitions(request):
         "groups": [(code, label, defs.in_group(code)) for code, label in defs.GROUPS],
         "common": defs.COMMON_TEXT,
         "suppression": defs.SUPPRESSION_TEXT,
+        "goal_images": defs.GOAL_IMAGES,
         "age_groups": [
             (Unit.Type.MINI_MARIA.label, age_groups(Unit.Type.MINI_MARIA)),
             (_("Other unit types (adults)"), age_groups(Unit.Type.SOCIAL_MEDICINE)),
