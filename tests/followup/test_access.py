@@ -9,6 +9,8 @@
 """
 
 import datetime
+from types import SimpleNamespace
+from unittest import mock
 from urllib.parse import urlparse
 
 import pytest
@@ -20,6 +22,7 @@ from helhet.access.models import AccessLogEntry
 from helhet.core.models import Membership, User
 from helhet.followup import access
 from helhet.followup.models import SteeringGroup
+from helhet.followup.templatetags import followup as menu_tags
 from tests import factories as f
 
 EXACT, SUPPRESSED, NOT_FOUND, LOGIN = "200 exact", "200 suppressed", "404", "login"
@@ -233,3 +236,29 @@ def test_the_menu_offers_followup_to_staff_who_sit_in_a_steering_group(client, s
         menu = nav_links(client.get(reverse("care:caseload")))
     assert reverse("followup:index") in menu
     assert not any("followup_steeringgroup" in q["sql"] for q in later.captured_queries)
+
+
+def test_a_seat_given_or_taken_shows_in_the_menu_once_the_answer_is_stale(client, steering):
+    group = SteeringGroup.objects.get(name="Styrgrupp Socialmedicin")
+    client.force_login(steering.nurse)
+    assert reverse("followup:index") not in nav_links(client.get(reverse("care:caseload")))
+    group.members.add(steering.nurse)
+    # the answer of the login is kept while fresh
+    assert reverse("followup:index") not in nav_links(client.get(reverse("care:caseload")))
+    with mock.patch.object(menu_tags, "RECHECK_SECONDS", 0):  # every answer stale
+        assert reverse("followup:index") in nav_links(client.get(reverse("care:caseload")))
+        group.members.remove(steering.nurse)
+        assert reverse("followup:index") not in nav_links(client.get(reverse("care:caseload")))
+
+
+def test_the_seat_is_asked_again_after_the_recheck_time(steering, django_assert_num_queries):
+    request = SimpleNamespace(session={})
+    with django_assert_num_queries(1):
+        assert menu_tags.steering_seat(request, steering.nurse, now=1000.0) is False
+    SteeringGroup.objects.get(name="Styrgrupp Socialmedicin").members.add(steering.nurse)
+    fresh = 1000.0 + menu_tags.RECHECK_SECONDS - 1
+    with django_assert_num_queries(0):
+        assert menu_tags.steering_seat(request, steering.nurse, now=fresh) is False
+    with django_assert_num_queries(1):
+        assert menu_tags.steering_seat(request, steering.nurse, now=fresh + 2) is True
+    assert request.session[menu_tags.STAFF_IN_STEERING_GROUP] == [True, fresh + 2]
