@@ -21,7 +21,8 @@ $(BIN)/helhet: pyproject.toml
 .PHONY: install test demo migrate compilemessages messages e2e lint
 install: $(BIN)/helhet
 
-test: install
+# The Swedish catalogue is compiled first: the tests read the pages in Swedish too.
+test: install compilemessages
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # The SQLite database lives under var/ unless DATABASE_URL names another.

@@ -182,14 +182,16 @@ def test_a_new_episode_is_not_out_of_touch_yet(county, refresh):
 
 
 def test_refreshing_twice_keeps_one_reminder_per_cause_and_moves_its_date(county, refresh):
+    def noon_weeks_ago(weeks):  # local noon: "a week later" is 7 local days across DST too
+        day = timezone.localdate() - datetime.timedelta(weeks=weeks)
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+
     contact = f.ContactFactory(
-        episode=county.episode,
-        recorded_by=county.nurse,
-        starts_at=timezone.now() - datetime.timedelta(weeks=6),
+        episode=county.episode, recorded_by=county.nurse, starts_at=noon_weeks_ago(6)
     )
     refresh()
     [first] = open_reminders(kind=Kind.NO_RECENT_CONTACT)
-    contact.starts_at = timezone.now() - datetime.timedelta(weeks=5)
+    contact.starts_at = noon_weeks_ago(5)
     contact.save()
     counts = refresh()
     [again] = open_reminders(kind=Kind.NO_RECENT_CONTACT)
