@@ -498,6 +498,24 @@ def build_pages(setup: Setup) -> list[Page]:
     ]
 
 
+def profiling_setup(description: str, requests: int = 100):
+    """For the profiling aids (split.py, gaps.py) on a database this script has prepared:
+    their arguments (--page, --requests), a client logged in as the measured user, warmed up
+    on the page, the pages by name, and the page."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--page", default="overview", help="a page name from run.py's table")
+    parser.add_argument("--requests", type=int, default=requests)
+    args = parser.parse_args()
+    setup = choose_subjects(None)
+    setup.long_person = long_history_person(setup)
+    setup.journey = journey_history.add(setup.long_person, setup.clinic, setup.user)
+    pages = {page.name: page for page in build_pages(setup)}
+    client = logged_in_client(setup)
+    for _ in range(10):
+        client.get(pages[args.page].url)
+    return args, client, pages, pages[args.page]
+
+
 def logged_in_client(setup: Setup) -> Client:
     client = Client()
     client.force_login(setup.user)

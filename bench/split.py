@@ -10,20 +10,13 @@ response) is what remains of the whole.
 
 from __future__ import annotations
 
-import argparse
 import functools
 import statistics
 import sys
 import time
 from collections import defaultdict
 
-from run import (  # noqa: E402 (bench/run.py sets Django up)
-    build_pages,
-    choose_subjects,
-    journey_history,
-    logged_in_client,
-    long_history_person,
-)
+from run import profiling_setup  # noqa: E402 (bench/run.py sets Django up)
 
 from helhet.access import log as access_log  # noqa: E402
 from helhet.access import policy  # noqa: E402
@@ -54,15 +47,7 @@ def timed(name, function):
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--page", default="overview")
-    parser.add_argument("--requests", type=int, default=200)
-    args = parser.parse_args()
-    setup = choose_subjects(None)
-    setup.long_person = long_history_person(setup)
-    setup.journey = journey_history.add(setup.long_person, setup.clinic, setup.user)
-    pages = {p.name: p for p in build_pages(setup)}
-    page = pages[args.page]
+    args, client, pages, page = profiling_setup(__doc__.split("\n\n")[0], requests=200)
     from django.template import Template
 
     policy.person_access = timed("access", policy.person_access)
@@ -70,7 +55,6 @@ def main() -> int:
     Template.render = timed("template", Template.render)
     people_selectors.person_overview = timed("overview reads", people_selectors.person_overview)
     timeline_selectors.timeline_page = timed("timeline reads", timeline_selectors.timeline_page)
-    client = logged_in_client(setup)
     for _ in range(10):
         client.get(page.url)
     for _ in range(args.requests):
