@@ -86,11 +86,11 @@ def test_the_caseload_uses_the_same_number_of_queries_for_5_and_30_persons(clien
     assert len(five) == len(_caseload_statements(client, county, 25))  # now 30 persons
 
 
-# Session, user, memberships; the page of persons (no count); the log (savepoint, chain head,
-# rows, head, release; on PostgreSQL rows and head are one statement); the user's organisation
-# for the page header; the session (savepoint, save, release). Under pytest each atomic block
-# is a savepoint in the test's transaction.
-CASELOAD_QUERIES = 10 + LOG_STATEMENTS
+# Session, user (with their organisation, for the page header), memberships; the page of
+# persons (no count); the log (savepoint, chain head, rows, head, release; on PostgreSQL rows
+# and head are one statement); the session (savepoint, save, release). Under pytest each
+# atomic block is a savepoint in the test's transaction.
+CASELOAD_QUERIES = 9 + LOG_STATEMENTS
 
 
 def test_my_caseload_takes_a_fixed_number_of_queries_however_many_persons(

@@ -316,20 +316,15 @@ def _decorate_consents(overview: Overview) -> None:
 
 
 def _organisations(overview: Overview) -> dict[int, Organisation]:
-    """The organisations named in disclosures, and the user's own, in one query.
-
-    The page header names the user's organisation; handing it over here saves a query.
-    """
-    user = overview.access.user
+    """The organisations named in the disclosures shown, in one query (none when there are
+    none; the header's, the user's own, comes with the user: `core.backends`)."""
     ids = {
         o
         for c in overview.consents
         for source, target, _category in overview.access.disclosures_of(c)
         for o in (source, target)
     }
-    organisations = Organisation.objects.in_bulk(ids | {user.organisation_id})
-    user.organisation = organisations[user.organisation_id]
-    return organisations
+    return Organisation.objects.in_bulk(ids)
 
 
 def consent_state(consent: Consent, on: datetime.date) -> str:

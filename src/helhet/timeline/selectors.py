@@ -118,11 +118,7 @@ def _with_basis(access: PersonAccess, items: list[Item]) -> list[Item]:
         if item.grant is not None:
             shown.append(item)
     decorate(access, [i.record for i in shown if i.kind == "contact"])
-    # The owners' names and, in the same query, the user's organisation that the page header
-    # names (else the header asks for it).
-    user = access.user
-    owners = Organisation.objects.in_bulk({i.owner_id for i in shown} | {user.organisation_id})
-    user.organisation = owners[user.organisation_id]
+    owners = Organisation.objects.in_bulk({i.owner_id for i in shown})
     for item in shown:
         item.owner = owners.get(item.owner_id)
         item.when = _when(item)
