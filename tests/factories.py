@@ -233,7 +233,7 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     referrer = "Dr. Doktorsson, Testby vårdcentral"
     name = "Nils Nyman"
     question = "Alcohol and anxiety; needs both social services and psychiatry."
-    received_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=10))
+    received_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=10))
 
 
 # --- /intake ---

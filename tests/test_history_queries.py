@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from helhet.access.log import Actor
 from helhet.access.models import RecordCategory
@@ -40,7 +41,7 @@ def grow(county, times: int) -> None:
             actor=actor,
             access=access,
             goals="Mina mål.",
-            review_on=datetime.date(2026, 12, 1),
+            review_on=timezone.localdate() + datetime.timedelta(days=30),
             items=[{"description": "Samtal", "responsible": county.nurse}],
         )
         for writer in (county.nurse, county.social_worker):

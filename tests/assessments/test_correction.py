@@ -7,6 +7,7 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from helhet.access.log import Actor
 from helhet.assessments import actions, selectors
@@ -70,7 +71,7 @@ def test_the_nurse_corrects_a_result_and_the_earlier_one_is_marked_not_counted(
     assert correction.organisation == county.region
     earlier.refresh_from_db()
     assert earlier.superseded
-    today = correction.recorded_at.date().isoformat()
+    today = timezone.localdate(correction.recorded_at).isoformat()
     assert f"Corrected on {today} by {county.nurse}" in response.text
     assert "Corrects the result of 2026-02-01" in response.text
     create, read = log_rows(county.patient)

@@ -18,6 +18,15 @@ from .. import factories as f
 from .conftest import actor
 
 TODAY = timezone.localdate()
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    """TODAY as of each test, not of the import: a run may cross midnight."""
+    global TODAY
+    TODAY = timezone.localdate()
+
+
 NUMBER = identity.parse(identity.make_personnummer(datetime.date(1990, 3, 4), 123))
 
 

@@ -16,6 +16,15 @@ from .. import factories as f
 from ..people.utils import log_in
 
 TODAY = timezone.localdate()
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    """TODAY as of each test, not of the import: a run may cross midnight."""
+    global TODAY
+    TODAY = timezone.localdate()
+
+
 NUMBER = identity.make_personnummer(datetime.date(1990, 3, 4), 123)
 
 
