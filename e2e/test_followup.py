@@ -125,6 +125,17 @@ def test_a_steering_member_follows_the_clinic_up_and_compares_it(site, ui):
     expect(page.get_by_role("img", name=re.compile("^Persons enrolled"))).to_be_visible()
     expect(page.get_by_role("button", name="Export")).to_be_visible()
     ui.check("trend")
+    # one group's trend: the women's, suppressed with the men's
+    page.get_by_label("Group", exact=True).select_option("sex:female")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Trend of {site.clinic.name}: Female"
+    )
+    enrolment = page.get_by_role("table", name=re.compile("^Enrolment, .*, Female, per period"))
+    expect(enrolment.get_by_role("row", name=re.compile("^Persons enrolled"))).to_contain_text("<5")
+    ui.check("trend one group")
+    page.go_back()
+    ui.settle()
     page.go_back()
     ui.settle()
 

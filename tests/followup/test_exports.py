@@ -230,6 +230,32 @@ def test_a_trend_export_has_a_column_per_period(client, exports_county):
     assert lines["Persons enrolled"] == [0, 0, ENROLLED]
 
 
+def test_a_trend_export_of_one_group_names_the_group_and_has_its_figures(client, exports_county):
+    c = exports_county
+    by_age = indicators.unit_report(c.clinic, Period.year(2025), breakdown="age", suppress=False)
+    cells = by_age.row("enrolled").cells
+    group = max((g for g in by_age.groups if g.key != "total"), key=lambda g: cells[g.key].value)
+    start(client, c.steering, unit_export(c, scope="trend", count="2", group=group.key))
+    job = the_job(c.steering)
+    slug = group.key.replace(":", "")
+    assert job.filename == f"helhet-{c.clinic.slug}-{slug}-2024_2025.xlsx"
+    content = download(client, job).content
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    assert book["Cover"]["B1"].value == f"{c.clinic.name}, {group.label}"
+    # 2025 as the clinic's report by age, suppressed, has it
+    shown = indicators.unit_report(c.clinic, Period.year(2025), breakdown="age")
+    cell = shown.row("enrolled").cells[group.key]
+    expected = cell.value if not cell.suppressed else "<5" if cell.small else "–"
+    assert xlsx_lines(content, "Enrolment")["Persons enrolled"] == [0, expected]
+
+
+def test_a_trend_export_of_another_unit_types_group_is_refused(client, exports_county):
+    c = exports_county
+    response = start(client, c.steering, unit_export(c, scope="trend", group="age:13-15"))
+    assert response.status_code == 400 and "Select a valid choice" in response.text
+    assert not ExportJob.objects.exists()
+
+
 # --- Who may, who may not -----------------------------------------------------------------------
 
 

@@ -2,6 +2,7 @@
 
 import datetime
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -91,3 +92,49 @@ def test_overlapping_periods_get_a_report_each(world):
     assert [r.period for r in reports] == periods
     assert [r.row("contacts").cells["total"].value for r in reports] == [20, 20, 12]
     assert trend(w.clinic, []) == []
+
+
+@pytest.mark.parametrize("breakdown", ["sex", "age"])
+def test_a_trend_by_sex_or_age_equals_a_report_per_period(world, breakdown):
+    w = world
+    rich(w)
+    # two who turn 30 in February: 18-29 at the start of January and February, 30-39 after
+    for day, sex in ((15, "female"), (16, "male")):
+        p = w.person(birth_date=D(1995, 2, day), sex=sex)
+        ep = w.episode(p, opened_on=D(2025, 1, 5))
+        w.contact(ep, D(2025, 3, 3))
+        w.assessment(p, D(2025, 3, 4), "intake", 9, zone="II")
+        w.referral(D(2025, 1, 3), decided_on=D(2025, 3, 5), ep=ep)
+    periods = Period.month(2025, 4).preceding(4)
+    with CaptureQueriesContext(connection) as queries:
+        together = trend(w.clinic, periods, breakdown=breakdown, suppress=False)
+    # as by total, and the two waits' grouped percentiles: not a report per period
+    assert len(queries) == 4 + 13 + (1 if connection.vendor == "postgresql" else 0)
+    one_by_one = [
+        unit_report(w.clinic, period, breakdown=breakdown, suppress=False) for period in periods
+    ]
+    for a, b in zip(together, one_by_one, strict=True):
+        assert (a.period, a.breakdown, a.groups) == (b.period, b.breakdown, b.groups)
+        assert [(row.indicator, row.key, row.cells) for row in a.rows] == [
+            (row.indicator, row.key, row.cells) for row in b.rows
+        ]
+    if breakdown == "age":
+        january, february, march, _april = together
+        assert february.row("enrolled").cells["age:18-29"].value == 2
+        assert march.row("enrolled").cells["age:18-29"].value == 0
+        assert march.row("enrolled").cells["age:30-39"].value == 2
+        assert march.row("contacts").cells["age:30-39"].value == 2
+        assert march.row("decision_wait_median").cells["age:30-39"].value == 61.0
+    else:
+        january = together[0]
+        assert january.row("contacts").cells["sex:female"].value == 4
+
+
+def test_a_trend_by_sex_is_suppressed_within_each_period(world):
+    w = world
+    rich(w)
+    periods = Period.month(2025, 4).preceding(4)
+    february = trend(w.clinic, periods, breakdown="sex")[1]
+    # 4 no-shows in February, all men's (n odd are men, n even attended): 1 to 4, hidden
+    cells = february.row("no_shows").cells
+    assert february.suppressed and cells["sex:male"].small and cells["total"].suppressed

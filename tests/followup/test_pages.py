@@ -249,12 +249,44 @@ def test_the_trend_of_one_chosen_indicator(client, small):
     assert '<th scope="row">Persons enrolled' not in response.text
 
 
+def test_the_trend_of_one_group_shows_its_figures_as_the_breakdown_has_them(client, small):
+    client.force_login(small.manager)  # exact figures: the manager of the clinic
+    trend_url = unit_url(small, "followup:trend")
+    men = client.get(trend_url, {**YEAR, "count": "2", "group": "sex:male"})
+    assert figures(men, "Persons enrolled") == ["0", "4"]
+    assert "Trend of Socialmedicinska mottagningen: Male" in men.text
+    assert "Persons enrolled, Socialmedicinska mottagningen, Male, 2024 to 2025" in men.text
+    ages = client.get(trend_url, {**YEAR, "count": "2", "group": "age:40-49"})
+    assert figures(ages, "Persons enrolled") == ["0", "7"]  # all seven are 44
+    assert (
+        figures(client.get(trend_url, {**YEAR, "group": "age:18-29"}), "Persons enrolled")[-1]
+        == "0"
+    )
+    # the export form carries the group
+    assert '<input type="hidden" name="group" value="sex:male">' in men.text
+
+
+def test_a_steering_member_sees_a_groups_trend_suppressed(client, small):
+    client.force_login(small.steering)
+    trend_url = unit_url(small, "followup:trend")
+    everyone = client.get(trend_url, YEAR)
+    assert figures(everyone, "Persons enrolled")[-1] == "7"
+    # 3 women and 4 men: both small
+    for group in ("sex:female", "sex:male"):
+        response = client.get(trend_url, {**YEAR, "group": group})
+        assert figures(response, "Persons enrolled")[-1] == "<5"
+    # the 7 are 40-49: the other age groups are 0, the total is there by itself
+    ages = client.get(trend_url, {**YEAR, "group": "age:40-49"})
+    assert figures(ages, "Persons enrolled")[-1] == "7"
+
+
 @pytest.mark.parametrize(
     "query, message",
     [
         ({"count": "1"}, "Ensure this value is greater than or equal to 2."),
         ({"count": "many"}, "Enter a whole number."),
         ({"indicator": "happiness"}, "Select a valid choice."),
+        ({"group": "age:13-15"}, "Select a valid choice."),  # a Mini-Maria group
     ],
 )
 def test_bad_trend_filters_re_render_with_the_message(client, small, query, message):

@@ -54,6 +54,43 @@ class TrendFilterForm(PeriodForm):
         help_text=_("From 2 to 24, the last one being the period chosen above."),
     )
     indicator = forms.ChoiceField(label=_("Indicator"), choices=_indicator_choices, required=False)
+    group = forms.ChoiceField(
+        label=_("Group"),
+        required=False,
+        help_text=_("Everyone, or one sex or age group (the age at the start of each period)."),
+    )
+
+    def __init__(self, *args, unit_type: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].choices = group_choices(unit_type)
 
     def clean_count(self):
         return self.cleaned_data.get("count") or 4
+
+    def clean_group(self):
+        return self.cleaned_data.get("group") or "total"
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["breakdown"] = breakdown_of(cleaned.get("group") or "total")
+        return cleaned
+
+
+def breakdown_of(group: str) -> str:
+    """The breakdown whose column GROUP is: "sex:female" is by sex, "age:13-15" by age."""
+    return group.split(":")[0] if ":" in group else "total"
+
+
+def group_choices(unit_type: str) -> list:
+    """Everyone, then the sexes and the unit type's age groups (every unit type's when none is
+    given: an export's data is checked before its unit is known)."""
+    from .indicators import groups_of  # indicators imports the forms' neighbours
+
+    types = [unit_type] if unit_type else [Unit.Type.MINI_MARIA, Unit.Type.SOCIAL_MEDICINE]
+    ages = {g.key: g.label for t in types for g in groups_of(t, "age")[1:]}
+    sexes = [(g.key, g.label) for g in groups_of(types[0], "sex")[1:]]
+    return [
+        ("total", pgettext_lazy("breakdown", "Total")),
+        (_("By sex"), sexes),
+        (_("By age group"), list(ages.items())),
+    ]

@@ -6,8 +6,10 @@ SIP meetings) is one aggregate query grouped by unit and by the breakdown's grou
 aggregates (`Count(..., filter=Q(...))`, `Count(distinct=True)`) for the figures. The number of
 queries does not grow with the data or, for `county_comparison`, with the number of units:
 12 for a unit report by total, 14 by sex or age. A `trend` over periods that do not overlap
-makes the period the group key instead (`Case(When(<date> in period i))`): 11 queries and one
-per period for the episodes' figures.
+makes the period the group key instead (`Case(When(<date> in period i))`, by sex or age
+"p<i>|<group>" with the age at period i's start): 11 queries (13 by sex or age) and one per
+period for the episodes' figures. The trend of one group is its column of the breakdown's
+reports (`UnitReport.column`), so it is suppressed together with the other groups.
 
 The total column of a breakdown is the sum of its groups for counts (every person, contact or
 episode falls in exactly one group: unknown sex and "other" ages are groups too), the sum of
@@ -46,7 +48,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import RowNumber, TruncDate
+from django.db.models.functions import Concat, RowNumber, TruncDate
 from django.utils import timezone
 from django.utils.translation import get_language, gettext, pgettext
 
@@ -112,8 +114,11 @@ def county_comparison(
     return [suppress_report(report) for report in reports] if suppress else reports
 
 
-def trend(unit: Unit, periods: Sequence[Period], *, suppress: bool = True) -> list[UnitReport]:
-    """UNIT's total report for each of PERIODS, in their order.
+def trend(
+    unit: Unit, periods: Sequence[Period], *, breakdown: str = "total", suppress: bool = True
+) -> list[UnitReport]:
+    """UNIT's report for each of PERIODS by BREAKDOWN, in their order (each period's age groups
+    by the age at its own start).
 
     Periods that do not overlap (those of `Period.preceding`) are computed together: each
     event (contact, closure, assessment, referral, ...) falls in at most one of them, so the
@@ -121,11 +126,15 @@ def trend(unit: Unit, periods: Sequence[Period], *, suppress: bool = True) -> li
     Overlapping periods get a report each."""
     periods = list(periods)
     ordered = sorted(periods, key=lambda period: period.start)
+    if breakdown not in BREAKDOWNS:
+        raise ValueError(f"unknown breakdown {breakdown!r}")
     if any(a.end >= b.start for a, b in zip(ordered, ordered[1:], strict=False)):
-        return [unit_report(unit, period, suppress=suppress) for period in periods]
+        return [
+            unit_report(unit, period, breakdown=breakdown, suppress=suppress) for period in periods
+        ]
     if not periods:
         return []
-    reports = _Computation([unit], periods, "total").reports()
+    reports = _Computation([unit], periods, breakdown).reports()
     return [suppress_report(report) for report in reports] if suppress else reports
 
 
@@ -166,15 +175,32 @@ class _Computation:
 
     def key(self, person: str, when: str = "", instant: bool = False) -> Value | Case:
         """The group key of a row: in a trend the period its date WHEN (a datetime field when
-        INSTANT) falls in, else the breakdown's group of the person at PERSON (a lookup path)."""
+        INSTANT) falls in ("p<i>"; by sex or age "p<i>|<group>", the person's group in that
+        period), else the breakdown's group of the person at PERSON (a lookup path)."""
         if self.trend:
-            whens = []
-            for index, period in enumerate(self.periods):
-                first, last = period.bounds() if instant else (period.start, period.end)
-                upper = "lt" if instant else "lte"
-                condition = {f"{when}__gte": first, f"{when}__{upper}": last}
-                whens.append(When(**condition, then=Value(f"p{index}")))
-            return Case(*whens, default=Value(""), output_field=CharField())
+            return self.period_key(when, instant, person=person)
+        return self.group_key(person, self.period)
+
+    def period_key(self, when: str, instant: bool = False, person: str | None = None) -> Case:
+        """In a trend: the period the row's date WHEN falls in, and with PERSON the person's
+        group in it when the trend is by sex or age."""
+        whens = []
+        for index, period in enumerate(self.periods):
+            first, last = period.bounds() if instant else (period.start, period.end)
+            upper = "lt" if instant else "lte"
+            condition = {f"{when}__gte": first, f"{when}__{upper}": last}
+            whens.append(When(**condition, then=self.in_period(index, person)))
+        return Case(*whens, default=Value(""), output_field=CharField())
+
+    def in_period(self, index: int, person: str | None):
+        """The key of period INDEX; by sex or age (and PERSON given) with the person's group."""
+        if person is None or self.breakdown == "total":
+            return Value(f"p{index}", output_field=CharField())
+        group = self.group_key(person, self.periods[index])
+        return Concat(Value(f"p{index}|"), group, output_field=CharField())
+
+    def group_key(self, person: str, period: Period) -> Value | Case:
+        """The breakdown's group of the person at PERSON, their age taken at PERIOD's start."""
         if self.breakdown == "sex":
             return Case(
                 *[
@@ -186,7 +212,7 @@ class _Computation:
             )
         if self.breakdown == "age":
             unit_type = self.units[0].unit_type
-            return age_group_expression(unit_type, self.period.start, f"{person}__birth_date")
+            return age_group_expression(unit_type, period.start, f"{person}__birth_date")
         return Value("total", output_field=CharField())
 
     def put(self, unit_id, group, indicator, key, value) -> None:
@@ -199,7 +225,7 @@ class _Computation:
             self._episodes(self.period, self.key("person"))
             return
         for index, period in enumerate(self.periods):
-            self._episodes(period, Value(f"p{index}", output_field=CharField()))
+            self._episodes(period, self.in_period(index, "person"))
 
     def _episodes(self, period: Period, group) -> None:
         start, end = period.start, period.end
@@ -479,7 +505,12 @@ class _Computation:
         for name, (count_code, condition, until, key) in sources.items():
             if self.breakdown != "total":
                 self._percentiles(name, count_code, condition, until, key, grouped=True)
-            total = key if self.trend else Value("total", output_field=CharField())
+            total = Value("total", output_field=CharField())
+            if self.trend:
+                instant = name == "decision_wait"
+                total = self.period_key(
+                    "decided_at" if instant else "first_contact_on", instant=instant
+                )
             self._percentiles(name, count_code, condition, until, total, grouped=False)
 
     def _percentiles(self, name, count_code, condition, until, group, grouped) -> None:
@@ -536,8 +567,11 @@ class _Computation:
             return [self.report(unit, self.period, computed_at) for unit in self.units]
         [unit] = self.units
         reports = []
+        groups = groups_of(unit.unit_type, self.breakdown)
         for index, period in enumerate(self.periods):
-            self.alias = {"total": f"p{index}"}
+            self.alias = {"total": f"p{index}"} | {
+                group.key: f"p{index}|{group.key}" for group in groups if group.key != "total"
+            }
             reports.append(self.report(unit, period, computed_at))
         self.alias = {}
         return reports
@@ -609,8 +643,12 @@ class _Computation:
     def count(self, unit_id, group, code, key, parts) -> int:
         if group == "total" and parts:
             if code in ("referrals_decided", "referrals_first_contact"):
-                return self.percentiles.get((unit_id, "total"), {}).get(code) or 0
-            return sum(self.values[(unit_id, part)].get((code, key)) or 0 for part in parts)
+                total = self.alias.get("total", "total")
+                return self.percentiles.get((unit_id, total), {}).get(code) or 0
+            return sum(
+                self.values[(unit_id, self.alias.get(part, part))].get((code, key)) or 0
+                for part in parts
+            )
         return self.values[(unit_id, self.alias.get(group, group))].get((code, key)) or 0
 
     def value(self, unit_id, group, indicator, key, parts):
@@ -627,7 +665,8 @@ class _Computation:
         if indicator.measure == Measure.SCORE:
             [base] = indicator.basis
             n = self.count(unit_id, group, base, "", parts)
-            groups = parts if group == "total" and parts else [self.alias.get(group, group)]
+            groups = parts if group == "total" and parts else [group]
+            groups = [self.alias.get(g, g) for g in groups]
             total = sum(self.sums[(unit_id, g)].get(base, 0) for g in groups)
             return round(total / n, 2) if n else None
         return self.percentiles.get((unit_id, self.alias.get(group, group)), {}).get(code)

@@ -15,6 +15,7 @@ each catalogue intervention). Nothing here names a person: a report holds aggreg
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 
@@ -74,6 +75,21 @@ class UnitReport:
     suppressed: bool = False  # small-cell suppression applied
     computed_at: datetime.datetime | None = None
     notes: list[str] = field(default_factory=list)
+
+    def column(self, key: str) -> UnitReport:
+        """The report of the one group KEY, as its total column (a trend of one group: its
+        figures as the breakdown's report has them, suppressed with the other groups), named
+        "<unit>, <group>" wherever the report's unit is named (charts, exports)."""
+        if key == "total":
+            return self
+        [group] = [group for group in self.groups if group.key == key]
+        rows = [dataclasses.replace(row, cells={"total": row.cells[key]}) for row in self.rows]
+        return dataclasses.replace(
+            self,
+            unit_name=f"{self.unit_name}, {group.label}",
+            groups=[Group("total", group.label)],
+            rows=rows,
+        )
 
     def row(self, indicator: str, key: str = "") -> Row | None:
         for row in self.rows:

@@ -33,7 +33,7 @@ from helhet.core import pdf
 from helhet.core.models import Unit
 
 from . import access, exports, indicators
-from .forms import CountyFilterForm, TrendFilterForm, UnitFilterForm
+from .forms import CountyFilterForm, TrendFilterForm, UnitFilterForm, group_choices
 from .models import ExportJob
 from .periods import Period
 
@@ -72,6 +72,7 @@ class Spec:
     units: list[Unit]
     periods: list[Period]
     breakdown: str
+    group: str = "total"  # a trend of one sex or age group
 
     @property
     def period_label(self) -> str:
@@ -91,12 +92,14 @@ def export_spec(user, data: Mapping[str, str]) -> Spec:
     scope = data.get("scope", "")
     if scope not in FORMS:
         raise BadExport(_("Unknown export scope: choose a unit, the county or a trend."))
-    form = FORMS[scope](data)
     unit = None
     if scope == "county":
         access.require_followup(user)
     else:
         unit = access.unit_followup(user, _int_or_404(data.get("unit_id"))).unit
+    form = (
+        TrendFilterForm(data, unit_type=unit.unit_type) if scope == "trend" else FORMS[scope](data)
+    )
     if not form.is_valid():
         raise ValidationError([m for errors in form.errors.values() for m in errors])
     period = form.cleaned_data["period"]
@@ -112,7 +115,14 @@ def export_spec(user, data: Mapping[str, str]) -> Spec:
         )
     periods = period.preceding(form.cleaned_data["count"]) if scope == "trend" else [period]
     breakdown = form.cleaned_data.get("breakdown") or "total"
-    return Spec(scope, unit.name, unit.slug, [unit], periods, breakdown)
+    group = form.cleaned_data.get("group") or "total"
+    if group == "total":
+        return Spec(scope, unit.name, unit.slug, [unit], periods, breakdown)
+    label = dict(
+        choice for _key, choices in group_choices(unit.unit_type)[1:] for choice in choices
+    )
+    title = f"{unit.name}, {label[group]}"
+    return Spec(scope, title, slugify(f"{unit.slug} {group}"), [unit], periods, breakdown, group)
 
 
 def _int_or_404(value) -> int:
@@ -152,6 +162,7 @@ PARAMS = (
     "end",
     "breakdown",
     "count",
+    "group",
 )
 
 
@@ -198,7 +209,12 @@ def _compute(job: ExportJob, spec: Spec, *, progress: Callable[[int], None]) -> 
     if spec.scope == "county":
         reports = indicators.county_comparison(spec.units, spec.periods[0], suppress=True)
     elif spec.scope == "trend":
-        reports = indicators.trend(unit, spec.periods, suppress=True)
+        reports = [
+            report.column(spec.group)
+            for report in indicators.trend(
+                unit, spec.periods, breakdown=spec.breakdown, suppress=True
+            )
+        ]
     else:
         reports = [
             indicators.unit_report(unit, spec.periods[0], breakdown=spec.breakdown, suppress=True)

@@ -67,14 +67,26 @@ def unit(request, unit_id: int):
 @require_GET
 def trend(request, unit_id: int):
     followup = access.unit_followup(request.user, unit_id)
-    form = _filters(request, TrendFilterForm)
+    form = TrendFilterForm(
+        {**period_defaults(), **request.GET.dict()}, unit_type=followup.unit.unit_type
+    )
     context = {"form": form, "unit": followup.unit, "followup": followup}
     if form.is_valid():
         periods = form.cleaned_data["period"].preceding(form.cleaned_data["count"])
-        reports = indicators.trend(followup.unit, periods, suppress=followup.suppress)
+        group = form.cleaned_data["group"]
+        reports = [
+            report.column(group)
+            for report in indicators.trend(
+                followup.unit,
+                periods,
+                breakdown=form.cleaned_data["breakdown"],
+                suppress=followup.suppress,
+            )
+        ]
         chosen = form.cleaned_data["indicator"]
         context |= {
             "reports": reports,
+            "group_label": reports[0].groups[0].label if group != "total" else "",
             "sections": _trend_sections(reports, chosen),
             "period_query": form.cleaned_data["period"].query(),
             "export_params": {
@@ -82,6 +94,7 @@ def trend(request, unit_id: int):
                 "unit_id": followup.unit.pk,
                 **form.cleaned_data["period"].query(),
                 "count": form.cleaned_data["count"],
+                "group": group,
             },
         }
     return render(request, "followup/trend.html", context)
