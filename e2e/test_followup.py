@@ -129,7 +129,7 @@ def test_a_steering_member_follows_the_clinic_up_and_compares_it(site, ui):
     page.get_by_label("Group", exact=True).select_option("sex:female")
     page.get_by_role("button", name="Show").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        f"Trend of {site.clinic.name}: Female"
+        f"Trend of {site.clinic.name}, Female"
     )
     enrolment = page.get_by_role("table", name=re.compile("^Enrolment, .*, Female, per period"))
     expect(enrolment.get_by_role("row", name=re.compile("^Persons enrolled"))).to_contain_text("<5")

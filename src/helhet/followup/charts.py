@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from helhet.assessments.chart import Tick
+
 from . import definitions
 from .report import Measure, Row, UnitReport
 from .tables import VALUE, Figure, figure, number_text, rows_of_group
@@ -31,12 +33,6 @@ LINE_HEIGHT, LINE_LEFT, LINE_RIGHT, LINE_TOP, LINE_BOTTOM, LINE_PAD = 260, 60, 2
 MIN_LABEL_GAP = 96  # px between two period labels on the x axis
 MAX_LABEL = 72  # characters of a bar's label (the table has the whole)
 LISTED = 10  # up to this many bars, the description reads out every one
-
-
-@dataclass(frozen=True)
-class Tick:
-    at: float
-    label: str
 
 
 @dataclass(frozen=True)

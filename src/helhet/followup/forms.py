@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 from helhet.core.models import Unit
 
 from . import definitions
+from .indicators import groups_of
 from .periods import PeriodForm, last_full_year
 
 BREAKDOWNS = [
@@ -84,8 +85,6 @@ def breakdown_of(group: str) -> str:
 def group_choices(unit_type: str) -> list:
     """Everyone, then the sexes and the unit type's age groups (every unit type's when none is
     given: an export's data is checked before its unit is known)."""
-    from .indicators import groups_of  # indicators imports the forms' neighbours
-
     types = [unit_type] if unit_type else [Unit.Type.MINI_MARIA, Unit.Type.SOCIAL_MEDICINE]
     ages = {g.key: g.label for t in types for g in groups_of(t, "age")[1:]}
     sexes = [(g.key, g.label) for g in groups_of(types[0], "sex")[1:]]

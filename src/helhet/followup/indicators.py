@@ -487,30 +487,30 @@ class _Computation:
         """Counts, medians and 90th percentiles of the two waits, per unit and group."""
         self.percentiles: dict[tuple[int, str], dict[str, float | None]] = defaultdict(dict)
         zone = local_zone()
-        sources = {
+        sources = {  # name: (count, condition, until, the date it counts at, an instant?)
             "decision_wait": (
                 "referrals_decided",
                 Q(decided_at__gte=self.lo, decided_at__lt=self.hi),
                 TruncDate("decided_at", tzinfo=zone),
-                self.key("person", "decided_at", instant=True),
+                "decided_at",
+                True,
             ),
             "first_contact_wait": (
                 "referrals_first_contact",
                 Q(first_contact_on__gte=self.period.start, first_contact_on__lte=self.period.end),
                 F("first_contact_on"),
-                self.key("person", "first_contact_on"),
+                "first_contact_on",
+                False,
             ),
         }
         # a trend's periods are groups of every referral; a breakdown's groups are persons'
-        for name, (count_code, condition, until, key) in sources.items():
+        for name, (count_code, condition, until, when, instant) in sources.items():
             if self.breakdown != "total":
+                key = self.key("person", when, instant=instant)
                 self._percentiles(name, count_code, condition, until, key, grouped=True)
             total = Value("total", output_field=CharField())
             if self.trend:
-                instant = name == "decision_wait"
-                total = self.period_key(
-                    "decided_at" if instant else "first_contact_on", instant=instant
-                )
+                total = self.period_key(when, instant=instant)
             self._percentiles(name, count_code, condition, until, total, grouped=False)
 
     def _percentiles(self, name, count_code, condition, until, group, grouped) -> None:

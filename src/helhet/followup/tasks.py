@@ -33,7 +33,8 @@ from helhet.core import pdf
 from helhet.core.models import Unit
 
 from . import access, exports, indicators
-from .forms import CountyFilterForm, TrendFilterForm, UnitFilterForm, group_choices
+from .forms import CountyFilterForm, TrendFilterForm, UnitFilterForm
+from .indicators import groups_of
 from .models import ExportJob
 from .periods import Period
 
@@ -118,10 +119,8 @@ def export_spec(user, data: Mapping[str, str]) -> Spec:
     group = form.cleaned_data.get("group") or "total"
     if group == "total":
         return Spec(scope, unit.name, unit.slug, [unit], periods, breakdown)
-    label = dict(
-        choice for _key, choices in group_choices(unit.unit_type)[1:] for choice in choices
-    )
-    title = f"{unit.name}, {label[group]}"
+    [label] = [g.label for g in groups_of(unit.unit_type, breakdown) if g.key == group]
+    title = f"{unit.name}, {label}"
     return Spec(scope, title, slugify(f"{unit.slug} {group}"), [unit], periods, breakdown, group)
 
 

@@ -71,6 +71,7 @@ def trend(request, unit_id: int):
         {**period_defaults(), **request.GET.dict()}, unit_type=followup.unit.unit_type
     )
     context = {"form": form, "unit": followup.unit, "followup": followup}
+    context["subject"] = followup.unit.name  # "<unit>, <group>" for one group's trend
     if form.is_valid():
         periods = form.cleaned_data["period"].preceding(form.cleaned_data["count"])
         group = form.cleaned_data["group"]
@@ -86,7 +87,7 @@ def trend(request, unit_id: int):
         chosen = form.cleaned_data["indicator"]
         context |= {
             "reports": reports,
-            "group_label": reports[0].groups[0].label if group != "total" else "",
+            "subject": reports[0].unit_name,
             "sections": _trend_sections(reports, chosen),
             "period_query": form.cleaned_data["period"].query(),
             "export_params": {
