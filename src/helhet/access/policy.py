@@ -16,6 +16,7 @@ Everything that reads or writes person data asks here. Deny by default:
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -24,8 +25,9 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_r
 from django.http import Http404
 from django.utils import timezone
 
-from helhet.care.models import CaseTeamMember, Episode
-from helhet.core.models import Membership, Unit
+from helhet.care.models import CaseTeamMember, ClosureReason, Episode
+from helhet.core import raw
+from helhet.core.models import Membership, Municipality, Unit, User
 from helhet.people.models import Person
 
 from .models import Basis, Consent, ConsentDisclosure, EmergencyAccess, RecordCategory
@@ -294,14 +296,15 @@ def person_access(request, person_id: int) -> PersonAccess:
     user = request.user
     if not is_clinical(user):
         raise Http404
-    person = Person.objects.select_related("municipality").filter(pk=person_id).first()
+    person = _person(person_id)
     if person is None:
         raise Http404
+    units: dict[int, Unit] = {}  # shared by the episodes and consents at each unit
     access = PersonAccess(
         user=user,
         person=person,
-        episodes=_episodes(person, user),
-        consents=_consents(person),
+        episodes=_episodes(person, user, units),
+        consents=_consents(person, units),
         emergency=None,
         member_roles=_memberships(request),
         today=timezone.localdate(),
@@ -318,15 +321,67 @@ def person_access(request, person_id: int) -> PersonAccess:
 # team (not the teams themselves), every consent without its relatives, and every disclosure
 # as a tuple. Pages that show case teams or consented relatives load them for the rows they
 # show: for a long history, building them all was hundreds of objects on every request.
+# Every person page starts with these four reads, so they are plain SELECTs written once
+# (`helhet.core.raw`): through the ORM, building the queries and their rows cost ten times the
+# database's time. Each unit, closure reason and recording user is one instance however many
+# rows name it. The ORM's twins of these reads are in the tests, which compare the two.
+
+_PERSON, _MUNICIPALITY = raw.Columns(Person, "p"), raw.Columns(Municipality, "m")
+_EPISODE, _UNIT, _REASON = (
+    raw.Columns(Episode, "e"),
+    raw.Columns(Unit, "u"),
+    raw.Columns(ClosureReason, "r"),
+)
+_CONSENT, _RECORDER = raw.Columns(Consent, "c"), raw.Columns(User, "usr")
+_TEAM = raw.Columns(CaseTeamMember, "t")
+_DISCLOSURE = raw.Columns(ConsentDisclosure, "d")
 
 
-def _episodes(person: Person, user) -> list[Episode]:
-    on_team = CaseTeamMember.objects.filter(episode=OuterRef("pk"), user_id=user.pk)
-    episodes = list(
-        Episode.objects.filter(person=person)
-        .select_related("unit", "closure_reason")  # not the owner: no page names it
-        .annotate(user_on_team=Exists(on_team))
+@functools.cache
+def _person_sql() -> str:
+    p, m = _PERSON, _MUNICIPALITY
+    return (
+        f"SELECT {p.sql}, {m.sql} FROM {p.table}"
+        f" LEFT JOIN {m.table} ON {m.column('id')} = {p.column('municipality_id')}"
+        f" WHERE {p.column('id')} = %s"
     )
+
+
+def _person(person_id: int) -> Person | None:
+    found = raw.rows(_person_sql(), [person_id])
+    if not found:
+        return None
+    person = _PERSON.build(found[0])
+    _set_related(person, "municipality", _MUNICIPALITY.build(found[0], _PERSON.width))
+    return person
+
+
+@functools.cache
+def _episodes_sql() -> str:
+    e, u, r, t = _EPISODE, _UNIT, _REASON, _TEAM
+    return (
+        f"SELECT {e.sql}, {u.sql}, {r.sql},"
+        f" EXISTS (SELECT 1 FROM {t.table} WHERE {t.column('episode_id')} = {e.column('id')}"
+        f" AND {t.column('user_id')} = %s)"
+        f" FROM {e.table} JOIN {u.table} ON {u.column('id')} = {e.column('unit_id')}"
+        f" LEFT JOIN {r.table} ON {r.column('id')} = {e.column('closure_reason_id')}"
+        f" WHERE {e.column('person_id')} = %s"
+        f" ORDER BY {e.column('opened_on')} DESC, {e.column('id')} DESC"
+    )
+
+
+def _episodes(person: Person, user, units: dict[int, Unit]) -> list[Episode]:
+    e, u, r = _EPISODE, _UNIT, _REASON
+    rows = raw.rows(_episodes_sql(), [user.pk, person.pk])
+    reasons: dict[int, ClosureReason] = {}
+    episodes = []
+    for row in rows:
+        episode = e.build(row)
+        _set_related(episode, "person", person)
+        _set_related(episode, "unit", u.build(row, e.width, units))
+        _set_related(episode, "closure_reason", r.build(row, e.width + u.width, reasons))
+        episode.user_on_team = bool(row[-1])
+        episodes.append(episode)
     # Each reactivation points at its earlier episode among these, so that
     # `Episode.is_reactivation` (which compares the dates) needs no query of its own.
     loaded = {episode.pk: episode for episode in episodes}
@@ -336,20 +391,55 @@ def _episodes(person: Person, user) -> list[Episode]:
     return episodes
 
 
-def _consents(person: Person) -> list[Consent]:
-    return list(Consent.objects.filter(person=person).select_related("unit", "recorded_by"))
+@functools.cache
+def _consents_sql() -> str:
+    c, u, usr = _CONSENT, _UNIT, _RECORDER
+    return (
+        f"SELECT {c.sql}, {u.sql}, {usr.sql} FROM {c.table}"
+        f" JOIN {u.table} ON {u.column('id')} = {c.column('unit_id')}"
+        f" JOIN {usr.table} ON {usr.column('id')} = {c.column('recorded_by_id')}"
+        f" WHERE {c.column('person_id')} = %s"
+        f" ORDER BY {c.column('valid_from')} DESC, {c.column('id')} DESC"
+    )
+
+
+def _consents(person: Person, units: dict[int, Unit]) -> list[Consent]:
+    c, u, usr = _CONSENT, _UNIT, _RECORDER
+    rows = raw.rows(_consents_sql(), [person.pk])
+    recorders: dict[int, User] = {}
+    consents = []
+    for row in rows:
+        consent = c.build(row)
+        _set_related(consent, "person", person)
+        _set_related(consent, "unit", u.build(row, c.width, units))
+        _set_related(consent, "recorded_by", usr.build(row, c.width + u.width, recorders))
+        consents.append(consent)
+    return consents
+
+
+@functools.cache
+def _disclosures_sql() -> str:
+    d, c = _DISCLOSURE, _CONSENT
+    return (
+        f"SELECT {d.column('consent_id')}, {d.column('from_organisation_id')},"
+        f" {d.column('to_organisation_id')}, {d.column('category')}"
+        f" FROM {d.table} JOIN {c.table} ON {c.column('id')} = {d.column('consent_id')}"
+        f" WHERE {c.column('person_id')} = %s"
+        f" ORDER BY {d.column('consent_id')}, {d.column('id')}"
+    )
 
 
 def _disclosures(person: Person) -> dict[int, list[tuple[int, int, str]]]:
-    rows = (
-        ConsentDisclosure.objects.filter(consent__person=person)
-        .order_by("consent_id", "pk")
-        .values_list("consent_id", "from_organisation_id", "to_organisation_id", "category")
-    )
+    rows = raw.rows(_disclosures_sql(), [person.pk])
     disclosures: dict[int, list[tuple[int, int, str]]] = {}
     for consent_id, *disclosure in rows:
         disclosures.setdefault(consent_id, []).append(tuple(disclosure))
     return disclosures
+
+
+def _set_related(instance, name: str, related) -> None:
+    """INSTANCE's foreign key NAME holds RELATED (as select_related leaves it): no query."""
+    instance._meta.get_field(name).set_cached_value(instance, related)
 
 
 def case_team_members() -> QuerySet[CaseTeamMember]:
