@@ -250,3 +250,35 @@ def test_a_reader_of_the_own_organisation_gets_no_consent_note(
 ):
     text = log_in(client, county.nurse).get(overview_url(county.patient)).text
     assert "You see this person under the consent" not in text
+
+
+def test_the_case_team_is_named_with_organisation_and_role_in_order(client, county):
+    county.social_worker.first_name, county.social_worker.last_name = "Sara", "Socionom"
+    county.social_worker.save()
+    f.CaseTeamMemberFactory(episode=county.episode, user=county.social_worker)
+    f.CaseTeamMemberFactory(
+        episode=county.episode, user=county.nurse, role=CaseTeamMember.Role.MEMBER
+    )
+    text = log_in(client, county.nurse).get(overview_url(county.patient)).text
+    manager = 'Sara Socionom <span class="muted">(Testby kommun, Case manager)</span>'
+    member = f'{county.nurse} <span class="muted">(Region Testland, Team member)</span>'
+    assert manager in text and member in text
+    assert text.index(manager) < text.index(member)
+
+
+def test_a_case_team_of_another_episode_is_not_shown_on_this_one(client, county):
+    other = f.EpisodeFactory(unit=county.clinic, opened_by=county.nurse)
+    f.CaseTeamMemberFactory(episode=other, user=county.social_worker)
+    text = log_in(client, county.nurse).get(overview_url(county.patient)).text
+    assert "No case team" in text and "Testby kommun, Case manager" not in text
+
+
+def test_a_consent_names_the_relatives_who_may_be_told_and_what(
+    client, county, consent_for_coordination
+):
+    consent_for_coordination.relatives.create(relative=county.relative, may_be_told="Dates")
+    other = f.RelativeFactory(recorded_by=county.nurse, name="Someone Else")  # another person's
+    f.ConsentFactory(person=other.person, unit=county.clinic, recorded_by=county.nurse)
+    text = log_in(client, county.nurse).get(overview_url(county.patient)).text
+    assert "Relatives who may be told" in text and "Anna Anhörig: Dates" in text
+    assert "Someone Else" not in text

@@ -57,6 +57,17 @@ class Columns:
                 per_column.append((i, [(function, col) for function in functions]))
         return per_column
 
+    def convert(self, attname: str, value):
+        """VALUE as read from the database, for the column of field ATTNAME (an aggregate of
+        it, say), converted as that column's values are."""
+        index = self.attnames.index(attname)
+        db = connections[DEFAULT_DB_ALIAS]
+        for i, functions in self.converters:
+            if i == index:
+                for function, col in functions:
+                    value = function(value, col, db)
+        return value
+
     def build(self, row, start: int = 0, shared: dict | None = None) -> Model | None:
         """The instance in ROW[START:START + width]; None when its key is NULL (a LEFT JOIN
         that found nothing). With SHARED, rows with the same key get the same instance."""

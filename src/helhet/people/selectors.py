@@ -8,21 +8,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import (
     Case,
-    Count,
-    Max,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Value,
     When,
-    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from helhet.access import policy
-from helhet.access.models import Basis, Consent, RecordCategory
+from helhet.access.models import Basis, Consent, ConsentRelative, RecordCategory
 from helhet.access.policy import PersonAccess
 from helhet.care.models import CaseTeamMember, Episode
 from helhet.care.selectors import (
@@ -35,7 +32,9 @@ from helhet.care.selectors import (
     page_number,
     reactivatable,
 )
-from helhet.core.models import Organisation
+from helhet.contacts.models import Contact
+from helhet.core import raw
+from helhet.core.models import Organisation, User
 
 from . import identity
 from .models import Person, Relative
@@ -227,10 +226,7 @@ def person_overview(
     """
     episodes = access.visible_episodes()
     consents = access.visible_consents()
-    relatives = access.readable(
-        _with_support_contacts(access, Relative.objects.filter(person=access.person)),
-        category=RecordCategory.RELATIVES,
-    )
+    relatives = access.readable(_relatives(access), category=RecordCategory.RELATIVES)
     for consent in consents:
         consent.state = consent_state(consent, access.today)
     shown_episodes = episodes if full_history else _latest(episodes, lambda e: e.is_open)
@@ -251,23 +247,101 @@ def person_overview(
         full_history=full_history,
     )
     # The policy loads no case teams or consented relatives: they are loaded for the rows shown.
-    policy.with_case_teams(shown_episodes)
-    prefetch_related_objects(shown_consents, "relatives")
+    _with_team_rows(shown_episodes)
+    _with_consented_relatives(shown_consents)
     _decorate_episodes(overview, episodes)
     _decorate_consents(overview)
     return overview
 
 
-def _with_support_contacts(access: PersonAccess, relatives: QuerySet[Relative]) -> QuerySet:
-    """Each relative's `support_count` and `support_latest` (date and time): the relatives'
-    support contacts USER may read (category contacts), counted in the same query."""
-    readable = access.readable_q(
-        RecordCategory.CONTACTS, owner_field="support_contacts__organisation"
+# The overview's reads are plain SELECTs written once (`helhet.core.raw`), as the policy's
+# are: every person page starts with the overview, and through the ORM building these queries
+# and their rows cost several times what the database spends on them.
+
+_RELATIVE = raw.Columns(Relative, "r")
+_SUPPORT = raw.Columns(Contact, "s")
+_MEMBER, _USER, _ORGANISATION = (
+    raw.Columns(CaseTeamMember, "t"),
+    raw.Columns(User, "u"),
+    raw.Columns(Organisation, "o"),
+)
+_CONSENTED = raw.Columns(ConsentRelative, "cr")
+
+
+def _relatives(access: PersonAccess) -> list[Relative]:
+    """The person's relatives, each with `support_count` and `support_latest` (date and time):
+    the relatives' support contacts USER may read (category contacts)."""
+    r, s = _RELATIVE, _SUPPORT
+    owners = access.readable_owner_ids(RecordCategory.CONTACTS)
+    readable = "" if owners is None else f" AND {s.column('organisation_id')} IN ({_marks(owners)})"
+    rows = raw.rows(
+        f"SELECT {r.sql}, COUNT({s.column('id')}), MAX({s.column('starts_at')})"
+        f" FROM {r.table} LEFT JOIN {s.table} ON {s.column('relative_id')} = {r.column('id')}"
+        f"{readable} WHERE {r.column('person_id')} = %s"
+        f" GROUP BY {r.column('id')} ORDER BY {r.column('name')}, {r.column('id')}",
+        [*sorted(owners or ()), access.person.pk],
     )
-    return relatives.annotate(
-        support_count=Count("support_contacts", filter=readable),
-        support_latest=Max("support_contacts__starts_at", filter=readable),
-    )
+    relatives = []
+    for row in rows:
+        relative = r.build(row)
+        relative.support_count = row[r.width]
+        relative.support_latest = s.convert("starts_at", row[r.width + 1])
+        relatives.append(relative)
+    return relatives
+
+
+@dataclass(frozen=True)
+class TeamMember:
+    """A case-team member as the overview names them."""
+
+    name: str
+    organisation: str
+    role: str
+    role_label: str = ""
+
+
+def _with_team_rows(episodes: list[Episode]) -> None:
+    """Each of EPISODES with its `team` (TeamMember, by role and family name): one query."""
+    t, u, o = _MEMBER, _USER, _ORGANISATION
+    teams: dict[int, list[TeamMember]] = {e.pk: [] for e in episodes}
+    if teams:
+        roles = labels(CaseTeamMember.Role)
+        rows = raw.rows(
+            f"SELECT {t.column('episode_id')}, {t.column('role')}, {u.column('username')},"
+            f" {u.column('first_name')}, {u.column('last_name')}, {o.column('name')}"
+            f" FROM {t.table} JOIN {u.table} ON {u.column('id')} = {t.column('user_id')}"
+            f" LEFT JOIN {o.table} ON {o.column('id')} = {u.column('organisation_id')}"
+            f" WHERE {t.column('episode_id')} IN ({_marks(teams)})"
+            f" ORDER BY {t.column('role')}, {u.column('last_name')}, {t.column('id')}",
+            list(teams),
+        )
+        for episode_id, role, username, first, last, organisation in rows:
+            name = f"{first} {last}".strip() or username  # as User.__str__ names them
+            teams[episode_id].append(TeamMember(name, organisation or "", role, roles[role]))
+    for episode in episodes:
+        episode.team = teams[episode.pk]
+
+
+def _with_consented_relatives(consents: list[Consent]) -> None:
+    """Each of CONSENTS with its `consented` relatives: [(relative id, may be told)]."""
+    cr = _CONSENTED
+    consented: dict[int, list[tuple[int, str]]] = {c.pk: [] for c in consents}
+    if consented:
+        rows = raw.rows(
+            f"SELECT {cr.column('consent_id')}, {cr.column('relative_id')},"
+            f" {cr.column('may_be_told')} FROM {cr.table}"
+            f" WHERE {cr.column('consent_id')} IN ({_marks(consented)})"
+            f" ORDER BY {cr.column('id')}",
+            list(consented),
+        )
+        for consent_id, relative_id, may_be_told in rows:
+            consented[consent_id].append((relative_id, may_be_told))
+    for consent in consents:
+        consent.consented = consented[consent.pk]
+
+
+def _marks(values) -> str:
+    return ", ".join(["%s"] * len(values))
 
 
 def _latest(items: list, current, *, others: int = OVERVIEW_LATEST_CLOSED) -> list:
@@ -286,13 +360,10 @@ def _decorate_episodes(overview: Overview, episodes: list[Episode]) -> None:
     """The shown episodes' actions and links; EPISODES is every visible one (reactivation)."""
     access = overview.access
     by_id = {e.pk: e for e in overview.episodes}
-    roles = labels(CaseTeamMember.Role)
     for episode in overview.episodes:
         episode.may_act = episode.is_open and access.may_act_at(episode.unit_id)
         episode.may_reactivate = reactivatable(access, episode, episodes)
         episode.previous = by_id.get(episode.reactivation_of_id)
-        for member in episode.case_team.all():
-            member.role_label = roles[member.role]
 
 
 def _decorate_consents(overview: Overview) -> None:
@@ -309,22 +380,33 @@ def _decorate_consents(overview: Overview) -> None:
             for source, target, category in access.disclosures_of(consent)
         ]
         consent.relative_rows = [
-            (names[r.relative_id], r.may_be_told)
-            for r in consent.relatives.all()
-            if r.relative_id in names
+            (names[relative_id], told)
+            for relative_id, told in consent.consented
+            if relative_id in names
         ]
 
 
-def _organisations(overview: Overview) -> dict[int, Organisation]:
-    """The organisations named in the disclosures shown, in one query (none when there are
-    none; the header's, the user's own, comes with the user: `core.backends`)."""
-    ids = {
-        o
-        for c in overview.consents
-        for source, target, _category in overview.access.disclosures_of(c)
-        for o in (source, target)
-    }
-    return Organisation.objects.in_bulk(ids)
+def _organisations(overview: Overview) -> dict[int, str]:
+    """The names of the organisations named in the disclosures shown, in one query (none when
+    there are none)."""
+    ids = sorted(
+        {
+            o
+            for c in overview.consents
+            for source, target, _category in overview.access.disclosures_of(c)
+            for o in (source, target)
+        }
+    )
+    if not ids:
+        return {}
+    o = _ORGANISATION
+    return dict(
+        raw.rows(
+            f"SELECT {o.column('id')}, {o.column('name')} FROM {o.table}"
+            f" WHERE {o.column('id')} IN ({_marks(ids)})",
+            ids,
+        )
+    )
 
 
 def consent_state(consent: Consent, on: datetime.date) -> str:
