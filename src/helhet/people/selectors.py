@@ -17,6 +17,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from helhet.access import policy
 from helhet.access.models import Basis, Consent, ConsentRelative, RecordCategory
@@ -375,15 +377,21 @@ def _decorate_consents(overview: Overview) -> None:
     for consent in overview.consents:
         consent.may_withdraw = consent.state == "active" and access.may_act_at(consent.unit_id)
         consent.form_label, consent.given_by_label = forms[consent.form], givers[consent.given_by]
-        consent.disclosure_rows = [
-            (organisations[source], organisations[target], categories[category])
-            for source, target, category in access.disclosures_of(consent)
-        ]
-        consent.relative_rows = [
-            (names[relative_id], told)
-            for relative_id, told in consent.consented
-            if relative_id in names
-        ]
+        # One line each, joined here: a template loop over a long history's disclosures cost
+        # more than the rest of the consent.
+        consent.disclosure_lines = format_html_join(
+            mark_safe("<br>"),
+            "{} → {}: {}",
+            (
+                (organisations[source], organisations[target], categories[category])
+                for source, target, category in access.disclosures_of(consent)
+            ),
+        )
+        consent.relative_lines = format_html_join(
+            mark_safe("<br>"),
+            "{}: {}",
+            ((names[r], told) for r, told in consent.consented if r in names),
+        )
 
 
 def _organisations(overview: Overview) -> dict[int, str]:
