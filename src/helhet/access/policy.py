@@ -352,7 +352,7 @@ def _person(person_id: int) -> Person | None:
     if not found:
         return None
     person = _PERSON.build(found[0])
-    _set_related(person, "municipality", _MUNICIPALITY.build(found[0], _PERSON.width))
+    raw.set_related(person, "municipality", _MUNICIPALITY.build(found[0], _PERSON.width))
     return person
 
 
@@ -377,9 +377,9 @@ def _episodes(person: Person, user, units: dict[int, Unit]) -> list[Episode]:
     episodes = []
     for row in rows:
         episode = e.build(row)
-        _set_related(episode, "person", person)
-        _set_related(episode, "unit", u.build(row, e.width, units))
-        _set_related(episode, "closure_reason", r.build(row, e.width + u.width, reasons))
+        raw.set_related(episode, "person", person)
+        raw.set_related(episode, "unit", u.build(row, e.width, units))
+        raw.set_related(episode, "closure_reason", r.build(row, e.width + u.width, reasons))
         episode.user_on_team = bool(row[-1])
         episodes.append(episode)
     # Each reactivation points at its earlier episode among these, so that
@@ -410,9 +410,9 @@ def _consents(person: Person, units: dict[int, Unit]) -> list[Consent]:
     consents = []
     for row in rows:
         consent = c.build(row)
-        _set_related(consent, "person", person)
-        _set_related(consent, "unit", u.build(row, c.width, units))
-        _set_related(consent, "recorded_by", usr.build(row, c.width + u.width, recorders))
+        raw.set_related(consent, "person", person)
+        raw.set_related(consent, "unit", u.build(row, c.width, units))
+        raw.set_related(consent, "recorded_by", usr.build(row, c.width + u.width, recorders))
         consents.append(consent)
     return consents
 
@@ -435,11 +435,6 @@ def _disclosures(person: Person) -> dict[int, list[tuple[int, int, str]]]:
     for consent_id, *disclosure in rows:
         disclosures.setdefault(consent_id, []).append(tuple(disclosure))
     return disclosures
-
-
-def _set_related(instance, name: str, related) -> None:
-    """INSTANCE's foreign key NAME holds RELATED (as select_related leaves it): no query."""
-    instance._meta.get_field(name).set_cached_value(instance, related)
 
 
 def case_team_members() -> QuerySet[CaseTeamMember]:

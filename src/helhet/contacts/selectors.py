@@ -50,8 +50,13 @@ def contacts_page(access: PersonAccess, number) -> ListPage:
     return page
 
 
-def decorate(access: PersonAccess, contacts: list[Contact]) -> list[Contact]:
-    """Pass CONTACTS through the policy and mark what of each USER may read.
+def decorate(
+    access: PersonAccess,
+    contacts: list[Contact],
+    interventions: dict[int, list[Intervention]] | None = None,
+) -> list[Contact]:
+    """Pass CONTACTS through the policy and mark what of each USER may read; INTERVENTIONS,
+    when given, are each contact's (by id), else they are read from the contact.
 
     The note is a record note (NOTES): shown only when USER may read its owner's notes.
     Interventions of category MEDICATION (dispensing, drug tests, LARO) are shown only when
@@ -61,9 +66,10 @@ def decorate(access: PersonAccess, contacts: list[Contact]) -> list[Contact]:
     for contact in contacts:
         contact.note_shown = bool(contact.note) and bool(access.readable([contact], category=NOTES))
         contact.note_withheld = bool(contact.note) and not contact.note_shown
+        given = contact.interventions.all() if interventions is None else interventions[contact.pk]
         contact.interventions_shown = [
             i
-            for i in contact.interventions.all()
+            for i in given
             if i.category == CONTACTS or access.readable([contact], category=i.category)
         ]
     return contacts

@@ -95,6 +95,17 @@ def rows(sql: str, params) -> list[tuple]:
         return cursor.fetchall()
 
 
+def marks(values) -> str:
+    """One placeholder for each of VALUES, for `IN (...)`."""
+    return ", ".join(["%s"] * len(values))
+
+
+def set_related(instance, name: str, related) -> None:
+    """INSTANCE's relation NAME (a foreign key, or a reverse one-to-one) holds RELATED, as
+    select_related leaves it: reading it makes no query."""
+    instance._meta.get_field(name).set_cached_value(instance, related)
+
+
 def quote(name: str) -> str:
     """NAME quoted as the database quotes a table or column."""
     return connection.ops.quote_name(name)

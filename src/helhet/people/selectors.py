@@ -275,7 +275,9 @@ def _relatives(access: PersonAccess) -> list[Relative]:
     the relatives' support contacts USER may read (category contacts)."""
     r, s = _RELATIVE, _SUPPORT
     owners = access.readable_owner_ids(RecordCategory.CONTACTS)
-    readable = "" if owners is None else f" AND {s.column('organisation_id')} IN ({_marks(owners)})"
+    readable = (
+        "" if owners is None else f" AND {s.column('organisation_id')} IN ({raw.marks(owners)})"
+    )
     rows = raw.rows(
         f"SELECT {r.sql}, COUNT({s.column('id')}), MAX({s.column('starts_at')})"
         f" FROM {r.table} LEFT JOIN {s.table} ON {s.column('relative_id')} = {r.column('id')}"
@@ -313,7 +315,7 @@ def _with_team_rows(episodes: list[Episode]) -> None:
             f" {u.column('first_name')}, {u.column('last_name')}, {o.column('name')}"
             f" FROM {t.table} JOIN {u.table} ON {u.column('id')} = {t.column('user_id')}"
             f" LEFT JOIN {o.table} ON {o.column('id')} = {u.column('organisation_id')}"
-            f" WHERE {t.column('episode_id')} IN ({_marks(teams)})"
+            f" WHERE {t.column('episode_id')} IN ({raw.marks(teams)})"
             f" ORDER BY {t.column('role')}, {u.column('last_name')}, {t.column('id')}",
             list(teams),
         )
@@ -332,7 +334,7 @@ def _with_consented_relatives(consents: list[Consent]) -> None:
         rows = raw.rows(
             f"SELECT {cr.column('consent_id')}, {cr.column('relative_id')},"
             f" {cr.column('may_be_told')} FROM {cr.table}"
-            f" WHERE {cr.column('consent_id')} IN ({_marks(consented)})"
+            f" WHERE {cr.column('consent_id')} IN ({raw.marks(consented)})"
             f" ORDER BY {cr.column('id')}",
             list(consented),
         )
@@ -340,10 +342,6 @@ def _with_consented_relatives(consents: list[Consent]) -> None:
             consented[consent_id].append((relative_id, may_be_told))
     for consent in consents:
         consent.consented = consented[consent.pk]
-
-
-def _marks(values) -> str:
-    return ", ".join(["%s"] * len(values))
 
 
 def _latest(items: list, current, *, others: int = OVERVIEW_LATEST_CLOSED) -> list:
@@ -411,7 +409,7 @@ def _organisations(overview: Overview) -> dict[int, str]:
     return dict(
         raw.rows(
             f"SELECT {o.column('id')}, {o.column('name')} FROM {o.table}"
-            f" WHERE {o.column('id')} IN ({_marks(ids)})",
+            f" WHERE {o.column('id')} IN ({raw.marks(ids)})",
             ids,
         )
     )

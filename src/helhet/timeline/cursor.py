@@ -3,7 +3,7 @@
 Every item has the key (at, kind, pk); the timeline is sorted on it, newest first, so the key is
 strict even when many items share a timestamp. The "older items" link carries the key of the
 last item shown; the next page holds the items whose key is smaller. Each source asks its
-database table for those rows with `older_q` (no OFFSET, no COUNT), so a page costs the same
+database table for those rows with `older_sql` (no OFFSET, no COUNT), so a page costs the same
 whatever page it is.
 
 Items of a date (an assessment, a referral, an episode opened) stand at local midnight of their
@@ -16,7 +16,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db import connection
 from django.utils import timezone
 
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
@@ -54,44 +54,50 @@ class Cursor:
             return None
         return cls(at, found[2], int(found[3]))
 
-    def older_q(self, field: str, kind: str) -> Q:
-        """Rows of KIND whose (FIELD, KIND, pk) key is older than this cursor's."""
-        if kind < self.kind:
-            return Q(**{f"{field}__lte": self.at})
-        if kind > self.kind:
-            return Q(**{f"{field}__lt": self.at})
-        return Q(**{f"{field}__lt": self.at}) | Q(**{field: self.at, "pk__lt": self.pk})
 
-    def older_dated_q(self, field: str, kind: str) -> Q:
-        """The same for a date FIELD, whose rows stand at local midnight of their day."""
-        day = timezone.localdate(self.at)
-        if self.at != day_start(day):
-            return Q(**{f"{field}__lte": day})
-        if kind < self.kind:
-            return Q(**{f"{field}__lte": day})
-        if kind > self.kind:
-            return Q(**{f"{field}__lt": day})
-        return Q(**{f"{field}__lt": day}) | Q(**{field: day, "pk__lt": self.pk})
+# The conditions as SQL, for the sources' plain SELECTs (`sources.py`): (condition, params)
+# over COLUMN (the time or date) and PK (the id), both quoted names. An item of KIND is older
+# than the cursor when its time is earlier, or the same and (KIND, pk) is smaller; an item of a
+# date stands at local midnight of its day.
 
 
-def older_q(cursor: Cursor | None, field: str, kind: str, *, dated: bool = False) -> Q:
-    """`Cursor.older_q` (or `older_dated_q`), and every row when there is no cursor."""
-    if cursor is None:
-        return Q()
-    return cursor.older_dated_q(field, kind) if dated else cursor.older_q(field, kind)
+def _adapt(value, dated: bool):
+    ops = connection.ops
+    return ops.adapt_datefield_value(value) if dated else ops.adapt_datetimefield_value(value)
 
 
-def newer_q(floor: Cursor | None, field: str, kind: str, *, dated: bool = False) -> Q:
-    """Rows of KIND whose key is newer than FLOOR's (neither older nor FLOOR's own row), and
-    every row when there is no floor."""
-    if floor is None:
-        return Q()
-    newer = ~older_q(floor, field, kind, dated=dated)
-    return newer & ~Q(pk=floor.pk) if kind == floor.kind else newer
+def older_sql(cursor: Cursor, column: str, pk: str, kind: str, *, dated: bool) -> tuple[str, list]:
+    """Rows of KIND whose (COLUMN, KIND, PK) key is older than CURSOR's."""
+    at = cursor.at
+    if dated:
+        day = timezone.localdate(cursor.at)
+        if cursor.at != day_start(day):
+            return f"{column} <= %s", [_adapt(day, True)]
+        at = day
+    value = _adapt(at, dated)
+    if kind < cursor.kind:
+        return f"{column} <= %s", [value]
+    if kind > cursor.kind:
+        return f"{column} < %s", [value]
+    return f"({column} < %s OR ({column} = %s AND {pk} < %s))", [value, value, cursor.pk]
 
 
-def between_q(
-    cursor: Cursor | None, floor: Cursor | None, field: str, kind: str, *, dated: bool = False
-) -> Q:
-    """Rows of KIND older than CURSOR and newer than FLOOR (either may be None)."""
-    return older_q(cursor, field, kind, dated=dated) & newer_q(floor, field, kind, dated=dated)
+def between_sql(
+    cursor: Cursor | None, floor: Cursor | None, column: str, pk: str, kind: str, *, dated: bool
+) -> tuple[list[str], list]:
+    """Rows of KIND older than CURSOR and newer than FLOOR (either may be None): the conditions
+    (to be joined with AND) and their params. Newer than FLOOR: neither older nor FLOOR's own
+    row."""
+    conditions, params = [], []
+    if cursor is not None:
+        sql, values = older_sql(cursor, column, pk, kind, dated=dated)
+        conditions.append(sql)
+        params += values
+    if floor is not None:
+        sql, values = older_sql(floor, column, pk, kind, dated=dated)
+        conditions.append(f"NOT {sql}" if sql.startswith("(") else f"NOT ({sql})")
+        params += values
+        if kind == floor.kind:
+            conditions.append(f"{pk} <> %s")
+            params.append(floor.pk)
+    return conditions, params

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helhet.access.policy import EMERGENCY, OWN, Grant, PersonAccess
 from helhet.contacts.selectors import decorate
+from helhet.core import raw
 from helhet.core.models import Organisation
 
 from . import sources
@@ -117,12 +118,29 @@ def _with_basis(access: PersonAccess, items: list[Item]) -> list[Item]:
         item.grant = consent_grant(access, item) if item.category is None else _grant(access, item)
         if item.grant is not None:
             shown.append(item)
-    decorate(access, [i.record for i in shown if i.kind == "contact"])
-    owners = Organisation.objects.in_bulk({i.owner_id for i in shown})
+    contacts = [i.record for i in shown if i.kind == "contact"]
+    decorate(access, contacts, sources.interventions_of(contacts))
+    sources.with_results([i.record for i in shown if i.kind == "drug_test"])
+    owners = _organisations({i.owner_id for i in shown})
     for item in shown:
         item.owner = owners.get(item.owner_id)
         item.when = _when(item)
     return shown
+
+
+_ORGANISATION = raw.Columns(Organisation, "o")
+
+
+def _organisations(ids: set[int]) -> dict[int, Organisation]:
+    """The organisations with IDS, by id: the owners named on the page (one query)."""
+    if not ids:
+        return {}
+    o = _ORGANISATION
+    rows = raw.rows(
+        f"SELECT {o.sql} FROM {o.table} WHERE {o.column('id')} IN ({raw.marks(ids)})",
+        sorted(ids),
+    )
+    return {organisation.pk: organisation for organisation in map(o.build, rows)}
 
 
 def _when(item: Item) -> str:

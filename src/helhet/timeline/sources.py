@@ -3,9 +3,9 @@ episodes and consents the access has already loaded).
 
 Each source returns at most LIMIT + 1 items older than the cursor (and newer than the floor: the
 oldest item the page could still show, from the sources asked before), newest first, from the
-rows the user may read: filtered in the database with the policy's `readable_q` (referrals, an
-enrolment record read at its unit, through the policy's `grant_for`), so that the merged page
-is exact however long the history is.
+rows the user may read: filtered in the database by the owners whose records the policy lets
+the user read (`readable_owner_ids`; referrals, an enrolment record read at its unit, through
+the policy's `grant_for`), so that the merged page is exact however long the history is.
 """
 
 from __future__ import annotations
@@ -15,18 +15,23 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
-from django.db.models import Prefetch
-
 from helhet.access.models import RecordCategory
 from helhet.access.policy import Grant, PersonAccess
-from helhet.assessments.selectors import readable_assessments
-from helhet.contacts.models import DrugTest, Intervention, MedicationDispensing
-from helhet.contacts.selectors import readable_contacts
+from helhet.assessments.models import Assessment
+from helhet.contacts.models import (
+    Contact,
+    ContactIntervention,
+    DrugTest,
+    DrugTestResult,
+    Intervention,
+    MedicationDispensing,
+)
+from helhet.core import raw
 from helhet.core.models import Organisation, Unit
 from helhet.intake.models import Referral
-from helhet.plans.models import PlanVersion, SipMeeting, SipVersion
+from helhet.plans.models import PlanVersion, Sip, SipMeeting, SipVersion, TreatmentPlan
 
-from .cursor import Cursor, between_q, day_start
+from .cursor import Cursor, between_sql, day_start
 
 ENROLMENT, CONTACTS, ASSESSMENTS, PLANS, MEDICATION = (
     RecordCategory.ENROLMENT,
@@ -90,91 +95,190 @@ def _item(at, kind: str, record, category: str | None, *, unit: Unit | None = No
     )
 
 
+# --- The sources read from the database -------------------------------------------------
+# Plain SELECTs (`helhet.core.raw`), as the policy's reads: a page asks eight of them, and
+# through the ORM building each query and its rows cost ten times the database's time. Each
+# reads at most LIMIT + 1 rows between the cursor and the floor (`cursor.between_sql`), of the
+# owners the policy lets the user read (`readable_owner_ids`).
+
+_CONTACT, _ASSESSMENT, _CORRECTION = (
+    raw.Columns(Contact, "c"),
+    raw.Columns(Assessment, "a"),
+    raw.Columns(Assessment, "corr"),
+)
+_PLAN, _PLAN_VERSION = raw.Columns(TreatmentPlan, "p"), raw.Columns(PlanVersion, "v")
+_SIP, _SIP_VERSION, _SIP_MEETING = (
+    raw.Columns(Sip, "s"),
+    raw.Columns(SipVersion, "v"),
+    raw.Columns(SipMeeting, "m"),
+)
+_REFERRAL, _DRUG_TEST, _DISPENSING = (
+    raw.Columns(Referral, "r"),
+    raw.Columns(DrugTest, "t"),
+    raw.Columns(MedicationDispensing, "d"),
+)
+_UNIT = raw.Columns(Unit, "u")
+
+
+@dataclass
+class _Read:
+    """One source's SELECT: MAIN joined to JOINS (SQL after FROM), filtered by WHERE."""
+
+    main: raw.Columns
+    selected: tuple[raw.Columns, ...]  # the joined models whose columns follow MAIN's
+    joins: str
+    where: list[str]
+    params: list
+
+    def owned_by(self, access: PersonAccess, category: str, column: str) -> _Read:
+        """Only the rows whose COLUMN (an organisation) the policy lets USER read CATEGORY of."""
+        owners = access.readable_owner_ids(category)
+        if owners is not None:
+            self.where.append(f"{column} IN ({raw.marks(owners)})")
+            self.params += sorted(owners)
+        return self
+
+    def rows(
+        self,
+        time: str,
+        kind: str,
+        cursor: Cursor | None,
+        floor: Cursor | None,
+        limit: int | None,
+        *,
+        dated: bool = False,
+    ) -> list[tuple]:
+        """The rows between CURSOR and FLOOR, newest first: at most LIMIT + 1 (all without)."""
+        column, pk = self.main.column(time), self.main.column("id")
+        between, values = between_sql(cursor, floor, column, pk, kind, dated=dated)
+        columns = ", ".join(c.sql for c in (self.main, *self.selected))
+        sql = (
+            f"SELECT {columns} FROM {self.main.table} {self.joins}"
+            f" WHERE {' AND '.join(self.where + between)}"
+            f" ORDER BY {column} DESC, {pk} DESC"
+        )
+        params = [*self.params, *values]
+        if limit is not None:
+            sql += " LIMIT %s"
+            params.append(limit + 1)
+        return raw.rows(sql, params)
+
+
+def _unit_join(on: str) -> str:
+    return f"JOIN {_UNIT.table} ON {_UNIT.column('id')} = {on}"
+
+
+def _with_unit(columns: raw.Columns, row, start: int, units: dict):
+    """The instance of COLUMNS in ROW, with its unit (the columns after its own) set."""
+    instance = columns.build(row, start)
+    raw.set_related(instance, "unit", _UNIT.build(row, start + columns.width, units))
+    return instance
+
+
 def contacts(
     access: PersonAccess, cursor: Cursor | None, limit: int, floor: Cursor | None = None
 ) -> list[Item]:
-    rows = (
-        readable_contacts(access)
-        .filter(between_q(cursor, floor, "starts_at", "contact"))
-        .select_related("unit")
-        .prefetch_related(Prefetch("interventions", queryset=Intervention.objects.order_by("name")))
-    )
-    return [_item(c.starts_at, "contact", c, CONTACTS) for c in rows[: limit + 1]]
+    """Contacts; their interventions are loaded for the contacts shown (`interventions_of`)."""
+    return _owned(access, _CONTACT, "starts_at", "contact", CONTACTS, cursor, limit, floor)
 
 
 def assessments(
     access: PersonAccess, cursor: Cursor | None, limit: int, floor: Cursor | None = None
 ) -> list[Item]:
-    rows = (
-        readable_assessments(access)
-        .filter(between_q(cursor, floor, "assessed_on", "assessment", dated=True))
-        .select_related("unit", "correction")  # a corrected result is marked
-        .order_by("-assessed_on", "-id")
-    )
-    return [_item(a.assessed_on, "assessment", a, ASSESSMENTS) for a in rows[: limit + 1]]
+    a, corr = _ASSESSMENT, _CORRECTION
+    read = _Read(
+        a,
+        (_UNIT, corr),
+        f"{_unit_join(a.column('unit_id'))} LEFT JOIN {corr.table}"
+        f" ON {corr.column('corrects_id')} = {a.column('id')}",
+        [f"{a.column('person_id')} = %s"],
+        [access.person.pk],
+    ).owned_by(access, ASSESSMENTS, a.column("organisation_id"))
+    units: dict = {}
+    items = []
+    for row in read.rows("assessed_on", "assessment", cursor, floor, limit, dated=True):
+        assessment = _with_unit(a, row, 0, units)
+        # a corrected result is marked (`superseded`): its correction, or None, is known
+        raw.set_related(assessment, "correction", corr.build(row, a.width + _UNIT.width))
+        items.append(_item(assessment.assessed_on, "assessment", assessment, ASSESSMENTS))
+    return items
 
 
 def plan_versions(
     access: PersonAccess, cursor: Cursor | None, limit: int, floor: Cursor | None = None
 ) -> list[Item]:
     """Versions of the treatment plans, as the plans page reads them: plan and version both."""
-    rows = (
-        PlanVersion.objects.filter(
-            access.readable_q(PLANS),
-            access.readable_q(PLANS, owner_field="plan__organisation"),
-            between_q(cursor, floor, "created_at", "plan_version"),
-            plan__person=access.person,
+    v, p = _PLAN_VERSION, _PLAN
+    read = (
+        _Read(
+            v,
+            (p, _UNIT),
+            f"JOIN {p.table} ON {p.column('id')} = {v.column('plan_id')}"
+            f" {_unit_join(p.column('unit_id'))}",
+            [f"{p.column('person_id')} = %s"],
+            [access.person.pk],
         )
-        .select_related("plan__unit")
-        .order_by("-created_at", "-id")
+        .owned_by(access, PLANS, v.column("organisation_id"))
+        .owned_by(access, PLANS, p.column("organisation_id"))
     )
-    return [
-        _item(v.created_at, "plan_version", v, PLANS, unit=v.plan.unit) for v in rows[: limit + 1]
-    ]
+    units: dict = {}
+    items = []
+    for row in read.rows("created_at", "plan_version", cursor, floor, limit):
+        version = v.build(row)
+        raw.set_related(version, "plan", _with_unit(p, row, v.width, units))
+        items.append(
+            _item(version.created_at, "plan_version", version, PLANS, unit=version.plan.unit)
+        )
+    return items
 
 
-def _sip_filter(access: PersonAccess) -> dict:
-    """The SIP rule of the plans pages: a unit's SIP shows only while the person's active
-    consent there covers coordination, or under emergency access."""
-    if access.is_emergency:
-        return {}
-    return {
-        "sip__unit_id__in": sorted({c.unit_id for c in access.active_consents if c.coordination})
-    }
+def _sip_read(access: PersonAccess, main: raw.Columns) -> _Read | None:
+    """MAIN (a SIP's versions or meetings) with its SIP and unit, by the SIP rule of the plans
+    pages: a unit's SIP shows only while the person's active consent there covers
+    coordination, or under emergency access. None when no SIP may show."""
+    s = _SIP
+    read = _Read(
+        main,
+        (s, _UNIT),
+        f"JOIN {s.table} ON {s.column('id')} = {main.column('sip_id')}"
+        f" {_unit_join(s.column('unit_id'))}",
+        [f"{s.column('person_id')} = %s"],
+        [access.person.pk],
+    ).owned_by(access, PLANS, main.column("organisation_id"))
+    if not access.is_emergency:
+        units = sorted({c.unit_id for c in access.active_consents if c.coordination})
+        if not units:
+            return None
+        read.where.append(f"{s.column('unit_id')} IN ({raw.marks(units)})")
+        read.params += units
+    return read
+
+
+def _sip_items(access, main, time, kind, cursor, limit, floor, *, dated=False) -> list[Item]:
+    read = _sip_read(access, main)
+    if read is None:
+        return []
+    units: dict = {}
+    items = []
+    for row in read.rows(time, kind, cursor, floor, limit, dated=dated):
+        record = main.build(row)
+        raw.set_related(record, "sip", _with_unit(_SIP, row, main.width, units))
+        items.append(_item(getattr(record, time), kind, record, PLANS, unit=record.sip.unit))
+    return items
 
 
 def sip_versions(
     access: PersonAccess, cursor: Cursor | None, limit: int, floor: Cursor | None = None
 ) -> list[Item]:
-    rows = (
-        SipVersion.objects.filter(
-            access.readable_q(PLANS),
-            between_q(cursor, floor, "created_at", "sip_version"),
-            sip__person=access.person,
-            **_sip_filter(access),
-        )
-        .select_related("sip__unit")
-        .order_by("-created_at", "-id")
-    )
-    return [
-        _item(v.created_at, "sip_version", v, PLANS, unit=v.sip.unit) for v in rows[: limit + 1]
-    ]
+    return _sip_items(access, _SIP_VERSION, "created_at", "sip_version", cursor, limit, floor)
 
 
 def sip_meetings(
     access: PersonAccess, cursor: Cursor | None, limit: int, floor: Cursor | None = None
 ) -> list[Item]:
-    rows = (
-        SipMeeting.objects.filter(
-            access.readable_q(PLANS),
-            between_q(cursor, floor, "held_on", "sip_meeting", dated=True),
-            sip__person=access.person,
-            **_sip_filter(access),
-        )
-        .select_related("sip__unit")
-        .order_by("-held_on", "-id")
+    return _sip_items(
+        access, _SIP_MEETING, "held_on", "sip_meeting", cursor, limit, floor, dated=True
     )
-    return [_item(m.held_on, "sip_meeting", m, PLANS, unit=m.sip.unit) for m in rows[: limit + 1]]
 
 
 def referrals(
@@ -182,14 +286,10 @@ def referrals(
 ) -> list[Item]:
     """The person's accepted referrals: enrolment records, read as intake's person page reads
     them. A person has few, so all older than the cursor are fetched and the policy decides."""
-    rows = (
-        Referral.objects.filter(
-            between_q(cursor, floor, "received_on", "referral", dated=True), person=access.person
-        )
-        .select_related("unit")
-        .order_by("-received_on", "-id")
+    rows = _persons(access, _REFERRAL).rows(
+        "received_on", "referral", cursor, floor, None, dated=True
     )
-    items = (_item(r.received_on, "referral", r, ENROLMENT) for r in rows)
+    items = (_item(r.received_on, "referral", r, ENROLMENT) for r in _at_units(_REFERRAL, rows))
     return list(islice((i for i in items if _may_read(access, i)), limit + 1))
 
 
@@ -221,32 +321,80 @@ def consents(
 def drug_tests(
     access: PersonAccess, cursor: Cursor | None, limit: int, floor: Cursor | None = None
 ) -> list[Item]:
-    rows = (
-        DrugTest.objects.filter(
-            access.readable_q(MEDICATION),
-            between_q(cursor, floor, "taken_at", "drug_test"),
-            person=access.person,
-        )
-        .select_related("unit")
-        .prefetch_related("results")
-        .order_by("-taken_at", "-id")
-    )
-    return [_item(t.taken_at, "drug_test", t, MEDICATION) for t in rows[: limit + 1]]
+    """Drug tests; their results are loaded for the tests shown (`with_results`)."""
+    return _owned(access, _DRUG_TEST, "taken_at", "drug_test", MEDICATION, cursor, limit, floor)
 
 
 def dispensings(
     access: PersonAccess, cursor: Cursor | None, limit: int, floor: Cursor | None = None
 ) -> list[Item]:
-    rows = (
-        MedicationDispensing.objects.filter(
-            access.readable_q(MEDICATION),
-            between_q(cursor, floor, "handed_out_at", "dispensing"),
-            person=access.person,
-        )
-        .select_related("unit")
-        .order_by("-handed_out_at", "-id")
+    return _owned(
+        access, _DISPENSING, "handed_out_at", "dispensing", MEDICATION, cursor, limit, floor
     )
-    return [_item(d.handed_out_at, "dispensing", d, MEDICATION) for d in rows[: limit + 1]]
+
+
+def _persons(access: PersonAccess, main: raw.Columns) -> _Read:
+    """The person's rows of MAIN, each with its unit."""
+    return _Read(
+        main,
+        (_UNIT,),
+        _unit_join(main.column("unit_id")),
+        [f"{main.column('person_id')} = %s"],
+        [access.person.pk],
+    )
+
+
+def _at_units(main: raw.Columns, rows) -> list:
+    """The instances of MAIN in ROWS, each with its unit (one instance per unit)."""
+    units: dict = {}
+    return [_with_unit(main, row, 0, units) for row in rows]
+
+
+def _owned(access, main, time, kind, category, cursor, limit, floor) -> list[Item]:
+    """Items of KIND from the person's rows of MAIN (at TIME) that the policy lets USER read
+    (CATEGORY, by the owner organisation)."""
+    read = _persons(access, main).owned_by(access, category, main.column("organisation_id"))
+    rows = read.rows(time, kind, cursor, floor, limit)
+    return [_item(getattr(r, time), kind, r, category) for r in _at_units(main, rows)]
+
+
+_RESULT = raw.Columns(DrugTestResult, "x")
+_INTERVENTION, _LINK = raw.Columns(Intervention, "i"), raw.Columns(ContactIntervention, "ci")
+
+
+def with_results(tests: list[DrugTest]) -> None:
+    """Each of TESTS with its `result_list` (by substance), in one query."""
+    x = _RESULT
+    results: dict[int, list[DrugTestResult]] = {t.pk: [] for t in tests}
+    if results:
+        rows = raw.rows(
+            f"SELECT {x.sql} FROM {x.table} WHERE {x.column('drug_test_id')}"
+            f" IN ({raw.marks(results)}) ORDER BY {x.column('substance')}, {x.column('id')}",
+            list(results),
+        )
+        for row in rows:
+            result = x.build(row)
+            results[result.drug_test_id].append(result)
+    for test in tests:
+        test.result_list = results[test.pk]
+
+
+def interventions_of(contacts: list[Contact]) -> dict[int, list[Intervention]]:
+    """The interventions given at each of CONTACTS (by name), in one query."""
+    i, ci = _INTERVENTION, _LINK
+    given: dict[int, list[Intervention]] = {c.pk: [] for c in contacts}
+    if given:
+        rows = raw.rows(
+            f"SELECT {ci.column('contact_id')}, {i.sql} FROM {ci.table}"
+            f" JOIN {i.table} ON {i.column('id')} = {ci.column('intervention_id')}"
+            f" WHERE {ci.column('contact_id')} IN ({raw.marks(given)})"
+            f" ORDER BY {i.column('name')}, {i.column('id')}",
+            list(given),
+        )
+        interventions: dict = {}
+        for row in rows:
+            given[row[0]].append(i.build(row, 1, interventions))
+    return given
 
 
 def _may_read(access: PersonAccess, item: Item) -> bool:
