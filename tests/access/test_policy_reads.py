@@ -121,6 +121,12 @@ def test_the_reads_load_what_the_orm_loads(history):
     ]
     reactivation = next(e for e in access.episodes if e.reactivation_of_id)
     assert reactivation.is_reactivation
+    # loaded, not new: saving one updates its row
+    assert all(not e._state.adding and e._state.db == "default" for e in access.episodes)
+    reactivation.opened_on = datetime.date(2026, 5, 3)
+    reactivation.save(update_fields=["opened_on"])
+    assert Episode.objects.get(pk=reactivation.pk).opened_on == datetime.date(2026, 5, 3)
+    assert Episode.objects.filter(person=person).count() == len(episodes)
 
     consents = list(Consent.objects.filter(person=person).select_related("unit", "recorded_by"))
     assert [_fields(c) for c in access.consents] == [_fields(c) for c in consents]
