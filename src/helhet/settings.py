@@ -172,6 +172,12 @@ CACHES = {
     if _cache_location.startswith(("redis://", "rediss://"))
     else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}
 }
+# Rendered page fragments that are the same for every user (the timeline's filter form, in
+# each language and for each choice): each process keeps its own, in memory.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "helhet-fragments",
+}
 if _cache_location and not _cache_location.startswith(("redis://", "rediss://")):
     raise ImproperlyConfigured("HELHET_CACHE_LOCATION must be a redis:// or rediss:// address.")
 

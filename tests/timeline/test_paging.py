@@ -138,3 +138,17 @@ def test_the_overview_block_shows_the_ten_newest_items(client, county):
     )
     assert text.count('class="timeline-item') == 10
     assert "Besök nummer 12." in text and "Besök nummer 2." not in text
+
+
+def test_the_filter_form_shows_each_choice_and_language_as_asked(client, county):
+    """The form is a cached fragment: one choice's or language's must not show for another."""
+    log_in(client, county.nurse, county.clinic)
+    ticked = 'value="assessments" id="id_kind_1" checked'
+    assert ticked in client.get(page_url(county), {"kind": "assessments"}).text
+    text = client.get(page_url(county)).text
+    assert ticked not in text and 'value="assessments" id="id_kind_1"' in text
+    assert "None ticked: every kind." in text
+    client.cookies["django_language"] = "sv"
+    swedish = client.get(page_url(county)).text
+    assert "Om du inte kryssar i något visas alla slag." in swedish
+    assert "None ticked: every kind." not in swedish
