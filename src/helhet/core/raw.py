@@ -20,6 +20,8 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model, signals
 from django.db.models.base import ModelState
 
+from .models import Organisation
+
 
 class Columns:
     """The concrete columns of MODEL under the table alias ALIAS in a SELECT, and the
@@ -44,8 +46,23 @@ class Columns:
 
     def column(self, attname: str) -> str:
         """One column of the model under the alias, by the field's attribute name."""
-        field = next(f for f in self.fields if f.attname == attname)
-        return f"{quote(self.alias)}.{quote(field.column)}"
+        return self._columns[attname]
+
+    @cached_property
+    def _columns(self) -> dict[str, str]:
+        alias = quote(self.alias)
+        return {f.attname: f"{alias}.{quote(f.column)}" for f in self.fields}
+
+    def in_bulk(self, ids) -> dict:
+        """The instances with IDS, by id (as `QuerySet.in_bulk`): one query, none for no ids."""
+        ids = sorted(set(ids))
+        if not ids:
+            return {}
+        found = rows(
+            f"SELECT {self.sql} FROM {self.table} WHERE {self.column('id')} IN ({marks(ids)})",
+            ids,
+        )
+        return {instance.pk: instance for instance in map(self.build, found)}
 
     @cached_property
     def converters(self) -> list[tuple[int, list]]:
@@ -126,3 +143,7 @@ def set_related(instance, name: str, related) -> None:
 def quote(name: str) -> str:
     """NAME quoted as the database quotes a table or column."""
     return connection.ops.quote_name(name)
+
+
+# The organisations the person pages name (owners, disclosures, case-team members).
+ORGANISATIONS = Columns(Organisation, "o")

@@ -37,6 +37,7 @@ from helhet.care.selectors import (
 from helhet.contacts.models import Contact
 from helhet.core import raw
 from helhet.core.models import Organisation, User
+from helhet.core.raw import ORGANISATIONS
 
 from . import identity
 from .models import Person, Relative
@@ -262,11 +263,7 @@ def person_overview(
 
 _RELATIVE = raw.Columns(Relative, "r")
 _SUPPORT = raw.Columns(Contact, "s")
-_MEMBER, _USER, _ORGANISATION = (
-    raw.Columns(CaseTeamMember, "t"),
-    raw.Columns(User, "u"),
-    raw.Columns(Organisation, "o"),
-)
+_MEMBER, _USER = raw.Columns(CaseTeamMember, "t"), raw.Columns(User, "u")
 _CONSENTED = raw.Columns(ConsentRelative, "cr")
 
 
@@ -306,21 +303,21 @@ class TeamMember:
 
 def _with_team_rows(episodes: list[Episode]) -> None:
     """Each of EPISODES with its `team` (TeamMember, by role and family name): one query."""
-    t, u, o = _MEMBER, _USER, _ORGANISATION
+    t, u, o = _MEMBER, _USER, ORGANISATIONS
     teams: dict[int, list[TeamMember]] = {e.pk: [] for e in episodes}
     if teams:
         roles = labels(CaseTeamMember.Role)
         rows = raw.rows(
-            f"SELECT {t.column('episode_id')}, {t.column('role')}, {u.column('username')},"
-            f" {u.column('first_name')}, {u.column('last_name')}, {o.column('name')}"
+            f"SELECT {t.column('episode_id')}, {t.column('role')}, {u.sql}, {o.column('name')}"
             f" FROM {t.table} JOIN {u.table} ON {u.column('id')} = {t.column('user_id')}"
             f" LEFT JOIN {o.table} ON {o.column('id')} = {u.column('organisation_id')}"
             f" WHERE {t.column('episode_id')} IN ({raw.marks(teams)})"
             f" ORDER BY {t.column('role')}, {u.column('last_name')}, {t.column('id')}",
             list(teams),
         )
-        for episode_id, role, username, first, last, organisation in rows:
-            name = f"{first} {last}".strip() or username  # as User.__str__ names them
+        for row in rows:
+            episode_id, role, organisation = row[0], row[1], row[-1]
+            name = str(u.build(row, 2))
             teams[episode_id].append(TeamMember(name, organisation or "", role, roles[role]))
     for episode in episodes:
         episode.team = teams[episode.pk]
@@ -392,26 +389,14 @@ def _decorate_consents(overview: Overview) -> None:
         )
 
 
-def _organisations(overview: Overview) -> dict[int, str]:
-    """The names of the organisations named in the disclosures shown, in one query (none when
-    there are none)."""
-    ids = sorted(
-        {
-            o
-            for c in overview.consents
-            for source, target, _category in overview.access.disclosures_of(c)
-            for o in (source, target)
-        }
-    )
-    if not ids:
-        return {}
-    o = _ORGANISATION
-    return dict(
-        raw.rows(
-            f"SELECT {o.column('id')}, {o.column('name')} FROM {o.table}"
-            f" WHERE {o.column('id')} IN ({raw.marks(ids)})",
-            ids,
-        )
+def _organisations(overview: Overview) -> dict[int, Organisation]:
+    """The organisations named in the disclosures shown, in one query (none when there are
+    none)."""
+    return ORGANISATIONS.in_bulk(
+        o
+        for c in overview.consents
+        for source, target, _category in overview.access.disclosures_of(c)
+        for o in (source, target)
     )
 
 

@@ -22,8 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helhet.access.policy import EMERGENCY, OWN, Grant, PersonAccess
 from helhet.contacts.selectors import decorate
-from helhet.core import raw
-from helhet.core.models import Organisation
+from helhet.core.raw import ORGANISATIONS
 
 from . import sources
 from .cursor import Cursor
@@ -121,26 +120,11 @@ def _with_basis(access: PersonAccess, items: list[Item]) -> list[Item]:
     contacts = [i.record for i in shown if i.kind == "contact"]
     decorate(access, contacts, sources.interventions_of(contacts))
     sources.with_results([i.record for i in shown if i.kind == "drug_test"])
-    owners = _organisations({i.owner_id for i in shown})
+    owners = ORGANISATIONS.in_bulk(i.owner_id for i in shown)
     for item in shown:
         item.owner = owners.get(item.owner_id)
         item.when = _when(item)
     return shown
-
-
-_ORGANISATION = raw.Columns(Organisation, "o")
-
-
-def _organisations(ids: set[int]) -> dict[int, Organisation]:
-    """The organisations with IDS, by id: the owners named on the page (one query)."""
-    if not ids:
-        return {}
-    o = _ORGANISATION
-    rows = raw.rows(
-        f"SELECT {o.sql} FROM {o.table} WHERE {o.column('id')} IN ({raw.marks(ids)})",
-        sorted(ids),
-    )
-    return {organisation.pk: organisation for organisation in map(o.build, rows)}
 
 
 def _when(item: Item) -> str:

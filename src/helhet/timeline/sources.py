@@ -186,19 +186,14 @@ def assessments(
     access: PersonAccess, cursor: Cursor | None, limit: int, floor: Cursor | None = None
 ) -> list[Item]:
     a, corr = _ASSESSMENT, _CORRECTION
-    read = _Read(
-        a,
-        (_UNIT, corr),
-        f"{_unit_join(a.column('unit_id'))} LEFT JOIN {corr.table}"
-        f" ON {corr.column('corrects_id')} = {a.column('id')}",
-        [f"{a.column('person_id')} = %s"],
-        [access.person.pk],
-    ).owned_by(access, ASSESSMENTS, a.column("organisation_id"))
+    read = _of_person(access, a).owned_by(access, ASSESSMENTS, a.column("organisation_id"))
+    # a corrected result is marked (`superseded`): its correction, or None, comes along
+    read.selected += (corr,)
+    read.joins += f" LEFT JOIN {corr.table} ON {corr.column('corrects_id')} = {a.column('id')}"
     units: dict = {}
     items = []
     for row in read.rows("assessed_on", "assessment", cursor, floor, limit, dated=True):
         assessment = _with_unit(a, row, 0, units)
-        # a corrected result is marked (`superseded`): its correction, or None, is known
         raw.set_related(assessment, "correction", corr.build(row, a.width + _UNIT.width))
         items.append(_item(assessment.assessed_on, "assessment", assessment, ASSESSMENTS))
     return items
@@ -286,7 +281,7 @@ def referrals(
 ) -> list[Item]:
     """The person's accepted referrals: enrolment records, read as intake's person page reads
     them. A person has few, so all older than the cursor are fetched and the policy decides."""
-    rows = _persons(access, _REFERRAL).rows(
+    rows = _of_person(access, _REFERRAL).rows(
         "received_on", "referral", cursor, floor, None, dated=True
     )
     items = (_item(r.received_on, "referral", r, ENROLMENT) for r in _at_units(_REFERRAL, rows))
@@ -333,7 +328,7 @@ def dispensings(
     )
 
 
-def _persons(access: PersonAccess, main: raw.Columns) -> _Read:
+def _of_person(access: PersonAccess, main: raw.Columns) -> _Read:
     """The person's rows of MAIN, each with its unit."""
     return _Read(
         main,
@@ -353,7 +348,7 @@ def _at_units(main: raw.Columns, rows) -> list:
 def _owned(access, main, time, kind, category, cursor, limit, floor) -> list[Item]:
     """Items of KIND from the person's rows of MAIN (at TIME) that the policy lets USER read
     (CATEGORY, by the owner organisation)."""
-    read = _persons(access, main).owned_by(access, category, main.column("organisation_id"))
+    read = _of_person(access, main).owned_by(access, category, main.column("organisation_id"))
     rows = read.rows(time, kind, cursor, floor, limit)
     return [_item(getattr(r, time), kind, r, category) for r in _at_units(main, rows)]
 
