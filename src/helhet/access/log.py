@@ -6,6 +6,7 @@ LogChainHead row is locked, which also serialises writers and anchors the newest
 deleting the last rows is seen too). `helhet verify-log` walks the chain.
 """
 
+import functools
 import hashlib
 import hmac
 import json
@@ -76,23 +77,38 @@ _COLUMNS = (*SEALED_FIELDS, "previous_hash", "hash")
 def _insert_and_move_head(
     entries: list[AccessLogEntry], pk: int, last_entry_id: int, last_hash: str, count: int
 ) -> None:
-    """INSERT the sealed ENTRIES, BATCH rows a statement, with the values read from the entries
-    exactly as sealed: on a 50-row page `bulk_create`'s per-field preparation costs more than
-    the insert itself. Works on SQLite and PostgreSQL (plain parameters, adapted timestamps).
+    """INSERT the sealed ENTRIES with the values read from the entries exactly as sealed (on a
+    50-row page `bulk_create`'s per-field preparation costs more than the insert itself), then
+    move the chain head.
 
-    Then move the chain head: on PostgreSQL in the same statement as the last INSERT (a
-    data-modifying WITH), one round trip fewer on every logged request.
+    On PostgreSQL one statement does both: the rows go as one array a column (`unnest`), and
+    the head moves in a data-modifying WITH. A VALUES list of 50 rows is 800 parameters, which
+    psycopg parses and quotes afresh on every request (its cache takes 50 at most): 4 ms
+    against 2. Elsewhere (SQLite) plain multi-row INSERTs, then the UPDATE.
     """
-    statements = _insert_statements(entries)
     move_sql, move_params = _move_head_sql(pk, last_entry_id, last_hash, count)
     if connection.vendor == "postgresql":
-        sql, params = statements.pop()
-        statements.append((f"WITH inserted AS ({sql}) {move_sql}", [*params, *move_params]))
+        columns = [[getattr(entry, name) for entry in entries] for name in _COLUMNS]
+        statements = [
+            (f"WITH inserted AS ({_unnest_insert_sql()}) {move_sql}", [*columns, *move_params])
+        ]
     else:
-        statements.append((move_sql, move_params))
+        statements = [*_insert_statements(entries), (move_sql, move_params)]
+    for entry in entries:
+        entry._state.adding, entry._state.db = False, connection.alias  # as bulk_create does
     with connection.cursor() as cursor:
         for sql, params in statements:
             cursor.execute(sql, params)
+
+
+@functools.cache
+def _unnest_insert_sql() -> str:
+    """INSERT ... SELECT from one array parameter a column, each cast to its column's type."""
+    meta, quote = AccessLogEntry._meta, connection.ops.quote_name
+    fields = [meta.get_field(name) for name in _COLUMNS]
+    columns = ", ".join(quote(field.column) for field in fields)
+    arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
+    return f"INSERT INTO {quote(meta.db_table)} ({columns}) SELECT * FROM unnest({arrays})"
 
 
 def _insert_statements(entries: list[AccessLogEntry], *, batch: int = 500) -> list:
@@ -107,7 +123,6 @@ def _insert_statements(entries: list[AccessLogEntry], *, batch: int = 500) -> li
             row = [getattr(entry, name) for name in _COLUMNS]
             row[1] = adapt_at(entry.at)
             params.extend(row)
-            entry._state.adding, entry._state.db = False, connection.alias  # as bulk_create
         values = ", ".join([row_sql] * len(chunk))
         statements.append(
             (f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {values}", params)
