@@ -92,9 +92,11 @@ def relationship_episodes(user, *, on: datetime.date | None = None) -> QuerySet[
     )
 
 
-def visible_persons(user, *, unit: Unit | None = None) -> QuerySet[Person]:
+def visible_persons(
+    user, *, unit: Unit | None = None, on: datetime.date | None = None
+) -> QuerySet[Person]:
     """Persons USER may see (at UNIT only, when given): by relationship or emergency access."""
-    episodes = relationship_episodes(user)
+    episodes = relationship_episodes(user, on=on)
     if unit is not None:
         episodes = episodes.filter(unit=unit)
     related = Exists(episodes.filter(person=OuterRef("pk")))

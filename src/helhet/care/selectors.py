@@ -1,5 +1,6 @@
 """Reads for the care pages: the caseload and the episodes a user may act on."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.utils import timezone
 from helhet.access import policy
 from helhet.access.models import Basis, Consent
 from helhet.access.policy import PersonAccess
+from helhet.core import raw
 from helhet.core.models import Unit, User
 from helhet.people.models import Person
 
@@ -20,7 +22,9 @@ from .models import CaseTeamMember, Episode
 LISTED_FIELDS = ("given_name", "family_name", "identity_number", "protected_identity")
 
 
-def caseload(user, *, unit: Unit, whole_unit: bool = False) -> QuerySet[Person]:
+def caseload(
+    user, *, unit: Unit, whole_unit: bool = False, on: datetime.date | None = None
+) -> QuerySet[Person]:
     """Persons at UNIT that USER may see: on USER's case teams, or (WHOLE_UNIT) all of them.
 
     Built only from `policy.visible_persons`, joined to the person's open episode at UNIT (one
@@ -29,7 +33,8 @@ def caseload(user, *, unit: Unit, whole_unit: bool = False) -> QuerySet[Person]:
     access log records: own organisation when the episode is, else consent, with the consent
     it is seen by (`list_consent_id`).
     """
-    persons = policy.visible_persons(user, unit=unit)
+    on = on or timezone.localdate()
+    persons = policy.visible_persons(user, unit=unit, on=on)
     if whole_unit:
         persons = persons.filter(episodes__unit=unit, episodes__closed_on__isnull=True)
         on_team = CaseTeamMember.objects.filter(
@@ -45,7 +50,7 @@ def caseload(user, *, unit: Unit, whole_unit: bool = False) -> QuerySet[Person]:
     # episode's): the newest, as the policy picks it. The log row names it.
     coordination = (
         Consent.objects.filter(
-            policy.active_consent_q(timezone.localdate()),
+            policy.active_consent_q(on),
             person=OuterRef("pk"),
             unit=unit,
             coordination=True,
@@ -147,7 +152,7 @@ class ListPage:
         return (self.number - 1) * self.size + len(self.object_list)
 
 
-def list_page(rows: QuerySet, number, *, size: int) -> ListPage:
+def list_page(rows: QuerySet | raw.Sliced, number, *, size: int) -> ListPage:
     """Page NUMBER of ROWS (the first when NUMBER is not a page that has rows), in one query."""
     number = page_number(number)
     start = (number - 1) * size
@@ -166,10 +171,27 @@ def page_number(value, *, last: int = 10_000) -> int:
     return number if 1 <= number <= last else 1
 
 
+def _caseload_of_ids(whole_unit: bool, *, user_id, organisation_id, unit_id, today):
+    """`caseload` of the user and unit with these ids: what `CASELOAD` compiles."""
+    user = User(pk=user_id, organisation_id=organisation_id)
+    return caseload(user, unit=Unit(pk=unit_id), whole_unit=whole_unit, on=today)
+
+
+# The caseload's SQL, compiled once for "my caseload" and once for the whole unit.
+CASELOAD = raw.Prepared(_caseload_of_ids)
+
+
 def caseload_page(user, *, unit: Unit, whole_unit: bool, number) -> ListPage:
     """One page of the caseload, each person labelled with the user's case-team role and the
     basis USER sees them on (the labels translated once per page, not once per row)."""
-    persons = caseload(user, unit=unit, whole_unit=whole_unit)
+    sql, params = CASELOAD.sql(
+        whole_unit,
+        user_id=user.pk,
+        organisation_id=user.organisation_id,
+        unit_id=unit.pk,
+        today=timezone.localdate(),
+    )
+    persons = raw.Sliced(Person, sql, params)
     page = list_page(persons, number, size=settings.HELHET_PAGE_SIZE)
     roles, bases = labels(CaseTeamMember.Role), labels(Basis)
     overview_url = overview_url_maker()
