@@ -9,6 +9,7 @@ from django.utils import timezone
 from helhet.care.models import Episode
 from helhet.care.selectors import CASELOAD
 from helhet.core import raw
+from helhet.people import selectors
 
 from .. import factories as f
 
@@ -25,6 +26,24 @@ def test_the_compiled_caseload_is_the_caseload_built_directly(county, whole_unit
     # Again for other values, from the SQL compiled the first time.
     other = {**arguments, "user_id": county.social_worker.pk, "today": datetime.date(2030, 5, 6)}
     assert CASELOAD.sql(whole_unit, **other) == CASELOAD.direct(whole_unit, **other)
+
+
+@pytest.mark.parametrize(
+    "text", ["19121212-1212", "1212", "Tolvansson", "tolv an", "50%_o\\'b", "Åsa Ölund"]
+)
+def test_the_compiled_search_is_the_search_built_directly(county, text):
+    query = selectors.parse_search(text)
+    shape, terms = selectors._search_terms(query)
+    for user in (county.nurse, county.social_worker):
+        arguments = {
+            "user_id": user.pk,
+            "organisation_id": user.organisation_id,
+            "today": timezone.localdate(),
+            "now": timezone.now(),
+            **terms,
+        }
+        compiled = selectors.SEARCH.sql(shape, **arguments)
+        assert compiled == selectors.SEARCH.direct(shape, **arguments)
 
 
 def test_each_argument_is_bound_in_the_form_the_database_takes(db):
@@ -48,9 +67,9 @@ def test_a_query_whose_shape_follows_a_value_is_caught_by_comparing(db):
 
 
 def test_arguments_without_a_stand_in_are_refused(db):
-    prepared = raw.Prepared(lambda _shape, *, name: Episode.objects.filter(person__given_name=name))
+    prepared = raw.Prepared(lambda _shape, *, ids: Episode.objects.filter(pk__in=ids))
     with pytest.raises(TypeError):
-        prepared.sql(name="Tolvan")
+        prepared.sql(ids=[1, 2])
 
 
 def test_sliced_rows_are_instances_with_their_extra_columns(county):

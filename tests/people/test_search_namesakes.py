@@ -3,8 +3,6 @@ persons the user may see, in name order, and only they are logged."""
 
 from django.urls import reverse
 
-from helhet.people import selectors
-
 from .. import factories as f
 from .utils import log_in, log_rows
 
@@ -54,33 +52,3 @@ def test_a_page_past_the_end_shows_the_first_page(client, county):
     log_in(client, county.nurse, unit=county.clinic)
     text = search(client, "Tolvansson", 7).text
     assert "Tolvansson, Tolvan<" in text
-
-
-def test_a_page_is_read_from_the_first_matches_when_they_hold_it(county, settings):
-    """The policy is asked about the first matches in name order only, when the user may see
-    enough of them; when not, the page comes from all matches (the test above)."""
-    settings.HELHET_PAGE_SIZE = 2
-    for i in range(3):
-        _visible(county, f"C{i:02d}")
-    many = [_invisible(county, f"D{i:02d}") for i in range(40)]
-    query = selectors.parse_search("Tolvansson")
-    page = selectors._page_of_first_matches(county.nurse, query, 1, 2)
-    assert page is not None and page.has_next
-    assert [p.given_name for p in page] == ["C00", "C01"]
-    for person in many[:12]:  # now the first twelve matches hold no one the nurse may see
-        person.given_name = "A" + person.given_name
-        person.save()
-    assert selectors._page_of_first_matches(county.nurse, query, 1, 2) is None
-
-
-def test_a_deep_page_is_read_from_all_matches(county, settings, monkeypatch):
-    """Past MAX_CANDIDATES the first matches are not taken apart: the page comes from all."""
-    settings.HELHET_PAGE_SIZE = 2
-    for i in range(3):
-        _visible(county, f"C{i:02d}")
-    query = selectors.parse_search("Tolvansson")
-    assert selectors._page_of_first_matches(county.nurse, query, 2, 2) is not None
-    monkeypatch.setattr(selectors, "MAX_CANDIDATES", 4 * (2 * 2 + 1) - 1)  # page 2 is deep
-    assert selectors._page_of_first_matches(county.nurse, query, 2, 2) is None
-    page = selectors.search_page(county.nurse, query, 2)
-    assert [p.given_name for p in page] == ["C02", "Tolvan"] and page.number == 2

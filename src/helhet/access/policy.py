@@ -93,9 +93,16 @@ def relationship_episodes(user, *, on: datetime.date | None = None) -> QuerySet[
 
 
 def visible_persons(
-    user, *, unit: Unit | None = None, on: datetime.date | None = None
+    user,
+    *,
+    unit: Unit | None = None,
+    on: datetime.date | None = None,
+    at: datetime.datetime | None = None,
 ) -> QuerySet[Person]:
-    """Persons USER may see (at UNIT only, when given): by relationship or emergency access."""
+    """Persons USER may see (at UNIT only, when given): by relationship or emergency access.
+
+    ON (today) and AT (now) are the date and time the access is judged at.
+    """
     episodes = relationship_episodes(user, on=on)
     if unit is not None:
         episodes = episodes.filter(unit=unit)
@@ -104,7 +111,7 @@ def visible_persons(
         return Person.objects.filter(related)
     emergency = Exists(
         EmergencyAccess.objects.filter(
-            user_id=user.pk, person=OuterRef("pk"), expires_at__gt=timezone.now()
+            user_id=user.pk, person=OuterRef("pk"), expires_at__gt=at or timezone.now()
         )
     )
     return Person.objects.filter(related | emergency)

@@ -157,13 +157,14 @@ class Prepared:
     """The SQL of a queryset that BUILD makes, compiled once per shape; its parameters bound
     on each call.
 
-    A list page's queryset (the policy's subqueries and annotations) costs 5-6 ms of Python
+    A list page's queryset (the policy's subqueries and annotations) costs 5-8 ms of Python
     to build and compile on every request, while its shape depends only on which options the
     page asks for. BUILD(shape, **arguments) is called once per shape and database with a
-    stand-in for each argument (a number, a date or a datetime nothing else in the query
-    holds); each parameter of the compiled SQL that is a stand-in (or a stand-in as the
-    database adapts it: SQLite's dates are strings) is bound from the real arguments on each
-    call, and every other parameter is kept as compiled. BUILD must therefore give the same
+    stand-in for each argument (a number, a string, a date or a datetime nothing else in the
+    query holds); each parameter of the compiled SQL that is a stand-in (or a stand-in as the
+    database adapts it: SQLite's dates are strings; or a LIKE pattern around a string
+    stand-in, as `icontains` makes it) is bound from the real arguments on each call, and every
+    other parameter is kept as compiled. BUILD must therefore give the same
     SQL for every value of an argument: the tests compare each use with its queryset built
     directly (`matches_direct`).
     """
@@ -193,18 +194,32 @@ class Prepared:
             for adapt in _adapters(stand_in):
                 forms[_key(adapt(stand_in))] = (name, adapt)
         binders = []
+        patterns = {s: n for n, s in stand_ins.items() if isinstance(s, str)}
         for param in params:
             found = forms.get(_key(param))
-            if found is None:
-                binders.append(lambda _arguments, param=param: param)
-            else:
+            if found is not None:
                 name, adapt = found
                 binders.append(lambda arguments, name=name, adapt=adapt: adapt(arguments[name]))
+            elif isinstance(param, str) and any(s in param for s in patterns):
+                binders.append(lambda arguments, param=param: _pattern(param, patterns, arguments))
+            else:
+                binders.append(lambda _arguments, param=param: param)
         return sql, binders
+
+
+def _pattern(param: str, patterns: dict, arguments: dict) -> str:
+    """A LIKE pattern compiled around string stand-ins ('%<stand-in>%' for `icontains`), with
+    each argument escaped as Django's pattern lookups escape it."""
+    escape = connection.ops.prep_for_like_query
+    for stand_in, name in patterns.items():
+        param = param.replace(stand_in, escape(arguments[name]))
+    return param
 
 
 def _stand_in(i: int, value):
     """A value of VALUE's type that no query holds by chance."""
+    if isinstance(value, str):
+        return f"\ue000{i}\ue001"  # private-use characters: no LIKE escaping touches them
     if isinstance(value, datetime.datetime):
         return datetime.datetime(1901, 1, 1, 0, 0, i, 123457, tzinfo=datetime.UTC)
     if isinstance(value, datetime.date):
