@@ -86,7 +86,9 @@ def test_the_consent_in_force_at_the_actors_unit_is_the_basis(county, consent_fo
         recorded_by=county.outsider,
         valid_from=today - datetime.timedelta(days=1),
     )
-    persons = person_search(county.social_worker, parse_search("Tolvansson"))
+    persons = person_search(
+        county.social_worker, parse_search("Tolvansson"), unit_id=county.clinic.pk
+    )
     log.record_listing(
         Actor(county.social_worker, county.clinic), persons, action="search", what="s"
     )

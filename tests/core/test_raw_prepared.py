@@ -44,6 +44,10 @@ def test_the_compiled_search_is_the_search_built_directly(county, text):
         }
         compiled = selectors.SEARCH.sql(shape, **arguments)
         assert compiled == selectors.SEARCH.direct(shape, **arguments)
+        at_unit = (*shape, "at a unit"), {**arguments, "unit_id": county.clinic.pk}
+        assert selectors.SEARCH.sql(at_unit[0], **at_unit[1]) == selectors.SEARCH.direct(
+            at_unit[0], **at_unit[1]
+        )
 
 
 def test_each_argument_is_bound_in_the_form_the_database_takes(db):

@@ -16,8 +16,9 @@ from datetime import UTC
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case, Exists, OuterRef, Value, When
 from django.utils import timezone
+
+from helhet.core import raw
 
 from . import policy
 from .models import AccessLogEntry, Basis, Consent, LogChainHead
@@ -228,7 +229,8 @@ def entry_for(
 ) -> AccessLogEntry:
     """An unsaved log row for ACTOR acting on PERSON; pass it to `append`."""
     user, unit = actor.user, actor.unit
-    return AccessLogEntry(
+    return raw.unsaved(
+        AccessLogEntry,
         at=None,
         user_id=user.pk,
         organisation_id=user.organisation_id,
@@ -310,18 +312,10 @@ def _listing_consents(actor: Actor, person_ids: list[int]) -> dict[int, Consent]
     """
     if not person_ids:
         return {}
-    user, today = actor.user, timezone.localdate()
-    through = (
-        policy.relationship_episodes(user, on=today)
-        .filter(person=OuterRef("person"), unit=OuterRef("unit"))
-        .exclude(organisation_id=user.organisation_id)
-    )
     here = actor.unit.pk if actor.unit else None
     consents = (
-        Consent.objects.filter(policy.active_consent_q(today), Exists(through), coordination=True)
+        policy.listing_consents(actor.user, unit_id=here, on=timezone.localdate())
         .filter(person_id__in=person_ids)
-        .annotate(elsewhere=Case(When(unit_id=here, then=Value(0)), default=Value(1)))
-        .order_by("elsewhere", "-valid_from", "-id")
         .only("pk", "person_id")
     )
     chosen: dict[int, Consent] = {}

@@ -21,7 +21,17 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Case,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.http import Http404
 from django.utils import timezone
 
@@ -115,6 +125,23 @@ def visible_persons(
         )
     )
     return Person.objects.filter(related | emergency)
+
+
+def listing_consents(user, *, unit_id: int | None, on: datetime.date) -> QuerySet[Consent]:
+    """The coordination consents a person in a list is seen by, the first the one the log
+    names: in force ON, at a unit where the person's open episode, owned by another
+    organisation, gives USER a relationship; the one at UNIT_ID (the active unit) first, then
+    the newest, as `PersonAccess.coordination_consent` picks it."""
+    through = (
+        relationship_episodes(user, on=on)
+        .filter(person=OuterRef("person"), unit=OuterRef("unit"))
+        .exclude(organisation_id=user.organisation_id)
+    )
+    return (
+        Consent.objects.filter(active_consent_q(on), Exists(through), coordination=True)
+        .annotate(elsewhere=Case(When(unit_id=unit_id, then=Value(0)), default=Value(1)))
+        .order_by("elsewhere", "-valid_from", "-id")
+    )
 
 
 # --- One person: the object every person view works from ----------------------------------

@@ -115,12 +115,26 @@ class Columns:
         model = self.model
         if signals.post_init.has_listeners(model):
             return model.from_db(DEFAULT_DB_ALIAS, self.attnames, values)
-        instance = model.__new__(model)
-        instance.__dict__.update(zip(self.attnames, values, strict=True))
-        instance._state = ModelState()
-        instance._state.adding = False
-        instance._state.db = DEFAULT_DB_ALIAS
-        return instance
+        return _bare(model, zip(self.attnames, values, strict=True), db=DEFAULT_DB_ALIAS)
+
+
+def unsaved(model: type[Model], **attributes) -> Model:
+    """A new, unsaved MODEL instance with ATTRIBUTES (attribute names: `user_id`, not `user`)
+    and every other field None, made without `__init__` (see `Columns._instance`) unless a
+    `post_init` receiver listens: for the 50 rows a list page logs."""
+    if signals.post_init.has_listeners(model):
+        return model(**attributes)
+    values = dict.fromkeys((f.attname for f in model._meta.concrete_fields), None)
+    return _bare(model, {**values, **attributes}.items(), db=None)
+
+
+def _bare(model: type[Model], attributes, *, db: str | None) -> Model:
+    instance = model.__new__(model)
+    instance.__dict__.update(attributes)
+    instance._state = ModelState()
+    instance._state.adding = db is None
+    instance._state.db = db
+    return instance
 
 
 def rows(sql: str, params) -> list[tuple]:

@@ -105,17 +105,23 @@ def _match_q(query: SearchQuery) -> Q | None:
 
 
 def person_search(
-    user, query: SearchQuery, *, on: datetime.date | None = None, at=None
+    user, query: SearchQuery, *, unit_id: int | None = None, on=None, at=None
 ) -> QuerySet[Person]:
-    """Persons USER may see that match QUERY; each carries the `list_basis` the log records
-    and the `municipality_name` the list shows. ON and AT: today and now (as the policy's)."""
+    """Persons USER may see that match QUERY, USER at the unit UNIT_ID; each carries the
+    `list_basis` and `list_consent_id` the log records and the `municipality_name` the list
+    shows. ON and AT: today and now (as the policy's)."""
     match = _match_q(query)
     if match is None:
         return Person.objects.none()
+    on = on or timezone.localdate()
     persons = policy.visible_persons(user, on=on, at=at).filter(match)
+    consent = policy.listing_consents(user, unit_id=unit_id, on=on).filter(person=OuterRef("pk"))
     return (
         _with_list_basis(persons, user, on=on)
-        .annotate(municipality_name=F("municipality__name"))
+        .annotate(
+            municipality_name=F("municipality__name"),
+            list_consent_id=Subquery(consent.values("pk")[:1]),
+        )
         .only(*LISTED_FIELDS)
         .order_by(*NAME_ORDER)
     )
@@ -130,7 +136,7 @@ def _search_terms(query: SearchQuery) -> tuple[tuple, dict[str, str]]:
     return ("words", len(query.words)), {f"term{i}": w for i, w in enumerate(query.words)}
 
 
-def _search_of_ids(shape, *, user_id, organisation_id, today, now, **terms):
+def _search_of_ids(shape, *, user_id, organisation_id, today, now, unit_id=None, **terms):
     """`person_search` of the user with these ids, for the query of SHAPE with TERMS."""
     values = [terms[f"term{i}"] for i in range(len(terms))]
     if shape[0] == "number":
@@ -140,14 +146,14 @@ def _search_of_ids(shape, *, user_id, organisation_id, today, now, **terms):
     else:
         query = SearchQuery("", words=tuple(values))
     user = User(pk=user_id, organisation_id=organisation_id)
-    return person_search(user, query, on=today, at=now)
+    return person_search(user, query, unit_id=unit_id, on=today, at=now)
 
 
 # The search's SQL, compiled once for a number, for digits, and for each count of words.
 SEARCH = raw.Prepared(_search_of_ids)
 
 
-def search_page(user, query: SearchQuery, number) -> ListPage:
+def search_page(user, query: SearchQuery, number, *, unit_id: int | None = None) -> ListPage:
     """One page of the persons USER may see that match QUERY, read without counting them all.
 
     A common family name matches thousands: counting the ones USER may see would cost more than
@@ -159,8 +165,10 @@ def search_page(user, query: SearchQuery, number) -> ListPage:
     size = settings.HELHET_PAGE_SIZE
     if _match_q(query) is None or not policy.is_clinical(user):
         # (the compiled SQL is a clinical user's: anyone else is asked directly)
-        return list_page(person_search(user, query), number, size=size)
+        return list_page(person_search(user, query, unit_id=unit_id), number, size=size)
     shape, terms = _search_terms(query)
+    if unit_id is not None:  # at no unit, the SQL has no unit to put first
+        shape, terms = (*shape, "at a unit"), {**terms, "unit_id": unit_id}
     sql, params = SEARCH.sql(
         shape,
         user_id=user.pk,

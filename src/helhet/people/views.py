@@ -24,7 +24,8 @@ from .forms import PersonRegisterForm, RelativeForm, SearchForm
 def search(request):
     form = SearchForm(request.GET)
     query = selectors.parse_search(form.data.get("q", ""))
-    page = selectors.search_page(request.user, query, request.GET.get("page"))
+    unit_id = request.unit.pk if request.unit else None
+    page = selectors.search_page(request.user, query, request.GET.get("page"), unit_id=unit_id)
     record_listing(Actor.from_request(request), page.object_list, action="search", what="search")
     return render(request, "people/search.html", {"form": form, "query": query, "page": page})
 
