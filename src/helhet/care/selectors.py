@@ -196,7 +196,9 @@ def caseload_page(user, *, unit: Unit, whole_unit: bool, number) -> ListPage:
     roles, bases = labels(CaseTeamMember.Role), labels(Basis)
     overview_url = overview_url_maker()
     for person in page.object_list:
-        person.my_role_label = roles.get(person.my_role, "")
+        # Formatted here: the `date` filter on 50 rows cost 1.5 ms.
+        person.opened_on_text = person.opened_on.isoformat() if person.opened_on else ""
+        person.my_role_label = roles.get(person.my_role, "–")
         person.basis_label = bases[person.list_basis]
         person.overview_url = overview_url(person.pk)
     return page
