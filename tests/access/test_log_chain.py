@@ -4,10 +4,14 @@ import datetime
 
 import pytest
 from django.core.management import call_command
+from django.db.models import ProtectedError
 
 from helhet.access import log
 from helhet.access.log import Actor
 from helhet.access.models import AccessLogEntry, LogChainHead
+from helhet.people.models import Person
+
+from .. import factories as f
 
 
 @pytest.fixture
@@ -115,3 +119,20 @@ def test_the_verify_log_command_prints_the_problem_and_exits_one(chain, capsys):
 def _fields(entry: AccessLogEntry) -> dict:
     names = [f.attname for f in AccessLogEntry._meta.concrete_fields]
     return {name: getattr(entry, name) for name in names}
+
+
+def test_a_person_named_in_the_log_cannot_be_deleted(county):
+    # The log's references are not checked by the database (no lock on the rows named at
+    # every COMMIT), so the ORM's PROTECT is what keeps a logged person.
+    logged = f.PersonFactory(registered_by=county.nurse)
+    actor = Actor(county.nurse, county.clinic)
+    log.append([log.entry_for(actor, person=logged, action="read", what="overview")])
+    with pytest.raises(ProtectedError):
+        logged.delete()
+    assert Person.objects.filter(pk=logged.pk).exists()
+
+
+def test_a_person_never_logged_can_be_deleted(county):
+    stranger = f.PersonFactory(registered_by=county.nurse)
+    stranger.delete()
+    assert not Person.objects.filter(pk=stranger.pk).exists()

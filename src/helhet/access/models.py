@@ -155,6 +155,15 @@ class Basis(models.TextChoices):
     NONE = "none", _("No access to the person")
 
 
+_LOG_REFERENCE = {
+    "null": True,
+    "on_delete": models.PROTECT,
+    "related_name": "+",
+    "db_index": False,
+    "db_constraint": False,
+}
+
+
 class AccessLogEntry(models.Model):
     """One read or write of person data. Append-only; each row seals the one before it."""
 
@@ -165,24 +174,21 @@ class AccessLogEntry(models.Model):
         SEARCH = "search", _("Search")
 
     at = models.DateTimeField(db_index=True)
-    # user, unit and person lead the composite indexes below: no single-column index of their own
-    # (fewer indexes to update on every logged request).
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
-    )
-    organisation = models.ForeignKey(
-        Organisation, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    unit = models.ForeignKey(
-        Unit, null=True, on_delete=models.PROTECT, related_name="+", db_index=False
-    )
-    person = models.ForeignKey(
-        Person, null=True, on_delete=models.PROTECT, related_name="+", db_index=False
-    )
+    # The references are ids the ORM protects (PROTECT) but the database does not check: a
+    # foreign key there would make every COMMIT that logs lock each row named (a list page's 50
+    # persons: FOR KEY SHARE, written to their pages), half the COMMIT's time; the rows are the
+    # evidence and are only written by `append`, with the ids of what was just read.
+    # user, unit and person lead the composite indexes below, and organisation and consent are
+    # read off the rows, never looked up by: no single-column index of their own (fewer indexes
+    # to update on every logged request).
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, **{**_LOG_REFERENCE, "null": False})
+    organisation = models.ForeignKey(Organisation, **_LOG_REFERENCE)
+    unit = models.ForeignKey(Unit, **_LOG_REFERENCE)
+    person = models.ForeignKey(Person, **_LOG_REFERENCE)
     action = models.CharField(max_length=10, choices=Action.choices)
     what = models.CharField(max_length=300)
     basis = models.CharField(max_length=20, choices=Basis.choices)
-    consent = models.ForeignKey(Consent, null=True, on_delete=models.PROTECT, related_name="+")
+    consent = models.ForeignKey(Consent, **_LOG_REFERENCE)
     request_id = models.CharField(max_length=64, blank=True)
     emergency = models.BooleanField(default=False)
     protected_identity = models.BooleanField(default=False)
