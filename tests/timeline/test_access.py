@@ -4,6 +4,7 @@ discloses them, with that consent as the basis; what may not be read leaves no t
 import datetime
 import re
 
+from django.conf import settings
 from django.utils import timezone
 
 from helhet.access.models import Basis
@@ -48,6 +49,16 @@ def test_the_social_worker_without_a_contacts_disclosure_sees_nothing_of_the_reg
     assert "Kommunens anteckning." in after
     assert "Phone" not in after and "Regionens anteckning." not in after
     assert after == before, "the page must not change when a hidden contact is added"
+
+
+def test_the_basis_of_each_item_reads_in_swedish_too(client, county, consent_for_coordination):
+    disclose(consent_for_coordination, county, "contacts")
+    contact(county, kind="phone", note="Regionens anteckning.")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
+    text = social_worker_page(client, county)
+    recorded = timezone.localdate(consent_for_coordination.recorded_at).isoformat()
+    assert f'Utlämnat med stöd av samtycke registrerat <time datetime="{recorded}"' in text
+    assert "Disclosed under consent" not in text
 
 
 def test_the_overview_block_hides_them_as_well(client, county, consent_for_coordination):

@@ -17,7 +17,9 @@ from itertools import islice
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from helhet.access.policy import EMERGENCY, OWN, Grant, PersonAccess
@@ -121,10 +123,41 @@ def _with_basis(access: PersonAccess, items: list[Item]) -> list[Item]:
     decorate(access, contacts, sources.interventions_of(contacts))
     sources.with_results([i.record for i in shown if i.kind == "drug_test"])
     owners = ORGANISATIONS.in_bulk(i.owner_id for i in shown)
+    meta = _Meta()
     for item in shown:
         item.owner = owners.get(item.owner_id)
         item.when = _when(item)
+        item.meta = meta(item)
     return shown
+
+
+class _Meta:
+    """Each item's line of where, whose and on what basis, its words translated once per page
+    (in the template, 25 items' branches and translations cost about 2 ms)."""
+
+    def __init__(self):
+        self.emergency = format_html(
+            '<span class="flag warn">{}</span>', gettext("Emergency access")
+        )
+        self.own = gettext("Own organisation")
+        # The message the template had, so that its translation stays.
+        self.disclosed = gettext(
+            'Disclosed under consent recorded <time datetime="%(date)s" class="nowrap">'
+            "%(date)s</time>"
+        )
+
+    def __call__(self, item: Item) -> str:
+        grant = item.grant
+        if grant.basis == "emergency":
+            basis = self.emergency
+        elif grant.basis == "consent" and grant.consent:
+            day = timezone.localtime(grant.consent.recorded_at).strftime("%Y-%m-%d")
+            basis = mark_safe(self.disclosed % {"date": conditional_escape(day)})
+        else:
+            basis = self.own
+        unit = item.unit.name if item.unit else ""
+        owner = item.owner.name if item.owner else ""
+        return format_html("{} · {} · {}", unit, owner, basis)
 
 
 def _when(item: Item) -> str:
