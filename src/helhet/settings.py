@@ -233,6 +233,9 @@ HELHET_EXPORT_KEEP_DAYS = env_int("HELHET_EXPORT_KEEP_DAYS", 7)
 # transaction): their distinct counts sort hundreds of thousands of rows, which spill to disk at
 # the server's default of 4 MB. Empty: the server's own setting.
 HELHET_FOLLOWUP_WORK_MEM = env_str("HELHET_FOLLOWUP_WORK_MEM", "64MB")
+# Parallel workers per query for those queries alone (a page's connection has none; see
+# DATABASES); 0: none there either. PostgreSQL's own default is 2.
+HELHET_FOLLOWUP_PARALLEL_WORKERS = env_int("HELHET_FOLLOWUP_PARALLEL_WORKERS", 2)
 HELHET_SELF_REFERRAL_PER_ADDRESS = env_int("HELHET_SELF_REFERRAL_PER_ADDRESS", 5)
 HELHET_SELF_REFERRAL_PER_UNIT = env_int("HELHET_SELF_REFERRAL_PER_UNIT", 100)
 HELHET_SELF_REFERRAL_WINDOW_SECONDS = env_int("HELHET_SELF_REFERRAL_WINDOW_SECONDS", 3600)

@@ -260,3 +260,26 @@ def test_the_report_queries_run_with_the_follow_up_work_mem(
     monkeypatch.setattr(indicators._Computation, "waits", spy)
     unit_report(world.clinic, YEAR)
     assert seen == [expected or server_default]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="parallel workers are PostgreSQL's")
+@pytest.mark.parametrize("workers", [2, 0])
+def test_the_report_queries_may_use_parallel_workers_that_pages_may_not(
+    world, monkeypatch, settings, workers
+):
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"  # a page's connection: none
+    settings.HELHET_FOLLOWUP_PARALLEL_WORKERS = workers
+    seen = []
+    waits = indicators._Computation.waits
+
+    def spy(computation):
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW max_parallel_workers_per_gather")
+            seen.append(cursor.fetchone()[0])
+        return waits(computation)
+
+    monkeypatch.setattr(indicators._Computation, "waits", spy)
+    unit_report(world.clinic, YEAR)
+    assert seen == [str(workers)]
