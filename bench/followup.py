@@ -52,6 +52,7 @@ from helhet.core.models import Unit  # noqa: E402
 from helhet.followup.indicators import (  # noqa: E402
     EPISODE_FIGURES,
     county_comparison,
+    report_settings,
     unit_report,
 )
 from helhet.followup.periods import Period  # noqa: E402
@@ -188,7 +189,8 @@ def hand_written(units: list[int], period: Period) -> dict:
     }
     out: dict = defaultdict(int)
     sums: dict = defaultdict(int)
-    with connection.cursor() as cursor:
+    # Under the settings the report's own transaction has (work_mem, parallel workers).
+    with report_settings(), connection.cursor() as cursor:
 
         def rows(name):
             cursor.execute(SQL[name], params)

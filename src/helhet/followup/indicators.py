@@ -553,7 +553,7 @@ class _Computation:
     # assembling -------------------------------------------------------------------------
 
     def reports(self) -> list[UnitReport]:
-        with _report_memory():
+        with report_settings():
             self.episodes()
             self.closures()
             self.contacts()
@@ -673,7 +673,7 @@ class _Computation:
 
 
 @contextmanager
-def _report_memory():
+def report_settings():
     """On PostgreSQL, the report's queries in a transaction with work_mem raised to
     HELHET_FOLLOWUP_WORK_MEM and parallel workers allowed (HELHET_FOLLOWUP_PARALLEL_WORKERS:
     a page's connection has none) for that transaction only (`set_config(..., is_local)`, one
