@@ -84,3 +84,14 @@ def test_sliced_rows_are_instances_with_their_extra_columns(county):
     everyone = list(Episode.objects.order_by("pk"))
     assert [e.pk for e in rows[1:3]] == [e.pk for e in everyone[1:3]]
     assert all(e.twice == 2 for e in rows[0:2])
+
+
+def test_sliced_rows_convert_their_fields_and_defer_the_rest(county):
+    from helhet.people.models import Person
+
+    persons = Person.objects.only("protected_identity").order_by("pk")
+    sql, params = persons.query.sql_with_params()
+    [first] = raw.Sliced(Person, sql, params)[0:1]
+    assert first.protected_identity is False  # SQLite's 0, converted as the ORM does
+    assert first.get_deferred_fields() >= {"given_name", "identity_number"}
+    assert first.given_name == Person.objects.order_by("pk")[0].given_name  # read on access
