@@ -8,6 +8,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from helhet.followup.models import SteeringGroup
+
 
 class SampleForm(forms.Form):
     number = forms.CharField(label="Identity number", help_text="YYYYMMDD-NNNN")
@@ -89,6 +91,27 @@ def test_the_current_page_is_marked_in_the_menu(client, county):
     html = client.get(reverse("people:search")).text
     assert re.search(r'href="/persons/" aria-current="page"', html)
     assert html.count('aria-current="page"') == 1
+
+
+def test_the_menu_is_each_users_own_though_it_is_rendered_once(client, county):
+    """The menu is a cached fragment (per language, page and kind of user): the manager's
+    "Access log" link never reaches the nurse, nor one page's marking another's."""
+    review = reverse("access:log_review")
+    client.force_login(county.manager)
+    assert f'href="{review}"' in client.get(reverse("people:search")).text
+    # the nurse, in the clinic's steering group, has the manager's "Follow-up" link too
+    group = SteeringGroup.objects.create(name="Styrgrupp")
+    group.units.add(county.clinic)
+    group.members.add(county.nurse)
+    client.force_login(county.nurse)
+    html = client.get(reverse("people:search")).text
+    assert f'href="{review}"' not in html
+    assert f'href="{reverse("followup:index")}"' in html
+    assert re.search(r'href="/persons/" aria-current="page"', html)
+    html = client.get(reverse("care:caseload")).text
+    assert not re.search(r'href="/persons/" aria-current="page"', html)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
+    assert ">Sök person<" in client.get(reverse("care:caseload")).text
 
 
 def test_a_page_not_found_is_in_the_site_layout_and_says_no_more(client, county):
