@@ -51,7 +51,9 @@ def test_the_social_worker_without_a_contacts_disclosure_sees_nothing_of_the_reg
     assert after == before, "the page must not change when a hidden contact is added"
 
 
-def test_the_basis_of_each_item_reads_in_swedish_too(client, county, consent_for_coordination):
+def test_the_basis_and_words_of_each_item_read_in_swedish_too(
+    client, county, consent_for_coordination
+):
     disclose(consent_for_coordination, county, "contacts")
     contact(county, kind="phone", note="Regionens anteckning.")
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
@@ -59,6 +61,7 @@ def test_the_basis_of_each_item_reads_in_swedish_too(client, county, consent_for
     recorded = timezone.localdate(consent_for_coordination.recorded_at).isoformat()
     assert f'Utlämnat med stöd av samtycke registrerat <time datetime="{recorded}"' in text
     assert "Disclosed under consent" not in text
+    assert ">Alla kontakter</a>" in text and "All contacts" not in text
 
 
 def test_the_overview_block_hides_them_as_well(client, county, consent_for_coordination):

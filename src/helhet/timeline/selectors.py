@@ -65,6 +65,42 @@ class TimelinePage:
     items: list[Item]
     next_cursor: Cursor | None  # the "older items" link; None on the last page
     links: dict[str, str] = field(default_factory=dict)  # the person's pages the items link to
+    words: dict[str, str] = field(default_factory=dict)  # the item templates' words (WORDS)
+
+
+# The fixed words of the item templates (`{{ words.<name> }}`), translated once per page: a
+# `{% translate %}` in each of 25 items costs about 9 µs a word, 0.7 ms a page.
+WORDS = {
+    "all_assessments_over_time": _("All assessments over time"),
+    "all_contacts": _("All contacts"),
+    "consent_recorded": _("Consent recorded"),
+    "consent_withdrawn": _("Consent withdrawn"),
+    "coordination_within_the_unit": _("Coordination within the unit"),
+    "corrected": _("Corrected"),
+    "correction": _("Correction"),
+    "drug_tests_and_medication": _("Drug tests and medication"),
+    "episode_closed": _("Episode closed"),
+    "episode_opened": _("Episode opened"),
+    "episode_reactivated": _("Episode reactivated"),
+    "incomplete": _("Incomplete"),
+    "medication_handed_out": _("Medication handed out"),
+    "next_follow_up": _("Next follow-up"),
+    "no_coordination": _("No coordination"),
+    "no_show": _("No-show"),
+    "not_yet_agreed_by_the_person": _("Not yet agreed by the person."),
+    "reason": _("Reason"),
+    "reason_for_the_correction": _("Reason for the correction"),
+    "referral_received": _("Referral received"),
+    "referrals_the_ways_in": _("Referrals (the ways in)"),
+    "review_date": _("Review date"),
+    "sip_meeting": _("SIP meeting"),
+    "the_consents": _("The consents"),
+    "the_episode": _("The episode"),
+    "the_person_agreed_on": _("The person agreed on"),
+    "the_sip_and_its_meetings": _("The SIP and its meetings"),
+    "until_withdrawn": _("until withdrawn"),
+    "valid": _("Valid"),
+}
 
 
 # The pages an item links to, by the name the item templates use: reversed once per page (a
@@ -104,6 +140,7 @@ def timeline_page(
         items=_with_basis(access, shown),
         next_cursor=next_cursor,
         links={name: reverse(url, args=[person_id]) for name, url in LINKS.items()},
+        words={name: str(word) for name, word in WORDS.items()},
     )
 
 
