@@ -28,6 +28,15 @@ def test_name_words_must_all_match(client, county):
     assert "Tolvansson, Tolvan" not in search(client, "tolvan nobody").text
 
 
+def test_a_text_over_the_fields_length_is_refused_with_a_reason_not_searched(client, county):
+    log_in(client, county.nurse)
+    response = search(client, "Tolvansson " * 10)  # 110 characters
+    assert response.status_code == 200
+    assert "at most 100 characters" in response.text
+    assert "Tolvansson, Tolvan" not in response.text and not log_rows(county.patient)
+    assert "Tolvansson, Tolvan" in search(client, "Tolvansson " * 9).text  # 99 are searched
+
+
 def test_a_part_of_the_number_finds_the_patient(client, county):
     response = search(log_in(client, county.nurse), county.patient.identity_number[:8])
     assert "Tolvansson, Tolvan" in response.text

@@ -23,7 +23,8 @@ from .forms import PersonRegisterForm, RelativeForm, SearchForm
 @require_http_methods(["GET"])
 def search(request):
     form = SearchForm(request.GET)
-    query = selectors.parse_search(form.data.get("q", ""))
+    # A text the form refuses (over 100 characters) is not searched: the field says why.
+    query = selectors.parse_search(form.cleaned_data["q"] if form.is_valid() else "")
     unit_id = request.unit.pk if request.unit else None
     page = selectors.search_page(request.user, query, request.GET.get("page"), unit_id=unit_id)
     record_listing(Actor.from_request(request), page.object_list, action="search", what="search")
