@@ -178,7 +178,8 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}
 }
 # Rendered page fragments that are the same for every user (the timeline's filter form, in
-# each language and for each choice): each process keeps its own, in memory.
+# each language and for each choice; the main menu, per language, page and kind of user):
+# each process keeps its own, in memory.
 CACHES["fragments"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "helhet-fragments",
