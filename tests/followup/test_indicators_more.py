@@ -239,27 +239,34 @@ def test_rows_are_unique_and_derived_figures_have_no_sub_rows(world):
     assert ("interventions", "intervention:laro") in places
 
 
+def _show(name: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SHOW {name}")
+        return cursor.fetchone()[0]
+
+
+def _seen_by_the_report(world, monkeypatch, name: str) -> list[str]:
+    """The setting NAME as the report's queries run with it (read while they wait)."""
+    seen = []
+    waits = indicators._Computation.waits
+
+    def spy(computation):
+        seen.append(_show(name))
+        return waits(computation)
+
+    monkeypatch.setattr(indicators._Computation, "waits", spy)
+    unit_report(world.clinic, YEAR)
+    return seen
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="work_mem is PostgreSQL's")
 @pytest.mark.parametrize(("setting", "expected"), [("48MB", "48MB"), ("", None)])
 def test_the_report_queries_run_with_the_follow_up_work_mem(
     world, monkeypatch, settings, setting, expected
 ):
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW work_mem")
-        server_default = cursor.fetchone()[0]
+    server_default = _show("work_mem")
     settings.HELHET_FOLLOWUP_WORK_MEM = setting
-    seen = []
-    waits = indicators._Computation.waits
-
-    def spy(computation):
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW work_mem")
-            seen.append(cursor.fetchone()[0])
-        return waits(computation)
-
-    monkeypatch.setattr(indicators._Computation, "waits", spy)
-    unit_report(world.clinic, YEAR)
-    assert seen == [expected or server_default]
+    assert _seen_by_the_report(world, monkeypatch, "work_mem") == [expected or server_default]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="parallel workers are PostgreSQL's")
@@ -267,19 +274,7 @@ def test_the_report_queries_run_with_the_follow_up_work_mem(
 def test_the_report_queries_may_use_parallel_workers_that_pages_may_not(
     world, monkeypatch, settings, workers
 ):
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW max_parallel_workers_per_gather")
-        assert cursor.fetchone()[0] == "0"  # a page's connection: none
+    assert _show("max_parallel_workers_per_gather") == "0"  # a page's connection: none
     settings.HELHET_FOLLOWUP_PARALLEL_WORKERS = workers
-    seen = []
-    waits = indicators._Computation.waits
-
-    def spy(computation):
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW max_parallel_workers_per_gather")
-            seen.append(cursor.fetchone()[0])
-        return waits(computation)
-
-    monkeypatch.setattr(indicators._Computation, "waits", spy)
-    unit_report(world.clinic, YEAR)
+    seen = _seen_by_the_report(world, monkeypatch, "max_parallel_workers_per_gather")
     assert seen == [str(workers)]

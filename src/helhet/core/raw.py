@@ -125,8 +125,13 @@ def unsaved(model: type[Model], **attributes) -> Model:
     `post_init` receiver listens: for the 50 rows a list page logs."""
     if signals.post_init.has_listeners(model):
         return model(**attributes)
-    values = dict.fromkeys((f.attname for f in model._meta.concrete_fields), None)
-    return _bare(model, {**values, **attributes}.items(), db=None)
+    return _bare(model, {**_nothing_set(model), **attributes}.items(), db=None)
+
+
+@functools.cache
+def _nothing_set(model: type[Model]) -> dict:
+    """Each concrete field of MODEL, by attribute name, set to None (copied by `unsaved`)."""
+    return dict.fromkeys(f.attname for f in model._meta.concrete_fields)
 
 
 def _bare(model: type[Model], attributes, *, db: str | None) -> Model:

@@ -22,6 +22,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from helhet.access.models import Basis
 from helhet.access.policy import EMERGENCY, OWN, Grant, PersonAccess
 from helhet.contacts.selectors import decorate
 from helhet.core.raw import ORGANISATIONS
@@ -185,9 +186,9 @@ class _Meta:
 
     def __call__(self, item: Item) -> str:
         grant = item.grant
-        if grant.basis == "emergency":
+        if grant.basis == Basis.EMERGENCY:
             basis = self.emergency
-        elif grant.basis == "consent" and grant.consent:
+        elif grant.basis == Basis.CONSENT and grant.consent:
             day = timezone.localtime(grant.consent.recorded_at).strftime("%Y-%m-%d")
             basis = mark_safe(self.disclosed % {"date": conditional_escape(day)})
         else:
