@@ -910,6 +910,8 @@ def profile_page(client: Client, pages: list[Page], name: str, count: int) -> in
     stats = pstats.Stats(profiler).strip_dirs().sort_stats("cumulative")
     stats.print_stats(40)
     stats.sort_stats("tottime").print_stats(25)
+    if os.environ.get("BENCH_CALLERS"):  # e.g. BENCH_CALLERS="functional.py:224"
+        stats.print_callers(os.environ["BENCH_CALLERS"])
     return 0
 
 

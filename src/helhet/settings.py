@@ -224,8 +224,11 @@ WHITENOISE_USE_FINDERS = DEV
 HELHET_EMERGENCY_ACCESS_HOURS = env_int("HELHET_EMERGENCY_ACCESS_HOURS", 4)
 # The key that seals the access-log hash chain; keep it apart from the database.
 HELHET_LOG_CHAIN_KEY = env_str("HELHET_LOG_CHAIN_KEY", SECRET_KEY)
-# Persons listed per page in caseloads and search results.
+# Rows per page in caseloads and other lists.
 HELHET_PAGE_SIZE = env_int("HELHET_PAGE_SIZE", 50)
+# Persons per page of search results: a search is narrowed (a given name, the number), not
+# paged through, and each page costs a policy check and an access-log row per person.
+HELHET_SEARCH_PAGE_SIZE = env_int("HELHET_SEARCH_PAGE_SIZE", 25)
 # A new episode within this many calendar months of a closure at the same unit is a reactivation.
 HELHET_REACTIVATION_MONTHS = env_int("HELHET_REACTIVATION_MONTHS", 12)
 # Follow-up exports' files are deleted this many days after they were made.

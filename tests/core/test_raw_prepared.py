@@ -48,6 +48,13 @@ def test_the_compiled_search_is_the_search_built_directly(county, text):
         assert selectors.SEARCH.sql(at_unit[0], **at_unit[1]) == selectors.SEARCH.direct(
             at_unit[0], **at_unit[1]
         )
+        # With the user's units named (as the search page asks): one team-wide, one case-team.
+        units = {county.clinic.pk: "team", county.other_unit.pk: "case_team"}
+        units_shape, unit_ids = selectors._unit_arguments(units)
+        named = (*at_unit[0], units_shape), {**at_unit[1], **unit_ids}
+        compiled = selectors.SEARCH.sql(named[0], **named[1])
+        assert compiled == selectors.SEARCH.direct(named[0], **named[1])
+        assert county.other_unit.pk in compiled[1]
 
 
 def test_each_argument_is_bound_in_the_form_the_database_takes(db):
@@ -95,3 +102,24 @@ def test_sliced_rows_convert_their_fields_and_defer_the_rest(county):
     assert first.protected_identity is False  # SQLite's 0, converted as the ORM does
     assert first.get_deferred_fields() >= {"given_name", "identity_number"}
     assert first.given_name == Person.objects.order_by("pk")[0].given_name  # read on access
+
+
+def test_read_through_reads_the_table_through_the_first_queryset(county):
+    from helhet.people.models import Person
+
+    f.PersonFactory(given_name="Adam", family_name="Tolvansson")
+    f.PersonFactory(given_name="Bert", family_name="Other")
+    listed = Person.objects.annotate(twice=Value(2)).only("given_name").order_by("given_name")
+    first = Person.objects.filter(family_name="Tolvansson").values("id", "given_name")
+    sql, params = raw.read_through(listed, first)
+    rows = raw.Sliced(Person, sql, params)[0:10]
+    assert [p.given_name for p in rows] == ["Adam", "Tolvan"]  # only the Tolvanssons
+    assert all(p.twice == 2 for p in rows)
+
+
+def test_read_through_refuses_a_query_that_reads_the_table_twice(county):
+    from helhet.people.models import Person
+
+    twice = Person.objects.filter(pk__in=Person.objects.values("pk"))
+    with pytest.raises(ValueError):
+        raw.read_through(twice, Person.objects.values("id"))

@@ -24,7 +24,7 @@ def _invisible(county, given):
 
 
 def test_namesakes_the_user_may_not_see_before_the_page_do_not_hide_it(client, county, settings):
-    settings.HELHET_PAGE_SIZE = 1
+    settings.HELHET_SEARCH_PAGE_SIZE = 1
     # Many invisible namesakes sort before the patient (Tolvan).
     hidden = [_invisible(county, f"A{i:02d}") for i in range(11)]
     log_in(client, county.nurse, unit=county.clinic)
@@ -35,7 +35,7 @@ def test_namesakes_the_user_may_not_see_before_the_page_do_not_hide_it(client, c
 
 
 def test_each_page_is_the_exact_page_of_visible_persons_in_name_order(client, county, settings):
-    settings.HELHET_PAGE_SIZE = 2
+    settings.HELHET_SEARCH_PAGE_SIZE = 2
     for i in range(12):  # visible and invisible namesakes, interleaved in name order
         (_visible if i % 3 == 0 else _invisible)(county, f"B{i:02d}")
     log_in(client, county.nurse, unit=county.clinic)

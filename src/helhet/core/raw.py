@@ -203,12 +203,12 @@ class Prepared:
 
     def direct(self, shape=(), **arguments) -> tuple[str, list]:
         """The SQL and parameters of the queryset built with the real ARGUMENTS (for tests)."""
-        sql, params = self.build(shape, **arguments).query.sql_with_params()
+        sql, params = _sql_with_params(self.build(shape, **arguments))
         return sql, list(params)
 
     def _compile(self, shape, arguments: dict) -> tuple[str, list]:
         stand_ins = {name: _stand_in(i, value) for i, (name, value) in enumerate(arguments.items())}
-        sql, params = self.build(shape, **stand_ins).query.sql_with_params()
+        sql, params = _sql_with_params(self.build(shape, **stand_ins))
         forms = {}
         for name, stand_in in stand_ins.items():
             for adapt in _adapters(stand_in):
@@ -225,6 +225,40 @@ class Prepared:
             else:
                 binders.append(lambda _arguments, param=param: param)
         return sql, binders
+
+
+def _sql_with_params(built) -> tuple[str, tuple]:
+    """The SQL of what a `Prepared` build made: a queryset, or SQL and parameters."""
+    if isinstance(built, tuple):
+        return built
+    return built.query.sql_with_params()
+
+
+def read_through(queryset, first) -> tuple[str, list]:
+    """QUERYSET's SQL and parameters with its model's table read through FIRST, a queryset of
+    that table's rows (its `values()` of the columns QUERYSET uses), which PostgreSQL then
+    reads on its own, in FIRST's order, before the rest of QUERYSET is asked of each row.
+
+    For a name search: FIRST is the matches in name order, and the policy is asked about them
+    in that order only until the page is full, not about every match before sorting them
+    (which is what the planner does with the match and the policy in one WHERE). `OFFSET 0`
+    keeps PostgreSQL from merging the subquery back into the query.
+    """
+    sql, params = queryset.query.sql_with_params()
+    inner, inner_params = first.query.sql_with_params()
+    table = quote(queryset.model._meta.db_table)
+    source = f"FROM {table}"
+    parts = sql.split(source)
+    if len(parts) != 2 or parts[1][:1] not in ("", " ", ")"):
+        raise ValueError(f"read_through: {source!r} is not read once, unaliased, in {sql!r}")
+    if sql.replace("%%", "").count("%s") != len(params):
+        raise ValueError("read_through: the SQL's placeholders are not its parameters")
+    before = parts[0].replace("%%", "").count("%s")
+    fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
+    return (
+        f"{parts[0]}FROM ({inner}{fence}) {table}{parts[1]}",
+        [*params[:before], *inner_params, *params[before:]],
+    )
 
 
 def _pattern(param: str, patterns: dict, arguments: dict) -> str:

@@ -37,7 +37,7 @@ from helhet.care.selectors import (
 )
 from helhet.contacts.models import Contact
 from helhet.core import raw
-from helhet.core.models import Organisation, User
+from helhet.core.models import Organisation, Unit, User
 from helhet.core.raw import ORGANISATIONS
 
 from . import identity
@@ -113,14 +113,36 @@ def person_search(
     match = _match_q(query)
     if match is None:
         return Person.objects.none()
+    return _visible_listed(user, unit_id=unit_id, on=on, at=at).filter(match)
+
+
+# The columns of a person that the search's list reads (`LISTED_FIELDS`, the municipality).
+SEARCH_COLUMNS = ("id", *LISTED_FIELDS, "municipality_id")
+
+
+def _search_sql(
+    user, query: SearchQuery, *, unit_id: int | None, on, at, units=None
+) -> tuple[str, list]:
+    """`person_search`'s SQL with the matches read first, in name order (`raw.read_through`):
+    the policy is then asked about them only until the page is full. At 100,000 persons a
+    common family name matched 1,562, of whom the nurse could see 209: asking about every
+    match before sorting them took 12 ms, asking in name order until 51 were found 9.5. UNITS:
+    the user's units, as `policy.relationship_episodes` takes them."""
+    matches = Person.objects.filter(_match_q(query)).order_by(*NAME_ORDER).values(*SEARCH_COLUMNS)
+    listed = _visible_listed(user, unit_id=unit_id, on=on, at=at, units=units)
+    return raw.read_through(listed, matches)
+
+
+def _visible_listed(user, *, unit_id: int | None, on, at, units=None) -> QuerySet[Person]:
+    """The persons USER may see, as the search lists them, in name order (see person_search)."""
     on = on or timezone.localdate()
-    persons = policy.visible_persons(user, on=on, at=at).filter(match)
-    consent = policy.listing_consents(user, unit_id=unit_id, on=on).filter(person=OuterRef("pk"))
+    consent = policy.listing_consents(user, unit_id=unit_id, on=on, units=units)
+    visible = policy.visible_persons(user, on=on, at=at, units=units)
     return (
-        _with_list_basis(persons, user, on=on)
+        _with_list_basis(visible, user, on=on, units=units)
         .annotate(
             municipality_name=F("municipality__name"),
-            list_consent_id=Subquery(consent.values("pk")[:1]),
+            list_consent_id=Subquery(consent.filter(person=OuterRef("pk")).values("pk")[:1]),
         )
         .only(*LISTED_FIELDS)
         .order_by(*NAME_ORDER)
@@ -136,9 +158,23 @@ def _search_terms(query: SearchQuery) -> tuple[tuple, dict[str, str]]:
     return ("words", len(query.words)), {f"term{i}": w for i, w in enumerate(query.words)}
 
 
-def _search_of_ids(shape, *, user_id, organisation_id, today, now, unit_id=None, **terms):
-    """`person_search` of the user with these ids, for the query of SHAPE with TERMS."""
-    values = [terms[f"term{i}"] for i in range(len(terms))]
+def _unit_arguments(units: dict[int, str]) -> tuple[tuple, dict[str, int]]:
+    """The shape of the user's UNITS (how many of each access mode) and their ids, named."""
+    team, case_team = policy.units_by_access_mode(units)
+    named = {f"team_unit{i}": u for i, u in enumerate(team)}
+    named |= {f"case_team_unit{i}": u for i, u in enumerate(case_team)}
+    return ("units", len(team), len(case_team)), named
+
+
+def _search_of_ids(shape, *, user_id, organisation_id, today, now, unit_id=None, **named):
+    """`person_search`'s SQL (`_search_sql`) of the user with these ids, for the query of
+    SHAPE with its terms (and the user's units, when the shape has them) NAMED."""
+    values = [named[f"term{i}"] for i in range(sum(k.startswith("term") for k in named))]
+    units = None
+    if isinstance(shape[-1], tuple):  # ("units", how many team-wide, how many case-team)
+        _units, teams, case_teams = shape[-1]
+        units = {named[f"team_unit{i}"]: Unit.AccessMode.TEAM for i in range(teams)}
+        units |= {named[f"case_team_unit{i}"]: Unit.AccessMode.CASE_TEAM for i in range(case_teams)}
     if shape[0] == "number":
         query = SearchQuery("", identity_number=values[0])
     elif shape[0] == "digits":
@@ -146,29 +182,34 @@ def _search_of_ids(shape, *, user_id, organisation_id, today, now, unit_id=None,
     else:
         query = SearchQuery("", words=tuple(values))
     user = User(pk=user_id, organisation_id=organisation_id)
-    return person_search(user, query, unit_id=unit_id, on=today, at=now)
+    return _search_sql(user, query, unit_id=unit_id, on=today, at=now, units=units)
 
 
 # The search's SQL, compiled once for a number, for digits, and for each count of words.
 SEARCH = raw.Prepared(_search_of_ids)
 
 
-def search_page(user, query: SearchQuery, number, *, unit_id: int | None = None) -> ListPage:
+def search_page(
+    user, query: SearchQuery, number, *, unit_id: int | None = None, units=None
+) -> ListPage:
     """One page of the persons USER may see that match QUERY, read without counting them all.
 
     A common family name matches thousands: counting the ones USER may see would cost more than
     the page, so the page offers "previous" and "next" (a full identity number matches one).
-    The policy is asked about every match, in one query: at 100,000 persons a common family
-    name matched 1,562, of whom the nurse could see 209, and asking first about only the first
-    few hundred matches (to spare the rest) cost a query more than it spared.
+    One query: the matches in name order, each asked of the policy until the page is full
+    (`_search_sql`). (Reading the matches' ids first, in a query of their own, cost a query
+    more than it spared.)
     """
-    size = settings.HELHET_PAGE_SIZE
+    size = settings.HELHET_SEARCH_PAGE_SIZE
     if _match_q(query) is None or not policy.is_clinical(user):
         # (the compiled SQL is a clinical user's: anyone else is asked directly)
         return list_page(person_search(user, query, unit_id=unit_id), number, size=size)
     shape, terms = _search_terms(query)
     if unit_id is not None:  # at no unit, the SQL has no unit to put first
         shape, terms = (*shape, "at a unit"), {**terms, "unit_id": unit_id}
+    if units is not None:  # the user's units, named in the SQL (policy.relationship_episodes)
+        units_shape, unit_ids = _unit_arguments(units)
+        shape, terms = (*shape, units_shape), {**terms, **unit_ids}
     sql, params = SEARCH.sql(
         shape,
         user_id=user.pk,
@@ -184,7 +225,7 @@ def search_page(user, query: SearchQuery, number, *, unit_id: int | None = None)
     return page
 
 
-def _with_list_basis(persons: QuerySet[Person], user, *, on=None) -> QuerySet[Person]:
+def _with_list_basis(persons: QuerySet[Person], user, *, on=None, units=None) -> QuerySet[Person]:
     """Each person's `list_basis`: own organisation when one of USER's own organisation's
     episodes gives the relationship, else consent, else (no relationship) emergency.
 
@@ -195,7 +236,7 @@ def _with_list_basis(persons: QuerySet[Person], user, *, on=None) -> QuerySet[Pe
         When(own, then=Value(Basis.OWN_ORGANISATION.value)), default=Value(Basis.CONSENT.value)
     )
     bases = (
-        policy.relationship_episodes(user, on=on)
+        policy.relationship_episodes(user, on=on, units=units)
         .filter(person=OuterRef("pk"))
         .annotate(basis=basis)
         .order_by(Case(When(own, then=0), default=1))

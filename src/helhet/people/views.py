@@ -26,7 +26,10 @@ def search(request):
     # A text the form refuses (over 100 characters) is not searched: the field says why.
     query = selectors.parse_search(form.cleaned_data["q"] if form.is_valid() else "")
     unit_id = request.unit.pk if request.unit else None
-    page = selectors.search_page(request.user, query, request.GET.get("page"), unit_id=unit_id)
+    units = policy.member_units(request.memberships)
+    page = selectors.search_page(
+        request.user, query, request.GET.get("page"), unit_id=unit_id, units=units
+    )
     record_listing(Actor.from_request(request), page.object_list, action="search", what="search")
     return render(request, "people/search.html", {"form": form, "query": query, "page": page})
 
