@@ -14,18 +14,20 @@ from helhet.people import selectors
 from .. import factories as f
 
 
+@pytest.mark.parametrize("access_mode", [None, "team", "case_team"])
 @pytest.mark.parametrize("whole_unit", [False, True])
-def test_the_compiled_caseload_is_the_caseload_built_directly(county, whole_unit):
+def test_the_compiled_caseload_is_the_caseload_built_directly(county, whole_unit, access_mode):
+    shape = (whole_unit, access_mode)
     arguments = {
         "user_id": county.nurse.pk,
         "organisation_id": county.nurse.organisation_id,
         "unit_id": county.clinic.pk,
         "today": timezone.localdate(),
     }
-    assert CASELOAD.sql(whole_unit, **arguments) == CASELOAD.direct(whole_unit, **arguments)
+    assert CASELOAD.sql(shape, **arguments) == CASELOAD.direct(shape, **arguments)
     # Again for other values, from the SQL compiled the first time.
     other = {**arguments, "user_id": county.social_worker.pk, "today": datetime.date(2030, 5, 6)}
-    assert CASELOAD.sql(whole_unit, **other) == CASELOAD.direct(whole_unit, **other)
+    assert CASELOAD.sql(shape, **other) == CASELOAD.direct(shape, **other)
 
 
 @pytest.mark.parametrize(

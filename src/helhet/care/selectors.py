@@ -23,7 +23,12 @@ LISTED_FIELDS = ("given_name", "family_name", "identity_number", "protected_iden
 
 
 def caseload(
-    user, *, unit: Unit, whole_unit: bool = False, on: datetime.date | None = None
+    user,
+    *,
+    unit: Unit,
+    whole_unit: bool = False,
+    on: datetime.date | None = None,
+    units: dict[int, str] | None = None,
 ) -> QuerySet[Person]:
     """Persons at UNIT that USER may see: on USER's case teams, or (WHOLE_UNIT) all of them.
 
@@ -31,10 +36,10 @@ def caseload(
     at most, by constraint) and, for "my caseload", to USER's place on its case team. Each row
     carries the episode's `opened_on`, USER's case-team role `my_role` and the `list_basis` the
     access log records: own organisation when the episode is, else consent, with the consent
-    it is seen by (`list_consent_id`).
+    it is seen by (`list_consent_id`). UNITS: as `policy.relationship_episodes` takes them.
     """
     on = on or timezone.localdate()
-    persons = policy.visible_persons(user, unit=unit, on=on)
+    persons = policy.visible_persons(user, unit=unit, on=on, units=units)
     if whole_unit:
         persons = persons.filter(episodes__unit=unit, episodes__closed_on__isnull=True)
         on_team = CaseTeamMember.objects.filter(
@@ -171,21 +176,30 @@ def page_number(value, *, last: int = 10_000) -> int:
     return number if 1 <= number <= last else 1
 
 
-def _caseload_of_ids(whole_unit: bool, *, user_id, organisation_id, unit_id, today):
-    """`caseload` of the user and unit with these ids: what `CASELOAD` compiles."""
+def _caseload_of_ids(shape, *, user_id, organisation_id, unit_id, today):
+    """`caseload` of the user and unit with these ids: what `CASELOAD` compiles. SHAPE: whole
+    unit or not, and the unit's access mode when the SQL names it (else None: read from the
+    memberships)."""
+    whole_unit, access_mode = shape
     user = User(pk=user_id, organisation_id=organisation_id)
-    return caseload(user, unit=Unit(pk=unit_id), whole_unit=whole_unit, on=today)
+    units = None if access_mode is None else {unit_id: access_mode}
+    return caseload(user, unit=Unit(pk=unit_id), whole_unit=whole_unit, on=today, units=units)
 
 
-# The caseload's SQL, compiled once for "my caseload" and once for the whole unit.
+# The caseload's SQL, compiled once for "my caseload" and once for the whole unit, of each
+# access mode.
 CASELOAD = raw.Prepared(_caseload_of_ids)
 
 
-def caseload_page(user, *, unit: Unit, whole_unit: bool, number) -> ListPage:
+def caseload_page(user, *, unit: Unit, whole_unit: bool, number, units=None) -> ListPage:
     """One page of the caseload, each person labelled with the user's case-team role and the
-    basis USER sees them on (the labels translated once per page, not once per row)."""
+    basis USER sees them on (the labels translated once per page, not once per row). UNITS:
+    the user's units (`policy.member_units`), when the request has them: the SQL then names
+    UNIT and its access mode instead of reading the memberships again."""
+    if units is not None and unit.pk not in units:
+        return ListPage([], 1, has_next=False, size=settings.HELHET_PAGE_SIZE)
     sql, params = CASELOAD.sql(
-        whole_unit,
+        (whole_unit, None if units is None else units[unit.pk]),
         user_id=user.pk,
         organisation_id=user.organisation_id,
         unit_id=unit.pk,

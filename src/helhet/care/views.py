@@ -29,7 +29,11 @@ def caseload(request):
         return render(request, "care/caseload.html", {"page": None})
     whole_unit = request.GET.get("scope") == "unit"
     page = selectors.caseload_page(
-        request.user, unit=request.unit, whole_unit=whole_unit, number=request.GET.get("page")
+        request.user,
+        unit=request.unit,
+        whole_unit=whole_unit,
+        number=request.GET.get("page"),
+        units=policy.member_units(request.memberships),
     )
     record_listing(Actor.from_request(request), page.object_list, action="read", what="caseload")
     return render(request, "care/caseload.html", {"page": page, "whole_unit": whole_unit})
