@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from helhet.access.models import Basis
 from helhet.care.models import CaseTeamMember
+from helhet.core.models import Unit
 
 from .. import factories as f
 from ..people.utils import LOG_STATEMENTS, log_in, log_rows
@@ -190,3 +191,20 @@ def test_the_caseload_under_consent_names_the_consent_in_force_at_the_unit_in_it
     assert [(r.basis, r.consent_id) for r in log_rows(county.patient)] == [
         (Basis.CONSENT, newest.pk)
     ]
+
+
+def test_at_a_case_team_only_unit_the_whole_unit_is_the_persons_of_my_case_teams(client, county):
+    act = f.UnitFactory(
+        name="ACT-teamet",
+        access_mode=Unit.AccessMode.CASE_TEAM,
+        organisations=[county.region, county.municipality],
+    )
+    colleague = f.UserFactory(username="colleague", organisation=county.region)
+    for user in (county.nurse, colleague):
+        f.MembershipFactory(user=user, unit=act)
+    person = f.PersonFactory(given_name="Akt", family_name="Aktsson", registered_by=county.nurse)
+    episode = f.EpisodeFactory(person=person, unit=act, opened_by=county.nurse)
+    f.CaseTeamMemberFactory(episode=episode, user=county.nurse)
+    assert "Aktsson, Akt" in log_in(client, county.nurse, unit=act).get(URL, {"scope": "unit"}).text
+    off_team = log_in(client, colleague, unit=act).get(URL, {"scope": "unit"}).text
+    assert "Aktsson" not in off_team
