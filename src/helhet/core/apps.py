@@ -6,3 +6,10 @@ class CoreConfig(AppConfig):
     name = "helhet.core"
     label = "core"
     verbose_name = _("Organisations and units")
+
+    def ready(self):
+        from django.db.backends.signals import connection_created
+
+        from .db import use_c_timestamptz_loader
+
+        connection_created.connect(use_c_timestamptz_loader, dispatch_uid="helhet_timestamptz")
