@@ -16,14 +16,11 @@ from django.utils import timezone
 
 from helhet.care.models import Episode
 from helhet.core.middleware import active_membership
-from helhet.core.models import Membership, Organisation, Unit
+from helhet.core.models import REVIEWER_ROLES, Organisation, Unit
 from helhet.people.models import Person, Relative
 
 from . import policy
 from .models import AccessLogEntry, Consent, EmergencyAccess, RecordCategory
-
-REVIEWER_ROLES = (Membership.Role.MANAGER, Membership.Role.COORDINATOR)
-
 
 # --- One person -----------------------------------------------------------------------------
 

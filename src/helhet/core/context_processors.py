@@ -1,7 +1,7 @@
 from typing import NamedTuple
 
 from .middleware import active_membership
-from .models import Membership
+from .models import REVIEWER_ROLES
 
 
 def active_unit(request):
@@ -12,16 +12,13 @@ def active_unit(request):
     membership = active_membership(request)
     menu_kind = MenuKind(
         clinical=bool(request.user.organisation_id and request.memberships),
-        reviews_log=bool(membership and membership.role in LOG_REVIEWERS),
+        reviews_log=bool(membership and membership.role in REVIEWER_ROLES),
     )
     return {
         "memberships": request.memberships,
         "active_membership": membership,
         "menu_kind": menu_kind,
     }
-
-
-LOG_REVIEWERS = (Membership.Role.MANAGER, Membership.Role.COORDINATOR)
 
 
 class MenuKind(NamedTuple):

@@ -174,3 +174,8 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.unit} ({self.get_role_display()})"
+
+
+# The roles that review a unit's access log and produce log extracts (access.selectors; the
+# main menu's "Access log" link).
+REVIEWER_ROLES = (Membership.Role.MANAGER, Membership.Role.COORDINATOR)

@@ -186,7 +186,7 @@ class Prepared:
     stand-in, as `icontains` makes it) is bound from the real arguments on each call, and every
     other parameter is kept as compiled. BUILD must therefore give the same
     SQL for every value of an argument: the tests compare each use with its queryset built
-    directly (`matches_direct`).
+    directly (`Prepared.direct`).
     """
 
     def __init__(self, build):
