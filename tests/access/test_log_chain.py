@@ -51,6 +51,34 @@ def test_an_edited_flag_or_time_is_reported_too(chain):
     assert log.verify().entry_id == chain[7].pk
 
 
+def test_a_flag_added_later_is_sealed_where_set_and_leaves_older_seals_as_they_were(
+    county, monkeypatch
+):
+    """`earlier_records` came after rows were sealed: a row without it seals as before (so old
+    chains verify), a row with it seals the flag, and setting or clearing it is found."""
+    actor = Actor(county.nurse, county.clinic, "request-0002")
+    plain, flagged = log.append(
+        [
+            log.entry_for(actor, person=county.patient, action="read", what="overview"),
+            log.entry_for(
+                actor, person=county.patient, action="read", what="notes", earlier_records=True
+            ),
+        ]
+    )
+    with monkeypatch.context() as before_the_flag:
+        before_the_flag.setattr(log, "SEALED_IF_SET", ())
+        assert log.seal(plain, plain.previous_hash) == plain.hash
+        assert log.seal(flagged, flagged.previous_hash) != flagged.hash
+    assert AccessLogEntry.objects.get(pk=flagged.pk).earlier_records is True
+    assert log.verify() is None
+    AccessLogEntry.objects.filter(pk=flagged.pk).update(earlier_records=False)
+    assert log.verify().entry_id == flagged.pk
+    AccessLogEntry.objects.filter(pk=flagged.pk).update(earlier_records=True)
+    assert log.verify() is None
+    AccessLogEntry.objects.filter(pk=plain.pk).update(earlier_records=True)
+    assert log.verify().entry_id == plain.pk
+
+
 def test_a_deleted_middle_row_is_reported_at_the_next_row(chain):
     AccessLogEntry.objects.filter(pk=chain[4].pk).delete()
     problem = log.verify()

@@ -40,12 +40,17 @@ SEALED_FIELDS = (
     "protected_identity",
     "without_relationship",
 )
+# Fields added to the log after rows were first sealed: each is sealed only where it is set
+# (not its default), so that the rows sealed before it verify unchanged, and setting or
+# clearing it on any row breaks that row's seal.
+SEALED_IF_SET = ("earlier_records",)
 
 
 def seal(entry: AccessLogEntry, previous_hash: str) -> str:
     """The HMAC of ENTRY's fields and the previous row's seal."""
     values = [getattr(entry, name) for name in SEALED_FIELDS]
     values[1] = entry.at.astimezone(UTC).isoformat()
+    values += [[name, value] for name in SEALED_IF_SET if (value := getattr(entry, name))]
     payload = json.dumps([previous_hash, values], separators=(",", ":"), ensure_ascii=False)
     key = settings.HELHET_LOG_CHAIN_KEY.encode()
     return hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()
@@ -72,7 +77,7 @@ def append(entries: Iterable[AccessLogEntry]) -> list[AccessLogEntry]:
 
 
 # The columns written, in order: the sealed fields, then the two hashes.
-_COLUMNS = (*SEALED_FIELDS, "previous_hash", "hash")
+_COLUMNS = (*SEALED_FIELDS, *SEALED_IF_SET, "previous_hash", "hash")
 
 
 def _insert_and_move_head(
@@ -226,14 +231,20 @@ def entry_for(
     consent=None,
     emergency: bool = False,
     without_relationship: bool = False,
+    earlier_records: bool = False,
+    organisation_id: int | None = None,
 ) -> AccessLogEntry:
-    """An unsaved log row for ACTOR acting on PERSON; pass it to `append`."""
+    """An unsaved log row for ACTOR acting on PERSON; pass it to `append`.
+
+    The row's organisation is the actor's, unless ORGANISATION_ID names another (a security
+    event names the organisation whose access changed).
+    """
     user, unit = actor.user, actor.unit
     return raw.unsaved(
         AccessLogEntry,
         at=None,
         user_id=user.pk,
-        organisation_id=user.organisation_id,
+        organisation_id=organisation_id or user.organisation_id,
         unit_id=unit.pk if unit else None,
         person_id=person.pk if person else None,
         action=action,
@@ -244,6 +255,7 @@ def entry_for(
         emergency=emergency,
         protected_identity=bool(person and person.protected_identity),
         without_relationship=without_relationship,
+        earlier_records=earlier_records,
     )
 
 

@@ -172,6 +172,12 @@ class AccessLogEntry(models.Model):
         CREATE = "create", _("Created")
         UPDATE = "update", _("Changed")
         SEARCH = "search", _("Search")
+        # A request the policy refused (a person the user may not see, a registration or
+        # acceptance that would have made a relationship): logged without telling the user.
+        REFUSED = "refused", _("Refused")
+        # A change of who may access what (users, memberships, units, organisations, steering
+        # groups), made by an administrator: a security event, about no person.
+        SECURITY = "security", _("Access change")
 
     at = models.DateTimeField(db_index=True)
     # The references are ids the ORM protects (PROTECT) but the database does not check: a
@@ -193,6 +199,9 @@ class AccessLogEntry(models.Model):
     emergency = models.BooleanField(default=False)
     protected_identity = models.BooleanField(default=False)
     without_relationship = models.BooleanField(default=False)
+    # A read of records that another unit of the reader's organisation wrote before the
+    # person's episode here began: flagged for the review of the unit that owns them.
+    earlier_records = models.BooleanField(default=False)
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 
