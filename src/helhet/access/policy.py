@@ -20,7 +20,6 @@ import functools
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.conf import settings
 from django.db.models import (
     Case,
     Exists,
@@ -40,11 +39,10 @@ from helhet.core import raw
 from helhet.core.models import Membership, Municipality, Unit, User
 from helhet.people.models import Person
 
+from . import contact_details
 from .models import Basis, Consent, ConsentDisclosure, EmergencyAccess, RecordCategory
 
-PROTECTED_IDENTITY_ROLES = getattr(
-    settings, "HELHET_PROTECTED_IDENTITY_ROLES", [Membership.Role.COORDINATOR]
-)
+PROTECTED_IDENTITY_ROLES = contact_details.allowed_roles()  # the rule reads it at each call
 
 
 @dataclass(frozen=True)
@@ -326,13 +324,9 @@ class PersonAccess:
 
     @property
     def may_see_contact_details(self) -> bool:
-        """Protected identity hides address and contact details from all but allowed roles."""
-        if not self.person.protected_identity:
-            return True
-        return any(
-            self.member_roles.get(unit_id) in PROTECTED_IDENTITY_ROLES
-            for unit_id in self.relationship_units
-        )
+        """Protected identity hides address and contact details from all but allowed roles
+        (the rule: `contact_details.may_see_contact_details`)."""
+        return contact_details.person_details_shown(self)
 
     def role_at(self, unit_id: int) -> str | None:
         return self.member_roles.get(unit_id)

@@ -43,6 +43,7 @@ def referral_register(
     question: str,
     urgency: str,
     received_on: datetime.date,
+    protected_identity: bool = False,
 ) -> Referral:
     """Register a referral received by the actor's active unit, owned by the actor's employer.
 
@@ -64,6 +65,7 @@ def referral_register(
         name=name.strip(),
         identity_number=identity_number.value if identity_number else "",
         contact=contact.strip(),
+        protected_identity=protected_identity,
         question=question.strip(),
         urgency=urgency,
         received_on=received_on,

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from helhet.access import contact_details
 from helhet.care.forms import DateInput
 from helhet.core.models import Unit
 from helhet.people import identity
@@ -33,6 +34,10 @@ class ReferralForm(forms.Form):
         help_text=_("If the referral gives it: YYYYMMDD-NNNN."),
     )
     contact = forms.CharField(label=_("How to reach the person"), max_length=200, required=False)
+    protected_identity = forms.BooleanField(
+        label=_("Protected identity (contact details shown only to those allowed)"),
+        required=False,
+    )
     question = forms.CharField(
         label=_("Question"),
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -66,24 +71,54 @@ class AcceptForm(PersonRegisterForm):
         help_text=_("You join the case team yourself. An ACT team names one from each side."),
     )
 
-    def __init__(self, *args, staff, **kwargs):
+    def __init__(self, *args, staff, hidden_contact: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["case_managers"].queryset = staff
         self.fields["case_managers"].label_from_instance = self.staff_label
+        self.hidden_contact = hidden_contact or {}
+
+    def clean(self):
+        cleaned = super().clean()
+        # The referral's contact details that the user may not see were left out of the form;
+        # they carry over to the person while the person is registered as protected.
+        if cleaned.get("protected_identity"):
+            for name, value in self.hidden_contact.items():
+                cleaned[name] = cleaned.get(name) or value
+        return cleaned
 
     @staticmethod
     def staff_label(user) -> str:
         return f"{user} ({user.organisation})"
 
 
+def accept_form(data, referral: Referral, *, roles: dict[int, str], staff) -> AcceptForm:
+    """The accept form, started from what the referral says about the person; contact details
+    the user may not see (protected identity) are not put in the page."""
+    shown = contact_details.referral_details_shown(referral, roles=roles, access=None)
+    contact = referral_contact_fields(referral)
+    return AcceptForm(
+        data,
+        initial=accept_initial(referral) | (contact if shown else {}),
+        staff=staff,
+        hidden_contact=None if shown else contact,
+    )
+
+
 def accept_initial(referral: Referral) -> dict:
-    """What the referral already says about the person, as a starting point for the form."""
+    """What the referral already says about who the person is, as a starting point."""
     words = referral.name.split()
-    contact = referral.contact
     return {
         "identity_number": referral.formatted_identity_number,
         "given_name": " ".join(words[:-1]) if len(words) > 1 else referral.name,
         "family_name": words[-1] if len(words) > 1 else "",
+        "protected_identity": referral.protected_identity,
+    }
+
+
+def referral_contact_fields(referral: Referral) -> dict:
+    """The referral's way to reach the person as the person's e-mail or phone field."""
+    contact = referral.contact
+    return {
         "email": contact if "@" in contact and " " not in contact else "",
         "phone": contact[:40] if contact and "@" not in contact else "",
     }

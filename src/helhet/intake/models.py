@@ -54,6 +54,11 @@ class Referral(models.Model):
     name = models.CharField(_("name of the person"), max_length=200, blank=True)
     identity_number = models.CharField(_("identity number"), max_length=12, blank=True)
     contact = models.CharField(_("how to reach the person"), max_length=200, blank=True)
+    protected_identity = models.BooleanField(
+        _("protected identity"),
+        default=False,
+        help_text=_("The person's contact details are shown only to those allowed."),
+    )
     question = models.TextField(_("question"))
     urgency = models.CharField(
         _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE

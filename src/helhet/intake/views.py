@@ -13,14 +13,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods
 
-from helhet.access import policy
+from helhet.access import contact_details, policy
 from helhet.access.log import Actor, record_access
 from helhet.access.what import what
 from helhet.care.forms import run_action
 from helhet.care.selectors import unit_staff
 
 from . import actions, selectors
-from .forms import AcceptForm, DeclineForm, ReferralForm, accept_initial
+from .forms import DeclineForm, ReferralForm, accept_form
 
 ACCEPTED_MESSAGES = {
     "new": _lazy("The referral is accepted and the episode is opened. Next: the consent."),
@@ -144,9 +144,8 @@ def decline(request, referral_id: int):
 @require_http_methods(["GET", "POST"])
 def accept(request, referral_id: int):
     referral = selectors.referral_for_triage(request, referral_id)
-    form = AcceptForm(
-        request.POST or None, initial=accept_initial(referral), staff=unit_staff(request.unit.pk)
-    )
+    roles, staff = contact_details.roles_of(request), unit_staff(request.unit.pk)
+    form = accept_form(request.POST or None, referral, roles=roles, staff=staff)
     actor = Actor.from_request(request)
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,0 +1,440 @@
+"""PROTECTED IDENTITY, WALKED: every page and document that can show a protected person, asked
+by every kind of staff, must not show the person's address, postal code, city, telephone or
+e-mail (nor their relatives', nor those typed into a protected referral) to anyone but the
+allowed roles: the coordinator at a unit where they have a relationship with the person (at the
+referral's unit, for a referral not yet linked to a person). See `access/contact_details.py`.
+
+The walk enumerates the URL resolver, as the access matrix does: a new URL pattern is walked
+without being listed here, and one whose arguments the walk cannot fill fails the test until
+`ARGUMENTS` learns them. PDFs, spreadsheets and CSV files are read as text.
+"""
+
+import csv
+import io
+import itertools
+from dataclasses import dataclass
+
+import openpyxl
+import pypdf
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from helhet.access.log import Actor
+from helhet.contacts.models import Contact
+from helhet.core.middleware import ACTIVE_UNIT_SESSION_KEY
+from helhet.core.models import Membership, User
+from helhet.followup.models import ExportJob, SteeringGroup
+from helhet.intake.models import Referral
+from helhet.plans import actions as plan_actions
+
+from . import factories as f
+from .plans.conftest import access_of, disclose, sip_data
+
+# The protected person's details, their relative's, and a protected referral's.
+PERSON = {
+    "address": "Hemliga vägen 7",
+    "postal_code": "987 65",
+    "city": "Gömstad",
+    "phone": "073-555 01 99",
+    "email": "tolvan.hemlig@example.test",
+}
+RELATIVE = {"phone": "076-444 22 11", "email": "anna.anhorig@example.test"}
+REFERRAL = {"contact": "hemlig.remiss@example.test", "referrer_contact": "072-333 88 99"}
+SECRETS = [*PERSON.values(), *RELATIVE.values(), *REFERRAL.values()]
+PLAIN_CONTACT = "Ring 070-111 22 33 efter kl 10"  # an unprotected referral's: seen by all
+
+ALLOWED = ("coordinator_region", "coordinator_municipality")
+ACTORS = (
+    "nurse_region",  # staff at the clinic, opened the person's episode
+    "physician_region",
+    "social_worker_municipality",  # under the coordination consent
+    "case_manager_municipality",  # on the person's case team
+    "manager_municipality",
+    "manager_region",
+    *ALLOWED,  # the clinic's coordinators: the only ones who may see the details
+    "nurse_outside",  # at Mini-Maria, where the person has no episode
+    "coordinator_outside",  # a coordinator, but at Mini-Maria
+    "manager_outside",
+    "emergency_coordinator",  # the outside coordinator with emergency access to the person
+    "steering",
+    "admin",
+    "anonymous",
+)
+
+# URL patterns not walked, and why. Everything else is walked with GET.
+NOT_WALKED = {
+    "admin": "the admin site registers no person data (test below)",
+    "set_language": "POST only, shows nothing",
+}
+
+
+# --- The county ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def world(county, consent_for_coordination):
+    """The test county with a protected patient who has a bit of everything, two referrals at
+    the clinic (one linked to the patient, one marked protected), and every kind of staff."""
+    c = county
+    for name, value in PERSON.items():
+        setattr(c.patient, name, value)
+    c.patient.protected_identity = True
+    c.patient.save()
+    c.relative.phone, c.relative.email = RELATIVE["phone"], RELATIVE["email"]
+    c.relative.save()
+    c.consent = consent_for_coordination
+    disclose(c.consent, c, "plans", "contacts", "assessments", "medication", "notes")
+    _staff(c)
+    _records(c)
+    _referrals(c)
+    _exports(c)
+    return c
+
+
+def _staff(c):
+    def member(username, organisation, profession, unit, role=Membership.Role.STAFF):
+        user = f.UserFactory(username=username, organisation=organisation, profession=profession)
+        f.MembershipFactory(user=user, unit=unit, role=role)
+        return user
+
+    P, R, COORD = User.Profession, Membership.Role, Membership.Role.COORDINATOR
+    muni, region = c.municipality, c.region
+    c.users = {
+        "nurse_region": c.nurse,
+        "physician_region": member("physician", region, P.PHYSICIAN, c.clinic),
+        "social_worker_municipality": c.social_worker,
+        "case_manager_municipality": member("case_mgr", muni, P.CASE_MANAGER, c.clinic),
+        "manager_municipality": c.manager,
+        "manager_region": member("mgr_region", region, P.MANAGER, c.clinic, R.MANAGER),
+        "coordinator_region": c.coordinator,
+        "coordinator_municipality": member("coord_m", muni, P.COORDINATOR, c.clinic, COORD),
+        "nurse_outside": c.outsider,
+        "coordinator_outside": member("coord_out", region, P.COORDINATOR, c.other_unit, COORD),
+        "manager_outside": member("mgr_out", muni, P.MANAGER, c.other_unit, R.MANAGER),
+        "steering": f.UserFactory(username="steering", organisation=region, profession=P.MANAGER),
+        "admin": c.admin,
+    }
+    c.users["emergency_coordinator"] = c.users["coordinator_outside"]
+    f.EmergencyAccessFactory(
+        user=c.users["coordinator_outside"], person=c.patient, unit=c.other_unit
+    )
+    group = SteeringGroup.objects.create(name="Styrgrupp Testby")
+    group.units.add(c.clinic)
+    group.members.add(c.users["steering"])
+    f.CaseTeamMemberFactory(episode=c.episode, user=c.users["case_manager_municipality"])
+
+
+def _records(c):
+    """Something in every source the person pages read, relatives named where they can be."""
+    c.closed_episode = f.EpisodeFactory(
+        person=c.patient,
+        unit=c.other_unit,
+        opened_by=c.nurse,
+        opened_on="2025-01-10",
+        closed_on="2025-06-30",
+        closed_by=c.nurse,
+        closure_reason=f.ClosureReasonFactory(),
+    )
+    c.assessment = f.AssessmentFactory(person=c.patient, unit=c.clinic, recorded_by=c.nurse)
+    f.ContactFactory(
+        episode=c.episode,
+        recorded_by=c.nurse,
+        kind=Contact.Kind.PHONE,
+        relative=c.relative,
+    )
+    f.DrugTestResultFactory(
+        drug_test=f.DrugTestFactory(person=c.patient, unit=c.clinic, recorded_by=c.nurse)
+    )
+    f.MedicationDispensingFactory(person=c.patient, unit=c.clinic, recorded_by=c.nurse)
+    access = access_of(c.nurse, c.patient, c.clinic)
+    plan_actions.sip_version_create(
+        actor=Actor(c.nurse, c.clinic, "req-sip"),
+        access=access,
+        **sip_data(c, relatives=[c.relative]),
+    )
+
+
+def _referrals(c):
+    c.linked_referral = f.ReferralFactory(
+        unit=c.clinic,
+        registered_by=c.nurse,
+        source=Referral.Source.RELATIVE,
+        referrer=c.relative.name,
+        referrer_contact=RELATIVE["phone"],
+        name=c.patient.full_name,
+        identity_number=c.patient.identity_number,
+        contact=PERSON["phone"],
+        state=Referral.State.ACCEPTED,
+        person=c.patient,
+        episode=c.episode,
+        decided_at=timezone.now(),
+        decided_by=c.nurse,
+    )
+    c.protected_referral = f.ReferralFactory(
+        unit=c.clinic, registered_by=c.nurse, protected_identity=True, **REFERRAL
+    )
+    c.plain_referral = f.ReferralFactory(
+        unit=c.clinic, registered_by=c.nurse, name="Olle Öppen", contact=PLAIN_CONTACT
+    )
+
+
+def _exports(c):
+    """Three follow-up exports of the region's coordinator, not yet run: only the owner sees a
+    job, so everyone else is answered "not found" whatever its state (`run_exports`)."""
+    c.jobs = [
+        ExportJob.objects.create(owner=c.coordinator, params=EXPORT, format=export_format)
+        for export_format in ExportJob.Format.values
+    ]
+
+
+EXPORT = {"scope": "unit", "kind": "year", "year": "2025", "breakdown": "total"}
+
+
+def run_exports(c):
+    """The clinic's follow-up in every format, made by the region's coordinator through the
+    page, in place of the jobs of `_exports`: aggregates, walked all the same."""
+    ExportJob.objects.filter(owner=c.coordinator).delete()
+    client = _client_for(c.coordinator)
+    for export_format in ExportJob.Format.values:
+        data = EXPORT | {"unit_id": c.clinic.pk, "format": export_format}
+        client.post(reverse("followup:export_new"), data)
+    c.jobs = list(ExportJob.objects.filter(owner=c.coordinator, state=ExportJob.State.DONE))
+    assert len(c.jobs) == len(ExportJob.Format.values)
+
+
+def _client_for(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+# --- The walk --------------------------------------------------------------------------------
+
+ARGUMENTS = {
+    # a URL argument's name: the values the walk asks about
+    "person_id": lambda c: [c.patient.pk],
+    "episode_id": lambda c: [c.episode.pk, c.closed_episode.pk],
+    "consent_id": lambda c: [c.consent.pk],
+    "assessment_id": lambda c: [c.assessment.pk],
+    "instrument": lambda c: ["audit", "dudit"],
+    "referral_id": lambda c: [c.linked_referral.pk, c.protected_referral.pk, c.plain_referral.pk],
+    "unit_id": lambda c: [c.clinic.pk, c.other_unit.pk],
+    "job_id": lambda c: [job.pk for job in c.jobs],
+    "slug": lambda c: [c.clinic.slug],
+}
+QUERIES = {
+    # a URL's name: the query strings it is asked with (else none)
+    "people:search": lambda c: [{"q": c.patient.family_name}, {"q": c.patient.identity_number}],
+    "care:caseload": lambda c: [{}, {"scope": "unit"}],
+    "access:log_review": lambda c: [{}, {"protected_identity": "on"}],
+    "plans:sip_print": lambda c: [{}],
+}
+
+
+@dataclass(frozen=True)
+class Pattern:
+    name: str
+    route: str
+    arguments: tuple[str, ...]
+
+
+def url_patterns(resolver=None, prefix="", route="", arguments=()):
+    """Every URL pattern of the project: its name (namespaced), route and argument names."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        here = route + str(entry.pattern)
+        names = (*arguments, *entry.pattern.regex.groupindex)
+        if isinstance(entry, URLResolver):
+            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            if (entry.namespace or "") in NOT_WALKED:
+                continue
+            yield from url_patterns(entry, namespace, here, names)
+        elif isinstance(entry, URLPattern):
+            if entry.name in NOT_WALKED:
+                continue
+            assert entry.name, f"the URL {here} has no name, so the walk cannot reverse it"
+            yield Pattern(f"{prefix}{entry.name}", here, names)
+
+
+def urls_to_walk(c) -> list[tuple[str, str, dict]]:
+    """(pattern name, path, query) for every URL pattern and every argument value."""
+    walk = []
+    for pattern in url_patterns():
+        missing = [a for a in pattern.arguments if a not in ARGUMENTS]
+        assert not missing, (
+            f"cannot walk {pattern.name} ({pattern.route}): no value for {missing}; "
+            "teach ARGUMENTS in tests/test_protected_identity.py"
+        )
+        values = [ARGUMENTS[a](c) for a in pattern.arguments]
+        for combination in itertools.product(*values):
+            kwargs = dict(zip(pattern.arguments, combination, strict=True))
+            path = reverse(pattern.name, kwargs=kwargs)
+            for query in QUERIES.get(pattern.name, lambda c: [{}])(c):
+                walk.append((pattern.name, path, query))
+    return walk
+
+
+def text_of(response) -> str:
+    """What a response shows: the page, or the text of a PDF, spreadsheet or CSV file."""
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    kind = response.get("Content-Type", "")
+    if kind.startswith("application/pdf"):
+        reader = pypdf.PdfReader(io.BytesIO(content))
+        return " ".join(page.extract_text() for page in reader.pages)
+    if "spreadsheetml" in kind:
+        book = openpyxl.load_workbook(io.BytesIO(content))
+        cells = (v for s in book for row in s.iter_rows(values_only=True) for v in row)
+        return " ".join(str(v) for v in cells if v is not None)
+    if kind.startswith("text/csv"):
+        return " ".join(" ".join(row) for row in csv.reader(io.StringIO(content.decode())))
+    return content.decode(errors="replace")
+
+
+def squeezed(text: str) -> str:
+    """TEXT without white space: a PDF or a table cell may wrap a phone number anywhere."""
+    return "".join(text.split())
+
+
+def found_secrets(text: str) -> list[str]:
+    whole = squeezed(text)
+    return [s for s in SECRETS if s in text or squeezed(s) in whole]
+
+
+def client_as(client, c, actor):
+    user = c.users.get(actor)
+    if user is not None:
+        client.force_login(user)
+        if user.memberships.filter(unit=c.clinic).exists():
+            session = client.session
+            session[ACTIVE_UNIT_SESSION_KEY] = c.clinic.pk
+            session.save()
+    return client
+
+
+@dataclass
+class Answer:
+    name: str
+    path: str
+    query: dict
+    status: int
+    text: str
+
+
+def walk(client, c, actor) -> list[Answer]:
+    client_as(client, c, actor)
+    answers = []
+    for name, path, query in urls_to_walk(c):
+        response = client.get(path, query)
+        assert response.status_code < 500, f"{path} {query} answered {response.status_code}"
+        text = text_of(response) if response.status_code == 200 else ""
+        answers.append(Answer(name, path, query, response.status_code, text))
+    return answers
+
+
+# --- The tests -------------------------------------------------------------------------------
+
+NOT_ALLOWED = [a for a in ACTORS if a not in ALLOWED]
+
+
+@pytest.mark.parametrize("actor", NOT_ALLOWED)
+def test_no_page_or_document_shows_a_protected_persons_contact_details_to(client, world, actor):
+    leaks = [
+        f"{a.path} {a.query}: {found_secrets(a.text)}"
+        for a in walk(client, world, actor)
+        if found_secrets(a.text)
+    ]
+    assert leaks == [], f"{actor} sees protected contact details on:\n" + "\n".join(leaks)
+
+
+# Pages that answer the clinic's coordinator something else than 200 on every argument, and why.
+NOT_A_PAGE_FOR_THE_COORDINATOR = {
+    "core:home": "redirects to the caseload",
+    "logout": "POST only",
+    "core:switch_unit": "POST only",
+    "intake:wait": "POST only",
+    "followup:export_new": "POST only",
+    "care:episode_reactivate": "the coordinator is not a member where the episode closed",
+}
+
+SHOWN_TO_THE_ALLOWED = {
+    # a page: the details it shows to the allowed roles
+    "people:overview": [*PERSON.values(), *RELATIVE.values()],
+    "people:history": [*PERSON.values(), *RELATIVE.values()],
+    "intake:detail": [PERSON["phone"], RELATIVE["phone"], *REFERRAL.values()],
+    "intake:accept": [REFERRAL["contact"]],  # the form starts from the referral's contact
+}
+
+
+@pytest.mark.parametrize("actor", ALLOWED)
+def test_the_coordinators_at_the_unit_see_the_contact_details_on_the_pages_that_show_them(
+    client, world, actor
+):
+    run_exports(world)
+    answers = walk(client, world, actor)
+    for name, expected in SHOWN_TO_THE_ALLOWED.items():
+        seen = set().union(*(found_secrets(a.text) for a in answers if a.name == name))
+        assert set(expected) <= seen, f"{name} does not show {set(expected) - seen} to {actor}"
+    exports = [a for a in answers if a.name == "followup:export_download" and a.status == 200]
+    assert all(found_secrets(a.text) == [] for a in exports)  # aggregates, for anyone
+    if actor == "coordinator_region":  # the owner of the exports: every page answers them
+        assert len(exports) == len(ExportJob.Format.values)
+        answered = {a.name for a in answers if a.status == 200}
+        unanswered = {a.name for a in answers} - answered - set(NOT_A_PAGE_FOR_THE_COORDINATOR)
+        assert unanswered == set(), f"the walk reached nothing on {unanswered}"
+
+
+def test_the_walk_covers_every_url_pattern_but_the_admin_site(world):
+    names = {name for name, _path, _query in urls_to_walk(world)}
+    for expected in ("people:overview", "intake:detail", "plans:sip_pdf", "timeline:page"):
+        assert expected in names
+    assert "followup:export_download" in names and "access:log_extract" in names
+
+
+def test_the_admin_site_registers_no_model_with_a_persons_contact_details():
+    from django.contrib import admin
+
+    from helhet.people.models import Person, Relative
+
+    assert not {Person, Relative, Referral} & set(admin.site._registry)
+
+
+# --- Hole 3: the referral page --------------------------------------------------------------
+
+
+def test_the_referral_page_hides_a_protected_persons_phone_from_the_units_nurse(client, world):
+    """Issue 14, hole 3: /referrals/<id>/ showed the telephone number to all of the unit."""
+    client_as(client, world, "nurse_region")
+    response = client.get(reverse("intake:detail", args=[world.linked_referral.pk]))
+    assert response.status_code == 200
+    assert PERSON["phone"] not in response.text and RELATIVE["phone"] not in response.text
+    assert "Protected identity — contact details hidden" in response.text
+
+
+def test_the_referral_page_shows_a_protected_persons_phone_to_the_units_coordinator(client, world):
+    client_as(client, world, "coordinator_region")
+    response = client.get(reverse("intake:detail", args=[world.linked_referral.pk]))
+    assert PERSON["phone"] in response.text and RELATIVE["phone"] in response.text
+
+
+def test_a_referral_marked_protected_hides_its_contact_details_until_accepted(client, world):
+    client_as(client, world, "nurse_region")
+    detail = client.get(reverse("intake:detail", args=[world.protected_referral.pk])).text
+    accept = client.get(reverse("intake:accept", args=[world.protected_referral.pk])).text
+    assert found_secrets(detail) == [] and found_secrets(accept) == []
+
+
+def test_an_unprotected_referral_shows_its_contact_details_to_the_unit(client, world):
+    client_as(client, world, "nurse_region")
+    response = client.get(reverse("intake:detail", args=[world.plain_referral.pk]))
+    assert PLAIN_CONTACT in response.text
+
+
+def test_the_walk_reads_text_out_of_a_pdf(client, world):
+    """The control for the PDFs: the SIP's PDF names the person for anyone who reads it."""
+    client_as(client, world, "nurse_region")
+    response = client.get(reverse("plans:sip_pdf", args=[world.patient.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert world.patient.family_name in text_of(response)
