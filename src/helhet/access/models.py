@@ -1,5 +1,7 @@
 """Consent, emergency access and the access log: the records the access policy decides on."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -155,7 +157,7 @@ class Basis(models.TextChoices):
     NONE = "none", _("No access to the person")
 
 
-_LOG_REFERENCE = {
+_LOG_REFERENCE: dict[str, Any] = {
     "null": True,
     "on_delete": models.PROTECT,
     "related_name": "+",

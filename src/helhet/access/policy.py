@@ -182,7 +182,7 @@ def listing_consents(
 class PersonAccess:
     """What USER may see of PERSON, loaded once per request, with the basis of each read."""
 
-    user: object
+    user: User
     person: Person
     episodes: list[Episode]
     consents: list[Consent]
@@ -294,7 +294,8 @@ class PersonAccess:
         """Organisations whose records of CATEGORY USER may read; None means all (emergency)."""
         if self.is_emergency:
             return None
-        owners = {self.user.organisation_id}
+        mine = self.user.organisation_id
+        owners = set() if mine is None else {mine}
         for consent in self.active_consents:
             owners.update(o for o, c in self._disclosed(consent) if c == category)
         return owners
@@ -443,7 +444,7 @@ def _episodes(person: Person, user, units: dict[int, Unit]) -> list[Episode]:
     reasons: dict[int, ClosureReason] = {}
     episodes = []
     for row in rows:
-        episode = e.build(row)
+        episode = e.instance(row)
         raw.set_related(episode, "person", person)
         raw.set_related(episode, "unit", u.build(row, e.width, units))
         raw.set_related(episode, "closure_reason", r.build(row, e.width + u.width, reasons))
@@ -476,7 +477,7 @@ def _consents(person: Person, units: dict[int, Unit]) -> list[Consent]:
     recorders: dict[int, User] = {}
     consents = []
     for row in rows:
-        consent = c.build(row)
+        consent = c.instance(row)
         raw.set_related(consent, "person", person)
         raw.set_related(consent, "unit", u.build(row, c.width, units))
         raw.set_related(consent, "recorded_by", usr.build(row, c.width + u.width, recorders))

@@ -85,7 +85,7 @@ def enrol(
     episode = Episode.objects.create(
         person=person,
         unit=unit,
-        organisation_id=actor.user.organisation_id,
+        organisation_id=actor.organisation_id,
         opened_on=opened_on,
         opened_by=actor.user,
         reactivation_of=reactivation_of or reactivation_candidate(person, unit),

@@ -117,6 +117,10 @@ class Episode(models.Model):
 
     objects = EpisodeQuerySet.as_manager()
 
+    # Set by the access policy's read of the person's episodes (not a column): whether the
+    # reading user is on the episode's case team.
+    user_on_team: bool
+
     class Meta:
         ordering = ["-opened_on", "-id"]
         verbose_name = _("episode")

@@ -112,6 +112,13 @@ class Columns(Generic[M]):
             shared[key] = instance
         return instance
 
+    def instance(self, row, start: int = 0, shared: dict | None = None) -> M:
+        """`build` for a part of ROW whose key is never NULL (the FROM table, an inner JOIN)."""
+        instance = self.build(row, start, shared)
+        if instance is None:
+            raise ValueError(f"{self.model.__name__} has no key in this row")
+        return instance
+
     def _instance(self, values: list) -> M:
         """The instance of one row's VALUES, as `Model.from_db` leaves it. Unless a `post_init`
         receiver listens, it is made as unpickling makes one (`__new__`, then its attributes):

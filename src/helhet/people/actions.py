@@ -115,7 +115,7 @@ def relative_add(
     """Record a relative of the person, owned by the actor's organisation."""
     relative = Relative.objects.create(
         person=access.person,
-        organisation_id=actor.user.organisation_id,
+        organisation_id=actor.organisation_id,
         name=name,
         relation=relation,
         phone=phone,
