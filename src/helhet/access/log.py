@@ -242,6 +242,13 @@ class Actor:
             raise PermissionDenied("A user without an organisation does not act on person data.")
         return self.user.organisation_id
 
+    @property
+    def active_unit(self) -> Unit:
+        """The unit the actor works at, for a write that needs one."""
+        if self.unit is None:
+            raise PermissionDenied("This needs an active unit.")
+        return self.unit
+
 
 def entry_for(
     actor: Actor,

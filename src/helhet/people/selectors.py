@@ -149,7 +149,7 @@ def _visible_listed(user, *, unit_id: int | None, on, at, units=None) -> QuerySe
     )
 
 
-def _search_terms(query: SearchQuery) -> tuple[tuple, dict[str, str]]:
+def _search_terms(query: SearchQuery) -> tuple[tuple, dict[str, str | int]]:
     """The shape of QUERY's match (what `SEARCH` compiles once) and its terms."""
     if query.identity_number:
         return ("number",), {"term0": query.identity_number}
@@ -298,7 +298,7 @@ def person_overview(
         relatives=relatives,
         may_enrol_here=may_enrol_at(access, unit_id)
         and not any(e.is_open and e.unit_id == unit_id for e in episodes),
-        may_write_here=bool(unit_id) and access.may_act_at(unit_id),
+        may_write_here=unit_id is not None and access.may_act_at(unit_id),
         earlier_episodes=len(episodes) - len(shown_episodes),
         earlier_consents=len(consents) - len(shown_consents),
         full_history=full_history,
@@ -338,7 +338,7 @@ def _relatives(access: PersonAccess) -> list[Relative]:
     )
     relatives = []
     for row in rows:
-        relative = r.build(row)
+        relative = r.instance(row)
         relative.support_count = row[r.width]
         relative.support_latest = s.convert("starts_at", row[r.width + 1])
         relatives.append(relative)
@@ -410,7 +410,7 @@ def _latest(items: list, current, *, others: int = OVERVIEW_LATEST_CLOSED) -> li
 def _decorate_episodes(overview: Overview, episodes: list[Episode]) -> None:
     """The shown episodes' actions and links; EPISODES is every visible one (reactivation)."""
     access = overview.access
-    by_id = {e.pk: e for e in overview.episodes}
+    by_id: dict[int | None, Episode] = {e.pk: e for e in overview.episodes}
     for episode in overview.episodes:
         episode.may_act = episode.is_open and access.may_act_at(episode.unit_id)
         episode.may_reactivate = reactivatable(access, episode, episodes)
