@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helhet.care.forms import DateInput
+from helhet.core.forms import set_queryset
 from helhet.core.models import Unit
 from helhet.people import identity
 from helhet.people.forms import PersonRegisterForm
@@ -58,7 +59,7 @@ class AcceptForm(PersonRegisterForm):
     """Accepting a referral: who the person is (as when registering), the episode, and the
     case managers."""
 
-    case_managers = forms.ModelMultipleChoiceField(
+    case_managers: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("Case managers"),
         queryset=None,
         required=False,
@@ -68,8 +69,7 @@ class AcceptForm(PersonRegisterForm):
 
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["case_managers"].queryset = staff
-        self.fields["case_managers"].label_from_instance = self.staff_label
+        set_queryset(self.fields["case_managers"], staff, label=self.staff_label)
 
     @staticmethod
     def staff_label(user) -> str:
@@ -93,7 +93,7 @@ class DeclineForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for declining"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
     )
-    redirect_unit = forms.ModelChoiceField(
+    redirect_unit: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Redirected to a unit in Helhet"), queryset=None, required=False
     )
     redirect_to = forms.CharField(
@@ -105,7 +105,7 @@ class DeclineForm(forms.Form):
 
     def __init__(self, *args, unit: Unit, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["redirect_unit"].queryset = Unit.objects.exclude(pk=unit.pk)
+        set_queryset(self.fields["redirect_unit"], Unit.objects.exclude(pk=unit.pk))
 
 
 class SelfReferralForm(forms.Form):
