@@ -112,7 +112,7 @@ def contact_summary(access: PersonAccess, *, unit_id: int | None) -> ContactSumm
     return ContactSummary(
         count=contacts.count(),
         latest=latest,
-        may_record=bool(unit_id) and access.may_act_at(unit_id),
+        may_record=unit_id is not None and access.may_act_at(unit_id),
     )
 
 
