@@ -192,7 +192,7 @@ def _unanswered(missing: tuple[int, ...]) -> ValidationError:
         "save the form without a total.",
         len(missing),
     ) % {"items": ", ".join(str(number) for number in missing)}
-    errors = {NON_FIELD_ERRORS: [message]}
+    errors: dict[str, list] = {NON_FIELD_ERRORS: [message]}
     errors.update({item_field(number): [_("Not answered.")] for number in missing})
     return ValidationError(errors)
 
