@@ -41,7 +41,7 @@ from .periods import Period
 logger = logging.getLogger(__name__)
 
 FORMS = {"unit": UnitFilterForm, "county": CountyFilterForm, "trend": TrendFilterForm}
-WRITERS = {
+WRITERS: dict[str, Callable[[exports.Export], bytes]] = {
     ExportJob.Format.XLSX: exports.write_xlsx,
     ExportJob.Format.CSV: exports.write_csv,
     ExportJob.Format.PDF: exports.write_pdf,
@@ -99,7 +99,9 @@ def export_spec(user, data: Mapping[str, str]) -> Spec:
     else:
         unit = access.unit_followup(user, _int_or_404(data.get("unit_id"))).unit
     form = (
-        TrendFilterForm(data, unit_type=unit.unit_type) if scope == "trend" else FORMS[scope](data)
+        TrendFilterForm(data, unit_type=unit.unit_type if unit else "")
+        if scope == "trend"
+        else FORMS[scope](data)
     )
     if not form.is_valid():
         raise ValidationError([m for errors in form.errors.values() for m in errors])
@@ -114,6 +116,7 @@ def export_spec(user, data: Mapping[str, str]) -> Spec:
             [period],
             "total",
         )
+    assert unit is not None  # (a unit's or a trend's export)
     periods = period.preceding(form.cleaned_data["count"]) if scope == "trend" else [period]
     breakdown = form.cleaned_data.get("breakdown") or "total"
     group = form.cleaned_data.get("group") or "total"

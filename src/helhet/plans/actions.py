@@ -82,7 +82,7 @@ def sip_version_create(
     access: PersonAccess,
     overall_responsible: Organisation | None,
     interventions: list[dict],
-    measures: list[dict] = (),
+    measures: Iterable[dict] = (),
     goal: str = "",
     person_took_part: bool = True,
     relatives=(),
