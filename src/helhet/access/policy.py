@@ -86,7 +86,7 @@ def is_clinical(user) -> bool:
 
 
 def relationship_episodes(
-    user, *, on: datetime.date | None = None, units: dict[int, str] | None = None
+    user: User, *, on: datetime.date | None = None, units: dict[int, str] | None = None
 ) -> QuerySet[Episode]:
     """Open episodes through which USER has a care relationship with their persons.
 
@@ -129,7 +129,7 @@ def units_by_access_mode(units: dict[int, str]) -> tuple[list[int], list[int]]:
 
 
 def visible_persons(
-    user,
+    user: User,
     *,
     unit: Unit | None = None,
     on: datetime.date | None = None,
@@ -438,7 +438,7 @@ def _episodes_sql() -> str:
     )
 
 
-def _episodes(person: Person, user, units: dict[int, Unit]) -> list[Episode]:
+def _episodes(person: Person, user: User, units: dict[int, Unit]) -> list[Episode]:
     e, u, r = _EPISODE, _UNIT, _REASON
     rows = raw.rows(_episodes_sql(), [user.pk, person.pk])
     reasons: dict[int, ClosureReason] = {}
@@ -523,7 +523,7 @@ def with_case_teams(episodes: list[Episode]) -> list[Episode]:
     return episodes
 
 
-def active_emergency_access(user, person: Person) -> EmergencyAccess | None:
+def active_emergency_access(user: User, person: Person) -> EmergencyAccess | None:
     return (
         EmergencyAccess.objects.filter(
             user_id=user.pk, person=person, expires_at__gt=timezone.now()

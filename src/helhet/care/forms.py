@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helhet.core.forms import set_queryset
+from helhet.core.models import User
 
 from .models import CaseTeamMember, ClosureReason
 
@@ -41,7 +42,7 @@ class CaseTeamForm(forms.Form):
         set_queryset(self.fields["user"], staff, label=self.staff_label)
 
     @staticmethod
-    def staff_label(user) -> str:
+    def staff_label(user: User) -> str:
         return f"{user} ({user.organisation}, {user.get_profession_display()})"
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helhet.care.forms import DateInput
 from helhet.core.forms import set_queryset
+from helhet.core.models import User
 
 from .models import MAX_DURATION_MINUTES, Contact, DrugTest, DrugTestResult
 from .selectors import active_interventions, grouped_interventions
@@ -65,7 +66,7 @@ def duration_field() -> forms.IntegerField:
     )
 
 
-def staff_label(user) -> str:
+def staff_label(user: User) -> str:
     return f"{user} ({user.organisation}, {user.get_profession_display()})"
 
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helhet.care.forms import DateInput
 from helhet.core.forms import set_queryset
-from helhet.core.models import Unit
+from helhet.core.models import Unit, User
 from helhet.people import identity
 from helhet.people.forms import PersonRegisterForm
 
@@ -72,7 +72,7 @@ class AcceptForm(PersonRegisterForm):
         set_queryset(self.fields["case_managers"], staff, label=self.staff_label)
 
     @staticmethod
-    def staff_label(user) -> str:
+    def staff_label(user: User) -> str:
         return f"{user} ({user.organisation})"
 
 

@@ -105,7 +105,7 @@ def _match_q(query: SearchQuery) -> Q | None:
 
 
 def person_search(
-    user, query: SearchQuery, *, unit_id: int | None = None, on=None, at=None
+    user: User, query: SearchQuery, *, unit_id: int | None = None, on=None, at=None
 ) -> QuerySet[Person]:
     """Persons USER may see that match QUERY, USER at the unit UNIT_ID; each carries the
     `list_basis` and `list_consent_id` the log records and the `municipality_name` the list
@@ -121,7 +121,7 @@ SEARCH_COLUMNS = ("id", *LISTED_FIELDS, "municipality_id")
 
 
 def _search_sql(
-    user, query: SearchQuery, *, unit_id: int | None, on, at, units=None
+    user: User, query: SearchQuery, *, unit_id: int | None, on, at, units=None
 ) -> tuple[str, list]:
     """`person_search`'s SQL with the matches read first, in name order (`raw.read_through`):
     the policy is then asked about them only until the page is full. At 100,000 persons a
@@ -133,7 +133,7 @@ def _search_sql(
     return raw.read_through(listed, matches)
 
 
-def _visible_listed(user, *, unit_id: int | None, on, at, units=None) -> QuerySet[Person]:
+def _visible_listed(user: User, *, unit_id: int | None, on, at, units=None) -> QuerySet[Person]:
     """The persons USER may see, as the search lists them, in name order (see person_search)."""
     on = on or timezone.localdate()
     consent = policy.listing_consents(user, unit_id=unit_id, on=on, units=units)
@@ -190,7 +190,7 @@ SEARCH = raw.Prepared(_search_of_ids)
 
 
 def search_page(
-    user, query: SearchQuery, number, *, unit_id: int | None = None, units=None
+    user: User, query: SearchQuery, number, *, unit_id: int | None = None, units=None
 ) -> ListPage:
     """One page of the persons USER may see that match QUERY, read without counting them all.
 
@@ -225,7 +225,9 @@ def search_page(
     return page
 
 
-def _with_list_basis(persons: QuerySet[Person], user, *, on=None, units=None) -> QuerySet[Person]:
+def _with_list_basis(
+    persons: QuerySet[Person], user: User, *, on=None, units=None
+) -> QuerySet[Person]:
     """Each person's `list_basis`: own organisation when one of USER's own organisation's
     episodes gives the relationship, else consent, else (no relationship) emergency.
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 from helhet.access.models import Consent, ConsentDisclosure, RecordCategory
 from helhet.access.policy import active_consent_q
 from helhet.care import selectors as care
-from helhet.core.models import Unit
+from helhet.core.models import Unit, User
 from helhet.intake.models import Referral
 
 from .models import Reminder
@@ -77,7 +77,7 @@ class TaskList:
         )
 
 
-def _plans_disclosure(user, today: datetime.date) -> QuerySet[ConsentDisclosure]:
+def _plans_disclosure(user: User, today: datetime.date) -> QuerySet[ConsentDisclosure]:
     """Disclosures (in force) of the reminder's owner's plans to USER's organisation."""
     return ConsentDisclosure.objects.filter(
         active_consent_q(today, prefix="consent__"),
@@ -88,7 +88,7 @@ def _plans_disclosure(user, today: datetime.date) -> QuerySet[ConsentDisclosure]
     )
 
 
-def readable_q(user, *, today: datetime.date) -> Q:
+def readable_q(user: User, *, today: datetime.date) -> Q:
     """The reminders whose record USER may read (given a relationship at the unit)."""
     plans = Q(organisation_id=user.organisation_id) | Exists(_plans_disclosure(user, today))
     coordination = Exists(
@@ -106,7 +106,7 @@ def readable_q(user, *, today: datetime.date) -> Q:
     )
 
 
-def task_list(user, *, unit: Unit, whole_unit: bool) -> TaskList:
+def task_list(user: User, *, unit: Unit, whole_unit: bool) -> TaskList:
     """USER's open reminders at UNIT, grouped by kind, the most overdue first: for persons on
     USER's case teams (or, WHOLE_UNIT, everyone at the unit USER may see), and the unit's
     referrals waiting. One query per kind."""
