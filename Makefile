@@ -2,7 +2,7 @@
 #   make demo      virtual environment, translations, database, demo county; serves :8000
 #   make test      the test suite (SQLite; PostgreSQL when DATABASE_URL is set)
 #   make e2e       browser tests (Playwright driving Chromium)
-#   make lint      ruff
+#   make lint      ruff check, ruff format --check, mypy (django-stubs)
 #   make messages  update the Swedish message catalogue (src/helhet/locale/sv)
 PYTHON ?= python3
 VENV := .venv
@@ -58,5 +58,8 @@ messages: install
 e2e: install
 	$(BIN)/pytest e2e -p no:cacheprovider
 
+# mypy's cache is under var/ (see [tool.mypy] in pyproject.toml).
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy

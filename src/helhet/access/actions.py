@@ -86,7 +86,7 @@ def consent_record(
     consent = Consent.objects.create(
         person=access.person,
         unit=unit,
-        organisation_id=actor.user.organisation_id,
+        organisation_id=actor.organisation_id,
         recorded_by=actor.user,
         form=form,
         coordination=coordination,

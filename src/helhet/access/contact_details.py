@@ -28,6 +28,8 @@ from django.utils.translation import gettext_lazy as _
 from helhet.core.models import Membership
 
 if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+
     from helhet.intake.models import Referral
     from helhet.people.models import Person
 
@@ -89,10 +91,10 @@ class ContactDetails:
 
     protected: bool
     hidden: bool
-    rows: list[tuple[str, str]] = field(default_factory=list)
+    rows: list[tuple[StrOrPromise, str]] = field(default_factory=list)
 
 
-def _person_rows(person: Person) -> list[tuple[str, str]]:
+def _person_rows(person: Person) -> list[tuple[StrOrPromise, str]]:
     place = " ".join(p for p in (person.postal_code, person.city) if p)
     address = ", ".join(p for p in (person.address, place) if p)
     return [
@@ -102,8 +104,8 @@ def _person_rows(person: Person) -> list[tuple[str, str]]:
     ]
 
 
-def _referral_rows(referral: Referral) -> list[tuple[str, str]]:
-    rows = []
+def _referral_rows(referral: Referral) -> list[tuple[StrOrPromise, str]]:
+    rows: list[tuple[StrOrPromise, str]] = []
     if referral.contact:
         rows.append((_("How to reach the person"), referral.contact))
     if referral.referrer_contact:

@@ -13,12 +13,16 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC
+from typing import cast
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
+from django.db.models import Field
 from django.utils import timezone
 
 from helhet.core import raw
+from helhet.core.models import Unit, User
 
 from . import policy
 from .models import AccessLogEntry, Basis, Consent, LogChainHead
@@ -107,19 +111,29 @@ def _insert_and_move_head(
             cursor.execute(sql, params)
 
 
+def _field(name: str) -> Field:
+    """The log row's concrete field NAME."""
+    return cast(Field, AccessLogEntry._meta.get_field(name))
+
+
+def _column(name: str) -> str:
+    """The column of the log row's field NAME (a concrete field's column is always set)."""
+    return cast(str, _field(name).column)
+
+
 @functools.cache
 def _unnest_insert_sql() -> str:
     """INSERT ... SELECT from one array parameter a column, each cast to its column's type."""
     meta, quote = AccessLogEntry._meta, connection.ops.quote_name
-    fields = [meta.get_field(name) for name in _COLUMNS]
-    columns = ", ".join(quote(field.column) for field in fields)
+    fields = [_field(name) for name in _COLUMNS]
+    columns = ", ".join(quote(_column(name)) for name in _COLUMNS)
     arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
     return f"INSERT INTO {quote(meta.db_table)} ({columns}) SELECT * FROM unnest({arrays})"
 
 
 def _insert_statements(entries: list[AccessLogEntry], *, batch: int = 500) -> list:
     meta, quote = AccessLogEntry._meta, connection.ops.quote_name
-    columns = ", ".join(quote(meta.get_field(name).column) for name in _COLUMNS)
+    columns = ", ".join(quote(_column(name)) for name in _COLUMNS)
     row_sql = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
     adapt_at = connection.ops.adapt_datetimefield_value
     statements = []
@@ -212,13 +226,28 @@ def _order_message(entry: AccessLogEntry, expected_id: int) -> str:
 class Actor:
     """Who acts, from which unit, in which request: what every log row and action needs."""
 
-    user: object
-    unit: object | None = None
+    user: User
+    unit: Unit | None = None
     request_id: str = ""
 
     @classmethod
     def from_request(cls, request) -> "Actor":
         return cls(request.user, getattr(request, "unit", None), getattr(request, "request_id", ""))
+
+    @property
+    def organisation_id(self) -> int:
+        """The organisation that owns what the actor writes. Staff always have one; an
+        administrator has none, and so no membership and no access to act on a person."""
+        if self.user.organisation_id is None:
+            raise PermissionDenied("A user without an organisation does not act on person data.")
+        return self.user.organisation_id
+
+    @property
+    def active_unit(self) -> Unit:
+        """The unit the actor works at, for a write that needs one."""
+        if self.unit is None:
+            raise PermissionDenied("This needs an active unit.")
+        return self.unit
 
 
 def entry_for(

@@ -1,8 +1,11 @@
 """Consent, emergency access and the access log: the records the access policy decides on."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from helhet.core.models import Organisation, Unit
@@ -63,6 +66,15 @@ class Consent(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+
+    # Not columns: set on the consents the person overview shows (people.selectors).
+    state: str
+    consented: list[tuple[int, str]]  # (relative id, what they may be told)
+    may_withdraw: bool
+    form_label: str
+    given_by_label: str
+    disclosure_lines: SafeString
+    relative_lines: SafeString
 
     class Meta:
         ordering = ["-valid_from", "-id"]
@@ -155,7 +167,7 @@ class Basis(models.TextChoices):
     NONE = "none", _("No access to the person")
 
 
-_LOG_REFERENCE = {
+_LOG_REFERENCE: dict[str, Any] = {
     "null": True,
     "on_delete": models.PROTECT,
     "related_name": "+",

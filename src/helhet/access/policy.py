@@ -84,7 +84,7 @@ def is_clinical(user) -> bool:
 
 
 def relationship_episodes(
-    user, *, on: datetime.date | None = None, units: dict[int, str] | None = None
+    user: User, *, on: datetime.date | None = None, units: dict[int, str] | None = None
 ) -> QuerySet[Episode]:
     """Open episodes through which USER has a care relationship with their persons.
 
@@ -127,7 +127,7 @@ def units_by_access_mode(units: dict[int, str]) -> tuple[list[int], list[int]]:
 
 
 def visible_persons(
-    user,
+    user: User,
     *,
     unit: Unit | None = None,
     on: datetime.date | None = None,
@@ -180,7 +180,7 @@ def listing_consents(
 class PersonAccess:
     """What USER may see of PERSON, loaded once per request, with the basis of each read."""
 
-    user: object
+    user: User
     person: Person
     episodes: list[Episode]
     consents: list[Consent]
@@ -292,7 +292,8 @@ class PersonAccess:
         """Organisations whose records of CATEGORY USER may read; None means all (emergency)."""
         if self.is_emergency:
             return None
-        owners = {self.user.organisation_id}
+        mine = self.user.organisation_id
+        owners = set() if mine is None else {mine}
         for consent in self.active_consents:
             owners.update(o for o, c in self._disclosed(consent) if c == category)
         return owners
@@ -431,13 +432,13 @@ def _episodes_sql() -> str:
     )
 
 
-def _episodes(person: Person, user, units: dict[int, Unit]) -> list[Episode]:
+def _episodes(person: Person, user: User, units: dict[int, Unit]) -> list[Episode]:
     e, u, r = _EPISODE, _UNIT, _REASON
     rows = raw.rows(_episodes_sql(), [user.pk, person.pk])
     reasons: dict[int, ClosureReason] = {}
     episodes = []
     for row in rows:
-        episode = e.build(row)
+        episode = e.instance(row)
         raw.set_related(episode, "person", person)
         raw.set_related(episode, "unit", u.build(row, e.width, units))
         raw.set_related(episode, "closure_reason", r.build(row, e.width + u.width, reasons))
@@ -470,7 +471,7 @@ def _consents(person: Person, units: dict[int, Unit]) -> list[Consent]:
     recorders: dict[int, User] = {}
     consents = []
     for row in rows:
-        consent = c.build(row)
+        consent = c.instance(row)
         raw.set_related(consent, "person", person)
         raw.set_related(consent, "unit", u.build(row, c.width, units))
         raw.set_related(consent, "recorded_by", usr.build(row, c.width + u.width, recorders))
@@ -516,7 +517,7 @@ def with_case_teams(episodes: list[Episode]) -> list[Episode]:
     return episodes
 
 
-def active_emergency_access(user, person: Person) -> EmergencyAccess | None:
+def active_emergency_access(user: User, person: Person) -> EmergencyAccess | None:
     return (
         EmergencyAccess.objects.filter(
             user_id=user.pk, person=person, expires_at__gt=timezone.now()

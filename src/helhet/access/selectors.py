@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from helhet.care.models import Episode
 from helhet.core.middleware import active_membership
-from helhet.core.models import REVIEWER_ROLES, Organisation, Unit
+from helhet.core.models import REVIEWER_ROLES, Organisation, Unit, User
 from helhet.people.models import Person, Relative
 
 from . import policy
@@ -70,7 +70,7 @@ def person_by_identity_number(value: str) -> Person | None:
     return Person.objects.filter(identity_number=value).first()
 
 
-def has_relationship(user, person: Person) -> bool:
+def has_relationship(user: User, person: Person) -> bool:
     """Does USER have a care relationship with PERSON (so needs no emergency access)?"""
     return policy.relationship_episodes(user).filter(person=person).exists()
 

@@ -83,7 +83,7 @@ def assessment_correct(
     """
     earlier = (
         Assessment.objects.select_for_update()
-        .filter(pk=assessment_id, person=access.person, organisation_id=actor.user.organisation_id)
+        .filter(pk=assessment_id, person=access.person, organisation_id=actor.organisation_id)
         .first()
     )
     if earlier is None:
@@ -135,7 +135,7 @@ def _scored_assessment(actor: Actor, access: PersonAccess, *, instrument: str, *
         person=person,
         unit=unit,
         episode=_open_episode(access, unit.pk),
-        organisation_id=actor.user.organisation_id,
+        organisation_id=actor.organisation_id,
         instrument=chosen.code,
         instrument_version=chosen.version,
         assessed_on=entered["assessed_on"],
@@ -192,7 +192,7 @@ def _unanswered(missing: tuple[int, ...]) -> ValidationError:
         "save the form without a total.",
         len(missing),
     ) % {"items": ", ".join(str(number) for number in missing)}
-    errors = {NON_FIELD_ERRORS: [message]}
+    errors: dict[str, list] = {NON_FIELD_ERRORS: [message]}
     errors.update({item_field(number): [_("Not answered.")] for number in missing})
     return ValidationError(errors)
 

@@ -65,6 +65,8 @@ def assessment_history(access: PersonAccess) -> list[InstrumentHistory]:
 def assessment_for_correcting(access: PersonAccess, assessment_id: int) -> Assessment:
     """One of the person's results in force, recorded by the user's organisation; else Http404
     (another organisation's result, or one corrected already, is not the user's to correct)."""
+    if access.user.organisation_id is None:  # (no organisation, no result of its own)
+        raise Http404
     found = access.readable(
         readable_assessments(access).filter(
             pk=assessment_id,

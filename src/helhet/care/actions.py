@@ -85,7 +85,7 @@ def enrol(
     episode = Episode.objects.create(
         person=person,
         unit=unit,
-        organisation_id=actor.user.organisation_id,
+        organisation_id=actor.organisation_id,
         opened_on=opened_on,
         opened_by=actor.user,
         reactivation_of=reactivation_of or reactivation_candidate(person, unit),
@@ -149,7 +149,7 @@ def episode_reactivate(
     """Open a new episode at a closed episode's unit, linked to it as its reactivation."""
     person = Person.objects.select_for_update().get(pk=access.person.pk)
     closed = Episode.objects.select_related("unit").get(pk=episode_id, person=person)
-    if closed.is_open:
+    if closed.closed_on is None:  # still open
         raise ValidationError(_("This episode is still open."))
     if Episode.objects.filter(reactivation_of=closed).exists():
         raise ValidationError(_("This episode has already been reactivated."))

@@ -5,6 +5,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from helhet.core.forms import set_queryset
+from helhet.core.models import User
+
 from .models import CaseTeamMember, ClosureReason
 
 
@@ -31,16 +34,15 @@ class EpisodeCloseForm(forms.Form):
 
 
 class CaseTeamForm(forms.Form):
-    user = forms.ModelChoiceField(label=_("Staff member"), queryset=None)
+    user: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Staff member"), queryset=None)
     role = forms.ChoiceField(label=_("Role"), choices=CaseTeamMember.Role.choices)
 
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = staff
-        self.fields["user"].label_from_instance = self.staff_label
+        set_queryset(self.fields["user"], staff, label=self.staff_label)
 
     @staticmethod
-    def staff_label(user) -> str:
+    def staff_label(user: User) -> str:
         return f"{user} ({user.organisation}, {user.get_profession_display()})"
 
 

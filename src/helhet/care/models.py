@@ -2,6 +2,7 @@
 
 import calendar
 import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -11,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from helhet.core.models import Organisation, Unit
 from helhet.people.models import Person
+
+if TYPE_CHECKING:
+    from helhet.people.selectors import TeamMember
 
 
 class ClosureReason(models.Model):
@@ -117,6 +121,15 @@ class Episode(models.Model):
 
     objects = EpisodeQuerySet.as_manager()
 
+    # Not columns. Set by the access policy's read of the person's episodes: whether the
+    # reading user is on the episode's case team. Set on the episodes the person overview
+    # shows (people.selectors): the case team, what the user may do, the earlier episode.
+    user_on_team: bool
+    team: list["TeamMember"]
+    may_act: bool
+    may_reactivate: bool
+    previous: "Episode | None"
+
     class Meta:
         ordering = ["-opened_on", "-id"]
         verbose_name = _("episode")
@@ -156,9 +169,10 @@ class Episode(models.Model):
     def is_reactivation(self) -> bool:
         """A return to the unit within the reactivation window of the earlier episode's
         closure. Reads the earlier episode (one query unless it is loaded already)."""
-        if self.reactivation_of_id is None or self.reactivation_of.closed_on is None:
+        earlier = self.reactivation_of  # None, without a query, when reactivation_of_id is
+        if earlier is None or earlier.closed_on is None:
             return False
-        return within_reactivation_window(self.reactivation_of.closed_on, self.opened_on)
+        return within_reactivation_window(earlier.closed_on, self.opened_on)
 
 
 class CaseTeamMember(models.Model):

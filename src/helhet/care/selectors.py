@@ -23,7 +23,7 @@ LISTED_FIELDS = ("given_name", "family_name", "identity_number", "protected_iden
 
 
 def caseload(
-    user,
+    user: User,
     *,
     unit: Unit,
     whole_unit: bool = False,
@@ -191,7 +191,7 @@ def _caseload_of_ids(shape, *, user_id, organisation_id, unit_id, today):
 CASELOAD = raw.Prepared(_caseload_of_ids)
 
 
-def caseload_page(user, *, unit: Unit, whole_unit: bool, number, units=None) -> ListPage:
+def caseload_page(user: User, *, unit: Unit, whole_unit: bool, number, units=None) -> ListPage:
     """One page of the caseload, each person labelled with the user's case-team role and the
     basis USER sees them on (the labels translated once per page, not once per row). UNITS:
     the user's units (`policy.member_units`), when the request has them: the SQL then names

@@ -1,12 +1,15 @@
 """Forms for the contact pages: input shape only; the rules live in actions."""
 
 import datetime
+from typing import cast
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helhet.care.forms import DateInput
+from helhet.core.forms import set_queryset
+from helhet.core.models import User
 
 from .models import MAX_DURATION_MINUTES, Contact, DrugTest, DrugTestResult
 from .selectors import active_interventions, grouped_interventions
@@ -50,8 +53,8 @@ def interventions_field(**kwargs) -> forms.ModelMultipleChoiceField:
     )
 
 
-def group_interventions(field: forms.ModelMultipleChoiceField) -> None:
-    field.widget.choices = grouped_interventions(field.queryset)
+def group_interventions(field: forms.Field) -> None:
+    field.widget.choices = grouped_interventions(cast(forms.ModelChoiceField, field).queryset)
 
 
 def duration_field() -> forms.IntegerField:
@@ -63,17 +66,18 @@ def duration_field() -> forms.IntegerField:
     )
 
 
-def staff_label(user) -> str:
+def staff_label(user: User) -> str:
     return f"{user} ({user.organisation}, {user.get_profession_display()})"
 
 
 class StaffMixin:
     """A multi-select of the unit's staff, the writer chosen at first."""
 
+    fields: dict[str, forms.Field]  # the form's
+
     def set_staff(self, name: str, staff, writer) -> None:
         field = self.fields[name]
-        field.queryset = staff
-        field.label_from_instance = staff_label
+        set_queryset(field, staff, label=staff_label)
         field.initial = [writer.pk] if isinstance(field, forms.ModelMultipleChoiceField) else writer
 
 
@@ -86,13 +90,13 @@ class ContactForm(StaffMixin, forms.Form):
     attended = forms.BooleanField(
         label=_("The person came (leave unticked for a no-show)"), required=False, initial=True
     )
-    staff = forms.ModelMultipleChoiceField(
+    staff: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("Staff"),
         queryset=None,
         help_text=_("Hold Ctrl (Cmd on a Mac) to choose more than one."),
         error_messages={"required": _("Choose at least one staff member.")},
     )
-    relative = forms.ModelChoiceField(
+    relative: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("With a relative (relatives' support)"),
         queryset=None,
         required=False,
@@ -115,7 +119,7 @@ class ContactForm(StaffMixin, forms.Form):
         """RELATIVES: the person's relatives the writer may read (the choices for `relative`)."""
         super().__init__(*args, **kwargs)
         self.set_staff("staff", staff, writer)
-        self.fields["relative"].queryset = relatives
+        set_queryset(self.fields["relative"], relatives)
         if not relatives:
             del self.fields["relative"]
         group_interventions(self.fields["interventions"])
@@ -157,7 +161,9 @@ class DispensingForm(StaffMixin, forms.Form):
     handed_out_at = forms.DateTimeField(
         label=_("Handed out at"), initial=now_to_the_minute, widget=DateTimeLocalInput()
     )
-    handed_out_by = forms.ModelChoiceField(label=_("Handed out by"), queryset=None)
+    handed_out_by: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Handed out by"), queryset=None
+    )
 
     def __init__(self, *args, staff, writer, **kwargs):
         super().__init__(*args, **kwargs)
@@ -176,7 +182,7 @@ class DropInDayForm(StaffMixin, forms.Form):
         help_text=_("For every row without a time of its own."),
     )
     duration_minutes = duration_field()
-    staff = forms.ModelMultipleChoiceField(
+    staff: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("Staff"),
         queryset=None,
         help_text=_("Hold Ctrl (Cmd on a Mac) to choose more than one."),
@@ -199,7 +205,7 @@ class DropInRowForm(forms.Form):
 
     def __init__(self, *args, grouped=None, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["interventions"]
+        field = cast(forms.ModelChoiceField, self.fields["interventions"])
         field.widget.choices = grouped or grouped_interventions(field.queryset)
 
     def number_labels(self, number: int) -> None:
@@ -209,7 +215,7 @@ class DropInRowForm(forms.Form):
 
     def offer(self, candidates) -> None:
         """Let the user choose among CANDIDATES when the text named more than one person."""
-        self.fields["person"].choices = [("", _("Choose…"))] + [
+        cast(forms.ChoiceField, self.fields["person"]).choices = [("", _("Choose…"))] + [
             (p.pk, f"{p.family_name}, {p.given_name} ({p.formatted_identity_number})")
             for p in candidates
         ]

@@ -124,6 +124,13 @@ class Contact(models.Model):
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
+    # Not columns: what of the contact the reader may see, set by `selectors.decorate`
+    # and `mark_relatives`.
+    note_shown: bool
+    note_withheld: bool
+    interventions_shown: list["Intervention"]
+    relative_shown: bool
+
     class Meta:
         ordering = ["-starts_at", "-id"]
         verbose_name = _("contact")
@@ -207,6 +214,9 @@ class DrugTest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+
+    # Not a column: the results by substance, set for the timeline (`timeline.sources`).
+    result_list: list["DrugTestResult"]
 
     class Meta:
         ordering = ["-taken_at", "-id"]

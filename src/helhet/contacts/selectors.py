@@ -112,7 +112,7 @@ def contact_summary(access: PersonAccess, *, unit_id: int | None) -> ContactSumm
     return ContactSummary(
         count=contacts.count(),
         latest=latest,
-        may_record=bool(unit_id) and access.may_act_at(unit_id),
+        may_record=unit_id is not None and access.may_act_at(unit_id),
     )
 
 
@@ -178,7 +178,7 @@ def _with_priority(intervention: Intervention) -> str:
 MAX_CANDIDATES = 10
 
 
-def drop_in_candidates(user, unit: Unit, text: str) -> list[Person]:
+def drop_in_candidates(user: User, unit: Unit, text: str) -> list[Person]:
     """Persons at UNIT USER may see (by a relationship there) matching TEXT: a full identity
     number, digits of one, or the words of a name. At most MAX_CANDIDATES + 1, so the page
     can say there were more."""

@@ -47,7 +47,7 @@ class UserAdmin(BaseUserAdmin):
         "is_active",
     ]
     list_filter = ["organisation", "profession", "is_active", "is_staff"]
-    fieldsets = BaseUserAdmin.fieldsets + (
+    fieldsets = tuple(BaseUserAdmin.fieldsets or ()) + (
         (_("Employment"), {"fields": ["organisation", "profession"]}),
     )
     add_fieldsets = BaseUserAdmin.add_fieldsets + (

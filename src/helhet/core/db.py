@@ -10,13 +10,16 @@ Django compares on each new cursor before registering its loader again.
 
 from __future__ import annotations
 
+from typing import cast
+
 import psycopg
 from psycopg.adapt import Loader
 from psycopg.pq import Format
 
 _TIMESTAMPTZ = psycopg.postgres.types["timestamptz"].oid
 # psycopg's own loader: the C one where psycopg has its C extension, else the Python one.
-_PSYCOPG_LOADER = psycopg.adapters.get_loader(_TIMESTAMPTZ, Format.TEXT)
+# psycopg always registers one for timestamptz (get_loader's type allows None).
+_PSYCOPG_LOADER = cast(type[Loader], psycopg.adapters.get_loader(_TIMESTAMPTZ, Format.TEXT))
 
 
 class _TimestamptzLoader(Loader):

@@ -8,7 +8,7 @@ from django.db.models import Count
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
-from .models import Membership, Unit
+from .models import Membership, Unit, User
 
 ACTIVE_UNIT_SESSION_KEY = "helhet_unit_id"
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -63,7 +63,7 @@ def _active_unit(request) -> Unit | None:
     return unit
 
 
-def default_unit(user, memberships: list[Membership]) -> Unit:
+def default_unit(user: User, memberships: list[Membership]) -> Unit:
     """Where USER most likely works: the unit with the most open episodes on USER's case teams;
     on a tie, a unit where everyone sees the unit's persons before a case-team-only one (where a
     user on no case team sees no one), then by name."""

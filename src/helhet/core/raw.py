@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import datetime
 import functools
+from collections.abc import Callable
 from functools import cached_property
+from typing import Any, Generic, TypeVar, cast
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model, signals
@@ -24,12 +26,14 @@ from django.db.models.base import ModelState
 
 from .models import Organisation
 
+M = TypeVar("M", bound=Model)
 
-class Columns:
+
+class Columns(Generic[M]):
     """The concrete columns of MODEL under the table alias ALIAS in a SELECT, and the
     instance built from their part of a row."""
 
-    def __init__(self, model: type[Model], alias: str):
+    def __init__(self, model: type[M], alias: str):
         self.model = model
         self.alias = alias
         self.fields = list(model._meta.concrete_fields)
@@ -53,9 +57,9 @@ class Columns:
     @cached_property
     def _columns(self) -> dict[str, str]:
         alias = quote(self.alias)
-        return {f.attname: f"{alias}.{quote(f.column)}" for f in self.fields}
+        return {f.attname: f"{alias}.{quote(cast(str, f.column))}" for f in self.fields}
 
-    def in_bulk(self, ids) -> dict:
+    def in_bulk(self, ids) -> dict[Any, M]:
         """The instances with IDS, by id (as `QuerySet.in_bulk`): one query, none for no ids."""
         ids = sorted(set(ids))
         if not ids:
@@ -64,7 +68,7 @@ class Columns:
             f"SELECT {self.sql} FROM {self.table} WHERE {self.column('id')} IN ({marks(ids)})",
             ids,
         )
-        return {instance.pk: instance for instance in map(self.build, found)}
+        return {instance.pk: instance for instance in map(self.build, found) if instance}
 
     @cached_property
     def converters(self) -> list[tuple[int, list]]:
@@ -89,7 +93,7 @@ class Columns:
                     value = function(value, col, db)
         return value
 
-    def build(self, row, start: int = 0, shared: dict | None = None) -> Model | None:
+    def build(self, row, start: int = 0, shared: dict | None = None) -> M | None:
         """The instance in ROW[START:START + width]; None when its key is NULL (a LEFT JOIN
         that found nothing). With SHARED, rows with the same key get the same instance."""
         key = row[start]
@@ -108,7 +112,14 @@ class Columns:
             shared[key] = instance
         return instance
 
-    def _instance(self, values: list) -> Model:
+    def instance(self, row, start: int = 0, shared: dict | None = None) -> M:
+        """`build` for a part of ROW whose key is never NULL (the FROM table, an inner JOIN)."""
+        instance = self.build(row, start, shared)
+        if instance is None:
+            raise ValueError(f"{self.model.__name__} has no key in this row")
+        return instance
+
+    def _instance(self, values: list) -> M:
         """The instance of one row's VALUES, as `Model.from_db` leaves it. Unless a `post_init`
         receiver listens, it is made as unpickling makes one (`__new__`, then its attributes):
         `__init__` would set each value through the field's descriptor, which for a long
@@ -119,7 +130,7 @@ class Columns:
         return _bare(model, zip(self.attnames, values, strict=True), db=DEFAULT_DB_ALIAS)
 
 
-def unsaved(model: type[Model], **attributes) -> Model:
+def unsaved(model: type[M], **attributes) -> M:
     """A new, unsaved MODEL instance with ATTRIBUTES (attribute names: `user_id`, not `user`)
     and every other field None, made without `__init__` (see `Columns._instance`) unless a
     `post_init` receiver listens: for the 50 rows a list page logs."""
@@ -134,7 +145,7 @@ def _nothing_set(model: type[Model]) -> dict:
     return dict.fromkeys(f.attname for f in model._meta.concrete_fields)
 
 
-def _bare(model: type[Model], attributes, *, db: str | None) -> Model:
+def _bare(model: type[M], attributes, *, db: str | None) -> M:
     instance = model.__new__(model)
     instance.__dict__.update(attributes)
     instance._state = ModelState()
@@ -213,7 +224,7 @@ class Prepared:
         for name, stand_in in stand_ins.items():
             for adapt in _adapters(stand_in):
                 forms[_key(adapt(stand_in))] = (name, adapt)
-        binders = []
+        binders: list[Callable[..., Any]] = []
         patterns = {s: n for n, s in stand_ins.items() if isinstance(s, str)}
         for param in params:
             found = forms.get(_key(param))

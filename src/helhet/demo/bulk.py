@@ -6,8 +6,10 @@ to them, as `bulk_create` does on either database. Only for the demo loader: not
 `save()`, signals or validation, and the values are written as the instances hold them.
 """
 
+from collections.abc import Callable
 from functools import partial
 from operator import attrgetter
+from typing import Any
 
 from django.db import connection, models
 from django.db.models.base import ModelState
@@ -96,7 +98,7 @@ def _values(fields):
     """A function giving a row's values for COPY, in the order of FIELDS: the attributes as
     they are, a foreign key from the related instance if one was assigned (saved before, as
     `bulk_create` requires), dates set on insert unless the loader dated them, JSON adapted."""
-    getters = []
+    getters: list[Callable[[Any], Any]] = []
     for field in fields:
         if (
             isinstance(field, models.JSONField)

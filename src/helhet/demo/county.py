@@ -251,14 +251,14 @@ def create_county() -> County:
 
     password = make_password(DEMO_PASSWORD)  # hashed once: the same password for every login
     users = {}
-    for spec in STAFF + STEERING:
-        users[spec.username] = User.objects.create(
-            username=spec.username,
-            first_name=spec.first_name,
-            last_name=spec.last_name,
-            email=f"{spec.username}@example.com",
-            organisation=organisations[spec.organisation],
-            profession=spec.profession,
+    for staff in STAFF + STEERING:
+        users[staff.username] = User.objects.create(
+            username=staff.username,
+            first_name=staff.first_name,
+            last_name=staff.last_name,
+            email=f"{staff.username}@example.com",
+            organisation=organisations[staff.organisation],
+            profession=staff.profession,
             password=password,
         )
     Membership.objects.bulk_create(

@@ -444,7 +444,7 @@ class Journeys:
                 region = staff[0].organisation_id == self.region_id
                 employer = "region" if region else "municipality"
                 if kind == K.GROUP:
-                    codes = ["group_treatment"]
+                    codes = {"group_treatment"}
                 else:
                     weights = self.interventions_by[unit_key][employer]
                     codes = {weights.draw(rng) for _ in range(rng.randint(0, 2))}
@@ -554,7 +554,7 @@ class Journeys:
             [recorder] = work.on(day, 1) if number else [self.county_user(episode.opened_by_id)]
             for instrument in self.instruments:
                 level = levels[instrument.code]
-                answers = {
+                answers: dict[int, int | None] = {
                     item.number: _answer(rng, item.scores, level) for item in instrument.items
                 }
                 incomplete = rng.random() < INCOMPLETE_SHARE or (

@@ -48,12 +48,11 @@ def load(
     # mostly waits for the database: a quarter less time at 3,000 persons on two cores.
     ranges = [(start, min(persons, start + batch_size)) for start in range(0, persons, batch_size)]
     with ThreadPoolExecutor(max_workers=1) as generator:
-        batches = [generator.submit(population.batch, *ranges[0])] if ranges else []
+        batches = {0: generator.submit(population.batch, *ranges[0])} if ranges else {}
         for number, (_start, stop) in enumerate(ranges):
-            batch = batches[number].result()
-            batches[number] = None
+            batch = batches.pop(number).result()
             if number + 1 < len(ranges):
-                batches.append(generator.submit(population.batch, *ranges[number + 1]))
+                batches[number + 1] = generator.submit(population.batch, *ranges[number + 1])
             batch.save(batch_size)
             contacts += len(batch.contacts)
             progress(f"persons {stop}/{persons}, contacts {contacts}")

@@ -16,6 +16,7 @@ import datetime
 import random
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils import timezone
 
@@ -147,7 +148,7 @@ class Batch:
     sip_meetings: list[SipMeeting] = field(default_factory=list)
 
     def save(self, batch_size: int) -> None:
-        for model, rows in (
+        tables: tuple[tuple[Any, list], ...] = (
             (Person, self.persons),
             (Relative, self.relatives),
             (Episode, self.episodes),
@@ -172,7 +173,8 @@ class Batch:
             (SipIntervention, self.sip_interventions),
             (SipMeasure, self.sip_measures),
             (SipMeeting, self.sip_meetings),
-        ):
+        )
+        for model, rows in tables:
             if model in (STAFF_LINK, INTERVENTION_LINK):  # (saved contact, other's key)
                 copied = LINK_COPIES if model is INTERVENTION_LINK else ()
                 bulk.insert_links(model, rows, batch_size, copied=copied)
@@ -363,6 +365,7 @@ class Population:
         if (
             not show
             and state == "active"
+            and consent is not None
             and consent.coordination
             and unit_key in OPENERS
             and rng.random() < COLLEAGUE_SHARE
@@ -407,7 +410,7 @@ class Population:
         rng, today = self.rng, self.today
         earliest = self.history_start - LEAD_DAYS[unit_key] * DAY
         opened = earliest + rng.randint(0, (today - 14 * DAY - earliest).days) * DAY
-        spans = []
+        spans: list[tuple[datetime.date, datetime.date | None]] = []
         while True:
             closed = opened + int(rng.triangular(*EPISODE_DAYS[unit_key])) * DAY
             if closed >= today:
@@ -429,7 +432,7 @@ class Population:
         unit = self.county.units[unit_key]
         if unit.age_max is None:
             return True
-        return (last - first).days < (unit.age_max - unit.age_min) * 365
+        return (last - first).days < (unit.age_max - (unit.age_min or 0)) * 365
 
     def _episode_dates(self, show: dict) -> list[tuple[datetime.date, datetime.date | None]]:
         """A showcase person's episodes, as SHOWCASE says: open (SINCE days, if given),

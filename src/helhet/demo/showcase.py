@@ -22,6 +22,7 @@ the clinic whatever the date); README.md names them. Keys of an entry:
 """
 
 import datetime
+from typing import Any
 
 from helhet.access.models import Consent, RecordCategory
 from helhet.people.identity import make_personnummer
@@ -30,7 +31,7 @@ ENROLMENT, RELATIVES = RecordCategory.ENROLMENT.value, RecordCategory.RELATIVES.
 ASSESSMENTS, CONTACTS = RecordCategory.ASSESSMENTS.value, RecordCategory.CONTACTS.value
 PLANS = RecordCategory.PLANS.value
 
-SHOWCASE = [
+SHOWCASE: list[dict[str, Any]] = [
     # Region-owned, consent to coordination and to disclose relatives, assessments, contacts
     # and plans but not record notes: Anna sees everything as the owner; Sara (on the case
     # team) sees the person, the relatives, the AUDIT and DUDIT, the contacts and the SIP under
@@ -201,5 +202,5 @@ def hints(persons: int) -> str:
     ]
     for show, sees in zip(SHOWCASE[: min(persons, len(_SEES))], _SEES, strict=False):
         given, family = show["name"]
-        lines.append(f"  {given} {family} {formatted(identity_number(show))}: {sees}")
+        lines.append(f"  {given} {family} {formatted(identity_number(show) or '')}: {sees}")
     return "\n".join(lines) if len(lines) > 2 else ""

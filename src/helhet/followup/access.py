@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from helhet.core.models import Membership, Unit
+from helhet.core.models import Membership, Unit, User
 
 FOLLOW_UP_ROLES = (Membership.Role.MANAGER, Membership.Role.COORDINATOR)
 
@@ -37,11 +37,11 @@ class FollowupAccess:
         return not self.exact
 
 
-def _managed_q(user) -> Q:
+def _managed_q(user: User) -> Q:
     return Q(memberships__user=user, memberships__role__in=FOLLOW_UP_ROLES)
 
 
-def followup_units(user) -> QuerySet[Unit]:
+def followup_units(user: User) -> QuerySet[Unit]:
     """The units USER may follow up (their own as manager or coordinator, and their steering
     groups' units), by name; none for an anonymous or inactive user."""
     if not (user.is_authenticated and user.is_active):
@@ -53,7 +53,7 @@ def followup_units(user) -> QuerySet[Unit]:
     )
 
 
-def may_follow_up(user, memberships=None) -> bool:
+def may_follow_up(user: User, memberships=None) -> bool:
     """Whether USER may follow up any unit (the menu's "Follow-up" link). MEMBERSHIPS, the
     user's memberships when already loaded (request.memberships), spare a query for managers."""
     if memberships is not None and any(m.role in FOLLOW_UP_ROLES for m in memberships):
@@ -61,7 +61,7 @@ def may_follow_up(user, memberships=None) -> bool:
     return followup_units(user).exists()
 
 
-def unit_followup(user, unit_id: int) -> FollowupAccess:
+def unit_followup(user: User, unit_id: int) -> FollowupAccess:
     """The unit UNIT_ID if USER may follow it up; Http404 for "does not exist" and "not yours"
     alike. `exact` only for the unit's own manager or coordinator."""
     own = Membership.objects.filter(user=user, unit=OuterRef("pk"), role__in=FOLLOW_UP_ROLES)
@@ -79,7 +79,7 @@ def units_or_404(user) -> list[Unit]:
     return units
 
 
-def require_followup(user) -> None:
+def require_followup(user: User) -> None:
     """Http404 unless USER may follow up at least one unit (the index, the county comparison,
     the definitions)."""
     if not may_follow_up(user):

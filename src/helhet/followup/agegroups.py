@@ -28,7 +28,7 @@ OTHER = "age:other"
 def age_groups(unit_type: str) -> list[tuple[str, str, int, int | None]]:
     """(key, label, youngest, oldest or None) of the unit type's groups, "other" not included."""
     bands = YOUTH if unit_type == Unit.Type.MINI_MARIA else ADULT
-    groups = []
+    groups: list[tuple[str, str, int, int | None]] = []
     for low, high in bands:
         if high is None:
             groups.append((f"age:{low}-", gettext("%(low)d and over") % {"low": low}, low, None))

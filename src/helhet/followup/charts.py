@@ -203,7 +203,7 @@ def bar_chart(chart_id: str, title: str, items: list[tuple[str, Figure]], measur
     """Horizontal bars, one per (label, figure), scaled to a round maximum from 0 (negative
     figures, e.g. a mean change, extend the axis to the left of 0)."""
     left, right = BAR_LEFT, WIDTH - BAR_VALUES
-    lo, hi, ticks = _scale([f.value for _l, f in items if f.state == VALUE], measure)
+    lo, hi, ticks = _scale([f.value for _l, f in items if f.value is not None], measure)
 
     def x(value: float) -> float:
         return round(left + (right - left) * (value - lo) / (hi - lo), 1)
@@ -212,7 +212,7 @@ def bar_chart(chart_id: str, title: str, items: list[tuple[str, Figure]], measur
     bars = []
     for index, (label, fig) in enumerate(items):
         top = BAR_TOP + index * BAR_ROW
-        end = x(fig.value) if fig.state == VALUE else zero
+        end = x(fig.value) if fig.value is not None else zero
         bars.append(
             Bar(
                 label=_shorten(label),
@@ -246,7 +246,7 @@ def line_chart(chart_id: str, title: str, items: list[tuple[str, Figure]], measu
     the line rather than being bridged."""
     left, right = LINE_LEFT, WIDTH - LINE_RIGHT
     top, bottom = LINE_TOP, LINE_HEIGHT - LINE_BOTTOM
-    lo, hi, ticks = _scale([f.value for _l, f in items if f.state == VALUE], measure)
+    lo, hi, ticks = _scale([f.value for _l, f in items if f.value is not None], measure)
     step = (right - left - 2 * LINE_PAD) / max(len(items) - 1, 1)
 
     def x(index: int) -> float:
@@ -257,9 +257,11 @@ def line_chart(chart_id: str, title: str, items: list[tuple[str, Figure]], measu
     def y(value: float) -> float:
         return round(top + (bottom - top) * (hi - value) / (hi - lo), 1)
 
-    points, lines, run = [], [], []
+    points: list[Point] = []
+    lines: list[str] = []
+    run: list[Point] = []
     for index, (label, fig) in enumerate(items):
-        if fig.state != VALUE:
+        if fig.value is None:  # (a figure not shown: its state is not VALUE)
             lines, run = _close_run(lines, run), []
             continue
         point = Point(x(index), y(fig.value), label, fig.text)
@@ -320,14 +322,20 @@ def _shorten(label: str) -> str:
     return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1].rstrip() + "…"
 
 
+def _value(item: tuple[str, Figure]) -> float:
+    """The value of a shown (label, figure)."""
+    if item[1].value is None:
+        raise ValueError(f"{item[0]}: the figure is not shown")
+    return item[1].value
+
+
 def _describe_bars(items: list[tuple[str, Figure]]) -> str:
     if len(items) <= LISTED:
         return "; ".join(f"{label}: {fig.text}" for label, fig in items) + "."
     shown = [(label, fig) for label, fig in items if fig.state == VALUE]
     text = ngettext("%(count)s bar.", "%(count)s bars.", len(items)) % {"count": len(items)}
     if shown:
-        high = max(shown, key=lambda item: item[1].value)
-        low = min(shown, key=lambda item: item[1].value)
+        high, low = max(shown, key=_value), min(shown, key=_value)
         text += " " + _("Highest: %(high)s (%(high_value)s); lowest: %(low)s (%(low_value)s).") % {
             "high": high[0],
             "high_value": high[1].text,
@@ -341,7 +349,7 @@ def _describe_line(items: list[tuple[str, Figure]]) -> str:
     shown = [(label, fig) for label, fig in items if fig.state == VALUE]
     if not shown:
         return _("No figure to show for these periods.")
-    high = max(shown, key=lambda item: item[1].value)
+    high = max(shown, key=_value)
     text = _(
         "From %(first)s (%(first_value)s) to %(last)s (%(last_value)s); highest %(high_value)s "
         "in %(high)s."

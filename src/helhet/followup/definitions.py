@@ -17,6 +17,7 @@ suppression keeps a hidden sub-row from being recovered by subtraction.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils.functional import lazy
@@ -24,13 +25,16 @@ from django.utils.translation import gettext_lazy as _
 
 from .report import Measure
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 @dataclass(frozen=True)
 class Indicator:
     code: str
     group: str
-    name: str  # lazy
-    definition: str  # lazy
+    name: StrOrPromise
+    definition: StrOrPromise
     measure: str  # report.Measure
     basis: tuple[str, ...] = ()  # count indicators a derived figure is computed from
     parts: str = ""  # prefix of the sub-row keys that add up to the indicator's row
@@ -397,9 +401,9 @@ class GoalImage:
     experience, which no record holds: `how` says to ask them (user audits, surveys)."""
 
     number: int
-    text: str  # lazy; the Swedish translation is the report's own wording
+    text: StrOrPromise  # the Swedish translation is the report's own wording
     indicators: tuple[str, ...]
-    how: str  # lazy
+    how: StrOrPromise
 
     @property
     def indicator_list(self) -> list[Indicator]:

@@ -17,6 +17,8 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
+from helhet.core.models import User
+
 from . import access, tasks
 from .models import ExportJob
 
@@ -28,7 +30,7 @@ def _context(**context) -> dict:
     return {"keep_days": settings.HELHET_EXPORT_KEEP_DAYS, **context}
 
 
-def _own_jobs(user):
+def _own_jobs(user: User):
     """USER's exports, without their files; "not found" unless USER follows up a unit."""
     access.require_followup(user)
     return ExportJob.objects.filter(owner=user).defer("content")

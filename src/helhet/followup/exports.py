@@ -17,6 +17,7 @@ import csv
 import datetime
 import io
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from django.template.loader import render_to_string
 from django.utils import formats
@@ -25,6 +26,9 @@ from django.utils.translation import gettext as _
 from helhet.core import pdf
 
 from . import charts, definitions, tables
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 from .forms import BREAKDOWNS
 from .report import Group, Measure, Row, UnitReport
 
@@ -122,7 +126,7 @@ def write_xlsx(export: Export) -> bytes:
 
     book = Workbook()
     bold = Font(bold=True)
-    cover = book.active
+    cover = cast("Worksheet", book.active)  # (a new workbook's only sheet)
     cover.title = _sheet_title(_("Cover"))
     cover.append([_("Follow-up"), export.title])
     for label, value in cover_facts(export):
@@ -185,7 +189,7 @@ def _figures_sheet(sheet, export: Export, rows: list[Row], bold) -> None:
 
 
 def _xlsx_value(f: tables.Figure, row: Row) -> int | float | str:
-    if f.state != tables.VALUE:
+    if f.value is None:  # (not shown: its state is not VALUE)
         return f.text
     if row.measure == Measure.PERCENT:
         return f.value / 100
@@ -239,7 +243,7 @@ def write_csv(export: Export) -> bytes:
 
 
 def _csv_value(f: tables.Figure, measure: str) -> str:
-    if f.state != tables.VALUE:
+    if f.value is None:  # (not shown: its state is not VALUE)
         return f.text
     if measure == Measure.COUNT:
         return str(int(f.value))

@@ -4,6 +4,8 @@ re-renders the page with the form's message, never an error page."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -63,7 +65,7 @@ class TrendFilterForm(PeriodForm):
 
     def __init__(self, *args, unit_type: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["group"].choices = group_choices(unit_type)
+        cast(forms.ChoiceField, self.fields["group"]).choices = group_choices(unit_type)
 
     def clean_count(self):
         return self.cleaned_data.get("count") or 4

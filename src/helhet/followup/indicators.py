@@ -26,8 +26,9 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -38,6 +39,7 @@ from django.db.models import (
     DateField,
     DurationField,
     Exists,
+    Expression,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -173,7 +175,7 @@ class _Computation:
 
     # group keys -------------------------------------------------------------------------
 
-    def key(self, person: str, when: str = "", instant: bool = False) -> Value | Case:
+    def key(self, person: str, when: str = "", instant: bool = False) -> Expression:
         """The group key of a row: in a trend the period its date WHEN (a datetime field when
         INSTANT) falls in ("p<i>"; by sex or age "p<i>|<group>", the person's group in that
         period), else the breakdown's group of the person at PERSON (a lookup path)."""
@@ -199,7 +201,7 @@ class _Computation:
         group = self.group_key(person, self.periods[index])
         return Concat(Value(f"p{index}|"), group, output_field=CharField())
 
-    def group_key(self, person: str, period: Period) -> Value | Case:
+    def group_key(self, person: str, period: Period) -> Expression:
         """The breakdown's group of the person at PERSON, their age taken at PERIOD's start."""
         if self.breakdown == "sex":
             return Case(
@@ -283,7 +285,7 @@ class _Computation:
             f"kind_{kind}": Count("id", filter=Q(kind=kind, attended=True))
             for kind in Contact.Kind.values
         }
-        rows = (
+        rows: Iterable[Mapping[str, Any]] = (
             Contact.objects.filter(
                 unit__in=self.unit_ids, starts_at__gte=self.lo, starts_at__lt=self.hi
             )
@@ -407,6 +409,7 @@ class _Computation:
             output_field=DateField(),
         )
         base = base.alias(period_start=period_start, period_end=period_end)
+        row: Mapping[str, Any]  # a values() row of each query below
         earlier = same(occasion=intake, assessed_on__gte=OuterRef("period_start")).filter(
             Q(assessed_on__lt=OuterRef("assessed_on"))
             | Q(assessed_on=OuterRef("assessed_on"), id__lt=OuterRef("id"))
@@ -508,7 +511,7 @@ class _Computation:
             if self.breakdown != "total":
                 key = self.key("person", when, instant=instant)
                 self._percentiles(name, count_code, condition, until, key, grouped=True)
-            total = Value("total", output_field=CharField())
+            total: Expression = Value("total", output_field=CharField())
             if self.trend:
                 total = self.period_key(when, instant=instant)
             self._percentiles(name, count_code, condition, until, total, grouped=False)
@@ -640,7 +643,7 @@ class _Computation:
             computed_at=computed_at,
         )
 
-    def count(self, unit_id, group, code, key, parts) -> int:
+    def count(self, unit_id, group, code, key, parts) -> float:
         if group == "total" and parts:
             if code in ("referrals_decided", "referrals_first_contact"):
                 total = self.alias.get("total", "total")

@@ -15,6 +15,7 @@ import calendar
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -197,7 +198,7 @@ class PeriodForm(forms.Form):
         self.today = today or timezone.localdate()
 
     def clean(self):
-        data = super().clean()
+        data: Any = super().clean()  # (the cleaned data)
         if self.errors:
             return data
         kind = data.get("kind") or ""

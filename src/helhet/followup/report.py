@@ -18,6 +18,10 @@ from __future__ import annotations
 import dataclasses
 import datetime
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .periods import Period
 
 
 class Measure:
@@ -68,7 +72,7 @@ class UnitReport:
     unit_id: int
     unit_name: str
     unit_type: str
-    period: Period  # noqa: F821 (periods.Period)
+    period: Period
     breakdown: str  # "total", "sex" or "age"
     groups: list[Group]
     rows: list[Row]

@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from helhet.core import pdf
-from helhet.core.models import Unit
+from helhet.core.models import Unit, User
 
 from . import access, exports, indicators
 from .forms import CountyFilterForm, TrendFilterForm, UnitFilterForm
@@ -41,7 +41,7 @@ from .periods import Period
 logger = logging.getLogger(__name__)
 
 FORMS = {"unit": UnitFilterForm, "county": CountyFilterForm, "trend": TrendFilterForm}
-WRITERS = {
+WRITERS: dict[str, Callable[[exports.Export], bytes]] = {
     ExportJob.Format.XLSX: exports.write_xlsx,
     ExportJob.Format.CSV: exports.write_csv,
     ExportJob.Format.PDF: exports.write_pdf,
@@ -86,7 +86,7 @@ class Spec:
         return first.slug if first == last else f"{first.slug}_{last.slug}"
 
 
-def export_spec(user, data: Mapping[str, str]) -> Spec:
+def export_spec(user: User, data: Mapping[str, str]) -> Spec:
     """The export DATA asks USER for. BadExport for an unknown scope; Http404 for a unit USER
     may not follow up (or that does not exist), or when USER follows up none (county);
     ValidationError with the filter form's messages for a bad period, breakdown or unit type."""
@@ -99,7 +99,9 @@ def export_spec(user, data: Mapping[str, str]) -> Spec:
     else:
         unit = access.unit_followup(user, _int_or_404(data.get("unit_id"))).unit
     form = (
-        TrendFilterForm(data, unit_type=unit.unit_type) if scope == "trend" else FORMS[scope](data)
+        TrendFilterForm(data, unit_type=unit.unit_type if unit else "")
+        if scope == "trend"
+        else FORMS[scope](data)
     )
     if not form.is_valid():
         raise ValidationError([m for errors in form.errors.values() for m in errors])
@@ -114,6 +116,7 @@ def export_spec(user, data: Mapping[str, str]) -> Spec:
             [period],
             "total",
         )
+    assert unit is not None  # (a unit's or a trend's export)
     periods = period.preceding(form.cleaned_data["count"]) if scope == "trend" else [period]
     breakdown = form.cleaned_data.get("breakdown") or "total"
     group = form.cleaned_data.get("group") or "total"
@@ -131,7 +134,7 @@ def _int_or_404(value) -> int:
         raise Http404 from None
 
 
-def export_start(user, data: Mapping[str, str]) -> ExportJob:
+def export_start(user: User, data: Mapping[str, str]) -> ExportJob:
     """Check the export DATA asks USER for (see `export_spec`; BadExport for an unknown format)
     and queue it: the job, with the request's language for its file and messages."""
     export_format = data.get("format", "")

@@ -4,6 +4,8 @@ default: "not found"); the figures come from `indicators`; nothing here names a 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +14,9 @@ from django.views.decorators.http import require_GET
 from helhet.core.models import Unit
 
 from . import access, charts, indicators, tables
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 from . import definitions as defs
 from .agegroups import age_groups
 from .forms import BREAKDOWNS, CountyFilterForm, TrendFilterForm, UnitFilterForm, period_defaults
@@ -22,7 +27,7 @@ def _filters(request, form_class, **defaults):
     return form_class({**period_defaults(), **defaults, **request.GET.dict()})
 
 
-def _unit_types(units) -> list[tuple[str, str]]:
+def _unit_types(units) -> list[tuple[str, StrOrPromise]]:
     present = {unit.unit_type for unit in units}
     return [(code, label) for code, label in Unit.Type.choices if code in present]
 

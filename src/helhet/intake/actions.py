@@ -58,7 +58,7 @@ def referral_register(
         raise ValidationError({"question": _("Write the question or what help is wanted.")})
     referral = Referral.objects.create(
         unit=unit,
-        organisation_id=actor.user.organisation_id,
+        organisation_id=actor.organisation_id,
         source=source,
         referrer=referrer.strip(),
         referrer_contact=referrer_contact.strip(),

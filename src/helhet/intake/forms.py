@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from helhet.access import contact_details
 from helhet.care.forms import DateInput
-from helhet.core.models import Unit
+from helhet.core.forms import set_queryset
+from helhet.core.models import Unit, User
 from helhet.people import identity
 from helhet.people.forms import PersonRegisterForm
 
@@ -63,7 +64,7 @@ class AcceptForm(PersonRegisterForm):
     """Accepting a referral: who the person is (as when registering), the episode, and the
     case managers."""
 
-    case_managers = forms.ModelMultipleChoiceField(
+    case_managers: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("Case managers"),
         queryset=None,
         required=False,
@@ -73,12 +74,11 @@ class AcceptForm(PersonRegisterForm):
 
     def __init__(self, *args, staff, hidden_contact: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["case_managers"].queryset = staff
-        self.fields["case_managers"].label_from_instance = self.staff_label
+        set_queryset(self.fields["case_managers"], staff, label=self.staff_label)
         self.hidden_contact = hidden_contact or {}
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         # The referral's contact details that the user may not see were left out of the form;
         # they carry over to the person while the person is registered as protected.
         if cleaned.get("protected_identity"):
@@ -87,7 +87,7 @@ class AcceptForm(PersonRegisterForm):
         return cleaned
 
     @staticmethod
-    def staff_label(user) -> str:
+    def staff_label(user: User) -> str:
         return f"{user} ({user.organisation})"
 
 
@@ -128,7 +128,7 @@ class DeclineForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for declining"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
     )
-    redirect_unit = forms.ModelChoiceField(
+    redirect_unit: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Redirected to a unit in Helhet"), queryset=None, required=False
     )
     redirect_to = forms.CharField(
@@ -140,7 +140,7 @@ class DeclineForm(forms.Form):
 
     def __init__(self, *args, unit: Unit, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["redirect_unit"].queryset = Unit.objects.exclude(pk=unit.pk)
+        set_queryset(self.fields["redirect_unit"], Unit.objects.exclude(pk=unit.pk))
 
 
 class SelfReferralForm(forms.Form):

@@ -94,6 +94,9 @@ class Referral(models.Model):
     )
     first_contact_on = models.DateField(_("first contact"), null=True, blank=True)
 
+    # Not a column: what accepting did, set by `actions.referral_accept` for the message shown.
+    outcome: str
+
     class Meta:
         ordering = ["received_on", "id"]
         verbose_name = _("referral")

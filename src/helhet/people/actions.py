@@ -54,7 +54,7 @@ def person_register(
       The log row says so, for the log review: this is how a user gains access to an existing
       person without being told.
     """
-    unit = actor.unit
+    unit = actor.active_unit
     check_opening_date(opened_on)
     check_target_group(
         unit,
@@ -93,7 +93,7 @@ def person_register(
 def _enrol_quietly(*, actor: Actor, person: Person, opened_on: datetime.date) -> None:
     """Enrol at the active unit; an open episode the actor cannot see is not described."""
     try:
-        enrol(actor=actor, person=person, unit=actor.unit, opened_on=opened_on)
+        enrol(actor=actor, person=person, unit=actor.active_unit, opened_on=opened_on)
     except ValidationError:
         raise ValidationError(
             _("The person could not be registered at this unit. Contact the unit's coordinator.")
@@ -115,7 +115,7 @@ def relative_add(
     """Record a relative of the person, owned by the actor's organisation."""
     relative = Relative.objects.create(
         person=access.person,
-        organisation_id=actor.user.organisation_id,
+        organisation_id=actor.organisation_id,
         name=name,
         relation=relation,
         phone=phone,

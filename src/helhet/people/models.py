@@ -1,5 +1,7 @@
 """Persons in care and their relatives."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -86,6 +88,11 @@ class Relative(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+
+    # Not columns: set by the person overview's read (people.selectors): the relative's support
+    # contacts the reader may read.
+    support_count: int
+    support_latest: datetime.datetime | None
 
     class Meta:
         ordering = ["name"]

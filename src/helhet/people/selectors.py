@@ -105,7 +105,7 @@ def _match_q(query: SearchQuery) -> Q | None:
 
 
 def person_search(
-    user, query: SearchQuery, *, unit_id: int | None = None, on=None, at=None
+    user: User, query: SearchQuery, *, unit_id: int | None = None, on=None, at=None
 ) -> QuerySet[Person]:
     """Persons USER may see that match QUERY, USER at the unit UNIT_ID; each carries the
     `list_basis` and `list_consent_id` the log records and the `municipality_name` the list
@@ -121,7 +121,7 @@ SEARCH_COLUMNS = ("id", *LISTED_FIELDS, "municipality_id")
 
 
 def _search_sql(
-    user, query: SearchQuery, *, unit_id: int | None, on, at, units=None
+    user: User, query: SearchQuery, *, unit_id: int | None, on, at, units=None
 ) -> tuple[str, list]:
     """`person_search`'s SQL with the matches read first, in name order (`raw.read_through`):
     the policy is then asked about them only until the page is full. At 100,000 persons a
@@ -133,7 +133,7 @@ def _search_sql(
     return raw.read_through(listed, matches)
 
 
-def _visible_listed(user, *, unit_id: int | None, on, at, units=None) -> QuerySet[Person]:
+def _visible_listed(user: User, *, unit_id: int | None, on, at, units=None) -> QuerySet[Person]:
     """The persons USER may see, as the search lists them, in name order (see person_search)."""
     on = on or timezone.localdate()
     consent = policy.listing_consents(user, unit_id=unit_id, on=on, units=units)
@@ -149,7 +149,7 @@ def _visible_listed(user, *, unit_id: int | None, on, at, units=None) -> QuerySe
     )
 
 
-def _search_terms(query: SearchQuery) -> tuple[tuple, dict[str, str]]:
+def _search_terms(query: SearchQuery) -> tuple[tuple, dict[str, str | int]]:
     """The shape of QUERY's match (what `SEARCH` compiles once) and its terms."""
     if query.identity_number:
         return ("number",), {"term0": query.identity_number}
@@ -190,7 +190,7 @@ SEARCH = raw.Prepared(_search_of_ids)
 
 
 def search_page(
-    user, query: SearchQuery, number, *, unit_id: int | None = None, units=None
+    user: User, query: SearchQuery, number, *, unit_id: int | None = None, units=None
 ) -> ListPage:
     """One page of the persons USER may see that match QUERY, read without counting them all.
 
@@ -225,7 +225,9 @@ def search_page(
     return page
 
 
-def _with_list_basis(persons: QuerySet[Person], user, *, on=None, units=None) -> QuerySet[Person]:
+def _with_list_basis(
+    persons: QuerySet[Person], user: User, *, on=None, units=None
+) -> QuerySet[Person]:
     """Each person's `list_basis`: own organisation when one of USER's own organisation's
     episodes gives the relationship, else consent, else (no relationship) emergency.
 
@@ -298,7 +300,7 @@ def person_overview(
         relatives=relatives,
         may_enrol_here=may_enrol_at(access, unit_id)
         and not any(e.is_open and e.unit_id == unit_id for e in episodes),
-        may_write_here=bool(unit_id) and access.may_act_at(unit_id),
+        may_write_here=unit_id is not None and access.may_act_at(unit_id),
         earlier_episodes=len(episodes) - len(shown_episodes),
         earlier_consents=len(consents) - len(shown_consents),
         full_history=full_history,
@@ -338,7 +340,7 @@ def _relatives(access: PersonAccess) -> list[Relative]:
     )
     relatives = []
     for row in rows:
-        relative = r.build(row)
+        relative = r.instance(row)
         relative.support_count = row[r.width]
         relative.support_latest = s.convert("starts_at", row[r.width + 1])
         relatives.append(relative)
@@ -410,7 +412,7 @@ def _latest(items: list, current, *, others: int = OVERVIEW_LATEST_CLOSED) -> li
 def _decorate_episodes(overview: Overview, episodes: list[Episode]) -> None:
     """The shown episodes' actions and links; EPISODES is every visible one (reactivation)."""
     access = overview.access
-    by_id = {e.pk: e for e in overview.episodes}
+    by_id: dict[int | None, Episode] = {e.pk: e for e in overview.episodes}
     for episode in overview.episodes:
         episode.may_act = episode.is_open and access.may_act_at(episode.unit_id)
         episode.may_reactivate = reactivatable(access, episode, episodes)

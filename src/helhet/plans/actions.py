@@ -82,7 +82,7 @@ def sip_version_create(
     access: PersonAccess,
     overall_responsible: Organisation | None,
     interventions: list[dict],
-    measures: list[dict] = (),
+    measures: Iterable[dict] = (),
     goal: str = "",
     person_took_part: bool = True,
     relatives=(),
@@ -142,7 +142,7 @@ def sip_version_create(
     version = SipVersion.objects.create(
         sip=sip,
         number=(latest.number + 1) if latest else 1,
-        organisation_id=actor.user.organisation_id,
+        organisation_id=actor.organisation_id,
         goal=goal,
         overall_responsible=overall_responsible,
         person_took_part=person_took_part,
@@ -266,7 +266,7 @@ def sip_meeting_record(
         )
     meeting = SipMeeting.objects.create(
         sip=sip,
-        organisation_id=actor.user.organisation_id,
+        organisation_id=actor.organisation_id,
         caller=caller,
         invitees=invitees.strip(),
         held_on=held_on,
@@ -316,14 +316,14 @@ def plan_save(
                 % {"number": number, "unit": unit}
             )
     plan, _created = TreatmentPlan.objects.get_or_create(
-        person=access.person, unit=unit, organisation_id=actor.user.organisation_id
+        person=access.person, unit=unit, organisation_id=actor.organisation_id
     )
     plan = TreatmentPlan.objects.select_for_update().get(pk=plan.pk)
     last = plan.versions.aggregate(last=Max("number"))["last"] or 0
     version = PlanVersion.objects.create(
         plan=plan,
         number=last + 1,
-        organisation_id=actor.user.organisation_id,
+        organisation_id=actor.organisation_id,
         goals=goals.strip(),
         review_on=review_on,
         created_by=actor.user,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helhet.care.forms import CaseTeamForm, DateInput
 from helhet.contacts.models import Intervention
+from helhet.core.forms import set_queryset
 
 from .models import SipMeasure, SipVersion
 
@@ -19,7 +20,7 @@ EMPTY = [("", "---------")]
 
 def _staff_field(label, staff):
     field = forms.ModelChoiceField(label=label, queryset=staff, required=False)
-    field.label_from_instance = CaseTeamForm.staff_label
+    set_queryset(field, staff, label=CaseTeamForm.staff_label)
     return field
 
 
@@ -54,7 +55,7 @@ class SipForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    overall_responsible = forms.ModelChoiceField(
+    overall_responsible: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Authority with overall responsibility"),
         queryset=None,
         required=False,
@@ -63,7 +64,7 @@ class SipForm(forms.Form):
     person_took_part = forms.BooleanField(
         label=_("The person took part"), required=False, initial=True
     )
-    relatives = forms.ModelMultipleChoiceField(
+    relatives: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("Relatives taking part"),
         queryset=None,
         required=False,
@@ -89,8 +90,8 @@ class SipForm(forms.Form):
 
     def __init__(self, *args, organisations, relatives, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["overall_responsible"].queryset = organisations
-        self.fields["relatives"].queryset = relatives
+        set_queryset(self.fields["overall_responsible"], organisations)
+        set_queryset(self.fields["relatives"], relatives)
 
 
 class SipInterventionForm(forms.Form):
@@ -98,17 +99,17 @@ class SipInterventionForm(forms.Form):
         label=_("Intervention"), queryset=Intervention.objects.none(), required=False
     )
     description = forms.CharField(label=_("Or in words"), max_length=300, required=False)
-    responsible_organisation = forms.ModelChoiceField(
+    responsible_organisation: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Responsible authority"), queryset=None, required=False
     )
-    responsible_staff = forms.ModelChoiceField(
+    responsible_staff: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Named staff"), queryset=None, required=False
     )
 
     def __init__(self, *args, organisations, staff, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["intervention"].queryset = _interventions()
-        self.fields["responsible_organisation"].queryset = organisations
+        set_queryset(self.fields["intervention"], _interventions())
+        set_queryset(self.fields["responsible_organisation"], organisations)
         self.fields["responsible_staff"] = _staff_field(_("Named staff"), staff)
 
 
@@ -185,7 +186,7 @@ def _sip_initial(latest: SipVersion | None):
 
 
 class SipMeetingForm(forms.Form):
-    caller = forms.ModelChoiceField(label=_("Called by"), queryset=None)
+    caller: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Called by"), queryset=None)
     held_on = forms.DateField(
         label=_("Date of the meeting"), initial=timezone.localdate, widget=DateInput()
     )
@@ -201,8 +202,7 @@ class SipMeetingForm(forms.Form):
 
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["caller"].queryset = staff
-        self.fields["caller"].label_from_instance = CaseTeamForm.staff_label
+        set_queryset(self.fields["caller"], staff, label=CaseTeamForm.staff_label)
 
 
 # --- Treatment plan -----------------------------------------------------------------------
@@ -221,11 +221,13 @@ class PlanItemForm(forms.Form):
         label=_("Intervention"), queryset=Intervention.objects.none(), required=False
     )
     description = forms.CharField(label=_("Or in words"), max_length=300, required=False)
-    responsible = forms.ModelChoiceField(label=_("Who does it"), queryset=None, required=False)
+    responsible: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Who does it"), queryset=None, required=False
+    )
 
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["intervention"].queryset = _interventions()
+        set_queryset(self.fields["intervention"], _interventions())
         self.fields["responsible"] = _staff_field(_("Who does it"), staff)
 
 

@@ -60,8 +60,9 @@ def sip_views(
     """The person's SIPs: one per unit with a SIP, and the active UNIT's (when the user may
     act there) even before it has one. VERSION_ID picks the version shown; else the latest
     readable one. A fixed number of queries however many versions and meetings there are."""
-    sips = list(Sip.objects.filter(person=access.person).select_related("unit"))
-    if unit is not None and access.may_act_at(unit.pk) and unit.pk not in {s.unit_id for s in sips}:
+    have = list(Sip.objects.filter(person=access.person).select_related("unit"))
+    sips: list[Sip | None] = list(have)
+    if unit is not None and access.may_act_at(unit.pk) and unit.pk not in {s.unit_id for s in have}:
         sips.append(None)
     sip_ids = [s.pk for s in sips if s is not None]
     mine = access.readable_q(PLANS)
@@ -79,6 +80,8 @@ def sip_views(
     views = []
     for sip in sips:
         here = unit if sip is None else sip.unit
+        if here is None:  # (never: a view without a SIP is the active unit's)
+            continue
         consent = access.coordination_consent(here.pk)
         allowed = consent is not None or access.is_emergency
         may_act = access.may_act_at(here.pk) and unit is not None and here.pk == unit.pk
@@ -132,7 +135,8 @@ def sip_to_print(access: PersonAccess, *, unit: Unit | None, version_id: int | N
             return view
     if views:
         return views[0]
-    return SipView(unit=unit, sip=None, consent=None, allowed=False, may_act=False, may_write=False)
+    # At no unit, with no SIP: the print page says there is nothing to print (and names no unit).
+    return SipView(unit=unit, sip=None, consent=None, allowed=False, may_act=False, may_write=False)  # type: ignore[arg-type]
 
 
 def sip_for_writing(access: PersonAccess, unit: Unit) -> SipView:

@@ -49,7 +49,7 @@ def sip_follow_ups(unit: Unit, today: datetime.date) -> dict[int, Due]:
         pk=Subquery(latest.values("pk")[:1]),
         next_follow_up_on__lte=today + SIP_FOLLOW_UP_AHEAD,
     ).values_list("pk", "sip__person_id", "organisation_id", "next_follow_up_on")
-    return {pk: Due(person, owner, on) for pk, person, owner, on in rows}
+    return {pk: Due(person, owner, on) for pk, person, owner, on in rows if on is not None}
 
 
 def plan_reviews(unit: Unit, today: datetime.date) -> dict[int, Due]:
@@ -84,7 +84,7 @@ def consents_expiring(unit: Unit, today: datetime.date) -> dict[int, Due]:
         .exclude(Exists(renewal))
         .values_list("pk", "person_id", "organisation_id", "valid_until")
     )
-    return {pk: Due(person, owner, on) for pk, person, owner, on in rows}
+    return {pk: Due(person, owner, on) for pk, person, owner, on in rows if on is not None}
 
 
 def referrals_waiting(unit: Unit, today: datetime.date) -> dict[int, Due]:

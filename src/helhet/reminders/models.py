@@ -6,12 +6,17 @@ those who may read the record. The refresh task (`tasks.refresh_reminders`) adds
 new causes and resolves those whose cause has gone; a resolved reminder is kept as history.
 """
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from helhet.core.models import Organisation, Unit
 from helhet.people.models import Person
+
+if TYPE_CHECKING:
+    from helhet.intake.models import Referral
 
 
 class Reminder(models.Model):
@@ -44,6 +49,12 @@ class Reminder(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+
+    # Not columns: set for the task list (`selectors.task_list`).
+    days_overdue: int
+    act_url: str
+    overview_url: str
+    referral: "Referral | None"
 
     class Meta:
         ordering = ["due_on", "id"]

@@ -7,6 +7,7 @@ contact held, the episode closed). A fixed number of queries per unit however ma
 """
 
 import datetime
+from typing import TypeGuard
 
 from django.db import transaction
 from django.utils import timezone
@@ -100,7 +101,7 @@ def request_refresh(unit: Unit, *, now: datetime.datetime | None = None) -> bool
     return True
 
 
-def _recent(at: datetime.datetime | None, now: datetime.datetime) -> bool:
+def _recent(at: datetime.datetime | None, now: datetime.datetime) -> TypeGuard[datetime.datetime]:
     return at is not None and now - at < STALE_AFTER
 
 

@@ -12,6 +12,7 @@ Referrals waiting have no person yet: they are the unit's, shown to its members 
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import models
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, When
@@ -20,7 +21,7 @@ from django.utils import timezone
 from helhet.access.models import Consent, ConsentDisclosure, RecordCategory
 from helhet.access.policy import active_consent_q
 from helhet.care import selectors as care
-from helhet.core.models import Unit
+from helhet.core.models import Unit, User
 from helhet.intake.models import Referral
 
 from .models import Reminder
@@ -60,12 +61,13 @@ class TaskList:
     @property
     def persons(self) -> list:
         """Each person shown, once, with the consent a reminder of theirs is disclosed by."""
-        shown: dict[int, object] = {}
+        shown: dict[int | None, Any] = {}
         for group in self.groups:
             for reminder in group.reminders:
                 person = shown.setdefault(reminder.person_id, reminder.person)
-                if reminder.disclosed_by and not getattr(person, "disclosed_by", None):
-                    person.disclosed_by = reminder.disclosed_by
+                disclosed_by = getattr(reminder, "disclosed_by", None)  # task_list annotates it
+                if disclosed_by and person and not getattr(person, "disclosed_by", None):
+                    person.disclosed_by = disclosed_by
         return list(shown.values())
 
     @property
@@ -75,7 +77,7 @@ class TaskList:
         )
 
 
-def _plans_disclosure(user, today: datetime.date) -> QuerySet[ConsentDisclosure]:
+def _plans_disclosure(user: User, today: datetime.date) -> QuerySet[ConsentDisclosure]:
     """Disclosures (in force) of the reminder's owner's plans to USER's organisation."""
     return ConsentDisclosure.objects.filter(
         active_consent_q(today, prefix="consent__"),
@@ -86,7 +88,7 @@ def _plans_disclosure(user, today: datetime.date) -> QuerySet[ConsentDisclosure]
     )
 
 
-def readable_q(user, *, today: datetime.date) -> Q:
+def readable_q(user: User, *, today: datetime.date) -> Q:
     """The reminders whose record USER may read (given a relationship at the unit)."""
     plans = Q(organisation_id=user.organisation_id) | Exists(_plans_disclosure(user, today))
     coordination = Exists(
@@ -104,7 +106,7 @@ def readable_q(user, *, today: datetime.date) -> Q:
     )
 
 
-def task_list(user, *, unit: Unit, whole_unit: bool) -> TaskList:
+def task_list(user: User, *, unit: Unit, whole_unit: bool) -> TaskList:
     """USER's open reminders at UNIT, grouped by kind, the most overdue first: for persons on
     USER's case teams (or, WHOLE_UNIT, everyone at the unit USER may see), and the unit's
     referrals waiting. One query per kind."""
@@ -133,7 +135,7 @@ def task_list(user, *, unit: Unit, whole_unit: bool) -> TaskList:
     labels = care.labels(Kind)
     tasks = TaskList()
     for kind in PERSON_KINDS:
-        rows = list(reminders.filter(kind=kind)[: GROUP_SIZE + 1])
+        rows: list[Reminder] = list(reminders.filter(kind=kind)[: GROUP_SIZE + 1])
         tasks.groups.append(_group(kind, labels[kind], rows, today))
     referrals = Reminder.objects.filter(
         unit=unit, kind=Kind.REFERRAL_WAITING, resolved_at__isnull=True
@@ -143,7 +145,7 @@ def task_list(user, *, unit: Unit, whole_unit: bool) -> TaskList:
     return tasks
 
 
-def _group(kind: str, label: str, rows: list[Reminder], today: datetime.date) -> Group:
+def _group(kind: Kind, label: str, rows: list[Reminder], today: datetime.date) -> Group:
     act_at, overview_url = care.url_maker(ACT_AT[kind]), care.overview_url_maker()
     for reminder in rows[:GROUP_SIZE]:
         reminder.days_overdue = (today - reminder.due_on).days

@@ -68,7 +68,7 @@ def _adapt(value, dated: bool):
 
 def older_sql(cursor: Cursor, column: str, pk: str, kind: str, *, dated: bool) -> tuple[str, list]:
     """Rows of KIND whose (COLUMN, KIND, PK) key is older than CURSOR's."""
-    at = cursor.at
+    at: datetime.date = cursor.at
     if dated:
         day = timezone.localdate(cursor.at)
         if cursor.at != day_start(day):

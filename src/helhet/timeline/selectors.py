@@ -154,7 +154,11 @@ def _with_basis(access: PersonAccess, items: list[Item]) -> list[Item]:
     and owner; contacts marked with the note and interventions the user may read."""
     shown = []
     for item in items:
-        item.grant = consent_grant(access, item) if item.category is None else _grant(access, item)
+        item.grant = (
+            consent_grant(access, item)
+            if item.category is None
+            else _grant(access, item, item.category)
+        )
         if item.grant is not None:
             shown.append(item)
     contacts = [i.record for i in shown if i.kind == "contact"]
@@ -186,6 +190,8 @@ class _Meta:
 
     def __call__(self, item: Item) -> str:
         grant = item.grant
+        assert grant is not None  # (set on every item shown)
+        basis: str
         if grant.basis == Basis.EMERGENCY:
             basis = self.emergency
         elif grant.basis == Basis.CONSENT and grant.consent:
@@ -211,18 +217,16 @@ def _when(item: Item) -> str:
     )
 
 
-def _grant(access: PersonAccess, item: Item) -> Grant | None:
+def _grant(access: PersonAccess, item: Item, category: str) -> Grant | None:
     """The policy's grant for ITEM, remembered by `readable` when it is a disclosure."""
     if not access.readable(
         [item.record],
-        category=item.category,
+        category=category,
         owner=lambda r: item.owner_id,
         unit=lambda r: item.policy_unit_id,
     ):
         return None
-    return access.grant_for(
-        owner_id=item.owner_id, category=item.category, unit_id=item.policy_unit_id
-    )
+    return access.grant_for(owner_id=item.owner_id, category=category, unit_id=item.policy_unit_id)
 
 
 def consent_grant(access: PersonAccess, item: Item) -> Grant | None:

@@ -56,6 +56,7 @@ class Item:
     grant: Grant | None = None  # set once the item is to be shown
     owner: Organisation | None = None
     when: str = ""  # its time as HTML, set once the item is to be shown
+    meta: str = ""  # where, whose and on what basis, as HTML, set once the item is to be shown
 
     @property
     def key(self) -> Cursor:
@@ -219,7 +220,7 @@ def plan_versions(
     units: dict = {}
     items = []
     for row in read.rows("created_at", "plan_version", cursor, floor, limit):
-        version = v.build(row)
+        version = v.instance(row)
         raw.set_related(version, "plan", _with_unit(p, row, v.width, units))
         items.append(
             _item(version.created_at, "plan_version", version, PLANS, unit=version.plan.unit)
@@ -368,7 +369,7 @@ def with_results(tests: list[DrugTest]) -> None:
             list(results),
         )
         for row in rows:
-            result = x.build(row)
+            result = x.instance(row)
             results[result.drug_test_id].append(result)
     for test in tests:
         test.result_list = results[test.pk]
@@ -388,12 +389,13 @@ def interventions_of(contacts: list[Contact]) -> dict[int, list[Intervention]]:
         )
         interventions: dict = {}
         for row in rows:
-            given[row[0]].append(i.build(row, 1, interventions))
+            given[row[0]].append(i.instance(row, 1, interventions))
     return given
 
 
 def _may_read(access: PersonAccess, item: Item) -> bool:
     """Whether the policy lets the user read ITEM (nothing remembered for the log yet)."""
+    assert item.category is not None  # (consents are not asked here: `consent_grant` is)
     grant = access.grant_for(
         owner_id=item.owner_id, category=item.category, unit_id=item.policy_unit_id
     )

@@ -46,9 +46,9 @@ def check_zones(r: Failing, instrument: Instrument) -> None:
         starts = instrument.zone_starts(sex, age, variants)
         whom = "" if _fixed(instrument) else f" (for legal sex {sex.value!r} {_at(age)})"
         if starts[0] != instrument.total.min:
-            zone = instrument.zones[0].code
+            first = instrument.zones[0].code
             raise r.fail(
-                f"zone {zone}",
+                f"zone {first}",
                 f"the first zone starts at {starts[0]}, not at the lowest total "
                 f"{instrument.total.min}{whom}",
             )
@@ -71,7 +71,7 @@ def _boundary(instrument: Instrument, index: int, end: int) -> str:
     if index == len(instrument.zones) - 1:
         return f"ends at {zone.max}, but the highest total is {instrument.total.max}"
     following = instrument.zones[index + 1].code
-    relation = "overlaps" if zone.max > end else "leaves a gap before"
+    relation = "overlaps" if zone.max is not None and zone.max > end else "leaves a gap before"
     return f"ends at {zone.max}, so it {relation} zone {following}, which starts at {end + 1}"
 
 

@@ -224,8 +224,9 @@ def _rule(r: Reader, value: Any, score_range: ScoreRange, where: str) -> CutoffR
             raise r.fail(f"{where}, sex", f"{bad[0]!r} is not a legal sex (use {known})")
         sexes = frozenset(LegalSex(name) for name in names)
     ages = [_age(r, data.get(key), f"{where}, {key}") for key in ("age_min", "age_max")]
-    if None not in ages and ages[0] > ages[1]:
-        raise r.fail(where, f"age_min {ages[0]} is above age_max {ages[1]}")
+    low, high = ages
+    if low is not None and high is not None and low > high:
+        raise r.fail(where, f"age_min {low} is above age_max {high}")
     note = r.text(data["note"], f"{where}, note") if "note" in data else None
     return CutoffRule(sexes=sexes, age_min=ages[0], age_max=ages[1], at_least=at_least, note=note)
 
