@@ -20,7 +20,12 @@ REASON = "Unconscious at the emergency department, no relative reachable."
 
 
 def post(client, county, **overrides):
-    data = {"identity_number": county.patient.identity_number, "reason": REASON, "hours": "2"}
+    data = {
+        "identity_number": county.patient.identity_number,
+        "reason_kind": "cannot_consent",
+        "reason": REASON,
+        "hours": "2",
+    }
     data.update(overrides)
     return client.post(URL, data)
 
@@ -72,7 +77,7 @@ def test_taking_emergency_access_is_logged_as_one_flagged_row(client, county):
         True,
         True,
     )
-    assert row.what == f"emergency access taken: {REASON}"
+    assert row.what == f"emergency access taken: cannot_consent: {REASON}"
     assert row.unit == county.other_unit
 
 
@@ -80,7 +85,7 @@ def test_a_reason_is_required_and_must_explain(client, county):
     log_in(client, county.outsider)
     assert "This field is required." in post(client, county, reason="").content.decode()
     response = post(client, county, reason="  needed  ")
-    assert "in at least 20 characters" in response.content.decode()
+    assert "at least 3 different words and 20 characters" in response.content.decode()
     assert not EmergencyAccess.objects.exists()
     assert not AccessLogEntry.objects.exists()
 
@@ -167,7 +172,7 @@ def test_a_short_reason_tells_nothing_about_whether_the_number_is_registered(cli
         return token.sub("", response.content.decode()).replace(number, "NUMBER")
 
     assert page(known, county.patient.identity_number) == page(absent, unknown)
-    assert "in at least 20 characters" in known.content.decode()
+    assert "at least 3 different words and 20 characters" in known.content.decode()
     assert not AccessLogEntry.objects.exists() and not EmergencyAccess.objects.exists()
 
 
