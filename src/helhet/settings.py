@@ -222,6 +222,8 @@ WHITENOISE_USE_FINDERS = DEV
 
 # Emergency access (nödåtkomst) lasts this long before it must be taken again.
 HELHET_EMERGENCY_ACCESS_HOURS = env_int("HELHET_EMERGENCY_ACCESS_HOURS", 4)
+# A user with this many refused requests within 24 hours is flagged in the log review.
+HELHET_REFUSALS_FLAG_COUNT = env_int("HELHET_REFUSALS_FLAG_COUNT", 5)
 # The key that seals the access-log hash chain; keep it apart from the database.
 HELHET_LOG_CHAIN_KEY = env_str("HELHET_LOG_CHAIN_KEY", SECRET_KEY)
 # Rows per page in caseloads and other lists.

@@ -20,7 +20,12 @@ REASON = "Unconscious at the emergency department, no relative reachable."
 
 
 def post(client, county, **overrides):
-    data = {"identity_number": county.patient.identity_number, "reason": REASON, "hours": "2"}
+    data = {
+        "identity_number": county.patient.identity_number,
+        "reason_kind": "cannot_consent",
+        "reason": REASON,
+        "hours": "2",
+    }
     data.update(overrides)
     return client.post(URL, data)
 
@@ -72,7 +77,7 @@ def test_taking_emergency_access_is_logged_as_one_flagged_row(client, county):
         True,
         True,
     )
-    assert row.what == f"emergency access taken: {REASON}"
+    assert row.what == f"emergency access taken: cannot_consent: {REASON}"
     assert row.unit == county.other_unit
 
 
@@ -80,7 +85,7 @@ def test_a_reason_is_required_and_must_explain(client, county):
     log_in(client, county.outsider)
     assert "This field is required." in post(client, county, reason="").content.decode()
     response = post(client, county, reason="  needed  ")
-    assert "in at least 20 characters" in response.content.decode()
+    assert "at least 3 different words and 20 characters" in response.content.decode()
     assert not EmergencyAccess.objects.exists()
     assert not AccessLogEntry.objects.exists()
 
@@ -167,7 +172,7 @@ def test_a_short_reason_tells_nothing_about_whether_the_number_is_registered(cli
         return token.sub("", response.content.decode()).replace(number, "NUMBER")
 
     assert page(known, county.patient.identity_number) == page(absent, unknown)
-    assert "in at least 20 characters" in known.content.decode()
+    assert "at least 3 different words and 20 characters" in known.content.decode()
     assert not AccessLogEntry.objects.exists() and not EmergencyAccess.objects.exists()
 
 
@@ -178,3 +183,52 @@ def test_a_valid_reason_for_an_unknown_number_says_it_is_unknown(client, county)
     response = post(client, county, identity_number=unknown)
     assert "No person with this identity number" in response.content.decode()
     assert AccessLogEntry.objects.get().action == "search"
+
+
+@pytest.mark.parametrize(
+    "reason",
+    [
+        "a" * 20,
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "asdf asdf asdf asdf asdf",
+        "x x x x x x x x x x x x x x",
+        "mmmm bbbb kkkk llll ssss",
+        "akut akut akut akut akut",
+        "Akut, 112 112 112 112 112 112",
+    ],
+)
+def test_a_reason_without_real_words_is_refused(client, county, reason):
+    log_in(client, county.outsider)
+    response = post(client, county, reason=reason)
+    assert "at least 3 different words and 20 characters" in response.content.decode()
+    assert not EmergencyAccess.objects.exists()
+    assert not AccessLogEntry.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "reason",
+    [REASON, "Medvetslös på akuten, inga anhöriga går att nå.", "Hotar att skada sig själv nu."],
+)
+def test_a_reason_in_words_is_accepted(client, county, reason):
+    """The twin: three different words and twenty characters, Swedish or English."""
+    log_in(client, county.outsider)
+    assert post(client, county, reason=reason).status_code == 302
+    assert EmergencyAccess.objects.get().reason == reason
+
+
+def test_the_kind_of_reason_is_required_and_recorded_and_logged(client, county):
+    log_in(client, county.outsider)
+    response = post(client, county, reason_kind="")
+    assert "This field is required." in response.content.decode()
+    assert post(client, county, reason_kind="because").status_code == 200
+    assert not EmergencyAccess.objects.exists()
+    post(client, county, reason_kind="acute_risk")
+    assert EmergencyAccess.objects.get().reason_kind == "acute_risk"
+    assert AccessLogEntry.objects.get().what == f"emergency access taken: acute_risk: {REASON}"
+
+
+def test_the_reason_rule_is_told_in_swedish(client, county):
+    log_in(client, county.outsider)
+    client.cookies["django_language"] = "sv"
+    response = post(client, county, reason="a" * 20)
+    assert "minst 3 olika ord och 20 tecken" in response.content.decode()

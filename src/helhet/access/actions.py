@@ -5,6 +5,7 @@ ValidationError (keyed by form field where there is one) and leaves nothing save
 """
 
 import datetime
+import re
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -31,7 +32,7 @@ from .models import (
     RecordCategory,
 )
 from .policy import PersonAccess
-from .selectors import review_scope
+from .review import REVIEW_READ, Reviewer, emergencies_to_review_q, review_scope
 from .what import what
 
 ADULT_AGE = 18
@@ -214,18 +215,43 @@ def consent_withdraw(
 # --- Emergency access -----------------------------------------------------------------------
 
 
-def emergency_access_check(*, reason: str, hours: int) -> str:
-    """The stripped REASON, when REASON and HOURS are acceptable; else ValidationError.
+# A reason must be words, not keyboard noise: a word is a run of two or more letters that
+# holds a vowel (Swedish or English), and a reason needs three different words.
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_VOWELS = set("aeiouyåäöéü")
+EMERGENCY_REASON_MIN_WORDS = 3
 
-    Checked before the identity number is looked up, so that a request without a proper
-    reason tells nothing about whether the number is registered (and leaves no log row).
+
+def reason_words(text: str) -> set[str]:
+    """The different real words of TEXT, in lower case (see `_WORD`)."""
+    words = (w.lower() for w in _WORD.findall(text))
+    return {w for w in words if _VOWELS & set(w) and len(set(w)) > 1}
+
+
+def emergency_access_check(*, reason: str, hours: int, reason_kind: str = "") -> str:
+    """The stripped REASON, when REASON_KIND, REASON and HOURS are acceptable; else
+    ValidationError.
+
+    The reason is one of the typical kinds plus a free text of at least
+    EMERGENCY_REASON_MIN_LENGTH characters and EMERGENCY_REASON_MIN_WORDS different words
+    ("aaaa…", "asdf asdf" or one letter repeated are refused). Checked before the identity
+    number is looked up, so that a request without a proper reason tells nothing about
+    whether the number is registered (and leaves no log row).
     """
     reason = reason.strip()
-    if len(reason) < EMERGENCY_REASON_MIN_LENGTH:
+    if reason_kind not in EmergencyAccess.ReasonKind.values:
+        raise ValidationError({"reason_kind": _("Choose the kind of reason.")})
+    if (
+        len(reason) < EMERGENCY_REASON_MIN_LENGTH
+        or len(reason_words(reason)) < EMERGENCY_REASON_MIN_WORDS
+    ):
         raise ValidationError(
             {
-                "reason": _("Explain why you need emergency access, in at least %(n)s characters.")
-                % {"n": EMERGENCY_REASON_MIN_LENGTH}
+                "reason": _(
+                    "Explain in words why you need emergency access: at least %(words)s "
+                    "different words and %(n)s characters."
+                )
+                % {"words": EMERGENCY_REASON_MIN_WORDS, "n": EMERGENCY_REASON_MIN_LENGTH}
             }
         )
     if not 1 <= hours <= settings.HELHET_EMERGENCY_ACCESS_HOURS:
@@ -240,18 +266,20 @@ def emergency_access_check(*, reason: str, hours: int) -> str:
 
 @transaction.atomic
 def emergency_access_take(
-    *, actor: Actor, person: Person, reason: str, hours: int
+    *, actor: Actor, person: Person, reason_kind: str, reason: str, hours: int
 ) -> EmergencyAccess:
     """Give the actor time-limited read access to PERSON without a relationship.
 
-    The access is logged as an emergency, without relationship, and waits for the manager of
-    the actor's unit to review it.
+    The access is logged as an emergency, without relationship, with the kind of reason and
+    the text, and waits for review by a manager or coordinator of the organisation whose
+    records were read (`selectors.pending_emergencies`).
     """
-    reason = emergency_access_check(reason=reason, hours=hours)
+    reason = emergency_access_check(reason_kind=reason_kind, reason=reason, hours=hours)
     emergency = EmergencyAccess.objects.create(
         user=actor.user,
         person=person,
         unit=actor.unit,
+        reason_kind=reason_kind,
         reason=reason,
         expires_at=timezone.now() + datetime.timedelta(hours=hours),
     )
@@ -261,7 +289,7 @@ def emergency_access_take(
                 actor,
                 person=person,
                 action="read",
-                what=what("emergency access taken", reason[:100]),
+                what=what("emergency access taken", f"{reason_kind}: {reason}"[:200]),
                 basis=Basis.EMERGENCY,
                 emergency=True,
                 without_relationship=True,
@@ -293,14 +321,21 @@ def emergency_access_no_match(*, actor: Actor) -> None:
 
 @transaction.atomic
 def emergency_access_review(*, actor: Actor, unit: Unit, emergency_id: int) -> EmergencyAccess:
-    """The manager marks an emergency access taken at UNIT as reviewed."""
+    """The actor (a manager or coordinator at UNIT) marks an emergency access as reviewed.
+
+    Only one waiting for their organisation's review at UNIT
+    (`review.emergencies_to_review_q`), and never their own.
+    """
+    reviewer = Reviewer(actor.user, unit)
     emergency = (
-        EmergencyAccess.objects.select_for_update().filter(pk=emergency_id, unit=unit).first()
+        EmergencyAccess.objects.select_for_update()
+        .filter(emergencies_to_review_q(reviewer), pk=emergency_id)
+        .first()
     )
     if emergency is None:
-        raise ValidationError(_("There is no such emergency access at this unit."))
-    if emergency.reviewed_at is not None:
-        raise ValidationError(_("This emergency access has already been reviewed."))
+        raise ValidationError(_("There is no such emergency access for you to review."))
+    if emergency.user_id == actor.user.pk:
+        raise ValidationError(_("You may not review your own emergency access."))
     emergency.reviewed_at, emergency.reviewed_by = timezone.now(), actor.user
     emergency.save(update_fields=["reviewed_at", "reviewed_by"])
     _log_review_row(actor, action="update", what=what("emergency access reviewed", emergency.pk))
@@ -310,9 +345,13 @@ def emergency_access_review(*, actor: Actor, unit: Unit, emergency_id: int) -> E
 # --- Log review -----------------------------------------------------------------------------
 
 
-def log_review_viewed(*, actor: Actor) -> None:
-    """Log one row for a look at the unit's access log (a manager's duty, not a person read)."""
-    _log_review_row(actor, action="read", what="log review")
+@transaction.atomic
+def log_review_viewed(*, actor: Actor, named: Iterable[Person] = ()) -> None:
+    """Log a look at the access log: one row for the page (a reviewer's duty, about no
+    person), and one read row for each person the page NAMED (`review.named_persons`; each
+    carries its `list_basis`), so that the review is in those persons' log extracts."""
+    _log_review_row(actor, action="read", what=REVIEW_READ)
+    log.record_listing(actor, named, action="read", what=REVIEW_READ)
 
 
 @transaction.atomic
@@ -336,7 +375,7 @@ def log_review_mark(*, actor: Actor, unit: Unit, entry_ids: Iterable[int], note:
     """Mark the chosen rows of UNIT's review as reviewed; rows it does not list are ignored."""
     chosen = list(
         AccessLogEntry.objects.filter(
-            review_scope(unit), pk__in=list(entry_ids), review__isnull=True
+            review_scope(Reviewer(actor.user, unit)), pk__in=list(entry_ids), review__isnull=True
         ).values_list("pk", flat=True)
     )
     if not chosen:

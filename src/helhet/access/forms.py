@@ -10,9 +10,9 @@ from helhet.core.models import Organisation
 from helhet.people import identity
 from helhet.people.models import Relative
 
-from .actions import EMERGENCY_REASON_MIN_LENGTH, SAMPLE_MAX
-from .models import Consent, RecordCategory
-from .selectors import LogFilter
+from .actions import EMERGENCY_REASON_MIN_LENGTH, EMERGENCY_REASON_MIN_WORDS, SAMPLE_MAX
+from .models import Consent, EmergencyAccess, RecordCategory
+from .review import LogFilter
 
 
 class DateInput(forms.DateInput):
@@ -137,14 +137,19 @@ class EmergencyForm(forms.Form):
     identity_number = forms.CharField(
         label=_("Identity number"), max_length=20, help_text=_("YYYYMMDD-NNNN")
     )
+    reason_kind = forms.ChoiceField(
+        label=_("Kind of reason"),
+        choices=EmergencyAccess.ReasonKind.choices,
+        widget=forms.RadioSelect,
+    )
     reason = forms.CharField(
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_(
             "Why do you need the person's records now, without a care relationship? "
-            "At least %(n)s characters."
+            "In words: at least %(words)s different words and %(n)s characters."
         )
-        % {"n": EMERGENCY_REASON_MIN_LENGTH},
+        % {"words": EMERGENCY_REASON_MIN_WORDS, "n": EMERGENCY_REASON_MIN_LENGTH},
     )
     hours = forms.IntegerField(label=_("For how many hours"))
 
@@ -160,7 +165,7 @@ class EmergencyForm(forms.Form):
 
     def action_data(self) -> dict:
         """The arguments of `actions.emergency_access_take` (the person is looked up first)."""
-        return {"reason": self.cleaned_data["reason"], "hours": self.cleaned_data["hours"]}
+        return {name: self.cleaned_data[name] for name in ("reason_kind", "reason", "hours")}
 
 
 class LogFilterForm(forms.Form):
@@ -173,6 +178,7 @@ class LogFilterForm(forms.Form):
     emergency = forms.BooleanField(label=_("Emergency access"), required=False)
     protected_identity = forms.BooleanField(label=_("Protected identity"), required=False)
     without_relationship = forms.BooleanField(label=_("Without relationship"), required=False)
+    repeated_refusals = forms.BooleanField(label=_("Repeated refusals"), required=False)
     unreviewed = forms.BooleanField(label=_("Not yet reviewed"), required=False)
 
     def log_filter(self) -> LogFilter | None:

@@ -133,11 +133,27 @@ class ConsentRelative(models.Model):
 class EmergencyAccess(models.Model):
     """Access without a care relationship (nödåtkomst): reasoned, time-limited, reviewed."""
 
+    class ReasonKind(models.TextChoices):
+        """The typical reasons for emergency access; the free text says the rest."""
+
+        CANNOT_CONSENT = (
+            "cannot_consent",
+            _("The person cannot consent (unconscious or otherwise unable)"),
+        )
+        ACUTE_RISK = "acute_risk", _("Acute risk to the person's life or health")
+        RISK_TO_OTHERS = "risk_to_others", _("Acute risk to the life or health of others")
+        URGENT_CARE = "urgent_care", _("Urgent care that cannot wait for consent")
+        OTHER = "other", _("Another reason (explain below)")
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="emergency_accesses"
     )
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey(Unit, null=True, on_delete=models.PROTECT, related_name="+")
+    # Blank only on the accesses taken before the kinds were introduced.
+    reason_kind = models.CharField(
+        _("kind of reason"), max_length=20, choices=ReasonKind.choices, blank=True
+    )
     reason = models.TextField(_("reason"))
     started_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(_("expires"))

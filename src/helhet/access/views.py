@@ -4,6 +4,7 @@ Views are short: access through helhet.access.policy (via selectors), writes thr
 each request about one person logs one row.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from helhet.people.views import overview_or_caseload
 
-from . import actions, policy, selectors
+from . import actions, policy, review, selectors
 from .forms import (
     ConsentForm,
     ConsentWithdrawForm,
@@ -120,14 +121,14 @@ def _take_emergency_access(request, form: EmergencyForm):
 @login_required
 @require_http_methods(["GET", "POST"])
 def log_review(request):
-    unit, actor = selectors.reviewer_unit(request), Actor.from_request(request)
+    reviewer, actor = review.reviewer(request), Actor.from_request(request)
     filter_form = LogFilterForm(request.GET)
-    entries = selectors.log_entries(unit, filter_form.log_filter())
+    entries = review.log_entries(reviewer, filter_form.log_filter())
     post = request.POST
     sample_form = LogSampleForm(post if "sample" in post else None, prefix="sample")
     mark_form = LogMarkForm(post if "mark" in post else None, prefix="mark")
     if "emergency" in post:
-        _review_emergency(request, actor=actor, unit=unit)
+        _review_emergency(request, actor=actor, unit=reviewer.unit)
         return redirect(request.get_full_path())
     if (
         sample_form.is_bound
@@ -136,22 +137,43 @@ def log_review(request):
         )
     ) or (
         mark_form.is_bound
-        and _mark_reviewed(request, mark_form, actions.log_review_mark, actor=actor, unit=unit)
+        and _mark_reviewed(
+            request, mark_form, actions.log_review_mark, actor=actor, unit=reviewer.unit
+        )
     ):
         return redirect(request.get_full_path())
-    actions.log_review_viewed(actor=actor)
+    page = review.log_page(entries, request.GET.get("page"))
+    emergencies = review.pending_emergencies(reviewer)
+    persons = {e.person.pk: e.person for e in [*page.object_list, *emergencies] if e.person_id}
+    bases = review.named_persons(reviewer, persons)
+    names = review.naming(list(persons.values()), bases)
+    flags = review.refusal_flags(reviewer)
+    actions.log_review_viewed(actor=actor, named=_with_list_basis(persons, bases))
     return render(
         request,
         "access/log_review.html",
         {
-            "unit": unit,
+            "unit": reviewer.unit,
             "filter_form": filter_form,
             "sample_form": sample_form,
             "mark_form": mark_form,
-            "page": selectors.log_page(entries, request.GET.get("page")),
-            "emergencies": selectors.pending_emergencies(unit),
+            "page": page,
+            "rows": review.review_rows(page.object_list, names, flags),
+            "refusal_flags": flags,
+            "refusals_flag_count": settings.HELHET_REFUSALS_FLAG_COUNT,
+            "emergencies": review.pending_rows(emergencies, names, reviewer),
         },
     )
+
+
+def _with_list_basis(persons: dict, bases: dict[int, str]) -> list:
+    """The named persons, each with the `list_basis` `log.record_listing` logs."""
+    named = []
+    for pk, basis in bases.items():
+        person = persons[pk]
+        person.list_basis = basis
+        named.append(person)
+    return named
 
 
 def _mark_reviewed(request, form, action, **kwargs) -> bool:
