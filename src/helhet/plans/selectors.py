@@ -8,16 +8,17 @@ category PLANS owned by its writer's organisation: versions filtered in the data
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from helhet.access.models import Consent, RecordCategory
 from helhet.access.policy import PersonAccess
 from helhet.core.models import Unit
+from helhet.people.models import Relative
 
 from .models import PlanVersion, Sip, SipMeeting, SipVersion, TreatmentPlan
 
-PLANS = RecordCategory.PLANS
+PLANS, RELATIVES = RecordCategory.PLANS, RecordCategory.RELATIVES
 
 
 @dataclass
@@ -133,6 +134,17 @@ def sip_to_print(access: PersonAccess, *, unit: Unit | None, version_id: int | N
     if views:
         return views[0]
     return SipView(unit=unit, sip=None, consent=None, allowed=False, may_act=False, may_write=False)
+
+
+def sip_relatives(access: PersonAccess) -> QuerySet[Relative]:
+    """The person's relatives who may take part in the SIP: those USER may read, never one the
+    person keeps secrecy towards. The form's choices are the rows shown, so they pass through
+    `readable` (a relative disclosed under a consent is a disclosure in the log row)."""
+    relatives = Relative.objects.filter(
+        access.readable_q(RELATIVES), person=access.person, secrecy_requested=False
+    )
+    shown = access.readable(list(relatives), category=RELATIVES)
+    return Relative.objects.filter(pk__in=[r.pk for r in shown]).order_by("name")
 
 
 def sip_for_writing(access: PersonAccess, unit: Unit) -> SipView:
