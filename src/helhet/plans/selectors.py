@@ -1,9 +1,12 @@
 """Reads for the plan pages: the SIPs and treatment plans the user may read.
 
-The SIP rule: a SIP at a unit is shown only while the person's active consent at that unit
-covers coordination (or under emergency access, read-only). Each version is a record of
-category PLANS owned by its writer's organisation: versions filtered in the database with
-`readable_q` and passed through `readable`, so that disclosures are logged with the consent.
+The SIP rule is the policy's (`policy.sip_grant`): a SIP at a unit is shown only while the
+person's active consent at that unit covers coordination (or under emergency access,
+read-only), and then it is one joint plan: whoever has a relationship at the unit reads every
+version and meeting, whoever saved it. Versions and meetings are filtered in the database with
+`policy.sip_q` and passed through `policy.readable_sip`, so that a read of the other
+organisation's is logged as a disclosure under the coordination consent. Treatment plans are
+records of category PLANS: `readable_q`, then `readable`.
 """
 
 from dataclasses import dataclass, field
@@ -11,6 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
+from helhet.access import policy
 from helhet.access.models import Consent, RecordCategory
 from helhet.access.policy import PersonAccess
 from helhet.core.models import Unit
@@ -65,7 +69,7 @@ def sip_views(
     if unit is not None and access.may_act_at(unit.pk) and unit.pk not in {s.unit_id for s in sips}:
         sips.append(None)
     sip_ids = [s.pk for s in sips if s is not None]
-    mine = access.readable_q(PLANS)
+    mine = policy.sip_q(access)
     versions = list(
         SipVersion.objects.filter(mine, sip_id__in=sip_ids)
         .select_related("organisation", "created_by")
@@ -77,6 +81,11 @@ def sip_views(
     meetings = list(
         SipMeeting.objects.filter(mine, sip_id__in=sip_ids).select_related("caller", "organisation")
     )
+    units = {s.pk: s.unit_id for s in sips if s is not None}
+
+    def unit_of(record) -> int:
+        return units[record.sip_id]
+
     views = []
     for sip in sips:
         here = unit if sip is None else sip.unit
@@ -93,10 +102,10 @@ def sip_views(
         )
         if sip is not None and allowed:
             own = [v for v in versions if v.sip_id == sip.pk]
-            view.versions = access.readable(own, category=PLANS)
+            view.versions = policy.readable_sip(access, own, unit=unit_of)
             view.withheld = counts.get(sip.pk, 0) - len(view.versions)
-            view.meetings = access.readable(
-                [m for m in meetings if m.sip_id == sip.pk], category=PLANS
+            view.meetings = policy.readable_sip(
+                access, [m for m in meetings if m.sip_id == sip.pk], unit=unit_of
             )
         views.append(view)
     views.sort(key=lambda v: (unit is None or v.unit.pk != unit.pk, v.unit.name))
