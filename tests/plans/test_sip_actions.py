@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.http import Http404
 
 from helhet.access.log import Actor
 from helhet.access.models import Basis
@@ -187,13 +188,25 @@ def test_the_social_worker_under_consent_writes_a_version_owned_by_the_municipal
     assert (row.basis, row.consent_id) == (Basis.CONSENT, coordination.pk)
 
 
-def test_a_version_the_writer_may_not_read_cannot_be_overwritten(county, coordination):
-    """The nurse's version is not disclosed to the municipality: no blind new version."""
-    disclose(coordination, county, "enrolment")
+def test_the_social_worker_revises_the_nurses_version_under_the_coordination_consent_alone(
+    county, coordination
+):
+    """One joint plan (hole 8): no consent disclosing plans is needed to revise the region's
+    version; reading it to revise it is a disclosure under the coordination consent."""
     save_sip(county)
-    with pytest.raises(ValidationError) as error:
-        save_sip(county, user=county.social_worker)
-    assert "not disclosed" in error.value.messages[0]
+    version = save_sip(county, user=county.social_worker, goal="Kommunens ändring.")
+    assert (version.number, version.organisation) == (2, county.municipality)
+    row = log_rows(county.patient)[-1]
+    assert (row.action, row.basis, row.consent_id) == ("update", Basis.CONSENT, coordination.pk)
+
+
+def test_after_the_withdrawal_neither_party_revises_the_sip(county, coordination):
+    save_sip(county)
+    coordination.withdrawn_on = coordination.valid_from
+    coordination.save()
+    for user in (county.nurse, county.social_worker):
+        with pytest.raises((ValidationError, Http404)):
+            save_sip(county, user=user)
     assert SipVersion.objects.count() == 1
 
 

@@ -93,26 +93,45 @@ def test_a_version_of_another_persons_sip_is_not_found_and_nothing_is_logged(
     assert log_rows(county.patient) == []
 
 
-def test_the_other_organisations_version_is_withheld_without_a_plans_disclosure(
+def elsewhere(county):
+    """The outsider (region, Mini-Maria) with a relationship there but none at the clinic."""
+    f.EpisodeFactory(person=county.patient, unit=county.other_unit, opened_by=county.outsider)
+
+
+def test_without_a_relationship_at_its_unit_the_other_organisations_version_is_withheld(
     client, county, coordination
 ):
-    disclose(coordination, county, "enrolment")
-    save_sip(county)
-    log_in(client, county.social_worker, county.clinic)
+    """Not a party at the clinic: the municipality's version is any plan record to her."""
+    elsewhere(county)
+    save_sip(county, user=county.social_worker)
+    log_in(client, county.outsider, county.other_unit)
     response = client.get(sip_url(county))
     assert "Abstinensbehandling" not in response.text
     assert "1 version written by another organisation is not disclosed" in response.text
 
 
-def test_with_a_plans_disclosure_the_social_worker_reads_it_as_a_logged_disclosure(
+def test_without_a_relationship_at_its_unit_a_plans_disclosure_lets_the_version_be_read(
     client, county, coordination
 ):
-    disclose(coordination, county, "enrolment", "plans")
+    elsewhere(county)
+    disclose(coordination, county, "plans")
+    save_sip(county, user=county.social_worker)
+    log_in(client, county.outsider, county.other_unit)
+    before = len(log_rows(county.patient))
+    assert "Abstinensbehandling" in client.get(sip_url(county)).text
+    [row] = log_rows(county.patient)[before:]
+    assert (row.basis, row.consent_id, row.what) == (Basis.CONSENT, coordination.pk, "sip")
+
+
+def test_under_the_coordination_consent_the_social_worker_reads_the_regions_version_logged(
+    client, county, coordination
+):
+    """One joint plan (hole 8): no plans disclosure needed at the unit; still a disclosure."""
     save_sip(county)
     log_in(client, county.social_worker, county.clinic)
     before = len(log_rows(county.patient))
     response = client.get(sip_url(county))
-    assert "Abstinensbehandling" in response.text
+    assert "Abstinensbehandling" in response.text and "not disclosed" not in response.text
     [row] = log_rows(county.patient)[before:]
     assert (row.basis, row.consent_id, row.what) == (Basis.CONSENT, coordination.pk, "sip")
 

@@ -16,7 +16,7 @@ from helhet.core import pdf
 
 from .. import factories as f
 from ..people.utils import log_in, log_rows
-from .conftest import disclose, save_sip
+from .conftest import save_sip
 from .test_sip_actions import record_meeting
 
 CONSENT_NEEDED = "A SIP needs the person's consent"
@@ -161,22 +161,24 @@ def test_the_social_worker_without_consent_gets_no_pdf(client, county, coordinat
     assert log_rows(county.patient, user=county.social_worker) == []
 
 
-def test_a_consent_that_does_not_disclose_plans_gives_no_pdf_of_the_regions_sip(
+def test_a_reader_without_a_relationship_at_the_unit_gets_no_pdf_of_the_other_version(
     client, county, coordination
 ):
-    version = save_sip(county)
-    log_in(client, county.social_worker, county.clinic)
+    """The outsider (region) is enrolled with the person at Mini-Maria, not at the clinic:
+    the municipality's version is not hers without a consent disclosing plans."""
+    f.EpisodeFactory(person=county.patient, unit=county.other_unit, opened_by=county.outsider)
+    version = save_sip(county, user=county.social_worker)
+    log_in(client, county.outsider, county.other_unit)
     assert client.get(pdf_url(county, version)).status_code == 404
     response = client.get(pdf_url(county))
     assert response["Content-Type"].startswith("text/html")
     assert "Abstinensbehandling" not in response.text
 
 
-def test_the_social_worker_under_a_consent_disclosing_plans_gets_the_pdf(
+def test_the_social_worker_under_the_coordination_consent_gets_the_pdf_of_the_regions_sip(
     client, county, coordination
 ):
-    """The twin of the refusal above: the same request under the consent."""
-    disclose(coordination, county, "enrolment", "plans", "relatives")
+    """The twin of the refusal above: a party at the clinic reads the joint plan (hole 8)."""
     version = save_sip(county)
     log_in(client, county.social_worker, county.clinic)
     before = len(log_rows(county.patient))

@@ -195,14 +195,26 @@ def test_the_sip_shows_only_under_the_coordination_consent(client, county):
     assert f"SIP, version {version.number}" in client.get(page_url(county)).text
 
 
-def test_the_regions_plans_need_a_plans_disclosure(client, county, consent_for_coordination):
+def test_the_regions_treatment_plans_need_a_plans_disclosure(
+    client, county, consent_for_coordination
+):
     plan_version(county)
-    sip_version(county, sip(county))
-    text = social_worker_page(client, county)
-    assert "Treatment plan, version" not in text and "SIP, version" not in text
+    assert "Treatment plan, version" not in social_worker_page(client, county)
     disclose(consent_for_coordination, county, "plans")
-    text = social_worker_page(client, county)
-    assert "Treatment plan, version 1" in text and "SIP, version" in text
+    assert "Treatment plan, version 1" in social_worker_page(client, county)
+
+
+def test_the_regions_sip_is_the_joint_plan_under_the_coordination_consent_alone(
+    client, county, consent_for_coordination
+):
+    """As on the SIP page (hole 8): a party at the unit reads every version (the basis is
+    pinned in tests/plans/test_sip_joint.py)."""
+    sip_version(county, sip(county))
+    assert "SIP, version" in social_worker_page(client, county)
+    consent_for_coordination.withdrawn_on = consent_for_coordination.valid_from
+    consent_for_coordination.save()
+    log_in(client, county.nurse, county.clinic)
+    assert "SIP, version" not in client.get(page_url(county)).text
 
 
 def test_the_social_worker_sees_the_consents_of_the_unit_where_she_works(

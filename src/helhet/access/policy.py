@@ -21,12 +21,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db.models import (
+    BigIntegerField,
     Case,
     Exists,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
     prefetch_related_objects,
@@ -524,4 +526,172 @@ def active_emergency_access(user: User, person: Person) -> EmergencyAccess | Non
         )
         .order_by("-expires_at")
         .first()
+    )
+
+
+# --- The SIP: one joint plan; the record rule for lists -----------------------------------
+# The SIP (samordnad individuell plan, SoL 2 kap. 7 §, HSL 16 kap. 4 §) is ONE plan of the
+# organisations that run a unit, made only under the person's coordination consent there.
+# While that consent is in force, whoever has a relationship at the unit (a party to the plan)
+# reads and revises every version and meeting, whoever saved it: the other organisation's is a
+# disclosure under the coordination consent. A reader without a relationship there reads a SIP
+# record as any plan record (own organisation, or a consent disclosing plans), and still only
+# while the consent at its unit is in force. Without it nobody reads the SIP, except by
+# emergency access (read-only). `sip_grant` is the rule; `sip_q` its twin for one person's
+# rows, `SipUnits` for the timeline's SQL, `sip_readable_q` for lists (the task list), beside
+# `records_readable_q`, `grant_for`'s twin for lists. A test generates cases and compares them.
+
+
+def sip_grant(access: PersonAccess, *, owner_id: int, unit_id: int) -> Grant | None:
+    """May USER read a SIP record (version or meeting) owned by OWNER_ID of the SIP at
+    UNIT_ID, and on what basis: the rule above."""
+    if access.is_emergency:
+        return EMERGENCY
+    consent = access.coordination_consent(unit_id)
+    if consent is None:
+        return None
+    if owner_id == access.user.organisation_id:
+        return OWN
+    if unit_id in access.relationship_units:
+        return Grant(Basis.CONSENT, consent)
+    return access.grant_for(owner_id=owner_id, category=RecordCategory.PLANS)
+
+
+def readable_sip(access: PersonAccess, records, *, unit=lambda r: r.sip.unit_id) -> list:
+    """The SIP RECORDS (versions, meetings; UNIT gives the SIP's unit id) USER may read, as
+    `readable` for other records: disclosures are remembered for the access log."""
+    visible = []
+    for record in records:
+        grant = sip_grant(access, owner_id=record.organisation_id, unit_id=unit(record))
+        if grant is None:
+            continue
+        if grant.consent is not None:
+            access.disclosures[grant.consent.pk] = grant.consent
+        visible.append(record)
+    return visible
+
+
+@dataclass(frozen=True)
+class SipUnits:
+    """Where USER may read the person's SIP records: every record of the SIPs at JOINT, and
+    those owned by OWNERS of the SIPs at BY_OWNER (ids, sorted)."""
+
+    joint: list[int]
+    by_owner: list[int]
+    owners: list[int]
+
+
+def sip_units(access: PersonAccess) -> SipUnits | None:
+    """The SIP rule as ids for a query; None means every SIP record (emergency access)."""
+    if access.is_emergency:
+        return None
+    coordinated = sorted({c.unit_id for c in access.active_consents if c.coordination})
+    joint = [u for u in coordinated if u in access.relationship_units]
+    return SipUnits(
+        joint=joint,
+        by_owner=[u for u in coordinated if u not in joint],
+        owners=sorted(access.readable_owner_ids(RecordCategory.PLANS) or ()),
+    )
+
+
+def sip_q(access: PersonAccess, *, unit: str = "sip__unit", owner: str = "organisation") -> Q:
+    """`sip_grant`'s twin in the database for one person's SIP records (UNIT and OWNER: the
+    fields of the SIP's unit and the record's owner). Pass the rows shown through
+    `readable_sip`, so that their disclosures are logged."""
+    units = sip_units(access)
+    if units is None:
+        return Q()
+    return Q(**{f"{unit}_id__in": units.joint}) | Q(
+        **{f"{unit}_id__in": units.by_owner, f"{owner}_id__in": units.owners}
+    )
+
+
+def coordination_consents(on: datetime.date, *, person=None, unit=None) -> QuerySet[Consent]:
+    """Coordination consents in force ON, of PERSON at UNIT (values or OuterRefs), the one
+    `PersonAccess.coordination_consent` picks first."""
+    return Consent.objects.filter(
+        active_consent_q(on), person=person, unit=unit, coordination=True
+    ).order_by("-valid_from", "-id")
+
+
+def disclosing(
+    user, category: str, on: datetime.date, *, person, owner
+) -> QuerySet[ConsentDisclosure]:
+    """Disclosures in force ON of PERSON's records of CATEGORY from OWNER to USER's
+    organisation (values or OuterRefs), the one `PersonAccess.grant_for` names first."""
+    return ConsentDisclosure.objects.filter(
+        active_consent_q(on, prefix="consent__"),
+        consent__person=person,
+        from_organisation=owner,
+        to_organisation_id=user.organisation_id,
+        category=category,
+    ).order_by("-consent__valid_from", "-consent__id")
+
+
+def records_readable_q(
+    user, category: str, *, on: datetime.date, person: str = "person", owner: str = "organisation"
+) -> Q:
+    """`PersonAccess.grant_for`'s twin for lists of records of CATEGORY (not enrolment) whose
+    reader has a relationship with their persons: USER's organisation's, or disclosed to it by
+    a consent of the person in force ON. PERSON and OWNER name the rows' fields."""
+    disclosed = disclosing(user, category, on, person=OuterRef(person), owner=OuterRef(owner))
+    return Q(**{f"{owner}_id": user.organisation_id}) | Q(Exists(disclosed))
+
+
+def _party_at(user, on: datetime.date, person: str, unit: str) -> Exists:
+    """USER has a relationship with the row's PERSON at its UNIT (fields of the rows)."""
+    episodes = relationship_episodes(user, on=on)
+    return Exists(episodes.filter(person=OuterRef(person), unit=OuterRef(unit)))
+
+
+def sip_readable_q(
+    user,
+    *,
+    on: datetime.date,
+    person: str = "person",
+    unit: str = "unit",
+    owner: str = "organisation",
+) -> Q:
+    """`sip_grant`'s twin for lists of SIP records of several persons (PERSON, UNIT: the
+    fields of the SIP's person and unit; OWNER: the record's owner), judged ON; without
+    emergency access (lists are of persons with a relationship)."""
+    coordination = coordination_consents(on, person=OuterRef(person), unit=OuterRef(unit))
+    return Exists(coordination) & (
+        _party_at(user, on, person, unit)
+        | records_readable_q(user, RecordCategory.PLANS, on=on, person=person, owner=owner)
+    )
+
+
+def sip_basis_consent(
+    user,
+    *,
+    on: datetime.date,
+    person: str = "person",
+    unit: str = "unit",
+    owner: str = "organisation",
+):
+    """The id of the consent `sip_grant` names for each SIP record of a list filtered by
+    `sip_readable_q` (the same fields); NULL when it is USER's organisation's."""
+    coordination = coordination_consents(on, person=OuterRef(person), unit=OuterRef(unit))
+    disclosed = disclosing(
+        user, RecordCategory.PLANS, on, person=OuterRef(person), owner=OuterRef(owner)
+    )
+    return Case(
+        When(Q(**{f"{owner}_id": user.organisation_id}), then=None),
+        When(_party_at(user, on, person, unit), then=Subquery(coordination.values("pk")[:1])),
+        default=Subquery(disclosed.values("consent_id")[:1]),
+        output_field=BigIntegerField(),
+    )
+
+
+def records_basis_consent(
+    user, category: str, *, on: datetime.date, person: str = "person", owner: str = "organisation"
+):
+    """The id of the consent `grant_for` names for each record of a list filtered by
+    `records_readable_q` (the same arguments); NULL when it is USER's organisation's."""
+    disclosed = disclosing(user, category, on, person=OuterRef(person), owner=OuterRef(owner))
+    return Case(
+        When(Q(**{f"{owner}_id": user.organisation_id}), then=None),
+        default=Subquery(disclosed.values("consent_id")[:1]),
+        output_field=BigIntegerField(),
     )

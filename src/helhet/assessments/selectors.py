@@ -7,7 +7,7 @@ read is one query, however many assessments the person has.
 
 from dataclasses import dataclass
 
-from django.db.models import F, QuerySet, Window
+from django.db.models import Case, F, QuerySet, When, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 
@@ -121,6 +121,10 @@ def latest_assessments(access: PersonAccess) -> list[Latest]:
 
 
 def default_occasion(access: PersonAccess, code: str) -> str:
-    """Intake for the first readable result of instrument CODE, else follow-up."""
-    earlier = readable_assessments(access).filter(instrument=code).exists()
-    return Assessment.Occasion.FOLLOW_UP if earlier else Assessment.Occasion.INTAKE
+    """Intake for the first readable result of instrument CODE, else follow-up. The earlier
+    result passes through `readable`: proposing a follow-up tells that it exists, so one
+    disclosed under a consent is a disclosure in the log row (the own organisation's first)."""
+    own_first = Case(When(organisation_id=access.user.organisation_id, then=0), default=1)
+    earlier = readable_assessments(access).filter(instrument=code).order_by(own_first, "pk")[:1]
+    found = access.readable(earlier.only("pk", "organisation"), category=CATEGORY)
+    return Assessment.Occasion.FOLLOW_UP if found else Assessment.Occasion.INTAKE

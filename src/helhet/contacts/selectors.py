@@ -8,7 +8,7 @@ so that disclosures among them are remembered for the request's access-log row.
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from helhet.access.models import RecordCategory
 from helhet.access.policy import PersonAccess
@@ -106,11 +106,15 @@ class ContactSummary:
 
 
 def contact_summary(access: PersonAccess, *, unit_id: int | None) -> ContactSummary:
-    """Two queries: the count and the latest three (without staff or interventions)."""
+    """Two queries: the count and the latest three (without staff or interventions). The
+    count is read per owner and passes through `readable`: counting another organisation's
+    contacts is a disclosure in the log row, as showing one is."""
     contacts = readable_contacts(access)
     latest = access.readable(list(contacts.select_related("unit")[:3]), category=CONTACTS)
+    per_owner = contacts.order_by().values_list("organisation_id").annotate(n=Count("id"))
+    counted = access.readable(list(per_owner), category=CONTACTS, owner=lambda row: row[0])
     return ContactSummary(
-        count=contacts.count(),
+        count=sum(n for _owner, n in counted),
         latest=latest,
         may_record=unit_id is not None and access.may_act_at(unit_id),
     )

@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from helhet.access import policy
 from helhet.access.log import Actor, record_access
 from helhet.access.models import RecordCategory
 from helhet.access.policy import PersonAccess
@@ -130,15 +131,12 @@ def sip_version_create(
     sip, _created = Sip.objects.get_or_create(person=access.person, unit=unit)
     sip = Sip.objects.select_for_update().get(pk=sip.pk)
     latest = sip.versions.order_by("-number").first()
-    if latest is not None and not access.readable([latest], category=PLANS):
-        raise ValidationError(
-            _(
-                "The latest version of this SIP was written by %(organisation)s and is not "
-                "disclosed to your organisation, so you cannot change it. A consent that "
-                "discloses plans is needed."
-            )
-            % {"organisation": latest.organisation}
-        )
+    # The SIP is one joint plan: under the coordination consent the actor reads (and so
+    # revises) every version, whoever saved it; reading the latest is a disclosure when the
+    # other organisation saved it. The policy would refuse only a version the actor may not
+    # read, which a relationship at the unit under the consent rules out.
+    if latest is not None and not policy.readable_sip(access, [latest], unit=lambda v: unit.pk):
+        raise ValidationError(_("You may not write for this person at your active unit."))
     version = SipVersion.objects.create(
         sip=sip,
         number=(latest.number + 1) if latest else 1,

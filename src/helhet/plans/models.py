@@ -1,8 +1,10 @@
 """Treatment plans and the SIP (samordnad individuell plan), kept as immutable versions.
 
 Each save makes a new version; earlier versions stay readable. Every version is owned by the
-organisation of the staff member who wrote it and is of record category PLANS, so a reader from
-the other organisation reads it only under a consent that discloses plans.
+organisation of the staff member who wrote it and is of record category PLANS: a reader from
+the other organisation reads a treatment plan only under a consent that discloses plans, and
+the SIP by the SIP rule (`access.policy.sip_grant`: one joint plan under the coordination
+consent).
 
 - A treatment plan belongs to one organisation at one unit (the region's behandlingsplan, the
   municipality's genomförandeplan): the person's goals in their own words, the interventions,

@@ -1,23 +1,28 @@
 """Reads for the plan pages: the SIPs and treatment plans the user may read.
 
-The SIP rule: a SIP at a unit is shown only while the person's active consent at that unit
-covers coordination (or under emergency access, read-only). Each version is a record of
-category PLANS owned by its writer's organisation: versions filtered in the database with
-`readable_q` and passed through `readable`, so that disclosures are logged with the consent.
+The SIP rule is the policy's (`policy.sip_grant`): a SIP at a unit is shown only while the
+person's active consent at that unit covers coordination (or under emergency access,
+read-only), and then it is one joint plan: whoever has a relationship at the unit reads every
+version and meeting, whoever saved it. Versions and meetings are filtered in the database with
+`policy.sip_q` and passed through `policy.readable_sip`, so that a read of the other
+organisation's is logged as a disclosure under the coordination consent. Treatment plans are
+records of category PLANS: `readable_q`, then `readable`.
 """
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
+from helhet.access import policy
 from helhet.access.models import Consent, RecordCategory
 from helhet.access.policy import PersonAccess
 from helhet.core.models import Unit
+from helhet.people.models import Relative
 
 from .models import PlanVersion, Sip, SipMeeting, SipVersion, TreatmentPlan
 
-PLANS = RecordCategory.PLANS
+PLANS, RELATIVES = RecordCategory.PLANS, RecordCategory.RELATIVES
 
 
 @dataclass
@@ -65,7 +70,7 @@ def sip_views(
     if unit is not None and access.may_act_at(unit.pk) and unit.pk not in {s.unit_id for s in have}:
         sips.append(None)
     sip_ids = [s.pk for s in sips if s is not None]
-    mine = access.readable_q(PLANS)
+    mine = policy.sip_q(access)
     versions = list(
         SipVersion.objects.filter(mine, sip_id__in=sip_ids)
         .select_related("organisation", "created_by")
@@ -77,6 +82,11 @@ def sip_views(
     meetings = list(
         SipMeeting.objects.filter(mine, sip_id__in=sip_ids).select_related("caller", "organisation")
     )
+    units = {s.pk: s.unit_id for s in sips if s is not None}
+
+    def unit_of(record) -> int:
+        return units[record.sip_id]
+
     views = []
     for sip in sips:
         here = unit if sip is None else sip.unit
@@ -95,10 +105,10 @@ def sip_views(
         )
         if sip is not None and allowed:
             own = [v for v in versions if v.sip_id == sip.pk]
-            view.versions = access.readable(own, category=PLANS)
+            view.versions = policy.readable_sip(access, own, unit=unit_of)
             view.withheld = counts.get(sip.pk, 0) - len(view.versions)
-            view.meetings = access.readable(
-                [m for m in meetings if m.sip_id == sip.pk], category=PLANS
+            view.meetings = policy.readable_sip(
+                access, [m for m in meetings if m.sip_id == sip.pk], unit=unit_of
             )
         views.append(view)
     views.sort(key=lambda v: (unit is None or v.unit.pk != unit.pk, v.unit.name))
@@ -137,6 +147,17 @@ def sip_to_print(access: PersonAccess, *, unit: Unit | None, version_id: int | N
         return views[0]
     # At no unit, with no SIP: the print page says there is nothing to print (and names no unit).
     return SipView(unit=unit, sip=None, consent=None, allowed=False, may_act=False, may_write=False)  # type: ignore[arg-type]
+
+
+def sip_relatives(access: PersonAccess) -> QuerySet[Relative]:
+    """The person's relatives who may take part in the SIP: those USER may read, never one the
+    person keeps secrecy towards. The form's choices are the rows shown, so they pass through
+    `readable` (a relative disclosed under a consent is a disclosure in the log row)."""
+    relatives = Relative.objects.filter(
+        access.readable_q(RELATIVES), person=access.person, secrecy_requested=False
+    )
+    shown = access.readable(list(relatives), category=RELATIVES)
+    return Relative.objects.filter(pk__in=[r.pk for r in shown]).order_by("name")
 
 
 def sip_for_writing(access: PersonAccess, unit: Unit) -> SipView:

@@ -16,11 +16,9 @@ from django.views.decorators.http import require_http_methods
 
 from helhet.access import policy
 from helhet.access.log import Actor, record_access
-from helhet.access.models import RecordCategory
 from helhet.care.forms import run_action
 from helhet.care.selectors import unit_staff
 from helhet.core import pdf
-from helhet.people.models import Relative
 from helhet.people.selectors import access_for_writing
 
 from . import actions, selectors
@@ -73,11 +71,7 @@ def sip_pdf(request, person_id: int):
 
 def _sip_choices(access, unit):
     organisations = unit.organisations.order_by("name")
-    readable = access.readable_q(RecordCategory.RELATIVES)
-    relatives = Relative.objects.filter(
-        readable, person=access.person, secrecy_requested=False
-    ).order_by("name")
-    return organisations, unit_staff(unit.pk), relatives
+    return organisations, unit_staff(unit.pk), selectors.sip_relatives(access)
 
 
 @login_required

@@ -2,11 +2,11 @@
 
 A reminder shows only for a person the user may see at the unit (`policy.visible_persons`,
 through the caseload selector: on the user's case teams, or everyone at the unit), and only
-when the user may read the record behind it. For the plan kinds that is the database twin of
-`PersonAccess.grant_for`: the user's own organisation's record, or one an active consent of the
-person discloses (category plans) from its owner to the user's organisation; a SIP follow-up
-also needs the person's coordination consent at the unit (the SIP rule). Consents and the
-enrolment (no recent contact) are readable to anyone with a relationship at the unit.
+when the user may read the record behind it, by the policy's conditions for lists: a plan
+review by `policy.records_readable_q` (`grant_for`'s twin), a SIP follow-up by
+`policy.sip_readable_q` (the SIP rule: under the person's coordination consent at the unit the
+SIP is one joint plan). Consents and the enrolment (no recent contact) are readable to anyone
+with a relationship at the unit.
 Referrals waiting have no person yet: they are the unit's, shown to its members like the inbox.
 """
 
@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
-from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Case, Q, When
 from django.utils import timezone
 
-from helhet.access.models import Consent, ConsentDisclosure, RecordCategory
-from helhet.access.policy import active_consent_q
+from helhet.access import policy
+from helhet.access.models import RecordCategory
 from helhet.care import selectors as care
 from helhet.core.models import Unit, User
 from helhet.intake.models import Referral
@@ -27,6 +27,7 @@ from helhet.intake.models import Referral
 from .models import Reminder
 
 Kind = Reminder.Kind
+PLANS = RecordCategory.PLANS
 PERSON_KINDS = [
     Kind.SIP_FOLLOW_UP_DUE,
     Kind.PLAN_REVIEW_DUE,
@@ -77,32 +78,23 @@ class TaskList:
         )
 
 
-def _plans_disclosure(user: User, today: datetime.date) -> QuerySet[ConsentDisclosure]:
-    """Disclosures (in force) of the reminder's owner's plans to USER's organisation."""
-    return ConsentDisclosure.objects.filter(
-        active_consent_q(today, prefix="consent__"),
-        consent__person=OuterRef("person"),
-        from_organisation=OuterRef("organisation"),
-        to_organisation_id=user.organisation_id,
-        category=RecordCategory.PLANS,
-    )
-
-
 def readable_q(user: User, *, today: datetime.date) -> Q:
     """The reminders whose record USER may read (given a relationship at the unit)."""
-    plans = Q(organisation_id=user.organisation_id) | Exists(_plans_disclosure(user, today))
-    coordination = Exists(
-        Consent.objects.filter(
-            active_consent_q(today),
-            person=OuterRef("person"),
-            unit=OuterRef("unit"),
-            coordination=True,
-        )
-    )
     return (
         Q(kind__in=[Kind.CONSENT_EXPIRING, Kind.NO_RECENT_CONTACT])
-        | (Q(kind=Kind.PLAN_REVIEW_DUE) & plans)
-        | (Q(kind=Kind.SIP_FOLLOW_UP_DUE) & plans & coordination)
+        | (Q(kind=Kind.PLAN_REVIEW_DUE) & policy.records_readable_q(user, PLANS, on=today))
+        | (Q(kind=Kind.SIP_FOLLOW_UP_DUE) & policy.sip_readable_q(user, on=today))
+    )
+
+
+def _disclosed_by(user: User, *, today: datetime.date) -> Case:
+    """The consent a reminder's record is disclosed by (NULL: read as USER's own, or
+    readable to anyone with a relationship at the unit), as the policy names it."""
+    return Case(
+        When(kind__in=[Kind.CONSENT_EXPIRING, Kind.NO_RECENT_CONTACT], then=None),
+        When(kind=Kind.SIP_FOLLOW_UP_DUE, then=policy.sip_basis_consent(user, on=today)),
+        default=policy.records_basis_consent(user, PLANS, on=today),
+        output_field=models.BigIntegerField(),
     )
 
 
@@ -112,7 +104,6 @@ def task_list(user: User, *, unit: Unit, whole_unit: bool) -> TaskList:
     referrals waiting. One query per kind."""
     today = timezone.localdate()
     persons = care.caseload(user, unit=unit, whole_unit=whole_unit).values("pk")
-    other_owner = _plans_disclosure(user, today).values("consent_id")[:1]
     reminders = (
         Reminder.objects.filter(
             readable_q(user, today=today),
@@ -120,14 +111,7 @@ def task_list(user: User, *, unit: Unit, whole_unit: bool) -> TaskList:
             resolved_at__isnull=True,
             person__in=persons,
         )
-        .annotate(
-            disclosed_by=Case(
-                When(organisation_id=user.organisation_id, then=None),
-                When(kind__in=[Kind.CONSENT_EXPIRING, Kind.NO_RECENT_CONTACT], then=None),
-                default=Subquery(other_owner),
-                output_field=models.BigIntegerField(),
-            )
-        )
+        .annotate(disclosed_by=_disclosed_by(user, today=today))
         .select_related("person")
         .only(*(f"person__{name}" for name in care.LISTED_FIELDS), "kind", "due_on", "person")
         .order_by("due_on", "pk")

@@ -22,6 +22,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from helhet.access import policy
 from helhet.access.models import Basis
 from helhet.access.policy import EMERGENCY, OWN, Grant, PersonAccess
 from helhet.contacts.selectors import decorate
@@ -217,8 +218,16 @@ def _when(item: Item) -> str:
     )
 
 
+# The SIP's records are read by the policy's SIP rule (one joint plan), not as plan records.
+SIP_KINDS = frozenset({"sip_version", "sip_meeting"})
+
+
 def _grant(access: PersonAccess, item: Item, category: str) -> Grant | None:
     """The policy's grant for ITEM, remembered by `readable` when it is a disclosure."""
+    if item.kind in SIP_KINDS:
+        if not policy.readable_sip(access, [item.record], unit=lambda r: item.unit.pk):
+            return None
+        return policy.sip_grant(access, owner_id=item.owner_id, unit_id=item.unit.pk)
     if not access.readable(
         [item.record],
         category=category,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
+from helhet.access import policy
 from helhet.access.models import RecordCategory
 from helhet.access.policy import Grant, PersonAccess
 from helhet.assessments.models import Assessment
@@ -229,9 +230,9 @@ def plan_versions(
 
 
 def _sip_read(access: PersonAccess, main: raw.Columns) -> _Read | None:
-    """MAIN (a SIP's versions or meetings) with its SIP and unit, by the SIP rule of the plans
-    pages: a unit's SIP shows only while the person's active consent there covers
-    coordination, or under emergency access. None when no SIP may show."""
+    """MAIN (a SIP's versions or meetings) with its SIP and unit, as the policy's SIP rule
+    lets USER read them (`policy.sip_units`: every record of a SIP where the user is a party
+    under the coordination consent, by owner elsewhere). None when no SIP record may show."""
     s = _SIP
     read = _Read(
         main,
@@ -240,13 +241,24 @@ def _sip_read(access: PersonAccess, main: raw.Columns) -> _Read | None:
         f" {_unit_join(s.column('unit_id'))}",
         [f"{s.column('person_id')} = %s"],
         [access.person.pk],
-    ).owned_by(access, PLANS, main.column("organisation_id"))
-    if not access.is_emergency:
-        units = sorted({c.unit_id for c in access.active_consents if c.coordination})
-        if not units:
-            return None
-        read.where.append(f"{s.column('unit_id')} IN ({raw.marks(units)})")
-        read.params += units
+    )
+    units = policy.sip_units(access)
+    if units is None:
+        return read
+    unit, owner = s.column("unit_id"), main.column("organisation_id")
+    where, params = [], []
+    if units.joint:
+        where.append(f"{unit} IN ({raw.marks(units.joint)})")
+        params += units.joint
+    if units.by_owner and units.owners:
+        where.append(
+            f"({unit} IN ({raw.marks(units.by_owner)}) AND {owner} IN ({raw.marks(units.owners)}))"
+        )
+        params += units.by_owner + units.owners
+    if not where:
+        return None
+    read.where.append(f"({' OR '.join(where)})")
+    read.params += params
     return read
 
 
