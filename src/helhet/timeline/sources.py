@@ -63,8 +63,9 @@ class Item:
 
     @property
     def policy_unit_id(self) -> int | None:
-        """Enrolment records are read at their unit (the coordination consent there)."""
-        return self.unit.pk if self.category == ENROLMENT else None
+        """The unit the record is kept at: where an enrolment record is read (the coordination
+        consent there), and whose block may hide it."""
+        return self.unit.pk if self.unit else None
 
     @property
     def template(self) -> str:
@@ -130,12 +131,17 @@ class _Read:
     where: list[str]
     params: list
 
-    def owned_by(self, access: PersonAccess, category: str, column: str) -> _Read:
-        """Only the rows whose COLUMN (an organisation) the policy lets USER read CATEGORY of."""
+    def owned_by(self, access: PersonAccess, category: str, column: str, unit: str) -> _Read:
+        """Only the rows whose COLUMN (an organisation) the policy lets USER read CATEGORY of,
+        and that no block hides (the records of that organisation kept at UNIT, a column)."""
         owners = access.readable_owner_ids(category)
         if owners is not None:
             self.where.append(f"{column} IN ({raw.marks(owners)})")
             self.params += sorted(owners)
+        unblocked, params = access.unblocked_sql(category, owner_column=column, unit_column=unit)
+        if unblocked:
+            self.where.append(unblocked)
+            self.params += params
         return self
 
     def rows(
@@ -186,7 +192,9 @@ def assessments(
     access: PersonAccess, cursor: Cursor | None, limit: int, floor: Cursor | None = None
 ) -> list[Item]:
     a, corr = _ASSESSMENT, _CORRECTION
-    read = _of_person(access, a).owned_by(access, ASSESSMENTS, a.column("organisation_id"))
+    read = _of_person(access, a).owned_by(
+        access, ASSESSMENTS, a.column("organisation_id"), a.column("unit_id")
+    )
     # a corrected result is marked (`superseded`): its correction, or None, comes along
     read.selected += (corr,)
     read.joins += f" LEFT JOIN {corr.table} ON {corr.column('corrects_id')} = {a.column('id')}"
@@ -213,8 +221,8 @@ def plan_versions(
             [f"{p.column('person_id')} = %s"],
             [access.person.pk],
         )
-        .owned_by(access, PLANS, v.column("organisation_id"))
-        .owned_by(access, PLANS, p.column("organisation_id"))
+        .owned_by(access, PLANS, v.column("organisation_id"), p.column("unit_id"))
+        .owned_by(access, PLANS, p.column("organisation_id"), p.column("unit_id"))
     )
     units: dict = {}
     items = []
@@ -239,7 +247,7 @@ def _sip_read(access: PersonAccess, main: raw.Columns) -> _Read | None:
         f" {_unit_join(s.column('unit_id'))}",
         [f"{s.column('person_id')} = %s"],
         [access.person.pk],
-    ).owned_by(access, PLANS, main.column("organisation_id"))
+    ).owned_by(access, PLANS, main.column("organisation_id"), s.column("unit_id"))
     if not access.is_emergency:
         units = sorted({c.unit_id for c in access.active_consents if c.coordination})
         if not units:
@@ -348,7 +356,9 @@ def _at_units(main: raw.Columns, rows) -> list:
 def _owned(access, main, time, kind, category, cursor, limit, floor) -> list[Item]:
     """Items of KIND from the person's rows of MAIN (at TIME) that the policy lets USER read
     (CATEGORY, by the owner organisation)."""
-    read = _of_person(access, main).owned_by(access, category, main.column("organisation_id"))
+    read = _of_person(access, main).owned_by(
+        access, category, main.column("organisation_id"), main.column("unit_id")
+    )
     rows = read.rows(time, kind, cursor, floor, limit)
     return [_item(getattr(r, time), kind, r, category) for r in _at_units(main, rows)]
 
