@@ -150,8 +150,8 @@ def test_the_reads_share_related_instances_and_need_no_more_queries(history):
         named = [(e.unit.name, e.person.pk, e.closure_reason) for e in access.episodes]
         named += [(c.unit.name, c.person.pk, str(c.recorded_by)) for c in access.consents]
     assert (
-        len(named) == 5 and len(queries) == 6
-    )  # the memberships, then the person and the policy's four reads (the blocks the last)
+        len(named) == 5 and len(queries) == 5
+    )  # the memberships, then the person and the policy's three reads
     clinic = [e.unit for e in access.episodes if e.unit_id == history.clinic.pk]
     clinic += [c.unit for c in access.consents if c.unit_id == history.clinic.pk]
     assert len(clinic) == 3 and len({id(unit) for unit in clinic}) == 1

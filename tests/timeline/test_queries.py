@@ -28,7 +28,7 @@ from .conftest import (
 # log row (savepoint, chain head, rows, head, release: 5, and one fewer on PostgreSQL); the
 # session kept alive (3). The page's header names the user's organisation: it comes with the
 # owners' names.
-LATEST_QUERIES = 24 + LOG_STATEMENTS
+LATEST_QUERIES = 23 + LOG_STATEMENTS
 PAGE_QUERIES = LATEST_QUERIES
 
 

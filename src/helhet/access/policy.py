@@ -500,7 +500,7 @@ def person_access(request, person_id: int) -> PersonAccess:
     user = request.user
     if not is_clinical(user):
         raise Http404
-    person = _person(person_id)
+    person, blocked = _person(person_id)
     if person is None:
         raise Http404
     units: dict[int, Unit] = {}  # shared by the episodes and consents at each unit
@@ -513,7 +513,7 @@ def person_access(request, person_id: int) -> PersonAccess:
         member_roles=_memberships(request),
         today=timezone.localdate(),
         consent_disclosures=_disclosures(person),
-        blocks=_blocks(person),
+        blocks=_blocks(person) if blocked else [],
         unit_id=getattr(getattr(request, "unit", None), "pk", None),
     )
     if access.person_grant is None:
@@ -545,21 +545,25 @@ _DISCLOSURE = raw.Columns(ConsentDisclosure, "d")
 
 @functools.cache
 def _person_sql() -> str:
-    p, m = _PERSON, _MUNICIPALITY
+    p, m, b = _PERSON, _MUNICIPALITY, _BLOCK
+    # whether a block is in force: the blocks are read only then (few persons have one)
     return (
-        f"SELECT {p.sql}, {m.sql} FROM {p.table}"
+        f"SELECT {p.sql}, {m.sql}, EXISTS (SELECT 1 FROM {b.table}"
+        f" WHERE {b.column('person_id')} = {p.column('id')} AND {b.column('lifted_on')} IS NULL)"
+        f" FROM {p.table}"
         f" LEFT JOIN {m.table} ON {m.column('id')} = {p.column('municipality_id')}"
         f" WHERE {p.column('id')} = %s"
     )
 
 
-def _person(person_id: int) -> Person | None:
+def _person(person_id: int) -> tuple[Person | None, bool]:
+    """The person with PERSON_ID (None when there is none), and whether a block is in force."""
     found = raw.rows(_person_sql(), [person_id])
     if not found:
-        return None
+        return None, False
     person = _PERSON.build(found[0])
     raw.set_related(person, "municipality", _MUNICIPALITY.build(found[0], _PERSON.width))
-    return person
+    return person, bool(found[0][-1])
 
 
 @functools.cache
