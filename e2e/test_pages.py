@@ -161,3 +161,25 @@ def test_the_locked_out_page_passes_axe(site, ui, settings):
     # The lockout answers 429 (Too Many Requests): expected here, not a console error.
     ui.console_errors = [e for e in ui.console_errors if "status of 429" not in e]
     ui.check("locked-out")
+
+
+def test_the_block_pages_pass_axe(site, ui):
+    """Record a block at the person's request (its errors first), then lift it."""
+    page = ui.log_in(site.nurse)
+    ui.goto(f"/persons/{site.patient.pk}/")
+    page.get_by_role("link", name="Blocks at this unit").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Blocks of")
+    ui.check("blocks")
+    page.get_by_role("button", name="Record the block").click()
+    expect(page.get_by_role("alert")).to_be_focused()
+    ui.check("blocks-errors")
+    page.get_by_label("The person asked for the block, and I took the request.").check()
+    page.get_by_role("button", name="Record the block").click()
+    expect(page.get_by_role("status")).to_contain_text("The block is recorded.")
+    page.get_by_role("link", name="Lift the block at the person's request").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Lift the block of")
+    ui.check("block-lift")
+    page.get_by_label("The person asked to lift the block, and I took the request.").check()
+    page.get_by_role("button", name="Lift the block").click()
+    expect(page.get_by_role("status")).to_contain_text("The block is lifted.")
+    expect(page.get_by_role("region", name="Lifted blocks")).to_be_visible()

@@ -372,3 +372,24 @@ class SipInterventionFactory(factory.django.DjangoModelFactory):
 
 
 # --- /plans ---
+
+
+# --- access: blocks ---
+
+from helhet.access.models import Block  # noqa: E402
+
+
+class BlockFactory(factory.django.DjangoModelFactory):
+    """A block in force of the recorder's organisation's records at UNIT."""
+
+    class Meta:
+        model = Block
+
+    person = factory.SubFactory(PersonFactory)
+    unit = factory.SubFactory(UnitFactory)
+    recorded_by = factory.SubFactory(UserFactory)
+    organisation = factory.SelfAttribute("recorded_by.organisation")
+    requested_on = datetime.date(2026, 2, 1)
+
+
+# --- /access: blocks ---

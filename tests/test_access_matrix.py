@@ -72,6 +72,9 @@ MATRIX = {
     "care:case_team_add": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
     "access:consent_new": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
     "access:consent_withdraw": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
+    # blocks: recorded and lifted at the active unit by staff with a relationship there
+    "access:blocks": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
+    "access:block_lift": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
     # --- assessments: history and the overview's block are read pages; entry writes ---
     "assessments:history": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
     "assessments:latest": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
@@ -203,6 +206,14 @@ def assessment_of_own_organisation(county, actor):
     return f.AssessmentFactory(person=county.patient, unit=county.clinic, recorded_by=recorder)
 
 
+def block_of_own_organisation(county, actor):
+    """A block in force of the actor's organisation's records at the clinic (the region's for
+    everyone outside the municipality): only that organisation lifts it."""
+    municipal = actor in ("sw_consent", "sw_no_consent", "mgr_consent")
+    recorder = county.social_worker if municipal else county.nurse
+    return f.BlockFactory(person=county.patient, unit=county.clinic, recorded_by=recorder)
+
+
 def consent_for(request, county, actor) -> Consent:
     if actor in UNDER_CONSENT:
         return request.getfixturevalue("consent_for_coordination")
@@ -219,6 +230,8 @@ def url_for(request, county, name, actor) -> str:
         args.append(county.episode.pk)
     elif name == "access:consent_withdraw":
         args.append(consent_for(request, county, actor).pk)
+    elif name == "access:block_lift":
+        args.append(block_of_own_organisation(county, actor).pk)
     # --- assessments ---
     elif name == "assessments:new":
         args.append("audit")

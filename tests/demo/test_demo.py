@@ -590,3 +590,27 @@ def test_sips_only_under_coordination_consent_with_both_organisations_responsibl
     for meeting in SipMeeting.objects.all():
         assert meeting.held_on < today
         assert meeting.next_follow_up_on > meeting.held_on
+
+
+def test_a_few_persons_have_blocks_in_force_and_one_lifted(demo, client):
+    import datetime
+
+    from helhet.access.models import Block, EmergencyAccess
+
+    blocks = list(Block.objects.select_related("unit").order_by("pk"))
+    assert [b.lifted_on is None for b in blocks] == [True, True, False]
+    assert {b.unit.name for b in blocks} == {saved_county().units["clinic"].name}
+    notice = "Some information is blocked by the person's request."
+    # Staff elsewhere, under emergency access, see that something is blocked, not what.
+    outsider = User.objects.get(username="elin.behandlingsassistent")  # at Mini-Maria
+    client.force_login(outsider)
+    for block in blocks:
+        EmergencyAccess.objects.create(
+            user=outsider,
+            person_id=block.person_id,
+            reason="Personen är medvetslös på akuten och kan inte samtycka.",
+            expires_at=timezone.now() + datetime.timedelta(hours=1),
+        )
+        content = client.get(reverse("people:overview", args=[block.person_id])).content.decode()
+        assert (notice in content) == (block.lifted_on is None)
+        assert (block.unit.name in content) == (block.lifted_on is not None)

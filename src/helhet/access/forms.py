@@ -227,3 +227,33 @@ def run_action(form: forms.Form, action, **kwargs) -> bool:
         form.add_error(None, error)
         return False
     return True
+
+
+class BlockForm(forms.Form):
+    """The person's request to block the records at the unit."""
+
+    requested_on = forms.DateField(
+        label=_("The person asked on"), initial=timezone.localdate, widget=DateInput()
+    )
+    person_asked = forms.BooleanField(
+        label=_("The person asked for the block, and I took the request."),
+        error_messages={"required": _("Only the person's own request blocks the records.")},
+    )
+
+    def action_data(self) -> dict:
+        return {"requested_on": self.cleaned_data["requested_on"]}
+
+
+class BlockLiftForm(forms.Form):
+    """The person's request to lift a block."""
+
+    lifted_on = forms.DateField(
+        label=_("The person asked on"), initial=timezone.localdate, widget=DateInput()
+    )
+    person_asked = forms.BooleanField(
+        label=_("The person asked to lift the block, and I took the request."),
+        error_messages={"required": _("Only the person's own request lifts a block.")},
+    )
+
+    def action_data(self) -> dict:
+        return {"lifted_on": self.cleaned_data["lifted_on"]}

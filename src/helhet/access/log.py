@@ -304,6 +304,7 @@ def record_access(actor: Actor, access, *, action: str, what: str) -> AccessLogE
         consent=grant.consent,
         emergency=grant.basis == Basis.EMERGENCY,
         without_relationship=not access.relationship_units,
+        earlier_records=access.earlier_records,
     )
     return append([entry])[0]
 

@@ -274,3 +274,58 @@ class LogReview(models.Model):
 
     def __str__(self) -> str:
         return f"review of log row {self.entry_id}"
+
+
+class Block(models.Model):
+    """The person's block (spärr, PDL 4 kap. 4 §) of one unit's records of one organisation.
+
+    While in force, the records ORGANISATION keeps at UNIT are read only by staff with a care
+    relationship at UNIT: not from the organisation's other units, not under a consent, not
+    under emergency access. Only the person's request lifts it, recorded with the date and the
+    staff member who took the request.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="blocks")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    requested_on = models.DateField(_("requested on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    lifted_on = models.DateField(_("lifted on"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Who took the person's request to lift the block."),
+    )
+    lift_recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_on", "-id"]
+        verbose_name = _("block")
+        verbose_name_plural = _("blocks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "unit", "organisation"],
+                condition=Q(lifted_on__isnull=True),
+                name="block_one_in_force",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(lifted_on__isnull=True, lifted_by__isnull=True, lift_recorded_at__isnull=True)
+                    | Q(
+                        lifted_on__gte=F("requested_on"),
+                        lifted_by__isnull=False,
+                        lift_recorded_at__isnull=False,
+                    )
+                ),
+                name="block_lifted_with_date_and_who",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"block of {self.person_id} at {self.unit_id} ({self.requested_on})"

@@ -9,6 +9,9 @@ Everything that reads or writes person data asks here. Deny by default:
 - A record owned by another organisation is read only while an active consent covers disclosure
   from its owner to the user's organisation for its category; such reads are disclosures.
 - Emergency access (reasoned, time-limited, reviewed) stands in for a relationship.
+- A block (spärr) the person asked for hides the records one organisation keeps at one unit from
+  everyone without a relationship at that unit: it overrides relationship, consent and
+  emergency access. The reader is told that blocked information exists, not what.
 - Without any of these the person does not exist for the user: `Http404`, the same answer as for a
   person who does not exist. Administrators have no memberships, so no clinical access.
 """
@@ -42,7 +45,7 @@ from helhet.core.models import Membership, Municipality, Unit, User
 from helhet.people.models import Person
 
 from . import contact_details
-from .models import Basis, Consent, ConsentDisclosure, EmergencyAccess, RecordCategory
+from .models import Basis, Block, Consent, ConsentDisclosure, EmergencyAccess, RecordCategory
 
 PROTECTED_IDENTITY_ROLES = contact_details.allowed_roles()  # the rule reads it at each call
 
@@ -57,6 +60,34 @@ class Grant:
 
 OWN = Grant(Basis.OWN_ORGANISATION)
 EMERGENCY = Grant(Basis.EMERGENCY)
+
+# Relatives are recorded by an organisation, not at a unit: a block (of one unit's records)
+# does not cover them.
+UNITLESS_CATEGORIES = frozenset({RecordCategory.RELATIVES})
+# The categories whose reads of earlier records are flagged: the clinical record, not the
+# enrolment (every page names the person's episodes) nor relatives (kept at no unit).
+EARLIER_RECORD_CATEGORIES = frozenset(RecordCategory.values) - {
+    RecordCategory.ENROLMENT,
+    RecordCategory.RELATIVES,
+}
+
+
+def record_unit(record) -> int | None:
+    """The unit RECORD is kept at: its own, else its plan's or SIP's (None for relatives)."""
+    if (unit_id := getattr(record, "unit_id", None)) is not None:
+        return unit_id
+    for holder in ("plan", "sip"):
+        if getattr(record, f"{holder}_id", None) is not None:
+            return getattr(record, holder).unit_id
+    return None
+
+
+def record_written(record) -> datetime.date | None:
+    """The day RECORD was written (recorded or created), when it carries one."""
+    for name in ("recorded_at", "created_at", "registered_at"):
+        if (at := getattr(record, name, None)) is not None:
+            return timezone.localdate(at) if timezone.is_aware(at) else at.date()
+    return None
 
 
 def active_consent_q(on: datetime.date, prefix: str = "") -> Q:
@@ -193,6 +224,14 @@ class PersonAccess:
     # What each of the person's consents discloses: consent id -> [(from organisation id,
     # to organisation id, category)], as loaded by `person_access` (tuples, not objects).
     consent_disclosures: dict[int, list[tuple[int, int, str]]] = field(default_factory=dict)
+    # The person's blocks in force: (organisation id, unit id) whose records there are blocked.
+    blocks: list[tuple[int, int]] = field(default_factory=list)
+    # The request's active unit (None outside a request): whose episode "began" for the
+    # earlier-records flag.
+    unit_id: int | None = None
+    # Set by `readable` when USER read their organisation's records kept at another unit,
+    # written before USER's relationship began: the log row is flagged for review.
+    earlier_records: bool = False
 
     # The relationship --------------------------------------------------------------------
 
@@ -253,12 +292,69 @@ class PersonAccess:
     def is_emergency(self) -> bool:
         return not self.relationship_units and self.emergency is not None
 
+    @property
+    def organisation_id(self) -> int:
+        """USER's organisation: `person_access` lets in clinical staff only, who have one."""
+        assert self.user.organisation_id is not None
+        return self.user.organisation_id
+
+    # Blocks ----------------------------------------------------------------------------
+
+    @cached_property
+    def hidden_blocks(self) -> dict[int, list[int]]:
+        """The blocks that hide records from USER: organisation id -> the units whose records
+        of it are blocked, for each block at a unit where USER has no relationship (under
+        emergency access, every block)."""
+        hidden: dict[int, list[int]] = {}
+        for organisation_id, unit_id in sorted(set(self.blocks)):
+            if unit_id not in self.relationship_units:
+                hidden.setdefault(organisation_id, []).append(unit_id)
+        return hidden
+
+    @property
+    def has_blocked_records(self) -> bool:
+        """Whether a block hides something from USER: the pages say so, without what."""
+        return bool(self.hidden_blocks)
+
+    def is_blocked(self, *, owner_id: int, unit_id: int | None) -> bool:
+        """Is a record owned by OWNER_ID kept at UNIT_ID blocked from USER?"""
+        return unit_id is not None and unit_id in self.hidden_blocks.get(owner_id, ())
+
+    def blocked_q(self, category: str, *, owner_field: str, unit_field: str) -> Q | None:
+        """The records of CATEGORY a block hides from USER (None when none can be)."""
+        if category in UNITLESS_CATEGORIES or not self.hidden_blocks:
+            return None
+        hidden = Q()
+        for organisation_id, units in self.hidden_blocks.items():
+            hidden |= Q(**{owner_field: organisation_id, f"{unit_field}__in": units})
+        return hidden
+
+    def unblocked_sql(
+        self, category: str, *, owner_column: str, unit_column: str
+    ) -> tuple[str, list]:
+        """The SQL twin of `blocked_q` for the raw reads: a condition that keeps out the rows
+        a block hides, and its parameters; ("", []) when nothing is hidden."""
+        if category in UNITLESS_CATEGORIES or not self.hidden_blocks:
+            return "", []
+        parts, params = [], []
+        for organisation_id, units in self.hidden_blocks.items():
+            parts.append(f"({owner_column} = %s AND {unit_column} IN ({raw.marks(units)}))")
+            params += [organisation_id, *units]
+        return f"NOT ({' OR '.join(parts)})", params
+
     # Records ---------------------------------------------------------------------------
 
     def grant_for(
         self, *, owner_id: int, category: str, unit_id: int | None = None
     ) -> Grant | None:
-        """May USER read a record of CATEGORY owned by OWNER_ID (kept at UNIT_ID)?"""
+        """May USER read a record of CATEGORY owned by OWNER_ID, kept at UNIT_ID?
+
+        A block comes first: it overrides relationship, consent and emergency access.
+        """
+        if category not in UNITLESS_CATEGORIES and self.is_blocked(
+            owner_id=owner_id, unit_id=unit_id
+        ):
+            return None
         if self.is_emergency:
             return EMERGENCY
         if owner_id == self.user.organisation_id:
@@ -277,18 +373,53 @@ class PersonAccess:
         return Grant(Basis.CONSENT, consent) if consent else None
 
     def readable(
-        self, records, *, category: str, owner=lambda r: r.organisation_id, unit=lambda r: None
+        self, records, *, category: str, owner=lambda r: r.organisation_id, unit=record_unit
     ) -> list:
-        """The RECORDS USER may read; disclosures are remembered for the access log."""
+        """The RECORDS USER may read; disclosures and reads of earlier records are remembered
+        for the access log. UNIT gives the unit a record is kept at (`record_unit`)."""
+        # The unit is asked only where it decides (a plan version's is its plan's: a query
+        # when the plan is not loaded).
+        by_unit = category == RecordCategory.ENROLMENT or (
+            category not in UNITLESS_CATEGORIES and bool(self.hidden_blocks)
+        )
         visible = []
         for record in records:
-            grant = self.grant_for(owner_id=owner(record), category=category, unit_id=unit(record))
+            unit_id = unit(record) if by_unit else None
+            grant = self.grant_for(owner_id=owner(record), category=category, unit_id=unit_id)
             if grant is None:
                 continue
             if grant.consent is not None:
                 self.disclosures[grant.consent.pk] = grant.consent
+            elif grant.basis == Basis.OWN_ORGANISATION and category in EARLIER_RECORD_CATEGORIES:
+                self._note_earlier_record(record, unit)
             visible.append(record)
         return visible
+
+    @cached_property
+    def relationship_began(self) -> datetime.date | None:
+        """When USER's relationship began: the opening of the open episode that gives it at
+        the active unit, else of the earliest one that gives it (None without one)."""
+        opened: dict[int, datetime.date] = {}
+        for episode in self.episodes:
+            if self.relationship_grant(episode) is not None:
+                known = opened.get(episode.unit_id)
+                opened[episode.unit_id] = min(known or episode.opened_on, episode.opened_on)
+        if self.unit_id in opened:
+            return opened[self.unit_id]
+        return min(opened.values(), default=None)
+
+    def _note_earlier_record(self, record, unit) -> None:
+        """Remember a read of USER's organisation's RECORD (kept at UNIT(record)) when it is
+        kept at a unit where USER has no relationship and was written before USER's
+        relationship began."""
+        if self.earlier_records:
+            return
+        began, written = self.relationship_began, record_written(record)
+        if began is None or written is None or written >= began:
+            return
+        unit_id = unit(record)
+        if unit_id is not None and unit_id not in self.relationship_units:
+            self.earlier_records = True
 
     def readable_owner_ids(self, category: str) -> set[int] | None:
         """Organisations whose records of CATEGORY USER may read; None means all (emergency)."""
@@ -300,14 +431,20 @@ class PersonAccess:
             owners.update(o for o, c in self._disclosed(consent) if c == category)
         return owners
 
-    def readable_q(self, category: str, *, owner_field: str = "organisation") -> Q:
-        """The queryset twin of `readable` for records of CATEGORY (not enrolment).
+    def readable_q(
+        self, category: str, *, owner_field: str = "organisation", unit_field: str = "unit"
+    ) -> Q:
+        """The queryset twin of `readable` for records of CATEGORY (not enrolment): OWNER_FIELD
+        names the record's owner, UNIT_FIELD the unit it is kept at (a plan version's is
+        "plan__unit", a SIP's version's or meeting's "sip__unit").
 
         Filter in the database with it, then pass the rows shown through `readable` so that the
         disclosures among them are remembered for the access-log row.
         """
         owners = self.readable_owner_ids(category)
-        return Q() if owners is None else Q(**{f"{owner_field}__in": sorted(owners)})
+        readable = Q() if owners is None else Q(**{f"{owner_field}__in": sorted(owners)})
+        hidden = self.blocked_q(category, owner_field=owner_field, unit_field=unit_field)
+        return readable if hidden is None else readable & ~hidden
 
     def visible_episodes(self) -> list[Episode]:
         return self.readable(
@@ -315,13 +452,19 @@ class PersonAccess:
         )
 
     def visible_consents(self) -> list[Consent]:
-        """Consents recorded by USER's organisation or at a unit where USER has a relationship."""
+        """Consents recorded by USER's organisation or at a unit where USER has a relationship;
+        a blocked unit's consents are hidden as its other records are."""
+        consents = [
+            c
+            for c in self.consents
+            if not self.is_blocked(owner_id=c.organisation_id, unit_id=c.unit_id)
+        ]
         if self.is_emergency:
-            return list(self.consents)
+            return consents
         units = self.relationship_units
         return [
             c
-            for c in self.consents
+            for c in consents
             if c.organisation_id == self.user.organisation_id or c.unit_id in units
         ]
 
@@ -360,7 +503,7 @@ def person_access(request, person_id: int) -> PersonAccess:
     user = request.user
     if not is_clinical(user):
         raise Http404
-    person = _person(person_id)
+    person, blocked = _person(person_id)
     if person is None:
         raise Http404
     units: dict[int, Unit] = {}  # shared by the episodes and consents at each unit
@@ -373,6 +516,8 @@ def person_access(request, person_id: int) -> PersonAccess:
         member_roles=_memberships(request),
         today=timezone.localdate(),
         consent_disclosures=_disclosures(person),
+        blocks=_blocks(person) if blocked else [],
+        unit_id=getattr(getattr(request, "unit", None), "pk", None),
     )
     if access.person_grant is None:
         access.emergency = active_emergency_access(user, person)
@@ -403,21 +548,25 @@ _DISCLOSURE = raw.Columns(ConsentDisclosure, "d")
 
 @functools.cache
 def _person_sql() -> str:
-    p, m = _PERSON, _MUNICIPALITY
+    p, m, b = _PERSON, _MUNICIPALITY, _BLOCK
+    # whether a block is in force: the blocks are read only then (few persons have one)
     return (
-        f"SELECT {p.sql}, {m.sql} FROM {p.table}"
+        f"SELECT {p.sql}, {m.sql}, EXISTS (SELECT 1 FROM {b.table}"
+        f" WHERE {b.column('person_id')} = {p.column('id')} AND {b.column('lifted_on')} IS NULL)"
+        f" FROM {p.table}"
         f" LEFT JOIN {m.table} ON {m.column('id')} = {p.column('municipality_id')}"
         f" WHERE {p.column('id')} = %s"
     )
 
 
-def _person(person_id: int) -> Person | None:
+def _person(person_id: int) -> tuple[Person | None, bool]:
+    """The person with PERSON_ID (None when there is none), and whether a block is in force."""
     found = raw.rows(_person_sql(), [person_id])
     if not found:
-        return None
+        return None, False
     person = _PERSON.build(found[0])
     raw.set_related(person, "municipality", _MUNICIPALITY.build(found[0], _PERSON.width))
-    return person
+    return person, bool(found[0][-1])
 
 
 @functools.cache
@@ -501,6 +650,26 @@ def _disclosures(person: Person) -> dict[int, list[tuple[int, int, str]]]:
     return disclosures
 
 
+_BLOCK = raw.Columns(Block, "b")
+
+
+@functools.cache
+def _blocks_sql() -> str:
+    b = _BLOCK
+    return (
+        f"SELECT {b.column('organisation_id')}, {b.column('unit_id')} FROM {b.table}"
+        f" WHERE {b.column('person_id')} = %s AND {b.column('lifted_on')} IS NULL"
+    )
+
+
+def _blocks(person: Person) -> list[tuple[int, int]]:
+    """The person's blocks in force: (organisation id, unit id)."""
+    return [
+        (organisation_id, unit_id)
+        for organisation_id, unit_id in raw.rows(_blocks_sql(), [person.pk])
+    ]
+
+
 def case_team_members() -> QuerySet[CaseTeamMember]:
     """Case-team members as pages name them: the user and their organisation."""
     return CaseTeamMember.objects.select_related("user__organisation").only(
@@ -544,7 +713,9 @@ def active_emergency_access(user: User, person: Person) -> EmergencyAccess | Non
 
 def sip_grant(access: PersonAccess, *, owner_id: int, unit_id: int) -> Grant | None:
     """May USER read a SIP record (version or meeting) owned by OWNER_ID of the SIP at
-    UNIT_ID, and on what basis: the rule above."""
+    UNIT_ID, and on what basis: the rule above. A block comes first, as for every record."""
+    if access.is_blocked(owner_id=owner_id, unit_id=unit_id):
+        return None
     if access.is_emergency:
         return EMERGENCY
     consent = access.coordination_consent(unit_id)
@@ -598,11 +769,14 @@ def sip_q(access: PersonAccess, *, unit: str = "sip__unit", owner: str = "organi
     """`sip_grant`'s twin in the database for one person's SIP records (UNIT and OWNER: the
     fields of the SIP's unit and the record's owner). Pass the rows shown through
     `readable_sip`, so that their disclosures are logged."""
+    blocked = access.blocked_q(RecordCategory.PLANS, owner_field=f"{owner}_id", unit_field=unit)
+    unblocked = Q() if blocked is None else ~blocked
     units = sip_units(access)
     if units is None:
-        return Q()
-    return Q(**{f"{unit}_id__in": units.joint}) | Q(
-        **{f"{unit}_id__in": units.by_owner, f"{owner}_id__in": units.owners}
+        return unblocked
+    return unblocked & (
+        Q(**{f"{unit}_id__in": units.joint})
+        | Q(**{f"{unit}_id__in": units.by_owner, f"{owner}_id__in": units.owners})
     )
 
 

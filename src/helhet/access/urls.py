@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import block_views, views
 
 app_name = "access"
 urlpatterns = [
@@ -9,6 +9,12 @@ urlpatterns = [
         "persons/<int:person_id>/consents/<int:consent_id>/withdraw/",
         views.consent_withdraw,
         name="consent_withdraw",
+    ),
+    path("persons/<int:person_id>/blocks/", block_views.block_list, name="blocks"),
+    path(
+        "persons/<int:person_id>/blocks/<int:block_id>/lift/",
+        block_views.block_lift,
+        name="block_lift",
     ),
     path("persons/<int:person_id>/log-extract/", views.log_extract, name="log_extract"),
     path("emergency/", views.emergency, name="emergency"),

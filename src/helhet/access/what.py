@@ -36,6 +36,10 @@ WHAT = {
     "log review": _("log review"),
     "log rows marked reviewed": _("log rows marked reviewed"),
     "log extract": _("log extract"),
+    "blocks": _("blocks"),
+    "block recorded": _("block recorded"),
+    "block lift form": _("block lift form"),
+    "block lifted": _("block lifted"),
     # intake
     "referral inbox": _("referral inbox"),
     "referral meeting": _("referral meeting"),

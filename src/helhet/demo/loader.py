@@ -10,6 +10,7 @@ from django.utils import timezone
 from helhet.care.models import ClosureReason
 from helhet.reminders.tasks import refresh_reminders
 
+from .blocks import add_blocks
 from .county import County, create_county
 from .journeys import DEFAULT_YEARS
 from .population import Population
@@ -57,6 +58,7 @@ def load(
             contacts += len(batch.contacts)
             progress(f"persons {stop}/{persons}, contacts {contacts}")
     population.inboxes().save(batch_size)
+    add_blocks(county, today=timezone.localdate())
     if connection.vendor == "postgresql":
         # A bulk load leaves the planner without statistics until autovacuum comes by: at
         # 100,000 persons the task list then took over a minute instead of a quarter second.

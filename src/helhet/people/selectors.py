@@ -331,12 +331,18 @@ def _relatives(access: PersonAccess) -> list[Relative]:
     readable = (
         "" if owners is None else f" AND {s.column('organisation_id')} IN ({raw.marks(owners)})"
     )
+    unblocked, unblocked_params = access.unblocked_sql(
+        RecordCategory.CONTACTS,
+        owner_column=s.column("organisation_id"),
+        unit_column=s.column("unit_id"),
+    )
+    readable += f" AND {unblocked}" if unblocked else ""
     rows = raw.rows(
         f"SELECT {r.sql}, COUNT({s.column('id')}), MAX({s.column('starts_at')})"
         f" FROM {r.table} LEFT JOIN {s.table} ON {s.column('relative_id')} = {r.column('id')}"
         f"{readable} WHERE {r.column('person_id')} = %s"
         f" GROUP BY {r.column('id')} ORDER BY {r.column('name')}, {r.column('id')}",
-        [*sorted(owners or ()), access.person.pk],
+        [*sorted(owners or ()), *unblocked_params, access.person.pk],
     )
     relatives = []
     for row in rows:

@@ -73,14 +73,16 @@ def sip_views(
     mine = policy.sip_q(access)
     versions = list(
         SipVersion.objects.filter(mine, sip_id__in=sip_ids)
-        .select_related("organisation", "created_by")
+        .select_related("sip", "organisation", "created_by")
         .order_by("-number")
     )
     counts: dict[int, int] = {}
     for sip_id in SipVersion.objects.filter(sip_id__in=sip_ids).values_list("sip_id", flat=True):
         counts[sip_id] = counts.get(sip_id, 0) + 1
     meetings = list(
-        SipMeeting.objects.filter(mine, sip_id__in=sip_ids).select_related("caller", "organisation")
+        SipMeeting.objects.filter(mine, sip_id__in=sip_ids).select_related(
+            "sip", "caller", "organisation"
+        )
     )
     units = {s.pk: s.unit_id for s in sips if s is not None}
 
@@ -179,15 +181,16 @@ class PlanView:
 def plan_views(access: PersonAccess, *, version_id: int | None = None) -> list[PlanView]:
     """The treatment plans the user may read (own organisation's, or disclosed), each with its
     readable versions and the one shown (VERSION_ID, else the latest). Fixed query count."""
-    mine = access.readable_q(PLANS)
     plans = list(
-        TreatmentPlan.objects.filter(mine, person=access.person).select_related(
+        TreatmentPlan.objects.filter(access.readable_q(PLANS), person=access.person).select_related(
             "unit", "organisation"
         )
     )
     versions = list(
-        PlanVersion.objects.filter(mine, plan__in=plans)
-        .select_related("created_by", "organisation")
+        PlanVersion.objects.filter(
+            access.readable_q(PLANS, unit_field="plan__unit"), plan__in=plans
+        )
+        .select_related("plan", "created_by", "organisation")
         .order_by("-number")
     )
     versions = access.readable(versions, category=PLANS)

@@ -65,8 +65,9 @@ class Item:
 
     @property
     def policy_unit_id(self) -> int | None:
-        """Enrolment records are read at their unit (the coordination consent there)."""
-        return self.unit.pk if self.category == ENROLMENT else None
+        """The unit the record is kept at: where an enrolment record is read (the coordination
+        consent there), and whose block may hide it."""
+        return self.unit.pk if self.unit else None
 
     @property
     def template(self) -> str:
@@ -132,12 +133,17 @@ class _Read:
     where: list[str]
     params: list
 
-    def owned_by(self, access: PersonAccess, category: str, column: str) -> _Read:
-        """Only the rows whose COLUMN (an organisation) the policy lets USER read CATEGORY of."""
+    def owned_by(self, access: PersonAccess, category: str, column: str, unit: str) -> _Read:
+        """Only the rows whose COLUMN (an organisation) the policy lets USER read CATEGORY of,
+        and that no block hides (the records of that organisation kept at UNIT, a column)."""
         owners = access.readable_owner_ids(category)
         if owners is not None:
             self.where.append(f"{column} IN ({raw.marks(owners)})")
             self.params += sorted(owners)
+        unblocked, params = access.unblocked_sql(category, owner_column=column, unit_column=unit)
+        if unblocked:
+            self.where.append(unblocked)
+            self.params += params
         return self
 
     def rows(
@@ -188,7 +194,9 @@ def assessments(
     access: PersonAccess, cursor: Cursor | None, limit: int, floor: Cursor | None = None
 ) -> list[Item]:
     a, corr = _ASSESSMENT, _CORRECTION
-    read = _of_person(access, a).owned_by(access, ASSESSMENTS, a.column("organisation_id"))
+    read = _of_person(access, a).owned_by(
+        access, ASSESSMENTS, a.column("organisation_id"), a.column("unit_id")
+    )
     # a corrected result is marked (`superseded`): its correction, or None, comes along
     read.selected += (corr,)
     read.joins += f" LEFT JOIN {corr.table} ON {corr.column('corrects_id')} = {a.column('id')}"
@@ -215,8 +223,8 @@ def plan_versions(
             [f"{p.column('person_id')} = %s"],
             [access.person.pk],
         )
-        .owned_by(access, PLANS, v.column("organisation_id"))
-        .owned_by(access, PLANS, p.column("organisation_id"))
+        .owned_by(access, PLANS, v.column("organisation_id"), p.column("unit_id"))
+        .owned_by(access, PLANS, p.column("organisation_id"), p.column("unit_id"))
     )
     units: dict = {}
     items = []
@@ -242,10 +250,14 @@ def _sip_read(access: PersonAccess, main: raw.Columns) -> _Read | None:
         [f"{s.column('person_id')} = %s"],
         [access.person.pk],
     )
+    unit, owner = s.column("unit_id"), main.column("organisation_id")
+    unblocked, unblocked_params = access.unblocked_sql(PLANS, owner_column=owner, unit_column=unit)
+    if unblocked:  # a block hides a unit's SIP records from other units, emergency access too
+        read.where.append(unblocked)
+        read.params += unblocked_params
     units = policy.sip_units(access)
     if units is None:
         return read
-    unit, owner = s.column("unit_id"), main.column("organisation_id")
     where, params = [], []
     if units.joint:
         where.append(f"{unit} IN ({raw.marks(units.joint)})")
@@ -361,7 +373,9 @@ def _at_units(main: raw.Columns, rows) -> list:
 def _owned(access, main, time, kind, category, cursor, limit, floor) -> list[Item]:
     """Items of KIND from the person's rows of MAIN (at TIME) that the policy lets USER read
     (CATEGORY, by the owner organisation)."""
-    read = _of_person(access, main).owned_by(access, category, main.column("organisation_id"))
+    read = _of_person(access, main).owned_by(
+        access, category, main.column("organisation_id"), main.column("unit_id")
+    )
     rows = read.rows(time, kind, cursor, floor, limit)
     return [_item(getattr(r, time), kind, r, category) for r in _at_units(main, rows)]
 
