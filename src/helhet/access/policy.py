@@ -141,6 +141,8 @@ def visible_persons(
     ON (today) and AT (now) are the date and time the access is judged at; UNITS as for
     `relationship_episodes`.
     """
+    if not is_clinical(user):  # no relationship, and no emergency access either
+        return Person.objects.none()
     episodes = relationship_episodes(user, on=on, units=units)
     if unit is not None:
         episodes = episodes.filter(unit=unit)
@@ -241,12 +243,20 @@ class PersonAccess:
     @property
     def person_grant(self) -> Grant | None:
         """The basis for seeing the person at all; own organisation wins over consent."""
-        grants = list(self.relationship_units.values())
-        for grant in grants:
-            if grant.basis == Basis.OWN_ORGANISATION:
-                return grant
+        return self.list_grant(None)
+
+    def list_grant(self, unit_id: int | None) -> Grant | None:
+        """The basis USER sees the person on at the active unit UNIT_ID: own organisation when
+        one of its episodes gives a relationship; else the coordination consent of the
+        relationship at UNIT_ID, else the newest of the relationships' consents; else
+        emergency access. Its SQL twin: `access.listing.with_list_basis`."""
+        grants = self.relationship_units
+        if any(g.basis == Basis.OWN_ORGANISATION for g in grants.values()):
+            return OWN
+        if unit_id in grants:
+            return grants[unit_id]
         if grants:
-            return grants[0]
+            return max(grants.values(), key=lambda g: (g.consent.valid_from, g.consent.pk))
         return EMERGENCY if self.emergency else None
 
     @property
