@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import operator
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -59,22 +60,34 @@ OWN = Grant(Basis.OWN_ORGANISATION)
 EMERGENCY = Grant(Basis.EMERGENCY)
 
 
+# "In force" is written once: each bound as (field, lookup, whether a missing date is no bound),
+# read by `active_consent_q` in the database and by `consent_is_active` in Python.
+IN_FORCE = (
+    ("valid_from", "lte", False),  # begun: valid_from <= the date
+    ("valid_until", "gte", True),  # not expired: valid_until >= the date, or none
+    ("withdrawn_on", "gt", True),  # not withdrawn: withdrawn_on > the date, or none
+)
+_COMPARE = {"lte": operator.le, "gte": operator.ge, "gt": operator.gt}
+
+
 def active_consent_q(on: datetime.date, prefix: str = "") -> Q:
-    """Consents in force on the date ON: begun, not expired, not withdrawn."""
-    p = prefix
-    return (
-        Q(**{f"{p}valid_from__lte": on})
-        & (Q(**{f"{p}valid_until__isnull": True}) | Q(**{f"{p}valid_until__gte": on}))
-        & (Q(**{f"{p}withdrawn_on__isnull": True}) | Q(**{f"{p}withdrawn_on__gt": on}))
-    )
+    """Consents in force on the date ON: begun, not expired, not withdrawn (`IN_FORCE`)."""
+    q = Q()
+    for name, lookup, open_ended in IN_FORCE:
+        bound = Q(**{f"{prefix}{name}__{lookup}": on})
+        q &= bound | Q(**{f"{prefix}{name}__isnull": True}) if open_ended else bound
+    return q
 
 
 def consent_is_active(consent: Consent, on: datetime.date) -> bool:
-    return (
-        consent.valid_from <= on
-        and (consent.valid_until is None or consent.valid_until >= on)
-        and (consent.withdrawn_on is None or consent.withdrawn_on > on)
-    )
+    """`active_consent_q` of one consent, in Python (`IN_FORCE`)."""
+    for name, lookup, open_ended in IN_FORCE:
+        value = getattr(consent, name)
+        if value is None and open_ended:
+            continue
+        if value is None or not _COMPARE[lookup](value, on):
+            return False
+    return True
 
 
 def is_clinical(user) -> bool:
