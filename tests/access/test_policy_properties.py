@@ -421,3 +421,17 @@ def test_consent_in_force_is_one_rule_in_sql_and_in_python(
         in_python = policy.consent_is_active(consent, day(on))
         assert in_sql == in_python == (consent_state(consent, day(on)) == "active")
         transaction.set_rollback(True)
+
+
+# The hole the property test found first, by name: an emergency-access row of a user with no
+# organisation (an administrator) listed the person, whom `person_access` refuses them.
+
+
+def test_an_administrator_with_an_emergency_access_row_lists_no_one(county):
+    f.EmergencyAccessFactory(user=county.admin, person=county.patient)
+    assert not policy.visible_persons(county.admin).exists()
+
+
+def test_a_clinician_with_emergency_access_lists_the_person(county):
+    f.EmergencyAccessFactory(user=county.outsider, person=county.patient)
+    assert list(policy.visible_persons(county.outsider)) == [county.patient]
