@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import operator
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -90,22 +91,34 @@ def record_written(record) -> datetime.date | None:
     return None
 
 
+# "In force" is written once: each bound as (field, lookup, whether a missing date is no bound),
+# read by `active_consent_q` in the database and by `consent_is_active` in Python.
+IN_FORCE = (
+    ("valid_from", "lte", False),  # begun: valid_from <= the date
+    ("valid_until", "gte", True),  # not expired: valid_until >= the date, or none
+    ("withdrawn_on", "gt", True),  # not withdrawn: withdrawn_on > the date, or none
+)
+_COMPARE = {"lte": operator.le, "gte": operator.ge, "gt": operator.gt}
+
+
 def active_consent_q(on: datetime.date, prefix: str = "") -> Q:
-    """Consents in force on the date ON: begun, not expired, not withdrawn."""
-    p = prefix
-    return (
-        Q(**{f"{p}valid_from__lte": on})
-        & (Q(**{f"{p}valid_until__isnull": True}) | Q(**{f"{p}valid_until__gte": on}))
-        & (Q(**{f"{p}withdrawn_on__isnull": True}) | Q(**{f"{p}withdrawn_on__gt": on}))
-    )
+    """Consents in force on the date ON: begun, not expired, not withdrawn (`IN_FORCE`)."""
+    q = Q()
+    for name, lookup, open_ended in IN_FORCE:
+        bound = Q(**{f"{prefix}{name}__{lookup}": on})
+        q &= bound | Q(**{f"{prefix}{name}__isnull": True}) if open_ended else bound
+    return q
 
 
 def consent_is_active(consent: Consent, on: datetime.date) -> bool:
-    return (
-        consent.valid_from <= on
-        and (consent.valid_until is None or consent.valid_until >= on)
-        and (consent.withdrawn_on is None or consent.withdrawn_on > on)
-    )
+    """`active_consent_q` of one consent, in Python (`IN_FORCE`)."""
+    for name, lookup, open_ended in IN_FORCE:
+        value = getattr(consent, name)
+        if value is None and open_ended:
+            continue
+        if value is None or not _COMPARE[lookup](value, on):
+            return False
+    return True
 
 
 def is_clinical(user) -> bool:
@@ -172,6 +185,8 @@ def visible_persons(
     ON (today) and AT (now) are the date and time the access is judged at; UNITS as for
     `relationship_episodes`.
     """
+    if not is_clinical(user):  # no relationship, and no emergency access either
+        return Person.objects.none()
     episodes = relationship_episodes(user, on=on, units=units)
     if unit is not None:
         episodes = episodes.filter(unit=unit)
@@ -280,12 +295,20 @@ class PersonAccess:
     @property
     def person_grant(self) -> Grant | None:
         """The basis for seeing the person at all; own organisation wins over consent."""
-        grants = list(self.relationship_units.values())
-        for grant in grants:
-            if grant.basis == Basis.OWN_ORGANISATION:
-                return grant
-        if grants:
-            return grants[0]
+        return self.list_grant(None)
+
+    def list_grant(self, unit_id: int | None) -> Grant | None:
+        """The basis USER sees the person on at the active unit UNIT_ID: own organisation when
+        one of its episodes gives a relationship; else the coordination consent of the
+        relationship at UNIT_ID, else the newest of the relationships' consents; else
+        emergency access. Its SQL twin: `access.listing.with_list_basis`."""
+        grants = self.relationship_units
+        if any(g.basis == Basis.OWN_ORGANISATION for g in grants.values()):
+            return OWN
+        if unit_id in grants:
+            return grants[unit_id]
+        if grants:  # every one of them a consent's, here
+            return max(grants.values(), key=_newest_consent)
         return EMERGENCY if self.emergency else None
 
     @property
@@ -492,6 +515,11 @@ class PersonAccess:
         if self.disclosures:
             return Grant(Basis.CONSENT, next(iter(self.disclosures.values())))
         return grant
+
+
+def _newest_consent(grant: Grant) -> tuple[datetime.date, int]:
+    assert grant.consent is not None
+    return grant.consent.valid_from, grant.consent.pk
 
 
 def _memberships(request) -> dict[int, str]:

@@ -4,13 +4,13 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from helhet.access import policy
-from helhet.access.models import Basis, Consent
+from helhet.access import listing, policy
+from helhet.access.models import Basis
 from helhet.access.policy import PersonAccess
 from helhet.core import raw
 from helhet.core.models import Unit, User
@@ -50,27 +50,10 @@ def caseload(
         persons = persons.filter(
             episodes__unit=unit, episodes__closed_on__isnull=True, episodes__case_team__user=user
         ).annotate(my_role=F("episodes__case_team__role"))
-    own = Q(episodes__organisation_id=user.organisation_id)
-    # Seen by consent, the person is seen by the coordination consent in force at UNIT (the
-    # episode's): the newest, as the policy picks it. The log row names it.
-    coordination = (
-        Consent.objects.filter(
-            policy.active_consent_q(on),
-            person=OuterRef("pk"),
-            unit=unit,
-            coordination=True,
-        )
-        .order_by("-valid_from", "-id")
-        .values("pk")[:1]
-    )
     return (
         persons.annotate(
             opened_on=F("episodes__opened_on"),
-            list_basis=Case(
-                When(own, then=Value(Basis.OWN_ORGANISATION.value)),
-                default=Value(Basis.CONSENT.value),
-            ),
-            list_consent_id=Case(When(own, then=None), default=Subquery(coordination)),
+            **listing.unit_list_basis(user, unit=unit, on=on, episode="episodes"),
         )
         .only(*LISTED_FIELDS)
         .order_by("family_name", "given_name", "pk")
@@ -176,21 +159,6 @@ def page_number(value, *, last: int = 10_000) -> int:
     return number if 1 <= number <= last else 1
 
 
-def _caseload_of_ids(shape, *, user_id, organisation_id, unit_id, today):
-    """`caseload` of the user and unit with these ids: what `CASELOAD` compiles. SHAPE: whole
-    unit or not, and the unit's access mode when the SQL names it (else None: read from the
-    memberships)."""
-    whole_unit, access_mode = shape
-    user = User(pk=user_id, organisation_id=organisation_id)
-    units = None if access_mode is None else {unit_id: access_mode}
-    return caseload(user, unit=Unit(pk=unit_id), whole_unit=whole_unit, on=today, units=units)
-
-
-# The caseload's SQL, compiled once for "my caseload" and once for the whole unit, of each
-# access mode.
-CASELOAD = raw.Prepared(_caseload_of_ids)
-
-
 def caseload_page(user: User, *, unit: Unit, whole_unit: bool, number, units=None) -> ListPage:
     """One page of the caseload, each person labelled with the user's case-team role and the
     basis USER sees them on (the labels translated once per page, not once per row). UNITS:
@@ -198,14 +166,9 @@ def caseload_page(user: User, *, unit: Unit, whole_unit: bool, number, units=Non
     UNIT and its access mode instead of reading the memberships again."""
     if units is not None and unit.pk not in units:
         return ListPage([], 1, has_next=False, size=settings.HELHET_PAGE_SIZE)
-    sql, params = CASELOAD.sql(
-        (whole_unit, None if units is None else units[unit.pk]),
-        user_id=user.pk,
-        organisation_id=user.organisation_id,
-        unit_id=unit.pk,
-        today=timezone.localdate(),
-    )
-    persons = raw.Sliced(Person, sql, params)
+    listed = caseload(user, unit=unit, whole_unit=whole_unit, units=units)
+    sql, params = listed.query.sql_with_params()
+    persons = raw.Sliced(Person, sql, list(params))
     page = list_page(persons, number, size=settings.HELHET_PAGE_SIZE)
     roles, bases = labels(CaseTeamMember.Role), labels(Basis)
     overview_url = overview_url_maker()

@@ -14,9 +14,7 @@ Use it only where a page's latency needs it; everywhere else the ORM reads.
 
 from __future__ import annotations
 
-import datetime
 import functools
-from collections.abc import Callable
 from functools import cached_property
 from typing import Any, Generic, TypeVar, cast
 
@@ -181,68 +179,7 @@ def quote(name: str) -> str:
 ORGANISATIONS = Columns(Organisation, "o")
 
 
-# --- A queryset's SQL, compiled once ------------------------------------------------------
-
-
-class Prepared:
-    """The SQL of a queryset that BUILD makes, compiled once per shape; its parameters bound
-    on each call.
-
-    A list page's queryset (the policy's subqueries and annotations) costs 5-8 ms of Python
-    to build and compile on every request, while its shape depends only on which options the
-    page asks for. BUILD(shape, **arguments) is called once per shape and database with a
-    stand-in for each argument (a number, a string, a date or a datetime nothing else in the
-    query holds); each parameter of the compiled SQL that is a stand-in (or a stand-in as the
-    database adapts it: SQLite's dates are strings; or a LIKE pattern around a string
-    stand-in, as `icontains` makes it) is bound from the real arguments on each call, and every
-    other parameter is kept as compiled. BUILD must therefore give the same
-    SQL for every value of an argument: the tests compare each use with its queryset built
-    directly (`Prepared.direct`).
-    """
-
-    def __init__(self, build):
-        self.build = build
-        self._compiled: dict = {}
-
-    def sql(self, shape=(), **arguments) -> tuple[str, list]:
-        key = (connection.alias, connection.vendor, shape, tuple(sorted(arguments)))
-        compiled = self._compiled.get(key)
-        if compiled is None:
-            compiled = self._compiled[key] = self._compile(shape, arguments)
-        sql, binders = compiled
-        return sql, [bind(arguments) for bind in binders]
-
-    def direct(self, shape=(), **arguments) -> tuple[str, list]:
-        """The SQL and parameters of the queryset built with the real ARGUMENTS (for tests)."""
-        sql, params = _sql_with_params(self.build(shape, **arguments))
-        return sql, list(params)
-
-    def _compile(self, shape, arguments: dict) -> tuple[str, list]:
-        stand_ins = {name: _stand_in(i, value) for i, (name, value) in enumerate(arguments.items())}
-        sql, params = _sql_with_params(self.build(shape, **stand_ins))
-        forms = {}
-        for name, stand_in in stand_ins.items():
-            for adapt in _adapters(stand_in):
-                forms[_key(adapt(stand_in))] = (name, adapt)
-        binders: list[Callable[..., Any]] = []
-        patterns = {s: n for n, s in stand_ins.items() if isinstance(s, str)}
-        for param in params:
-            found = forms.get(_key(param))
-            if found is not None:
-                name, adapt = found
-                binders.append(lambda arguments, name=name, adapt=adapt: adapt(arguments[name]))
-            elif isinstance(param, str) and any(s in param for s in patterns):
-                binders.append(lambda arguments, param=param: _pattern(param, patterns, arguments))
-            else:
-                binders.append(lambda _arguments, param=param: param)
-        return sql, binders
-
-
-def _sql_with_params(built) -> tuple[str, tuple]:
-    """The SQL of what a `Prepared` build made: a queryset, or SQL and parameters."""
-    if isinstance(built, tuple):
-        return built
-    return built.query.sql_with_params()
+# --- Reading a list's SQL -------------------------------------------------------------
 
 
 def read_through(queryset, first) -> tuple[str, list]:
@@ -272,51 +209,9 @@ def read_through(queryset, first) -> tuple[str, list]:
     )
 
 
-def _pattern(param: str, patterns: dict, arguments: dict) -> str:
-    """A LIKE pattern compiled around string stand-ins ('%<stand-in>%' for `icontains`), with
-    each argument escaped as Django's pattern lookups escape it."""
-    escape = connection.ops.prep_for_like_query
-    for stand_in, name in patterns.items():
-        param = param.replace(stand_in, escape(arguments[name]))
-    return param
-
-
-def _stand_in(i: int, value):
-    """A value of VALUE's type that no query holds by chance."""
-    if isinstance(value, str):
-        return f"\ue000{i}\ue001"  # private-use characters: no LIKE escaping touches them
-    if isinstance(value, datetime.datetime):
-        return datetime.datetime(1901, 1, 1, 0, 0, i, 123457, tzinfo=datetime.UTC)
-    if isinstance(value, datetime.date):
-        return datetime.date(1901, 1, 1) + datetime.timedelta(days=i)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return -987_654_000 - i
-    raise TypeError(f"Prepared: no stand-in for {type(value).__name__} arguments")
-
-
-def _adapters(stand_in) -> list:
-    """The forms a stand-in may take among the compiled parameters: itself, and as the
-    database's adapter for its type gives it."""
-    ops, same = connection.ops, lambda value: value
-    if isinstance(stand_in, datetime.datetime):
-        return [same, ops.adapt_datetimefield_value]
-    if isinstance(stand_in, datetime.date):
-        return [same, ops.adapt_datefield_value]
-    return [same]
-
-
-def _key(value):
-    """VALUE with its type, so that 1 and True (or a date and its string) are told apart."""
-    try:
-        hash(value)
-    except TypeError:
-        return (type(value), repr(value))
-    return (type(value), value)
-
-
 class Sliced:
-    """The rows of a compiled SELECT (`Prepared.sql`) as MODEL instances, read a slice at a
-    time: `rows[start:stop]` is one query with LIMIT and OFFSET.
+    """The rows of a SELECT (a queryset's `sql_with_params`, `read_through`) as MODEL
+    instances, read a slice at a time: `rows[start:stop]` is one query with LIMIT and OFFSET.
 
     As `Manager.raw` makes them: a column named as one of the model's fields is that field
     (with its converters; the fields not selected are deferred), any other column an attribute

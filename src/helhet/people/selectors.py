@@ -7,23 +7,17 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import (
-    Case,
     F,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    Value,
-    When,
 )
-from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
-from helhet.access import policy
-from helhet.access.models import Basis, Consent, ConsentRelative, RecordCategory
+from helhet.access import listing, policy
+from helhet.access.models import Consent, ConsentRelative, RecordCategory
 from helhet.access.policy import PersonAccess
 from helhet.care.models import CaseTeamMember, Episode
 from helhet.care.selectors import (
@@ -37,7 +31,7 @@ from helhet.care.selectors import (
 )
 from helhet.contacts.models import Contact
 from helhet.core import raw
-from helhet.core.models import Organisation, Unit, User
+from helhet.core.models import Organisation, User
 from helhet.core.raw import ORGANISATIONS
 
 from . import identity
@@ -134,59 +128,16 @@ def _search_sql(
 
 
 def _visible_listed(user: User, *, unit_id: int | None, on, at, units=None) -> QuerySet[Person]:
-    """The persons USER may see, as the search lists them, in name order (see person_search)."""
+    """The persons USER may see, as the search lists them, in name order (see person_search),
+    each with the basis the access package gives (`listing.with_list_basis`)."""
     on = on or timezone.localdate()
-    consent = policy.listing_consents(user, unit_id=unit_id, on=on, units=units)
     visible = policy.visible_persons(user, on=on, at=at, units=units)
     return (
-        _with_list_basis(visible, user, on=on, units=units)
-        .annotate(
-            municipality_name=F("municipality__name"),
-            list_consent_id=Subquery(consent.filter(person=OuterRef("pk")).values("pk")[:1]),
-        )
+        listing.with_list_basis(visible, user, unit_id=unit_id, on=on, units=units)
+        .annotate(municipality_name=F("municipality__name"))
         .only(*LISTED_FIELDS)
         .order_by(*NAME_ORDER)
     )
-
-
-def _search_terms(query: SearchQuery) -> tuple[tuple, dict[str, str | int]]:
-    """The shape of QUERY's match (what `SEARCH` compiles once) and its terms."""
-    if query.identity_number:
-        return ("number",), {"term0": query.identity_number}
-    if query.digits:
-        return ("digits",), {"term0": query.digits}
-    return ("words", len(query.words)), {f"term{i}": w for i, w in enumerate(query.words)}
-
-
-def _unit_arguments(units: dict[int, str]) -> tuple[tuple, dict[str, int]]:
-    """The shape of the user's UNITS (how many of each access mode) and their ids, named."""
-    team, case_team = policy.units_by_access_mode(units)
-    named = {f"team_unit{i}": u for i, u in enumerate(team)}
-    named |= {f"case_team_unit{i}": u for i, u in enumerate(case_team)}
-    return ("units", len(team), len(case_team)), named
-
-
-def _search_of_ids(shape, *, user_id, organisation_id, today, now, unit_id=None, **named):
-    """`person_search`'s SQL (`_search_sql`) of the user with these ids, for the query of
-    SHAPE with its terms (and the user's units, when the shape has them) NAMED."""
-    values = [named[f"term{i}"] for i in range(sum(k.startswith("term") for k in named))]
-    units = None
-    if isinstance(shape[-1], tuple):  # ("units", how many team-wide, how many case-team)
-        _units, teams, case_teams = shape[-1]
-        units = {named[f"team_unit{i}"]: Unit.AccessMode.TEAM for i in range(teams)}
-        units |= {named[f"case_team_unit{i}"]: Unit.AccessMode.CASE_TEAM for i in range(case_teams)}
-    if shape[0] == "number":
-        query = SearchQuery("", identity_number=values[0])
-    elif shape[0] == "digits":
-        query = SearchQuery("", digits=values[0])
-    else:
-        query = SearchQuery("", words=tuple(values))
-    user = User(pk=user_id, organisation_id=organisation_id)
-    return _search_sql(user, query, unit_id=unit_id, on=today, at=now, units=units)
-
-
-# The search's SQL, compiled once for a number, for digits, and for each count of words.
-SEARCH = raw.Prepared(_search_of_ids)
 
 
 def search_page(
@@ -202,49 +153,15 @@ def search_page(
     """
     size = settings.HELHET_SEARCH_PAGE_SIZE
     if _match_q(query) is None or not policy.is_clinical(user):
-        # (the compiled SQL is a clinical user's: anyone else is asked directly)
+        # (no SQL to read through: nobody else sees anyone)
         return list_page(person_search(user, query, unit_id=unit_id), number, size=size)
-    shape, terms = _search_terms(query)
-    if unit_id is not None:  # at no unit, the SQL has no unit to put first
-        shape, terms = (*shape, "at a unit"), {**terms, "unit_id": unit_id}
-    if units is not None:  # the user's units, named in the SQL (policy.relationship_episodes)
-        units_shape, unit_ids = _unit_arguments(units)
-        shape, terms = (*shape, units_shape), {**terms, **unit_ids}
-    sql, params = SEARCH.sql(
-        shape,
-        user_id=user.pk,
-        organisation_id=user.organisation_id,
-        today=timezone.localdate(),
-        now=timezone.now(),
-        **terms,
-    )
+    now, today = timezone.now(), timezone.localdate()
+    sql, params = _search_sql(user, query, unit_id=unit_id, on=today, at=now, units=units)
     page = list_page(raw.Sliced(Person, sql, params), number, size=size)
     overview_url = overview_url_maker()
     for person in page.object_list:
         person.overview_url = overview_url(person.pk)
     return page
-
-
-def _with_list_basis(
-    persons: QuerySet[Person], user: User, *, on=None, units=None
-) -> QuerySet[Person]:
-    """Each person's `list_basis`: own organisation when one of USER's own organisation's
-    episodes gives the relationship, else consent, else (no relationship) emergency.
-
-    One subquery: the relationship episodes, USER's own organisation's first.
-    """
-    own = Q(organisation_id=user.organisation_id)
-    basis = Case(
-        When(own, then=Value(Basis.OWN_ORGANISATION.value)), default=Value(Basis.CONSENT.value)
-    )
-    bases = (
-        policy.relationship_episodes(user, on=on, units=units)
-        .filter(person=OuterRef("pk"))
-        .annotate(basis=basis)
-        .order_by(Case(When(own, then=0), default=1))
-        .values("basis")[:1]
-    )
-    return persons.annotate(list_basis=Coalesce(Subquery(bases), Value(Basis.EMERGENCY.value)))
 
 
 # --- The overview -------------------------------------------------------------------------

@@ -1,0 +1,81 @@
+"""The basis a person in a list is seen on: the SQL twin of `PersonAccess.list_grant` and of
+`PersonAccess.relationship_units`, for the lists (search, caseload) that log each person shown.
+
+The lists decide nothing of their own: they start from `policy.visible_persons` and take the
+basis from here (`tests/access/test_policy_properties.py` shows the twins agree).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
+
+from helhet.core.models import Unit
+from helhet.people.models import Person
+
+from . import policy
+from .models import Basis, Consent
+
+
+def with_list_basis(
+    persons: QuerySet[Person],
+    user,
+    *,
+    unit_id: int | None,
+    on: datetime.date,
+    units: dict[int, str] | None = None,
+) -> QuerySet[Person]:
+    """PERSONS (of `policy.visible_persons`) each with the `list_basis` and `list_consent_id`
+    USER, at the active unit UNIT_ID, sees them on (`PersonAccess.list_grant`): own
+    organisation when one of USER's organisation's episodes gives the relationship; else
+    consent, naming the coordination consent at UNIT_ID, else the newest
+    (`policy.listing_consents`); else (no relationship) emergency. UNITS as for
+    `policy.relationship_episodes`."""
+    own = Q(organisation_id=user.organisation_id)
+    basis = Case(
+        When(own, then=Value(Basis.OWN_ORGANISATION.value)), default=Value(Basis.CONSENT.value)
+    )
+    # One subquery: the relationship episodes, USER's own organisation's first.
+    bases = (
+        policy.relationship_episodes(user, on=on, units=units)
+        .filter(person=OuterRef("pk"))
+        .annotate(basis=basis)
+        .order_by(Case(When(own, then=0), default=1))
+        .values("basis")[:1]
+    )
+    consent = policy.listing_consents(user, unit_id=unit_id, on=on, units=units)
+    return persons.annotate(
+        list_basis=Coalesce(Subquery(bases), Value(Basis.EMERGENCY.value))
+    ).annotate(
+        list_consent_id=Case(
+            When(
+                list_basis=Basis.CONSENT.value,
+                then=Subquery(consent.filter(person=OuterRef("pk")).values("pk")[:1]),
+            ),
+            default=None,
+        )
+    )
+
+
+def unit_list_basis(user, *, unit: Unit, on: datetime.date, episode: str = "episodes") -> dict:
+    """The annotations `list_basis` and `list_consent_id` of a person listed at UNIT through
+    their open episode there (EPISODE: that episode's path in the list's query, joined by the
+    list): own organisation when the episode is USER's organisation's, else the newest
+    coordination consent in force at UNIT — the twin of `PersonAccess.relationship_units`."""
+    own = Q(**{f"{episode}__organisation_id": user.organisation_id})
+    coordination = (
+        Consent.objects.filter(
+            policy.active_consent_q(on), person=OuterRef("pk"), unit=unit, coordination=True
+        )
+        .order_by("-valid_from", "-id")
+        .values("pk")[:1]
+    )
+    return {
+        "list_basis": Case(
+            When(own, then=Value(Basis.OWN_ORGANISATION.value)),
+            default=Value(Basis.CONSENT.value),
+        ),
+        "list_consent_id": Case(When(own, then=None), default=Subquery(coordination)),
+    }
