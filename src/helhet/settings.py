@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     "helhet.core.middleware.ActiveUnitMiddleware",
+    # Access changes made in a request name its user (access/security.py).
+    "helhet.access.security.ActorMiddleware",
 ]
 
 ROOT_URLCONF = "helhet.urls"
