@@ -160,6 +160,19 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "login"
 
+# E-mail carries the links with which users set their own passwords (core/accounts.py); in
+# development it is printed on the console.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEV
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "helhet@localhost")
+
 # Lockout after repeated failures (django-axes), per user name and address.
 AXES_FAILURE_LIMIT = env_int("HELHET_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("HELHET_LOGIN_COOLOFF_MINUTES", 15) / 60

@@ -2,9 +2,35 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from helhet.core.accounts import SetPasswordView
+
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Setting one's own password through a link (core/accounts.py): Django's reset views.
+    path(
+        "accounts/password/reset/",
+        auth_views.PasswordResetView.as_view(
+            subject_template_name="registration/password_link_subject.txt",
+            email_template_name="registration/password_link_email.txt",
+        ),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/<uidb64>/<token>/",
+        SetPasswordView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("helhet.core.urls")),
