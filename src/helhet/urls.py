@@ -1,9 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from helhet.core.accounts import SetPasswordView
 
+# Login is required by default (LoginRequiredMiddleware); the public views are marked
+# @login_not_required: the login page and the links that set a password (Django's own), the
+# language switch, the self-referral page (intake/public.py) and the admin's login.
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -31,7 +36,8 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Public: the login page's footer changes the language too.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("helhet.core.urls")),
     path("", include("helhet.people.urls")),
