@@ -10,7 +10,7 @@ from django.contrib.admindocs.views import simplify_regex
 from django.http import HttpResponse
 from django.shortcuts import resolve_url
 from django.test import override_settings
-from django.urls import URLPattern, URLResolver, get_resolver, path, resolve, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, include, path, resolve, reverse
 from django.urls.resolvers import RoutePattern
 
 # The public views: anonymous visitors reach them (each marked @login_not_required).
@@ -123,7 +123,7 @@ def undecorated(request):
     return HttpResponse("a view that forgot to ask for a login")
 
 
-urlpatterns = [path("forgotten/", undecorated)]
+urlpatterns = [path("forgotten/", undecorated), path("", include("helhet.urls"))]
 
 
 @override_settings(ROOT_URLCONF=__name__)
