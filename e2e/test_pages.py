@@ -183,3 +183,27 @@ def test_the_block_pages_pass_axe(site, ui):
     page.get_by_role("button", name="Lift the block").click()
     expect(page.get_by_role("status")).to_contain_text("The block is lifted.")
     expect(page.get_by_role("region", name="Lifted blocks")).to_be_visible()
+
+
+def test_the_password_link_pages_pass_axe(site, ui, mailoutbox):
+    """Forgotten password: ask for the link, follow it, choose a password (core/accounts.py)."""
+    site.nurse.email = "nurse@example.test"
+    site.nurse.save()
+    page = ui.goto("/accounts/login/")
+    page.get_by_role("link", name="Forgotten your password?").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Forgotten password")
+    ui.check("password-reset-form")
+    page.get_by_label("Email").fill("nurse@example.test")
+    page.get_by_role("button", name="Send the link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your e-mail")
+    ui.check("password-reset-done")
+    [message] = mailoutbox
+    link = re.search(r"https?://[^/\s]+(/accounts/password/\S+/)", message.body).group(1)
+    page = ui.goto(link)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Choose your password")
+    ui.check("password-reset-confirm")
+    page.locator("#id_new_password1").fill("Mitt-eget-losen-42")
+    page.locator("#id_new_password2").fill("Mitt-eget-losen-42")
+    page.get_by_role("button", name="Save the password").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Password saved")
+    ui.check("password-reset-complete")

@@ -17,6 +17,7 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
+from helhet.access import security
 from helhet.core.models import Membership, Organisation, Unit, User
 
 from . import factories as f
@@ -103,3 +104,20 @@ def _the_default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _access_changes_unlogged(request):
+    """The fixtures' and factories' users, units and memberships are reference data set up for
+    the test, not access changes under test: unlogged, unless the test asks for
+    `access_changes_logged` (tests/access/test_security_events.py)."""
+    if "access_changes_logged" in request.fixturenames:
+        yield
+        return
+    with security.unlogged():
+        yield
+
+
+@pytest.fixture
+def access_changes_logged():
+    """Access changes are logged in this test, as they are outside the tests."""

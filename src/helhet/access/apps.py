@@ -6,3 +6,8 @@ class AccessConfig(AppConfig):
     name = "helhet.access"
     label = "access"
     verbose_name = _("Access and consent")
+
+    def ready(self) -> None:
+        from . import security
+
+        security.connect()

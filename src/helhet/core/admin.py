@@ -1,9 +1,17 @@
-"""Django admin: reference data only (organisations, units, users, memberships). No person data."""
+"""Django admin: reference data only (organisations, units, users, memberships). No person data.
 
-from django.contrib import admin
+Every change here that alters access is logged by access/security.py. Administrators never set
+a clinician's password (core/accounts.py): a new user, and any user on request, gets a link.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from .accounts import NewUserForm, password_link_send
 from .models import Membership, Municipality, Organisation, Unit, User
 
 
@@ -50,9 +58,61 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = tuple(BaseUserAdmin.fieldsets or ()) + (
         (_("Employment"), {"fields": ["organisation", "profession"]}),
     )
-    add_fieldsets = BaseUserAdmin.add_fieldsets + (
+    add_form = NewUserForm
+    add_fieldsets = (
+        (None, {"fields": ["username", "email", "first_name", "last_name"]}),
         (_("Employment"), {"fields": ["organisation", "profession"]}),
     )
+    actions = ["send_password_link"]
+
+    def get_fieldsets(self, request, obj=None):
+        """Clinical staff (users with an employer) have no password field here."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or obj.organisation_id is None:
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "password"]})
+            for name, options in fieldsets
+        ]
+
+    def user_change_password(self, request, id, form_url=""):
+        """Only accounts without an employer (administrators) may have their password set here:
+        they hold no clinical access. Clinical staff set theirs through a link."""
+        user = self.get_object(request, unquote(id))
+        if user is not None and user.organisation_id is not None:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            password_link_send(user=obj, request=request)
+
+    @admin.action(description=_("Send a link to set the password"))
+    def send_password_link(self, request, queryset):
+        sent = [user for user in queryset if password_link_send(user=user, request=request)]
+        if sent:
+            self.message_user(
+                request,
+                ngettext(
+                    "A link to set the password was sent to %(count)d user.",
+                    "A link to set the password was sent to %(count)d users.",
+                    len(sent),
+                )
+                % {"count": len(sent)},
+                messages.SUCCESS,
+            )
+        if skipped := queryset.count() - len(sent):
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d user has no e-mail address or is inactive: no link was sent.",
+                    "%(count)d users have no e-mail address or are inactive: no link was sent.",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )
 
 
 @admin.register(Membership)

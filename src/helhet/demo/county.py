@@ -261,11 +261,10 @@ def create_county() -> County:
             profession=staff.profession,
             password=password,
         )
-    Membership.objects.bulk_create(
-        Membership(user=users[spec.username], unit=units[unit_key], role=role)
-        for spec in STAFF
-        for unit_key, role in spec.units.items()
-    )
+    # One by one, not bulk_create: each membership is an access change, logged (access.security).
+    for staff in STAFF:
+        for unit_key, role in staff.units.items():
+            Membership.objects.create(user=users[staff.username], unit=units[unit_key], role=role)
     group = SteeringGroup.objects.create(name=STEERING_GROUP)
     group.units.set(units.values())
     group.members.set([users[spec.username] for spec in STEERING])

@@ -6,6 +6,7 @@ cannot reveal whether anyone is known. A flood is refused with a plain message (
 anything is read or stored; see flood.py.
 """
 
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_protect
@@ -21,6 +22,7 @@ def _unit(slug: str) -> Unit:
     return get_object_or_404(Unit, slug=slug)
 
 
+@login_not_required
 @csrf_protect
 @require_http_methods(["GET", "POST"])
 def self_referral(request, slug: str):
@@ -51,6 +53,7 @@ def _stored(form: SelfReferralForm, unit: Unit) -> bool:
     return True
 
 
+@login_not_required
 @require_http_methods(["GET"])
 def self_referral_thanks(request, slug: str):
     return render(request, "intake/public_thanks.html", {"unit": _unit(slug)})
