@@ -66,6 +66,7 @@ ACTORS = (
 NOT_WALKED = {
     "admin": "the admin site registers no person data (test below)",
     "set_language": "POST only, shows nothing",
+    "password_reset_confirm": "the form where a user chooses their own password: no person",
 }
 
 
@@ -137,6 +138,7 @@ def _records(c):
         closure_reason=f.ClosureReasonFactory(),
     )
     c.assessment = f.AssessmentFactory(person=c.patient, unit=c.clinic, recorded_by=c.nurse)
+    c.block = f.BlockFactory(person=c.patient, unit=c.clinic, recorded_by=c.nurse)
     f.ContactFactory(
         episode=c.episode,
         recorded_by=c.nurse,
@@ -224,6 +226,7 @@ ARGUMENTS = {
     "unit_id": lambda c: [c.clinic.pk, c.other_unit.pk],
     "job_id": lambda c: [job.pk for job in c.jobs],
     "slug": lambda c: [c.clinic.slug],
+    "block_id": lambda c: [c.block.pk],
 }
 QUERIES = {
     # a URL's name: the query strings it is asked with (else none)
