@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     "helhet.core.middleware.ActiveUnitMiddleware",
+    # Writes the refused requests' log rows after the view (and its transaction, if any).
+    "helhet.access.refusals.RefusedRequestsMiddleware",
 ]
 
 ROOT_URLCONF = "helhet.urls"

@@ -36,6 +36,12 @@ WHAT = {
     "log review": _("log review"),
     "log rows marked reviewed": _("log rows marked reviewed"),
     "log extract": _("log extract"),
+    # refused requests (access/refusals.py): the detail names the URL
+    "request refused": _("request refused"),
+    "registration refused": _("registration refused"),
+    "referral acceptance refused": _("referral acceptance refused"),
+    # an episode nobody else decided on (care.Episode.OpenedThrough.SELF)
+    "episode opened without a referral": _("episode opened by the user without a referral"),
     # intake
     "referral inbox": _("referral inbox"),
     "referral meeting": _("referral meeting"),
