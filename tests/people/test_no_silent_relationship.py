@@ -132,3 +132,24 @@ def test_an_episode_through_a_referral_is_not_marked(client, county, act):
         not in client.get(reverse("people:overview", args=[person.pk])).text
     )
     assert "Opened without a referral" not in client.get(reverse("care:caseload")).text
+
+
+def test_the_overview_does_not_tell_of_the_other_organisations_earlier_episode(client, county):
+    """The municipality's closed episode at the clinic: the nurse who registers the person
+    there gets a new episode linked to it (for the follow-up), but the page says nothing."""
+    person = f.PersonFactory(registered_by=county.social_worker, municipality=county.home)
+    f.EpisodeFactory(
+        person=person,
+        unit=county.clinic,
+        opened_by=county.social_worker,
+        opened_on=datetime.date(2025, 1, 10),
+        closed_on=datetime.date(2025, 6, 30),
+        closed_by=county.social_worker,
+        closure_reason=f.ClosureReasonFactory(),
+    )
+    log_in(client, county.nurse, county.clinic)
+    register(client, county, person.identity_number)
+    new = Episode.objects.get(person=person, closed_on__isnull=True)
+    assert new.reactivation_of is not None
+    overview = client.get(reverse("people:overview", args=[person.pk])).text
+    assert "Return after" not in overview and "Reactivation of" not in overview
