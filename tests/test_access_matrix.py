@@ -9,7 +9,10 @@ The law behind the table (DOMAIN.md; docs/architecture.md "The access model"):
 - emergency access (nödåtkomst) opens the overview only, read-only, and is logged as such;
 - the log extract is produced only by a manager or coordinator with a care relationship at the
   active unit (PDL 8 kap. 5 §: it lists accesses, so it must not reveal care elsewhere);
-- every allowed request writes exactly one access-log row, every refused one writes none.
+- every allowed request writes exactly one access-log row; every refused one asked by a member
+  of staff writes exactly one "refused" row (who asked, their unit, the person, the URL's name,
+  basis none), so that an enumeration shows in the log; the administrator's and the anonymous
+  visitor's refusals write none (no clinical access: the policy never looks the person up).
 
 The person is `county.patient`: an open episode at the clinic, opened by the region's nurse.
 """
@@ -31,7 +34,7 @@ from . import factories as f
 OWN = "200, logged on basis own_organisation"
 CONSENT = "200, logged on basis consent (the coordination consent)"
 EMERGENCY = "200, logged on basis emergency"
-NOT_FOUND = "404, nothing logged"
+NOT_FOUND = "404, one refused row (staff), none for the administrator"
 LOGIN = "302 to the login page with ?next=, nothing logged"
 
 ACTORS = (
@@ -256,6 +259,25 @@ def assert_sent_to_login(response, url):
     assert parse_qs(target.query).get("next") == [url]
 
 
+def assert_refused(rows, county, user, name):
+    """The refused row of a member of staff, naming the person and the URL; none for the
+    administrator, who has no clinical access."""
+    if user.organisation_id is None:
+        assert rows == [], "the administrator's refusal is no clinical request"
+        return
+    assert len(rows) == 1, f"expected exactly one refused row, got {len(rows)}"
+    [row] = rows
+    assert (row.action, row.user_id, row.organisation_id, row.person_id, row.basis) == (
+        AccessLogEntry.Action.REFUSED,
+        user.pk,
+        user.organisation_id,
+        county.patient.pk,
+        Basis.NONE,
+    )
+    assert row.what.startswith(f"request refused: {name}")
+    assert (row.consent_id, row.emergency) == (None, False)
+
+
 def assert_logged_once(rows, county, user, expected):
     assert len(rows) == 1, f"expected exactly one log row, got {len(rows)}"
     [row] = rows
@@ -290,7 +312,7 @@ def test_each_person_url_answers_each_actor_as_the_law_says(
         assert rows == []
     elif expected == NOT_FOUND:
         assert response.status_code == 404
-        assert rows == [], "a refused request must leave no trace of the person in the log"
+        assert_refused(rows, county, user, name)
     else:
         assert response.status_code == 200
         assert_logged_once(rows, county, user, expected)
@@ -332,7 +354,8 @@ def test_social_worker_without_consent_cannot_close_the_episode(client, county):
     before = last_log_id()
     assert client.post(url, close_data()).status_code == 404
     county.episode.refresh_from_db()
-    assert county.episode.closed_on is None and new_log_rows(before) == []
+    assert county.episode.closed_on is None
+    assert_refused(new_log_rows(before), county, county.social_worker, "care:episode_close")
 
 
 def test_outsider_with_emergency_access_cannot_close_the_episode(client, county):
@@ -341,7 +364,8 @@ def test_outsider_with_emergency_access_cannot_close_the_episode(client, county)
     before = last_log_id()
     assert client.post(url, close_data()).status_code == 404
     county.episode.refresh_from_db()
-    assert county.episode.closed_on is None and new_log_rows(before) == []
+    assert county.episode.closed_on is None
+    assert_refused(new_log_rows(before), county, county.outsider, "care:episode_close")
 
 
 def test_the_nurse_closes_the_episode_with_the_same_post(client, county):
@@ -367,7 +391,7 @@ def test_social_worker_without_consent_cannot_record_a_consent(client, county):
     before = last_log_id()
     assert client.post(url, CONSENT_DATA).status_code == 404
     assert not Consent.objects.filter(person=county.patient).exists()
-    assert new_log_rows(before) == []
+    assert_refused(new_log_rows(before), county, county.social_worker, "access:consent_new")
 
 
 def test_the_nurse_records_a_consent_with_the_same_post(client, county):

@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "helhet.core.middleware.ActiveUnitMiddleware",
     # Access changes made in a request name its user (access/security.py).
     "helhet.access.security.ActorMiddleware",
+    # Writes the refused requests' log rows after the view (and its transaction, if any).
+    "helhet.access.refusals.RefusedRequestsMiddleware",
 ]
 
 ROOT_URLCONF = "helhet.urls"

@@ -39,7 +39,10 @@ def last_row() -> int:
 
 
 def referral(county, **fields) -> Referral:
-    return f.ReferralFactory(unit=county.clinic, registered_by=county.nurse, **fields)
+    """A referral the clinic's coordinator registered: accepting it is through a referral."""
+    return f.ReferralFactory(
+        **({"unit": county.clinic, "registered_by": county.coordinator} | fields)
+    )
 
 
 def accept(county, r, user=None, **changes):
@@ -226,7 +229,8 @@ def test_accepting_registers_the_person_opens_the_episode_and_names_case_manager
     assert (row.person_id, row.action) == (person.pk, "create")
 
 
-def known_from_a_closed_episode(county, closed_on):
+def known_from_a_closed_episode(county, closed_on, opener=None):
+    opener = opener or county.nurse
     known = f.PersonFactory(
         identity_number=NUMBER.value,
         birth_date=NUMBER.birth_date,
@@ -237,10 +241,10 @@ def known_from_a_closed_episode(county, closed_on):
     closed = f.EpisodeFactory(
         person=known,
         unit=county.clinic,
-        opened_by=county.social_worker,
+        opened_by=opener,
         opened_on=closed_on - datetime.timedelta(days=100),
         closed_on=closed_on,
-        closed_by=county.social_worker,
+        closed_by=opener,
         closure_reason=f.ClosureReasonFactory(),
     )
     return known, closed
@@ -280,28 +284,100 @@ def test_a_person_the_actor_sees_elsewhere_gets_an_episode_here(county):
     assert row.person_id == person.pk and "accepted" in row.what
 
 
+def test_a_return_after_the_other_organisations_episode_is_told_as_new(county):
+    """The municipality's closed episode at the clinic is not the region nurse's to know of:
+    the answer is the one for a number nobody has (the link stays, for the follow-up)."""
+    known, closed = known_from_a_closed_episode(
+        county, TODAY - datetime.timedelta(days=300), opener=county.social_worker
+    )
+    r = accept(county, referral(county))
+    assert (r.person, r.outcome) == (known, "new")
+    assert r.episode.reactivation_of == closed
+
+
 def test_a_person_outside_the_target_group_is_refused_and_nothing_is_saved(county):
     young = identity.parse(identity.make_personnummer(TODAY.replace(year=TODAY.year - 15), 123))
     r, before = referral(county), last_row()
-    with pytest.raises(ValidationError, match="aged 18 or older"):
+    with pytest.raises(ValidationError, match="could not be registered at"):
         accept(county, r, identity_number=young)
     r.refresh_from_db()
     assert r.state == Referral.State.RECEIVED and r.person is None
     assert not Person.objects.filter(identity_number=young.value).exists()
-    assert rows_after(before) == []
+    [row] = rows_after(before)
+    assert (row.action, row.person_id, row.user_id, row.unit_id) == (
+        "refused",
+        None,
+        county.nurse.pk,
+        county.clinic.pk,
+    )
+    assert row.what == "referral acceptance refused: outside the target group"
+
+
+def refusal_message(county, number) -> str:
+    with pytest.raises(ValidationError) as error:
+        accept(county, referral(county), user=county.social_worker, identity_number=number)
+    return error.value.messages[0]
 
 
 def test_accepting_reveals_nothing_about_an_enrolment_the_actor_may_not_see(county):
     """The patient is enrolled at the clinic by the region; the social worker, without
-    consent, may not see that: the refusal is the registration's generic one."""
-    number = identity.parse(county.patient.identity_number)
-    r = referral(county)
-    with pytest.raises(ValidationError) as error:
-        accept(county, r, user=county.social_worker, identity_number=number)
-    assert "Contact the unit's coordinator" in error.value.messages[0]
-    assert "open episode" not in error.value.messages[0]
-    r.refresh_from_db()
-    assert r.state == Referral.State.RECEIVED
+    consent, may not see that: the refusal is word for word the one for a number nobody has
+    registered, outside the target group; the log row names the patient."""
+    young = identity.parse(identity.make_personnummer(TODAY.replace(year=TODAY.year - 15), 12))
+    before = last_row()
+    hidden = refusal_message(county, identity.parse(county.patient.identity_number))
+    assert hidden == refusal_message(county, young)
+    assert "open episode" not in hidden and "Tolvan" not in hidden
+    assert not Referral.objects.exclude(state=Referral.State.RECEIVED).exists()
+    rows = rows_after(before)
+    assert [(r.action, r.person_id, r.what) for r in rows] == [
+        ("refused", county.patient.pk, "referral acceptance refused: an open episode at the unit"),
+        ("refused", None, "referral acceptance refused: outside the target group"),
+    ]
+
+
+def test_accepting_a_referral_someone_else_registered_opens_the_episode_through_it(county):
+    r, before = referral(county), last_row()
+    episode = accept(county, r).episode
+    assert episode.opened_through == Episode.OpenedThrough.REFERRAL
+    [row] = rows_after(before)
+    assert row.what.startswith("referral accepted: ")
+
+
+def test_accepting_a_referral_one_registered_oneself_is_self_opened_and_flagged(county):
+    r, before = referral(county, registered_by=county.nurse), last_row()
+    episode = accept(county, r).episode
+    assert episode.opened_through == Episode.OpenedThrough.SELF
+    [row] = rows_after(before)
+    assert row.what.startswith("episode opened without a referral: referral ")
+
+
+def test_a_known_person_accepted_by_a_self_registered_referral_is_flagged_with_the_number(
+    county,
+):
+    """The ACT case manager's way in: a referral he registered himself, with a clinic
+    patient's number. Same answer as for a new number; the log row says what happened."""
+    act = f.UnitFactory(name="ACT Testby")
+    act.organisations.add(county.municipality)
+    f.MembershipFactory(user=county.social_worker, unit=act)
+    r = f.ReferralFactory(unit=act, registered_by=county.social_worker)
+    before = last_row()
+    accepted = actions.referral_accept(
+        actor=actor(county.social_worker, act),
+        referral_id=r.pk,
+        identity_number=identity.parse(county.patient.identity_number),
+        given_name="Typed",
+        family_name="Name",
+        municipality=county.home,
+        opened_on=TODAY,
+    )
+    assert (accepted.person, accepted.outcome) == (county.patient, "new")
+    assert accepted.episode.opened_through == Episode.OpenedThrough.SELF
+    [row] = rows_after(before)
+    assert row.what == (
+        f"episode opened without a referral: referral {r.pk}, episode at ACT Testby,"
+        " number already registered"
+    )
 
 
 def test_a_case_manager_from_outside_the_unit_is_refused_and_nothing_is_saved(county):

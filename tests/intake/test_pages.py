@@ -210,7 +210,14 @@ def test_the_social_worker_without_consent_does_not_see_an_accepted_referral(cli
     log_in(client, county.social_worker, county.clinic)
     before = last_row()
     assert client.get(reverse("intake:detail", args=[r.pk])).status_code == 404
-    assert rows_after(before) == []
+    [row] = rows_after(before)
+    assert (row.action, row.person_id, row.user_id, row.basis) == (
+        "refused",
+        county.patient.pk,
+        county.social_worker.pk,
+        Basis.NONE,
+    )
+    assert row.what == "request refused: intake:detail"
 
 
 def test_the_social_worker_reads_an_accepted_referral_under_the_consent(
@@ -292,7 +299,7 @@ def test_accepting_opens_the_episode_and_goes_on_to_the_consent_form(client, cou
     ).exists()
 
 
-def test_accepting_outside_the_target_group_is_sent_back_with_the_reason(client, county):
+def test_accepting_outside_the_target_group_is_sent_back_with_the_one_refusal(client, county):
     young = identity.make_personnummer(TODAY.replace(year=TODAY.year - 15), 123)
     r = referral(county)
     log_in(client, county.nurse, county.clinic)
@@ -300,7 +307,7 @@ def test_accepting_outside_the_target_group_is_sent_back_with_the_reason(client,
         reverse("intake:accept", args=[r.pk]),
         accept_data(county, identity_number=young),
     )
-    assert response.status_code == 200 and "aged 18 or older" in response.text
+    assert response.status_code == 200 and "could not be registered at" in response.text
     assert not Person.objects.filter(identity_number=young).exists()
     assert Referral.objects.get(pk=r.pk).state == "received"
 

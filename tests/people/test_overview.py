@@ -29,10 +29,14 @@ def test_nurse_of_the_owning_organisation_reads_the_overview_on_own_basis(client
 
 
 @pytest.mark.parametrize("who", ["social_worker", "outsider", "admin"])
-def test_users_without_a_relationship_get_not_found_and_nothing_is_logged(client, county, who):
+def test_users_without_a_relationship_get_not_found_and_only_the_refusal_is_logged(
+    client, county, who
+):
+    """Staff leave a refused row; the administrator, with no clinical access, none."""
     response = log_in(client, getattr(county, who)).get(overview_url(county.patient))
     assert response.status_code == 404
-    assert log_rows(county.patient) == []
+    refused = [] if who == "admin" else [("refused", "request refused: people:overview")]
+    assert [(r.action, r.what) for r in log_rows(county.patient)] == refused
 
 
 def test_anonymous_visitor_is_sent_to_the_login_page(client, county):

@@ -1,6 +1,7 @@
 """Registering a person and opening an episode at the active unit, in one form."""
 
 import datetime
+import re
 
 from django.urls import reverse
 
@@ -51,7 +52,10 @@ def test_nurse_registers_a_person_with_details_derived_from_the_number(client, c
     )
     assert CaseTeamMember.objects.filter(episode=episode, user=county.nurse).exists()
     assert [(r.action, r.what) for r in log_rows(person)] == [("create", "person registered")]
-    assert "Sven Svensson is registered" in client.get(response.url).text
+    assert episode.opened_through == Episode.OpenedThrough.SELF
+    page = client.get(response.url).text
+    assert "The person is registered, with an episode at Socialmedicinska" in page
+    assert "Opened without a referral" in page
 
 
 def test_a_wrong_check_digit_is_refused_with_the_reason(client, county):
@@ -77,11 +81,22 @@ def test_an_impossible_opening_date_is_refused(client, county):
     assert "Enter a valid date" in response.text
 
 
-def test_a_person_younger_than_the_units_youngest_age_is_refused_naming_the_rule(client, county):
+REFUSAL = "The person could not be registered at Socialmedicinska mottagningen."
+
+
+def test_a_person_younger_than_the_units_youngest_age_is_refused_and_logged(client, county):
     young = make_personnummer(datetime.date(2012, 1, 1), 123)
     response = register(log_in(client, county.nurse), form(county, identity_number=young))
-    assert "accepts persons aged 18 or older; this person is 14" in response.text
+    assert REFUSAL in response.text and "target group" in response.text
     assert not Person.objects.filter(identity_number=young).exists()
+    [row] = log_rows(action="refused")
+    assert (row.user_id, row.person_id, row.unit_id, row.organisation_id) == (
+        county.nurse.pk,
+        None,
+        county.clinic.pk,
+        county.region.pk,
+    )
+    assert row.what == "registration refused: outside the target group"
 
 
 def test_a_resident_of_another_municipality_is_refused_where_the_unit_limits_residence(
@@ -90,7 +105,7 @@ def test_a_resident_of_another_municipality_is_refused_where_the_unit_limits_res
     county.clinic.municipalities.set([county.home])
     elsewhere = f.MunicipalityFactory(code="9902", name="Annanby")
     response = register(log_in(client, county.nurse), form(county, municipality=elsewhere.pk))
-    assert "accepts residents of Testby only" in response.text
+    assert REFUSAL in response.text
     assert not Person.objects.filter(identity_number=NUMBER).exists()
 
 
@@ -109,16 +124,40 @@ def test_a_person_the_user_may_not_see_gets_an_episode_and_keeps_the_stored_name
     assert response.url == reverse("people:overview", args=[other.pk])
     other.refresh_from_db()
     assert (other.given_name, other.family_name) == ("Stina", "Stored")
-    assert other.episodes.get().organisation == county.municipality
+    episode = other.episodes.get()
+    assert (episode.organisation, episode.opened_through) == (
+        county.municipality,
+        Episode.OpenedThrough.SELF,
+    )
     [row] = log_rows(other)
-    assert row.what == "person registered: number already registered"
+    assert row.what == (
+        "episode opened without a referral: registration, number already registered"
+    )
 
 
-def test_an_open_episode_the_user_may_not_see_is_not_described(client, county):
-    data = form(county, identity_number=county.patient.identity_number)
-    response = register(log_in(client, county.social_worker), data)
-    assert "could not be registered at this unit" in response.text
-    assert "Tolvan" not in response.text
+def test_an_open_episode_the_user_may_not_see_is_refused_as_a_number_outside_the_target_group(
+    client, county
+):
+    """The patient is enrolled at the clinic by the region: the social worker without consent
+    gets, word for word, the page of a refusal that says nothing about anyone."""
+    log_in(client, county.social_worker)
+    young = make_personnummer(datetime.date(2012, 1, 1), 123)
+    hidden = register(client, form(county, identity_number=county.patient.identity_number))
+    other = register(client, form(county, identity_number=young))
+    assert hidden.status_code == other.status_code == 200
+    assert REFUSAL in hidden.text and "Tolvan" not in hidden.text
+    assert hidden.text.replace(county.patient.identity_number, "N") == other.text.replace(
+        young, "N"
+    ).replace(_token(other.text), _token(hidden.text))
+    rows = log_rows(action="refused")
+    assert [(r.person_id, r.what) for r in rows] == [
+        (county.patient.pk, "registration refused: an open episode at the unit"),
+        (None, "registration refused: outside the target group"),
+    ]
+
+
+def _token(text: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', text).group(1)
 
 
 def test_a_returning_person_is_linked_to_the_latest_closed_episode_at_the_unit(client, county):

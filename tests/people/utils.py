@@ -23,3 +23,10 @@ def log_in(client, user, unit=None):
 def log_rows(person=None, **filters):
     rows = AccessLogEntry.objects.filter(**filters)
     return list(rows.filter(person=person) if person is not None else rows)
+
+
+def only_refused(rows) -> bool:
+    """ROWS are refused rows only, and there is one at least: a refused request by staff
+    leaves its trace (`access.refusals`) and nothing else."""
+    rows = list(rows)
+    return bool(rows) and all(r.action == AccessLogEntry.Action.REFUSED for r in rows)

@@ -45,7 +45,7 @@ from helhet.core import raw
 from helhet.core.models import Membership, Municipality, Unit, User
 from helhet.people.models import Person
 
-from . import contact_details
+from . import contact_details, refusals
 from .models import Basis, Block, Consent, ConsentDisclosure, EmergencyAccess, RecordCategory
 
 PROTECTED_IDENTITY_ROLES = contact_details.allowed_roles()  # the rule reads it at each call
@@ -527,13 +527,17 @@ def _memberships(request) -> dict[int, str]:
 
 
 def person_access(request, person_id: int) -> PersonAccess:
-    """The person with PERSON_ID as REQUEST's user may see them; else Http404."""
+    """The person with PERSON_ID as REQUEST's user may see them; else Http404.
+
+    A clinical user's refusal (no such person, or not theirs to see) is logged, the same row
+    either way but for the person it names (`refusals.refuse`); the answer is the same 404.
+    """
     user = request.user
     if not is_clinical(user):
         raise Http404
     person, blocked = _person(person_id)
     if person is None:
-        raise Http404
+        raise refusals.refuse(request, person_id=person_id)
     units: dict[int, Unit] = {}  # shared by the episodes and consents at each unit
     access = PersonAccess(
         user=user,
@@ -550,7 +554,8 @@ def person_access(request, person_id: int) -> PersonAccess:
     if access.person_grant is None:
         access.emergency = active_emergency_access(user, person)
         if access.emergency is None:
-            raise Http404
+            raise refusals.refuse(request, person=person)
+    refusals.granted(request, person)
     return access
 
 

@@ -57,6 +57,12 @@ WHAT = {
     "steering group changed": _("steering group changed"),
     "steering group deleted": _("steering group deleted"),
     "password link sent": _("link to set the password sent"),
+    # refused requests (access/refusals.py): the detail names the URL
+    "request refused": _("request refused"),
+    "registration refused": _("registration refused"),
+    "referral acceptance refused": _("referral acceptance refused"),
+    # an episode nobody else decided on (care.Episode.OpenedThrough.SELF)
+    "episode opened without a referral": _("episode opened by the user without a referral"),
     # intake
     "referral inbox": _("referral inbox"),
     "referral meeting": _("referral meeting"),

@@ -70,13 +70,15 @@ def enrol(
     person: Person,
     unit: Unit,
     opened_on: datetime.date,
+    opened_through: str,
     reactivation_of: Episode | None = None,
 ) -> Episode:
     """Open an episode for PERSON at UNIT, owned by the actor's organisation.
 
     Call inside a transaction that has locked PERSON. A returning person's episode is linked to
     the latest closed one (reactivation). The opener joins the case team, so that the person is
-    on their caseload and, at case-team units, stays visible to them.
+    on their caseload and, at case-team units, stays visible to them. OPENED_THROUGH
+    (`Episode.OpenedThrough`): the path taken, named by every caller.
     """
     if Episode.objects.filter(person=person, unit=unit, closed_on__isnull=True).exists():
         raise ValidationError(
@@ -88,6 +90,7 @@ def enrol(
         organisation_id=actor.organisation_id,
         opened_on=opened_on,
         opened_by=actor.user,
+        opened_through=opened_through,
         reactivation_of=reactivation_of or reactivation_candidate(person, unit),
     )
     CaseTeamMember.objects.create(
@@ -109,7 +112,13 @@ def episode_open(
     check_target_group(
         unit, birth_date=person.birth_date, municipality_id=person.municipality_id, on=opened_on
     )
-    episode = enrol(actor=actor, person=person, unit=unit, opened_on=opened_on)
+    episode = enrol(
+        actor=actor,
+        person=person,
+        unit=unit,
+        opened_on=opened_on,
+        opened_through=Episode.OpenedThrough.SELF,
+    )
     record_access(actor, access, action="create", what=what("episode opened", unit))
     return episode
 
@@ -164,7 +173,12 @@ def episode_reactivate(
         on=opened_on,
     )
     episode = enrol(
-        actor=actor, person=person, unit=closed.unit, opened_on=opened_on, reactivation_of=closed
+        actor=actor,
+        person=person,
+        unit=closed.unit,
+        opened_on=opened_on,
+        opened_through=Episode.OpenedThrough.SELF,
+        reactivation_of=closed,
     )
     record_access(actor, access, action="create", what=what("episode reactivated", closed.unit))
     return episode

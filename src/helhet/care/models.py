@@ -85,12 +85,27 @@ class Episode(models.Model):
     The episode belongs to the organisation of the staff member who opened it.
     """
 
+    class OpenedThrough(models.TextChoices):
+        """How the episode came about: accepting a referral someone else registered, or the
+        opener's own doing (registering the person, opening it from the person's page,
+        accepting a referral they registered themselves). A self-opened episode makes a care
+        relationship nobody else decided on: it is shown and flagged for the log review."""
+
+        REFERRAL = "referral", _("through a referral")
+        SELF = "self", _("opened by the user without a referral")
+
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="episodes")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="episodes")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     opened_on = models.DateField(_("opened"))
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_through = models.CharField(
+        _("opened through"),
+        max_length=10,
+        choices=OpenedThrough.choices,
+        default=OpenedThrough.REFERRAL,
     )
     closed_on = models.DateField(_("closed"), null=True, blank=True)
     closure_reason = models.ForeignKey(
@@ -129,6 +144,7 @@ class Episode(models.Model):
     may_act: bool
     may_reactivate: bool
     previous: "Episode | None"
+    follows_visible: bool  # the earlier episode it follows is one the user sees
 
     class Meta:
         ordering = ["-opened_on", "-id"]
@@ -164,6 +180,10 @@ class Episode(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_on is None
+
+    @property
+    def is_self_opened(self) -> bool:
+        return self.opened_through == self.OpenedThrough.SELF
 
     @property
     def is_reactivation(self) -> bool:

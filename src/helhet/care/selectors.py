@@ -53,6 +53,7 @@ def caseload(
     return (
         persons.annotate(
             opened_on=F("episodes__opened_on"),
+            opened_through=F("episodes__opened_through"),
             **listing.unit_list_basis(user, unit=unit, on=on, episode="episodes"),
         )
         .only(*LISTED_FIELDS)
@@ -175,6 +176,7 @@ def caseload_page(user: User, *, unit: Unit, whole_unit: bool, number, units=Non
     for person in page.object_list:
         # Formatted here: the `date` filter on 50 rows cost 1.5 ms.
         person.opened_on_text = person.opened_on.isoformat() if person.opened_on else ""
+        person.self_opened = person.opened_through == Episode.OpenedThrough.SELF
         person.my_role_label = roles.get(person.my_role, "–")
         person.basis_label = bases[person.list_basis]
         person.overview_url = overview_url(person.pk)

@@ -21,7 +21,7 @@ from helhet.access.what import what
 from helhet.care.actions import check_opening_date, check_target_group, enrol
 from helhet.care.models import CaseTeamMember, Episode
 from helhet.core.models import Municipality, Organisation, Unit
-from helhet.people.actions import person_register
+from helhet.people.actions import refusals_logged, take_in
 from helhet.people.identity import IdentityNumber
 from helhet.people.models import Person
 
@@ -167,7 +167,6 @@ def referral_decline(
     return referral
 
 
-@transaction.atomic
 def referral_accept(
     *,
     actor: Actor,
@@ -190,73 +189,134 @@ def referral_accept(
     - A person the actor may already see gets an episode at the unit (target group checked on
       the stored details); one already enrolled here keeps the open episode, and the referral
       is linked to it.
-    - Anyone else goes through `people.actions.person_register`, which reveals nothing about a
-      number registered for a person the actor may not see. A person known from an earlier,
-      closed episode at the unit is recognised there: the new episode is a reactivation.
+    - Anyone else is taken in as by registration (`people.actions.take_in`), which answers
+      the same whether or not the number is known elsewhere; a refusal is one message, and a
+      refused log row.
+    - The episode is opened through the referral when someone else registered it (a colleague,
+      or the person on the public page); accepting a referral one registered oneself is
+      self-opened (`Episode.OpenedThrough`), and the log row says so.
     - CASE_MANAGERS (members of the unit) join the case team as case managers.
-    One log row names the person (the registration's, or this action's). The returned referral
-    carries `outcome`: "new", "reactivation", "return" or "linked" (to an episode already open).
+    One log row names the person. The returned referral carries `outcome`: "new",
+    "reactivation", "return" or "linked" (to an episode already open), as the user may know it.
     """
+    details = {
+        "given_name": given_name,
+        "family_name": family_name,
+        "municipality": municipality,
+        "address": address,
+        "postal_code": postal_code,
+        "city": city,
+        "phone": phone,
+        "email": email,
+        "protected_identity": protected_identity,
+    }
+    with refusals_logged(actor, "referral acceptance refused"):
+        return _referral_accept(
+            actor=actor,
+            referral_id=referral_id,
+            identity_number=identity_number,
+            details=details,
+            opened_on=opened_on,
+            case_managers=case_managers,
+        )
+
+
+@transaction.atomic
+def _referral_accept(
+    *,
+    actor: Actor,
+    referral_id: int,
+    identity_number: IdentityNumber,
+    details: dict,
+    opened_on: datetime.date,
+    case_managers,
+) -> Referral:
     referral = _open_referral(actor, referral_id)
     if opened_on < referral.received_on:
         message = _("The episode cannot begin before the referral was received (%(date)s).")
         raise ValidationError({"opened_on": message % {"date": referral.received_on}})
+    through = opened_through(referral, actor)
     person = (
         Person.objects.select_for_update().filter(identity_number=identity_number.value).first()
     )
-    known = Episode.objects.filter(unit=referral.unit, closed_on__isnull=True)
     if person is not None and policy.visible_persons(actor.user).filter(pk=person.pk).exists():
-        already = known.filter(person=person).exists()
-        episode = _enrol_known(actor, person=person, opened_on=opened_on, referral=referral)
+        episode, already = _enrol_known(
+            actor, person=person, opened_on=opened_on, referral=referral, through=through
+        )
+        outcome = _outcome(episode, already_open=already)
     else:
-        already = False
-        person = person_register(
+        taken = take_in(
             actor=actor,
             identity_number=identity_number,
-            given_name=given_name,
-            family_name=family_name,
-            municipality=municipality,
-            address=address,
-            postal_code=postal_code,
-            city=city,
-            phone=phone,
-            email=email,
-            protected_identity=protected_identity,
+            details=details,
             opened_on=opened_on,
+            opened_through=through,
         )
-        episode = known.get(person=person)
+        person, episode = taken.person, taken.episode
+        known = ", number already registered" if taken.known else ""
+        detail = f"{referral.pk}, episode at {episode.unit}{known}"
+        _log_accepted(actor, person, episode, detail=detail)
+        outcome = _outcome(episode, already_open=False)
     _add_case_managers(actor, episode, case_managers)
     referral.state, referral.person, referral.episode = Referral.State.ACCEPTED, person, episode
     referral.decided_at, referral.decided_by = timezone.now(), actor.user
     referral.save(update_fields=["state", "person", "episode", "decided_at", "decided_by"])
-    referral.outcome = _outcome(episode, already_open=already)
+    referral.outcome = outcome
     return referral
+
+
+def opened_through(referral: Referral, actor: Actor) -> str:
+    """Through the referral when someone else registered it (a colleague, or the sender of
+    the public page); self-opened when the actor registered it themselves."""
+    if referral.registered_by_id == actor.user.pk:
+        return Episode.OpenedThrough.SELF
+    return Episode.OpenedThrough.REFERRAL
 
 
 def _outcome(episode: Episode, *, already_open: bool) -> str:
     """What accepting did, for the message the user gets: linked, reactivation (a return within
-    the reactivation window), return (after it) or new."""
+    the reactivation window), return (after it) or new.
+
+    A return is told only after an earlier episode of the user's own organisation (theirs to
+    read once the person is enrolled): one of the other organisation's is told as "new", so
+    that the answer does not say that the other side knew the person here.
+    """
     if already_open:
         return "linked"
-    if episode.reactivation_of_id:
+    earlier = episode.reactivation_of
+    if earlier is not None and earlier.organisation_id == episode.organisation_id:
         return "reactivation" if episode.is_reactivation else "return"
     return "new"
 
 
-def _enrol_known(actor: Actor, *, person: Person, opened_on, referral: Referral) -> Episode:
-    """The episode at the referral's unit for a person the actor already sees, and the log row."""
+def _enrol_known(
+    actor: Actor, *, person: Person, opened_on, referral: Referral, through: str
+) -> tuple[Episode, bool]:
+    """The episode at the referral's unit for a person the actor already sees (and whether it
+    was open already), and the log row."""
     unit = referral.unit
     episode = Episode.objects.filter(person=person, unit=unit, closed_on__isnull=True).first()
-    logged = what("referral accepted", f"{referral.pk}, linked to the open episode")
-    if episode is None:
-        check_opening_date(opened_on)
-        check_target_group(
-            unit, birth_date=person.birth_date, municipality_id=person.municipality_id, on=opened_on
-        )
-        episode = enrol(actor=actor, person=person, unit=unit, opened_on=opened_on)
-        logged = what("referral accepted", f"{referral.pk}, episode at {unit}")
+    if episode is not None:
+        _log_accepted(actor, person, None, detail=f"{referral.pk}, linked to the open episode")
+        return episode, True
+    check_opening_date(opened_on)
+    check_target_group(
+        unit, birth_date=person.birth_date, municipality_id=person.municipality_id, on=opened_on
+    )
+    episode = enrol(
+        actor=actor, person=person, unit=unit, opened_on=opened_on, opened_through=through
+    )
+    _log_accepted(actor, person, episode, detail=f"{referral.pk}, episode at {unit}")
+    return episode, False
+
+
+def _log_accepted(actor: Actor, person: Person, episode: Episode | None, *, detail: str) -> None:
+    """The acceptance's one log row; a newly self-opened episode is flagged by its phrase."""
+    if episode is not None and episode.is_self_opened:
+        logged = what("episode opened without a referral", f"referral {detail}")
+    else:
+        logged = what("referral accepted", detail)
     log.append([log.entry_for(actor, person=person, action="create", what=logged)])
-    return episode
 
 
 def _add_case_managers(actor: Actor, episode: Episode, users) -> None:

@@ -1,17 +1,21 @@
 """Writes on persons and their relatives."""
 
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from helhet.access import policy
+from helhet.access import policy, refusals
 from helhet.access.log import Actor, append, entry_for, record_access
 from helhet.access.policy import PersonAccess
 from helhet.access.what import what
 from helhet.care.actions import check_opening_date, check_target_group, enrol
-from helhet.core.models import Municipality
+from helhet.care.models import Episode
+from helhet.core.models import Unit
 
 from .identity import IdentityNumber
 from .models import Person, Relative
@@ -20,84 +24,153 @@ from .models import Person, Relative
 class PersonAlreadyRegistered(ValidationError):
     """The number belongs to a person the actor may already see."""
 
-    def __init__(self, person_id: int):
+    def __init__(self, person: Person):
         super().__init__(
             _("A person with this identity number is already registered."), code="duplicate"
         )
-        self.person_id = person_id
+        self.person, self.person_id = person, person.pk
+        self.reason = "number already registered, the person is visible to the user"
 
 
-@transaction.atomic
-def person_register(
+class NotRegistered(ValidationError):
+    """Registering or accepting someone at a unit was refused.
+
+    The user gets one message whatever the reason (outside the unit's target group, an open
+    episode at the unit that they cannot see), the same whether or not the number is known:
+    the answer must not tell that another unit or organisation knows the person. PERSON (when
+    the number is registered) and REASON are for the refused log row only.
+    """
+
+    def __init__(self, *, unit: Unit, person: Person | None, reason: str):
+        super().__init__(
+            _(
+                "The person could not be registered at %(unit)s. Check that the person belongs "
+                "to the unit's target group, or ask the unit's coordinator."
+            )
+            % {"unit": unit},
+            code="not_registered",
+        )
+        self.person, self.reason = person, reason
+
+
+@contextmanager
+def refusals_logged(actor: Actor, phrase: str) -> Iterator[None]:
+    """Log a refused registration or acceptance (NotRegistered, PersonAlreadyRegistered) as a
+    refused row, then let the refusal through to the form.
+
+    Use it outside the action's transaction: the refusal rolls that back, the row must stay. A
+    view that shows the refusal on the form answers normally, so the request's own transaction
+    (ATOMIC_REQUESTS) commits the row.
+    """
+    try:
+        yield
+    except (NotRegistered, PersonAlreadyRegistered) as refusal:
+        append([refusals.entry(actor, person=refusal.person, phrase=phrase, detail=refusal.reason)])
+        raise
+
+
+@dataclass(frozen=True)
+class TakenIn:
+    """What `take_in` did. KNOWN: the number was registered before, for the log row only."""
+
+    person: Person
+    episode: Episode
+    known: bool
+
+
+def take_in(
     *,
     actor: Actor,
     identity_number: IdentityNumber,
-    given_name: str,
-    family_name: str,
-    municipality: Municipality | None,
-    address: str,
-    postal_code: str,
-    city: str,
-    phone: str,
-    email: str,
-    protected_identity: bool,
+    details: dict,
     opened_on: datetime.date,
-) -> Person:
-    """Register a person and open an episode at the actor's active unit, in one transaction.
+    opened_through: str,
+) -> TakenIn:
+    """Open an episode at the actor's active unit for the person with IDENTITY_NUMBER,
+    registering them with DETAILS (the person's fields as typed) when nobody has.
 
-    Kind, birth date and legal sex come from the identity number. The unit's target group is
-    checked on the entered details. A number already registered:
-    - for a person the actor may see: refused (PersonAlreadyRegistered), pointing to the person;
-    - for a person the actor may not see: nothing is revealed. The episode is opened for the
-      existing Person row and the stored details are kept as they are (never overwritten by
-      what was typed), so registration behaves the same whether or not the number was known.
-      The log row says so, for the log review: this is how a user gains access to an existing
-      person without being told.
+    Call inside a transaction; it writes no log row (the caller's row names the path taken).
+    Only what was typed decides, never what is stored about a person the actor may not see:
+    the target group is checked on the typed birth date (from the number) and municipality,
+    a person already registered keeps the stored details (never overwritten by what was
+    typed), and every refusal is the one NotRegistered. So the answer is the same whether or
+    not the number is known elsewhere, except that it may not be opened twice at the unit.
+    A person the actor already sees is PersonAlreadyRegistered: nothing new to them.
     """
     unit = actor.active_unit
     check_opening_date(opened_on)
-    check_target_group(
-        unit,
-        birth_date=identity_number.birth_date,
-        municipality_id=municipality.pk if municipality else None,
-        on=opened_on,
-    )
     person = (
         Person.objects.select_for_update().filter(identity_number=identity_number.value).first()
     )
+    try:
+        check_target_group(
+            unit,
+            birth_date=identity_number.birth_date,
+            municipality_id=details["municipality"].pk if details.get("municipality") else None,
+            on=opened_on,
+        )
+    except ValidationError:
+        raise NotRegistered(unit=unit, person=person, reason="outside the target group") from None
     if person is not None and policy.visible_persons(actor.user).filter(pk=person.pk).exists():
-        raise PersonAlreadyRegistered(person.pk)
-    logged = what("person registered", "number already registered" if person else None)
+        raise PersonAlreadyRegistered(person)
+    known = person is not None
     if person is None:
         person = Person.objects.create(
             identity_number=identity_number.value,
             identity_kind=identity_number.kind.value,
             birth_date=identity_number.birth_date,
             legal_sex=identity_number.legal_sex.value,
-            given_name=given_name,
-            family_name=family_name,
-            municipality=municipality,
-            address=address,
-            postal_code=postal_code,
-            city=city,
-            phone=phone,
-            email=email,
-            protected_identity=protected_identity,
             registered_by=actor.user,
+            **details,
         )
-    _enrol_quietly(actor=actor, person=person, opened_on=opened_on)
-    append([entry_for(actor, person=person, action="create", what=logged)])
-    return person
+    if Episode.objects.filter(person=person, unit=unit, closed_on__isnull=True).exists():
+        raise NotRegistered(unit=unit, person=person, reason="an open episode at the unit")
+    episode = enrol(
+        actor=actor, person=person, unit=unit, opened_on=opened_on, opened_through=opened_through
+    )
+    return TakenIn(person, episode, known)
 
 
-def _enrol_quietly(*, actor: Actor, person: Person, opened_on: datetime.date) -> None:
-    """Enrol at the active unit; an open episode the actor cannot see is not described."""
-    try:
-        enrol(actor=actor, person=person, unit=actor.active_unit, opened_on=opened_on)
-    except ValidationError:
-        raise ValidationError(
-            _("The person could not be registered at this unit. Contact the unit's coordinator.")
-        ) from None
+def person_register(
+    *,
+    actor: Actor,
+    identity_number: IdentityNumber,
+    opened_on: datetime.date,
+    **details,
+) -> Person:
+    """Register a person and open an episode at the actor's active unit, in one transaction.
+
+    Kind, birth date and legal sex come from the identity number; DETAILS are the register
+    form's other fields (names, municipality, address, contact details, protected identity).
+    The episode is self-opened (`Episode.OpenedThrough.SELF`): the register form is how a unit
+    takes someone in without a referral. A number already registered for a person the actor
+    may not see is enrolled all the same (`take_in`: same answer, stored details kept) and
+    the log row says so, for the log review; a refusal is logged as a refused row.
+    """
+    with refusals_logged(actor, "registration refused"):
+        return _person_register(
+            actor=actor, identity_number=identity_number, opened_on=opened_on, details=details
+        )
+
+
+@transaction.atomic
+def _person_register(
+    *, actor: Actor, identity_number: IdentityNumber, opened_on: datetime.date, details: dict
+) -> Person:
+    taken = take_in(
+        actor=actor,
+        identity_number=identity_number,
+        details=details,
+        opened_on=opened_on,
+        opened_through=Episode.OpenedThrough.SELF,
+    )
+    logged = (
+        what("episode opened without a referral", "registration, number already registered")
+        if taken.known
+        else what("person registered")
+    )
+    append([entry_for(actor, person=taken.person, action="create", what=logged)])
+    return taken.person
 
 
 @transaction.atomic

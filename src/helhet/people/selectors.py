@@ -336,7 +336,11 @@ def _decorate_episodes(overview: Overview, episodes: list[Episode]) -> None:
     """The shown episodes' actions and links; EPISODES is every visible one (reactivation)."""
     access = overview.access
     by_id: dict[int | None, Episode] = {e.pk: e for e in overview.episodes}
+    visible = {e.pk for e in episodes}
     for episode in overview.episodes:
+        # A return is told only after an episode the user may see: not one of another
+        # organisation's that the policy hides (self-opened episodes would reveal it).
+        episode.follows_visible = episode.reactivation_of_id in visible
         episode.may_act = episode.is_open and access.may_act_at(episode.unit_id)
         episode.may_reactivate = reactivatable(access, episode, episodes)
         episode.previous = by_id.get(episode.reactivation_of_id)

@@ -47,7 +47,13 @@ def register(request):
             form.add_error(None, error)
             existing_id = getattr(error, "person_id", None)
         else:
-            messages.success(request, _("%(name)s is registered.") % {"name": person})
+            # No name: a number already registered keeps the stored one, and the answer must
+            # be the same as for a number nobody has.
+            messages.success(
+                request,
+                _("The person is registered, with an episode at %(unit)s.")
+                % {"unit": request.unit},
+            )
             return redirect("people:overview", person_id=person.pk)
     return render(request, "people/register.html", {"form": form, "existing_id": existing_id})
 
