@@ -233,14 +233,15 @@ def test_security_events_of_the_unit_and_of_the_organisation_are_listed(client, 
         )
         return log.append([entry])[0]
 
-    at_the_clinic = security(county.clinic, county.region)
+    at_the_clinic = security(county.clinic, county.municipality)
     ours = security(None, county.municipality)
+    theirs_at_the_clinic = security(county.clinic, county.region)
     theirs = security(None, county.region)
     elsewhere = security(county.other_unit, county.municipality)
     log_in(client, county.manager)
     shown = shown_ids(client.get(URL))
     assert {at_the_clinic.pk, ours.pk} <= shown
-    assert not {theirs.pk, elsewhere.pk} & shown
+    assert not {theirs_at_the_clinic.pk, theirs.pk, elsewhere.pk} & shown
 
 
 # --- Repeated refusals --------------------------------------------------------------------------

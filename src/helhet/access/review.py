@@ -71,8 +71,8 @@ def review_scope(reviewer: Reviewer, *, today: datetime.date | None = None) -> Q
       discloses from O to the reader's organisation, or is U's coordination consent for a
       person with an O episode at U); emergency access, from any unit, to a person with an
       episode at U owned by O that is open or closed within the last year; reads of earlier
-      records by O's staff elsewhere about a person who had an episode at U;
-    - security events at U, and O's security events about no unit.
+      records by O's staff elsewhere about a person O enrolled at U;
+    - O's security events at U or about no unit (and those at U about no organisation).
     Never another organisation's staff reading their own organisation's records.
     """
     unit, org = reviewer.unit, reviewer.organisation_id
@@ -96,13 +96,15 @@ def review_scope(reviewer: Reviewer, *, today: datetime.date | None = None) -> Q
         & (Exists(disclosing) | Exists(coordinating) & Exists(o_episode))
     )
     emergencies = Q(emergency=True, person_id__in=owned_here.values("person_id"))
-    earlier = Q(
-        earlier_records=True,
-        organisation_id=org,
-        person_id__in=Episode.objects.filter(unit=unit).values("person_id"),
-    )
+    # O's records at U exist only where O enrolled the person at U.
+    enrolled_by_o = Episode.objects.filter(unit=unit, organisation_id=org).values("person_id")
+    earlier = Q(earlier_records=True, organisation_id=org, person_id__in=enrolled_by_o)
+    # One security row per organisation whose access changed (access.security): O's at U or at
+    # no unit; at U a row that names no organisation (nobody else would review it).
     security = Q(action=Action.SECURITY) & (
-        Q(unit=unit) | Q(organisation_id=org, unit__isnull=True)
+        Q(organisation_id=org, unit=unit)
+        | Q(organisation_id=org, unit__isnull=True)
+        | Q(organisation__isnull=True, unit=unit)
     )
     return (by_own_staff | disclosures | emergencies | earlier | security) & ~Q(what=REVIEW_READ)
 

@@ -242,11 +242,16 @@ def _unit_id(instance: models.Model) -> int | None:
 
 
 def _event(
-    instance: models.Model, verb: str, detail: str, also: Iterable[int | None] = ()
+    instance: models.Model,
+    verb: str,
+    detail: str,
+    also: Iterable[int | None] = (),
+    unit_id: int | None = None,
 ) -> Event:
     organisations = (_organisations(instance) | set(also)) - {None} or {None}
     name = TRACKED[type(instance)].name
-    return Event(what(f"{name} {verb}", detail), frozenset(organisations), _unit_id(instance))
+    unit_id = unit_id or _unit_id(instance)
+    return Event(what(f"{name} {verb}", detail), frozenset(organisations), unit_id)
 
 
 # --- the signals ------------------------------------------------------------------------
@@ -260,7 +265,11 @@ def _before_save(sender, instance, raw=False, update_fields=None, **kwargs):
         return  # e.g. last_login on each login
     old = sender._default_manager.filter(pk=instance.pk).first()
     if old is not None:
-        _saved_before()[(sender, instance.pk)] = (_values(old), _organisations(old))
+        _saved_before()[(sender, instance.pk)] = (
+            _values(old),
+            _organisations(old),
+            _unit_id(old),
+        )
 
 
 def _saved_before() -> dict:
@@ -280,10 +289,12 @@ def _after_save(sender, instance, created, raw=False, **kwargs):
     saved = _saved_before().pop((sender, instance.pk), None)
     if saved is None:
         return
-    before, organisations_before = saved
+    before, organisations_before, unit_before = saved
     if changes := _changes(before, after):
         detail = f"{_label(instance)}: {'; '.join(changes)}"
-        record([_event(instance, "changed", detail, organisations_before)])
+        # A membership moved to another unit is an access change at both units.
+        units = dict.fromkeys([_unit_id(instance), unit_before])
+        record(_event(instance, "changed", detail, organisations_before, u) for u in units)
 
 
 def _before_delete(sender, instance, **kwargs):
