@@ -6,10 +6,12 @@ The rule is written as SQL (`policy.visible_persons`, `relationship_episodes`,
 `grant_for`, `readable`; `consent_is_active`). Each example builds a world — two
 organisations, units of either access mode, users with memberships and roles (and one
 administrator), persons, open and closed episodes of either owner, case teams, consents
-around today with disclosures, emergency accesses — and asks every (user, person) both ways,
-through the pages' own list selectors (caseload and search) too.
-
-Blocks (spärr) are one more strategy: see "BLOCKS" below.
+around today with disclosures, emergency accesses, blocks (spärr) in force and lifted of
+either organisation at any unit, and a record of each organisation at each unit for each
+person — and asks every (user, person) both ways, through the pages' own list selectors
+(caseload and search) too. The records are read with the SQL itself (`readable_q` with the
+unit field, and the timeline's raw SELECT with `unblocked_sql`), not by comparing
+organisation ids alone.
 """
 
 import datetime
@@ -25,6 +27,7 @@ from hypothesis import strategies as st
 
 from helhet.access import listing, policy
 from helhet.access.models import (
+    Block,
     Consent,
     ConsentDisclosure,
     EmergencyAccess,
@@ -32,10 +35,12 @@ from helhet.access.models import (
 )
 from helhet.care.models import CaseTeamMember, ClosureReason, Episode
 from helhet.care.selectors import caseload_page
+from helhet.contacts.models import DrugTest
 from helhet.core.models import Membership, Organisation, Unit, User
 from helhet.people.identity import make_personnummer
 from helhet.people.models import Person
 from helhet.people.selectors import SearchQuery, consent_state, search_page
+from helhet.timeline import sources
 
 from .. import factories as f
 
@@ -55,8 +60,8 @@ class World:
     teams: list[tuple[int, int]]  # (episode, user)
     consents: list[dict] = field(default_factory=list)
     emergencies: list[tuple[int, int, bool]] = field(default_factory=list)  # user, person, live
-    # BLOCKS: add `blocks: list[...]` here, a strategy for them in `worlds`, the rows in
-    # `_build`, and (once the policy has them) nothing else: the checks below ask both twins.
+    blocks: list[tuple[int, int, int, bool]] = field(default_factory=list)  # person, unit,
+    # organisation whose records there are blocked, lifted
 
 
 @st.composite
@@ -112,7 +117,20 @@ def worlds(draw) -> World:
     emergencies = draw(
         st.lists(st.tuples(users_ids, st.integers(0, persons - 1), st.booleans()), max_size=2)
     )
-    return World(units, users, persons, episodes, sorted(teams), consents, emergencies)
+    blocks, in_force = [], set()
+    for _ in range(draw(st.integers(0, 3))):
+        person, unit, owner = (
+            draw(st.integers(0, persons - 1)),
+            draw(unit_ids),
+            draw(st.sampled_from(ORGS)),
+        )
+        lifted = (
+            draw(st.booleans()) or (person, unit, owner) in in_force
+        )  # one in force (a constraint)
+        if not lifted:
+            in_force.add((person, unit, owner))
+        blocks.append((person, unit, owner, lifted))
+    return World(units, users, persons, episodes, sorted(teams), consents, emergencies, blocks)
 
 
 @pytest.fixture
@@ -211,9 +229,42 @@ def _build(world: World, organisations) -> SimpleNamespace:
         )
         for u, p, live in world.emergencies
     )
-    # BLOCKS: make the generated blocks' rows here.
+    Block.objects.bulk_create(
+        Block(
+            person=persons[p],
+            unit=units[u],
+            organisation_id=org[o],
+            requested_on=day(-3),
+            recorded_by=users[0],
+            lifted_on=day(-1) if lifted else None,
+            lifted_by=users[0] if lifted else None,
+            lift_recorded_at=now if lifted else None,
+        )
+        for p, u, o, lifted in world.blocks
+    )
+    # The records read: one of each organisation at each unit for each person (a drug test
+    # stands for every category: the rule reads only the owner and the unit).
+    records = DrugTest.objects.bulk_create(
+        DrugTest(
+            person=person,
+            unit=unit,
+            organisation_id=owner,
+            taken_at=now - datetime.timedelta(hours=1),
+            sample=DrugTest.Sample.URINE,
+            recorded_by=users[0],
+        )
+        for person in persons
+        for unit in units
+        for owner in org
+    )
     return SimpleNamespace(
-        today=today, units=units, users=users, persons=persons, consents=consents, orgs=org
+        today=today,
+        units=units,
+        users=users,
+        persons=persons,
+        consents=consents,
+        orgs=org,
+        records=records,
     )
 
 
@@ -267,9 +318,46 @@ TWO_CONSENTS = World(
 )
 
 
+# The region's records at unit 0 are blocked (and a lifted block at unit 1); the person has
+# the region's episodes at both units and coordination consents there that disclose the
+# region's records: read by the region's nurse with a relationship at unit 0, and by the
+# municipality's staff member there under the consent; not by the region's nurse at unit 1,
+# nor under the consent from unit 1, nor under emergency access.
+BLOCKED = World(
+    units=["team", "team"],
+    users=[
+        (0, {0: "staff"}),
+        (0, {1: "staff"}),
+        (1, {0: "staff"}),
+        (1, {1: "staff"}),
+        (0, {}),
+        (None, {}),
+    ],
+    persons=1,
+    episodes=[(0, 0, 0, -10, None), (0, 1, 0, -5, None)],
+    teams=[],
+    consents=[
+        {
+            "person": 0,
+            "unit": unit,
+            "owner": 0,
+            "coordination": True,
+            "valid_from": -1,
+            "valid_until": None,
+            "withdrawn_on": None,
+            "disclosures": {(0, "contacts"), (0, "medication"), (1, "notes")},
+        }
+        for unit in (0, 1)
+    ],
+    emergencies=[(4, 0, True)],
+    blocks=[(0, 0, 0, False), (0, 1, 1, True)],
+)
+
+
 @PROPERTY_SETTINGS
 @given(world=worlds())
 @example(world=TWO_CONSENTS)
+@example(world=BLOCKED)
 def test_the_sql_and_the_python_twin_of_the_access_rule_agree(organisations, world):
     with transaction.atomic():
         built = _build(world, organisations)
@@ -354,33 +442,51 @@ def _check_person(built, user, person, access, search, caseloads, my_units) -> N
 
 
 def _check_records(built, user, access) -> None:
-    """`readable_q` (each category, each owner) against `grant_for` and `readable`."""
-    organisations = Organisation.objects.filter(pk__in=built.orgs)
+    """Each category (not enrolment) of the person's records, each owner at each unit: the
+    rows `readable_q` (with the unit field) and the timeline's SELECT (`owned_by`:
+    `readable_owner_ids` and `unblocked_sql`) let through are the ones `grant_for` grants and
+    `readable` shows, and the disclosures `readable` remembers are the grants' consents."""
+    rows = [r for r in built.records if r.person_id == access.person.pk]
+    person_rows = DrugTest.objects.filter(person=access.person)
     for category in CATEGORIES:
         if category == RecordCategory.ENROLMENT:
             continue
+        grants = {
+            r.pk: access.grant_for(owner_id=r.organisation_id, category=category, unit_id=r.unit_id)
+            for r in rows
+        }
+        in_python = {pk for pk, grant in grants.items() if grant is not None}
         in_sql = set(
-            organisations.filter(access.readable_q(category, owner_field="pk")).values_list(
+            person_rows.filter(access.readable_q(category, unit_field="unit")).values_list(
                 "pk", flat=True
             )
         )
-        in_python = {
-            o for o in built.orgs if access.grant_for(owner_id=o, category=category) is not None
-        }
-        assert in_sql == in_python
-        records = [SimpleNamespace(organisation_id=o) for o in built.orgs]
+        assert in_sql == in_python, category
+        assert _timeline_rows(access, category) == in_python, category
         access.disclosures.clear()
-        shown = access.readable(records, category=category)
-        assert {r.organisation_id for r in shown} == in_python
-        disclosed = {
-            g.consent.pk
-            for o in built.orgs
-            if (g := access.grant_for(owner_id=o, category=category)) and g.consent
-        }
+        assert {r.pk for r in access.readable(rows, category=category)} == in_python
+        disclosed = {g.consent.pk for g in grants.values() if g and g.consent}
         assert set(access.disclosures) == disclosed
     # The consent each grant names is one in force with that disclosure (or coordination).
     for consent in access.active_consents:
         assert policy.consent_is_active(consent, access.today)
+    # A block hides something from USER where it is in force at a unit they have no
+    # relationship at (the pages then say that blocked information exists, not what).
+    hidden = Block.objects.filter(person=access.person, lifted_on__isnull=True).exclude(
+        unit__in=list(access.relationship_units)
+    )
+    assert access.has_blocked_records == hidden.exists()
+
+
+def _timeline_rows(access, category) -> set[int]:
+    """The ids of the person's records of CATEGORY the timeline's raw SELECT reads."""
+    main = sources._DRUG_TEST
+    read = sources._of_person(access, main).owned_by(
+        access, category, main.column("organisation_id"), main.column("unit_id")
+    )
+    return {
+        r.pk for r in sources._at_units(main, read.rows("taken_at", "drug_test", None, None, None))
+    }
 
 
 @PROPERTY_SETTINGS
@@ -421,6 +527,23 @@ def test_consent_in_force_is_one_rule_in_sql_and_in_python(
         in_python = policy.consent_is_active(consent, day(on))
         assert in_sql == in_python == (consent_state(consent, day(on)) == "active")
         transaction.set_rollback(True)
+
+
+def test_a_block_is_read_at_its_unit_only(organisations):
+    built = _build(BLOCKED, organisations)
+    blocked = next(
+        r
+        for r in built.records
+        if r.unit_id == built.units[0].pk and r.organisation_id == built.orgs[0]
+    )
+
+    def reads(user) -> bool:
+        access = _access(_request(user), built.persons[0])
+        return access is not None and bool(access.readable([blocked], category="medication"))
+
+    nurse_there, nurse_elsewhere, worker_there, worker_elsewhere, emergency, _admin = built.users
+    assert reads(nurse_there) and reads(worker_there)
+    assert not reads(nurse_elsewhere) and not reads(worker_elsewhere) and not reads(emergency)
 
 
 # The hole the property test found first, by name: an emergency-access row of a user with no

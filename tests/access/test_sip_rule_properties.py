@@ -1,7 +1,8 @@
-"""The SIP rule exists in Python (`policy.sip_grant`) and in the database (`sip_q` for one
-person's rows, `sip_units` for the timeline's SQL, `sip_readable_q` and `sip_basis_consent`
-for lists): hypothesis generates episodes, consents, disclosures and SIP versions and shows the
-four always agree, on which records and on which consent."""
+"""The SIP rule exists in Python (`policy.sip_grant`, `readable_sip`) and in the database
+(`sip_q` for one person's rows, `sip_units` and `unblocked_sql` in the timeline's SQL,
+`sip_readable_q` and `sip_basis_consent` for lists): hypothesis generates episodes, consents,
+disclosures, blocks (in force and lifted), emergency access and SIP versions and shows they
+always agree, on which records and on which consent."""
 
 import datetime
 
@@ -40,6 +41,8 @@ SCENARIOS = st.fixed_dictionaries(
         "episodes": st.lists(st.tuples(UNITS, OWNERS, st.booleans()), max_size=3),
         "consents": st.lists(CONSENTS, max_size=3),
         "versions": st.lists(st.tuples(UNITS, OWNERS), min_size=1, max_size=4),
+        "blocks": st.lists(st.tuples(UNITS, OWNERS, st.booleans()), max_size=2),  # lifted
+        "outsider_emergency": st.booleans(),
     }
 )
 
@@ -77,6 +80,21 @@ def _build(county, scenario, today):
     for number, (unit, owner) in enumerate(scenario["versions"], start=1):
         sip = Sip.objects.get_or_create(person=c.patient, unit=getattr(c, unit))[0]
         f.SipVersionFactory(sip=sip, number=number, created_by=writer[owner])
+    in_force = set()
+    for unit, owner, lifted in scenario.get("blocks", []):
+        lifted = lifted or (unit, owner) in in_force  # one in force per unit and owner
+        in_force |= set() if lifted else {(unit, owner)}
+        f.BlockFactory(
+            person=c.patient,
+            unit=getattr(c, unit),
+            recorded_by=writer[owner],
+            requested_on=today - datetime.timedelta(days=5),
+            lifted_on=today if lifted else None,
+            lifted_by=writer[owner] if lifted else None,
+            lift_recorded_at=timezone.now() if lifted else None,
+        )
+    if scenario.get("outsider_emergency"):
+        f.EmergencyAccessFactory(user=c.outsider, person=c.patient)
 
 
 def _consent(c, spec, today):
@@ -126,6 +144,20 @@ def _compare(county, user, unit, today):
     assert set(mine.values_list("pk", flat=True)) == set(expected)
     timeline = sources.sip_versions(access, None, 100)
     assert {item.record.pk for item in timeline} == set(expected)
+    access.disclosures.clear()
+    assert {v.pk for v in policy.readable_sip(access, versions)} == set(expected)
+    assert set(access.disclosures) == {c for c in expected.values() if c is not None}
+    if access.is_emergency:
+        return  # the lists are of persons with a relationship: no emergency access there
+    # A list shows a SIP record only at its unit, to those with a relationship there (the task
+    # list: `visible_persons` at the reminder's unit), whom no block there hides it from; the
+    # blocked records of other units it is never asked about.
+    unblocked = {
+        v.pk
+        for v in versions
+        if not access.is_blocked(owner_id=v.organisation_id, unit_id=v.sip.unit_id)
+    }
+    expected = {pk: consent for pk, consent in expected.items() if pk in unblocked}
     listed = (
         SipVersion.objects.filter(
             policy.sip_readable_q(user, on=today, person="sip__person", unit="sip__unit"),
@@ -136,7 +168,7 @@ def _compare(county, user, unit, today):
         )
         .values_list("pk", "basis")
     )
-    assert dict(listed) == expected
+    assert {pk: basis for pk, basis in listed if pk in unblocked} == expected
 
 
 @pytest.mark.django_db
@@ -170,6 +202,44 @@ def _compare(county, user, unit, today):
             {"unit": "clinic", "coordination": True, "state": "active", "plans": "to_region"}
         ],
         "versions": [("clinic", "municipality"), ("clinic", "region"), ("other_unit", "region")],
+    }
+)
+# The region's SIP records at the clinic are blocked (and the municipality's at the other
+# unit, lifted): the parties at the clinic read them under the coordination consent; the
+# region's outsider, a party at the other unit only, does not, though plans are disclosed.
+@example(
+    scenario={
+        "first_open": True,
+        "clinic_case_team_only": False,
+        "nurse_on_team": False,
+        "also_at_other_unit": True,
+        "episodes": [("other_unit", "region", True)],
+        "consents": [
+            {"unit": unit, "coordination": True, "state": "active", "plans": "both"}
+            for unit in ("clinic", "other_unit")
+        ],
+        "versions": [
+            (unit, owner)
+            for unit in ("clinic", "other_unit")
+            for owner in ("region", "municipality")
+        ],
+        "blocks": [("clinic", "region", False), ("other_unit", "municipality", True)],
+        "outsider_emergency": False,
+    }
+)
+# Emergency access does not pass a block: the outsider, without a relationship, reads the
+# municipality's version at the clinic and not the region's, which is blocked.
+@example(
+    scenario={
+        "first_open": True,
+        "clinic_case_team_only": False,
+        "nurse_on_team": False,
+        "also_at_other_unit": False,
+        "episodes": [],
+        "consents": [{"unit": "clinic", "coordination": True, "state": "active", "plans": "none"}],
+        "versions": [("clinic", "region"), ("clinic", "municipality")],
+        "blocks": [("clinic", "region", False)],
+        "outsider_emergency": True,
     }
 )
 def test_the_sip_rule_in_python_and_in_the_database_always_agree(county, scenario):
