@@ -10,8 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from helhet.core.forms import run_action
+
 from . import blocks, selectors
-from .forms import BlockForm, BlockLiftForm, run_action
+from .forms import BlockForm, BlockLiftForm
 from .log import Actor, record_access
 
 

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from helhet.core.forms import DateInput
 from helhet.core.models import Organisation
 from helhet.people import identity
 from helhet.people.models import Relative
@@ -13,13 +14,6 @@ from helhet.people.models import Relative
 from .actions import EMERGENCY_REASON_MIN_LENGTH, EMERGENCY_REASON_MIN_WORDS, SAMPLE_MAX
 from .models import Consent, EmergencyAccess, RecordCategory
 from .review import LogFilter
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class ConsentForm(forms.Form):
@@ -212,21 +206,6 @@ class LogMarkForm(forms.Form):
         error_messages={"required": _("Choose at least one row that is not yet reviewed.")},
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
-
-
-def run_action(form: forms.Form, action, **kwargs) -> bool:
-    """Call ACTION with KWARGS and the form's data; True when it succeeded.
-
-    A ValidationError from the action is put on the form (on the field it names, if any), so
-    the page re-renders with the message and nothing saved.
-    """
-    data = form.action_data() if hasattr(form, "action_data") else form.cleaned_data
-    try:
-        action(**kwargs, **data)
-    except ValidationError as error:
-        form.add_error(None, error)
-        return False
-    return True
 
 
 class BlockForm(forms.Form):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from helhet.core.forms import run_action
 from helhet.people.views import overview_or_caseload
 
 from . import actions, policy, review, selectors
@@ -24,7 +25,6 @@ from .forms import (
     LogFilterForm,
     LogMarkForm,
     LogSampleForm,
-    run_action,
 )
 from .log import Actor, record_access
 

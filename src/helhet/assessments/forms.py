@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from helhet.care.forms import DateInput
+from helhet.core.forms import DateInput
 
 from .actions import item_field
 from .instruments import Instrument

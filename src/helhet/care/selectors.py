@@ -1,12 +1,10 @@
 """Reads for the care pages: the caseload and the episodes a user may act on."""
 
 import datetime
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 
 from helhet.access import listing, policy
@@ -14,12 +12,10 @@ from helhet.access.models import Basis
 from helhet.access.policy import PersonAccess
 from helhet.core import raw
 from helhet.core.models import Unit, User
-from helhet.people.models import Person
+from helhet.core.selectors import ListPage, labels, list_page, overview_url_maker
+from helhet.people.models import LISTED_FIELDS, Person
 
 from .models import CaseTeamMember, Episode
-
-# What a list of persons shows and logs of each: the rest is left in the database.
-LISTED_FIELDS = ("given_name", "family_name", "identity_number", "protected_identity")
 
 
 def caseload(
@@ -100,66 +96,6 @@ def reactivatable(access: PersonAccess, episode: Episode, episodes: list[Episode
     )
 
 
-def unit_staff(unit_id: int) -> QuerySet[User]:
-    """Clinical staff who are members of the unit: the choices for a case team."""
-    return (
-        User.objects.filter(memberships__unit_id=unit_id, organisation__isnull=False)
-        .select_related("organisation")
-        .order_by("last_name", "first_name")
-    )
-
-
-@dataclass
-class ListPage:
-    """One page of a list read without counting the list: its rows, and whether more follow.
-
-    A count of every person on a large caseload costs more than the page itself, so the page
-    offers "previous" and "next" instead of "page N of M".
-    """
-
-    object_list: list
-    number: int
-    has_next: bool
-    size: int
-
-    def __iter__(self):
-        return iter(self.object_list)
-
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    def previous_page_number(self) -> int:
-        return self.number - 1
-
-    def next_page_number(self) -> int:
-        return self.number + 1
-
-    def start_index(self) -> int:
-        return (self.number - 1) * self.size + 1 if self.object_list else 0
-
-    def end_index(self) -> int:
-        return (self.number - 1) * self.size + len(self.object_list)
-
-
-def list_page(rows: QuerySet | raw.Sliced, number, *, size: int) -> ListPage:
-    """Page NUMBER of ROWS (the first when NUMBER is not a page that has rows), in one query."""
-    number = page_number(number)
-    start = (number - 1) * size
-    found = list(rows[start : start + size + 1])
-    if not found and number > 1:
-        return list_page(rows, 1, size=size)
-    return ListPage(found[:size], number, has_next=len(found) > size, size=size)
-
-
-def page_number(value, *, last: int = 10_000) -> int:
-    """The page number asked for in VALUE (a query-string value), else 1."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return 1
-    return number if 1 <= number <= last else 1
-
-
 def caseload_page(user: User, *, unit: Unit, whole_unit: bool, number, units=None) -> ListPage:
     """One page of the caseload, each person labelled with the user's case-team role and the
     basis USER sees them on (the labels translated once per page, not once per row). UNITS:
@@ -181,22 +117,3 @@ def caseload_page(user: User, *, unit: Unit, whole_unit: bool, number, units=Non
         person.basis_label = bases[person.list_basis]
         person.overview_url = overview_url(person.pk)
     return page
-
-
-def labels(choices) -> dict[str, str]:
-    """The labels of CHOICES (a TextChoices class) in the active language, by value."""
-    return {value: str(label) for value, label in choices.choices}
-
-
-_SENTINEL_PK = 987654321
-
-
-def url_maker(name: str):
-    """A function from an id to the URL NAME (one id argument), reversed once per page: a
-    `{% url %}` tag on each of a list's 50 rows costs more than the rest of the row."""
-    return reverse(name, args=[_SENTINEL_PK]).replace(str(_SENTINEL_PK), "{}").format
-
-
-def overview_url_maker():
-    """A function from a person's id to their overview's URL (see `url_maker`)."""
-    return url_maker("people:overview")

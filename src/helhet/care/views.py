@@ -13,12 +13,14 @@ from django.views.decorators.http import require_http_methods
 
 from helhet.access import policy
 from helhet.access.log import Actor, record_access, record_listing
+from helhet.core.forms import run_action
 from helhet.core.models import Unit
+from helhet.core.selectors import unit_staff
 from helhet.people.selectors import access_for_enrolling
 from helhet.people.views import overview_or_caseload
 
 from . import actions, selectors
-from .forms import CaseTeamForm, EpisodeCloseForm, EpisodeOpenForm, run_action
+from .forms import CaseTeamForm, EpisodeCloseForm, EpisodeOpenForm
 from .models import within_reactivation_window
 
 
@@ -117,7 +119,7 @@ def case_team_add(request, person_id: int, episode_id: int):
     access = policy.person_access(request, person_id)
     episode = selectors.episode_for_acting(access, episode_id)
     policy.with_case_teams([episode])
-    staff, actor = selectors.unit_staff(episode.unit_id), Actor.from_request(request)
+    staff, actor = unit_staff(episode.unit_id), Actor.from_request(request)
     form = CaseTeamForm(request.POST or None, staff=staff)
     if "remove" in request.POST:
         _remove_member(request, actor=actor, access=access, episode=episode)

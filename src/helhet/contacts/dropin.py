@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helhet.access.log import Actor
-from helhet.care.selectors import unit_staff
+from helhet.core.selectors import unit_staff
 
 from . import actions, selectors
 from .forms import DropInDayForm, DropInRows

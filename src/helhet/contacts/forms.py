@@ -7,8 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from helhet.care.forms import DateInput
-from helhet.core.forms import set_queryset
+from helhet.core.forms import DateInput, set_queryset
 from helhet.core.models import User
 
 from .models import MAX_DURATION_MINUTES, Contact, DrugTest, DrugTestResult

@@ -12,8 +12,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from helhet.access.models import RecordCategory
 from helhet.access.policy import PersonAccess
-from helhet.care.selectors import ListPage, caseload, list_page
+from helhet.care.selectors import caseload
 from helhet.core.models import Unit, User
+from helhet.core.selectors import ListPage, list_page
 from helhet.people.models import Person, Relative
 from helhet.people.selectors import parse_search
 

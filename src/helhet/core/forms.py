@@ -1,10 +1,19 @@
-"""Form helpers shared by the apps."""
+"""Form helpers shared by the apps: the date input, a model choice field's queryset, and running
+an action from a form."""
 
 from collections.abc import Callable
 from typing import Any, cast
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def set_queryset(
@@ -17,3 +26,19 @@ def set_queryset(
     if label is not None:
         # An instance's own label function, so that the field needs no subclass per label.
         choice.label_from_instance = label  # type: ignore[method-assign, assignment]
+
+
+def run_action(form: forms.Form, action, **kwargs) -> bool:
+    """Call ACTION with KWARGS and the form's data (its `action_data()` when it has one, else
+    its cleaned data); True when it succeeded.
+
+    A ValidationError from the action is put on the form (on the field it names, if any), so
+    the page re-renders with the message and nothing saved.
+    """
+    data = form.action_data() if hasattr(form, "action_data") else form.cleaned_data
+    try:
+        action(**kwargs, **data)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return False
+    return True

@@ -5,8 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helhet.access import contact_details
-from helhet.care.forms import DateInput
-from helhet.core.forms import set_queryset
+from helhet.core.forms import DateInput, set_queryset
 from helhet.core.models import Unit, User
 from helhet.people import identity
 from helhet.people.forms import PersonRegisterForm

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_http_methods
 from helhet.access import contact_details, policy
 from helhet.access.log import Actor, record_access
 from helhet.access.what import what
-from helhet.care.forms import run_action
-from helhet.care.selectors import unit_staff
+from helhet.core.forms import run_action
+from helhet.core.selectors import unit_staff
 
 from . import actions, selectors
 from .forms import DeclineForm, ReferralForm, accept_form

@@ -10,6 +10,10 @@ from helhet.core.models import Municipality, Organisation
 
 from .identity import IdentityKind, LegalSex, validate_identity_number
 
+# What a list of persons (search, caseload, task list) shows and logs of each: the rest is left
+# in the database.
+LISTED_FIELDS = ("given_name", "family_name", "identity_number", "protected_identity")
+
 
 class Person(models.Model):
     """A person in care (brukare, patient, klient). Read and write only through helhet.access."""

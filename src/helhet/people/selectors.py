@@ -20,22 +20,15 @@ from helhet.access import listing, policy
 from helhet.access.models import Consent, ConsentRelative, RecordCategory
 from helhet.access.policy import PersonAccess
 from helhet.care.models import CaseTeamMember, Episode
-from helhet.care.selectors import (
-    LISTED_FIELDS,
-    ListPage,
-    labels,
-    list_page,
-    may_enrol_at,
-    overview_url_maker,
-    reactivatable,
-)
+from helhet.care.selectors import may_enrol_at, reactivatable
 from helhet.contacts.models import Contact
 from helhet.core import raw
 from helhet.core.models import Organisation, User
 from helhet.core.raw import ORGANISATIONS
+from helhet.core.selectors import ListPage, labels, list_page, overview_url_maker
 
 from . import identity
-from .models import Person, Relative
+from .models import LISTED_FIELDS, Person, Relative
 
 # --- Access for writing -------------------------------------------------------------------
 

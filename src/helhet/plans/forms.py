@@ -9,9 +9,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from helhet.care.forms import CaseTeamForm, DateInput
+from helhet.care.forms import CaseTeamForm
 from helhet.contacts.models import Intervention
-from helhet.core.forms import set_queryset
+from helhet.core.forms import DateInput, set_queryset
 
 from .models import SipMeasure, SipVersion
 

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_http_methods
 
 from helhet.access import policy
 from helhet.access.log import Actor, record_access
-from helhet.care.forms import run_action
-from helhet.care.selectors import unit_staff
 from helhet.core import pdf
+from helhet.core.forms import run_action
+from helhet.core.selectors import unit_staff
 from helhet.people.selectors import access_for_writing
 
 from . import actions, selectors

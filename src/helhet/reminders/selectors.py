@@ -22,7 +22,9 @@ from helhet.access import policy
 from helhet.access.models import RecordCategory
 from helhet.care import selectors as care
 from helhet.core.models import Unit, User
+from helhet.core.selectors import labels, overview_url_maker, url_maker
 from helhet.intake.models import Referral
+from helhet.people.models import LISTED_FIELDS
 
 from .models import Reminder
 
@@ -113,24 +115,24 @@ def task_list(user: User, *, unit: Unit, whole_unit: bool) -> TaskList:
         )
         .annotate(disclosed_by=_disclosed_by(user, today=today))
         .select_related("person")
-        .only(*(f"person__{name}" for name in care.LISTED_FIELDS), "kind", "due_on", "person")
+        .only(*(f"person__{name}" for name in LISTED_FIELDS), "kind", "due_on", "person")
         .order_by("due_on", "pk")
     )
-    labels = care.labels(Kind)
+    kind_labels = labels(Kind)
     tasks = TaskList()
     for kind in PERSON_KINDS:
         rows: list[Reminder] = list(reminders.filter(kind=kind)[: GROUP_SIZE + 1])
-        tasks.groups.append(_group(kind, labels[kind], rows, today))
+        tasks.groups.append(_group(kind, kind_labels[kind], rows, today))
     referrals = Reminder.objects.filter(
         unit=unit, kind=Kind.REFERRAL_WAITING, resolved_at__isnull=True
     ).order_by("due_on", "pk")
     rows = _with_referrals(list(referrals[: GROUP_SIZE + 1]))
-    tasks.referrals = _group(Kind.REFERRAL_WAITING, labels[Kind.REFERRAL_WAITING], rows, today)
+    tasks.referrals = _group(Kind.REFERRAL_WAITING, kind_labels[Kind.REFERRAL_WAITING], rows, today)
     return tasks
 
 
 def _group(kind: Kind, label: str, rows: list[Reminder], today: datetime.date) -> Group:
-    act_at, overview_url = care.url_maker(ACT_AT[kind]), care.overview_url_maker()
+    act_at, overview_url = url_maker(ACT_AT[kind]), overview_url_maker()
     for reminder in rows[:GROUP_SIZE]:
         reminder.days_overdue = (today - reminder.due_on).days
         target = reminder.source_id if kind == Kind.REFERRAL_WAITING else reminder.person_id

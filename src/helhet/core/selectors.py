@@ -1,0 +1,89 @@
+"""Reads every app shares: a unit's staff, a page of a list without counting it, choice labels
+and URLs made once per page."""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.urls import reverse
+
+from . import raw
+from .models import User
+
+
+def unit_staff(unit_id: int) -> QuerySet[User]:
+    """Clinical staff who are members of the unit: the choices for a case team."""
+    return (
+        User.objects.filter(memberships__unit_id=unit_id, organisation__isnull=False)
+        .select_related("organisation")
+        .order_by("last_name", "first_name")
+    )
+
+
+@dataclass
+class ListPage:
+    """One page of a list read without counting the list: its rows, and whether more follow.
+
+    A count of every person on a large caseload costs more than the page itself, so the page
+    offers "previous" and "next" instead of "page N of M".
+    """
+
+    object_list: list
+    number: int
+    has_next: bool
+    size: int
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def start_index(self) -> int:
+        return (self.number - 1) * self.size + 1 if self.object_list else 0
+
+    def end_index(self) -> int:
+        return (self.number - 1) * self.size + len(self.object_list)
+
+
+def list_page(rows: QuerySet | raw.Sliced, number, *, size: int) -> ListPage:
+    """Page NUMBER of ROWS (the first when NUMBER is not a page that has rows), in one query."""
+    number = page_number(number)
+    start = (number - 1) * size
+    found = list(rows[start : start + size + 1])
+    if not found and number > 1:
+        return list_page(rows, 1, size=size)
+    return ListPage(found[:size], number, has_next=len(found) > size, size=size)
+
+
+def page_number(value, *, last: int = 10_000) -> int:
+    """The page number asked for in VALUE (a query-string value), else 1."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return 1
+    return number if 1 <= number <= last else 1
+
+
+def labels(choices) -> dict[str, str]:
+    """The labels of CHOICES (a TextChoices class) in the active language, by value."""
+    return {value: str(label) for value, label in choices.choices}
+
+
+_SENTINEL_PK = 987654321
+
+
+def url_maker(name: str):
+    """A function from an id to the URL NAME (one id argument), reversed once per page: a
+    `{% url %}` tag on each of a list's 50 rows costs more than the rest of the row."""
+    return reverse(name, args=[_SENTINEL_PK]).replace(str(_SENTINEL_PK), "{}").format
+
+
+def overview_url_maker():
+    """A function from a person's id to their overview's URL (see `url_maker`)."""
+    return url_maker("people:overview")
