@@ -46,7 +46,7 @@ def test_the_form_prefills_the_number_and_warns_that_access_is_reviewed(client, 
     page = response.content.decode()
     assert response.status_code == 200
     assert 'value="19800517-9806"' in page
-    assert "logged, flagged and reviewed by your unit's manager" in page
+    assert "reviewed by a manager of the organisation whose records you read, never by you" in page
 
 
 def test_outsider_takes_emergency_access_and_then_may_read_the_person(client, county, rf):
