@@ -13,10 +13,12 @@ The region's coordinator and the municipality's manager are the clinic's reviewe
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from helhet.access.log import verify
+from helhet.access import blocks
+from helhet.access.log import Actor, verify
 from helhet.access.models import AccessLogEntry, Basis, Block
 from helhet.access.review import LogFilter, Reviewer, log_entries
 from helhet.core.models import Membership, User
@@ -312,3 +314,16 @@ def test_the_persons_lift_form_shows_the_block_it_lifts(client, county):
     content = client.get(url).content.decode()
     assert f"Lift the block of {county.patient.full_name} at {county.clinic.name}" in content
     assert "2026-02-01" in content
+
+
+def test_the_action_refuses_a_block_of_another_organisation_or_unit(closed, manager_elsewhere):
+    """The action checks again what the page checked: the reviewer's organisation and unit."""
+    for user, unit in ((closed.manager, closed.clinic), (manager_elsewhere, closed.other_unit)):
+        with pytest.raises(ValidationError):
+            blocks.unit_block_lift(
+                actor=Actor(user, unit),
+                reviewer=Reviewer(user, unit),
+                block_id=closed.block.pk,
+                lifted_on=datetime.date(2026, 12, 1),
+            )
+    assert not lifted(closed.block)
