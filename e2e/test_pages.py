@@ -1,11 +1,13 @@
 """Page-level checks: the site's own assets are served, and every page not on the journey
 (test_journey.py) passes axe."""
 
+import datetime
 import re
 
 import pytest
 from playwright.sync_api import expect
 
+from helhet.care.models import ClosureReason
 from helhet.core.models import Unit
 from tests import factories as f
 
@@ -183,6 +185,30 @@ def test_the_block_pages_pass_axe(site, ui):
     page.get_by_role("button", name="Lift the block").click()
     expect(page.get_by_role("status")).to_contain_text("The block is lifted.")
     expect(page.get_by_role("region", name="Lifted blocks")).to_be_visible()
+
+
+def test_the_units_block_pages_pass_axe(site, ui):
+    """The coordinator lifts a block at the person's request from the unit's blocks, the
+    person's episode at the unit closed (its errors first)."""
+    episode = site.episode
+    episode.closed_on, episode.closed_by = datetime.date(2026, 3, 1), site.nurse
+    episode.closure_reason = ClosureReason.objects.get(code="moved")
+    episode.save()
+    f.BlockFactory(person=site.patient, unit=site.clinic, recorded_by=site.nurse)
+    page = ui.log_in(site.coordinator)
+    ui.goto("/tasks/")
+    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Blocks").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Blocks in force at")
+    ui.check("unit-blocks")
+    page.get_by_role("link", name=f"Lift the block of {site.patient.full_name}").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Lift the block of")
+    page.get_by_role("button", name="Lift the block").click()
+    expect(page.get_by_role("alert")).to_be_focused()
+    ui.check("unit-block-lift-errors")
+    page.get_by_label("The person asked to lift the block, and I took the request.").check()
+    page.get_by_role("button", name="Lift the block").click()
+    expect(page.get_by_role("status")).to_contain_text("The block is lifted.")
+    expect(page.get_by_text("No block of your organisation's records")).to_be_visible()
 
 
 def test_the_password_link_pages_pass_axe(site, ui, mailoutbox):

@@ -3,9 +3,11 @@ organisation are not read from the organisation's other units.
 
 Who records and lifts a block: a staff member with a care relationship at the unit whose
 records are blocked (the active unit), for their own organisation's records there; the block
-is the person's request, taken by that staff member. Emergency access is read-only, so it never
-records or lifts one. The policy (`policy.PersonAccess.hidden_blocks`) decides what a block
-hides; this module only writes and lists them.
+is the person's request, taken by that staff member. The unit's manager or coordinator also
+lists and lifts their organisation's blocks at the unit without a care relationship (below).
+Emergency access is read-only, so it never records or lifts one. The policy
+(`policy.PersonAccess.hidden_blocks`) decides what a block hides; this module only writes and
+lists them.
 """
 
 import datetime
@@ -20,9 +22,11 @@ from django.utils.translation import gettext as _
 from helhet.core.models import Unit
 from helhet.people.models import Person
 
-from .log import Actor, record_access
+from . import review
+from .log import Actor, append, entry_for, record_access
 from .models import Block
 from .policy import PersonAccess
+from .review import Reviewer
 from .what import what
 
 
@@ -99,6 +103,13 @@ def block_lift(
     )
     if block.organisation_id != actor.user.organisation_id or not access.may_act_at(block.unit_id):
         raise ValidationError(_("You may not lift this block."))
+    _lift(block, actor, lifted_on)
+    record_access(actor, access, action="update", what=what("block lifted", block.unit))
+    return block
+
+
+def _lift(block: Block, actor: Actor, lifted_on: datetime.date) -> None:
+    """Record BLOCK (locked) as lifted on LIFTED_ON at the person's request, taken by ACTOR."""
     if block.lifted_on is not None:
         raise ValidationError(_("This block is lifted already."))
     _check_day(lifted_on, "lifted_on")
@@ -115,5 +126,66 @@ def block_lift(
         timezone.now(),
     )
     block.save(update_fields=["lifted_on", "lifted_by", "lift_recorded_at"])
-    record_access(actor, access, action="update", what=what("block lifted", block.unit))
+
+
+# --- The unit's blocks: the person's request is taken at any time ------------------------------
+#
+# Lifting through the person's page needs a care relationship at the unit; once the person's
+# episode there is closed nobody has one, yet only the person's request lifts a block and they
+# may make it (and ask which blocks exist) at any time. So the unit's manager or coordinator
+# (`review.reviewer`) lists the blocks in force of their organisation's records at the unit and
+# lifts one, without a care relationship: each block is their unit's own record about the
+# person, and it shows the person's name and identity number, nothing of their records.
+
+
+def unit_blocks_in_force(reviewer: Reviewer) -> list[Block]:
+    """The blocks in force of REVIEWER's organisation's records at REVIEWER's unit, by the
+    persons' names (one query)."""
+    return list(
+        Block.objects.filter(
+            unit=reviewer.unit, organisation_id=reviewer.organisation_id, lifted_on__isnull=True
+        )
+        .select_related("person", "unit", "recorded_by")
+        .order_by("person__family_name", "person__given_name", "pk")
+    )
+
+
+def unit_block_for_lifting(reviewer: Reviewer, block_id: int) -> Block | None:
+    """The block in force BLOCK_ID of REVIEWER's organisation's records at their unit, or None."""
+    return next((b for b in unit_blocks_in_force(reviewer) if b.pk == block_id), None)
+
+
+def log_unit_blocks(
+    actor: Actor, reviewer: Reviewer, blocks: list[Block], *, action: str, what: str
+) -> None:
+    """One log row for each block's person, as REVIEWER's organisation reading or writing its own
+    record; flagged "without relationship" for a person they have no care relationship with at
+    the unit (one query)."""
+    related = review.named_persons(reviewer, [b.person_id for b in blocks])
+    append(
+        entry_for(
+            actor,
+            person=b.person,
+            action=action,
+            what=what,
+            without_relationship=b.person_id not in related,
+        )
+        for b in blocks
+    )
+
+
+@transaction.atomic
+def unit_block_lift(
+    *, actor: Actor, reviewer: Reviewer, block_id: int, lifted_on: datetime.date
+) -> Block:
+    """Lift a block of REVIEWER's organisation's records at their unit at the person's request,
+    taken by the actor on LIFTED_ON, without a care relationship (the row is locked first);
+    logged against the person."""
+    block = Block.objects.select_for_update().get(pk=block_id)
+    if block.unit_id != reviewer.unit.pk or block.organisation_id != reviewer.organisation_id:
+        raise ValidationError(_("You may not lift this block."))
+    _lift(block, actor, lifted_on)
+    log_unit_blocks(
+        actor, reviewer, [block], action="update", what=what("block lifted", reviewer.unit)
+    )
     return block

@@ -40,7 +40,7 @@ def refuse(request, *, person=None, person_id=None) -> Http404:
     """Note that REQUEST's user was refused PERSON (or PERSON_ID, which nobody has) and return
     the Http404 to raise. Call it only for a clinical user (one with an organisation)."""
     detail = view_name(request)
-    if person is None:
+    if person is None and person_id is not None:
         detail = f"{detail}, no person with id {person_id}"
     row = entry(
         log.Actor.from_request(request), person=person, phrase="request refused", detail=detail

@@ -16,6 +16,8 @@ urlpatterns = [
         block_views.block_lift,
         name="block_lift",
     ),
+    path("blocks/", block_views.unit_block_list, name="unit_blocks"),
+    path("blocks/<int:block_id>/lift/", block_views.unit_block_lift, name="unit_block_lift"),
     path("persons/<int:person_id>/log-extract/", views.log_extract, name="log_extract"),
     path("emergency/", views.emergency, name="emergency"),
     path("log/", views.log_review, name="log_review"),

@@ -40,6 +40,8 @@ WHAT = {
     "block recorded": _("block recorded"),
     "block lift form": _("block lift form"),
     "block lifted": _("block lifted"),
+    "blocks at the unit": _("blocks in force at the unit"),
+    "unit block lift form": _("block lift form (the unit's blocks)"),
     # access changes (security events, access/security.py)
     "user created": _("user created"),
     "user changed": _("user changed"),
