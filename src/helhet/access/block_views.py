@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -60,8 +61,9 @@ def block_lift(request, person_id: int, block_id: int):
         messages.success(request, _("The block is lifted."))
         return redirect("access:blocks", person_id=person_id)
     record_access(actor, access, action="read", what="block lift form")
+    cancel = reverse("access:blocks", args=[person_id])
     return render(
-        request, "access/block_lift.html", {"person": access.person, "lifting": block, "form": form}
+        request, "access/block_lift.html", {"lifting": block, "form": form, "cancel": cancel}
     )
 
 
@@ -111,4 +113,9 @@ def unit_block_lift(request, block_id: int):
     blocks.log_unit_blocks(
         actor, reviewer, [block], action="read", what=what("unit block lift form")
     )
-    return render(request, "access/unit_block_lift.html", {"lifting": block, "form": form})
+    # The unit's page names the person by number too: there is no person page to go to.
+    return render(
+        request,
+        "access/block_lift.html",
+        {"lifting": block, "form": form, "cancel": reverse("access:unit_blocks"), "number": True},
+    )
