@@ -53,6 +53,10 @@ def test_a_protected_referral_accepted_as_unprotected_carries_no_hidden_phone_ov
     client.post(reverse("intake:accept", args=[r.pk]), accept_data(county))
     person = Person.objects.get(identity_number=NUMBER)
     assert (person.protected_identity, person.phone) == (False, "")
+    # the referral itself stays protected once linked to the unprotected person
+    assert SECRET_PHONE not in client.get(reverse("intake:detail", args=[r.pk])).text
+    log_in(client, county.coordinator, county.clinic)
+    assert SECRET_PHONE in client.get(reverse("intake:detail", args=[r.pk])).text
 
 
 def test_the_coordinator_accepting_a_protected_referral_sees_its_phone_in_the_form(client, county):

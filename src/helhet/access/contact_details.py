@@ -74,8 +74,10 @@ def referral_details_shown(
     referrer's, which may be a relative's)? ROLES: the viewer's role per unit; ACCESS: the
     person access when the referral is linked to a person (then the person's rule holds)."""
     protected = referral_is_protected(referral, access)
-    if access is not None:
-        return protected is False or person_details_shown(access)
+    if access is not None:  # a referral marked protected stays so, whatever the person's mark
+        return may_see_contact_details(
+            protected=protected, roles=access.member_roles, units=access.relationship_units
+        )
     return may_see_contact_details(protected=protected, roles=roles, units=[referral.unit_id])
 
 

@@ -48,7 +48,6 @@ from helhet.people.models import Person
 from . import contact_details, refusals
 from .models import Basis, Block, Consent, ConsentDisclosure, EmergencyAccess, RecordCategory
 
-PROTECTED_IDENTITY_ROLES = contact_details.allowed_roles()  # the rule reads it at each call
 
 
 @dataclass(frozen=True)
@@ -294,8 +293,9 @@ class PersonAccess:
 
     @property
     def person_grant(self) -> Grant | None:
-        """The basis for seeing the person at all; own organisation wins over consent."""
-        return self.list_grant(None)
+        """The basis for seeing the person at all, as the lists at the active unit name it:
+        own organisation wins over consent, the consent at the active unit over another."""
+        return self.list_grant(self.unit_id)
 
     def list_grant(self, unit_id: int | None) -> Grant | None:
         """The basis USER sees the person on at the active unit UNIT_ID: own organisation when
@@ -522,10 +522,6 @@ def _newest_consent(grant: Grant) -> tuple[datetime.date, int]:
     return grant.consent.valid_from, grant.consent.pk
 
 
-def _memberships(request) -> dict[int, str]:
-    return {m.unit_id: m.role for m in getattr(request, "memberships", None) or []}
-
-
 def person_access(request, person_id: int) -> PersonAccess:
     """The person with PERSON_ID as REQUEST's user may see them; else Http404.
 
@@ -545,7 +541,7 @@ def person_access(request, person_id: int) -> PersonAccess:
         episodes=_episodes(person, user, units),
         consents=_consents(person, units),
         emergency=None,
-        member_roles=_memberships(request),
+        member_roles=contact_details.roles_of(request),
         today=timezone.localdate(),
         consent_disclosures=_disclosures(person),
         blocks=_blocks(person) if blocked else [],
