@@ -61,7 +61,13 @@ def page(client, name, county):
     return response.content.decode()
 
 
-READ_PAGES = ["people:overview", "contacts:list", "assessments:history", "timeline:page"]
+READ_PAGES = [
+    "people:overview",
+    "contacts:list",
+    "assessments:history",
+    "timeline:page",
+    "plans:sip",
+]
 
 
 # --- Who reads what under a block ---------------------------------------------------------

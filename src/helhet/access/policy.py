@@ -49,7 +49,6 @@ from . import contact_details, refusals
 from .models import Basis, Block, Consent, ConsentDisclosure, EmergencyAccess, RecordCategory
 
 
-
 @dataclass(frozen=True)
 class Grant:
     """Why one record may be read: own organisation, a consent, or emergency access."""

@@ -73,16 +73,21 @@ def sip_views(
     mine = policy.sip_q(access)
     versions = list(
         SipVersion.objects.filter(mine, sip_id__in=sip_ids)
-        .select_related("sip", "organisation", "created_by")
+        .select_related("organisation", "created_by")
         .order_by("-number")
     )
+    # Versions a block hides are not even counted as withheld: the reader is told only that
+    # blocked information exists (the overview's notice), not where or how much.
+    blocked = access.blocked_q(PLANS, owner_field="organisation_id", unit_field="sip__unit")
+    counted = SipVersion.objects.filter(sip_id__in=sip_ids)
+    if blocked is not None:
+        counted = counted.exclude(blocked)
     counts: dict[int, int] = {}
-    for sip_id in SipVersion.objects.filter(sip_id__in=sip_ids).values_list("sip_id", flat=True):
+    for sip_id in counted.values_list("sip_id", flat=True):
         counts[sip_id] = counts.get(sip_id, 0) + 1
+    blocked_units = {u for units in access.hidden_blocks.values() for u in units}
     meetings = list(
-        SipMeeting.objects.filter(mine, sip_id__in=sip_ids).select_related(
-            "sip", "caller", "organisation"
-        )
+        SipMeeting.objects.filter(mine, sip_id__in=sip_ids).select_related("caller", "organisation")
     )
     units = {s.pk: s.unit_id for s in sips if s is not None}
 
@@ -112,6 +117,8 @@ def sip_views(
             view.meetings = policy.readable_sip(
                 access, [m for m in meetings if m.sip_id == sip.pk], unit=unit_of
             )
+        if sip is not None and here.pk in blocked_units and not (view.versions or view.meetings):
+            continue  # a SIP kept at a blocked unit, nothing of it readable: not named at all
         views.append(view)
     views.sort(key=lambda v: (unit is None or v.unit.pk != unit.pk, v.unit.name))
     _load_shown(views, version_id)
