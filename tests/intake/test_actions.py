@@ -336,6 +336,21 @@ def test_accepting_reveals_nothing_about_an_enrolment_the_actor_may_not_see(coun
     ]
 
 
+def test_accepting_does_not_link_to_an_open_episode_the_actor_may_not_see(county):
+    """The social worker sees the patient through her own organisation's episode at Mini-Maria;
+    the region's open episode at the clinic is not hers (no consent): accepting a clinic
+    referral is refused with the one message, not linked to it, and no one joins its team."""
+    f.MembershipFactory(user=county.social_worker, unit=county.other_unit)
+    f.EpisodeFactory(person=county.patient, unit=county.other_unit, opened_by=county.social_worker)
+    team = set(county.episode.case_team.values_list("user_id", flat=True))
+    hidden = refusal_message(county, identity.parse(county.patient.identity_number))
+    assert hidden == refusal_message(
+        county, identity.parse(identity.make_personnummer(TODAY.replace(year=TODAY.year - 15), 12))
+    )
+    assert set(county.episode.case_team.values_list("user_id", flat=True)) == team
+    assert not Referral.objects.exclude(state=Referral.State.RECEIVED).exists()
+
+
 def test_accepting_a_referral_someone_else_registered_opens_the_episode_through_it(county):
     r, before = referral(county), last_row()
     episode = accept(county, r).episode

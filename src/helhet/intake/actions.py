@@ -21,7 +21,7 @@ from helhet.access.what import what
 from helhet.care.actions import check_opening_date, check_target_group, enrol
 from helhet.care.models import CaseTeamMember, Episode
 from helhet.core.models import Municipality, Organisation, Unit
-from helhet.people.actions import refusals_logged, take_in
+from helhet.people.actions import NotRegistered, refusals_logged, take_in
 from helhet.people.identity import IdentityNumber
 from helhet.people.models import Person
 
@@ -296,6 +296,10 @@ def _enrol_known(
     was open already), and the log row."""
     unit = referral.unit
     episode = Episode.objects.filter(person=person, unit=unit, closed_on__isnull=True).first()
+    if episode is not None and not policy.relationship_episodes(actor.user).filter(pk=episode.pk):
+        # an open episode the actor may not see (the other organisation's, no coordination
+        # consent; a case team they are not on): refused as `take_in` refuses it, unnamed
+        raise NotRegistered(unit=unit, person=person, reason="an open episode at the unit")
     if episode is not None:
         _log_accepted(actor, person, None, detail=f"{referral.pk}, linked to the open episode")
         return episode, True
