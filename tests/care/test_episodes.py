@@ -140,6 +140,20 @@ def test_a_second_open_episode_at_the_same_unit_is_refused(client, county):
     assert county.patient.episodes.filter(unit=county.clinic).count() == 1
 
 
+def test_opening_where_an_open_episode_is_hidden_does_not_name_it(client, county):
+    """The social worker sees the patient through her organisation's episode at Mini-Maria;
+    the region's open episode at the clinic is not hers (no consent): the refusal is the one
+    message, not "already has an open episode"."""
+    f.MembershipFactory(user=county.social_worker, unit=county.other_unit)
+    f.EpisodeFactory(person=county.patient, unit=county.other_unit, opened_by=county.social_worker)
+    response = log_in(client, county.social_worker, county.clinic).post(
+        open_url(county.patient), {"opened_on": "2026-11-01"}
+    )
+    assert "could not be registered at Socialmedicinska mottagningen" in response.text
+    assert "open episode" not in response.text
+    assert county.patient.episodes.filter(unit=county.clinic).count() == 1
+
+
 def test_a_member_of_the_active_unit_who_sees_the_person_elsewhere_may_open_an_episode(
     client, county
 ):

@@ -102,12 +102,27 @@ def enrol(
 # --- Episodes -----------------------------------------------------------------------------
 
 
+def not_enrolled_message(unit: Unit) -> str:
+    """The one answer when a person may not be taken in at UNIT for a reason the user may not
+    be told (an open episode there they cannot see): the same as for other refusals."""
+    return _(
+        "The person could not be registered at %(unit)s. Check that the person belongs "
+        "to the unit's target group, or ask the unit's coordinator."
+    ) % {"unit": unit}
+
+
 @transaction.atomic
 def episode_open(
     *, actor: Actor, access: PersonAccess, unit: Unit, opened_on: datetime.date
 ) -> Episode:
-    """Open an episode at UNIT for a person the actor may see (target group checked)."""
+    """Open an episode at UNIT for a person the actor may see (target group checked). An open
+    episode at UNIT that gives the actor no relationship is not named (`not_enrolled_message`)."""
     person = Person.objects.select_for_update().get(pk=access.person.pk)
+    if any(
+        e.is_open and e.unit_id == unit.pk and access.relationship_grant(e) is None
+        for e in access.episodes
+    ):
+        raise ValidationError(not_enrolled_message(unit))
     check_opening_date(opened_on)
     check_target_group(
         unit, birth_date=person.birth_date, municipality_id=person.municipality_id, on=opened_on

@@ -13,7 +13,12 @@ from helhet.access import policy, refusals
 from helhet.access.log import Actor, append, entry_for, record_access
 from helhet.access.policy import PersonAccess
 from helhet.access.what import what
-from helhet.care.actions import check_opening_date, check_target_group, enrol
+from helhet.care.actions import (
+    check_opening_date,
+    check_target_group,
+    enrol,
+    not_enrolled_message,
+)
 from helhet.care.models import Episode
 from helhet.core.models import Unit
 
@@ -42,14 +47,7 @@ class NotRegistered(ValidationError):
     """
 
     def __init__(self, *, unit: Unit, person: Person | None, reason: str):
-        super().__init__(
-            _(
-                "The person could not be registered at %(unit)s. Check that the person belongs "
-                "to the unit's target group, or ask the unit's coordinator."
-            )
-            % {"unit": unit},
-            code="not_registered",
-        )
+        super().__init__(not_enrolled_message(unit), code="not_registered")
         self.person, self.reason = person, reason
 
 
