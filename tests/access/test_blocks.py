@@ -391,3 +391,25 @@ def test_reading_earlier_records_through_the_timeline_is_flagged(client, world):
     log_in(client, world.outsider, world.other_unit)
     page(client, "timeline:page", world)
     assert _last_row().earlier_records is True
+
+
+def test_reading_the_clinics_earlier_sip_version_is_flagged(client, world):
+    """The SIP is read by its own rule (`readable_sip`), and notes earlier records as `readable`
+    does: the outsider reads the region's version kept at the clinic, written before her
+    episode at Mini-Maria began, under the coordination consent there."""
+    f.ConsentFactory(
+        person=world.patient, unit=world.clinic, recorded_by=world.nurse, coordination=True
+    )
+    log_in(client, world.outsider, world.other_unit)
+    page(client, "plans:sip", world)
+    row = _last_row()
+    assert (row.earlier_records, row.basis) == (True, Basis.OWN_ORGANISATION)
+
+
+def test_the_sip_read_at_the_unit_that_keeps_it_is_not_flagged(client, world):
+    f.ConsentFactory(
+        person=world.patient, unit=world.clinic, recorded_by=world.nurse, coordination=True
+    )
+    log_in(client, world.nurse, world.clinic)
+    page(client, "plans:sip", world)
+    assert _last_row().earlier_records is False

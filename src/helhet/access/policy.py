@@ -758,7 +758,8 @@ def sip_grant(access: PersonAccess, *, owner_id: int, unit_id: int) -> Grant | N
 
 def readable_sip(access: PersonAccess, records, *, unit=lambda r: r.sip.unit_id) -> list:
     """The SIP RECORDS (versions, meetings; UNIT gives the SIP's unit id) USER may read, as
-    `readable` for other records: disclosures are remembered for the access log."""
+    `readable` for other records: disclosures and reads of earlier records are remembered for
+    the access log."""
     visible = []
     for record in records:
         grant = sip_grant(access, owner_id=record.organisation_id, unit_id=unit(record))
@@ -766,6 +767,8 @@ def readable_sip(access: PersonAccess, records, *, unit=lambda r: r.sip.unit_id)
             continue
         if grant.consent is not None:
             access.disclosures[grant.consent.pk] = grant.consent
+        elif grant.basis == Basis.OWN_ORGANISATION:
+            access._note_earlier_record(record, unit)
         visible.append(record)
     return visible
 
