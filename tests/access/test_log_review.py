@@ -175,6 +175,10 @@ def test_marking_without_ticking_a_row_shows_a_clear_error(client, county):
     assert "Choose at least one row that is not yet reviewed." in response.content.decode()
     response = client.post(URL, {"mark": "1", "mark-entry_ids": ["x"]})
     assert response.status_code == 200
+    # digits that are not ASCII ("²".isdigit() is true, int("²") fails): an error, not a 500
+    response = client.post(URL, {"mark": "1", "mark-entry_ids": ["²"]})
+    assert response.status_code == 200
+    assert client.post(URL, {"emergency": "²"}).status_code in (200, 302)
     assert not LogReview.objects.exists()
 
 

@@ -71,6 +71,14 @@ def test_an_id_nobody_has_writes_a_refused_row_without_a_person(client, county):
     ]
 
 
+def test_an_id_too_large_for_any_database_is_refused_like_any_missing_one(client, county):
+    log_in(client, county.outsider, county.other_unit)
+    before = last_row()
+    assert client.get(overview(10**20)).status_code == 404
+    [row] = rows_after(before)
+    assert (row.action, row.person_id) == ("refused", None)
+
+
 def test_an_allowed_read_writes_no_refused_row(client, county):
     log_in(client, county.nurse, county.clinic)
     before = last_row()

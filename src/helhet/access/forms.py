@@ -195,7 +195,7 @@ class RowIdsField(forms.Field):
 
     def to_python(self, value) -> list[int]:
         values = value or []
-        if not all(str(v).isdigit() for v in values):
+        if not all(str(v).isascii() and str(v).isdigit() for v in values):
             raise ValidationError(_("Choose rows from the table."))
         return [int(v) for v in values]
 

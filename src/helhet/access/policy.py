@@ -589,6 +589,8 @@ def _person_sql() -> str:
 
 def _person(person_id: int) -> tuple[Person | None, bool]:
     """The person with PERSON_ID (None when there is none), and whether a block is in force."""
+    if not 0 < person_id < 2**63:  # no such id in any database (SQLite overflows on it)
+        return None, False
     found = raw.rows(_person_sql(), [person_id])
     if not found:
         return None, False

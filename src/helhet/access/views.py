@@ -191,11 +191,10 @@ def _mark_reviewed(request, form, action, **kwargs) -> bool:
 
 def _review_emergency(request, *, actor, unit) -> None:
     """Mark the emergency access in the POST as reviewed; the outcome is told as a message."""
-    emergency_id = request.POST["emergency"]
+    posted = request.POST["emergency"]
+    emergency_id = int(posted) if posted.isascii() and posted.isdigit() else 0
     try:
-        actions.emergency_access_review(
-            actor=actor, unit=unit, emergency_id=int(emergency_id) if emergency_id.isdigit() else 0
-        )
+        actions.emergency_access_review(actor=actor, unit=unit, emergency_id=emergency_id)
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:

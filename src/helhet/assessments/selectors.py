@@ -126,5 +126,7 @@ def default_occasion(access: PersonAccess, code: str) -> str:
     disclosed under a consent is a disclosure in the log row (the own organisation's first)."""
     own_first = Case(When(organisation_id=access.user.organisation_id, then=0), default=1)
     earlier = readable_assessments(access).filter(instrument=code).order_by(own_first, "pk")[:1]
-    found = access.readable(earlier.only("pk", "organisation"), category=CATEGORY)
+    # the fields `readable` reads: owner, unit (blocks) and time (earlier records)
+    earlier = earlier.only("pk", "organisation", "unit", "recorded_at")
+    found = access.readable(earlier, category=CATEGORY)
     return Assessment.Occasion.FOLLOW_UP if found else Assessment.Occasion.INTAKE

@@ -89,5 +89,6 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
     """Django's reset confirmation; the password change it saves names the user as its actor."""
 
     def form_valid(self, form):
-        with security.acting_as(self.user):
+        # the new password and its security row stand or fall together
+        with transaction.atomic(), security.acting_as(self.user):
             return super().form_valid(form)
