@@ -268,6 +268,19 @@ def test_five_refusals_within_24_hours_flag_the_user(client, county):
     assert shown_ids(client.get(URL, {"repeated_refusals": "on"})) == {e.pk for e in flagged}
 
 
+def test_refusals_marked_reviewed_flag_the_user_no_more(client, county):
+    now = timezone.now()
+    flagged = refusals(
+        county, county.social_worker, [now - datetime.timedelta(hours=h) for h in range(5)]
+    )
+    log_in(client, county.manager)
+    client.post(URL, {"mark": "1", "mark-entry_ids": [e.pk for e in flagged]})
+    response = client.get(URL)
+    assert response.context["refusal_flags"] == []
+    # the filter still finds the burst, reviewed or not
+    assert shown_ids(client.get(URL, {"repeated_refusals": "on"})) == {e.pk for e in flagged}
+
+
 def test_refusals_spread_over_more_than_24_hours_do_not_flag(client, county):
     now = timezone.now()
     refusals(

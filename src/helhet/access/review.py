@@ -265,9 +265,12 @@ class RefusalFlag:
 
 def refusal_flags(reviewer: Reviewer) -> list[RefusalFlag]:
     """The users in REVIEWER's scope with HELHET_REFUSALS_FLAG_COUNT or more refused requests
-    within some 24 hours, the latest first (two queries)."""
+    within some 24 hours, among the rows not yet reviewed (marking them reviewed answers the
+    flag, and the page does not count the whole log's history on every view), the latest
+    first (two queries)."""
     peaks = list(
         _repeated_refusals(reviewer)
+        .filter(review__isnull=True)
         .order_by()
         .values("user_id")
         .annotate(most=Max("burst"), latest=Max("at"))
