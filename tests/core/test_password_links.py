@@ -186,3 +186,43 @@ def test_a_used_link_does_not_work_again(client, county):
     client.post(url, {"new_password1": "Mitt-eget-losen-42", "new_password2": "Mitt-eget-losen-42"})
     response = client.get(link, follow=True)
     assert response.status_code == 200 and not response.context["validlink"]
+
+
+def change_form_data(admin_client, user) -> dict:
+    """The admin change form of USER as it stands, ready to post back."""
+    page = admin_client.get(reverse("admin:core_user_change", args=[user.pk]))
+    form = page.context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        widget = field.widget
+        if hasattr(widget, "widgets"):  # split date and time
+            for i, part in enumerate(widget.decompress(value)):
+                data[f"{name}_{i}"] = "" if part is None else part
+        elif value is None or value is False:
+            continue
+        else:
+            data[name] = value
+    return data
+
+
+def test_an_account_given_an_employer_loses_the_password_the_admin_chose(admin_client, county):
+    """No way around it: an administrator sets the password of an account without an employer,
+    then gives it one; the password no longer works and the user gets a link."""
+    other = User.objects.create_user("blivande", "blivande@example.test", "Chosen-by-admin-1")
+    data = change_form_data(admin_client, other) | {"organisation": county.region.pk}
+    response = admin_client.post(reverse("admin:core_user_change", args=[other.pk]), data)
+    assert response.status_code == 302, response.content
+    other.refresh_from_db()
+    assert other.organisation_id == county.region.pk
+    assert not other.has_usable_password()
+    assert [m.to for m in mail.outbox] == [["blivande@example.test"]]
+
+
+def test_an_account_without_an_employer_keeps_its_password_on_other_changes(admin_client, county):
+    other = User.objects.create_user("admin3", "admin3@example.test", "Chosen-by-admin-1")
+    data = change_form_data(admin_client, other) | {"first_name": "Ny"}
+    response = admin_client.post(reverse("admin:core_user_change", args=[other.pk]), data)
+    assert response.status_code == 302, response.content
+    other.refresh_from_db()
+    assert other.check_password("Chosen-by-admin-1") and mail.outbox == []

@@ -84,8 +84,13 @@ class UserAdmin(BaseUserAdmin):
         return super().user_change_password(request, id, form_url)
 
     def save_model(self, request, obj, form, change):
+        # An account given an employer keeps no password an administrator may have chosen
+        # while it had none: the user sets their own through the link.
+        employed = change and "organisation" in form.changed_data and obj.organisation_id
+        if employed and obj.has_usable_password():
+            obj.set_unusable_password()
         super().save_model(request, obj, form, change)
-        if not change:
+        if not change or employed:
             password_link_send(user=obj, request=request)
 
     @admin.action(description=_("Send a link to set the password"))
