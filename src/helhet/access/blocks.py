@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -101,7 +102,7 @@ def block_lift(
         .select_related("unit")
         .get(pk=block_id, person=access.person)
     )
-    if block.organisation_id != actor.user.organisation_id or not access.may_act_at(block.unit_id):
+    if block.organisation_id != actor.organisation_id or not access.may_act_at(block.unit_id):
         raise ValidationError(_("You may not lift this block."))
     _lift(block, actor, lifted_on)
     record_access(actor, access, action="update", what=what("block lifted", block.unit))
@@ -142,17 +143,19 @@ def unit_blocks_in_force(reviewer: Reviewer) -> list[Block]:
     """The blocks in force of REVIEWER's organisation's records at REVIEWER's unit, by the
     persons' names (one query)."""
     return list(
-        Block.objects.filter(
-            unit=reviewer.unit, organisation_id=reviewer.organisation_id, lifted_on__isnull=True
-        )
-        .select_related("person", "unit", "recorded_by")
-        .order_by("person__family_name", "person__given_name", "pk")
+        _in_force_at_unit(reviewer).order_by("person__family_name", "person__given_name", "pk")
     )
+
+
+def _in_force_at_unit(reviewer: Reviewer) -> QuerySet[Block]:
+    return Block.objects.filter(
+        unit=reviewer.unit, organisation_id=reviewer.organisation_id, lifted_on__isnull=True
+    ).select_related("person", "unit", "recorded_by")
 
 
 def unit_block_for_lifting(reviewer: Reviewer, block_id: int) -> Block | None:
     """The block in force BLOCK_ID of REVIEWER's organisation's records at their unit, or None."""
-    return next((b for b in unit_blocks_in_force(reviewer) if b.pk == block_id), None)
+    return _in_force_at_unit(reviewer).filter(pk=block_id).first()
 
 
 def log_unit_blocks(

@@ -281,14 +281,15 @@ def _saved_before() -> dict:
 def _after_save(sender, instance, created, raw=False, **kwargs):
     if raw or _unlogged.get():
         return
+    saved = None if created else _saved_before().pop((sender, instance.pk), None)
+    if not created and saved is None:
+        return  # a save that changes no tracked field (last_login on each login): no reads
     after = _values(instance)
     if created:
         shown = "; ".join(f"{n} {v}" for n, v in after.items() if n not in SECRET | NAMED)
         record([_event(instance, "created", f"{_label(instance)}: {shown}")])
         return
-    saved = _saved_before().pop((sender, instance.pk), None)
-    if saved is None:
-        return
+    assert saved is not None
     before, organisations_before, unit_before = saved
     if changes := _changes(before, after):
         detail = f"{_label(instance)}: {'; '.join(changes)}"
