@@ -88,3 +88,33 @@ def test_a_form_without_a_readable_earlier_result_proposes_intake_as_own_organis
     assert not follow_up_chosen(response)
     [row] = log_rows(county.patient)
     assert (row.basis, row.consent_id) == (Basis.OWN_ORGANISATION, None)
+
+
+def a_relative_the_municipality_supported(county):
+    """The region's record of the patient's relative, and the municipality's support contact
+    with that relative."""
+    relative = f.RelativeFactory(person=county.patient, recorded_by=county.nurse)
+    f.ContactFactory(episode=county.episode, recorded_by=county.social_worker, relative=relative)
+
+
+def test_a_relatives_support_count_with_a_disclosed_contact_is_logged_with_the_consent(
+    client, county, consent_for_coordination
+):
+    disclose(consent_for_coordination, county, "contacts")
+    a_relative_the_municipality_supported(county)
+    log_in(client, county.nurse, county.clinic)
+    response = client.get(reverse("people:overview", args=[county.patient.pk]))
+    assert "1 contact," in response.text
+    [row] = log_rows(county.patient)
+    assert (row.basis, row.consent_id) == (Basis.CONSENT, consent_for_coordination.pk)
+
+
+def test_a_relatives_support_count_without_the_disclosure_is_own_organisation(
+    client, county, consent_for_coordination
+):
+    a_relative_the_municipality_supported(county)
+    log_in(client, county.nurse, county.clinic)
+    response = client.get(reverse("people:overview", args=[county.patient.pk]))
+    assert "1 contact," not in response.text
+    [row] = log_rows(county.patient)
+    assert (row.basis, row.consent_id) == (Basis.OWN_ORGANISATION, None)

@@ -233,9 +233,16 @@ _MEMBER, _USER = raw.Columns(CaseTeamMember, "t"), raw.Columns(User, "u")
 _CONSENTED = raw.Columns(ConsentRelative, "cr")
 
 
+def _no_unit(_record) -> None:
+    """The unit of a count's record: none to judge here (the SQL has applied the blocks)."""
+    return None
+
+
 def _relatives(access: PersonAccess) -> list[Relative]:
     """The person's relatives, each with `support_count` and `support_latest` (date and time):
-    the relatives' support contacts USER may read (category contacts)."""
+    the relatives' support contacts USER may read (category contacts). A count that rests on
+    another organisation's contacts passes through `readable`, so that the disclosure is in
+    the request's log row (the row carries one such owner: a unit has two organisations)."""
     r, s = _RELATIVE, _SUPPORT
     owners = access.readable_owner_ids(RecordCategory.CONTACTS)
     readable = (
@@ -248,17 +255,23 @@ def _relatives(access: PersonAccess) -> list[Relative]:
     )
     readable += f" AND {unblocked}" if unblocked else ""
     rows = raw.rows(
-        f"SELECT {r.sql}, COUNT({s.column('id')}), MAX({s.column('starts_at')})"
+        f"SELECT {r.sql}, COUNT({s.column('id')}), MAX({s.column('starts_at')}),"
+        f" MAX(CASE WHEN {s.column('organisation_id')} <> %s THEN {s.column('organisation_id')}"
+        " END)"
         f" FROM {r.table} LEFT JOIN {s.table} ON {s.column('relative_id')} = {r.column('id')}"
         f"{readable} WHERE {r.column('person_id')} = %s"
         f" GROUP BY {r.column('id')} ORDER BY {r.column('name')}, {r.column('id')}",
-        [*sorted(owners or ()), *unblocked_params, access.person.pk],
+        [access.organisation_id, *sorted(owners or ()), *unblocked_params, access.person.pk],
     )
     relatives = []
     for row in rows:
         relative = r.instance(row)
         relative.support_count = row[r.width]
         relative.support_latest = s.convert("starts_at", row[r.width + 1])
+        if (other := row[r.width + 2]) is not None:
+            access.readable(
+                [relative], category=RecordCategory.CONTACTS, owner=lambda _r: other, unit=_no_unit
+            )
         relatives.append(relative)
     return relatives
 
