@@ -16,7 +16,7 @@ from helhet.core.models import Unit
 from helhet.people.models import Person
 
 from . import policy
-from .models import Basis, Consent
+from .models import Basis
 
 
 def with_list_basis(
@@ -65,13 +65,9 @@ def unit_list_basis(user, *, unit: Unit, on: datetime.date, episode: str = "epis
     list): own organisation when the episode is USER's organisation's, else the newest
     coordination consent in force at UNIT — the twin of `PersonAccess.relationship_units`."""
     own = Q(**{f"{episode}__organisation_id": user.organisation_id})
-    coordination = (
-        Consent.objects.filter(
-            policy.active_consent_q(on), person=OuterRef("pk"), unit=unit, coordination=True
-        )
-        .order_by("-valid_from", "-id")
-        .values("pk")[:1]
-    )
+    coordination = policy.coordination_consents(on, person=OuterRef("pk"), unit=unit).values("pk")[
+        :1
+    ]
     return {
         "list_basis": Case(
             When(own, then=Value(Basis.OWN_ORGANISATION.value)),
