@@ -9,6 +9,7 @@ deleting the last rows is seen too). `helhet verify-log` walks the chain.
 import functools
 import hashlib
 import hmac
+import itertools
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -25,7 +26,15 @@ from helhet.core import raw
 from helhet.core.models import Unit, User
 
 from . import policy
-from .models import AccessLogEntry, Basis, Consent, LogChainHead
+from .models import (
+    AccessLogEntry,
+    AccessLogListedPerson,
+    Basis,
+    Consent,
+    Listed,
+    LogChainHead,
+    parse_listed,
+)
 
 GENESIS = "0" * 64
 SEALED_FIELDS = (
@@ -47,7 +56,7 @@ SEALED_FIELDS = (
 # Fields added to the log after rows were first sealed: each is sealed only where it is set
 # (not its default), so that the rows sealed before it verify unchanged, and setting or
 # clearing it on any row breaks that row's seal.
-SEALED_IF_SET = ("earlier_records",)
+SEALED_IF_SET = ("earlier_records", "listed")
 
 
 def seal(entry: AccessLogEntry, previous_hash: str) -> str:
@@ -222,6 +231,49 @@ def _order_message(entry: AccessLogEntry, expected_id: int) -> str:
     return "it does not follow the row before it: it was inserted out of order or altered"
 
 
+def verify_listed(*, chunk_size: int = 5000) -> Problem | None:
+    """Check the lists' index against their sealed rows (`verify` checks the rows): the first
+    list row whose index names other persons or bases than it, or an index row of no list."""
+    sealed = (
+        (entry_id, {(*item, item.emergency) for item in parse_listed(listed)})
+        for entry_id, listed in AccessLogEntry.objects.exclude(listed="")
+        .order_by("id")
+        .values_list("id", "listed")
+        .iterator(chunk_size=chunk_size)
+    )
+    index_rows = (
+        AccessLogListedPerson.objects.order_by("entry_id", "person_id")
+        .values_list(
+            "entry_id", "person_id", "basis", "consent_id", "protected_identity", "emergency"
+        )
+        .iterator(chunk_size=chunk_size)
+    )
+    indexed = (
+        (entry_id, {tuple(row[1:]) for row in rows})
+        for entry_id, rows in itertools.groupby(index_rows, key=lambda row: row[0])
+    )
+    for entry_id, in_row, in_index in _merge(sealed, indexed):
+        if in_row != in_index:
+            return Problem(entry_id, "the index of the persons it lists does not match its list")
+    return None
+
+
+def _merge(left: Iterator, right: Iterator) -> Iterator[tuple[int, set, set]]:
+    """(id, left's set, right's set) for every id in either of two iterators of (id, set)
+    in ascending order of id (an empty set where one has none)."""
+    a, b = next(left, None), next(right, None)
+    while a is not None or b is not None:
+        if b is None or (a is not None and a[0] < b[0]):
+            yield a[0], a[1], set()  # type: ignore[index]
+            a = next(left, None)
+        elif a is None or b[0] < a[0]:
+            yield b[0], set(), b[1]
+            b = next(right, None)
+        else:
+            yield a[0], a[1], b[1]
+            a, b = next(left, None), next(right, None)
+
+
 @dataclass(frozen=True)
 class Actor:
     """Who acts, from which unit, in which request: what every log row and action needs."""
@@ -262,11 +314,13 @@ def entry_for(
     without_relationship: bool = False,
     earlier_records: bool = False,
     organisation_id: int | None = None,
+    listed: list[Listed] | None = None,
 ) -> AccessLogEntry:
     """An unsaved log row for ACTOR acting on PERSON; pass it to `append`.
 
     The row's organisation is the actor's, unless ORGANISATION_ID names another (a security
-    event names the organisation whose access changed).
+    event names the organisation whose access changed). A list's row names no PERSON but the
+    LISTED persons; it is flagged for protected identity when any of them is.
     """
     user, unit = actor.user, actor.unit
     return raw.unsaved(
@@ -282,9 +336,11 @@ def entry_for(
         consent_id=consent.pk if consent else None,
         request_id=actor.request_id,
         emergency=emergency,
-        protected_identity=bool(person and person.protected_identity),
+        protected_identity=bool(person and person.protected_identity)
+        or any(item.protected_identity for item in listed or ()),
         without_relationship=without_relationship,
         earlier_records=earlier_records,
+        listed=json.dumps(listed, separators=(",", ":")) if listed else "",
     )
 
 
@@ -309,40 +365,60 @@ def record_access(actor: Actor, access, *, action: str, what: str) -> AccessLogE
     return append([entry])[0]
 
 
-def record_listing(actor: Actor, persons, *, action: str, what: str) -> None:
-    """Log each person shown in a list (caseload, search results) in one sealed batch.
+def record_listing(actor: Actor, persons, *, action: str, what: str) -> AccessLogEntry | None:
+    """Log a list (caseload, search results, ...) as one sealed row naming every person shown.
 
     Persons in lists come from `policy.visible_persons` and carry the `list_basis` the selector
     found (own organisation when absent). A person seen only under a coordination consent is a
-    disclosure: the row names that consent, as `record_access` does (the list's
-    `list_consent_id` when it carries one). A person seen only by
-    emergency access is flagged as such, without relationship. A fixed number of queries.
+    disclosure: the list names that consent with the person, as `record_access` does (the list's
+    `list_consent_id` when it carries one). A person seen only by emergency access is named so,
+    and the row is flagged as emergency, without relationship. The row names no person itself
+    (`AccessLogEntry.listed`); `AccessLogListedPerson` indexes it by person, in the same
+    transaction. A fixed number of queries; an empty list logs nothing.
     """
-    persons = list(persons)
+    persons = list({p.pk: p for p in persons}.values())  # each once, in the order shown
+    if not persons:
+        return None
     bases = {p.pk: getattr(p, "list_basis", Basis.OWN_ORGANISATION) for p in persons}
     # A list may carry each consent-basis person's consent (`list_consent_id`, the caseload
     # does); the others' are found in one query.
     consents = {
-        p.pk: Consent(pk=p.list_consent_id)
+        p.pk: p.list_consent_id
         for p in persons
         if bases[p.pk] == Basis.CONSENT and getattr(p, "list_consent_id", None)
     }
-    consents |= _listing_consents(
+    found = _listing_consents(
         actor, [pk for pk, b in bases.items() if b == Basis.CONSENT and pk not in consents]
     )
-    append(
-        entry_for(
-            actor,
-            person=person,
-            action=action,
-            what=what,
-            basis=bases[person.pk],
-            consent=consents.get(person.pk),
-            emergency=bases[person.pk] == Basis.EMERGENCY,
-            without_relationship=bases[person.pk] == Basis.EMERGENCY,
-        )
-        for person in persons
+    consents |= {pk: consent.pk for pk, consent in found.items()}
+    listed = [
+        Listed(p.pk, bases[p.pk], consents.get(p.pk), bool(p.protected_identity)) for p in persons
+    ]
+    emergency = any(item.emergency for item in listed)
+    entry = entry_for(
+        actor,
+        person=None,
+        action=action,
+        what=what,
+        basis=Basis.NONE,
+        emergency=emergency,
+        without_relationship=emergency,
+        listed=listed,
     )
+    with transaction.atomic():
+        append([entry])
+        AccessLogListedPerson.objects.bulk_create(
+            AccessLogListedPerson(
+                entry_id=entry.pk,
+                person_id=item.person_id,
+                basis=item.basis,
+                consent_id=item.consent_id,
+                emergency=item.emergency,
+                protected_identity=item.protected_identity,
+            )
+            for item in listed
+        )
+    return entry
 
 
 def _listing_consents(actor: Actor, person_ids: list[int]) -> dict[int, Consent]:
