@@ -19,7 +19,7 @@ from typing import cast
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django.db.models import Field
+from django.db.models import Field, Model
 from django.utils import timezone
 
 from helhet.core import raw
@@ -131,11 +131,11 @@ def _column(name: str) -> str:
 
 
 @functools.cache
-def _unnest_insert_sql() -> str:
+def _unnest_insert_sql(model: type[Model] = AccessLogEntry, names: tuple = _COLUMNS) -> str:
     """INSERT ... SELECT from one array parameter a column, each cast to its column's type."""
-    meta, quote = AccessLogEntry._meta, connection.ops.quote_name
-    fields = [_field(name) for name in _COLUMNS]
-    columns = ", ".join(quote(_column(name)) for name in _COLUMNS)
+    meta, quote = model._meta, connection.ops.quote_name
+    fields = [cast(Field, meta.get_field(name)) for name in names]
+    columns = ", ".join(quote(cast(str, field.column)) for field in fields)
     arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
     return f"INSERT INTO {quote(meta.db_table)} ({columns}) SELECT * FROM unnest({arrays})"
 
@@ -407,18 +407,30 @@ def record_listing(actor: Actor, persons, *, action: str, what: str) -> AccessLo
     )
     with transaction.atomic():
         append([entry])
-        AccessLogListedPerson.objects.bulk_create(
-            AccessLogListedPerson(
-                entry_id=entry.pk,
-                person_id=item.person_id,
-                basis=item.basis,
-                consent_id=item.consent_id,
-                emergency=item.emergency,
-                protected_identity=item.protected_identity,
-            )
-            for item in listed
-        )
+        index_listed(entry, listed)
     return entry
+
+
+def index_listed(entry: AccessLogEntry, listed: list[Listed]) -> None:
+    """Index the sealed list's row ENTRY by the LISTED persons it names (in its transaction):
+    on PostgreSQL one INSERT of one array a column, as `append` inserts the rows."""
+    rows = [
+        (entry.pk, i.person_id, i.basis, i.consent_id, i.emergency, i.protected_identity)
+        for i in listed
+    ]
+    if connection.vendor != "postgresql":
+        AccessLogListedPerson.objects.bulk_create(
+            AccessLogListedPerson(**dict(zip(_INDEX_COLUMNS, row, strict=True))) for row in rows
+        )
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _unnest_insert_sql(AccessLogListedPerson, _INDEX_COLUMNS),
+            [list(column) for column in zip(*rows, strict=True)],
+        )
+
+
+_INDEX_COLUMNS = ("entry_id", "person_id", "basis", "consent_id", "emergency", "protected_identity")
 
 
 def _listing_consents(actor: Actor, person_ids: list[int]) -> dict[int, Consent]:
