@@ -43,7 +43,7 @@ TARGET = 0.10
 def log_swapped_out():
     """The log write as a no-op: `append` returns its rows unsealed and unsaved."""
     with (
-        mock.patch.object(log, "append", side_effect=lambda entries: list(entries)),
+        mock.patch.object(log, "append", side_effect=lambda entries, **_: list(entries)),
         mock.patch.object(log, "index_listed"),
     ):
         yield

@@ -4,7 +4,16 @@ from helhet.access.models import AccessLogEntry
 
 
 def rows_about(person, **filters) -> list[AccessLogEntry]:
-    """The log rows about PERSON (matching FILTERS), oldest first, each as it concerns them: a
-    list's row carries the person's own basis, consent and flags from the sealed list."""
-    rows = AccessLogEntry.objects.naming(person.pk).filter(**filters).order_by("id")
-    return [about for row in rows if (about := row.as_about(person.pk)) is not None]
+    """The log rows about PERSON, oldest first, each as it concerns them (a list's row carries
+    the person's own basis, consent and flags from the sealed list), that match FILTERS: field
+    values compared on the rows as they concern the person, lookups (with "__") in the query."""
+    lookups = {k: v for k, v in filters.items() if "__" in k}
+    values = {k: v for k, v in filters.items() if "__" not in k}
+    rows = AccessLogEntry.objects.naming(person.pk).filter(**lookups).order_by("id")
+    about = [a for row in rows if (a := row.as_about(person.pk)) is not None]
+    return [a for a in about if all(_value(a, k) == v for k, v in values.items())]
+
+
+def _value(entry: AccessLogEntry, name: str):
+    value = getattr(entry, name)
+    return getattr(value, "pk", value)  # a related object (user=...) compares by its key

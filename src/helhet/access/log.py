@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import itertools
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC
 from typing import cast
@@ -69,8 +69,13 @@ def seal(entry: AccessLogEntry, previous_hash: str) -> str:
     return hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()
 
 
-def append(entries: Iterable[AccessLogEntry]) -> list[AccessLogEntry]:
-    """Seal ENTRIES in order and add them to the end of the chain, atomically."""
+def append(
+    entries: Iterable[AccessLogEntry],
+    *,
+    then: Callable[[list[AccessLogEntry]], None] | None = None,
+) -> list[AccessLogEntry]:
+    """Seal ENTRIES in order and add them to the end of the chain, atomically; THEN, when
+    given, writes in the same transaction after them (a list's index by person)."""
     entries = list(entries)
     if not entries:
         return entries
@@ -86,6 +91,8 @@ def append(entries: Iterable[AccessLogEntry]) -> list[AccessLogEntry]:
         _insert_and_move_head(
             entries, head.pk, next_id - 1, previous_hash, head.entries + len(entries)
         )
+        if then is not None:
+            then(entries)
     return entries
 
 
@@ -405,9 +412,7 @@ def record_listing(actor: Actor, persons, *, action: str, what: str) -> AccessLo
         without_relationship=emergency,
         listed=listed,
     )
-    with transaction.atomic():
-        append([entry])
-        index_listed(entry, listed)
+    append([entry], then=lambda _rows: index_listed(entry, listed))
     return entry
 
 
