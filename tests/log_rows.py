@@ -11,9 +11,9 @@ def rows_about(person, **filters) -> list[AccessLogEntry]:
     values = {k: v for k, v in filters.items() if "__" not in k}
     rows = AccessLogEntry.objects.naming(person.pk).filter(**lookups).order_by("id")
     about = [a for row in rows if (a := row.as_about(person.pk)) is not None]
-    return [a for a in about if all(_value(a, k) == v for k, v in values.items())]
+    return [a for a in about if all(_key(getattr(a, k)) == _key(v) for k, v in values.items())]
 
 
-def _value(entry: AccessLogEntry, name: str):
-    value = getattr(entry, name)
-    return getattr(value, "pk", value)  # a related object (user=...) compares by its key
+def _key(value):
+    """A related object (user=...) compares by its key."""
+    return getattr(value, "pk", value)
