@@ -17,3 +17,13 @@ def rows_about(person, **filters) -> list[AccessLogEntry]:
 def _key(value):
     """A related object (user=...) compares by its key."""
     return getattr(value, "pk", value)
+
+
+def named(rows) -> list[int]:
+    """The persons ROWS name, in order: each row's person, or each person a list's row names."""
+    return [
+        person_id
+        for row in rows
+        for person_id in [row.person_id] + [i.person_id for i in row.listed_persons()]
+        if person_id
+    ]
