@@ -89,7 +89,7 @@ def test_the_caseload_uses_the_same_number_of_queries_for_5_and_30_persons(clien
 
 # Session, user (with their organisation, for the page header), memberships; the page of
 # persons (no count); the log (savepoint, chain head, the list's row, head, its index by
-# person, release; on PostgreSQL row and head are one statement); the session (savepoint,
+# person, release; on PostgreSQL row, index and head are one statement); the session (savepoint,
 # save, release). Under pytest each atomic block is a savepoint in the test's transaction.
 CASELOAD_QUERIES = 9 + LIST_LOG_STATEMENTS
 

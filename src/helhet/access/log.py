@@ -37,6 +37,8 @@ from .models import (
 )
 
 GENESIS = "0" * 64
+# One SQL statement and its parameters.
+Statement = tuple[str, list]
 SEALED_FIELDS = (
     "id",
     "at",
@@ -72,10 +74,11 @@ def seal(entry: AccessLogEntry, previous_hash: str) -> str:
 def append(
     entries: Iterable[AccessLogEntry],
     *,
-    then: Callable[[list[AccessLogEntry]], None] | None = None,
+    also: Callable[[list[AccessLogEntry]], Statement] | None = None,
 ) -> list[AccessLogEntry]:
-    """Seal ENTRIES in order and add them to the end of the chain, atomically; THEN, when
-    given, writes in the same transaction after them (a list's index by person)."""
+    """Seal ENTRIES in order and add them to the end of the chain, atomically; ALSO, when
+    given, makes a statement of the sealed entries (their ids known) that is written with them
+    (a list's index by person): on PostgreSQL in the same statement."""
     entries = list(entries)
     if not entries:
         return entries
@@ -89,10 +92,13 @@ def append(
             entry.hash = previous_hash = seal(entry, previous_hash)
             next_id += 1
         _insert_and_move_head(
-            entries, head.pk, next_id - 1, previous_hash, head.entries + len(entries)
+            entries,
+            head.pk,
+            next_id - 1,
+            previous_hash,
+            head.entries + len(entries),
+            also=also(entries) if also else None,
         )
-        if then is not None:
-            then(entries)
     return entries
 
 
@@ -101,7 +107,13 @@ _COLUMNS = (*SEALED_FIELDS, *SEALED_IF_SET, "previous_hash", "hash")
 
 
 def _insert_and_move_head(
-    entries: list[AccessLogEntry], pk: int, last_entry_id: int, last_hash: str, count: int
+    entries: list[AccessLogEntry],
+    pk: int,
+    last_entry_id: int,
+    last_hash: str,
+    count: int,
+    *,
+    also: Statement | None = None,
 ) -> None:
     """INSERT the sealed ENTRIES with the values read from the entries exactly as sealed (on a
     50-row page `bulk_create`'s per-field preparation costs more than the insert itself), then
@@ -110,16 +122,23 @@ def _insert_and_move_head(
     On PostgreSQL one statement does both: the rows go as one array a column (`unnest`), and
     the head moves in a data-modifying WITH. A VALUES list of 50 rows is 800 parameters, which
     psycopg parses and quotes afresh on every request (its cache takes 50 at most): 4 ms
-    against 2. Elsewhere (SQLite) plain multi-row INSERTs, then the UPDATE.
+    against 2. Elsewhere (SQLite) plain multi-row INSERTs, then the UPDATE. ALSO (a
+    data-modifying statement) joins them: on PostgreSQL as one more WITH, so that a list's row
+    and its index are one round trip.
     """
     move_sql, move_params = _move_head_sql(pk, last_entry_id, last_hash, count)
     if connection.vendor == "postgresql":
         columns = [[getattr(entry, name) for entry in entries] for name in _COLUMNS]
+        also_sql, also_params = (f", also AS ({also[0]})", also[1]) if also else ("", [])
         statements = [
-            (f"WITH inserted AS ({_unnest_insert_sql()}) {move_sql}", [*columns, *move_params])
+            (
+                f"WITH inserted AS ({_unnest_insert_sql()}){also_sql} {move_sql}",
+                [*columns, *also_params, *move_params],
+            )
         ]
     else:
-        statements = [*_insert_statements(entries), (move_sql, move_params)]
+        statements = [*_insert_statements(entries), *([also] if also else [])]
+        statements.append((move_sql, move_params))
     for entry in entries:
         entry._state.adding, entry._state.db = False, connection.alias  # as bulk_create does
     with connection.cursor() as cursor:
@@ -412,27 +431,25 @@ def record_listing(actor: Actor, persons, *, action: str, what: str) -> AccessLo
         without_relationship=emergency,
         listed=listed,
     )
-    append([entry], then=lambda _rows: index_listed(entry, listed))
+    append([entry], also=lambda _rows: index_listed(entry, listed))
     return entry
 
 
-def index_listed(entry: AccessLogEntry, listed: list[Listed]) -> None:
-    """Index the sealed list's row ENTRY by the LISTED persons it names (in its transaction):
-    on PostgreSQL one INSERT of one array a column, as `append` inserts the rows."""
+def index_listed(entry: AccessLogEntry, listed: list[Listed]) -> Statement:
+    """The INSERT that indexes the sealed list's row ENTRY by the LISTED persons it names (for
+    `append`'s ALSO): on PostgreSQL one array a column, as the rows go; elsewhere VALUES."""
     rows = [
         (entry.pk, i.person_id, i.basis, i.consent_id, i.emergency, i.protected_identity)
         for i in listed
     ]
-    if connection.vendor != "postgresql":
-        AccessLogListedPerson.objects.bulk_create(
-            AccessLogListedPerson(**dict(zip(_INDEX_COLUMNS, row, strict=True))) for row in rows
-        )
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _unnest_insert_sql(AccessLogListedPerson, _INDEX_COLUMNS),
-            [list(column) for column in zip(*rows, strict=True)],
-        )
+    if connection.vendor == "postgresql":
+        columns = [list(column) for column in zip(*rows, strict=True)]
+        return _unnest_insert_sql(AccessLogListedPerson, _INDEX_COLUMNS), columns
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(name) for name in _INDEX_COLUMNS)
+    values = ", ".join(["(" + ", ".join(["%s"] * len(_INDEX_COLUMNS)) + ")"] * len(rows))
+    table = quote(AccessLogListedPerson._meta.db_table)
+    return f"INSERT INTO {table} ({names}) VALUES {values}", [v for row in rows for v in row]
 
 
 _INDEX_COLUMNS = ("entry_id", "person_id", "basis", "consent_id", "emergency", "protected_identity")
