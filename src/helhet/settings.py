@@ -90,8 +90,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Every view needs a signed-in user unless marked @login_not_required (see urls.py).
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Every view needs a signed-in user unless marked @login_not_required (see urls.py); a
+    # form sent after the session ended is kept for its owner (core/idle.py).
+    "helhet.core.idle.LoginRequiredMiddleware",
+    "helhet.core.idle.OwnerCookieMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -117,6 +119,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "helhet.core.context_processors.active_unit",
+                "helhet.core.idle.session_timing",
+                "helhet.core.idle.kept_form",
             ],
         },
     },
@@ -209,6 +213,8 @@ if _cache_location and not _cache_location.startswith(("redis://", "rediss://"))
 # The session ends after inactivity: every request renews it.
 
 SESSION_COOKIE_AGE = env_int("HELHET_SESSION_IDLE_MINUTES", 30) * 60
+# Every page warns this long before the idle logout, with a button to stay signed in.
+HELHET_SESSION_WARNING_SECONDS = env_int("HELHET_SESSION_WARNING_SECONDS", 120)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
