@@ -1,0 +1,121 @@
+"""How fast `helhet verify-log` walks a long access log.
+
+    .venv/bin/python bench/verify_log.py [--rows 10000000] [--processes 2] [--profile]
+
+1. Creates the PostgreSQL database `helhet_bench_log` (or uses DATABASE_URL) and migrates it.
+2. Unless the log already holds exactly ROWS rows, empties it and writes ROWS rows sealed in
+   Python (`log.seal_values`, the rule `append` uses) with COPY, and moves the chain head to the
+   last one; one row in a hundred carries `earlier_records` (a field sealed only where set).
+3. Times `log.verify_log` (PROCESSES forked processes, one id range each) and prints rows/s;
+   --profile runs it in one process under cProfile instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime
+import os
+import pstats
+import sys
+import time
+from pathlib import Path
+
+sys.path[:0] = [str(Path(__file__).resolve().parent.parent / "src")]
+os.environ.setdefault("HELHET_DEV", "1")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/helhet_bench_log")
+os.environ["DJANGO_SETTINGS_MODULE"] = "helhet.settings"
+
+import django  # noqa: E402
+import psycopg  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from helhet.access import log  # noqa: E402
+from helhet.access.models import AccessLogEntry, LogChainHead  # noqa: E402
+
+
+def create_database() -> None:
+    db = settings.DATABASES["default"]
+    admin = psycopg.connect(
+        host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"], dbname="postgres",
+        password=db["PASSWORD"] or None, autocommit=True,
+    )  # fmt: skip
+    with admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]])
+        if exists.fetchone() is None:
+            admin.execute(f'CREATE DATABASE "{db["NAME"]}"')
+
+
+def generate(rows: int) -> None:
+    """ROWS sealed rows, written with COPY in one transaction; the head moved to the last."""
+    table = AccessLogEntry._meta.db_table
+    columns = [*log.sealed_columns(), "previous_hash", "hash"]
+    names = ", ".join(AccessLogEntry._meta.get_field(name).column for name in columns)
+    key, previous_hash = log.log_key(), log.GENESIS
+    start = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {table} CASCADE")
+        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for entry_id in range(1, rows + 1):
+                values = [
+                    entry_id,
+                    start + datetime.timedelta(microseconds=entry_id * 3_000_017),
+                    1 + entry_id % 500,
+                    1 + entry_id % 2,
+                    1 + entry_id % 40,
+                    1 + entry_id % 100_000,
+                    "read",
+                    f"overview:{entry_id % 7}",
+                    "own_organisation",
+                    None,
+                    f"{entry_id:032x}",
+                    False,
+                    entry_id % 997 == 0,
+                    False,
+                    *[entry_id % 100 == 0 for _ in log.SEALED_IF_SET],
+                ]
+                sealed = log.seal_values(values, previous_hash, key)
+                copy.write_row([*values, previous_hash, sealed])
+                previous_hash = sealed
+                if entry_id % 1_000_000 == 0:
+                    print(f"  {entry_id:,} rows, {time.perf_counter() - started:.0f} s")
+        LogChainHead.objects.update_or_create(
+            pk=1, defaults={"last_entry_id": rows, "last_hash": previous_hash, "entries": rows}
+        )
+        cursor.execute(f"VACUUM ANALYZE {table}")
+    print(f"generated {rows:,} rows in {time.perf_counter() - started:.0f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--processes", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+    create_database()
+    call_command("migrate", verbosity=0)
+    if AccessLogEntry.objects.count() != args.rows:
+        generate(args.rows)
+    if args.profile:
+        profile = cProfile.Profile()
+        profile.runcall(log.verify_log)
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(20)
+        return
+    started = time.perf_counter()
+    result = log.verify_log(processes=args.processes)
+    seconds = time.perf_counter() - started
+    print(
+        f"verify-log: {result.rows:,} rows in {seconds:.1f} s, {result.rows / seconds:,.0f} rows/s"
+    )
+    print(f"  {args.processes} processes; problem: {result.problem}")
+    sys.exit(0 if result.problem is None else 1)
+
+
+if __name__ == "__main__":
+    main()
