@@ -56,7 +56,7 @@ def generate(rows: int) -> None:
     table = AccessLogEntry._meta.db_table
     columns = [*log.sealed_columns(), "previous_hash", "hash"]
     names = ", ".join(AccessLogEntry._meta.get_field(name).column for name in columns)
-    key, previous_hash = log.log_key(), log.GENESIS
+    mac, previous_hash = log.log_mac(), log.GENESIS
     start = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
     started = time.perf_counter()
     with connection.cursor() as cursor:
@@ -80,7 +80,7 @@ def generate(rows: int) -> None:
                     False,
                     *[entry_id % 100 == 0 for _ in log.SEALED_IF_SET],
                 ]
-                sealed = log.seal_values(values, previous_hash, key)
+                sealed = log.seal_values(values, previous_hash, mac)
                 copy.write_row([*values, previous_hash, sealed])
                 previous_hash = sealed
                 if entry_id % 1_000_000 == 0:
