@@ -6,8 +6,11 @@
 2. Unless the log already holds exactly ROWS rows, empties it and writes ROWS rows sealed in
    Python (`log.seal_values`, the rule `append` uses) with COPY, and moves the chain head to the
    last one; one row in a hundred carries `earlier_records` (a field sealed only where set).
-3. Times `log.verify_log` (PROCESSES forked processes, one id range each) and prints rows/s;
-   --profile runs it in one process under cProfile instead.
+3. Times `log.verify_log` (PROCESSES forked processes, one id range each) and prints rows/s,
+   with the load average (the machine is shared: other work slows the wall clock).
+4. --cpu-sample N: walks the first N rows in this process and prints the CPU time a row costs
+   here and in its PostgreSQL backend (read from /proc: the server must be local), and what
+   that makes ROWS on PROCESSES otherwise idle cores; --profile runs cProfile over a walk.
 """
 
 from __future__ import annotations
@@ -97,6 +100,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--cpu-sample", type=int, default=0)
+    parser.add_argument("--no-walk", action="store_true", help="only the CPU sample")
     args = parser.parse_args()
     create_database()
     call_command("migrate", verbosity=0)
@@ -107,14 +112,40 @@ def main() -> None:
         profile.runcall(log.verify_log)
         pstats.Stats(profile).sort_stats("cumulative").print_stats(20)
         return
+    if args.cpu_sample:
+        cpu_sample(args.cpu_sample, args.rows, args.processes)
+    if args.no_walk:
+        return
+    print(f"load average before: {os.getloadavg()[0]:.1f}")
     started = time.perf_counter()
     result = log.verify_log(processes=args.processes)
     seconds = time.perf_counter() - started
-    print(
-        f"verify-log: {result.rows:,} rows in {seconds:.1f} s, {result.rows / seconds:,.0f} rows/s"
-    )
+    rate = result.rows / seconds
+    print(f"verify-log: {result.rows:,} rows in {seconds:.1f} s, {rate:,.0f} rows/s")
     print(f"  {args.processes} processes; problem: {result.problem}")
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
     sys.exit(0 if result.problem is None else 1)
+
+
+def cpu_sample(rows: int, total: int, processes: int) -> None:
+    """The CPU time a row costs, here and in the PostgreSQL backend, over a walk of ROWS."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    backend_before, before = _cpu_seconds(backend), time.process_time()
+    segment = log._walk(1, rows, 20_000)
+    here = (time.process_time() - before) / segment.rows
+    there = (_cpu_seconds(backend) - backend_before) / segment.rows
+    estimate = total * (here + there) / processes
+    print(
+        f"CPU a row: {here * 1e6:.2f} µs here + {there * 1e6:.2f} µs in PostgreSQL;"
+        f" {total:,} rows on {processes} idle cores: about {estimate:.0f} s"
+    )
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 if __name__ == "__main__":
