@@ -170,7 +170,7 @@ def _write_http(line: str) -> None:
         headers={"Content-Type": "application/json"},
         method="POST",
     )
-    with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 (configured URL)
+    with urllib.request.urlopen(request, timeout=5) as answer:  # noqa: S310 (configured URL)
         answer.read()
 
 
