@@ -9,7 +9,7 @@ from django.db import DatabaseError, connection, transaction
 
 from helhet.access import log
 from helhet.access.log import Actor
-from helhet.access.models import AccessLogEntry, LogChainHead
+from helhet.access.models import AccessLogEntry, LogChainHead, LogReview
 
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="roles and grants are PostgreSQL's"
@@ -68,6 +68,8 @@ def test_the_app_role_still_appends_reads_and_moves_the_head(county, app_role):
         assert AccessLogEntry.objects.count() == 2
         assert LogChainHead.objects.get().last_entry_id == second.pk
         assert log.verify() is None
+        # A reviewer marks a row reviewed: the review's key to the log row is checked.
+        LogReview.objects.create(entry=second, reviewed_by=county.manager)
     # The other tables keep their ordinary rights (the twin of the log's).
     assert as_role(app_role, "UPDATE core_unit SET name = name") is None
     assert as_role(app_role, "DELETE FROM access_logreview") is None
