@@ -251,6 +251,15 @@ HELHET_EMERGENCY_ACCESS_HOURS = env_int("HELHET_EMERGENCY_ACCESS_HOURS", 4)
 HELHET_REFUSALS_FLAG_COUNT = env_int("HELHET_REFUSALS_FLAG_COUNT", 5)
 # The key that seals the access-log hash chain; keep it apart from the database.
 HELHET_LOG_CHAIN_KEY = env_str("HELHET_LOG_CHAIN_KEY", SECRET_KEY)
+# Checkpoints of the log's chain head outside the database (access/checkpoints.py): one after
+# this many rows, or at the first row after this many minutes (0: not by that rule), to each
+# destination set: a JSON-lines file in this directory (empty: none), syslog (`host:port` or a
+# socket's path) and an HTTP endpoint taking a POST.
+HELHET_LOG_CHECKPOINT_ROWS = env_int("HELHET_LOG_CHECKPOINT_ROWS", 1000)
+HELHET_LOG_CHECKPOINT_MINUTES = env_int("HELHET_LOG_CHECKPOINT_MINUTES", 5)
+HELHET_LOG_CHECKPOINT_DIR = env_str("HELHET_LOG_CHECKPOINT_DIR", str(VAR_DIR / "log-checkpoints"))
+HELHET_LOG_CHECKPOINT_SYSLOG = env_str("HELHET_LOG_CHECKPOINT_SYSLOG", "")
+HELHET_LOG_CHECKPOINT_URL = env_str("HELHET_LOG_CHECKPOINT_URL", "")
 # Rows per page in caseloads and other lists.
 HELHET_PAGE_SIZE = env_int("HELHET_PAGE_SIZE", 50)
 # Persons per page of search results: a search is narrowed (a given name, the number), not

@@ -257,6 +257,8 @@ class LogChainHead(models.Model):
     last_entry_id = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64)
     entries = models.BigIntegerField(default=0)
+    # When the last checkpoint outside the database was due (access/checkpoints.py).
+    checkpointed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"log chain head at row {self.last_entry_id}"
