@@ -247,9 +247,11 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
 # HTTPS only, outside development: HSTS (a year, subdomains too) and a redirect from http.
+# The preload flag only marks the header as fit for browsers' preload list: nothing is preloaded
+# until the domain's owner submits the domain there (README, production).
 SECURE_HSTS_SECONDS = env_int("HELHET_HSTS_SECONDS", 0 if DEV else 365 * 24 * 3600)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HELHET_HSTS_INCLUDE_SUBDOMAINS", default=not DEV)
-SECURE_HSTS_PRELOAD = env_bool("HELHET_HSTS_PRELOAD")
+SECURE_HSTS_PRELOAD = env_bool("HELHET_HSTS_PRELOAD", default=not DEV)
 SECURE_SSL_REDIRECT = env_bool("HELHET_SSL_REDIRECT", default=not DEV)
 
 # Content-Security-Policy (django-csp): scripts, styles and everything else only from the app's
