@@ -3,6 +3,7 @@ any user names), each on its own; the address is the client's, taken from X-Forw
 when the request came through a trusted proxy."""
 
 import pytest
+from axes.models import AccessAttempt
 from django.test import Client
 from django.urls import reverse
 
@@ -95,6 +96,8 @@ def test_behind_a_trusted_proxy_clients_are_counted_apart(db):
         log_in(behind_proxy("203.0.113.5"), f"guess{n}")
     assert not logs_in(behind_proxy("203.0.113.5"), "kim")
     assert logs_in(behind_proxy("203.0.113.6"), "kim")
+    recorded = set(AccessAttempt.objects.values_list("ip_address", flat=True))
+    assert recorded == {"203.0.113.5"}  # the client's address, never the proxy's
 
 
 def test_the_right_most_address_that_is_not_a_trusted_proxy_is_the_clients(db):
