@@ -1,5 +1,7 @@
 """Helhet settings: one module, read from the environment by typed readers that fail loudly."""
 
+import datetime
+import ipaddress
 import os
 from pathlib import Path
 
@@ -64,6 +66,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "csp",
     "axes",
     "django_tasks",
     "django_tasks_db",
@@ -82,7 +85,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: REMOTE_ADDR becomes the client's address behind HELHET_TRUSTED_PROXIES.
+    "helhet.core.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "helhet.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -181,12 +187,34 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "helhet@localhost")
 
-# Lockout after repeated failures (django-axes), per user name and address.
-AXES_FAILURE_LIMIT = env_int("HELHET_LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = env_int("HELHET_LOGIN_COOLOFF_MINUTES", 15) / 60
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_RESET_ON_SUCCESS = True
+# Lockout after repeated failures (django-axes): per user name, from any address, and per
+# address, with any user names, each counted on its own (helhet/core/lockout.py). The address
+# is REMOTE_ADDR as ClientAddressMiddleware leaves it (the client's, behind trusted proxies).
+HELHET_LOGIN_FAILURE_LIMIT = env_int("HELHET_LOGIN_FAILURE_LIMIT", 5)
+HELHET_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("HELHET_LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+HELHET_LOGIN_COOLOFF_MINUTES = env_int("HELHET_LOGIN_COOLOFF_MINUTES", 15)
+AXES_FAILURE_LIMIT = "helhet.core.lockout.failure_limit"
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=HELHET_LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # in this order: lockout.failure_limit
+AXES_CLIENT_IP_CALLABLE = "helhet.core.middleware.client_address"
+AXES_LOCKOUT_CALLABLE = "helhet.core.lockout.locked_out"
+# A successful login would wipe its address's count too: a sprayer holding one account of
+# their own could start the address over after every few guesses. Counts end by cool-off.
+AXES_RESET_ON_SUCCESS = False
+
+# Proxies (the TLS proxy, a load balancer) whose X-Forwarded-For and X-Forwarded-Proto are
+# believed: addresses or networks, comma-separated ("10.0.0.5,192.168.10.0/24"). Empty: none,
+# the peer's address is the client's and the headers are ignored.
+HELHET_TRUSTED_PROXIES = env_list("HELHET_TRUSTED_PROXIES")
+for _proxy in HELHET_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as e:
+        raise ImproperlyConfigured(
+            f"HELHET_TRUSTED_PROXIES: not an address or network: {_proxy}"
+        ) from e
+# HTTPS as the TLS proxy says (ClientAddressMiddleware drops the header from anyone else).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HELHET_TRUSTED_PROXIES else None
 
 # The cache holds the public self-referral page's flood counters (intake/flood.py), which every
 # app process must share: Django's database cache, in the table that migration core 0003 makes.
@@ -223,6 +251,30 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+
+# HTTPS only, outside development: HSTS (a year, subdomains too) and a redirect from http.
+# The preload flag only marks the header as fit for browsers' preload list: nothing is preloaded
+# until the domain's owner submits the domain there (README, production).
+SECURE_HSTS_SECONDS = env_int("HELHET_HSTS_SECONDS", 0 if DEV else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HELHET_HSTS_INCLUDE_SUBDOMAINS", default=not DEV)
+SECURE_HSTS_PRELOAD = env_bool("HELHET_HSTS_PRELOAD", default=not DEV)
+SECURE_SSL_REDIRECT = env_bool("HELHET_SSL_REDIRECT", default=not DEV)
+
+# Content-Security-Policy (django-csp): scripts, styles and everything else only from the app's
+# own static files, no inline script or style. HELHET_CSP_FORM_ACTION adds origins a form may
+# post to (an identity provider's, should a login form post there).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'", *env_list("HELHET_CSP_FORM_ACTION")],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
