@@ -1,7 +1,8 @@
 """A real OpenID provider for the tests: oidc-provider-mock (Authlib and Flask), served over HTTP
 on 127.0.0.1 from a thread, requiring a nonce, and made to enforce PKCE (S256), which the mock
 itself does not: an authorization request without a code challenge is refused, and a code is
-exchanged for tokens only with the verifier of its challenge.
+exchanged for tokens only with the verifier of its challenge. Helhet is a registered client:
+the provider answers only its client id and secret, and redirects only to its redirect URI.
 
 Users sign in at the mock's authorization page by their `sub`; `MockProvider.set_user` gives a
 subject the claims its id token carries (the HSA-id, acr, ...)."""
@@ -20,8 +21,6 @@ from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
 from helhet.core.oidc import Provider
 
-CLIENT_ID = "helhet-test"
-CLIENT_SECRET = "helhet-test-secret"
 ACR_HIGH = "http://id.elegnamnden.se/loa/1.0/loa3"
 ACR_LOW = "http://id.elegnamnden.se/loa/1.0/loa2"
 
@@ -59,6 +58,8 @@ def enforce_pkce(app: flask.Flask) -> None:
 @dataclass
 class MockProvider:
     url: str
+    client_id: str
+    client_secret: str
 
     def set_user(self, sub: str, **claims: object) -> None:
         response = requests.put(f"{self.url}/users/{sub}", json=claims, timeout=10)
@@ -70,8 +71,8 @@ class MockProvider:
             "slug": "siths",
             "name": "SITHS eID (Region Testland)",
             "discovery_url": f"{self.url}/.well-known/openid-configuration",
-            "client_id": CLIENT_ID,
-            "client_secret": CLIENT_SECRET,
+            "client_id": self.client_id,
+            "client_secret": self.client_secret,
             "scope": "openid profile",
             "organisation_id": organisation.pk,
             "organisation_number": None,
@@ -82,14 +83,27 @@ class MockProvider:
 
 
 @contextmanager
-def running_provider() -> Iterator[MockProvider]:
-    app = oidc_provider_mock.app(require_nonce=True)
+def running_provider(redirect_uri: str) -> Iterator[MockProvider]:
+    """The provider, with Helhet registered as a client whose one redirect URI is
+    REDIRECT_URI (the provider refuses any other)."""
+    app = oidc_provider_mock.app(require_nonce=True, require_client_registration=True)
     enforce_pkce(app)
     server = werkzeug.serving.make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1})
     thread.start()
     try:
-        yield MockProvider(url=f"http://127.0.0.1:{server.server_port}")
+        url = f"http://127.0.0.1:{server.server_port}"
+        response = requests.post(
+            f"{url}/oauth2/clients",
+            json={
+                "redirect_uris": [redirect_uri],
+                "token_endpoint_auth_method": "client_secret_basic",
+            },
+            timeout=10,
+        )
+        response.raise_for_status()
+        client = response.json()
+        yield MockProvider(url, client["client_id"], client["client_secret"])
     finally:
         server.shutdown()
         thread.join()

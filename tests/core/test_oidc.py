@@ -24,7 +24,7 @@ NO_ACCOUNT = "No active Helhet account for SITHS eID (Region Testland) is linked
 
 @pytest.fixture(scope="module")
 def idp():
-    with running_provider() as provider:
+    with running_provider("http://testserver/accounts/oidc/siths/callback/") as provider:
         yield provider
 
 
@@ -115,7 +115,12 @@ def test_the_test_provider_refuses_a_request_without_pkce(idp):
     """The twin of the test above: PKCE is enforced by the provider in these tests."""
     response = requests.get(
         f"{idp.url}/oauth2/authorize",
-        params={"client_id": "x", "response_type": "code", "scope": "openid", "nonce": "n"},
+        params={
+            "client_id": idp.client_id,
+            "response_type": "code",
+            "scope": "openid",
+            "nonce": "n",
+        },
         timeout=10,
     )
     assert response.status_code == 400
@@ -334,6 +339,19 @@ def test_the_login_page_shows_a_button_per_provider(client, settings, idp, count
     assert siths < kommun < page.index('name="password"')
     assert "Log in with SITHS eID (Region Testland)" in page
     assert "Log in with Testby kommuns e-legitimation" in page
+
+
+def test_the_button_and_a_refusal_speak_swedish(client, configure, idp, settings):
+    provider = configure()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
+    page = client.get(reverse("login")).content.decode()
+    assert "Logga in med SITHS eID (Region Testland)" in page
+    idp.set_user("stranger", hsa_id="SE2321000016-9999")
+    messages = refusal(client, log_in(client, idp, provider, "stranger"))
+    assert messages == [
+        "Inget aktivt Helhet-konto för SITHS eID (Region Testland) är kopplat till din "
+        "identitet. Kontakta din administratör."
+    ]
 
 
 def test_the_login_page_without_providers_shows_only_the_password_form(client, settings, db):
