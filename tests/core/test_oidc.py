@@ -4,7 +4,7 @@ test client (Helhet) and requests (the provider's login page), the token exchang
 own HTTP request to the provider."""
 
 import json
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
 import requests
@@ -257,6 +257,35 @@ def test_a_tampered_state_is_refused(client, configure, idp, county):
     response = client.get(callback.path, {"code": query["code"][0], "state": "forged"})
     messages = refusal(client, response)
     assert any("started in another window" in m for m in messages), messages
+
+
+def changed(url: str, **params: str) -> str:
+    """URL with its query's PARAMS replaced."""
+    parts = urlparse(url)
+    query = {k: v[0] for k, v in parse_qs(parts.query).items()} | params
+    return parts._replace(query=urlencode(query)).geturl()
+
+
+@pytest.mark.parametrize(
+    "tampered",
+    [
+        {"nonce": "a-nonce-helhet-did-not-send"},
+        {"code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"},
+    ],
+    ids=["nonce", "pkce"],
+)
+def test_a_token_for_another_nonce_or_code_challenge_is_refused(
+    client, configure, idp, county, tampered
+):
+    """The provider issues its code for a request Helhet did not make (another nonce, another
+    code challenge): the id token's nonce, or the provider's PKCE check, refuses it."""
+    provider = configure()
+    linked(idp, county.nurse)
+    callback = sign_in_at_provider(changed(start(client, provider), **tampered), "nurse-sub")
+    messages = refusal(client, back_at_helhet(client, callback))
+    assert messages == [
+        "The login at SITHS eID (Region Testland) could not be completed. Please try again."
+    ]
 
 
 def test_a_callback_is_used_once(client, configure, idp, county):
