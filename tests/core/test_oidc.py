@@ -498,3 +498,36 @@ def test_the_hsa_id_is_unique_when_set(db):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         f.UserFactory(username="d", hsa_id=HSA_ID)
+
+
+# --- the HSA-id in the admin ------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("access_changes_logged")
+def test_the_admin_sets_a_users_hsa_id_and_the_change_is_a_security_event(client, county):
+    """Who may log in as a user changes with the HSA-id: the change is logged as a user's
+    employer, as other access changes are."""
+    from tests.access.test_security_events import last_id, security_rows, user_form
+
+    client.force_login(county.admin)
+    start = last_id()
+    response = client.post(
+        reverse("admin:core_user_change", args=[county.nurse.pk]),
+        user_form(county.nurse, hsa_id=HSA_ID),
+    )
+    assert response.status_code == 302, response.content
+    county.nurse.refresh_from_db()
+    assert county.nurse.hsa_id == HSA_ID
+    [row] = security_rows(start)
+    assert row.organisation_id == county.region.pk and f"hsa_id None → {HSA_ID}" in row.what
+
+    # Another user may not take the same HSA-id; an empty one is no HSA-id (not a duplicate "").
+    response = client.post(
+        reverse("admin:core_user_change", args=[county.coordinator.pk]),
+        user_form(county.coordinator, hsa_id=HSA_ID),
+    )
+    assert response.status_code == 200 and "HSA-id already exists" in response.content.decode()
+    for user in (county.coordinator, county.social_worker):
+        client.post(reverse("admin:core_user_change", args=[user.pk]), user_form(user, hsa_id=""))
+        user.refresh_from_db()
+        assert user.hsa_id is None
