@@ -9,6 +9,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from helhet.core.oidc import providers_from_json
+
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
 VAR_DIR = Path(os.environ.get("HELHET_VAR_DIR", PROJECT_DIR / "var"))
@@ -173,6 +175,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Login through identity providers (OpenID Connect; core/oidc.py, README "Login through an
+# identity provider"): a JSON list of providers, or a file of it (HELHET_OIDC_PROVIDERS_FILE).
+HELHET_OIDC_PROVIDERS = providers_from_json(env_str("HELHET_OIDC_PROVIDERS", "[]"))
 
 # E-mail carries the links with which users set their own passwords (core/accounts.py); in
 # development it is printed on the console.

@@ -24,6 +24,8 @@ PUBLIC = {
     "intake:self_referral",
     "intake:self_referral_thanks",
     "admin:login",
+    "oidc_login",
+    "oidc_callback",
 }
 # A value for each URL argument, by name, else by converter.
 VALUES = {"app_label": "core", "uidb64": "MQ", "token": "set-password"}

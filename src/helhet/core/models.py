@@ -144,6 +144,15 @@ class User(AbstractUser):
     profession = models.CharField(
         _("profession"), max_length=30, choices=Profession.choices, blank=True
     )
+    # Login through an identity provider (core/oidc.py) may match its claim against this.
+    hsa_id = models.CharField(
+        _("HSA-id"),
+        max_length=31,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("The employee's HSA-id, e.g. SE2321000016-1234 (for login with SITHS eID)."),
+    )
 
     class Meta:
         verbose_name = _("user")
