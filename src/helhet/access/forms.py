@@ -1,11 +1,14 @@
 """Forms for the access pages: input shape only; the rules live in actions."""
 
+from typing import cast
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from helhet.core.converters import parse_id
 from helhet.core.forms import DateInput
 from helhet.core.models import Organisation
 from helhet.people import identity
@@ -194,10 +197,10 @@ class RowIdsField(forms.Field):
     widget = forms.MultipleHiddenInput
 
     def to_python(self, value) -> list[int]:
-        values = value or []
-        if not all(str(v).isascii() and str(v).isdigit() for v in values):
+        ids = [parse_id(str(v)) for v in value or []]
+        if None in ids:
             raise ValidationError(_("Choose rows from the table."))
-        return [int(v) for v in values]
+        return cast(list[int], ids)
 
 
 class LogMarkForm(forms.Form):
