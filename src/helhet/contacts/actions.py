@@ -11,10 +11,11 @@ import importlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Field, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -385,11 +386,11 @@ def check_dose(dose: Decimal | None, dose_unit: str) -> None:
     a unit from the list (`MedicationDispensing.dose` and `dose_unit`)."""
     errors = {}
     for name, value in (("dose", dose), ("dose_unit", dose_unit)):
-        field = MedicationDispensing._meta.get_field(name)
+        model_field = cast(Field, MedicationDispensing._meta.get_field(name))
         try:
-            if value in field.empty_values:
-                raise ValidationError(field.error_messages["required"], code="required")
-            field.clean(value, None)
+            if value in model_field.empty_values:
+                raise ValidationError(model_field.error_messages["required"], code="required")
+            model_field.clean(value, None)
         except ValidationError as error:
             errors[name] = error.error_list
     if errors:
