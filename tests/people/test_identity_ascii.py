@@ -77,3 +77,10 @@ def test_search_by_number_in_another_script_finds_the_person(client, county, scr
     assert "Tolvansson, Tolvan" in whole.text
     part = client.get(reverse("people:search"), {"q": number[:8].translate(script)})
     assert "Tolvansson, Tolvan" in part.text
+
+
+@pytest.mark.parametrize("raw", ["18991231-R123", "00010101-R123", "18991231-1234"])
+def test_a_birth_date_before_1900_is_refused(raw):
+    with pytest.raises(ValidationError) as error:
+        parse(raw)
+    assert error.value.code == "too_early"

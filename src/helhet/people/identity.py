@@ -24,6 +24,8 @@ from enum import StrEnum
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from helhet.core.limits import EARLIEST_DATE
+
 
 class IdentityKind(StrEnum):
     PERSONNUMMER = "personnummer"
@@ -145,11 +147,18 @@ def _reservnummer(digits: str, tail: str, *, today: datetime.date) -> IdentityNu
 
 def _date(digits: str, *, day_offset: int) -> datetime.date:
     try:
-        return datetime.date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]) - day_offset)
+        day = datetime.date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]) - day_offset)
     except ValueError:
         raise ValidationError(
             _("The identity number does not begin with a real date."), code="date"
         ) from None
+    if day < EARLIEST_DATE:
+        raise ValidationError(
+            _("The identity number gives a birth date before %(year)s."),
+            code="too_early",
+            params={"year": EARLIEST_DATE.year},
+        )
+    return day
 
 
 def make_personnummer(birth_date: datetime.date, birth_number: int, *, coordination=False) -> str:
