@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from helhet.core.converters import parse_id
 from helhet.core.forms import run_action
 from helhet.people.views import overview_or_caseload
 
@@ -191,8 +192,7 @@ def _mark_reviewed(request, form, action, **kwargs) -> bool:
 
 def _review_emergency(request, *, actor, unit) -> None:
     """Mark the emergency access in the POST as reviewed; the outcome is told as a message."""
-    posted = request.POST["emergency"]
-    emergency_id = int(posted) if posted.isascii() and posted.isdigit() else 0
+    emergency_id = parse_id(request.POST["emergency"]) or 0
     try:
         actions.emergency_access_review(actor=actor, unit=unit, emergency_id=emergency_id)
     except ValidationError as error:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from helhet.access import policy
 from helhet.access.log import Actor, record_access, record_listing
+from helhet.core.converters import parse_id
 from helhet.core.forms import run_action
 from helhet.core.models import Unit
 from helhet.core.selectors import unit_staff
@@ -146,9 +147,9 @@ def case_team_add(request, person_id: int, episode_id: int):
 
 def _remove_member(request, **kwargs) -> None:
     """Take a member off the team; the outcome is told as a message after the redirect."""
-    remove = request.POST["remove"]
+    member_id = parse_id(request.POST["remove"]) or 0
     try:
-        actions.case_team_remove(member_id=int(remove) if remove.isdigit() else 0, **kwargs)
+        actions.case_team_remove(member_id=member_id, **kwargs)
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:

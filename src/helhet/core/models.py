@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from . import limits
+
 
 class Municipality(models.Model):
     """A Swedish municipality, by its four-digit code (kommunkod); where persons are resident."""
@@ -73,15 +75,19 @@ class Unit(models.Model):
     organisations = models.ManyToManyField(
         Organisation, verbose_name=_("run by"), related_name="units"
     )
-    age_min = models.PositiveSmallIntegerField(_("youngest age"), null=True, blank=True)
-    age_max = models.PositiveSmallIntegerField(_("oldest age"), null=True, blank=True)
+    age_min = models.PositiveSmallIntegerField(
+        _("youngest age"), null=True, blank=True, validators=[MaxValueValidator(limits.MAX_AGE)]
+    )
+    age_max = models.PositiveSmallIntegerField(
+        _("oldest age"), null=True, blank=True, validators=[MaxValueValidator(limits.MAX_AGE)]
+    )
     municipalities = models.ManyToManyField(
         Municipality,
         verbose_name=_("municipalities of residence"),
         blank=True,
         help_text=_("Leave empty to accept residents of any municipality."),
     )
-    target_group = models.TextField(_("target group"), blank=True)
+    target_group = models.TextField(_("target group"), max_length=limits.TEXT_LENGTH, blank=True)
     access_mode = models.CharField(
         _("access"), max_length=20, choices=AccessMode.choices, default=AccessMode.TEAM
     )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helhet.care.forms import CaseTeamForm
 from helhet.contacts.models import Intervention
+from helhet.core import limits
 from helhet.core.forms import DateInput, set_queryset
 
 from .models import SipMeasure, SipVersion
@@ -53,6 +54,7 @@ class SipForm(forms.Form):
     goal = forms.CharField(
         label=_("The person's goal, in their own words"),
         required=False,
+        max_length=limits.GOAL_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     overall_responsible: forms.ModelChoiceField = forms.ModelChoiceField(
@@ -77,10 +79,14 @@ class SipForm(forms.Form):
     other_participants = forms.CharField(
         label=_("Other participants (agencies, names)"),
         required=False,
+        max_length=limits.TEXT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     agreed_on = forms.DateField(
-        label=_("The person agreed to the plan on"), required=False, widget=DateInput()
+        label=_("The person agreed to the plan on"),
+        required=False,
+        widget=DateInput(),
+        validators=[limits.PAST],
     )
     agreed_how = forms.ChoiceField(
         label=_("How the person agreed"),
@@ -188,16 +194,27 @@ def _sip_initial(latest: SipVersion | None):
 class SipMeetingForm(forms.Form):
     caller: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Called by"), queryset=None)
     held_on = forms.DateField(
-        label=_("Date of the meeting"), initial=timezone.localdate, widget=DateInput()
+        label=_("Date of the meeting"),
+        initial=timezone.localdate,
+        widget=DateInput(),
+        validators=[limits.PAST],
     )
     invitees = forms.CharField(
         label=_("Invited (one per line)"),
+        max_length=limits.TEXT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("The person, relatives, staff, other agencies."),
     )
-    minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 8}))
+    minutes = forms.CharField(
+        label=_("Minutes"),
+        max_length=limits.NOTE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
     next_follow_up_on = forms.DateField(
-        label=_("Next follow-up"), required=False, widget=DateInput()
+        label=_("Next follow-up"),
+        required=False,
+        widget=DateInput(),
+        validators=[limits.REVIEW_RANGE],
     )
 
     def __init__(self, *args, staff, **kwargs):
@@ -211,9 +228,12 @@ class SipMeetingForm(forms.Form):
 class PlanForm(forms.Form):
     goals = forms.CharField(
         label=_("The person's goals, in their own words"),
+        max_length=limits.GOAL_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    review_on = forms.DateField(label=_("Review date"), widget=DateInput())
+    review_on = forms.DateField(
+        label=_("Review date"), widget=DateInput(), validators=[limits.REVIEW_RANGE]
+    )
 
 
 class PlanItemForm(forms.Form):

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from helhet.access import policy
 from helhet.access.log import Actor, record_access
 from helhet.core import pdf
+from helhet.core.converters import parse_id
 from helhet.core.forms import run_action
 from helhet.core.selectors import unit_staff
 from helhet.people.selectors import access_for_writing
@@ -26,8 +27,7 @@ from .forms import PlanPage, SipMeetingForm, SipPage
 
 
 def _version_param(request) -> int | None:
-    value = request.GET.get("version", "")
-    return int(value) if value.isascii() and value.isdigit() else None
+    return parse_id(request.GET.get("version"))
 
 
 @login_required
