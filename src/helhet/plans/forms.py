@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from helhet.care.forms import CaseTeamForm
 from helhet.contacts.models import Intervention
 from helhet.core.forms import DateInput, set_queryset
+from helhet.core.versions import BasedOnVersion, initial_version
 
 from .models import SipMeasure, SipVersion
 
@@ -49,7 +50,7 @@ def filled_rows(formset) -> list[dict]:
 # --- SIP ----------------------------------------------------------------------------------
 
 
-class SipForm(forms.Form):
+class SipForm(BasedOnVersion):
     goal = forms.CharField(
         label=_("The person's goal, in their own words"),
         required=False,
@@ -161,8 +162,9 @@ class SipPage:
 
 def _sip_initial(latest: SipVersion | None):
     if latest is None:
-        return {"person_took_part": True}, [], []
+        return {"person_took_part": True, **initial_version(None)}, [], []
     initial = {
+        **initial_version(latest),
         "goal": latest.goal,
         "overall_responsible": latest.overall_responsible_id,
         "person_took_part": latest.person_took_part,
@@ -208,7 +210,7 @@ class SipMeetingForm(forms.Form):
 # --- Treatment plan -----------------------------------------------------------------------
 
 
-class PlanForm(forms.Form):
+class PlanForm(BasedOnVersion):
     goals = forms.CharField(
         label=_("The person's goals, in their own words"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -238,9 +240,9 @@ class PlanPage:
     """The treatment plan form and its rows, started from the latest version."""
 
     def __init__(self, data, *, staff, latest):
-        initial, rows = {}, []
+        initial, rows = initial_version(latest), []
         if latest is not None:
-            initial = {"goals": latest.goals, "review_on": latest.review_on}
+            initial |= {"goals": latest.goals, "review_on": latest.review_on}
             rows = [
                 {
                     "intervention": i.intervention_id,
