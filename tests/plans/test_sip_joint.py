@@ -124,7 +124,8 @@ def test_the_municipality_revises_the_version_the_region_saved(client, county, c
     log_in(client, county.social_worker, county.clinic)
     url = sip_url(county, "plans:sip_new")
     assert "Regionens mål." in client.get(url).text
-    assert client.post(url, form_data(county, goal="Kommunens ändring.", version="1")).status_code == 302
+    response = client.post(url, form_data(county, goal="Kommunens ändring.", version="1"))
+    assert response.status_code == 302
     latest = SipVersion.objects.order_by("-number").first()
     assert (latest.number, latest.organisation) == (2, county.municipality)
 
