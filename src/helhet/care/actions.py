@@ -206,7 +206,11 @@ def episode_reactivate(
 def case_team_add(
     *, actor: Actor, access: PersonAccess, episode: Episode, user, role: str
 ) -> CaseTeamMember:
-    """Put USER (a member of the episode's unit) on the case team, or change their role."""
+    """Put USER (a member of the episode's unit) on the case team, or change their role.
+
+    The episode is read again, locked: a close saved since the page read it (`episode_close`
+    locks it too) refuses the change rather than staffing a closed episode."""
+    episode = Episode.objects.select_for_update().select_related("unit").get(pk=episode.pk)
     if not episode.is_open:
         raise ValidationError(_("This episode is closed."))
     if not user.memberships.filter(unit_id=episode.unit_id).exists():
