@@ -4,10 +4,9 @@ user's values and the version saved meanwhile; saving again from that page works
 from the same version at once: one is saved, the other is stale."""
 
 import re
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.urls import reverse
 
 from helhet.access.log import Actor
@@ -15,6 +14,7 @@ from helhet.core.versions import StaleEdit
 from helhet.plans import actions
 from helhet.plans.models import PlanVersion, SipVersion
 
+from ..concurrency import at_once
 from ..people.utils import log_in, log_rows
 from .conftest import access_of, save_sip, sip_data
 from .test_sip_pages import form_data
@@ -166,29 +166,6 @@ def test_two_saves_from_the_same_version_one_after_the_other_the_second_is_stale
     assert [v.goals for v in PlanVersion.objects.order_by("number")][1:] == ["Den ena."]
 
 
-def _at_once(*calls):
-    """Run CALLS in threads (each with its own connection) released together; their outcomes
-    in order: the result, or the exception raised."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            outcomes[index] = call()
-        except Exception as error:  # noqa: BLE001 — the outcome under test
-            outcomes[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
-
-
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent connections")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("first_version", [False, True])
@@ -198,7 +175,7 @@ def test_two_plan_saves_at_once_from_the_same_version_one_wins(county, first_ver
     if not first_version:
         save_plan(county)
         based_on = 1
-    outcomes = _at_once(
+    outcomes = at_once(
         lambda: _save_plan_from(county, county.nurse, based_on, "Den ena."),
         lambda: _save_plan_from(county, county.coordinator, based_on, "Den andra."),
     )
@@ -221,6 +198,6 @@ def test_two_sip_saves_at_once_from_the_same_version_one_wins(county, coordinati
             **(sip_data(county) | {"goal": goal, "version": 1}),
         )
 
-    outcomes = _at_once(save(county.nurse, "Regionens."), save(county.social_worker, "Kommunens."))
+    outcomes = at_once(save(county.nurse, "Regionens."), save(county.social_worker, "Kommunens."))
     assert sorted(type(o).__name__ for o in outcomes) == ["SipVersion", "StaleEdit"], outcomes
     assert SipVersion.objects.count() == 2
