@@ -149,8 +149,15 @@ def episode_close(
 ) -> Episode:
     """Close an open episode. The row is locked so that two closes cannot both pass."""
     episode = Episode.objects.select_for_update().get(pk=episode_id, person=access.person)
-    if not episode.is_open:
-        raise ValidationError(_("This episode is already closed."))
+    if not episode.is_open:  # meanwhile, or earlier: say how it was closed
+        raise ValidationError(
+            _("This episode is already closed: on %(date)s by %(user)s (%(reason)s).")
+            % {
+                "date": episode.closed_on,  # a date: ISO as text
+                "user": episode.closed_by or "–",
+                "reason": episode.closure_reason or "–",
+            }
+        )
     if closed_on < episode.opened_on:
         raise ValidationError(
             {
