@@ -1,10 +1,30 @@
 """Running actions at once: each in a thread with its own database connection, released
 together by a barrier. For PostgreSQL tests (`transactional_db`): SQLite's in-memory test
-database is one connection, and its IMMEDIATE transactions serialise writers anyway."""
+database is one connection, and its IMMEDIATE transactions serialise writers anyway.
+
+Such a test is marked `django_db(transaction=True, serialized_rollback=True)` and uses
+`seed_rows_put_back` (import it into the module): a transactional test ends by emptying the
+database, data migrations' rows included; the other tests run before it in the same session
+(pytest-django orders them so), and at the session's end those rows are put back, so that a
+database reused by the next session (`--reuse-db`) still has them.
+"""
 
 import threading
 
+import pytest
 from django.db import connections
+
+
+@pytest.fixture(scope="session")
+def seed_rows_put_back(django_db_setup, django_db_blocker):
+    """At the session's end, the rows the test database was made with (serialized then, as
+    `serialized_rollback` asks) go back in."""
+    yield
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                connection.creation.deserialize_db_from_string(contents)
 
 
 def at_once(*calls) -> list:

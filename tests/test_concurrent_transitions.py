@@ -24,7 +24,7 @@ from helhet.people.models import Person
 
 from . import factories as f
 from .assessments.utils import audit_without_raise
-from .concurrency import at_once, in_turn
+from .concurrency import at_once, in_turn, seed_rows_put_back  # noqa: F401 (a fixture)
 from .plans.conftest import access_of
 
 DAY = datetime.date(2026, 2, 10)
@@ -148,6 +148,7 @@ def test_two_of_the_same_transition_one_after_the_other_one_is_saved(county, tra
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent connections")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("seed_rows_put_back")
 @pytest.mark.parametrize("transition", TRANSITIONS, ids=lambda t: t.__name__)
 def test_two_of_the_same_transition_at_once_one_is_saved(county, transition):
     calls, saved, on = transition(county)

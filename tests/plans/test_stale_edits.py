@@ -14,7 +14,7 @@ from helhet.core.versions import StaleEdit
 from helhet.plans import actions
 from helhet.plans.models import PlanVersion, SipVersion
 
-from ..concurrency import at_once
+from ..concurrency import at_once, seed_rows_put_back  # noqa: F401 (a fixture)
 from ..people.utils import log_in, log_rows
 from .conftest import access_of, save_sip, sip_data
 from .test_sip_pages import form_data
@@ -168,6 +168,7 @@ def test_two_saves_from_the_same_version_one_after_the_other_the_second_is_stale
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent connections")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("seed_rows_put_back")
 @pytest.mark.parametrize("first_version", [False, True])
 def test_two_plan_saves_at_once_from_the_same_version_one_wins(county, first_version):
     """FIRST_VERSION: both forms showed no plan (both would make the plan row itself)."""
@@ -188,6 +189,7 @@ def test_two_plan_saves_at_once_from_the_same_version_one_wins(county, first_ver
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent connections")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("seed_rows_put_back")
 def test_two_sip_saves_at_once_from_the_same_version_one_wins(county, coordination):
     save_sip(county)
 
