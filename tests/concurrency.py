@@ -58,3 +58,18 @@ def in_turn(*calls) -> list:
         except Exception as error:  # noqa: BLE001
             outcomes.append(error)
     return outcomes
+
+
+def meet_after(monkeypatch, module, name: str, parties: int = 2) -> None:
+    """Make MODULE.NAME wait, after it has run, until PARTIES callers have reached that point:
+    called early inside an action's transaction, it holds every transaction open together
+    before any goes on (and fails after 10 s rather than hang if one never comes)."""
+    meeting = threading.Barrier(parties, timeout=10)
+    original = getattr(module, name)
+
+    def run_then_wait(*args, **kwargs):
+        result = original(*args, **kwargs)
+        meeting.wait()
+        return result
+
+    monkeypatch.setattr(module, name, run_then_wait)

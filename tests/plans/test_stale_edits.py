@@ -14,7 +14,7 @@ from helhet.core.versions import StaleEdit
 from helhet.plans import actions
 from helhet.plans.models import PlanVersion, SipVersion
 
-from ..concurrency import at_once, seed_rows_put_back  # noqa: F401 (a fixture)
+from ..concurrency import at_once, meet_after, seed_rows_put_back  # noqa: F401 (a fixture)
 from ..people.utils import log_in, log_rows
 from .conftest import access_of, save_sip, sip_data
 from .test_sip_pages import form_data
@@ -170,12 +170,14 @@ def test_two_saves_from_the_same_version_one_after_the_other_the_second_is_stale
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.usefixtures("seed_rows_put_back")
 @pytest.mark.parametrize("first_version", [False, True])
-def test_two_plan_saves_at_once_from_the_same_version_one_wins(county, first_version):
-    """FIRST_VERSION: both forms showed no plan (both would make the plan row itself)."""
+def test_two_plan_saves_at_once_from_the_same_version_one_wins(county, first_version, monkeypatch):
+    """Both transactions are open and past the first check before either locks the plan.
+    FIRST_VERSION: both forms showed no plan (both would make the plan row itself)."""
     based_on = 0
     if not first_version:
         save_plan(county)
         based_on = 1
+    meet_after(monkeypatch, actions, "acting_unit")
     outcomes = at_once(
         lambda: _save_plan_from(county, county.nurse, based_on, "Den ena."),
         lambda: _save_plan_from(county, county.coordinator, based_on, "Den andra."),
@@ -190,8 +192,9 @@ def test_two_plan_saves_at_once_from_the_same_version_one_wins(county, first_ver
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent connections")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.usefixtures("seed_rows_put_back")
-def test_two_sip_saves_at_once_from_the_same_version_one_wins(county, coordination):
+def test_two_sip_saves_at_once_from_the_same_version_one_wins(county, coordination, monkeypatch):
     save_sip(county)
+    meet_after(monkeypatch, actions, "acting_unit")
 
     def save(user, goal):
         return lambda: actions.sip_version_create(
