@@ -13,6 +13,7 @@ from helhet.care.forms import CaseTeamForm
 from helhet.contacts.models import Intervention
 from helhet.core import limits
 from helhet.core.forms import DateInput, set_queryset
+from helhet.core.versions import BasedOnVersion, initial_version
 
 from .models import SipMeasure, SipVersion
 
@@ -50,7 +51,7 @@ def filled_rows(formset) -> list[dict]:
 # --- SIP ----------------------------------------------------------------------------------
 
 
-class SipForm(forms.Form):
+class SipForm(BasedOnVersion):
     goal = forms.CharField(
         label=_("The person's goal, in their own words"),
         required=False,
@@ -167,8 +168,9 @@ class SipPage:
 
 def _sip_initial(latest: SipVersion | None):
     if latest is None:
-        return {"person_took_part": True}, [], []
+        return {"person_took_part": True, **initial_version(None)}, [], []
     initial = {
+        **initial_version(latest),
         "goal": latest.goal,
         "overall_responsible": latest.overall_responsible_id,
         "person_took_part": latest.person_took_part,
@@ -225,7 +227,7 @@ class SipMeetingForm(forms.Form):
 # --- Treatment plan -----------------------------------------------------------------------
 
 
-class PlanForm(forms.Form):
+class PlanForm(BasedOnVersion):
     goals = forms.CharField(
         label=_("The person's goals, in their own words"),
         max_length=limits.GOAL_LENGTH,
@@ -258,9 +260,9 @@ class PlanPage:
     """The treatment plan form and its rows, started from the latest version."""
 
     def __init__(self, data, *, staff, latest):
-        initial, rows = {}, []
+        initial, rows = initial_version(latest), []
         if latest is not None:
-            initial = {"goals": latest.goals, "review_on": latest.review_on}
+            initial |= {"goals": latest.goals, "review_on": latest.review_on}
             rows = [
                 {
                     "intervention": i.intervention_id,

@@ -20,6 +20,7 @@ from helhet.core import pdf
 from helhet.core.converters import parse_id
 from helhet.core.forms import run_action
 from helhet.core.selectors import unit_staff
+from helhet.core.versions import StaleEdit, stale_page
 from helhet.people.selectors import access_for_writing
 
 from . import actions, selectors
@@ -80,21 +81,26 @@ def sip_new(request, person_id: int):
     access = access_for_writing(request, person_id)
     actor, unit = Actor.from_request(request), request.unit
     view = selectors.sip_for_writing(access, unit)
-    page = None
+    page = saved = None
     if view.may_write:
         organisations, staff, relatives = _sip_choices(access, unit)
-        page = SipPage(
-            request.POST or None,
-            organisations=organisations,
-            staff=staff,
-            relatives=relatives,
-            latest=view.shown,
-        )
+
+        def build(data, latest):
+            return SipPage(
+                data, organisations=organisations, staff=staff, relatives=relatives, latest=latest
+            )
+
+        page = build(request.POST or None, view.shown)
         if request.method == "POST" and page.is_valid():
             try:
                 actions.sip_version_create(actor=actor, access=access, **page.kwargs())
             except ValidationError as error:
                 page.form.add_error(None, error)
+            except StaleEdit as stale:
+                # Another save came in: show it beside the user's own values, based on it now.
+                view = selectors.sip_for_writing(access, unit)
+                saved = view.shown
+                page = stale_page(lambda data: build(data, saved), request.POST, stale)
             else:
                 messages.success(request, _("The new version of the SIP is saved."))
                 return redirect("plans:sip", person_id=person_id)
@@ -102,7 +108,13 @@ def sip_new(request, person_id: int):
     return render(
         request,
         "plans/sip_form.html",
-        {"person": access.person, "view": view, "page": page, "form": page and page.form},
+        {
+            "person": access.person,
+            "view": view,
+            "page": page,
+            "form": page and page.form,
+            "saved": saved,
+        },
     )
 
 
@@ -157,12 +169,19 @@ def plan_edit(request, person_id: int):
     access = access_for_writing(request, person_id)
     actor, unit = Actor.from_request(request), request.unit
     latest = selectors.own_plan_latest(access, unit, request.user.organisation_id)
-    page = PlanPage(request.POST or None, staff=unit_staff(unit.pk), latest=latest)
+    staff, saved = unit_staff(unit.pk), None
+    page = PlanPage(request.POST or None, staff=staff, latest=latest)
     if request.method == "POST" and page.is_valid():
         try:
             actions.plan_save(actor=actor, access=access, **page.kwargs())
         except ValidationError as error:
             page.form.add_error(None, error)
+        except StaleEdit as stale:
+            # Another save came in: show it beside the user's own values, based on it now.
+            latest = saved = selectors.own_plan_latest(access, unit, request.user.organisation_id)
+            page = stale_page(
+                lambda data: PlanPage(data, staff=staff, latest=latest), request.POST, stale
+            )
         else:
             messages.success(request, _("The treatment plan is saved."))
             return redirect("plans:plans", person_id=person_id)
@@ -170,5 +189,11 @@ def plan_edit(request, person_id: int):
     return render(
         request,
         "plans/plan_form.html",
-        {"person": access.person, "page": page, "form": page.form, "latest": latest},
+        {
+            "person": access.person,
+            "page": page,
+            "form": page.form,
+            "latest": latest,
+            "saved": saved,
+        },
     )
