@@ -167,7 +167,7 @@ def test_a_user_locked_out_of_password_login_still_logs_in_through_the_provider(
     """The lockout guards the password; the identity provider's login is not a guess."""
     provider = configure()
     linked(idp, county.nurse)
-    for _ in range(settings.AXES_FAILURE_LIMIT):
+    for _ in range(settings.HELHET_LOGIN_FAILURE_LIMIT):
         client.post(reverse("login"), {"username": "nurse", "password": "wrong"})
     locked = client.post(reverse("login"), {"username": "nurse", "password": "test-password-123"})
     assert SESSION_KEY not in client.session and locked.status_code != 302

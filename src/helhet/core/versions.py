@@ -50,10 +50,12 @@ class BasedOnVersion(forms.Form):
     version = forms.IntegerField(
         widget=forms.HiddenInput,
         min_value=0,
+        max_value=2**31 - 1,  # a version number of PositiveIntegerField's range
         error_messages={
             "required": gettext_lazy("The form is out of date: open it again."),
             "invalid": gettext_lazy("The form is out of date: open it again."),
             "min_value": gettext_lazy("The form is out of date: open it again."),
+            "max_value": gettext_lazy("The form is out of date: open it again."),
         },
     )
 
