@@ -118,6 +118,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "helhet.core.context_processors.active_unit",
             ],
+            # {% submission %}: the create forms' one-time key (core/submissions.py).
+            "builtins": ["helhet.core.submissions"],
         },
     },
 ]

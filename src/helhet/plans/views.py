@@ -19,6 +19,7 @@ from helhet.access.log import Actor, record_access
 from helhet.core import pdf
 from helhet.core.forms import run_action
 from helhet.core.selectors import unit_staff
+from helhet.core.submissions import once
 from helhet.people.selectors import access_for_writing
 
 from . import actions, selectors
@@ -76,6 +77,7 @@ def _sip_choices(access, unit):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once
 def sip_new(request, person_id: int):
     access = access_for_writing(request, person_id)
     actor, unit = Actor.from_request(request), request.unit
@@ -108,6 +110,7 @@ def sip_new(request, person_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once
 def sip_meeting_new(request, person_id: int):
     access = access_for_writing(request, person_id)
     actor, unit = Actor.from_request(request), request.unit
@@ -153,6 +156,7 @@ def plans(request, person_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once
 def plan_edit(request, person_id: int):
     access = access_for_writing(request, person_id)
     actor, unit = Actor.from_request(request), request.unit
