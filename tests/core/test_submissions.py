@@ -4,12 +4,16 @@ new submission."""
 
 import datetime
 import itertools
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from io import StringIO
 from typing import Any
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -193,7 +197,7 @@ FORMS = {
     ),
     "drop-in": Form(
         lambda c: reverse("contacts:drop_in"),
-        lambda c: drop_in_data(c, [{"who": str(c.patient.pk)}]),
+        lambda c: drop_in_data(c, [{"who": c.patient.identity_number, "attended": "on"}]),
         Contact,
     ),
 }
@@ -238,9 +242,7 @@ def test_the_same_form_with_a_new_key_is_a_new_submission(county, create_form):
         logged = AccessLogEntry.objects.count()
         data = create_form.data(county) | {"submission": new_key()}
         response = client.post(create_form.url(county), data)
-        assert "This was already saved." not in [
-            str(m) for m in get_messages(response.wsgi_request)
-        ]
+        assert "This was already saved." not in told(response)
         assert AccessLogEntry.objects.count() > logged or create_form.user is None
     assert create_form.model.objects.count() == create_form.twice
 
@@ -318,3 +320,75 @@ def test_keys_older_than_a_day_are_forgotten(county):
     assert submissions.forget_old(now) == 1
     assert list(Submission.objects.all()) == [young]
     assert not Submission.objects.filter(pk=old.pk).exists()
+
+
+def test_helhet_remind_forgets_the_keys_older_than_a_day(county):
+    old = timezone.now() - datetime.timedelta(days=2)
+    Submission.objects.create(key=new_key(), created_at=old)
+    young = Submission.objects.create(key=new_key())
+    out = StringIO()
+    call_command("remind", "--now", stdout=out)
+    assert "Forgot 1 form submission keys older than a day." in out.getvalue()
+    assert list(Submission.objects.all()) == [young]
+
+
+# --- Copies at the same time (PostgreSQL: each thread its own connection) ---------------------
+
+
+def _at_once(count: int, send: Callable[[], int]) -> list[int]:
+    """Run SEND in COUNT threads released together; their answers' status codes."""
+    barrier, answers = threading.Barrier(count), []
+
+    def run():
+        try:
+            barrier.wait()
+            answers.append(send())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(answers)
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite lets one writer at a time"
+)
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_copies_of_one_form_sent_at_the_same_time_save_one_contact(county):
+    url, data = reverse("contacts:new", args=[county.patient.pk]), contact_data(county)
+    data["submission"] = new_key()
+    before = AccessLogEntry.objects.count()
+
+    def send() -> int:
+        client = log_in(Client(), county.nurse, county.clinic)
+        response = client.post(url, data)
+        assert response["Location"] == reverse("contacts:list", args=[county.patient.pk])
+        return response.status_code
+
+    assert _at_once(3, send) == [302, 302, 302]
+    assert Contact.objects.count() == 1
+    assert AccessLogEntry.objects.filter(pk__gt=before, action="create").count() == 1
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_two_staff_recording_a_coordination_consent_at_once_record_one(county):
+    url = reverse("access:consent_new", args=[county.patient.pk])
+    users = iter([county.nurse, county.coordinator])
+    lock = threading.Lock()
+
+    def send() -> int:
+        with lock:
+            user = next(users)
+        client = log_in(Client(), user, county.clinic)
+        return client.post(url, consent_data(county) | {"submission": new_key()}).status_code
+
+    assert _at_once(2, send) == [200, 302]
+    assert Consent.objects.filter(coordination=True).count() == 1
