@@ -31,11 +31,14 @@ from helhet.plans.models import PlanVersion, SipMeeting, SipVersion
 
 from .. import factories as f
 from ..access.test_consent import consent_data
+from ..assessments.test_correction import ANSWERS as CORRECTED
+from ..assessments.test_correction import post_data as correction_data
 from ..assessments.test_pages import post_data as assessment_data
 from ..assessments.utils import audit_without_raise
 from ..contacts.test_drop_in import post_data as drop_in_data
 from ..contacts.test_record_contact import form_data as contact_data
 from ..followup.test_exports import unit_export
+from ..intake.test_pages import accept_data
 from ..intake.test_public import message
 from ..people.test_register import form as register_data
 from ..people.utils import log_in
@@ -63,6 +66,17 @@ def nurse_at_other_unit(c):
     f.MembershipFactory(user=c.nurse, unit=c.other_unit)
     c.other_unit.age_max = None
     c.other_unit.save()
+
+
+def referral_received(c):
+    c.referral = f.ReferralFactory(unit=c.clinic, registered_by=c.nurse)
+
+
+def assessment_recorded(c):
+    Person.objects.filter(pk=c.patient.pk).update(legal_sex="female")
+    c.assessment = f.AssessmentFactory(
+        person=c.patient, unit=c.clinic, recorded_by=c.nurse, answers=CORRECTED
+    )
 
 
 def person_url(name: str, *args) -> Callable[[Any], str]:
@@ -169,6 +183,21 @@ FORMS = {
         Assessment,
     ),
     # A plan's next version starts from the last one: a row as it was is no new row.
+    "assessment correction": Form(
+        lambda c: reverse("assessments:correct", args=[c.patient.pk, c.assessment.pk]),
+        lambda c: correction_data(audit_without_raise(7)),
+        Assessment,
+        prepare=assessment_recorded,
+        twice=2,  # the earlier one and its correction; the corrected one is not corrected again
+    ),
+    "referral accepted": Form(
+        lambda c: reverse("intake:accept", args=[c.referral.pk]),
+        accept_data,
+        Person,
+        prepare=referral_received,
+        twice=2,  # the county's patient and the one accepted; an accepted referral is closed
+        logged=False,  # (a decided referral is "not found", unlogged like any unit-level 404)
+    ),
     "treatment plan": Form(
         person_url("plans:plan_edit"),
         lambda c: plan_form(**{"items-1-description": f"Samtal {next(SERIAL)}"}),
