@@ -4,6 +4,7 @@ new submission."""
 
 import datetime
 import itertools
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -289,8 +290,8 @@ def test_the_same_form_with_a_new_key_is_a_new_submission(county, create_form):
 def test_every_create_form_page_carries_a_fresh_key(client, county):
     log_in(client, county.nurse, county.clinic)
     url = reverse("contacts:new", args=[county.patient.pk])
-    keys = [client.get(url).text.split('name="submission" value="')[1][:32] for _ in range(2)]
-    assert keys[0] != keys[1] and all(len(key) == 32 for key in keys)
+    keys = [client.get(url).text.split('name="submission" value="')[1][:65] for _ in range(2)]
+    assert keys[0] != keys[1] and all(re.fullmatch('[0-9a-f]{64}"', key) for key in keys)
     public = client.get(reverse("intake:self_referral", args=[county.clinic.slug])).text
     assert 'type="hidden" name="submission"' in public
 
