@@ -124,7 +124,7 @@ def _check_one_coordination_consent(
     other (SQLite lets one writer at a time anyway). A day is in force as `policy.IN_FORCE`
     says: from valid_from, to valid_until, before withdrawn_on.
     """
-    Person.objects.select_for_update().filter(pk=person.pk).exists()
+    Person.objects.select_for_update().filter(pk=person.pk).first()
     overlapping = Consent.objects.filter(
         Q(valid_until__isnull=True) | Q(valid_until__gte=valid_from),
         Q(withdrawn_on__isnull=True)
