@@ -130,6 +130,8 @@ TEMPLATES = [
                 "helhet.core.idle.session_timing",
                 "helhet.core.idle.kept_form",
             ],
+            # {% submission %}: the create forms' one-time key (core/submissions.py).
+            "builtins": ["helhet.core.submissions"],
         },
     },
 ]

@@ -17,6 +17,7 @@ from helhet.core.converters import parse_id
 from helhet.core.forms import run_action
 from helhet.core.models import Unit
 from helhet.core.selectors import unit_staff
+from helhet.core.submissions import once
 from helhet.people.selectors import access_for_enrolling
 from helhet.people.views import overview_or_caseload
 
@@ -44,6 +45,7 @@ def caseload(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once
 def episode_open(request, person_id: int):
     access = access_for_enrolling(request, person_id)
     form, actor = EpisodeOpenForm(request.POST or None), Actor.from_request(request)
@@ -60,6 +62,7 @@ def episode_open(request, person_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once
 def episode_close(request, person_id: int, episode_id: int):
     access = policy.person_access(request, person_id)
     episode = selectors.episode_for_acting(access, episode_id)
@@ -83,6 +86,7 @@ def episode_close(request, person_id: int, episode_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once
 def episode_reactivate(request, person_id: int, episode_id: int):
     access = policy.person_access(request, person_id)
     episode = selectors.episode_for_reactivation(access, episode_id)
@@ -116,6 +120,7 @@ def _reactivated(closed, opened_on) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once
 def case_team_add(request, person_id: int, episode_id: int):
     access = policy.person_access(request, person_id)
     episode = selectors.episode_for_acting(access, episode_id)

@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import limits
@@ -194,3 +195,19 @@ class Membership(models.Model):
 # The roles that review a unit's access log and produce log extracts (access.selectors; the
 # main menu's "Access log" link).
 REVIEWER_ROLES = (Membership.Role.MANAGER, Membership.Role.COORDINATOR)
+
+
+class Submission(models.Model):
+    """One create form's submission: its one-time key, who sent it and where its result is
+    (core/submissions.py); kept for a day."""
+
+    key = models.CharField(max_length=64, unique=True)
+    # None for the public self-referral page.
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    result_url = models.CharField(max_length=2000, blank=True)
+
+    def __str__(self) -> str:
+        return self.key

@@ -20,6 +20,7 @@ from helhet.core import pdf
 from helhet.core.converters import parse_id
 from helhet.core.forms import run_action
 from helhet.core.selectors import unit_staff
+from helhet.core.submissions import once
 from helhet.core.versions import StaleEdit, stale_page
 from helhet.people.selectors import access_for_writing
 
@@ -77,6 +78,7 @@ def _sip_choices(access, unit):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once
 def sip_new(request, person_id: int):
     access = access_for_writing(request, person_id)
     actor, unit = Actor.from_request(request), request.unit
@@ -120,6 +122,7 @@ def sip_new(request, person_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once
 def sip_meeting_new(request, person_id: int):
     access = access_for_writing(request, person_id)
     actor, unit = Actor.from_request(request), request.unit
@@ -165,6 +168,7 @@ def plans(request, person_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once
 def plan_edit(request, person_id: int):
     access = access_for_writing(request, person_id)
     actor, unit = Actor.from_request(request), request.unit
