@@ -360,6 +360,8 @@ NOT_A_PAGE_FOR_THE_COORDINATOR = {
     "intake:wait": "POST only",
     "followup:export_new": "POST only",
     "care:episode_reactivate": "the coordinator is not a member where the episode closed",
+    "oidc_login": "redirects to an identity provider (none is configured here)",
+    "oidc_callback": "an identity provider's answer: redirects to the login page",
 }
 
 SHOWN_TO_THE_ALLOWED = {

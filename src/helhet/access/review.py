@@ -21,6 +21,7 @@ from django.utils.crypto import salted_hmac
 from helhet.care.models import Episode
 from helhet.core.middleware import active_membership
 from helhet.core.models import REVIEWER_ROLES, Unit, User
+from helhet.people import identity
 from helhet.people.models import Person
 
 from . import policy
@@ -179,7 +180,8 @@ def log_entries(reviewer: Reviewer, log_filter: LogFilter | None) -> QuerySet[Ac
     if f.person:
         # The person's own rows, and the lists that showed them: the flags asked for are the
         # person's in the list (shown without relationship only by emergency access).
-        digits = f.person.replace("-", "").replace("+", "").replace(" ", "")
+        # typed in any script, as the search reads it (`identity.to_ascii`)
+        digits = identity.to_ascii(f.person).replace("-", "").replace("+", "")
         number = Q(person__identity_number__icontains=digits)
         in_list = {_IN_LIST.get(name, name): on for name, on in wanted.items()}
         listed = AccessLogListedPerson.objects.filter(

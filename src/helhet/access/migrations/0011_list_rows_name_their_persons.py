@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('access', '0008_blocks'),
+        ('access', '0010_input_limits'),
         ('people', '0002_person_search_trigram_indexes'),
     ]
 
