@@ -217,7 +217,7 @@ def parse_listed(listed: str) -> list[Listed]:
     return [Listed(*item) for item in json.loads(listed)] if listed else []
 
 
-class AccessLogEntryQuerySet(models.QuerySet):
+class AccessLogEntryQuerySet(models.QuerySet["AccessLogEntry"]):
     def naming(self, person_id: int) -> "AccessLogEntryQuerySet":
         """The rows about PERSON_ID: their own, and the lists' rows that name them."""
         listed = AccessLogListedPerson.objects.filter(person_id=person_id).values("entry_id")
