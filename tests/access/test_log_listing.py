@@ -1,7 +1,9 @@
-"""Log rows for lists (caseload, search): one per person shown, each with its true basis.
+"""Log rows for lists (caseload, search): one row naming every person shown, each with their
+true basis.
 
-A person listed under a coordination consent is a disclosure: the row names the consent, as
-`record_access` does for one person. A person listed under emergency access is flagged so.
+A person listed under a coordination consent is a disclosure: the list names the consent with
+the person, as `record_access` does for one person. A person listed under emergency access is
+flagged so, and so is the row.
 """
 
 import datetime
@@ -17,11 +19,12 @@ from helhet.access.models import AccessLogEntry, Basis
 from helhet.people.selectors import parse_search, person_search
 
 from .. import factories as f
+from ..log_rows import rows_about
 from .conftest import log_in
 
 
 def patient_rows(county):
-    return list(AccessLogEntry.objects.filter(person=county.patient))
+    return rows_about(county.patient)
 
 
 def test_a_search_under_consent_logs_the_consent_as_basis(client, county, consent_for_coordination):
@@ -114,6 +117,8 @@ def test_logging_a_list_makes_the_same_number_of_queries_for_many_persons(county
     with CaptureQueriesContext(connection) as six:
         log.record_listing(Actor(manager, county.clinic), many, action="search", what="s")
     assert len(many) == 6 and len(six) == len(one)
-    assert {(r.basis, r.consent_id is not None) for r in AccessLogEntry.objects.all()} == {
+    rows = list(AccessLogEntry.objects.all())
+    assert [len(r.listed_persons()) for r in rows] == [1, 6]
+    assert {(i.basis, i.consent_id is not None) for r in rows for i in r.listed_persons()} == {
         (Basis.CONSENT, True)
     }

@@ -22,6 +22,7 @@ from helhet.contacts.models import Contact
 from helhet.core.models import Membership
 
 from .. import factories as f
+from ..log_rows import rows_about
 from .conftest import log_in
 
 URL = "/log/"
@@ -79,7 +80,8 @@ def extract_ids(client, reviewer, person) -> set[int]:
 
 
 def review_reads(reviewer, person) -> list[AccessLogEntry]:
-    return list(AccessLogEntry.objects.filter(user=reviewer, person=person, what="log review"))
+    """The review's reads of PERSON by REVIEWER: the lists of named persons that name them."""
+    return rows_about(person, user=reviewer, what="log review")
 
 
 # --- An administrator changes access in the admin site --------------------------------------

@@ -19,6 +19,7 @@ from helhet.access.models import AccessLogEntry
 from helhet.access.review import pseudonym
 
 from .. import factories as f
+from ..log_rows import rows_about
 from .conftest import log_in
 
 URL = "/log/"
@@ -97,7 +98,7 @@ def test_the_persons_a_review_names_are_logged_as_read_and_are_in_their_extract(
     row(county, county.nurse, county.patient)
     log_in(client, county.coordinator)
     client.get(URL)
-    read = AccessLogEntry.objects.get(user=county.coordinator, person=county.patient)
+    [read] = rows_about(county.patient, user=county.coordinator)
     assert (read.action, read.what, read.basis, read.unit) == (
         "read",
         "log review",

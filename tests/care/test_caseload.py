@@ -13,7 +13,7 @@ from helhet.care.models import CaseTeamMember
 from helhet.core.models import Unit
 
 from .. import factories as f
-from ..people.utils import LOG_STATEMENTS, log_in, log_rows
+from ..people.utils import LIST_LOG_STATEMENTS, log_in, log_rows
 
 URL = reverse("care:caseload")
 PERSON_LINK = re.compile(r'href="/persons/\d+/"')
@@ -88,10 +88,10 @@ def test_the_caseload_uses_the_same_number_of_queries_for_5_and_30_persons(clien
 
 
 # Session, user (with their organisation, for the page header), memberships; the page of
-# persons (no count); the log (savepoint, chain head, rows, head, release; on PostgreSQL rows
-# and head are one statement); the session (savepoint, save, release). Under pytest each
-# atomic block is a savepoint in the test's transaction.
-CASELOAD_QUERIES = 9 + LOG_STATEMENTS
+# persons (no count); the log (savepoint, chain head, the list's row, head, its index by
+# person, release; on PostgreSQL row, index and head are one statement); the session (savepoint,
+# save, release). Under pytest each atomic block is a savepoint in the test's transaction.
+CASELOAD_QUERIES = 9 + LIST_LOG_STATEMENTS
 
 
 def test_my_caseload_takes_a_fixed_number_of_queries_however_many_persons(

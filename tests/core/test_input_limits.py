@@ -23,6 +23,7 @@ NUMBERS_BOUNDED_ELSEWHERE = {
 # Model texts nobody types.
 UNTYPED_TEXTS = {
     "followup.ExportJob.message",  # the export task's own message
+    "access.AccessLogEntry.listed",  # the persons a list showed, written by the log, sealed
 }
 
 

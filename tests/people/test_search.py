@@ -7,6 +7,7 @@ from django.urls import reverse
 from helhet.access.models import Basis
 
 from .. import factories as f
+from ..log_rows import named
 from .utils import log_in, log_rows
 
 
@@ -101,7 +102,9 @@ def test_a_name_search_takes_the_same_queries_for_one_hit_and_a_page_full(
     with django_assert_num_queries(one):
         response = search(client, "Tolvansson")
     assert response.text.count("Tolvansson, ") == settings.HELHET_SEARCH_PAGE_SIZE == 25
-    assert len(log_rows()) == 2 + 25  # two searches of one hit, then one page
+    rows = log_rows()
+    assert len(rows) == 3  # one row a search
+    assert len(named(rows)) == 2 + 25  # two searches of one hit, then one page
     # More match than a page holds: the page says how to narrow the search.
     assert "More persons match than one page shows" in response.text
 

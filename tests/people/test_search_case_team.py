@@ -9,6 +9,7 @@ from helhet.access import policy
 from helhet.core.models import Membership, Unit, User
 
 from .. import factories as f
+from ..log_rows import named
 from .utils import log_in, log_rows
 
 
@@ -41,7 +42,7 @@ def search(client, q):
 def test_the_case_team_finds_the_person_at_a_case_team_only_unit(client, county, act):
     text = search(log_in(client, county.nurse, unit=act), "Aktsson").text
     assert "Aktsson, Akt<" in text
-    assert [row.person_id for row in log_rows(what="search")] == [county.act_person.pk]
+    assert named(log_rows(what="search")) == [county.act_person.pk]
 
 
 def test_a_member_off_the_case_team_does_not_find_the_person(client, county, act):

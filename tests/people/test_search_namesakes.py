@@ -4,6 +4,7 @@ persons the user may see, in name order, and only they are logged."""
 from django.urls import reverse
 
 from .. import factories as f
+from ..log_rows import named
 from .utils import log_in, log_rows
 
 
@@ -31,7 +32,7 @@ def test_namesakes_the_user_may_not_see_before_the_page_do_not_hide_it(client, c
     text = search(client, "Tolvansson").text
     assert "Tolvansson, Tolvan<" in text
     assert not any(f"Tolvansson, {p.given_name}<" in text for p in hidden)
-    assert [row.person_id for row in log_rows(what="search")] == [county.patient.pk]
+    assert named(log_rows(what="search")) == [county.patient.pk]
 
 
 def test_each_page_is_the_exact_page_of_visible_persons_in_name_order(client, county, settings):

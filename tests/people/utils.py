@@ -5,9 +5,14 @@ from django.db import connection
 from helhet.access.models import AccessLogEntry
 from helhet.core.middleware import ACTIVE_UNIT_SESSION_KEY
 
+from ..log_rows import rows_about
+
 # The access log's statements in a request, inside its savepoint: the chain head locked, the
 # rows inserted, the head moved; on PostgreSQL the last two are one statement (`access.log`).
 LOG_STATEMENTS = 2 if connection.vendor == "postgresql" else 3
+# A list's one row adds its index by person: on PostgreSQL in the same statement, elsewhere
+# one INSERT more.
+LIST_LOG_STATEMENTS = LOG_STATEMENTS + (0 if connection.vendor == "postgresql" else 1)
 
 
 def log_in(client, user, unit=None):
@@ -21,8 +26,11 @@ def log_in(client, user, unit=None):
 
 
 def log_rows(person=None, **filters):
-    rows = AccessLogEntry.objects.filter(**filters)
-    return list(rows.filter(person=person) if person is not None else rows)
+    """The log rows matching FILTERS; about PERSON when given, the lists' rows that name them
+    among them (`rows_about`)."""
+    if person is not None:
+        return rows_about(person, **filters)
+    return list(AccessLogEntry.objects.filter(**filters))
 
 
 def only_refused(rows) -> bool:

@@ -11,8 +11,9 @@ import functools
 import hashlib
 import hmac
 import itertools
+import json
 import multiprocessing
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC
 from typing import cast
@@ -21,7 +22,7 @@ import orjson
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection, connections, transaction
-from django.db.models import Field, Max, Min
+from django.db.models import Field, Max, Min, Model
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -29,9 +30,19 @@ from helhet.core import raw
 from helhet.core.models import Unit, User
 
 from . import checkpoints, policy
-from .models import AccessLogEntry, Basis, Consent, LogChainHead
+from .models import (
+    AccessLogEntry,
+    AccessLogListedPerson,
+    Basis,
+    Consent,
+    Listed,
+    LogChainHead,
+    parse_listed,
+)
 
 GENESIS = "0" * 64
+# One SQL statement and its parameters.
+Statement = tuple[str, list]
 SEALED_FIELDS = (
     "id",
     "at",
@@ -51,7 +62,7 @@ SEALED_FIELDS = (
 # Fields added to the log after rows were first sealed: each is sealed only where it is set
 # (not its default), so that the rows sealed before it verify unchanged, and setting or
 # clearing it on any row breaks that row's seal.
-SEALED_IF_SET = ("earlier_records",)
+SEALED_IF_SET = ("earlier_records", "listed")
 
 
 def sealed_columns() -> tuple[str, ...]:
@@ -93,10 +104,16 @@ def log_key() -> bytes:
     return settings.HELHET_LOG_CHAIN_KEY.encode()
 
 
-def append(entries: Iterable[AccessLogEntry]) -> list[AccessLogEntry]:
+def append(
+    entries: Iterable[AccessLogEntry],
+    *,
+    also: Callable[[list[AccessLogEntry]], Statement] | None = None,
+) -> list[AccessLogEntry]:
     """Seal ENTRIES in order and add them to the end of the chain, atomically; when the head
     is due a checkpoint, write one outside the database once the transaction commits (a row
-    rolled back is never checkpointed)."""
+    rolled back is never checkpointed). ALSO, when given, makes a statement of the sealed
+    entries (their ids known) that is written with them (a list's index by person): on
+    PostgreSQL in the same statement."""
     entries = list(entries)
     if not entries:
         return entries
@@ -112,7 +129,15 @@ def append(entries: Iterable[AccessLogEntry]) -> list[AccessLogEntry]:
         count = head.entries + len(entries)
         due = checkpoints.due(head.entries, count, head.checkpointed_at, now)
         checkpointed_at = now if due else head.checkpointed_at
-        _insert_and_move_head(entries, head.pk, next_id - 1, previous_hash, count, checkpointed_at)
+        _insert_and_move_head(
+            entries,
+            head.pk,
+            next_id - 1,
+            previous_hash,
+            count,
+            checkpointed_at,
+            also=also(entries) if also else None,
+        )
         if due:
             last_id, last_hash = next_id - 1, previous_hash
             transaction.on_commit(lambda: checkpoints.write(last_id, last_hash, count))
@@ -130,6 +155,8 @@ def _insert_and_move_head(
     last_hash: str,
     count: int,
     checkpointed_at: datetime.datetime | None,
+    *,
+    also: Statement | None = None,
 ) -> None:
     """INSERT the sealed ENTRIES with the values read from the entries exactly as sealed (on a
     50-row page `bulk_create`'s per-field preparation costs more than the insert itself), then
@@ -138,16 +165,23 @@ def _insert_and_move_head(
     On PostgreSQL one statement does both: the rows go as one array a column (`unnest`), and
     the head moves in a data-modifying WITH. A VALUES list of 50 rows is 800 parameters, which
     psycopg parses and quotes afresh on every request (its cache takes 50 at most): 4 ms
-    against 2. Elsewhere (SQLite) plain multi-row INSERTs, then the UPDATE.
+    against 2. Elsewhere (SQLite) plain multi-row INSERTs, then the UPDATE. ALSO (a
+    data-modifying statement) joins them: on PostgreSQL as one more WITH, so that a list's row
+    and its index are one round trip.
     """
     move_sql, move_params = _move_head_sql(pk, last_entry_id, last_hash, count, checkpointed_at)
     if connection.vendor == "postgresql":
         columns = [[getattr(entry, name) for entry in entries] for name in _COLUMNS]
+        also_sql, also_params = (f", also AS ({also[0]})", also[1]) if also else ("", [])
         statements = [
-            (f"WITH inserted AS ({_unnest_insert_sql()}) {move_sql}", [*columns, *move_params])
+            (
+                f"WITH inserted AS ({_unnest_insert_sql()}){also_sql} {move_sql}",
+                [*columns, *also_params, *move_params],
+            )
         ]
     else:
-        statements = [*_insert_statements(entries), (move_sql, move_params)]
+        statements = [*_insert_statements(entries), *([also] if also else [])]
+        statements.append((move_sql, move_params))
     for entry in entries:
         entry._state.adding, entry._state.db = False, connection.alias  # as bulk_create does
     with connection.cursor() as cursor:
@@ -166,11 +200,11 @@ def _column(name: str) -> str:
 
 
 @functools.cache
-def _unnest_insert_sql() -> str:
+def _unnest_insert_sql(model: type[Model] = AccessLogEntry, names: tuple = _COLUMNS) -> str:
     """INSERT ... SELECT from one array parameter a column, each cast to its column's type."""
-    meta, quote = AccessLogEntry._meta, connection.ops.quote_name
-    fields = [_field(name) for name in _COLUMNS]
-    columns = ", ".join(quote(_column(name)) for name in _COLUMNS)
+    meta, quote = model._meta, connection.ops.quote_name
+    fields = [cast(Field, meta.get_field(name)) for name in names]
+    columns = ", ".join(quote(cast(str, field.column)) for field in fields)
     arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
     return f"INSERT INTO {quote(meta.db_table)} ({columns}) SELECT * FROM unnest({arrays})"
 
@@ -434,6 +468,49 @@ def _order_message(entry_id: int, expected_id: int) -> str:
     return "it does not follow the row before it: it was inserted out of order or altered"
 
 
+def verify_listed(*, chunk_size: int = 5000) -> Problem | None:
+    """Check the lists' index against their sealed rows (`verify` checks the rows): the first
+    list row whose index names other persons or bases than it, or an index row of no list."""
+    sealed = (
+        (entry_id, {(*item, item.emergency) for item in parse_listed(listed)})
+        for entry_id, listed in AccessLogEntry.objects.exclude(listed="")
+        .order_by("id")
+        .values_list("id", "listed")
+        .iterator(chunk_size=chunk_size)
+    )
+    index_rows = (
+        AccessLogListedPerson.objects.order_by("entry_id", "person_id")
+        .values_list(
+            "entry_id", "person_id", "basis", "consent_id", "protected_identity", "emergency"
+        )
+        .iterator(chunk_size=chunk_size)
+    )
+    indexed = (
+        (entry_id, {tuple(row[1:]) for row in rows})
+        for entry_id, rows in itertools.groupby(index_rows, key=lambda row: row[0])
+    )
+    for entry_id, in_row, in_index in _merge(sealed, indexed):
+        if in_row != in_index:
+            return Problem(entry_id, "the index of the persons it lists does not match its list")
+    return None
+
+
+def _merge(left: Iterator, right: Iterator) -> Iterator[tuple[int, set, set]]:
+    """(id, left's set, right's set) for every id in either of two iterators of (id, set)
+    in ascending order of id (an empty set where one has none)."""
+    a, b = next(left, None), next(right, None)
+    while a is not None or b is not None:
+        if b is None or (a is not None and a[0] < b[0]):
+            yield a[0], a[1], set()  # type: ignore[index]
+            a = next(left, None)
+        elif a is None or b[0] < a[0]:
+            yield b[0], set(), b[1]
+            b = next(right, None)
+        else:
+            yield a[0], a[1], b[1]
+            a, b = next(left, None), next(right, None)
+
+
 @dataclass(frozen=True)
 class Actor:
     """Who acts, from which unit, in which request: what every log row and action needs."""
@@ -474,11 +551,13 @@ def entry_for(
     without_relationship: bool = False,
     earlier_records: bool = False,
     organisation_id: int | None = None,
+    listed: list[Listed] | None = None,
 ) -> AccessLogEntry:
     """An unsaved log row for ACTOR acting on PERSON; pass it to `append`.
 
     The row's organisation is the actor's, unless ORGANISATION_ID names another (a security
-    event names the organisation whose access changed).
+    event names the organisation whose access changed). A list's row names no PERSON but the
+    LISTED persons; it is flagged for protected identity when any of them is.
     """
     user, unit = actor.user, actor.unit
     return raw.unsaved(
@@ -494,9 +573,11 @@ def entry_for(
         consent_id=consent.pk if consent else None,
         request_id=actor.request_id,
         emergency=emergency,
-        protected_identity=bool(person and person.protected_identity),
+        protected_identity=bool(person and person.protected_identity)
+        or any(item.protected_identity for item in listed or ()),
         without_relationship=without_relationship,
         earlier_records=earlier_records,
+        listed=json.dumps(listed, separators=(",", ":")) if listed else "",
     )
 
 
@@ -521,40 +602,68 @@ def record_access(actor: Actor, access, *, action: str, what: str) -> AccessLogE
     return append([entry])[0]
 
 
-def record_listing(actor: Actor, persons, *, action: str, what: str) -> None:
-    """Log each person shown in a list (caseload, search results) in one sealed batch.
+def record_listing(actor: Actor, persons, *, action: str, what: str) -> AccessLogEntry | None:
+    """Log a list (caseload, search results, ...) as one sealed row naming every person shown.
 
     Persons in lists come from `policy.visible_persons` and carry the `list_basis` the selector
     found (own organisation when absent). A person seen only under a coordination consent is a
-    disclosure: the row names that consent, as `record_access` does (the list's
-    `list_consent_id` when it carries one). A person seen only by
-    emergency access is flagged as such, without relationship. A fixed number of queries.
+    disclosure: the list names that consent with the person, as `record_access` does (the list's
+    `list_consent_id` when it carries one). A person seen only by emergency access is named so,
+    and the row is flagged as emergency, without relationship. The row names no person itself
+    (`AccessLogEntry.listed`); `AccessLogListedPerson` indexes it by person, in the same
+    transaction. A fixed number of queries; an empty list logs nothing.
     """
-    persons = list(persons)
+    persons = list({p.pk: p for p in persons}.values())  # each once, in the order shown
+    if not persons:
+        return None
     bases = {p.pk: getattr(p, "list_basis", Basis.OWN_ORGANISATION) for p in persons}
     # A list may carry each consent-basis person's consent (`list_consent_id`, the caseload
     # does); the others' are found in one query.
     consents = {
-        p.pk: Consent(pk=p.list_consent_id)
+        p.pk: p.list_consent_id
         for p in persons
         if bases[p.pk] == Basis.CONSENT and getattr(p, "list_consent_id", None)
     }
-    consents |= _listing_consents(
+    found = _listing_consents(
         actor, [pk for pk, b in bases.items() if b == Basis.CONSENT and pk not in consents]
     )
-    append(
-        entry_for(
-            actor,
-            person=person,
-            action=action,
-            what=what,
-            basis=bases[person.pk],
-            consent=consents.get(person.pk),
-            emergency=bases[person.pk] == Basis.EMERGENCY,
-            without_relationship=bases[person.pk] == Basis.EMERGENCY,
-        )
-        for person in persons
+    consents |= {pk: consent.pk for pk, consent in found.items()}
+    listed = [
+        Listed(p.pk, bases[p.pk], consents.get(p.pk), bool(p.protected_identity)) for p in persons
+    ]
+    emergency = any(item.emergency for item in listed)
+    entry = entry_for(
+        actor,
+        person=None,
+        action=action,
+        what=what,
+        basis=Basis.NONE,
+        emergency=emergency,
+        without_relationship=emergency,
+        listed=listed,
     )
+    append([entry], also=lambda _rows: index_listed(entry, listed))
+    return entry
+
+
+def index_listed(entry: AccessLogEntry, listed: list[Listed]) -> Statement:
+    """The INSERT that indexes the sealed list's row ENTRY by the LISTED persons it names (for
+    `append`'s ALSO): on PostgreSQL one array a column, as the rows go; elsewhere VALUES."""
+    rows = [
+        (entry.pk, i.person_id, i.basis, i.consent_id, i.emergency, i.protected_identity)
+        for i in listed
+    ]
+    if connection.vendor == "postgresql":
+        columns = [list(column) for column in zip(*rows, strict=True)]
+        return _unnest_insert_sql(AccessLogListedPerson, _INDEX_COLUMNS), columns
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(name) for name in _INDEX_COLUMNS)
+    values = ", ".join(["(" + ", ".join(["%s"] * len(_INDEX_COLUMNS)) + ")"] * len(rows))
+    table = quote(AccessLogListedPerson._meta.db_table)
+    return f"INSERT INTO {table} ({names}) VALUES {values}", [v for row in rows for v in row]
+
+
+_INDEX_COLUMNS = ("entry_id", "person_id", "basis", "consent_id", "emergency", "protected_identity")
 
 
 def _listing_consents(actor: Actor, person_ids: list[int]) -> dict[int, Consent]:

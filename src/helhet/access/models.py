@@ -1,12 +1,15 @@
 """Consent, emergency access and the access log: the records the access policy decides on."""
 
-from typing import Any
+import copy
+import json
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from helhet.core import limits
 from helhet.core.models import Organisation, Unit
@@ -195,8 +198,38 @@ _LOG_REFERENCE: dict[str, Any] = {
 }
 
 
+class Listed(NamedTuple):
+    """One person a list's log row names, with the basis they were shown on."""
+
+    person_id: int
+    basis: str
+    consent_id: int | None
+    protected_identity: bool
+
+    @property
+    def emergency(self) -> bool:
+        """Shown by emergency access: flagged so, and without relationship."""
+        return self.basis == Basis.EMERGENCY
+
+
+def parse_listed(listed: str) -> list[Listed]:
+    """The persons of a list's row, from its `listed` as stored (sealed)."""
+    return [Listed(*item) for item in json.loads(listed)] if listed else []
+
+
+class AccessLogEntryQuerySet(models.QuerySet["AccessLogEntry"]):
+    def naming(self, person_id: int) -> "AccessLogEntryQuerySet":
+        """The rows about PERSON_ID: their own, and the lists' rows that name them."""
+        listed = AccessLogListedPerson.objects.filter(person_id=person_id).values("entry_id")
+        return self.filter(Q(person_id=person_id) | Q(pk__in=listed))
+
+
 class AccessLogEntry(models.Model):
-    """One read or write of person data. Append-only; each row seals the one before it."""
+    """One read or write of person data. Append-only; each row seals the one before it.
+
+    A list (the caseload, a search, the drop-in day, ...) is one row about no person that names
+    every person shown in `listed`, each with their basis; `AccessLogListedPerson` indexes it.
+    """
 
     class Action(models.TextChoices):
         READ = "read", _("Read")
@@ -233,8 +266,14 @@ class AccessLogEntry(models.Model):
     # A read of records that another unit of the reader's organisation wrote before the
     # person's episode here began: flagged for the review of the unit that owns them.
     earlier_records = models.BooleanField(default=False)
+    # A list's row: the persons shown, in order, as JSON `[[person id, basis, consent id or
+    # null, protected identity], ...]` (`Listed`); empty on every other row. Sealed (only where
+    # set, so that older rows verify unchanged). The row's flags are set when any person's is.
+    listed = models.TextField(blank=True, default="")
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+
+    objects = AccessLogEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
@@ -251,7 +290,60 @@ class AccessLogEntry(models.Model):
         """What was read or changed, in the reader's language."""
         from .what import describe
 
-        return describe(self.what)
+        text = describe(self.what)
+        if not self.listed:
+            return text
+        n = len(self.listed_persons())
+        return ngettext("%(what)s (%(n)s person)", "%(what)s (%(n)s persons)", n) % {
+            "what": text,
+            "n": n,
+        }
+
+    def listed_persons(self) -> list[Listed]:
+        """The persons a list's row names, as sealed (none for any other row)."""
+        return parse_listed(self.listed)
+
+    def as_about(self, person_id: int) -> "AccessLogEntry | None":
+        """This row as it concerns PERSON_ID: itself, or for a list's row a copy with the
+        person's own basis and flags from the sealed list (None when the list does not name
+        them)."""
+        if not self.listed:
+            return self if self.person_id == person_id else None
+        for item in self.listed_persons():
+            if item.person_id == person_id:
+                about = copy.copy(self)
+                about.person_id, about.basis, about.consent_id = person_id, *item[1:3]
+                about.emergency = about.without_relationship = item.emergency
+                about.protected_identity = item.protected_identity
+                return about
+        return None
+
+
+class AccessLogListedPerson(models.Model):
+    """A person a list's log row names: the index by which the person's log extract and the
+    log review find the row. Written with the row, in its transaction; the row's sealed
+    `listed` is the evidence, and `log.verify_listed` checks this index against it."""
+
+    pk = models.CompositePrimaryKey("entry_id", "person_id")
+    # No database keys, as on the log row itself (a key check would lock each person at COMMIT).
+    entry = models.ForeignKey(
+        AccessLogEntry,
+        on_delete=models.DO_NOTHING,
+        related_name="listed_index",
+        db_index=False,
+        db_constraint=False,
+    )
+    person = models.ForeignKey(Person, **{**_LOG_REFERENCE, "null": False})
+    basis = models.CharField(max_length=20, choices=Basis.choices)
+    consent = models.ForeignKey(Consent, **_LOG_REFERENCE)
+    emergency = models.BooleanField(default=False)
+    protected_identity = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["person", "entry"])]
+
+    def __str__(self) -> str:
+        return f"person {self.person_id} in log row {self.entry_id}"
 
 
 class LogChainHead(models.Model):

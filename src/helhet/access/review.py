@@ -25,13 +25,22 @@ from helhet.people import identity
 from helhet.people.models import Person
 
 from . import policy
-from .models import AccessLogEntry, Basis, Consent, ConsentDisclosure, EmergencyAccess
+from .models import (
+    AccessLogEntry,
+    AccessLogListedPerson,
+    Basis,
+    Consent,
+    ConsentDisclosure,
+    EmergencyAccess,
+)
 
 Action = AccessLogEntry.Action
 # The rows that log the review's own reads of the persons it names: they are in those persons'
 # log extracts and in the chain, but listed in the review they would fill it.
 REVIEW_READ = "log review"
 REFUSAL_WINDOW = datetime.timedelta(hours=24)
+# A person a list showed without relationship was shown by emergency access.
+_IN_LIST = {"without_relationship": "emergency"}
 
 
 @dataclass(frozen=True)
@@ -67,12 +76,14 @@ def review_scope(reviewer: Reviewer, *, today: datetime.date | None = None) -> Q
     """The log rows REVIEWER reviews, as one condition on AccessLogEntry.
 
     With O the reviewer's organisation and U the unit:
-    - what O's staff did at U: rows about a person, searches and refused requests;
+    - what O's staff did at U: rows about a person or a list of persons, searches and refused
+      requests;
     - what anyone read of O's records: disclosures under a consent recorded at U (the consent
       discloses from O to the reader's organisation, or is U's coordination consent for a
       person with an O episode at U); emergency access, from any unit, to a person with an
       episode at U owned by O that is open or closed within the last year; reads of earlier
-      records by O's staff elsewhere about a person O enrolled at U;
+      records by O's staff elsewhere about a person O enrolled at U (a list's row when a
+      person it names was read so);
     - O's security events at U or about no unit (and those at U about no organisation).
     Never another organisation's staff reading their own organisation's records.
     """
@@ -80,23 +91,21 @@ def review_scope(reviewer: Reviewer, *, today: datetime.date | None = None) -> Q
     since = a_year_before(today or timezone.localdate())
     recent = Q(closed_on__isnull=True) | Q(closed_on__gte=since)
     owned_here = Episode.objects.filter(recent, unit=unit, organisation_id=org)
+    # A list's row names no person itself but the persons shown (`listed`), each with the basis
+    # and flags they were shown with (the index `AccessLogListedPerson`).
+    a_list = ~Q(listed="")
+    listed = AccessLogListedPerson.objects.filter(entry_id=OuterRef("pk"))
     by_own_staff = Q(unit=unit, organisation_id=org) & (
-        Q(person__isnull=False) | Q(action__in=[Action.SEARCH, Action.REFUSED])
+        Q(person__isnull=False) | a_list | Q(action__in=[Action.SEARCH, Action.REFUSED])
     )
-    disclosing = ConsentDisclosure.objects.filter(
-        consent_id=OuterRef("consent_id"),
-        consent__unit=unit,
-        from_organisation_id=org,
-        to_organisation_id=OuterRef("organisation_id"),
+    disclosures = ~Q(organisation_id=org) & (
+        _discloses_own_records(reviewer, reader="organisation_id")
+        | Exists(listed.filter(_discloses_own_records(reviewer, reader="entry__organisation_id")))
     )
-    coordinating = Consent.objects.filter(pk=OuterRef("consent_id"), unit=unit, coordination=True)
-    o_episode = Episode.objects.filter(unit=unit, organisation_id=org, person=OuterRef("person_id"))
-    disclosures = (
-        Q(basis=Basis.CONSENT)
-        & ~Q(organisation_id=org)
-        & (Exists(disclosing) | Exists(coordinating) & Exists(o_episode))
+    emergencies = Q(emergency=True) & (
+        Q(person_id__in=owned_here.values("person_id"))
+        | Exists(listed.filter(emergency=True, person_id__in=owned_here.values("person_id")))
     )
-    emergencies = Q(emergency=True, person_id__in=owned_here.values("person_id"))
     # O's records at U exist only where O enrolled the person at U.
     enrolled_by_o = Episode.objects.filter(unit=unit, organisation_id=org).values("person_id")
     earlier = Q(earlier_records=True, organisation_id=org, person_id__in=enrolled_by_o)
@@ -108,6 +117,23 @@ def review_scope(reviewer: Reviewer, *, today: datetime.date | None = None) -> Q
         | Q(organisation__isnull=True, unit=unit)
     )
     return (by_own_staff | disclosures | emergencies | earlier | security) & ~Q(what=REVIEW_READ)
+
+
+def _discloses_own_records(reviewer: Reviewer, *, reader: str) -> Q:
+    """A read under a consent recorded at the reviewer's unit U of the reviewer's organisation
+    O's records, as a condition on a log row or a list's index row (with consent_id and
+    person_id; READER names the reading organisation's field): the consent discloses from O to
+    the reader, or is U's coordination consent for a person with an O episode at U."""
+    unit, org = reviewer.unit, reviewer.organisation_id
+    disclosing = ConsentDisclosure.objects.filter(
+        consent_id=OuterRef("consent_id"),
+        consent__unit=unit,
+        from_organisation_id=org,
+        to_organisation_id=OuterRef(reader),
+    )
+    coordinating = Consent.objects.filter(pk=OuterRef("consent_id"), unit=unit, coordination=True)
+    o_episode = Episode.objects.filter(unit=unit, organisation_id=org, person=OuterRef("person_id"))
+    return Q(basis=Basis.CONSENT) & (Exists(disclosing) | Exists(coordinating) & Exists(o_episode))
 
 
 def a_year_before(day: datetime.date) -> datetime.date:
@@ -145,10 +171,27 @@ def log_entries(reviewer: Reviewer, log_filter: LogFilter | None) -> QuerySet[Ac
     if log_filter is None:
         return entries.none()
     f = log_filter
+    flags = {
+        "emergency": f.emergency,
+        "protected_identity": f.protected_identity,
+        "without_relationship": f.without_relationship,
+    }
+    wanted = {name: True for name, on in flags.items() if on}
     if f.person:
+        # The person's own rows, and the lists that showed them: the flags asked for are the
+        # person's in the list (shown without relationship only by emergency access).
         # typed in any script, as the search reads it (`identity.to_ascii`)
         digits = identity.to_ascii(f.person).replace("-", "").replace("+", "")
-        entries = entries.filter(named_q(reviewer), person__identity_number__icontains=digits)
+        number = Q(person__identity_number__icontains=digits)
+        in_list = {_IN_LIST.get(name, name): on for name, on in wanted.items()}
+        listed = AccessLogListedPerson.objects.filter(
+            named_q(reviewer), number, entry_id=OuterRef("pk"), **in_list
+        )
+        entries = entries.filter(
+            Q(named_q(reviewer), number, person__isnull=False, **wanted) | Exists(listed)
+        )
+    else:
+        entries = entries.filter(**wanted)
     if f.user:
         entries = entries.filter(user__username__icontains=f.user)
     # Whole local days, as bounds on `at` itself, so that the (unit, at) index is used.
@@ -156,12 +199,6 @@ def log_entries(reviewer: Reviewer, log_filter: LogFilter | None) -> QuerySet[Ac
         entries = entries.filter(at__gte=_start_of(f.date_from))
     if f.date_to:
         entries = entries.filter(at__lt=_start_of(f.date_to + datetime.timedelta(days=1)))
-    flags = {
-        "emergency": f.emergency,
-        "protected_identity": f.protected_identity,
-        "without_relationship": f.without_relationship,
-    }
-    entries = entries.filter(**{name: True for name, wanted in flags.items() if wanted})
     if f.repeated_refusals:
         flagged = _repeated_refusals(reviewer).values("user_id")
         entries = entries.filter(action=Action.REFUSED, user_id__in=flagged)

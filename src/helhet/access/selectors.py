@@ -16,7 +16,7 @@ from helhet.core.models import REVIEWER_ROLES, Organisation, Unit, User
 from helhet.people.models import Person, Relative
 
 from . import policy
-from .models import AccessLogEntry, Consent, RecordCategory
+from .models import AccessLogEntry, AccessLogListedPerson, Consent, RecordCategory
 
 # --- One person -----------------------------------------------------------------------------
 
@@ -119,14 +119,22 @@ def log_extract_entries(scope: ExtractScope) -> list[AccessLogEntry]:
     Rows logged at the units the scope covers, and every emergency access from any unit (the
     person has a right to know of those, and they reveal no care relationship). Rows of other
     units are left out: they would tell the requester where else the person is cared for.
+    A list that showed the person (`AccessLogEntry.listed`) is a row with the person's own
+    basis and flags from the list as sealed (an emergency access when they were shown by one).
     """
-    units = [unit.pk for unit in scope.units]
-    return list(
-        AccessLogEntry.objects.filter(person=scope.access.person)
-        .filter(Q(unit__in=units) | Q(emergency=True))
+    units, person_id = [unit.pk for unit in scope.units], scope.access.person.pk
+    listed_here = AccessLogListedPerson.objects.filter(person_id=person_id)
+    rows = (
+        AccessLogEntry.objects.filter(
+            Q(person_id=person_id) & (Q(unit__in=units) | Q(emergency=True))
+            | Q(pk__in=listed_here.values("entry_id"), unit__in=units)
+            | Q(pk__in=listed_here.filter(emergency=True).values("entry_id"))
+        )
         .select_related("unit", "organisation")
         .order_by("at", "id")
     )
+    about = [entry.as_about(person_id) for entry in rows]
+    return [e for e in about if e is not None and (e.unit_id in units or e.emergency)]
 
 
 def accessing_units(entries: list[AccessLogEntry]) -> list[tuple[str, str]]:

@@ -2,7 +2,8 @@
 role the application serves as.
 
 Run it as the database owner (the role that runs `migrate`), after every `migrate`. The log's
-table is owned by the owner; the application's role may only SELECT and INSERT it (no UPDATE,
+tables (the rows and the lists' index by person) are owned by the owner; the application's
+role may only SELECT and INSERT them (no UPDATE,
 DELETE or TRUNCATE, no ALTER or DROP: those are the owner's), and gets the ordinary rights on
 every other table (the chain head must stay writable) and sequence, now and (default
 privileges) for tables the owner creates later.
@@ -11,7 +12,10 @@ privileges) for tables the owner creates later.
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connection, transaction
 
-from helhet.access.models import AccessLogEntry
+from helhet.access.models import AccessLogEntry, AccessLogListedPerson
+
+# The log's tables: the rows, and the lists' index by person (checked against them).
+LOG_MODELS = (AccessLogEntry, AccessLogListedPerson)
 
 
 class Command(BaseCommand):
@@ -32,19 +36,20 @@ class Command(BaseCommand):
             )
         owner = self._check(app_role)
         quote = connection.ops.quote_name
-        role, log_table = quote(app_role), quote(AccessLogEntry._meta.db_table)
+        role = quote(app_role)
+        log_tables = [quote(model._meta.db_table) for model in LOG_MODELS]
         try:
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute("SELECT current_schema()")
                 schema = quote(cursor.fetchone()[0])
                 for statement in (
-                    f"ALTER TABLE {log_table} OWNER TO CURRENT_USER",
+                    *(f"ALTER TABLE {table} OWNER TO CURRENT_USER" for table in log_tables),
                     f"GRANT USAGE ON SCHEMA {schema} TO {role}",
                     f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema}"
                     f" TO {role}",
                     f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {schema} TO {role}",
-                    f"REVOKE ALL ON {log_table} FROM {role}, PUBLIC",
-                    f"GRANT SELECT, INSERT ON {log_table} TO {role}",
+                    *(f"REVOKE ALL ON {table} FROM {role}, PUBLIC" for table in log_tables),
+                    *(f"GRANT SELECT, INSERT ON {table} TO {role}" for table in log_tables),
                     f"ALTER DEFAULT PRIVILEGES IN SCHEMA {schema}"
                     f" GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {role}",
                     f"ALTER DEFAULT PRIVILEGES IN SCHEMA {schema}"

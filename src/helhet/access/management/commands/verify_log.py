@@ -16,7 +16,8 @@ from helhet.access import checkpoints, log
 class Command(BaseCommand):
     help = (
         "Check that no row of the access log was edited, deleted, inserted or reordered, and"
-        " that the log still holds the row the newest checkpoint names."
+        " that the log still holds the row the newest checkpoint names, and that the index of"
+        " the persons each list's row names matches the row."
     )
 
     def add_arguments(self, parser) -> None:
@@ -50,8 +51,9 @@ class Command(BaseCommand):
             sys.exit(1)
         newest = max(found, key=lambda checkpoint: checkpoint.entry_id, default=None)
         result = log.verify_log(processes=options["processes"] or _processes(), checkpoint=newest)
-        if result.problem is not None:
-            self.stderr.write(f"Access log broken: {result.problem}")
+        problem = result.problem or log.verify_listed()
+        if problem is not None:
+            self.stderr.write(f"Access log broken: {problem}")
             sys.exit(1)
         if newest is None:
             self.stderr.write(f"No checkpoint to check the log's end against in {path}")
