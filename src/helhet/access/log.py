@@ -70,9 +70,9 @@ def sealed_columns() -> tuple[str, ...]:
     return (*SEALED_FIELDS, *SEALED_IF_SET)
 
 
-def seal(entry: AccessLogEntry, previous_hash: str) -> str:
-    """The HMAC of ENTRY's fields and the previous row's seal."""
-    return seal_values([getattr(entry, name) for name in sealed_columns()], previous_hash)
+def seal(entry: AccessLogEntry, previous_hash: str, mac: hmac.HMAC | None = None) -> str:
+    """The HMAC of ENTRY's fields and the previous row's seal (MAC: `log_mac()`, for a batch)."""
+    return seal_values([getattr(entry, name) for name in sealed_columns()], previous_hash, mac)
 
 
 def seal_values(values: Sequence, previous_hash: str, mac: hmac.HMAC | None = None) -> str:
@@ -121,10 +121,11 @@ def append(
         head = _locked_head()
         now = timezone.now()
         previous_hash, next_id = head.last_hash, head.last_entry_id + 1
+        mac = log_mac()
         for entry in entries:
             entry.id, entry.at = next_id, entry.at or now
             entry.previous_hash = previous_hash
-            entry.hash = previous_hash = seal(entry, previous_hash)
+            entry.hash = previous_hash = seal(entry, previous_hash, mac)
             next_id += 1
         count = head.entries + len(entries)
         due = checkpoints.due(head.entries, count, head.checkpointed_at, now)
@@ -184,9 +185,22 @@ def _insert_and_move_head(
         statements.append((move_sql, move_params))
     for entry in entries:
         entry._state.adding, entry._state.db = False, connection.alias  # as bulk_create does
-    with connection.cursor() as cursor:
+    with _log_cursor() as cursor:
         for sql, params in statements:
             cursor.execute(sql, params)
+
+
+def _log_cursor():
+    """A cursor for the log's INSERT. On PostgreSQL one that binds its parameters on the server
+    (Django's quotes them into the SQL text in Python: for a list's 50 rows, about 20 arrays
+    quoted element by element, 1.2 ms of the page), wrapped as Django wraps its own, so that
+    the statement is counted and logged like any other."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    import psycopg
+
+    connection.ensure_connection()
+    return connection._prepare_cursor(psycopg.Cursor(connection.connection))
 
 
 def _field(name: str) -> Field:
@@ -205,7 +219,7 @@ def _unnest_insert_sql(model: type[Model] = AccessLogEntry, names: tuple = _COLU
     meta, quote = model._meta, connection.ops.quote_name
     fields = [cast(Field, meta.get_field(name)) for name in names]
     columns = ", ".join(quote(cast(str, field.column)) for field in fields)
-    arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
+    arrays = ", ".join(f"%b::{field.db_type(connection)}[]" for field in fields)
     return f"INSERT INTO {quote(meta.db_table)} ({columns}) SELECT * FROM unnest({arrays})"
 
 
