@@ -200,7 +200,7 @@ def _log_cursor():
     import psycopg
 
     connection.ensure_connection()
-    return connection._prepare_cursor(psycopg.Cursor(connection.connection))
+    return connection._prepare_cursor(psycopg.Cursor(connection.connection))  # type: ignore[attr-defined]
 
 
 def _field(name: str) -> Field:
