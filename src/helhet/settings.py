@@ -65,6 +65,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    # The second factor of password logins (core/mfa/): TOTP, recovery codes, passkeys.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "django_tasks",
     "django_tasks_db",
     "helhet.core",
@@ -90,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     # Every view needs a signed-in user unless marked @login_not_required (see urls.py).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -97,6 +103,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     "helhet.core.middleware.ActiveUnitMiddleware",
+    # A password login that needs a second factor reaches only /accounts/mfa/ (core/mfa/).
+    "helhet.core.mfa.middleware.SecondFactorMiddleware",
     # Access changes made in a request name its user (access/security.py).
     "helhet.access.security.ActorMiddleware",
     # Writes the refused requests' log rows after the view (and its transaction, if any).
@@ -183,6 +191,27 @@ AXES_COOLOFF_TIME = env_int("HELHET_LOGIN_COOLOFF_MINUTES", 15) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+
+# --- second factor (core/mfa/) ---
+# Password logins of staff with clinical access or admin rights need a second factor (TOTP,
+# a recovery code or a passkey); logins through an identity provider do not. On unless
+# HELHET_DEV or HELHET_DEMO is set; `check --deploy` fails when it is off without them.
+HELHET_MFA_REQUIRED = env_bool("HELHET_MFA_REQUIRED", default=not (DEV or DEMO))
+# django-otp's throttling: each failed code doubles the wait before the next try.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_TOTP_ISSUER = "Helhet"
+# Passkeys (django-otp-webauthn) as a second factor only, never instead of the password.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_RP_NAME = "Helhet"
+# The site's domain name (no scheme or port) and the origins it is served from.
+_webauthn_host = "localhost" if DEV else (ALLOWED_HOSTS or [""])[0].lstrip(".")
+OTP_WEBAUTHN_RP_ID = env_str("HELHET_WEBAUTHN_RP_ID", _webauthn_host)
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list(
+    "HELHET_WEBAUTHN_ORIGINS",
+    "http://localhost:8000" if DEV else f"https://{OTP_WEBAUTHN_RP_ID}",
+)
+# --- end second factor ---
 
 # The cache holds the public self-referral page's flood counters (intake/flood.py), which every
 # app process must share: Django's database cache, in the table that migration core 0003 makes.

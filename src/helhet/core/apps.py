@@ -11,5 +11,6 @@ class CoreConfig(AppConfig):
         from django.db.backends.signals import connection_created
 
         from .db import use_c_timestamptz_loader
+        from .mfa import checks  # noqa: F401  (registers the deploy check)
 
         connection_created.connect(use_c_timestamptz_loader, dispatch_uid="helhet_timestamptz")
