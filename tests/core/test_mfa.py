@@ -382,3 +382,13 @@ def test_the_deploy_check_refuses_mfa_off_in_production(required, dev, demo, err
 def test_the_check_is_a_deploy_check_only():
     with override_settings(HELHET_MFA_REQUIRED=False, DEV=False, DEMO=False):
         assert checks.E001 not in [m.id for m in run_checks(include_deployment_checks=False)]
+
+
+def test_the_pages_speak_swedish(client, county):
+    app_for(county.nurse)
+    log_in(client, county.nurse)
+    client.post(reverse("set_language"), {"language": "sv", "next": MFA})
+    page = client.get(MFA).content.decode()
+    assert "Bekräfta din inloggning" in page
+    response = client.post(MFA, {"code": "12345x"})
+    assert "Koden är fel eller har gått ut." in response.content.decode()
