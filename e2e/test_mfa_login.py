@@ -107,6 +107,10 @@ def test_a_passkey_is_registered_and_verifies_a_login(mfa_site, ui):
     expect(page.get_by_role("link", name=re.compile("^Remove"))).to_have_count(2)  # app, passkey
     assert WebAuthnCredential.objects.filter(user=mfa_site.nurse, confirmed=True).count() == 1
     ui.check("passkey-added")
+    page.get_by_role("link", name=re.compile("^Remove Passkey")).click()
+    expect(page.get_by_role("heading", name=re.compile("Remove a device"))).to_be_visible()
+    ui.check("remove")
+    page.get_by_role("link", name="Cancel").click()
 
     ui.log_out()
     password_login(ui, mfa_site.nurse)

@@ -205,7 +205,7 @@ OTP_TOTP_ISSUER = "Helhet"
 OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 OTP_WEBAUTHN_RP_NAME = "Helhet"
 # The site's domain name (no scheme or port) and the origins it is served from.
-_webauthn_host = "localhost" if DEV else (ALLOWED_HOSTS or [""])[0].lstrip(".")
+_webauthn_host = next((h.lstrip(".") for h in ALLOWED_HOSTS if h != "*" and not DEV), "localhost")
 OTP_WEBAUTHN_RP_ID = env_str("HELHET_WEBAUTHN_RP_ID", _webauthn_host)
 OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list(
     "HELHET_WEBAUTHN_ORIGINS",
