@@ -392,3 +392,6 @@ def test_the_pages_speak_swedish(client, county):
     assert "Bekräfta din inloggning" in page
     response = client.post(MFA, {"code": "12345x"})
     assert "Koden är fel eller har gått ut." in response.content.decode()
+    # The passkey script's own texts, from django-otp-webauthn's catalogue and ours.
+    catalogue = client.get(reverse("otp_webauthn:js-i18n-catalog")).content.decode()
+    assert "Bekr\\u00e4fta med en nyckel" in catalogue or "Bekräfta med en nyckel" in catalogue
