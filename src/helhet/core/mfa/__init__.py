@@ -25,9 +25,7 @@ def needs_second_factor(request: HttpRequest) -> bool:
     """Whether REQUEST's signed-in user must verify a second factor in this session (and has
     not yet)."""
     user = request.user
-    if not settings.HELHET_MFA_REQUIRED or not user.is_authenticated:
-        return False
-    if session_verified(request):
+    if not user.is_authenticated or session_verified(request):
         return False
     return is_required_for(user, memberships=getattr(request, "memberships", None))
 
@@ -38,13 +36,15 @@ def session_verified(request: HttpRequest) -> bool:
 
 
 def is_required_for(user, *, memberships=None) -> bool:
-    """Whether USER's password logins need a second factor: clinical access, admin rights, or a
-    device of their own."""
+    """Whether USER's password logins need a second factor (while HELHET_MFA_REQUIRED is on):
+    clinical access, admin rights, or a device of their own."""
+    if not settings.HELHET_MFA_REQUIRED:
+        return False
     if user.is_staff or user.is_superuser:
         return True
     if memberships is None:
         memberships = user.memberships.all()
-    return bool(memberships) or user_has_device(user, confirmed=True)
+    return bool(memberships) or has_device(user)
 
 
 def has_device(user) -> bool:

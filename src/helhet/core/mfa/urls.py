@@ -7,6 +7,8 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("app/", views.totp, name="totp"),
     path("recovery-codes/", views.recovery, name="recovery"),
-    path("app/<int:pk>/remove/", views.remove, {"kind": "app"}, name="remove_app"),
-    path("passkey/<int:pk>/remove/", views.remove, {"kind": "passkey"}, name="remove_passkey"),
+    path("app/<int:device_id>/remove/", views.remove, {"kind": "app"}, name="remove_app"),
+    path(
+        "passkey/<int:device_id>/remove/", views.remove, {"kind": "passkey"}, name="remove_passkey"
+    ),
 ]

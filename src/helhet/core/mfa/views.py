@@ -130,12 +130,12 @@ def recovery(request):
     return _show_recovery_codes(request, new_recovery_codes(request.user))
 
 
-def remove(request, kind: str, pk: int):
+def remove(request, kind: str, device_id: int):
     """Remove one of the user's devices, after a code typed again."""
     if not session_verified(request):
         return redirect("mfa:index")
     model = {"app": TOTPDevice, "passkey": WebAuthnCredential}[kind]
-    device = get_object_or_404(model, pk=pk, user=request.user, confirmed=True)
+    device = get_object_or_404(model, pk=device_id, user=request.user, confirmed=True)
     form = CodeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         device.delete()
