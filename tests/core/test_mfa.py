@@ -71,6 +71,15 @@ def test_after_a_correct_code_the_clinician_reaches_them(client, county):
         assert client.get(url).status_code == 200
 
 
+def test_verifying_gives_the_session_a_new_key(client, county):
+    device = app_for(county.nurse)
+    log_in(client, county.nurse)
+    before = client.session.session_key
+    client.post(MFA, {"code": code(device)})
+    assert client.session.session_key != before
+    assert client.get(reverse("care:caseload")).status_code == 200
+
+
 def test_a_wrong_code_is_refused(client, county):
     device = app_for(county.nurse)
     log_in(client, county.nurse)

@@ -39,7 +39,7 @@ class CodeForm(forms.Form):
 
     error_messages = {
         "wrong": _("The code is wrong or has expired."),
-        "throttled": _("Too many wrong codes: wait a minute and try again."),
+        "throttled": _("Too many wrong codes: wait a while and try again."),
     }
 
     def __init__(self, user, *args, **kwargs):

@@ -45,10 +45,16 @@ def index(request):
     return _manage(request)
 
 
+def _verified_with(request, device) -> None:
+    """Mark the session verified by DEVICE, under a new session key (the session gained rights)."""
+    otp_login(request, device)
+    request.session.cycle_key()
+
+
 def _verify(request):
     form = CodeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        otp_login(request, form.device)
+        _verified_with(request, form.device)
         return redirect(_next_url(request) or "core:home")
     has_passkey = WebAuthnCredential.objects.filter(user=request.user, confirmed=True).exists()
     return render(
@@ -84,12 +90,14 @@ def totp(request):
     form = ConfirmTOTPForm(device, request.POST or None)
     if request.method == "POST" and form.is_valid():
         first = not has_device(user)
-        device.confirmed = True
-        device.save()
+        with transaction.atomic():
+            device.confirmed = True
+            device.save()
+            codes = new_recovery_codes(user) if first else []
         if not is_verified(user):
-            otp_login(request, device)
+            _verified_with(request, device)
         if first:
-            return _show_recovery_codes(request, new_recovery_codes(user), first=True)
+            return _show_recovery_codes(request, codes, first=True)
         messages.success(request, _("The authenticator app is set up."))
         return redirect("mfa:index")
     secret = b32encode(device.bin_key).decode()
