@@ -41,7 +41,9 @@ def test_a_password_login_is_asked_for_the_code(mfa_site, ui):
     expect(page.get_by_role("navigation", name="Main menu")).to_have_count(0)
     ui.check("verify")
 
-    page.get_by_label("Code").fill("000000" if current_code(device.bin_key) != "000000" else "1")
+    page.get_by_role("textbox", name="Code").fill(
+        "000000" if current_code(device.bin_key) != "000000" else "1"
+    )
     page.get_by_role("button", name="Verify").click()
     expect(page.get_by_text("The code is wrong or has expired.").first).to_be_visible()
     ui.check("wrong-code")
@@ -51,7 +53,7 @@ def test_a_password_login_is_asked_for_the_code(mfa_site, ui):
     device.refresh_from_db()
     assert device.throttling_failure_count == 1
     device.throttle_reset()
-    page.get_by_label("Code").fill(current_code(device.bin_key))
+    page.get_by_role("textbox", name="Code").fill(current_code(device.bin_key))
     page.get_by_role("button", name="Verify").click()
     expect(page.get_by_role("heading", name=re.compile("My caseload"))).to_be_visible()
     ui.check("home")
@@ -67,7 +69,7 @@ def test_a_first_login_sets_up_an_app_and_gets_recovery_codes(mfa_site, ui):
 
     secret = page.locator("#totp-secret").inner_text().replace(" ", "")
     key = base64.b32decode(secret + "=" * (-len(secret) % 8))
-    page.get_by_label("Code").fill(current_code(key))
+    page.get_by_role("textbox", name="Code").fill(current_code(key))
     page.get_by_role("button", name="Confirm").click()
     expect(page.get_by_role("heading", name="Your recovery codes")).to_be_visible()
     codes = page.get_by_role("list", name="Recovery codes").get_by_role("listitem")
@@ -98,7 +100,7 @@ def test_a_passkey_is_registered_and_verifies_a_login(mfa_site, ui):
         },
     )
     password_login(ui, mfa_site.nurse)
-    page.get_by_label("Code").fill(current_code(device.bin_key))
+    page.get_by_role("textbox", name="Code").fill(current_code(device.bin_key))
     page.get_by_role("button", name="Verify").click()
     expect(page.get_by_role("heading", name=re.compile("My caseload"))).to_be_visible()
 
