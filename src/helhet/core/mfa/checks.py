@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 
-E001 = "helhet.E001"
+E001 = "helhet_mfa.E001"
 
 
 @register(Tags.security, deploy=True)
