@@ -328,6 +328,16 @@ def test_an_administrator_resets_a_users_second_factor(client, county, access_ch
     assert all(nurse_device.key not in r.what for r in rows)
 
 
+def test_a_reset_ends_the_users_verified_sessions(client, county):
+    device = app_for(county.nurse)
+    log_in(client, county.nurse)
+    client.post(MFA, {"code": code(device)})
+    assert client.get(reverse("care:caseload")).status_code == 200
+    TOTPDevice.objects.filter(user=county.nurse).delete()  # as the admin's reset does
+    response = client.get(reverse("care:caseload"))
+    assert response.status_code == 302 and response["Location"].startswith(MFA)
+
+
 def test_setting_up_a_device_is_a_security_event(county, access_changes_logged):
     device = TOTPDevice.objects.create(user=county.nurse, name="Authenticator app", confirmed=False)
     device.confirmed = True
