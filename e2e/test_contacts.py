@@ -72,12 +72,11 @@ def test_the_nurse_records_contacts_tests_dispensing_and_a_drop_in_day(site, ui)
     page.get_by_role("link", name="Record medication dispensing").click()
     ui.check("dispensing form")
     page.get_by_role("textbox", name="Medication", exact=True).fill("Buprenorfin/naloxon 8 mg/2 mg")
-    page.get_by_label("Dose or amount").fill("1 resoriblett")
+    page.get_by_role("spinbutton", name="Dose").fill("1")
+    page.get_by_role("combobox", name="Unit").select_option("piece")
     page.get_by_role("button", name="Record dispensing").click()
     expect(page.get_by_role("status")).to_contain_text("The dispensing is recorded.")
-    expect(page.get_by_role("table", name="Dispensings, newest first")).to_contain_text(
-        "1 resoriblett"
-    )
+    expect(page.get_by_role("table", name="Dispensings, newest first")).to_contain_text("1 pcs")
     ui.check("medication with records")
     assert DrugTest.objects.filter(person=patient).count() == 1
     assert MedicationDispensing.objects.filter(person=patient).count() == 1

@@ -327,7 +327,8 @@ class MedicationDispensingFactory(factory.django.DjangoModelFactory):
     handed_out_by = factory.SelfAttribute("recorded_by")
     organisation = factory.SelfAttribute("recorded_by.organisation")
     medication = "Buprenorfin/naloxon 8 mg/2 mg"
-    amount = "1 resoriblett"
+    dose = 1
+    dose_unit = "piece"
     handed_out_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=3))
 
 

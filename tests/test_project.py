@@ -62,7 +62,7 @@ def is_logged_in(client) -> bool:
 
 def test_the_right_password_logs_in_after_fewer_failures_than_the_limit(client, db):
     user = f.UserFactory(username="kim")
-    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+    for _ in range(settings.HELHET_LOGIN_FAILURE_LIMIT - 1):
         assert log_in(client, user.username, "wrong-password").status_code == 200
     response = log_in(client, user.username, PASSWORD)
     assert response.status_code == 302 and is_logged_in(client)
@@ -70,7 +70,7 @@ def test_the_right_password_logs_in_after_fewer_failures_than_the_limit(client, 
 
 def test_after_the_failure_limit_even_the_right_password_is_refused(client, db):
     user = f.UserFactory(username="kim")
-    for _ in range(settings.AXES_FAILURE_LIMIT):
+    for _ in range(settings.HELHET_LOGIN_FAILURE_LIMIT):
         log_in(client, user.username, "wrong-password")
     response = log_in(client, user.username, PASSWORD)
     assert response.status_code != 302
@@ -80,7 +80,7 @@ def test_after_the_failure_limit_even_the_right_password_is_refused(client, db):
 def test_a_lockout_of_one_user_name_does_not_lock_out_another(client, db):
     f.UserFactory(username="kim")
     other = f.UserFactory(username="alex")
-    for _ in range(settings.AXES_FAILURE_LIMIT):
+    for _ in range(settings.HELHET_LOGIN_FAILURE_LIMIT):
         log_in(client, "kim", "wrong-password")
     assert log_in(client, other.username, PASSWORD).status_code == 302
 

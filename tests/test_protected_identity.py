@@ -369,6 +369,8 @@ NOT_A_PAGE_FOR_THE_COORDINATOR = {
     "otp_webauthn:credential-registration-complete": "POST only (the passkey script's JSON)",
     "otp_webauthn:credential-authentication-begin": "POST only (the passkey script's JSON)",
     "otp_webauthn:credential-authentication-complete": "POST only (the passkey script's JSON)",
+    "oidc_login": "redirects to an identity provider (none is configured here)",
+    "oidc_callback": "an identity provider's answer: redirects to the login page",
 }
 
 SHOWN_TO_THE_ALLOWED = {

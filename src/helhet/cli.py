@@ -2,14 +2,23 @@
 
 helhet demo [--persons N]   load the demo county
 helhet serve [ADDR:PORT]    serve with Django's development server (use gunicorn in production)
-helhet verify-log           check the access log's hash chain
+helhet verify-log           check the access log's hash chain against its checkpoints
+helhet checkpoint-log       write a checkpoint of the access log's head (cron)
+helhet export-log           the access log as JSON lines, for a log collector
+helhet protect-log          PostgreSQL: the application's role may only add to the access log
 helhet <any manage.py command>
 """
 
 import os
 import sys
 
-ALIASES = {"serve": "runserver", "verify-log": "verify_log"}
+ALIASES = {
+    "serve": "runserver",
+    "verify-log": "verify_log",
+    "checkpoint-log": "checkpoint_log",
+    "export-log": "export_log",
+    "protect-log": "protect_log",
+}
 
 
 def main() -> None:

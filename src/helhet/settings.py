@@ -1,11 +1,15 @@
 """Helhet settings: one module, read from the environment by typed readers that fail loudly."""
 
+import datetime
+import ipaddress
 import os
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from helhet.core.oidc import providers_from_json
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -64,6 +68,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "csp",
     "axes",
     # The second factor of password logins (core/mfa/): TOTP, recovery codes, passkeys.
     "django_otp",
@@ -87,7 +92,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: REMOTE_ADDR becomes the client's address behind HELHET_TRUSTED_PROXIES.
+    "helhet.core.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "helhet.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -96,8 +104,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    # Every view needs a signed-in user unless marked @login_not_required (see urls.py).
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Every view needs a signed-in user unless marked @login_not_required (see urls.py); a
+    # form sent after the session ended is kept for its owner (core/idle.py).
+    "helhet.core.idle.LoginRequiredMiddleware",
+    "helhet.core.idle.OwnerCookieMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -125,7 +135,11 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "helhet.core.context_processors.active_unit",
+                "helhet.core.idle.session_timing",
+                "helhet.core.idle.kept_form",
             ],
+            # {% submission %}: the create forms' one-time key (core/submissions.py).
+            "builtins": ["helhet.core.submissions"],
         },
     },
 ]
@@ -172,6 +186,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Login through identity providers (OpenID Connect; core/oidc.py, README "Login through an
+# identity provider"): a JSON list of providers, or a file of it (HELHET_OIDC_PROVIDERS_FILE).
+HELHET_OIDC_PROVIDERS = providers_from_json(env_str("HELHET_OIDC_PROVIDERS", "[]"))
+
 # E-mail carries the links with which users set their own passwords (core/accounts.py); in
 # development it is printed on the console.
 EMAIL_BACKEND = env_str(
@@ -185,12 +203,34 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "helhet@localhost")
 
-# Lockout after repeated failures (django-axes), per user name and address.
-AXES_FAILURE_LIMIT = env_int("HELHET_LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = env_int("HELHET_LOGIN_COOLOFF_MINUTES", 15) / 60
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_RESET_ON_SUCCESS = True
+# Lockout after repeated failures (django-axes): per user name, from any address, and per
+# address, with any user names, each counted on its own (helhet/core/lockout.py). The address
+# is REMOTE_ADDR as ClientAddressMiddleware leaves it (the client's, behind trusted proxies).
+HELHET_LOGIN_FAILURE_LIMIT = env_int("HELHET_LOGIN_FAILURE_LIMIT", 5)
+HELHET_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("HELHET_LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+HELHET_LOGIN_COOLOFF_MINUTES = env_int("HELHET_LOGIN_COOLOFF_MINUTES", 15)
+AXES_FAILURE_LIMIT = "helhet.core.lockout.failure_limit"
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=HELHET_LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # in this order: lockout.failure_limit
+AXES_CLIENT_IP_CALLABLE = "helhet.core.middleware.client_address"
+AXES_LOCKOUT_CALLABLE = "helhet.core.lockout.locked_out"
+# A successful login would wipe its address's count too: a sprayer holding one account of
+# their own could start the address over after every few guesses. Counts end by cool-off.
+AXES_RESET_ON_SUCCESS = False
+
+# Proxies (the TLS proxy, a load balancer) whose X-Forwarded-For and X-Forwarded-Proto are
+# believed: addresses or networks, comma-separated ("10.0.0.5,192.168.10.0/24"). Empty: none,
+# the peer's address is the client's and the headers are ignored.
+HELHET_TRUSTED_PROXIES = env_list("HELHET_TRUSTED_PROXIES")
+for _proxy in HELHET_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as e:
+        raise ImproperlyConfigured(
+            f"HELHET_TRUSTED_PROXIES: not an address or network: {_proxy}"
+        ) from e
+# HTTPS as the TLS proxy says (ClientAddressMiddleware drops the header from anyone else).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HELHET_TRUSTED_PROXIES else None
 
 # --- second factor (core/mfa/) ---
 # Password logins of staff with clinical access or admin rights need a second factor (TOTP,
@@ -238,6 +278,8 @@ if _cache_location and not _cache_location.startswith(("redis://", "rediss://"))
 # The session ends after inactivity: every request renews it.
 
 SESSION_COOKIE_AGE = env_int("HELHET_SESSION_IDLE_MINUTES", 30) * 60
+# Every page warns this long before the idle logout, with a button to stay signed in.
+HELHET_SESSION_WARNING_SECONDS = env_int("HELHET_SESSION_WARNING_SECONDS", 120)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -246,6 +288,30 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+
+# HTTPS only, outside development: HSTS (a year, subdomains too) and a redirect from http.
+# The preload flag only marks the header as fit for browsers' preload list: nothing is preloaded
+# until the domain's owner submits the domain there (README, production).
+SECURE_HSTS_SECONDS = env_int("HELHET_HSTS_SECONDS", 0 if DEV else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HELHET_HSTS_INCLUDE_SUBDOMAINS", default=not DEV)
+SECURE_HSTS_PRELOAD = env_bool("HELHET_HSTS_PRELOAD", default=not DEV)
+SECURE_SSL_REDIRECT = env_bool("HELHET_SSL_REDIRECT", default=not DEV)
+
+# Content-Security-Policy (django-csp): scripts, styles and everything else only from the app's
+# own static files, no inline script or style. HELHET_CSP_FORM_ACTION adds origins a form may
+# post to (an identity provider's, should a login form post there).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'", *env_list("HELHET_CSP_FORM_ACTION")],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
@@ -274,6 +340,15 @@ HELHET_EMERGENCY_ACCESS_HOURS = env_int("HELHET_EMERGENCY_ACCESS_HOURS", 4)
 HELHET_REFUSALS_FLAG_COUNT = env_int("HELHET_REFUSALS_FLAG_COUNT", 5)
 # The key that seals the access-log hash chain; keep it apart from the database.
 HELHET_LOG_CHAIN_KEY = env_str("HELHET_LOG_CHAIN_KEY", SECRET_KEY)
+# Checkpoints of the log's chain head outside the database (access/checkpoints.py): one after
+# this many rows, or at the first row after this many minutes (0: not by that rule), to each
+# destination set: a JSON-lines file in this directory (empty: none), syslog (`host:port` or a
+# socket's path) and an HTTP endpoint taking a POST.
+HELHET_LOG_CHECKPOINT_ROWS = env_int("HELHET_LOG_CHECKPOINT_ROWS", 1000)
+HELHET_LOG_CHECKPOINT_MINUTES = env_int("HELHET_LOG_CHECKPOINT_MINUTES", 5)
+HELHET_LOG_CHECKPOINT_DIR = env_str("HELHET_LOG_CHECKPOINT_DIR", str(VAR_DIR / "log-checkpoints"))
+HELHET_LOG_CHECKPOINT_SYSLOG = env_str("HELHET_LOG_CHECKPOINT_SYSLOG", "")
+HELHET_LOG_CHECKPOINT_URL = env_str("HELHET_LOG_CHECKPOINT_URL", "")
 # Rows per page in caseloads and other lists.
 HELHET_PAGE_SIZE = env_int("HELHET_PAGE_SIZE", 50)
 # Persons per page of search results: a search is narrowed (a given name, the number), not

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from helhet.core import oidc_views
 from helhet.core.accounts import SetPasswordView
 
 # Login is required by default (LoginRequiredMiddleware); the public views are marked
@@ -12,6 +13,9 @@ from helhet.core.accounts import SetPasswordView
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Login through an identity provider (core/oidc_views.py): public, as the login page.
+    path("accounts/oidc/<slug:slug>/login/", oidc_views.oidc_login, name="oidc_login"),
+    path("accounts/oidc/<slug:slug>/callback/", oidc_views.oidc_callback, name="oidc_callback"),
     # Setting one's own password through a link (core/accounts.py): Django's reset views.
     path(
         "accounts/password/reset/",

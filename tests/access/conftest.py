@@ -32,3 +32,10 @@ def minor(county):
         opened_on=today.replace(day=1),
     )
     return person
+
+
+@pytest.fixture(autouse=True)
+def checkpoint_dir(settings, tmp_path):
+    """Each test its own checkpoint directory: a checkpoint that another test's (committed)
+    rows wrote names rows this test's database does not hold."""
+    settings.HELHET_LOG_CHECKPOINT_DIR = str(tmp_path / "log-checkpoints")

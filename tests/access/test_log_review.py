@@ -116,6 +116,10 @@ def test_filters_by_person_user_flag_and_date(client, county):
         e.pk for e in about_patient + emergency
     }
     assert shown_ids(client.get(URL, {"person": other.identity_number[2:8]})) == {about_other[0].pk}
+    full_width = number.translate(str.maketrans("0123456789-", "０１２３４５６７８９－"))
+    assert shown_ids(client.get(URL, {"person": full_width})) == {
+        e.pk for e in about_patient + emergency
+    }
     assert shown_ids(client.get(URL, {"user": "physic"})) == {about_other[0].pk}
     assert shown_ids(client.get(URL, {"emergency": "on"})) == {emergency[0].pk}
     tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()

@@ -1,12 +1,19 @@
 """The case team of an episode: named staff of the unit as case managers or team members."""
 
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from helhet.care.models import CaseTeamMember
+from helhet.access.log import Actor
+from helhet.care import actions
+from helhet.care.models import CaseTeamMember, Episode
 from helhet.core.models import Unit
 
 from .. import factories as f
 from ..people.utils import log_in, log_rows
+from ..plans.conftest import access_of
 
 
 def url(episode):
@@ -59,3 +66,35 @@ def test_social_worker_without_consent_cannot_edit_the_case_team(client, county)
     )
     assert response.status_code == 404
     assert not county.episode.case_team.exists()
+
+
+def test_an_episode_closed_since_the_page_read_it_gets_no_new_member(county):
+    """The action reads the episode again, locked: the copy the page read still says open."""
+    read_by_the_page = Episode.objects.get(pk=county.episode.pk)
+    access = access_of(county.nurse, county.patient, county.clinic)
+    actor = Actor(county.nurse, county.clinic, "req-team")
+    actions.episode_close(
+        actor=Actor(county.coordinator, county.clinic, "req-close"),
+        access=access_of(county.coordinator, county.patient, county.clinic),
+        episode_id=county.episode.pk,
+        closed_on=datetime.date(2026, 2, 1),
+        reason=f.ClosureReasonFactory(),
+    )
+    with pytest.raises(ValidationError, match="This episode is closed"):
+        actions.case_team_add(
+            actor=actor, access=access, episode=read_by_the_page, user=county.nurse, role="member"
+        )
+    assert not CaseTeamMember.objects.filter(episode=county.episode).exists()
+
+
+def test_an_open_episode_read_by_the_page_gets_its_member(county):
+    """The twin: nothing saved meanwhile, the member is added."""
+    read_by_the_page = Episode.objects.get(pk=county.episode.pk)
+    actions.case_team_add(
+        actor=Actor(county.nurse, county.clinic, "req-team"),
+        access=access_of(county.nurse, county.patient, county.clinic),
+        episode=read_by_the_page,
+        user=county.nurse,
+        role="member",
+    )
+    assert CaseTeamMember.objects.filter(episode=county.episode, user=county.nurse).exists()

@@ -70,7 +70,8 @@ def test_the_nurse_records_medication_handed_out_by_a_colleague(client, county):
         url("dispensing_new", county),
         {
             "medication": "Metadon oral lösning 1 mg/ml",
-            "amount": "60 ml",
+            "dose": "60",
+            "dose_unit": "ml",
             "handed_out_at": an_hour_ago(),
             "handed_out_by": county.coordinator.pk,
         },
@@ -86,7 +87,8 @@ def test_medication_cannot_be_said_to_be_handed_out_by_someone_outside_the_unit(
         url("dispensing_new", county),
         {
             "medication": "Metadon",
-            "amount": "60 ml",
+            "dose": "60",
+            "dose_unit": "ml",
             "handed_out_at": an_hour_ago(),
             "handed_out_by": county.outsider.pk,
         },

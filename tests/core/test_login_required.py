@@ -24,10 +24,19 @@ PUBLIC = {
     "intake:self_referral",
     "intake:self_referral_thanks",
     "admin:login",
+    "oidc_login",
+    "oidc_callback",
 }
 # A value for each URL argument, by name, else by converter.
 VALUES = {"app_label": "core", "uidb64": "MQ", "token": "set-password"}
-BY_CONVERTER = {"int": "1", "slug": "x", "str": "x", "path": "x", "uuid": str(uuid.uuid4())}
+BY_CONVERTER = {
+    "int": "1",
+    "id": "1",
+    "slug": "x",
+    "str": "x",
+    "path": "x",
+    "uuid": str(uuid.uuid4()),
+}
 ROUTE_ARGUMENT = re.compile(r"<(?:(\w+):)?(\w+)>")
 
 

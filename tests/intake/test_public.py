@@ -119,3 +119,30 @@ def test_a_unit_takes_only_so_many_messages_an_hour_from_everyone(county, settin
     other_unit = reverse("intake:self_referral", args=[county.other_unit.slug])
     assert Client(REMOTE_ADDR="192.0.2.99").post(other_unit, message()).status_code == 302
     assert Referral.objects.filter(unit=county.clinic).count() == 3
+
+
+PROXY = "10.9.8.7"
+
+
+def behind_proxy(client_address: str) -> Client:
+    return Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=client_address)
+
+
+def test_behind_a_trusted_proxy_each_sender_is_counted_apart(county, settings):
+    settings.HELHET_TRUSTED_PROXIES = [PROXY]
+    settings.HELHET_SELF_REFERRAL_PER_ADDRESS = 2
+    for _ in range(2):
+        assert behind_proxy("203.0.113.5").post(page(county), message()).status_code == 302
+    assert behind_proxy("203.0.113.5").post(page(county), message()).status_code == 429
+    assert behind_proxy("203.0.113.6").post(page(county), message()).status_code == 302
+
+
+def test_a_sender_not_behind_a_trusted_proxy_cannot_choose_its_address(county, settings):
+    settings.HELHET_TRUSTED_PROXIES = [PROXY]
+    settings.HELHET_SELF_REFERRAL_PER_ADDRESS = 2
+    for n in range(2):
+        sender = Client(REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}")
+        assert sender.post(page(county), message()).status_code == 302
+    again = Client(REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR="203.0.113.99")
+    assert again.post(page(county), message()).status_code == 429
+    assert Referral.objects.count() == 2

@@ -106,7 +106,7 @@ def test_the_region_revises_the_version_the_municipality_saved(client, county, c
     log_in(client, county.nurse, county.clinic)
     url = sip_url(county, "plans:sip_new")
     assert "Kommunens mål." in client.get(url).text  # the form starts from it
-    response = client.post(url, form_data(county, goal="Regionens ändring."))
+    response = client.post(url, form_data(county, goal="Regionens ändring.", version="1"))
     assert response.status_code == 302
     latest = SipVersion.objects.order_by("-number").first()
     assert (latest.number, latest.organisation, latest.goal) == (
@@ -124,7 +124,8 @@ def test_the_municipality_revises_the_version_the_region_saved(client, county, c
     log_in(client, county.social_worker, county.clinic)
     url = sip_url(county, "plans:sip_new")
     assert "Regionens mål." in client.get(url).text
-    assert client.post(url, form_data(county, goal="Kommunens ändring.")).status_code == 302
+    response = client.post(url, form_data(county, goal="Kommunens ändring.", version="1"))
+    assert response.status_code == 302
     latest = SipVersion.objects.order_by("-number").first()
     assert (latest.number, latest.organisation) == (2, county.municipality)
 
@@ -141,7 +142,7 @@ def test_after_the_withdrawal_the_region_sees_none_of_the_sip(client, county, co
         assert "SIP, version" not in text
     assert client.get(sip_url(county, "plans:sip", version)).status_code == 404
     assert client.get(sip_url(county, "plans:sip_pdf", version)).status_code == 404
-    response = client.post(sip_url(county, "plans:sip_new"), form_data(county))
+    response = client.post(sip_url(county, "plans:sip_new"), form_data(county, version="2"))
     assert response.status_code == 200 and SipVersion.objects.count() == 2
 
 

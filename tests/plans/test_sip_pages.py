@@ -157,6 +157,7 @@ def test_the_sip_page_reads_a_fixed_number_of_queries_however_many_versions(
 
 def form_data(county, **overrides):
     data = {
+        "version": "0",
         "goal": "Eget boende.",
         "overall_responsible": county.municipality.pk,
         "person_took_part": "on",

@@ -97,6 +97,7 @@ def test_the_responsible_staff_member_works_at_the_unit(county):
 
 def plan_form(**overrides):
     data = {
+        "version": "0",
         "goals": "Jag vill må bättre.",
         "review_on": REVIEW.isoformat(),
         "items-TOTAL_FORMS": "2",

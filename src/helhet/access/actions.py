@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -84,6 +84,8 @@ def consent_record(
     )
     _check_disclosures(unit, disclosures)
     _check_relatives(access, relatives)
+    if coordination:
+        _check_one_coordination_consent(access.person, unit, valid_from, valid_until)
     consent = Consent.objects.create(
         person=access.person,
         unit=unit,
@@ -110,6 +112,38 @@ def consent_record(
     )
     record_access(actor, access, action="create", what=what("consent recorded", unit))
     return consent
+
+
+def _check_one_coordination_consent(
+    person: Person, unit: Unit, valid_from: datetime.date, valid_until: datetime.date | None
+) -> None:
+    """Two coordination consents of the person at the unit are never in force on the same day
+    (a double submit, or two staff at once): withdrawing one would leave the other in force.
+
+    The person's row is locked first, so that two recordings at once check one after the
+    other (SQLite lets one writer at a time anyway). A day is in force as `policy.IN_FORCE`
+    says: from valid_from, to valid_until, before withdrawn_on.
+    """
+    Person.objects.select_for_update().filter(pk=person.pk).first()
+    overlapping = Consent.objects.filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=valid_from),
+        Q(withdrawn_on__isnull=True)
+        | Q(withdrawn_on__gt=valid_from) & Q(withdrawn_on__gt=F("valid_from")),
+        person=person,
+        unit=unit,
+        coordination=True,
+    )
+    if valid_until is not None:
+        overlapping = overlapping.filter(valid_from__lte=valid_until)
+    earlier = overlapping.order_by("valid_from").first()
+    if earlier is not None:
+        raise ValidationError(
+            _(
+                "The person's consent to coordination at %(unit)s from %(start)s is in force in "
+                "the same period. Withdraw it first, or let the new consent begin after it ends."
+            )
+            % {"unit": unit, "start": earlier.valid_from.isoformat()}
+        )
 
 
 def _check_given_by(

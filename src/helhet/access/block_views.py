@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from helhet.core.forms import run_action
+from helhet.core.submissions import once
 from helhet.people.models import Person
 
 from . import blocks, policy, refusals, review, selectors
@@ -30,6 +31,7 @@ def _posted(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once
 def block_list(request, person_id: int):
     access = selectors.access_for_acting(request, person_id)
     actor, form = Actor.from_request(request), BlockForm(_posted(request))

@@ -112,7 +112,10 @@ def block_lift(
 def _lift(block: Block, actor: Actor, lifted_on: datetime.date) -> None:
     """Record BLOCK (locked) as lifted on LIFTED_ON at the person's request, taken by ACTOR."""
     if block.lifted_on is not None:
-        raise ValidationError(_("This block is lifted already."))
+        raise ValidationError(
+            _("This block is lifted already: on %(date)s by %(user)s.")
+            % {"date": block.lifted_on.isoformat(), "user": block.lifted_by or "–"}
+        )
     _check_day(lifted_on, "lifted_on")
     if lifted_on < block.requested_on:
         raise ValidationError(

@@ -1,11 +1,15 @@
 """Forms for the access pages: input shape only; the rules live in actions."""
 
+from typing import cast
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from helhet.core import limits
+from helhet.core.converters import parse_id
 from helhet.core.forms import DateInput
 from helhet.core.models import Organisation
 from helhet.people import identity
@@ -35,15 +39,20 @@ class ConsentForm(forms.Form):
     maturity_note = forms.CharField(
         label=_("Assessment of the minor's maturity"),
         required=False,
+        max_length=limits.TEXT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     valid_from = forms.DateField(
-        label=_("Valid from"), initial=timezone.localdate, widget=DateInput()
+        label=_("Valid from"),
+        initial=timezone.localdate,
+        widget=DateInput(),
+        validators=[limits.DateRange(years_ahead=limits.CONSENT_START_YEARS)],
     )
     valid_until = forms.DateField(
         label=_("Valid until"),
         required=False,
         widget=DateInput(),
+        validators=[limits.DateRange(years_ahead=limits.CONSENT_YEARS)],
         help_text=_("Leave empty for a consent until further notice."),
     )
 
@@ -120,7 +129,10 @@ class ConsentForm(forms.Form):
 
 class ConsentWithdrawForm(forms.Form):
     withdrawn_on = forms.DateField(
-        label=_("Withdrawn on"), initial=timezone.localdate, widget=DateInput()
+        label=_("Withdrawn on"),
+        initial=timezone.localdate,
+        widget=DateInput(),
+        validators=[limits.PAST],
     )
     withdrawn_by = forms.CharField(
         label=_("Withdrawn by"), max_length=200, help_text=_("For example: the person, a guardian.")
@@ -138,6 +150,7 @@ class EmergencyForm(forms.Form):
     )
     reason = forms.CharField(
         label=_("Reason"),
+        max_length=limits.TEXT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_(
             "Why do you need the person's records now, without a care relationship? "
@@ -145,7 +158,7 @@ class EmergencyForm(forms.Form):
         )
         % {"words": EMERGENCY_REASON_MIN_WORDS, "n": EMERGENCY_REASON_MIN_LENGTH},
     )
-    hours = forms.IntegerField(label=_("For how many hours"))
+    hours = forms.IntegerField(label=_("For how many hours"))  # bounds: the action's
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -167,8 +180,12 @@ class LogFilterForm(forms.Form):
         label=_("Person (identity number or part of it)"), required=False, max_length=20
     )
     user = forms.CharField(label=_("User (username)"), required=False, max_length=150)
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=DateInput(), validators=[limits.FILTER_RANGE]
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=DateInput(), validators=[limits.FILTER_RANGE]
+    )
     emergency = forms.BooleanField(label=_("Emergency access"), required=False)
     protected_identity = forms.BooleanField(label=_("Protected identity"), required=False)
     without_relationship = forms.BooleanField(label=_("Without relationship"), required=False)
@@ -194,10 +211,10 @@ class RowIdsField(forms.Field):
     widget = forms.MultipleHiddenInput
 
     def to_python(self, value) -> list[int]:
-        values = value or []
-        if not all(str(v).isascii() and str(v).isdigit() for v in values):
+        ids = [parse_id(str(v)) for v in value or []]
+        if None in ids:
             raise ValidationError(_("Choose rows from the table."))
-        return [int(v) for v in values]
+        return cast(list[int], ids)
 
 
 class LogMarkForm(forms.Form):
@@ -212,7 +229,10 @@ class BlockForm(forms.Form):
     """The person's request to block the records at the unit."""
 
     requested_on = forms.DateField(
-        label=_("The person asked on"), initial=timezone.localdate, widget=DateInput()
+        label=_("The person asked on"),
+        initial=timezone.localdate,
+        widget=DateInput(),
+        validators=[limits.PAST],
     )
     person_asked = forms.BooleanField(
         label=_("The person asked for the block, and I took the request."),
@@ -227,7 +247,10 @@ class BlockLiftForm(forms.Form):
     """The person's request to lift a block."""
 
     lifted_on = forms.DateField(
-        label=_("The person asked on"), initial=timezone.localdate, widget=DateInput()
+        label=_("The person asked on"),
+        initial=timezone.localdate,
+        widget=DateInput(),
+        validators=[limits.PAST],
     )
     person_asked = forms.BooleanField(
         label=_("The person asked to lift the block, and I took the request."),

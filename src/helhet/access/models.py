@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from helhet.core import limits
 from helhet.core.models import Organisation, Unit
 from helhet.people.models import Person, Relative
 
@@ -54,7 +55,9 @@ class Consent(models.Model):
         _("given by"), max_length=20, choices=GivenBy.choices, default=GivenBy.PERSON
     )
     guardian_names = models.CharField(_("guardians"), max_length=300, blank=True)
-    maturity_note = models.TextField(_("assessment of maturity"), blank=True)
+    maturity_note = models.TextField(
+        _("assessment of maturity"), max_length=limits.TEXT_LENGTH, blank=True
+    )
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     withdrawn_on = models.DateField(_("withdrawn"), null=True, blank=True)
@@ -154,7 +157,7 @@ class EmergencyAccess(models.Model):
     reason_kind = models.CharField(
         _("kind of reason"), max_length=20, choices=ReasonKind.choices, blank=True
     )
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason"), max_length=limits.TEXT_LENGTH)
     started_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(_("expires"))
     reviewed_at = models.DateTimeField(null=True, blank=True)
@@ -257,6 +260,8 @@ class LogChainHead(models.Model):
     last_entry_id = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64)
     entries = models.BigIntegerField(default=0)
+    # When the last checkpoint outside the database was due (access/checkpoints.py).
+    checkpointed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"log chain head at row {self.last_entry_id}"

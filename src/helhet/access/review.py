@@ -21,6 +21,7 @@ from django.utils.crypto import salted_hmac
 from helhet.care.models import Episode
 from helhet.core.middleware import active_membership
 from helhet.core.models import REVIEWER_ROLES, Unit, User
+from helhet.people import identity
 from helhet.people.models import Person
 
 from . import policy
@@ -145,7 +146,8 @@ def log_entries(reviewer: Reviewer, log_filter: LogFilter | None) -> QuerySet[Ac
         return entries.none()
     f = log_filter
     if f.person:
-        digits = f.person.replace("-", "").replace("+", "").replace(" ", "")
+        # typed in any script, as the search reads it (`identity.to_ascii`)
+        digits = identity.to_ascii(f.person).replace("-", "").replace("+", "")
         entries = entries.filter(named_q(reviewer), person__identity_number__icontains=digits)
     if f.user:
         entries = entries.filter(user__username__icontains=f.user)

@@ -63,7 +63,16 @@ class Tracked:
 TRACKED: dict[type[models.Model], Tracked] = {
     User: Tracked(
         "user",
-        ("username", "email", "organisation", "is_active", "is_staff", "is_superuser", "password"),
+        (
+            "username",
+            "email",
+            "hsa_id",
+            "organisation",
+            "is_active",
+            "is_staff",
+            "is_superuser",
+            "password",
+        ),
     ),
     Membership: Tracked("membership", ("user", "unit", "role")),
     Unit: Tracked("unit", ("name", "slug", "access_mode")),

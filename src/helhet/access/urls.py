@@ -4,21 +4,21 @@ from . import block_views, views
 
 app_name = "access"
 urlpatterns = [
-    path("persons/<int:person_id>/consents/new/", views.consent_new, name="consent_new"),
+    path("persons/<id:person_id>/consents/new/", views.consent_new, name="consent_new"),
     path(
-        "persons/<int:person_id>/consents/<int:consent_id>/withdraw/",
+        "persons/<id:person_id>/consents/<id:consent_id>/withdraw/",
         views.consent_withdraw,
         name="consent_withdraw",
     ),
-    path("persons/<int:person_id>/blocks/", block_views.block_list, name="blocks"),
+    path("persons/<id:person_id>/blocks/", block_views.block_list, name="blocks"),
     path(
-        "persons/<int:person_id>/blocks/<int:block_id>/lift/",
+        "persons/<id:person_id>/blocks/<id:block_id>/lift/",
         block_views.block_lift,
         name="block_lift",
     ),
     path("blocks/", block_views.unit_block_list, name="unit_blocks"),
-    path("blocks/<int:block_id>/lift/", block_views.unit_block_lift, name="unit_block_lift"),
-    path("persons/<int:person_id>/log-extract/", views.log_extract, name="log_extract"),
+    path("blocks/<id:block_id>/lift/", block_views.unit_block_lift, name="unit_block_lift"),
+    path("persons/<id:person_id>/log-extract/", views.log_extract, name="log_extract"),
     path("emergency/", views.emergency, name="emergency"),
     path("log/", views.log_review, name="log_review"),
 ]

@@ -14,7 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from helhet.core.converters import parse_id
 from helhet.core.forms import run_action
+from helhet.core.submissions import once
 from helhet.people.views import overview_or_caseload
 
 from . import actions, policy, review, selectors
@@ -36,6 +38,7 @@ def _posted(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once
 def consent_new(request, person_id: int):
     access = selectors.access_for_acting(request, person_id)
     choices = selectors.consent_choices(access, request.unit)
@@ -60,6 +63,7 @@ def consent_new(request, person_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once
 def consent_withdraw(request, person_id: int, consent_id: int):
     access = policy.person_access(request, person_id)
     consent = selectors.consent_for_withdrawal(access, consent_id)
@@ -83,6 +87,7 @@ def consent_withdraw(request, person_id: int, consent_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once
 def emergency(request):
     if not policy.is_clinical(request.user) or request.unit is None:
         raise Http404
@@ -191,8 +196,7 @@ def _mark_reviewed(request, form, action, **kwargs) -> bool:
 
 def _review_emergency(request, *, actor, unit) -> None:
     """Mark the emergency access in the POST as reviewed; the outcome is told as a message."""
-    posted = request.POST["emergency"]
-    emergency_id = int(posted) if posted.isascii() and posted.isdigit() else 0
+    emergency_id = parse_id(request.POST["emergency"]) or 0
     try:
         actions.emergency_access_review(actor=actor, unit=unit, emergency_id=emergency_id)
     except ValidationError as error:

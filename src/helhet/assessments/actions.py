@@ -90,8 +90,15 @@ def assessment_correct(
         raise ValidationError(
             _("Only the organisation that recorded an assessment may correct it.")
         )
-    if Assessment.objects.filter(corrects=earlier).exists():
-        raise ValidationError(_("This assessment has been corrected already."))
+    correction = Assessment.objects.filter(corrects=earlier).select_related("recorded_by").first()
+    if correction is not None:  # meanwhile, or earlier: say by whom
+        raise ValidationError(
+            _("This assessment has been corrected already: on %(date)s by %(user)s.")
+            % {
+                "date": timezone.localdate(correction.recorded_at).isoformat(),
+                "user": correction.recorded_by,
+            }
+        )
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Give the reason for the correction.")})

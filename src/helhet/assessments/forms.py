@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from helhet.core import limits
 from helhet.core.forms import DateInput
 
 from .actions import item_field
@@ -23,7 +24,10 @@ class ItemChoices(forms.RadioSelect):
 
 class AssessmentForm(forms.Form):
     assessed_on = forms.DateField(
-        label=_("Date of assessment"), initial=timezone.localdate, widget=DateInput()
+        label=_("Date of assessment"),
+        initial=timezone.localdate,
+        widget=DateInput(),
+        validators=[limits.PAST],
     )
     occasion = forms.ChoiceField(
         label=_("Occasion"), choices=Assessment.Occasion.choices, widget=forms.RadioSelect

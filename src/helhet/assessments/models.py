@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from helhet.care.models import Episode
+from helhet.core import limits
 from helhet.core.models import Organisation, Unit
 from helhet.people.models import Person
 
@@ -67,7 +68,9 @@ class Assessment(models.Model):
         on_delete=models.PROTECT,
         related_name="correction",
     )
-    correction_reason = models.TextField(_("reason for the correction"), blank=True)
+    correction_reason = models.TextField(
+        _("reason for the correction"), max_length=limits.TEXT_LENGTH, blank=True
+    )
 
     class Meta:
         ordering = ["assessed_on", "recorded_at", "id"]

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from helhet.access import policy
 from helhet.access.log import Actor, record_access
 from helhet.access.what import what
+from helhet.core.submissions import once
 from helhet.people.selectors import access_for_writing
 
 from . import actions, catalogue, selectors
@@ -50,6 +51,7 @@ def latest(request, person_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once
 def assessment_new(request, person_id: int, instrument: str):
     access = access_for_writing(request, person_id)
     try:
@@ -76,6 +78,7 @@ def assessment_new(request, person_id: int, instrument: str):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once
 def assessment_correct(request, person_id: int, assessment_id: int):
     access = access_for_writing(request, person_id)
     earlier = selectors.assessment_for_correcting(access, assessment_id)

@@ -149,8 +149,15 @@ def episode_close(
 ) -> Episode:
     """Close an open episode. The row is locked so that two closes cannot both pass."""
     episode = Episode.objects.select_for_update().get(pk=episode_id, person=access.person)
-    if not episode.is_open:
-        raise ValidationError(_("This episode is already closed."))
+    if not episode.is_open:  # meanwhile, or earlier: say how it was closed
+        raise ValidationError(
+            _("This episode is already closed: on %(date)s by %(user)s (%(reason)s).")
+            % {
+                "date": episode.closed_on,  # a date: ISO as text
+                "user": episode.closed_by or "–",
+                "reason": episode.closure_reason or "–",
+            }
+        )
     if closed_on < episode.opened_on:
         raise ValidationError(
             {
@@ -206,7 +213,11 @@ def episode_reactivate(
 def case_team_add(
     *, actor: Actor, access: PersonAccess, episode: Episode, user, role: str
 ) -> CaseTeamMember:
-    """Put USER (a member of the episode's unit) on the case team, or change their role."""
+    """Put USER (a member of the episode's unit) on the case team, or change their role.
+
+    The episode is read again, locked: a close saved since the page read it (`episode_close`
+    locks it too) refuses the change rather than staffing a closed episode."""
+    episode = Episode.objects.select_for_update().select_related("unit").get(pk=episode.pk)
     if not episode.is_open:
         raise ValidationError(_("This episode is closed."))
     if not user.memberships.filter(unit_id=episode.unit_id).exists():

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from helhet.core import limits
 from helhet.core.forms import DateInput, set_queryset
 from helhet.core.models import User
 
@@ -12,13 +13,19 @@ from .models import CaseTeamMember, ClosureReason
 
 class EpisodeOpenForm(forms.Form):
     opened_on = forms.DateField(
-        label=_("Opening date"), initial=timezone.localdate, widget=DateInput()
+        label=_("Opening date"),
+        initial=timezone.localdate,
+        widget=DateInput(),
+        validators=[limits.PAST],
     )
 
 
 class EpisodeCloseForm(forms.Form):
     closed_on = forms.DateField(
-        label=_("Closing date"), initial=timezone.localdate, widget=DateInput()
+        label=_("Closing date"),
+        initial=timezone.localdate,
+        widget=DateInput(),
+        validators=[limits.PAST],
     )
     reason = forms.ModelChoiceField(
         label=_("Reason for closing"), queryset=ClosureReason.objects.filter(active=True)

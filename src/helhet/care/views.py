@@ -13,9 +13,11 @@ from django.views.decorators.http import require_http_methods
 
 from helhet.access import policy
 from helhet.access.log import Actor, record_access, record_listing
+from helhet.core.converters import parse_id
 from helhet.core.forms import run_action
 from helhet.core.models import Unit
 from helhet.core.selectors import unit_staff
+from helhet.core.submissions import once
 from helhet.people.selectors import access_for_enrolling
 from helhet.people.views import overview_or_caseload
 
@@ -43,6 +45,7 @@ def caseload(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once
 def episode_open(request, person_id: int):
     access = access_for_enrolling(request, person_id)
     form, actor = EpisodeOpenForm(request.POST or None), Actor.from_request(request)
@@ -59,6 +62,7 @@ def episode_open(request, person_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once
 def episode_close(request, person_id: int, episode_id: int):
     access = policy.person_access(request, person_id)
     episode = selectors.episode_for_acting(access, episode_id)
@@ -82,6 +86,7 @@ def episode_close(request, person_id: int, episode_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once
 def episode_reactivate(request, person_id: int, episode_id: int):
     access = policy.person_access(request, person_id)
     episode = selectors.episode_for_reactivation(access, episode_id)
@@ -115,6 +120,7 @@ def _reactivated(closed, opened_on) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once
 def case_team_add(request, person_id: int, episode_id: int):
     access = policy.person_access(request, person_id)
     episode = selectors.episode_for_acting(access, episode_id)
@@ -146,9 +152,9 @@ def case_team_add(request, person_id: int, episode_id: int):
 
 def _remove_member(request, **kwargs) -> None:
     """Take a member off the team; the outcome is told as a message after the redirect."""
-    remove = request.POST["remove"]
+    member_id = parse_id(request.POST["remove"]) or 0
     try:
-        actions.case_team_remove(member_id=int(remove) if remove.isdigit() else 0, **kwargs)
+        actions.case_team_remove(member_id=member_id, **kwargs)
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:

@@ -10,10 +10,12 @@ import datetime
 import importlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Field, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -379,21 +381,39 @@ def drug_test_record(
     return test
 
 
+def check_dose(dose: Decimal | None, dose_unit: str) -> None:
+    """DOSE and DOSE_UNIT as the model's fields allow them: a positive number within bounds,
+    a unit from the list (`MedicationDispensing.dose` and `dose_unit`)."""
+    errors = {}
+    for name, value in (("dose", dose), ("dose_unit", dose_unit)):
+        model_field = cast(Field, MedicationDispensing._meta.get_field(name))
+        try:
+            if value in model_field.empty_values:
+                raise ValidationError(model_field.error_messages["required"], code="required")
+            model_field.clean(value, None)
+        except ValidationError as error:
+            errors[name] = error.error_list
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def dispensing_record(
     *,
     actor: Actor,
     access: PersonAccess,
     medication: str,
-    amount: str,
+    dose: Decimal,
+    dose_unit: str,
     handed_out_at: datetime.datetime,
     handed_out_by=None,
 ) -> MedicationDispensing:
     """Record medication handed out to the person: what, how much, when and by whom."""
     unit = acting_unit(actor, access)
     open_episode(access, unit)
-    if not medication.strip() or not amount.strip():
+    if not medication.strip():
         raise ValidationError(_("Enter the medication and the dose or amount."))
+    check_dose(dose, dose_unit)
     check_not_future(handed_out_at, field="handed_out_at")
     [by] = unit_members(unit, [handed_out_by or actor.user], field="handed_out_by")
     dispensing = MedicationDispensing.objects.create(
@@ -401,7 +421,8 @@ def dispensing_record(
         unit=unit,
         organisation_id=actor.organisation_id,
         medication=medication.strip(),
-        amount=amount.strip(),
+        dose=dose,
+        dose_unit=dose_unit,
         handed_out_at=handed_out_at,
         handed_out_by=by,
         recorded_by=actor.user,

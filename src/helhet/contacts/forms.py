@@ -7,10 +7,21 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from helhet.core import limits
 from helhet.core.forms import DateInput, set_queryset
 from helhet.core.models import User
 
-from .models import MAX_DURATION_MINUTES, Contact, DrugTest, DrugTestResult
+from .models import (
+    DOSE_DIGITS,
+    DOSE_PLACES,
+    MAX_DOSE,
+    MAX_DURATION_MINUTES,
+    MIN_DOSE,
+    Contact,
+    DoseUnit,
+    DrugTest,
+    DrugTestResult,
+)
 from .selectors import active_interventions, grouped_interventions
 
 
@@ -83,7 +94,10 @@ class StaffMixin:
 class ContactForm(StaffMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind of contact"), choices=Contact.Kind.choices)
     starts_at = forms.DateTimeField(
-        label=_("Date and time"), initial=now_to_the_minute, widget=DateTimeLocalInput()
+        label=_("Date and time"),
+        initial=now_to_the_minute,
+        widget=DateTimeLocalInput(),
+        validators=[limits.PAST],
     )
     duration_minutes = duration_field()
     attended = forms.BooleanField(
@@ -107,6 +121,7 @@ class ContactForm(StaffMixin, forms.Form):
     note = forms.CharField(
         label=_("Note"),
         required=False,
+        max_length=limits.NOTE_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_(
             "Owned by your organisation. Staff of the other organisation read it only when the "
@@ -126,7 +141,10 @@ class ContactForm(StaffMixin, forms.Form):
 
 class DrugTestForm(forms.Form):
     taken_at = forms.DateTimeField(
-        label=_("Taken at"), initial=now_to_the_minute, widget=DateTimeLocalInput()
+        label=_("Taken at"),
+        initial=now_to_the_minute,
+        widget=DateTimeLocalInput(),
+        validators=[limits.PAST],
     )
     sample = forms.ChoiceField(label=_("Sample"), choices=DrugTest.Sample.choices)
 
@@ -156,9 +174,19 @@ class DrugTestForm(forms.Form):
 
 class DispensingForm(StaffMixin, forms.Form):
     medication = forms.CharField(label=_("Medication"), max_length=200)
-    amount = forms.CharField(label=_("Dose or amount"), max_length=200)
+    dose = forms.DecimalField(
+        label=_("Dose"),
+        min_value=MIN_DOSE,
+        max_value=MAX_DOSE,
+        max_digits=DOSE_DIGITS,
+        decimal_places=DOSE_PLACES,
+    )
+    dose_unit = forms.ChoiceField(label=_("Unit"), choices=DoseUnit.choices)
     handed_out_at = forms.DateTimeField(
-        label=_("Handed out at"), initial=now_to_the_minute, widget=DateTimeLocalInput()
+        label=_("Handed out at"),
+        initial=now_to_the_minute,
+        widget=DateTimeLocalInput(),
+        validators=[limits.PAST],
     )
     handed_out_by: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Handed out by"), queryset=None
@@ -173,7 +201,9 @@ class DispensingForm(StaffMixin, forms.Form):
 
 
 class DropInDayForm(StaffMixin, forms.Form):
-    day = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=DateInput())
+    day = forms.DateField(
+        label=_("Date"), initial=timezone.localdate, widget=DateInput(), validators=[limits.PAST]
+    )
     time = forms.TimeField(
         label=_("Time"),
         initial=lambda: now_to_the_minute().time(),

@@ -6,19 +6,26 @@ consent covers contacts but not notes sees the contact without its note. Drug te
 medication dispensing are category MEDICATION, as are the catalogue's interventions marked so.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from helhet.access.models import RecordCategory
 from helhet.care.models import Episode
+from helhet.core import limits
 from helhet.core.models import Organisation, Unit
 from helhet.people.models import Person, Relative
 
 MAX_DURATION_MINUTES = 24 * 60
+# A dose: a positive number of at most DOSE_DIGITS digits, DOSE_PLACES of them decimals.
+DOSE_DIGITS, DOSE_PLACES = 8, 3
+MIN_DOSE, MAX_DOSE = Decimal("0.001"), Decimal(10_000)
 
 
 class Intervention(models.Model):
@@ -108,7 +115,7 @@ class Contact(models.Model):
         related_name="contacts",
         verbose_name=_("interventions"),
     )
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), max_length=limits.NOTE_LENGTH, blank=True)
     # A relatives' support contact (anhörigstöd) is given to one of the person's relatives; it
     # stays the person's record (category CONTACTS), the relative's name category RELATIVES.
     relative = models.ForeignKey(
@@ -266,15 +273,39 @@ class DrugTestResult(models.Model):
         return f"{self.substance}: {self.result}"
 
 
+class DoseUnit(models.TextChoices):
+    MG = "mg", "mg"
+    MICROGRAM = "ug", "µg"
+    G = "g", "g"
+    ML = "ml", "ml"
+    IU = "iu", _("IU")
+    PIECE = "piece", _("pcs")
+
+
 class MedicationDispensing(models.Model):
-    """Medication handed out to the person (disponering av läkemedel): what, how much, when,
-    by whom."""
+    """Medication handed out to the person (disponering av läkemedel): what, how much (a dose:
+    a number and a unit), when, by whom."""
+
+    DoseUnit = DoseUnit
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="dispensings")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     medication = models.CharField(_("medication"), max_length=200)
-    amount = models.CharField(_("dose or amount"), max_length=200)
+    dose = models.DecimalField(
+        _("dose"),
+        max_digits=DOSE_DIGITS,
+        decimal_places=DOSE_PLACES,
+        validators=[MinValueValidator(MIN_DOSE), MaxValueValidator(MAX_DOSE)],
+        null=True,  # null only for a dispensing recorded, before doses had a unit, as text
+    )
+    dose_unit = models.CharField(_("unit"), max_length=10, choices=DoseUnit.choices, blank=True)
+    earlier_amount = models.CharField(
+        _("dose as written"),
+        max_length=200,
+        blank=True,
+        help_text=_("A dose recorded as text before doses were a number and a unit."),
+    )
     handed_out_at = models.DateTimeField(_("handed out at"))
     handed_out_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -291,9 +322,27 @@ class MedicationDispensing(models.Model):
         ordering = ["-handed_out_at", "-id"]
         verbose_name = _("medication dispensing")
         verbose_name_plural = _("medication dispensings")
+        constraints = [
+            models.CheckConstraint(
+                name="dispensing_dose_in_range",
+                condition=Q(dose__isnull=True, earlier_amount__gt="")
+                | Q(dose__gte=MIN_DOSE, dose__lte=MAX_DOSE, dose_unit__in=DoseUnit.values),
+            )
+        ]
         indexes = [
             models.Index(fields=["person", "handed_out_at"], name="dispensing_person_at"),
         ]
 
     def __str__(self) -> str:
         return f"{self.medication} {self.handed_out_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def amount(self) -> str:
+        """The dose as shown: the number (without trailing zeros, in the page's language) and
+        the unit, else the text recorded before doses had a unit."""
+        if self.dose is None:
+            return self.earlier_amount
+        number = f"{self.dose:f}"
+        if "." in number:
+            number = number.rstrip("0").rstrip(".")
+        return f"{formats.number_format(Decimal(number))} {self.get_dose_unit_display()}"

@@ -3,7 +3,7 @@ from django.urls import path
 from . import views
 
 app_name = "contacts"
-person = "persons/<int:person_id>"
+person = "persons/<id:person_id>"
 urlpatterns = [
     path(f"{person}/contacts/", views.contact_list, name="list"),
     path(f"{person}/contacts/new/", views.contact_new, name="new"),

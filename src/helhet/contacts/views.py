@@ -17,6 +17,7 @@ from helhet.access import policy
 from helhet.access.log import Actor, record_access
 from helhet.core.forms import run_action
 from helhet.core.selectors import unit_staff
+from helhet.core.submissions import once
 from helhet.people.selectors import access_for_writing
 
 from . import actions, selectors
@@ -52,6 +53,7 @@ def latest(request, person_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once
 def contact_new(request, person_id: int):
     access = access_for_writing(request, person_id)
     actor = Actor.from_request(request)
@@ -87,6 +89,7 @@ def medication(request, person_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once
 def drug_test_new(request, person_id: int):
     access = access_for_writing(request, person_id)
     form, actor = DrugTestForm(request.POST or None), Actor.from_request(request)
@@ -104,6 +107,7 @@ def drug_test_new(request, person_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once
 def dispensing_new(request, person_id: int):
     access = access_for_writing(request, person_id)
     actor = Actor.from_request(request)
@@ -128,6 +132,7 @@ def _may_record(request, access) -> bool:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once
 def drop_in(request):
     """Register many persons' drop-in visits at the active unit from one page, in one go."""
     if request.unit is None or not policy.is_clinical(request.user):

@@ -57,12 +57,12 @@ class UserAdmin(BaseUserAdmin):
     ]
     list_filter = ["organisation", "profession", "is_active", "is_staff"]
     fieldsets = tuple(BaseUserAdmin.fieldsets or ()) + (
-        (_("Employment"), {"fields": ["organisation", "profession"]}),
+        (_("Employment"), {"fields": ["organisation", "profession", "hsa_id"]}),
     )
     add_form = NewUserForm
     add_fieldsets = (
         (None, {"fields": ["username", "email", "first_name", "last_name"]}),
-        (_("Employment"), {"fields": ["organisation", "profession"]}),
+        (_("Employment"), {"fields": ["organisation", "profession", "hsa_id"]}),
     )
     actions = ["send_password_link", reset_second_factor]
 

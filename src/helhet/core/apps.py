@@ -9,8 +9,12 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from django.db.backends.signals import connection_created
+        from django.urls import register_converter
 
+        from .converters import IdConverter
         from .db import use_c_timestamptz_loader
         from .mfa import checks  # noqa: F401  (registers the deploy check)
 
         connection_created.connect(use_c_timestamptz_loader, dispatch_uid="helhet_timestamptz")
+        # `<id:…>` in every urls.py: a number too long for an id is a 404 (core/converters.py).
+        register_converter(IdConverter, "id")

@@ -4,7 +4,10 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from . import limits
 
 
 class Municipality(models.Model):
@@ -73,15 +76,19 @@ class Unit(models.Model):
     organisations = models.ManyToManyField(
         Organisation, verbose_name=_("run by"), related_name="units"
     )
-    age_min = models.PositiveSmallIntegerField(_("youngest age"), null=True, blank=True)
-    age_max = models.PositiveSmallIntegerField(_("oldest age"), null=True, blank=True)
+    age_min = models.PositiveSmallIntegerField(
+        _("youngest age"), null=True, blank=True, validators=[MaxValueValidator(limits.MAX_AGE)]
+    )
+    age_max = models.PositiveSmallIntegerField(
+        _("oldest age"), null=True, blank=True, validators=[MaxValueValidator(limits.MAX_AGE)]
+    )
     municipalities = models.ManyToManyField(
         Municipality,
         verbose_name=_("municipalities of residence"),
         blank=True,
         help_text=_("Leave empty to accept residents of any municipality."),
     )
-    target_group = models.TextField(_("target group"), blank=True)
+    target_group = models.TextField(_("target group"), max_length=limits.TEXT_LENGTH, blank=True)
     access_mode = models.CharField(
         _("access"), max_length=20, choices=AccessMode.choices, default=AccessMode.TEAM
     )
@@ -144,6 +151,15 @@ class User(AbstractUser):
     profession = models.CharField(
         _("profession"), max_length=30, choices=Profession.choices, blank=True
     )
+    # Login through an identity provider (core/oidc.py) may match its claim against this.
+    hsa_id = models.CharField(
+        _("HSA-id"),
+        max_length=31,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("The employee's HSA-id, e.g. SE2321000016-1234 (for login with SITHS eID)."),
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -179,3 +195,19 @@ class Membership(models.Model):
 # The roles that review a unit's access log and produce log extracts (access.selectors; the
 # main menu's "Access log" link).
 REVIEWER_ROLES = (Membership.Role.MANAGER, Membership.Role.COORDINATOR)
+
+
+class Submission(models.Model):
+    """One create form's submission: its one-time key, who sent it and where its result is
+    (core/submissions.py); kept for a day."""
+
+    key = models.CharField(max_length=64, unique=True)
+    # None for the public self-referral page.
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    result_url = models.CharField(max_length=2000, blank=True)
+
+    def __str__(self) -> str:
+        return self.key

@@ -3,6 +3,7 @@ from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from .converters import parse_id
 from .middleware import ACTIVE_UNIT_SESSION_KEY
 
 
@@ -19,10 +20,7 @@ def home(request):
 @require_POST
 def switch_unit(request):
     """Make one of the user's units the active one; other ids are ignored."""
-    try:
-        unit_id = int(request.POST.get("unit", ""))
-    except ValueError:
-        unit_id = None
+    unit_id = parse_id(request.POST.get("unit"))
     if any(m.unit_id == unit_id for m in request.memberships):
         request.session[ACTIVE_UNIT_SESSION_KEY] = unit_id
     next_url = request.POST.get("next", "")

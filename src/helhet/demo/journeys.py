@@ -28,6 +28,7 @@ from helhet.assessments.models import Assessment
 from helhet.assessments.scoring import score
 from helhet.contacts.models import (
     Contact,
+    DoseUnit,
     DrugTest,
     DrugTestResult,
     Intervention,
@@ -187,8 +188,8 @@ PANEL = (S.AMPHETAMINE, S.BENZODIAZEPINES, S.CANNABIS, S.COCAINE, S.OPIATES)
 LARO_SHARE = 0.08  # of the region's clinic persons
 DAILY_DISPENSING_DAYS = 90  # then three days a week, with doses to take home
 LARO_MEDICATIONS = (
-    ("Buprenorfin/naloxon, resoriblett", ("8 mg", "12 mg", "16 mg")),
-    ("Metadon, oral lösning", ("60 mg", "80 mg", "100 mg")),
+    ("Buprenorfin/naloxon, resoriblett", (8, 12, 16)),  # mg
+    ("Metadon, oral lösning", (60, 80, 100)),
 )
 LARO_DISPENSERS = ("anna.sjukskoterska", "erik.lakare")  # the region's at the clinic
 
@@ -511,7 +512,7 @@ class Journeys:
         three months, then on Mondays, Wednesdays and Fridays (doses to take home between)."""
         unit = self.county.units[unit_key]
         medication, doses = rng.choice(LARO_MEDICATIONS)
-        amount = rng.choice(doses)
+        dose = rng.choice(doses)
         dispensers = [self.county.users[name] for name in LARO_DISPENSERS]
         day = start - DAY
         while (day := day + DAY) <= end:
@@ -525,7 +526,8 @@ class Journeys:
                     unit_id=unit.pk,
                     organisation_id=by.organisation_id,
                     medication=medication,
-                    amount=amount,
+                    dose=dose,
+                    dose_unit=DoseUnit.MG,
                     handed_out_at=moment,
                     handed_out_by_id=by.pk,
                     recorded_by_id=by.pk,

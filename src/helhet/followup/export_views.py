@@ -18,6 +18,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
 from helhet.core.models import User
+from helhet.core.submissions import once
 
 from . import access, tasks
 from .models import ExportJob
@@ -45,6 +46,7 @@ def exports(request):
 
 @login_required
 @require_POST
+@once
 def new_export(request):
     """Queue the export the page's form asks for and go to its status page; a request that is
     not an export (format, scope) or a bad filter (period, breakdown, unit type) is answered

@@ -27,6 +27,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from helhet.care.models import add_months
+from helhet.core import limits
 
 KINDS = ("year", "quarter", "month", "custom")
 EARLIEST_YEAR = 2000
@@ -187,10 +188,16 @@ class PeriodForm(forms.Form):
         required=False,
     )
     start = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[limits.PAST],  # and `clean_period`'s range
     )
     end = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[limits.PAST],  # and `clean_period`'s range
     )
 
     def __init__(self, *args, today: datetime.date | None = None, **kwargs):

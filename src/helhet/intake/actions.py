@@ -378,8 +378,15 @@ def _open_referral(actor: Actor, referral_id: int) -> Referral:
     )
     if referral is None:
         raise ValidationError(_("There is no such referral at this unit."))
-    if not referral.is_open:
-        raise ValidationError(_("This referral has already been decided."))
+    if not referral.is_open:  # meanwhile, or earlier: say how it was decided
+        raise ValidationError(
+            _("This referral has already been decided: %(state)s on %(date)s by %(user)s.")
+            % {
+                "state": referral.get_state_display().lower(),
+                "date": timezone.localdate(referral.decided_at).isoformat(),
+                "user": referral.decided_by or "–",
+            }
+        )
     return referral
 
 

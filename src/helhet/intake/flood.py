@@ -8,8 +8,9 @@ HELHET_SELF_REFERRAL_WINDOW_SECONDS (3600).
 The counters live in the `default` cache, which settings.py makes shared by every app process:
 Django's database cache (or Redis with HELHET_CACHE_LOCATION). A per-process cache would let
 each process count on its own, so that the real limit would be that many times higher. The
-address is REMOTE_ADDR: behind a proxy that must be the client's address (set by the proxy or
-its WSGI middleware), never a header the client can write. The address is kept only as a hash,
+address is REMOTE_ADDR, the client's: behind the proxies named in HELHET_TRUSTED_PROXIES,
+core.middleware.ClientAddressMiddleware takes it from X-Forwarded-For; from anyone else that
+header is ignored, so a sender cannot choose an address. The address is kept only as a hash,
 and only for the window.
 """
 

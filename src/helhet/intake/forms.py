@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helhet.access import contact_details
+from helhet.core import limits
 from helhet.core.forms import DateInput, set_queryset
 from helhet.core.models import Unit, User
 from helhet.people import identity
@@ -41,7 +42,7 @@ class ReferralForm(forms.Form):
     question = forms.CharField(
         label=_("Question"),
         widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=5000,
+        max_length=limits.QUESTION_LENGTH,
         help_text=_("The referrer's question, or what help the person wants."),
     )
     urgency = forms.ChoiceField(
@@ -51,7 +52,10 @@ class ReferralForm(forms.Form):
         widget=forms.RadioSelect,
     )
     received_on = forms.DateField(
-        label=_("Received"), initial=timezone.localdate, widget=DateInput()
+        label=_("Received"),
+        initial=timezone.localdate,
+        widget=DateInput(),
+        validators=[limits.PAST],
     )
 
     def clean_identity_number(self) -> identity.IdentityNumber | None:
@@ -125,7 +129,9 @@ def referral_contact_fields(referral: Referral) -> dict:
 
 class DeclineForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason for declining"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
+        label=_("Reason for declining"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=limits.TEXT_LENGTH,
     )
     redirect_unit: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Redirected to a unit in Helhet"), queryset=None, required=False
@@ -165,7 +171,7 @@ class SelfReferralForm(forms.Form):
     )
     message = forms.CharField(
         label=_("What would you like help with?"),
-        max_length=2000,
+        max_length=limits.TEXT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Write in your own words. You do not need a referral."),
     )

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from helhet.care.models import Episode
+from helhet.core import limits
 from helhet.core.models import Organisation, Unit
 from helhet.people.models import Person
 
@@ -59,7 +60,7 @@ class Referral(models.Model):
         default=False,
         help_text=_("The person's contact details are shown only to those allowed."),
     )
-    question = models.TextField(_("question"))
+    question = models.TextField(_("question"), max_length=limits.QUESTION_LENGTH)
     urgency = models.CharField(
         _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE
     )
@@ -76,7 +77,9 @@ class Referral(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    decline_reason = models.TextField(
+        _("reason for declining"), max_length=limits.TEXT_LENGTH, blank=True
+    )
     redirect_unit = models.ForeignKey(
         Unit,
         verbose_name=_("redirected to unit"),

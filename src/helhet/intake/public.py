@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from helhet.core.models import Unit
+from helhet.core.submissions import once
 
 from . import actions, flood
 from .forms import SelfReferralForm
@@ -25,6 +26,7 @@ def _unit(slug: str) -> Unit:
 @login_not_required
 @csrf_protect
 @require_http_methods(["GET", "POST"])
+@once
 def self_referral(request, slug: str):
     unit = _unit(slug)
     if request.method == "POST" and flood.is_flooded(request, unit.pk):

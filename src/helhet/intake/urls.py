@@ -3,7 +3,7 @@ from django.urls import path
 from . import public, views
 
 app_name = "intake"
-referral = "referrals/<int:referral_id>"
+referral = "referrals/<id:referral_id>"
 urlpatterns = [
     path("referrals/", views.inbox, name="inbox"),
     path("referrals/new/", views.register, name="register"),
@@ -12,7 +12,7 @@ urlpatterns = [
     path(f"{referral}/accept/", views.accept, name="accept"),
     path(f"{referral}/decline/", views.decline, name="decline"),
     path(f"{referral}/wait/", views.wait, name="wait"),
-    path("persons/<int:person_id>/referrals/", views.person_referrals, name="person_referrals"),
+    path("persons/<id:person_id>/referrals/", views.person_referrals, name="person_referrals"),
     # The public way in: no login.
     path("in/<slug:slug>/", public.self_referral, name="self_referral"),
     path("in/<slug:slug>/thanks/", public.self_referral_thanks, name="self_referral_thanks"),

@@ -18,6 +18,7 @@ from helhet.access.log import Actor, record_access
 from helhet.access.what import what
 from helhet.core.forms import run_action
 from helhet.core.selectors import unit_staff
+from helhet.core.submissions import once
 
 from . import actions, selectors
 from .forms import DeclineForm, ReferralForm, accept_form
@@ -76,6 +77,7 @@ def meeting(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once
 def register(request):
     if not _has_unit(request):
         return _no_unit(request)
@@ -125,6 +127,7 @@ def wait(request, referral_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once
 def decline(request, referral_id: int):
     referral = selectors.referral_for_triage(request, referral_id)
     form = DeclineForm(request.POST or None, unit=request.unit)
@@ -142,6 +145,7 @@ def decline(request, referral_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once
 def accept(request, referral_id: int):
     referral = selectors.referral_for_triage(request, referral_id)
     roles, staff = contact_details.roles_of(request), unit_staff(request.unit.pk)

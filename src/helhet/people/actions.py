@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from helhet.access import policy, refusals
@@ -109,24 +109,38 @@ def take_in(
         )
     except ValidationError:
         raise NotRegistered(unit=unit, person=person, reason="outside the target group") from None
-    if person is not None and policy.visible_persons(actor.user).filter(pk=person.pk).exists():
-        raise PersonAlreadyRegistered(person)
     known = person is not None
     if person is None:
-        person = Person.objects.create(
-            identity_number=identity_number.value,
-            identity_kind=identity_number.kind.value,
-            birth_date=identity_number.birth_date,
-            legal_sex=identity_number.legal_sex.value,
-            registered_by=actor.user,
-            **details,
-        )
+        person, known = _registered(actor, identity_number, details)
+    if known and policy.visible_persons(actor.user).filter(pk=person.pk).exists():
+        raise PersonAlreadyRegistered(person)
     if Episode.objects.filter(person=person, unit=unit, closed_on__isnull=True).exists():
         raise NotRegistered(unit=unit, person=person, reason="an open episode at the unit")
     episode = enrol(
         actor=actor, person=person, unit=unit, opened_on=opened_on, opened_through=opened_through
     )
     return TakenIn(person, episode, known)
+
+
+def _registered(
+    actor: Actor, identity_number: IdentityNumber, details: dict
+) -> tuple[Person, bool]:
+    """The person with IDENTITY_NUMBER registered now with DETAILS, or, when another
+    registration of the same number committed first, the one it registered; and whether the
+    number was known (the latter)."""
+    try:
+        with transaction.atomic():  # a savepoint: the unique number decides a race
+            person = Person.objects.create(
+                identity_number=identity_number.value,
+                identity_kind=identity_number.kind.value,
+                birth_date=identity_number.birth_date,
+                legal_sex=identity_number.legal_sex.value,
+                registered_by=actor.user,
+                **details,
+            )
+    except IntegrityError:
+        return Person.objects.select_for_update().get(identity_number=identity_number.value), True
+    return person, False
 
 
 def person_register(

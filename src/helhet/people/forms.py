@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from helhet.core import limits
 from helhet.core.forms import DateInput
 from helhet.core.models import Municipality
 
@@ -36,13 +37,16 @@ class PersonRegisterForm(forms.Form):
     postal_code = forms.CharField(label=_("Postal code"), max_length=10, required=False)
     city = forms.CharField(label=_("City"), max_length=100, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
-    email = forms.EmailField(label=_("Email"), required=False)
+    email = forms.EmailField(label=_("Email"), max_length=254, required=False)
     protected_identity = forms.BooleanField(
         label=_("Protected identity (address and contact details shown only to those allowed)"),
         required=False,
     )
     opened_on = forms.DateField(
-        label=_("Episode opened on"), initial=timezone.localdate, widget=DateInput()
+        label=_("Episode opened on"),
+        initial=timezone.localdate,
+        widget=DateInput(),
+        validators=[limits.PAST],
     )
 
     def clean_identity_number(self) -> identity.IdentityNumber:

@@ -9,15 +9,22 @@ All three are stored normalised in twelve characters, YYYYMMDD followed by four 
 
 The ten-digit form (YYMMDD-NNNC) uses "+" instead of "-" once the person has turned 100, so the
 century is read from the separator and the date the number is read on.
+
+A number is made of ASCII only: digits of other scripts (full-width, Arabic-Indic, …) and
+other dashes are read as the ASCII ones (`to_ascii`), so one person has one number however it
+was typed; a letter outside A–Z is refused (no "ß" read as "SS").
 """
 
 import datetime
 import re
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from helhet.core.limits import EARLIEST_DATE
 
 
 class IdentityKind(StrEnum):
@@ -45,8 +52,26 @@ class IdentityNumber:
         return f"{self.value[:8]}-{self.value[8:]}"
 
 
-_LONG = re.compile(r"^(\d{8})[-+]?([0-9A-Z]{4})$")
-_SHORT = re.compile(r"^(\d{6})([-+]?)(\d{4})$")
+_LONG = re.compile(r"^([0-9]{8})[-+]?([0-9A-Z]{4})$")
+_SHORT = re.compile(r"^([0-9]{6})([-+]?)([0-9]{4})$")
+
+
+def to_ascii(text: str) -> str:
+    """TEXT with every decimal digit of any script as its ASCII digit, every dash as "-", the
+    full-width plus as "+" and white space removed; other characters as they are."""
+    chars = []
+    for char in text:
+        if char.isspace():
+            continue
+        if char.isdecimal():
+            chars.append(str(unicodedata.decimal(char)))
+        elif unicodedata.category(char) == "Pd":
+            chars.append("-")
+        elif char == "\uff0b":  # full-width plus
+            chars.append("+")
+        else:
+            chars.append(char)
+    return "".join(chars)
 
 
 def luhn_check_digit(nine_digits: str) -> int:
@@ -61,9 +86,15 @@ def luhn_check_digit(nine_digits: str) -> int:
 def parse(raw: str, *, today: datetime.date | None = None) -> IdentityNumber:
     """Validate RAW in any common written form; raise ValidationError with a clear message."""
     today = today or datetime.date.today()
-    text = re.sub(r"\s", "", raw or "").upper()
+    text = to_ascii(raw or "")
     if not text:
         raise ValidationError(_("Enter an identity number."), code="required")
+    if not text.isascii():
+        raise ValidationError(
+            _("Write the identity number with the digits 0-9 and the letters A-Z only."),
+            code="not_ascii",
+        )
+    text = text.upper()
     if match := _LONG.match(text):
         digits, tail = match.groups()
         if "-" not in text and "+" in text:
@@ -116,11 +147,18 @@ def _reservnummer(digits: str, tail: str, *, today: datetime.date) -> IdentityNu
 
 def _date(digits: str, *, day_offset: int) -> datetime.date:
     try:
-        return datetime.date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]) - day_offset)
+        day = datetime.date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]) - day_offset)
     except ValueError:
         raise ValidationError(
             _("The identity number does not begin with a real date."), code="date"
         ) from None
+    if day < EARLIEST_DATE:
+        raise ValidationError(
+            _("The identity number gives a birth date before %(year)s."),
+            code="too_early",
+            params={"year": EARLIEST_DATE.year},
+        )
+    return day
 
 
 def make_personnummer(birth_date: datetime.date, birth_number: int, *, coordination=False) -> str:
@@ -136,5 +174,8 @@ def age_on(birth_date: datetime.date, on: datetime.date) -> int:
 
 
 def validate_identity_number(value: str) -> None:
-    """Model field validator for the stored twelve-character form."""
-    parse(value)
+    """Model field validator: VALUE is a number in its stored twelve-character form."""
+    if parse(value).value != value:
+        raise ValidationError(
+            _("Store the identity number in its twelve-character form."), code="not_normalised"
+        )

@@ -69,8 +69,9 @@ def parse_search(text: str) -> SearchQuery:
         return SearchQuery(text, identity_number=identity.parse(text).value)
     except ValidationError:
         pass
-    if re.fullmatch(r"[\d\s+-]+", text):
-        return SearchQuery(text, digits=re.sub(r"\D", "", text))
+    typed = identity.to_ascii(text)
+    if re.fullmatch(r"[0-9+-]+", typed):
+        return SearchQuery(text, digits=re.sub(r"[^0-9]", "", typed))
     return SearchQuery(text, words=tuple(text.split()))
 
 

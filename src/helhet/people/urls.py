@@ -6,7 +6,7 @@ app_name = "people"
 urlpatterns = [
     path("persons/", views.search, name="search"),
     path("persons/new/", views.register, name="register"),
-    path("persons/<int:person_id>/", views.overview, name="overview"),
-    path("persons/<int:person_id>/history/", views.history, name="history"),
-    path("persons/<int:person_id>/relatives/new/", views.relative_add, name="relative_add"),
+    path("persons/<id:person_id>/", views.overview, name="overview"),
+    path("persons/<id:person_id>/history/", views.history, name="history"),
+    path("persons/<id:person_id>/relatives/new/", views.relative_add, name="relative_add"),
 ]

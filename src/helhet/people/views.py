@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from helhet.access import policy
 from helhet.access import selectors as access_selectors
 from helhet.access.log import Actor, record_access, record_listing
+from helhet.core.submissions import once
 
 from . import actions, selectors
 from .forms import PersonRegisterForm, RelativeForm, SearchForm
@@ -36,6 +37,7 @@ def search(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once
 def register(request):
     if request.unit is None or not policy.is_clinical(request.user):
         return render(request, "people/no_unit.html", status=403)
@@ -90,6 +92,7 @@ def history(request, person_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once
 def relative_add(request, person_id: int):
     access = selectors.access_for_writing(request, person_id)
     form = RelativeForm(request.POST or None)

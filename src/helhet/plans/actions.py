@@ -10,7 +10,6 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +19,7 @@ from helhet.access.models import RecordCategory
 from helhet.access.policy import PersonAccess
 from helhet.access.what import what
 from helhet.core.models import Membership, Organisation, Unit
+from helhet.core.versions import check_based_on
 
 from .models import (
     PlanItem,
@@ -90,8 +90,12 @@ def sip_version_create(
     other_participants: str = "",
     agreed_on: datetime.date | None = None,
     agreed_how: str = "",
+    version: int | None = None,
 ) -> SipVersion:
     """Save a new version of the person's SIP at the actor's unit (made on the first save).
+
+    VERSION: the number of the latest version the form showed (0: none); another one saved
+    since is a `StaleEdit` (`core.versions`), and nothing is saved.
 
     INTERVENTIONS are dicts of intervention, description, responsible_organisation and
     responsible_staff; MEASURES dicts of agency, agency_name and measure.
@@ -137,7 +141,8 @@ def sip_version_create(
     # read, which a relationship at the unit under the consent rules out.
     if latest is not None and not policy.readable_sip(access, [latest], unit=lambda v: unit.pk):
         raise ValidationError(_("You may not write for this person at your active unit."))
-    version = SipVersion.objects.create(
+    check_based_on(version, latest.number if latest else 0, latest)
+    saved = SipVersion.objects.create(
         sip=sip,
         number=(latest.number + 1) if latest else 1,
         organisation_id=actor.organisation_id,
@@ -149,10 +154,10 @@ def sip_version_create(
         agreed_how=agreed_how if agreed_on else "",
         created_by=actor.user,
     )
-    version.relatives.set(relatives)
+    saved.relatives.set(relatives)
     SipIntervention.objects.bulk_create(
         SipIntervention(
-            version=version,
+            version=saved,
             intervention=row.get("intervention"),
             description=(row.get("description") or "").strip(),
             responsible_organisation=row["responsible_organisation"],
@@ -163,7 +168,7 @@ def sip_version_create(
     )
     SipMeasure.objects.bulk_create(
         SipMeasure(
-            version=version,
+            version=saved,
             agency=row["agency"],
             agency_name=(row.get("agency_name") or "").strip(),
             measure=row["measure"].strip(),
@@ -174,10 +179,10 @@ def sip_version_create(
     record_access(
         actor,
         access,
-        action="create" if version.number == 1 else "update",
-        what=what("sip version saved", f"{unit}, version {version.number}"),
+        action="create" if saved.number == 1 else "update",
+        what=what("sip version saved", f"{unit}, version {saved.number}"),
     )
-    return version
+    return saved
 
 
 def _check_sip_interventions(unit: Unit, organisations: dict, rows: list[dict]) -> None:
@@ -287,10 +292,13 @@ def plan_save(
     goals: str,
     review_on: datetime.date,
     items: list[dict],
+    version: int | None = None,
 ) -> PlanVersion:
     """Save a new version of the actor's organisation's treatment plan at the actor's unit.
 
     ITEMS are dicts of intervention, description and responsible (a member of the unit).
+    VERSION: the number of the latest version the form showed (0: none); another one saved
+    since is a `StaleEdit` (`core.versions`), and nothing is saved.
     """
     unit = acting_unit(actor, access)
     if not (goals or "").strip():
@@ -317,8 +325,10 @@ def plan_save(
         person=access.person, unit=unit, organisation_id=actor.organisation_id
     )
     plan = TreatmentPlan.objects.select_for_update().get(pk=plan.pk)
-    last = plan.versions.aggregate(last=Max("number"))["last"] or 0
-    version = PlanVersion.objects.create(
+    latest = plan.versions.order_by("-number").first()
+    last = latest.number if latest else 0
+    check_based_on(version, last, latest)
+    saved = PlanVersion.objects.create(
         plan=plan,
         number=last + 1,
         organisation_id=actor.organisation_id,
@@ -328,7 +338,7 @@ def plan_save(
     )
     PlanItem.objects.bulk_create(
         PlanItem(
-            version=version,
+            version=saved,
             intervention=row.get("intervention"),
             description=(row.get("description") or "").strip(),
             responsible=row.get("responsible"),
@@ -339,7 +349,7 @@ def plan_save(
     record_access(
         actor,
         access,
-        action="create" if version.number == 1 else "update",
-        what=what("treatment plan saved", f"{unit}, version {version.number}"),
+        action="create" if saved.number == 1 else "update",
+        what=what("treatment plan saved", f"{unit}, version {saved.number}"),
     )
-    return version
+    return saved

@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from helhet.care.forms import CaseTeamForm
 from helhet.contacts.models import Intervention
+from helhet.core import limits
 from helhet.core.forms import DateInput, set_queryset
+from helhet.core.versions import BasedOnVersion, initial_version
 
 from .models import SipMeasure, SipVersion
 
@@ -49,10 +51,11 @@ def filled_rows(formset) -> list[dict]:
 # --- SIP ----------------------------------------------------------------------------------
 
 
-class SipForm(forms.Form):
+class SipForm(BasedOnVersion):
     goal = forms.CharField(
         label=_("The person's goal, in their own words"),
         required=False,
+        max_length=limits.GOAL_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     overall_responsible: forms.ModelChoiceField = forms.ModelChoiceField(
@@ -77,10 +80,14 @@ class SipForm(forms.Form):
     other_participants = forms.CharField(
         label=_("Other participants (agencies, names)"),
         required=False,
+        max_length=limits.TEXT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     agreed_on = forms.DateField(
-        label=_("The person agreed to the plan on"), required=False, widget=DateInput()
+        label=_("The person agreed to the plan on"),
+        required=False,
+        widget=DateInput(),
+        validators=[limits.PAST],
     )
     agreed_how = forms.ChoiceField(
         label=_("How the person agreed"),
@@ -161,8 +168,9 @@ class SipPage:
 
 def _sip_initial(latest: SipVersion | None):
     if latest is None:
-        return {"person_took_part": True}, [], []
+        return {"person_took_part": True, **initial_version(None)}, [], []
     initial = {
+        **initial_version(latest),
         "goal": latest.goal,
         "overall_responsible": latest.overall_responsible_id,
         "person_took_part": latest.person_took_part,
@@ -188,16 +196,27 @@ def _sip_initial(latest: SipVersion | None):
 class SipMeetingForm(forms.Form):
     caller: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Called by"), queryset=None)
     held_on = forms.DateField(
-        label=_("Date of the meeting"), initial=timezone.localdate, widget=DateInput()
+        label=_("Date of the meeting"),
+        initial=timezone.localdate,
+        widget=DateInput(),
+        validators=[limits.PAST],
     )
     invitees = forms.CharField(
         label=_("Invited (one per line)"),
+        max_length=limits.TEXT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("The person, relatives, staff, other agencies."),
     )
-    minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 8}))
+    minutes = forms.CharField(
+        label=_("Minutes"),
+        max_length=limits.NOTE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
     next_follow_up_on = forms.DateField(
-        label=_("Next follow-up"), required=False, widget=DateInput()
+        label=_("Next follow-up"),
+        required=False,
+        widget=DateInput(),
+        validators=[limits.REVIEW_RANGE],
     )
 
     def __init__(self, *args, staff, **kwargs):
@@ -208,12 +227,15 @@ class SipMeetingForm(forms.Form):
 # --- Treatment plan -----------------------------------------------------------------------
 
 
-class PlanForm(forms.Form):
+class PlanForm(BasedOnVersion):
     goals = forms.CharField(
         label=_("The person's goals, in their own words"),
+        max_length=limits.GOAL_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    review_on = forms.DateField(label=_("Review date"), widget=DateInput())
+    review_on = forms.DateField(
+        label=_("Review date"), widget=DateInput(), validators=[limits.REVIEW_RANGE]
+    )
 
 
 class PlanItemForm(forms.Form):
@@ -238,9 +260,9 @@ class PlanPage:
     """The treatment plan form and its rows, started from the latest version."""
 
     def __init__(self, data, *, staff, latest):
-        initial, rows = {}, []
+        initial, rows = initial_version(latest), []
         if latest is not None:
-            initial = {"goals": latest.goals, "review_on": latest.review_on}
+            initial |= {"goals": latest.goals, "review_on": latest.review_on}
             rows = [
                 {
                     "intervention": i.intervention_id,

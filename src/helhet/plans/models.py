@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from helhet.contacts.models import Intervention
+from helhet.core import limits
 from helhet.core.models import Organisation, Unit
 from helhet.people.models import Person, Relative
 
@@ -54,7 +55,9 @@ class PlanVersion(models.Model):
     plan = models.ForeignKey(TreatmentPlan, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    goals = models.TextField(_("the person's goals, in their own words"))
+    goals = models.TextField(
+        _("the person's goals, in their own words"), max_length=limits.GOAL_LENGTH
+    )
     review_on = models.DateField(_("review date"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -140,7 +143,9 @@ class SipVersion(models.Model):
     sip = models.ForeignKey(Sip, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    goal = models.TextField(_("the person's goal, in their own words"), blank=True)
+    goal = models.TextField(
+        _("the person's goal, in their own words"), max_length=limits.GOAL_LENGTH, blank=True
+    )
     overall_responsible = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
@@ -151,7 +156,9 @@ class SipVersion(models.Model):
     relatives = models.ManyToManyField(
         Relative, blank=True, related_name="+", verbose_name=_("relatives taking part")
     )
-    other_participants = models.TextField(_("other participants (agencies, names)"), blank=True)
+    other_participants = models.TextField(
+        _("other participants (agencies, names)"), max_length=limits.TEXT_LENGTH, blank=True
+    )
     agreed_on = models.DateField(_("the person agreed on"), null=True, blank=True)
     agreed_how = models.CharField(
         _("how the person agreed"), max_length=10, choices=AgreedHow.choices, blank=True
@@ -255,9 +262,9 @@ class SipMeeting(models.Model):
         related_name="+",
         verbose_name=_("called by"),
     )
-    invitees = models.TextField(_("invited (one per line)"))
+    invitees = models.TextField(_("invited (one per line)"), max_length=limits.TEXT_LENGTH)
     held_on = models.DateField(_("date of the meeting"))
-    minutes = models.TextField(_("minutes"))
+    minutes = models.TextField(_("minutes"), max_length=limits.NOTE_LENGTH)
     next_follow_up_on = models.DateField(_("next follow-up"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -221,12 +221,14 @@ def plan_views(access: PersonAccess, *, version_id: int | None = None) -> list[P
 
 
 def own_plan_latest(access: PersonAccess, unit: Unit, organisation_id: int) -> PlanVersion | None:
-    """The latest version of the user's organisation's plan at UNIT, to start the form from."""
+    """The latest version of the user's organisation's plan at UNIT, to start the form from
+    (and to show beside it after a stale save)."""
     return (
         PlanVersion.objects.filter(
             plan__person=access.person, plan__unit=unit, plan__organisation_id=organisation_id
         )
-        .prefetch_related("items")
+        .select_related("created_by")
+        .prefetch_related("items__intervention", "items__responsible")
         .order_by("-number")
         .first()
     )

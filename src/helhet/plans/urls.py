@@ -3,7 +3,7 @@ from django.urls import path
 from . import views
 
 app_name = "plans"
-person = "persons/<int:person_id>"
+person = "persons/<id:person_id>"
 urlpatterns = [
     path(f"{person}/sip/", views.sip, name="sip"),
     path(f"{person}/sip/new/", views.sip_new, name="sip_new"),

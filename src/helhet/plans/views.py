@@ -17,8 +17,11 @@ from django.views.decorators.http import require_http_methods
 from helhet.access import policy
 from helhet.access.log import Actor, record_access
 from helhet.core import pdf
+from helhet.core.converters import parse_id
 from helhet.core.forms import run_action
 from helhet.core.selectors import unit_staff
+from helhet.core.submissions import once
+from helhet.core.versions import StaleEdit, stale_page
 from helhet.people.selectors import access_for_writing
 
 from . import actions, selectors
@@ -26,8 +29,7 @@ from .forms import PlanPage, SipMeetingForm, SipPage
 
 
 def _version_param(request) -> int | None:
-    value = request.GET.get("version", "")
-    return int(value) if value.isascii() and value.isdigit() else None
+    return parse_id(request.GET.get("version"))
 
 
 @login_required
@@ -76,25 +78,31 @@ def _sip_choices(access, unit):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once
 def sip_new(request, person_id: int):
     access = access_for_writing(request, person_id)
     actor, unit = Actor.from_request(request), request.unit
     view = selectors.sip_for_writing(access, unit)
-    page = None
+    page = saved = None
     if view.may_write:
         organisations, staff, relatives = _sip_choices(access, unit)
-        page = SipPage(
-            request.POST or None,
-            organisations=organisations,
-            staff=staff,
-            relatives=relatives,
-            latest=view.shown,
-        )
+
+        def build(data, latest):
+            return SipPage(
+                data, organisations=organisations, staff=staff, relatives=relatives, latest=latest
+            )
+
+        page = build(request.POST or None, view.shown)
         if request.method == "POST" and page.is_valid():
             try:
                 actions.sip_version_create(actor=actor, access=access, **page.kwargs())
             except ValidationError as error:
                 page.form.add_error(None, error)
+            except StaleEdit as stale:
+                # Another save came in: show it beside the user's own values, based on it now.
+                view = selectors.sip_for_writing(access, unit)
+                saved = view.shown
+                page = stale_page(lambda data: build(data, saved), request.POST, stale)
             else:
                 messages.success(request, _("The new version of the SIP is saved."))
                 return redirect("plans:sip", person_id=person_id)
@@ -102,12 +110,19 @@ def sip_new(request, person_id: int):
     return render(
         request,
         "plans/sip_form.html",
-        {"person": access.person, "view": view, "page": page, "form": page and page.form},
+        {
+            "person": access.person,
+            "view": view,
+            "page": page,
+            "form": page and page.form,
+            "saved": saved,
+        },
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once
 def sip_meeting_new(request, person_id: int):
     access = access_for_writing(request, person_id)
     actor, unit = Actor.from_request(request), request.unit
@@ -153,16 +168,24 @@ def plans(request, person_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once
 def plan_edit(request, person_id: int):
     access = access_for_writing(request, person_id)
     actor, unit = Actor.from_request(request), request.unit
     latest = selectors.own_plan_latest(access, unit, request.user.organisation_id)
-    page = PlanPage(request.POST or None, staff=unit_staff(unit.pk), latest=latest)
+    staff, saved = unit_staff(unit.pk), None
+    page = PlanPage(request.POST or None, staff=staff, latest=latest)
     if request.method == "POST" and page.is_valid():
         try:
             actions.plan_save(actor=actor, access=access, **page.kwargs())
         except ValidationError as error:
             page.form.add_error(None, error)
+        except StaleEdit as stale:
+            # Another save came in: show it beside the user's own values, based on it now.
+            latest = saved = selectors.own_plan_latest(access, unit, request.user.organisation_id)
+            page = stale_page(
+                lambda data: PlanPage(data, staff=staff, latest=latest), request.POST, stale
+            )
         else:
             messages.success(request, _("The treatment plan is saved."))
             return redirect("plans:plans", person_id=person_id)
@@ -170,5 +193,11 @@ def plan_edit(request, person_id: int):
     return render(
         request,
         "plans/plan_form.html",
-        {"person": access.person, "page": page, "form": page.form, "latest": latest},
+        {
+            "person": access.person,
+            "page": page,
+            "form": page.form,
+            "latest": latest,
+            "saved": saved,
+        },
     )

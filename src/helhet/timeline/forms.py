@@ -18,7 +18,7 @@ class TimelineFilter(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("None ticked: every kind."),
     )
-    before = forms.CharField(required=False, widget=forms.HiddenInput)
+    before = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
 
     def clean_before(self) -> Cursor | None:
         text = self.cleaned_data["before"]

@@ -3,7 +3,7 @@ from django.urls import path
 from . import views
 
 app_name = "timeline"
-person = "persons/<int:person_id>"
+person = "persons/<id:person_id>"
 urlpatterns = [
     path(f"{person}/timeline/", views.page, name="page"),
     path(f"{person}/timeline/latest/", views.latest, name="latest"),

@@ -8,12 +8,14 @@ from django.urls import reverse
 from . import needs_second_factor
 
 # Open to a signed-in user who has not yet verified: the MFA pages, passkey verification, the
-# passkey script's texts, logging out. (Public views, marked @login_not_required — the login
-# page, the language switch, the self-referral page — stay open too.)
+# passkey script's texts, logging out, staying signed in. (Public views, marked
+# @login_not_required — the login page, the language switch, the self-referral page, the
+# identity providers' login — stay open too.)
 OPEN_NAMESPACES = frozenset({"mfa"})
 OPEN_VIEWS = frozenset(
     {
         "logout",
+        "core:stay_signed_in",  # the idle warning's button (core/idle.py): renews the session
         "admin:logout",
         "otp_webauthn:credential-authentication-begin",
         "otp_webauthn:credential-authentication-complete",

@@ -7,8 +7,8 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("app/", views.totp, name="totp"),
     path("recovery-codes/", views.recovery, name="recovery"),
-    path("app/<int:device_id>/remove/", views.remove, {"kind": "app"}, name="remove_app"),
+    path("app/<id:device_id>/remove/", views.remove, {"kind": "app"}, name="remove_app"),
     path(
-        "passkey/<int:device_id>/remove/", views.remove, {"kind": "passkey"}, name="remove_passkey"
+        "passkey/<id:device_id>/remove/", views.remove, {"kind": "passkey"}, name="remove_passkey"
     ),
 ]

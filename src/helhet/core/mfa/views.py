@@ -142,10 +142,10 @@ def recovery(request):
 
 def remove(request, kind: str, device_id: int):
     """Remove one of the user's devices, after a code typed again."""
-    if not session_verified(request):
-        return redirect("mfa:index")
     model = {"app": TOTPDevice, "passkey": WebAuthnCredential}[kind]
     device = get_object_or_404(model, pk=device_id, user=request.user, confirmed=True)
+    if not session_verified(request):
+        return redirect("mfa:index")
     form = CodeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         device.delete()

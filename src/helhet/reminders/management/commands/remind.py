@@ -1,8 +1,10 @@
-"""`helhet remind`: queue a refresh of every unit's reminders (run it from cron)."""
+"""`helhet remind`: queue a refresh of every unit's reminders (run it from cron); it also
+forgets the create forms' one-time keys older than a day (core/submissions.py)."""
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from helhet.core import submissions
 from helhet.core.models import Unit
 from helhet.reminders.models import UnitRefresh
 from helhet.reminders.refresh import refresh_unit
@@ -31,3 +33,5 @@ class Command(BaseCommand):
                 refresh_reminders.enqueue(unit_id=unit.pk)
         done = "Refreshed" if now else "Queued a refresh of"
         self.stdout.write(f"{done} the reminders of {len(units)} units.")
+        forgotten = submissions.forget_old()
+        self.stdout.write(f"Forgot {forgotten} form submission keys older than a day.")
