@@ -18,6 +18,8 @@ from helhet.core.mfa import IDENTITY_PROVIDER_SESSION_KEY, checks
 from helhet.core.mfa.views import new_recovery_codes
 from helhet.followup.models import SteeringGroup
 from tests import factories as f
+from tests.core.test_oidc import configure, idp, linked  # noqa: F401  (the test provider)
+from tests.core.test_oidc import log_in as oidc_log_in
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "test-password-123"
@@ -206,6 +208,16 @@ def test_a_session_from_an_identity_provider_is_not_asked(client, county):
     session[IDENTITY_PROVIDER_SESSION_KEY] = "region-testland"
     session.save()
     assert client.get(reverse("care:caseload")).status_code == 200
+
+
+def test_a_login_through_the_identity_provider_is_not_asked(client, configure, idp, county):  # noqa: F811
+    """The real OIDC login (tests/core/test_oidc.py's provider), for a user with a device too."""
+    provider = configure()
+    linked(idp, county.nurse)
+    app_for(county.nurse)
+    oidc_log_in(client, idp, provider, "nurse-sub")
+    for url in caseload_and_person(county):
+        assert client.get(url).status_code == 200
 
 
 def test_a_session_without_the_identity_provider_is_asked(client, county):

@@ -18,7 +18,9 @@ from django_otp.middleware import is_verified
 
 # Set by the login through an identity provider (the provider's slug): such a session has
 # passed the provider's own strong authentication.
-IDENTITY_PROVIDER_SESSION_KEY = "helhet_identity_provider"
+from helhet.core.oidc_views import IDENTITY_PROVIDER_SESSION_KEY  # noqa: E402
+
+__all__ = ["IDENTITY_PROVIDER_SESSION_KEY", "needs_second_factor", "session_verified"]
 
 
 def needs_second_factor(request: HttpRequest) -> bool:
