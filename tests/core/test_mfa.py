@@ -426,3 +426,14 @@ def test_the_pages_speak_swedish(client, county):
     # The passkey script's own texts, from django-otp-webauthn's catalogue and ours.
     catalogue = client.get(reverse("otp_webauthn:js-i18n-catalog")).content.decode()
     assert "Bekr\\u00e4fta med en nyckel" in catalogue or "Bekräfta med en nyckel" in catalogue
+
+
+def test_check_deploy_fails_when_production_turns_mfa_off(tmp_path):
+    """The real command, with the production settings of tests/test_deploy_check.py."""
+    from tests.test_deploy_check import check_deploy
+
+    off = check_deploy(tmp_path, HELHET_MFA_REQUIRED="0")
+    assert off.returncode != 0
+    assert f"({checks.E001})" in off.stderr and "ERRORS:" in off.stderr
+    demo = check_deploy(tmp_path, HELHET_MFA_REQUIRED="0", HELHET_DEMO="1")
+    assert checks.E001 not in demo.stdout + demo.stderr
