@@ -119,7 +119,8 @@ FORMS = {
         person_url("contacts:dispensing_new"),
         lambda c: {
             "medication": "Metadon oral lösning 1 mg/ml",
-            "amount": "60 ml",
+            "dose": "60",
+            "dose_unit": "ml",
             "handed_out_at": an_hour_ago(),
             "handed_out_by": c.coordinator.pk,
         },
@@ -201,7 +202,12 @@ FORMS = {
     ),
     "treatment plan": Form(
         person_url("plans:plan_edit"),
-        lambda c: plan_form(**{"items-1-description": f"Samtal {next(SERIAL)}"}),
+        lambda c: plan_form(
+            **{
+                "items-1-description": f"Samtal {next(SERIAL)}",
+                "version": PlanVersion.objects.count(),  # the form of the plan saved last
+            }
+        ),
         PlanVersion,
     ),
     "SIP": Form(
@@ -211,6 +217,7 @@ FORMS = {
             **{
                 "interventions-1-description": f"Stöd {next(SERIAL)}",
                 "interventions-1-responsible_organisation": c.municipality.pk,
+                "version": SipVersion.objects.count(),  # the form of the SIP saved last
             },
         ),
         SipVersion,
