@@ -17,3 +17,6 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 # Background tasks run at once, in the test's transaction (tests/reminders runs the database
 # backend and its worker too).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# The second factor (core/mfa/) is off for the tests that sign in with force_login or a
+# password alone; tests/core/test_mfa.py and e2e/test_mfa_login.py turn it on.
+HELHET_MFA_REQUIRED = False

@@ -35,6 +35,12 @@ def test_the_django_admin_shows_no_person_data():
     allowed_apps = {"core", "auth", "axes"}
     registered = {f"{m._meta.app_label}.{m.__name__}" for m in admin.site._registry}
     reference_models = {"contacts.Intervention", "followup.SteeringGroup"}
+    # Staff accounts' second-factor devices (core/mfa/admin.py: listed and removed, no key).
+    reference_models |= {
+        "otp_totp.TOTPDevice",
+        "otp_static.StaticDevice",
+        "django_otp_webauthn.WebAuthnCredential",
+    }
     outside = {
         label
         for label in registered

@@ -227,6 +227,8 @@ ARGUMENTS = {
     "job_id": lambda c: [job.pk for job in c.jobs],
     "slug": lambda c: [c.clinic.slug],
     "block_id": lambda c: [c.block.pk],
+    # The MFA pages (core/mfa/) show no person: no one's device is found (404).
+    "device_id": lambda c: [0],
 }
 QUERIES = {
     # a URL's name: the query strings it is asked with (else none)
@@ -360,6 +362,13 @@ NOT_A_PAGE_FOR_THE_COORDINATOR = {
     "intake:wait": "POST only",
     "followup:export_new": "POST only",
     "care:episode_reactivate": "the coordinator is not a member where the episode closed",
+    "mfa:recovery": "POST only",
+    "mfa:remove_app": "the coordinator has no such device",
+    "mfa:remove_passkey": "the coordinator has no such device",
+    "otp_webauthn:credential-registration-begin": "POST only (the passkey script's JSON)",
+    "otp_webauthn:credential-registration-complete": "POST only (the passkey script's JSON)",
+    "otp_webauthn:credential-authentication-begin": "POST only (the passkey script's JSON)",
+    "otp_webauthn:credential-authentication-complete": "POST only (the passkey script's JSON)",
     "oidc_login": "redirects to an identity provider (none is configured here)",
     "oidc_callback": "an identity provider's answer: redirects to the login page",
 }

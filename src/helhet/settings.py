@@ -70,6 +70,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "axes",
+    # The second factor of password logins (core/mfa/): TOTP, recovery codes, passkeys.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "django_tasks",
     "django_tasks_db",
     "helhet.core",
@@ -98,6 +103,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     # Every view needs a signed-in user unless marked @login_not_required (see urls.py); a
     # form sent after the session ended is kept for its owner (core/idle.py).
     "helhet.core.idle.LoginRequiredMiddleware",
@@ -107,6 +113,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     "helhet.core.middleware.ActiveUnitMiddleware",
+    # A password login that needs a second factor reaches only /accounts/mfa/ (core/mfa/).
+    "helhet.core.mfa.middleware.SecondFactorMiddleware",
     # Access changes made in a request name its user (access/security.py).
     "helhet.access.security.ActorMiddleware",
     # Writes the refused requests' log rows after the view (and its transaction, if any).
@@ -223,6 +231,27 @@ for _proxy in HELHET_TRUSTED_PROXIES:
         ) from e
 # HTTPS as the TLS proxy says (ClientAddressMiddleware drops the header from anyone else).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HELHET_TRUSTED_PROXIES else None
+
+# --- second factor (core/mfa/) ---
+# Password logins of staff with clinical access or admin rights need a second factor (TOTP,
+# a recovery code or a passkey); logins through an identity provider do not. On unless
+# HELHET_DEV or HELHET_DEMO is set; `check --deploy` fails when it is off without them.
+HELHET_MFA_REQUIRED = env_bool("HELHET_MFA_REQUIRED", default=not (DEV or DEMO))
+# django-otp's throttling: each failed code doubles the wait before the next try.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_TOTP_ISSUER = "Helhet"
+# Passkeys (django-otp-webauthn) as a second factor only, never instead of the password.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_RP_NAME = "Helhet"
+# The site's domain name (no scheme or port) and the origins it is served from.
+_webauthn_host = next((h.lstrip(".") for h in ALLOWED_HOSTS if h != "*" and not DEV), "localhost")
+OTP_WEBAUTHN_RP_ID = env_str("HELHET_WEBAUTHN_RP_ID", _webauthn_host)
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list(
+    "HELHET_WEBAUTHN_ORIGINS",
+    "http://localhost:8000" if DEV else f"https://{OTP_WEBAUTHN_RP_ID}",
+)
+# --- end second factor ---
 
 # The cache holds the public self-referral page's flood counters (intake/flood.py), which every
 # app process must share: Django's database cache, in the table that migration core 0003 makes.

@@ -42,6 +42,9 @@ urlpatterns = [
     ),
     # Public: the login page's footer changes the language too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # --- second factor (core/mfa/): its pages, and django-otp-webauthn's passkey endpoints ---
+    path("accounts/mfa/", include("helhet.core.mfa.urls")),
+    path("accounts/mfa/passkeys/", include("django_otp_webauthn.urls")),
     path("admin/", admin.site.urls),
     path("", include("helhet.core.urls")),
     path("", include("helhet.people.urls")),

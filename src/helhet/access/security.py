@@ -29,6 +29,10 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import make_password
 from django.db import models
 from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from helhet.core.models import Membership, Organisation, Unit, User
 from helhet.followup.models import SteeringGroup
@@ -74,6 +78,11 @@ TRACKED: dict[type[models.Model], Tracked] = {
     Unit: Tracked("unit", ("name", "slug", "access_mode")),
     Organisation: Tracked("organisation", ("name", "kind", "organisation_number")),
     SteeringGroup: Tracked("steering group", ("name",)),
+    # A user's second factor (core/mfa/): an authenticator app, recovery codes, a passkey. Never
+    # their keys or codes.
+    TOTPDevice: Tracked("second factor", ("user", "name", "confirmed")),
+    StaticDevice: Tracked("second factor", ("user", "name", "confirmed")),
+    WebAuthnCredential: Tracked("second factor", ("user", "name", "confirmed")),
 }
 # Fields whose change is named but whose value never is.
 SECRET = frozenset({"password"})
@@ -217,6 +226,9 @@ def _label(instance: models.Model) -> str:
         return f"{instance.username} (id {instance.pk})"
     if isinstance(instance, Membership):
         return f"{instance.user.username} @ {instance.unit.name} (id {instance.pk})"
+    if isinstance(instance, Device):
+        kind = instance._meta.model_name
+        return f"{instance.user.username}: {kind} {instance.name!r} (id {instance.pk})"
     return f"{instance} (id {instance.pk})"
 
 
@@ -224,7 +236,7 @@ def _organisations(instance: models.Model) -> set[int | None]:
     """The organisations whose access INSTANCE decides."""
     if isinstance(instance, User):
         return {instance.organisation_id}
-    if isinstance(instance, Membership):
+    if isinstance(instance, Membership | Device):  # the user's organisation
         return {
             User.objects.filter(pk=instance.user_id).values_list("organisation", flat=True).first()
         }

@@ -59,6 +59,10 @@ WHAT = {
     "steering group changed": _("steering group changed"),
     "steering group deleted": _("steering group deleted"),
     "password link sent": _("link to set the password sent"),
+    # the second factor's devices (core/mfa/): set up, confirmed, removed or reset
+    "second factor created": _("second factor created"),
+    "second factor changed": _("second factor changed"),
+    "second factor deleted": _("second factor deleted"),
     # refused requests (access/refusals.py): the detail names the URL
     "request refused": _("request refused"),
     "registration refused": _("registration refused"),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .accounts import NewUserForm, password_link_send
+from .mfa.admin import reset_second_factor
 from .models import Membership, Municipality, Organisation, Unit, User
 
 
@@ -63,7 +64,7 @@ class UserAdmin(BaseUserAdmin):
         (None, {"fields": ["username", "email", "first_name", "last_name"]}),
         (_("Employment"), {"fields": ["organisation", "profession", "hsa_id"]}),
     )
-    actions = ["send_password_link"]
+    actions = ["send_password_link", reset_second_factor]
 
     def get_fieldsets(self, request, obj=None):
         """Clinical staff (users with an employer) have no password field here."""

@@ -13,6 +13,7 @@ class CoreConfig(AppConfig):
 
         from .converters import IdConverter
         from .db import use_c_timestamptz_loader
+        from .mfa import checks  # noqa: F401  (registers the deploy check)
 
         connection_created.connect(use_c_timestamptz_loader, dispatch_uid="helhet_timestamptz")
         # `<id:…>` in every urls.py: a number too long for an id is a 404 (core/converters.py).
