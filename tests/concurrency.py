@@ -2,7 +2,9 @@
 together by a barrier. For PostgreSQL tests (`transactional_db`): SQLite's in-memory test
 database is one connection, and its IMMEDIATE transactions serialise writers anyway.
 
-Such a test is marked `django_db(transaction=True, serialized_rollback=True)` and uses
+Such a test is marked `django_db(transaction=True, serialized_rollback=True)` — every
+transactional test under tests/ is: one flushed without it sends the post-migrate signal, which
+makes content types anew under other ids, and the next one's serialized rows then clash — and uses
 `seed_rows_put_back` (import it into the module): a transactional test ends by emptying the
 database, data migrations' rows included; the other tests run before it in the same session
 (pytest-django orders them so), and at the session's end those rows are put back, so that a
@@ -12,18 +14,28 @@ database reused by the next session (`--reuse-db`) still has them.
 import threading
 
 import pytest
+from django.core.management import call_command
 from django.db import connections
 
 
 @pytest.fixture(scope="session")
 def seed_rows_put_back(django_db_setup, django_db_blocker):
-    """At the session's end, the rows the test database was made with (serialized then, as
-    `serialized_rollback` asks) go back in."""
+    """At the session's end, the database holds the rows it was made with (serialized then, as
+    `serialized_rollback` asks) and nothing else: emptied (without the post-migrate signal,
+    which another transactional test's flush sent, so that content types and permissions were
+    made anew), then those rows put back."""
     yield
     with django_db_blocker.unblock():
         for connection in connections.all():
             contents = getattr(connection, "_test_serialized_contents", None)
             if contents:
+                call_command(
+                    "flush",
+                    database=connection.alias,
+                    interactive=False,
+                    inhibit_post_migrate=True,
+                    verbosity=0,
+                )
                 connection.creation.deserialize_db_from_string(contents)
 
 

@@ -46,7 +46,7 @@ def counts(conn) -> dict[str, int]:
     return found
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_dump_restores_into_a_new_database_with_the_same_counts_and_an_intact_log(
     county, settings, tmp_path
 ):

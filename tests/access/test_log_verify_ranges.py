@@ -81,7 +81,7 @@ def test_a_cut_end_is_still_found_through_the_anchor_in_ranges(chain):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="processes read PostgreSQL")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_processes_find_a_problem_in_the_second_range(county):
     actor = Actor(county.nurse, county.clinic, "request-processes")
     chain = log.append(

@@ -407,7 +407,7 @@ postgresql_only = pytest.mark.skipif(
 
 
 @postgresql_only
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_copies_of_one_form_sent_at_the_same_time_save_one_contact(county):
     url, data = reverse("contacts:new", args=[county.patient.pk]), contact_data(county)
     data["submission"] = new_key()
@@ -425,7 +425,7 @@ def test_copies_of_one_form_sent_at_the_same_time_save_one_contact(county):
 
 
 @postgresql_only
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_staff_recording_a_coordination_consent_at_once_record_one(county):
     url = reverse("access:consent_new", args=[county.patient.pk])
     users = iter([county.nurse, county.coordinator])

@@ -42,7 +42,7 @@ def register(actor, outcomes):
         connections.close_all()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_registrations_at_once_register_one_person(county, monkeypatch):
     # Both have looked the number up (nobody has it) before either inserts the person.
     both_looked = threading.Barrier(2, timeout=10)
