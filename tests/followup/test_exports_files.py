@@ -189,6 +189,7 @@ def test_the_csv_in_swedish_has_semicolons_and_decimal_commas():
         unit = translation.gettext("Unit")  # "Enhet" once the catalogue is compiled
     table = read_csv(content, ";")
     assert table[0][0] == unit and len(table[0]) == 8
+    assert table[0][7] == "Mått"  # what a figure counts, not a SIP's measure ("Åtgärd")
     rate = next(r for r in table if r[2] == "no_show_rate" and r[5] == "Total")
     assert rate[6] == "12,5"
 

@@ -283,6 +283,17 @@ def accept_data(county, **changes):
     return data | changes
 
 
+def test_the_message_after_accepting_is_in_the_users_language(client, county, settings):
+    """The accepted messages are extracted for translation (gettext_lazy, not an alias of it
+    that makemessages does not know)."""
+    r = referral(county)
+    log_in(client, county.nurse, county.clinic)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
+    response = client.post(reverse("intake:accept", args=[r.pk]), accept_data(county))
+    page = client.get(response.url).text
+    assert "Remissen är accepterad och inskrivningen är öppnad. Nästa steg: samtycket." in page
+
+
 def test_accepting_opens_the_episode_and_goes_on_to_the_consent_form(client, county):
     r = referral(county, contact="070-111 22 33")
     log_in(client, county.nurse, county.clinic)

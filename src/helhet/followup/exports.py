@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, cast
 from django.template.loader import render_to_string
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from helhet.core import pdf
 
@@ -220,7 +221,7 @@ def write_csv(export: Export) -> bytes:
         _("Sub-row"),
         _("Group"),
         _("Value"),
-        _("Measure"),
+        pgettext("what a figure counts", "Measure"),
     ]
     writer.writerow(header)
     rows = [row for _title, group_rows in export.rows_by_group() for row in group_rows]

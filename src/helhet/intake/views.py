@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from helhet.access import contact_details, policy
@@ -24,16 +24,16 @@ from . import actions, selectors
 from .forms import DeclineForm, ReferralForm, accept_form
 
 ACCEPTED_MESSAGES = {
-    "new": _lazy("The referral is accepted and the episode is opened. Next: the consent."),
-    "reactivation": _lazy(
+    "new": gettext_lazy("The referral is accepted and the episode is opened. Next: the consent."),
+    "reactivation": gettext_lazy(
         "The referral is accepted. The person has been enrolled here before: the new episode "
         "is a reactivation. Next: the consent."
     ),
-    "return": _lazy(
+    "return": gettext_lazy(
         "The referral is accepted. The person has been enrolled here before, longer ago than "
         "the reactivation period: the new episode is linked to the earlier one. Next: the consent."
     ),
-    "linked": _lazy(
+    "linked": gettext_lazy(
         "The person is already enrolled here: the referral is linked to the open episode."
     ),
 }
