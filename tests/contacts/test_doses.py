@@ -75,7 +75,14 @@ def test_the_largest_dose_is_accepted(client, county):
 
 
 @pytest.mark.parametrize(
-    ("dose", "unit"), [(Decimal(-1), "mg"), (Decimal(10) ** 30, "mg"), (Decimal(5), "spoon")]
+    ("dose", "unit"),
+    [
+        (Decimal(-1), "mg"),
+        (Decimal(10) ** 30, "mg"),
+        (Decimal(5), "spoon"),
+        (None, "mg"),  # a dose without its number, or
+        (Decimal(1), ""),  # its unit: refused as the form refuses it, not a server error
+    ],
 )
 def test_the_action_refuses_what_the_form_would(dose, unit):
     with pytest.raises(ValidationError):

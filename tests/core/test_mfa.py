@@ -184,6 +184,18 @@ def test_an_unverified_user_with_a_device_cannot_add_another(client, county):
     assert not StaticDevice.objects.filter(user=county.nurse).exists()
 
 
+def test_a_session_from_an_identity_provider_may_add_an_app_beside_its_devices(client, county):
+    """Its strong login is the verified session (the twin above: a password session with a
+    device, not yet verified, may not)."""
+    app_for(county.nurse)
+    client.force_login(county.nurse)
+    session = client.session
+    session[IDENTITY_PROVIDER_SESSION_KEY] = "region-testland"
+    session.save()
+    response = client.get(reverse("mfa:totp"))
+    assert response.status_code == 200 and "Set up an authenticator app" in response.text
+
+
 def test_a_steering_group_member_is_not_asked(client, county):
     """Aggregated, suppressed figures only (no membership, no admin rights): no second factor."""
     member = f.UserFactory(username="styrgrupp", organisation=county.region)

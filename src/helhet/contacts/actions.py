@@ -389,7 +389,7 @@ def check_dose(dose: Decimal | None, dose_unit: str) -> None:
         model_field = cast(Field, MedicationDispensing._meta.get_field(name))
         try:
             if value in model_field.empty_values:
-                raise ValidationError(model_field.error_messages["required"], code="required")
+                raise ValidationError(model_field.error_messages["blank"], code="blank")
             model_field.clean(value, None)
         except ValidationError as error:
             errors[name] = error.error_list

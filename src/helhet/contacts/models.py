@@ -286,8 +286,6 @@ class MedicationDispensing(models.Model):
     """Medication handed out to the person (disponering av läkemedel): what, how much (a dose:
     a number and a unit), when, by whom."""
 
-    DoseUnit = DoseUnit
-
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="dispensings")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")

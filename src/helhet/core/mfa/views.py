@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 from django_otp import devices_for_user
 from django_otp import login as otp_login
@@ -23,8 +24,8 @@ from .forms import CodeForm, ConfirmTOTPForm
 
 RECOVERY_CODE_COUNT = 10
 # Device names are stored untranslated (the admin and the access log show them).
-APP_NAME = "Authenticator app"
-RECOVERY_NAME = "Recovery codes"
+APP_NAME = gettext_noop("Authenticator app")
+RECOVERY_NAME = gettext_noop("Recovery codes")
 
 
 def _next_url(request) -> str:
@@ -83,7 +84,7 @@ def totp(request):
     """Set up an authenticator app: the QR code and the key in text, confirmed by a code. The
     first device also gets the recovery codes, shown once."""
     user = request.user
-    if has_device(user) and not is_verified(user):
+    if has_device(user) and not session_verified(request):
         return redirect("mfa:index")  # adding a device takes a verified session
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
