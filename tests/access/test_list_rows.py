@@ -234,6 +234,44 @@ def test_the_review_leaves_out_another_organisations_list_of_its_own_persons(
     assert listing.pk not in review_ids(client, county)
 
 
+def reviewed_row(client, county, reviewer, **params):
+    log_in(client, reviewer, county.clinic)
+    response = client.get(REVIEW, params)
+    assert response.status_code == 200
+    return {row.entry.pk: row.entry for row in response.context["rows"]}
+
+
+def test_another_organisations_list_is_reviewed_only_as_it_concerns_the_reviewer(
+    client, county, consent_for_coordination, own_person
+):
+    """The municipality's caseload showed the region's patient under the coordination consent
+    and its own protected person: the region's coordinator sees the row as one person, without
+    the other organisation's protected-identity flag, and cannot find it by that flag."""
+    log_in(client, county.social_worker, county.clinic)
+    client.get(reverse("care:caseload"), {"scope": "unit"})
+    [listing] = list_rows()
+    assert listing.protected_identity and len(listing.listed_persons()) == 2
+    rows = reviewed_row(client, county, county.coordinator)
+    seen = rows[listing.pk]
+    assert [p.person_id for p in seen.listed_persons()] == [county.patient.pk]
+    assert not seen.protected_identity and "(1 person)" in seen.get_what_display()
+    assert listing.pk not in reviewed_row(
+        client, county, county.coordinator, protected_identity="on"
+    )
+
+
+def test_the_own_organisations_reviewer_sees_its_staffs_whole_list(
+    client, county, consent_for_coordination, own_person
+):
+    """The twin: the municipality's manager reviews what its own staff did, the whole row."""
+    log_in(client, county.social_worker, county.clinic)
+    client.get(reverse("care:caseload"), {"scope": "unit"})
+    [listing] = list_rows()
+    seen = reviewed_row(client, county, county.manager)[listing.pk]
+    assert seen.protected_identity and "(2 persons)" in seen.get_what_display()
+    assert listing.pk in reviewed_row(client, county, county.manager, protected_identity="on")
+
+
 def test_the_review_flags_and_filters_an_emergency_listing_from_another_unit(client, county):
     f.EmergencyAccessFactory(user=county.outsider, person=county.patient, unit=county.other_unit)
     log_in(client, county.outsider)

@@ -303,6 +303,15 @@ class AccessLogEntry(models.Model):
         """The persons a list's row names, as sealed (none for any other row)."""
         return parse_listed(self.listed)
 
+    def concerning(self, person_ids: set[int]) -> "AccessLogEntry":
+        """A list's row narrowed to PERSON_IDS (a copy): its list, count and flags theirs."""
+        kept = [item for item in self.listed_persons() if item.person_id in person_ids]
+        narrowed = copy.copy(self)
+        narrowed.listed = json.dumps(kept, separators=(",", ":")) if kept else ""
+        narrowed.emergency = narrowed.without_relationship = any(i.emergency for i in kept)
+        narrowed.protected_identity = any(i.protected_identity for i in kept)
+        return narrowed
+
     def as_about(self, person_id: int) -> "AccessLogEntry | None":
         """This row as it concerns PERSON_ID: itself, or for a list's row a copy with the
         person's own basis and flags from the sealed list (None when the list does not name

@@ -88,23 +88,21 @@ def review_scope(reviewer: Reviewer, *, today: datetime.date | None = None) -> Q
     Never another organisation's staff reading their own organisation's records.
     """
     unit, org = reviewer.unit, reviewer.organisation_id
-    since = a_year_before(today or timezone.localdate())
-    recent = Q(closed_on__isnull=True) | Q(closed_on__gte=since)
-    owned_here = Episode.objects.filter(recent, unit=unit, organisation_id=org)
+    owned_here = _owned_here(reviewer, today)
     # A list's row names no person itself but the persons shown (`listed`), each with the basis
     # and flags they were shown with (the index `AccessLogListedPerson`).
     a_list = ~Q(listed="")
     listed = AccessLogListedPerson.objects.filter(entry_id=OuterRef("pk"))
-    by_own_staff = Q(unit=unit, organisation_id=org) & (
+    by_own_staff = _by_own_staff(reviewer) & (
         Q(person__isnull=False) | a_list | Q(action__in=[Action.SEARCH, Action.REFUSED])
     )
     disclosures = ~Q(organisation_id=org) & (
         _discloses_own_records(reviewer, reader="organisation_id")
-        | Exists(listed.filter(_discloses_own_records(reviewer, reader="entry__organisation_id")))
+        | Exists(listed.filter(_listed_disclosing(reviewer)))
     )
     emergencies = Q(emergency=True) & (
         Q(person_id__in=owned_here.values("person_id"))
-        | Exists(listed.filter(emergency=True, person_id__in=owned_here.values("person_id")))
+        | Exists(listed.filter(_listed_by_emergency(reviewer, today)))
     )
     # O's records at U exist only where O enrolled the person at U.
     enrolled_by_o = Episode.objects.filter(unit=unit, organisation_id=org).values("person_id")
@@ -117,6 +115,41 @@ def review_scope(reviewer: Reviewer, *, today: datetime.date | None = None) -> Q
         | Q(organisation__isnull=True, unit=unit)
     )
     return (by_own_staff | disclosures | emergencies | earlier | security) & ~Q(what=REVIEW_READ)
+
+
+def _owned_here(reviewer: Reviewer, today: datetime.date | None = None) -> QuerySet[Episode]:
+    """Episodes at the reviewer's unit owned by their organisation, open or closed within a
+    year: the persons whose emergency accesses the reviewer reviews."""
+    since = a_year_before(today or timezone.localdate())
+    recent = Q(closed_on__isnull=True) | Q(closed_on__gte=since)
+    return Episode.objects.filter(
+        recent, unit=reviewer.unit, organisation_id=reviewer.organisation_id
+    )
+
+
+def _by_own_staff(reviewer: Reviewer) -> Q:
+    """Log rows of what the reviewer's organisation's staff did at the unit."""
+    return Q(unit=reviewer.unit, organisation_id=reviewer.organisation_id)
+
+
+def _listed_disclosing(reviewer: Reviewer) -> Q:
+    """A list's index row: another organisation's list showed a person under a consent that
+    discloses the reviewer's organisation's records (see `_discloses_own_records`)."""
+    return ~Q(entry__organisation_id=reviewer.organisation_id) & _discloses_own_records(
+        reviewer, reader="entry__organisation_id"
+    )
+
+
+def _listed_by_emergency(reviewer: Reviewer, today: datetime.date | None = None) -> Q:
+    """A list's index row: a person the reviewer's organisation enrolled at the unit, shown by
+    emergency access."""
+    return Q(emergency=True, person_id__in=_owned_here(reviewer, today).values("person_id"))
+
+
+def _listed_in_scope(reviewer: Reviewer) -> Q:
+    """The index rows by which a list that is not the reviewer's own staff's is in the review:
+    the persons of it that concern the reviewer's organisation. Only these are shown of it."""
+    return _listed_disclosing(reviewer) | _listed_by_emergency(reviewer)
 
 
 def _discloses_own_records(reviewer: Reviewer, *, reader: str) -> Q:
@@ -190,8 +223,15 @@ def log_entries(reviewer: Reviewer, log_filter: LogFilter | None) -> QuerySet[Ac
         entries = entries.filter(
             Q(named_q(reviewer), number, person__isnull=False, **wanted) | Exists(listed)
         )
-    else:
-        entries = entries.filter(**wanted)
+    elif wanted:
+        # Another organisation's list (or one from another unit) is asked about the persons of
+        # it that concern the reviewer, never about the others it showed.
+        whole = Q(listed="") | _by_own_staff(reviewer)
+        in_list = {_IN_LIST.get(name, name): on for name, on in wanted.items()}
+        concerning = AccessLogListedPerson.objects.filter(
+            _listed_in_scope(reviewer), entry_id=OuterRef("pk"), **in_list
+        )
+        entries = entries.filter(whole & Q(**wanted) | ~whole & Exists(concerning))
     if f.user:
         entries = entries.filter(user__username__icontains=f.user)
     # Whole local days, as bounds on `at` itself, so that the (unit, at) index is used.
@@ -317,6 +357,26 @@ def refusal_flags(reviewer: Reviewer) -> list[RefusalFlag]:
     users = User.objects.in_bulk([p["user_id"] for p in peaks])
     flags = [RefusalFlag(users[p["user_id"]], p["most"], p["latest"]) for p in peaks]
     return sorted(flags, key=lambda flag: flag.latest, reverse=True)
+
+
+def as_reviewed(reviewer: Reviewer, entries: Iterable[AccessLogEntry]) -> list[AccessLogEntry]:
+    """ENTRIES as the reviewer may see them: a list that is not the reviewer's own staff's at
+    the unit (another organisation's, or one taken elsewhere) as it concerns the reviewer's
+    organisation — only the persons by which it is in the review, its count and flags theirs —
+    so that it tells nothing of the other persons it showed. One query for a page."""
+    entries = list(entries)
+    others = [e.pk for e in entries if e.listed and not _is_own_staffs(reviewer, e)]
+    if not others:
+        return entries
+    concerning: dict[int, set[int]] = {}
+    index = AccessLogListedPerson.objects.filter(_listed_in_scope(reviewer), entry_id__in=others)
+    for entry_id, person_id in index.values_list("entry_id", "person_id"):
+        concerning.setdefault(entry_id, set()).add(person_id)
+    return [e.concerning(concerning.get(e.pk, set())) if e.pk in others else e for e in entries]
+
+
+def _is_own_staffs(reviewer: Reviewer, entry: AccessLogEntry) -> bool:
+    return entry.unit_id == reviewer.unit.pk and entry.organisation_id == reviewer.organisation_id
 
 
 def review_rows(

@@ -163,7 +163,9 @@ def log_review(request):
             "sample_form": sample_form,
             "mark_form": mark_form,
             "page": page,
-            "rows": review.review_rows(page.object_list, names, flags),
+            "rows": review.review_rows(
+                review.as_reviewed(reviewer, page.object_list), names, flags
+            ),
             "refusal_flags": flags,
             "refusals_flag_count": settings.HELHET_REFUSALS_FLAG_COUNT,
             "emergencies": review.pending_rows(emergencies, names, reviewer),
