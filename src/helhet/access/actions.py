@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +19,7 @@ from helhet.core.models import Unit
 from helhet.people.identity import age_on
 from helhet.people.models import Person
 
-from . import log
+from . import log, policy
 from .log import Actor, record_access
 from .models import (
     AccessLogEntry,
@@ -122,19 +122,15 @@ def _check_one_coordination_consent(
 
     The person's row is locked first, so that two recordings at once check one after the
     other (SQLite lets one writer at a time anyway). A day is in force as `policy.IN_FORCE`
-    says: from valid_from, to valid_until, before withdrawn_on.
+    says (`policy.in_force_during_q`).
     """
     Person.objects.select_for_update().filter(pk=person.pk).first()
     overlapping = Consent.objects.filter(
-        Q(valid_until__isnull=True) | Q(valid_until__gte=valid_from),
-        Q(withdrawn_on__isnull=True)
-        | Q(withdrawn_on__gt=valid_from) & Q(withdrawn_on__gt=F("valid_from")),
+        policy.in_force_during_q(valid_from, valid_until),
         person=person,
         unit=unit,
         coordination=True,
     )
-    if valid_until is not None:
-        overlapping = overlapping.filter(valid_from__lte=valid_until)
     earlier = overlapping.order_by("valid_from").first()
     if earlier is not None:
         raise ValidationError(

@@ -28,6 +28,7 @@ from django.db.models import (
     BigIntegerField,
     Case,
     Exists,
+    F,
     OuterRef,
     Prefetch,
     Q,
@@ -105,6 +106,20 @@ def active_consent_q(on: datetime.date, prefix: str = "") -> Q:
     for name, lookup, open_ended in IN_FORCE:
         bound = Q(**{f"{prefix}{name}__{lookup}": on})
         q &= bound | Q(**{f"{prefix}{name}__isnull": True}) if open_ended else bound
+    return q
+
+
+def in_force_during_q(start: datetime.date, end: datetime.date | None) -> Q:
+    """Consents in force on some day from START to END (None: no end), from `IN_FORCE`: each
+    bound that begins a consent (`lte`) compared with END, each that ends one with START; and
+    never withdrawn on or before the day it began (such a consent was in force on no day)."""
+    q = Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=F("valid_from"))
+    for name, lookup, open_ended in IN_FORCE:
+        on = end if lookup == "lte" else start
+        if on is None:  # no end: a consent beginning any time after START overlaps
+            continue
+        bound = Q(**{f"{name}__{lookup}": on})
+        q &= bound | Q(**{f"{name}__isnull": True}) if open_ended else bound
     return q
 
 
