@@ -5,7 +5,7 @@ refused, whole, with the saved state to compare.
   the form showed; 0 when it showed none). It is required: a form without it cannot say what
   it was based on.
 - The action: inside its transaction, after locking the record (`select_for_update`; on SQLite
-  the IMMEDIATE transaction serialises writers), `check_based_on(version, current, saved)`
+  the IMMEDIATE transaction serialises writers), `check_based_on(version, current)`
   raises `StaleEdit` when another save came in between. The exception rolls the transaction
   back, so nothing is saved and no write is logged; two saves from the same version at once
   are serialised by the lock and the second one is stale.
@@ -19,8 +19,6 @@ referral decided, an assessment corrected, a block lifted) need no number: their
 the row and refuses a second transition ("already closed"), which is the same guard.
 """
 
-from typing import Any
-
 from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy
@@ -29,19 +27,19 @@ FIELD = "version"
 
 
 class StaleEdit(Exception):
-    """The edit was based on version BASED_ON, but CURRENT is saved now (SAVED: that version,
-    or None when the caller has no row to give)."""
+    """The edit was based on version BASED_ON, but CURRENT is saved now (the page reads that
+    version again to show it)."""
 
-    def __init__(self, *, based_on: int, current: int, saved: Any = None):
+    def __init__(self, *, based_on: int, current: int):
         super().__init__(f"edit based on version {based_on}, version {current} is saved")
-        self.based_on, self.current, self.saved = based_on, current, saved
+        self.based_on, self.current = based_on, current
 
 
-def check_based_on(based_on: int | None, current: int, saved: Any = None) -> None:
+def check_based_on(based_on: int | None, current: int) -> None:
     """Refuse (`StaleEdit`) an edit based on another version than CURRENT, the latest saved.
     BASED_ON None: the caller is not a form (the demo, a script) and edits the latest."""
     if based_on is not None and based_on != current:
-        raise StaleEdit(based_on=based_on, current=current, saved=saved)
+        raise StaleEdit(based_on=based_on, current=current)
 
 
 class BasedOnVersion(forms.Form):

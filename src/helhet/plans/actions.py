@@ -141,7 +141,7 @@ def sip_version_create(
     # read, which a relationship at the unit under the consent rules out.
     if latest is not None and not policy.readable_sip(access, [latest], unit=lambda v: unit.pk):
         raise ValidationError(_("You may not write for this person at your active unit."))
-    check_based_on(version, latest.number if latest else 0, latest)
+    check_based_on(version, latest.number if latest else 0)
     saved = SipVersion.objects.create(
         sip=sip,
         number=(latest.number + 1) if latest else 1,
@@ -327,7 +327,7 @@ def plan_save(
     plan = TreatmentPlan.objects.select_for_update().get(pk=plan.pk)
     latest = plan.versions.order_by("-number").first()
     last = latest.number if latest else 0
-    check_based_on(version, last, latest)
+    check_based_on(version, last)
     saved = PlanVersion.objects.create(
         plan=plan,
         number=last + 1,
