@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from helhet.core import oidc_views
-from helhet.core.accounts import SetPasswordView
+from helhet.core.accounts import PasswordLinkRequestForm, SetPasswordView
 
 # Login is required by default (LoginRequiredMiddleware); the public views are marked
 # @login_not_required: the login page and the links that set a password (Django's own), the
@@ -19,10 +19,7 @@ urlpatterns = [
     # Setting one's own password through a link (core/accounts.py): Django's reset views.
     path(
         "accounts/password/reset/",
-        auth_views.PasswordResetView.as_view(
-            subject_template_name="registration/password_link_subject.txt",
-            email_template_name="registration/password_link_email.txt",
-        ),
+        auth_views.PasswordResetView.as_view(form_class=PasswordLinkRequestForm),
         name="password_reset",
     ),
     path(

@@ -176,10 +176,35 @@ def test_the_user_sets_their_own_password_through_the_link(admin_client, client,
     assert response.status_code == 302
 
 
-def test_a_used_link_does_not_work_again(client, county):
+def test_a_link_asked_for_on_the_login_page_is_sent_and_logged_as_the_admins_is(
+    client, county, django_capture_on_commit_callbacks
+):
     county.nurse.email = "nurse@example.test"
     county.nurse.save()
-    client.post(reverse("password_reset"), {"email": "nurse@example.test"})
+    start = AccessLogEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("password_reset"), {"email": "nurse@example.test"})
+    assert response.status_code == 302
+    [message] = mail.outbox
+    assert message.to == ["nurse@example.test"]
+    assert [w for w in security_whats(start) if w.startswith("password link sent: nurse")]
+
+
+def test_an_unknown_address_gets_the_same_answer_and_nothing_is_sent(
+    client, county, django_capture_on_commit_callbacks
+):
+    start = AccessLogEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("password_reset"), {"email": "nobody@example.test"})
+    assert response.status_code == 302 and response["Location"] == reverse("password_reset_done")
+    assert mail.outbox == [] and security_whats(start) == []
+
+
+def test_a_used_link_does_not_work_again(client, county, django_capture_on_commit_callbacks):
+    county.nurse.email = "nurse@example.test"
+    county.nurse.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("password_reset"), {"email": "nurse@example.test"})
     assert mail.outbox[0].subject == "Set your password for testserver"
     link = link_in(mail.outbox[0])
     url = client.get(link, follow=True).redirect_chain[-1][0]
