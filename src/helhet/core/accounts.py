@@ -89,7 +89,8 @@ class PasswordLinkRequestForm(PasswordResetForm):
     """The login page's "set or forgot your password": the link goes as the admin's does
     (`password_link_send`: after the commit, logged as a security event)."""
 
-    def save(self, *, request, **_options) -> None:
+    def save(self, *args, request=None, **_options) -> None:
+        # Django's view passes its e-mail options; the link is password_link_send's.
         with transaction.atomic():
             for user in self.get_users(self.cleaned_data["email"]):
                 password_link_send(user=user, request=request)
