@@ -266,9 +266,7 @@ def test_a_steering_group_member_may_not_correct_or_read_the_versions(client, co
     assert client.get(url("contact_versions", visit)).status_code == 404
 
 
-def test_the_action_refuses_another_organisations_contact(
-    county, visit, consent_for_coordination
-):
+def test_the_action_refuses_another_organisations_contact(county, visit, consent_for_coordination):
     with pytest.raises(ValidationError) as error:
         correct_visit(county, visit, user=county.social_worker)
     assert "Only the organisation that recorded a contact" in error.value.messages[0]
