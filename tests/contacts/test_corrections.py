@@ -20,8 +20,11 @@ from helhet.contacts.models import (
     DrugTest,
     MedicationDispensing,
 )
+from helhet.core import raw
+from helhet.core.corrections import in_force_sql
 from helhet.followup.indicators import unit_report
 from helhet.followup.periods import Period
+from helhet.reminders.due import no_recent_contacts
 from helhet.timeline.selectors import timeline_page
 
 from .. import factories as f
@@ -447,3 +450,38 @@ def test_the_overview_counts_a_corrected_relatives_support_contact_once(client, 
     response = client.get(reverse("people:overview", args=[county.patient.pk]))
     [shown] = [r for r in response.context["o"].relatives if r.pk == relative.pk]
     assert shown.support_count == 1
+
+
+def test_a_visit_corrected_into_a_no_show_leaves_the_episode_out_of_touch(county, visit):
+    """The no-contact reminder counts attended contacts in force only."""
+    county.episode.opened_on = timezone.localdate() - datetime.timedelta(weeks=10)
+    county.episode.save()
+    today = timezone.localdate()
+    assert county.episode.pk not in no_recent_contacts(county.clinic, today)
+    correct_visit(county, visit)  # attended -> no-show
+    assert county.episode.pk in no_recent_contacts(county.clinic, today)
+
+
+# --- The rule and its SQL twin agree ------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", [Contact, DrugTest, MedicationDispensing])
+def test_the_sql_twin_of_in_force_finds_the_same_rows(county, model):
+    make = {
+        Contact: lambda **kw: f.ContactFactory(episode=county.episode, **kw),
+        DrugTest: lambda **kw: f.DrugTestFactory(person=county.patient, unit=county.clinic, **kw),
+        MedicationDispensing: lambda **kw: f.MedicationDispensingFactory(
+            person=county.patient, unit=county.clinic, **kw
+        ),
+    }[model]
+    by = {"recorded_by": county.nurse}
+    alone, first = make(**by), make(**by)
+    second = make(**by, corrects=first, original=first, correction_reason="Fel.")
+    third = make(**by, corrects=second, original=first, correction_reason="Fel igen.")
+    rows = raw.Columns(model, "m")
+    found = raw.rows(f"SELECT {rows.column('id')} FROM {rows.table} WHERE {in_force_sql(rows)}", [])
+    assert sorted(pk for (pk,) in found) == sorted(
+        model.objects.in_force().values_list("pk", flat=True)
+    )
+    assert set(model.objects.in_force()) == {alone, third}
+    assert set(model.objects.versions_of(second)) == {first, second, third}
