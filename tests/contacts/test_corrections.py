@@ -485,3 +485,11 @@ def test_the_sql_twin_of_in_force_finds_the_same_rows(county, model):
     )
     assert set(model.objects.in_force()) == {alone, third}
     assert set(model.objects.versions_of(second)) == {first, second, third}
+
+
+def test_the_overview_block_counts_the_version_in_force_and_marks_it(client, county, visit):
+    correct_visit(county, visit)
+    log_in(client, county.nurse, county.clinic)
+    response = client.get(reverse("contacts:latest", args=[county.patient.pk]))
+    assert response.context["summary"].count == 1
+    assert "Corrected" in response.text
