@@ -93,6 +93,15 @@ MATRIX = {
     "contacts:new": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
     "contacts:drug_test_new": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
     "contacts:dispensing_new": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
+    # correcting: a record of the actor's own organisation (see url_for); emergency is read-only
+    "contacts:contact_correct": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
+    "contacts:drug_test_correct": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
+    "contacts:dispensing_correct": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
+    # a record's versions: read like the lists; the other organisation's under the consent
+    # (url_for: the municipality's own record for its staff, who read it as their own)
+    "contacts:contact_versions": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
+    "contacts:drug_test_versions": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
+    "contacts:dispensing_versions": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
     # --- /contacts ---
     # --- intake: the person's accepted referrals, a read page ---
     "intake:person_referrals": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
@@ -210,6 +219,26 @@ def assessment_of_own_organisation(county, actor):
     return f.AssessmentFactory(person=county.patient, unit=county.clinic, recorded_by=recorder)
 
 
+def record_of_own_organisation(county, actor, name):
+    """A contact, drug test or dispensing at the clinic, corrected once (so that its versions
+    are two), recorded by the actor's organisation (as `assessment_of_own_organisation`): only
+    the recording organisation may correct it."""
+    municipal = actor in ("sw_consent", "sw_no_consent", "mgr_consent")
+    recorder = county.social_worker if municipal else county.nurse
+    at = {"person": county.patient, "unit": county.clinic, "recorded_by": recorder}
+    if name.startswith("contacts:contact_"):
+        first = f.ContactFactory(episode=county.episode, recorded_by=recorder)
+        return f.ContactFactory(
+            episode=county.episode, recorded_by=recorder, **corrected_once(first)
+        )
+    factory = f.DrugTestFactory if "drug_test" in name else f.MedicationDispensingFactory
+    return factory(**at, **corrected_once(factory(**at)))
+
+
+def corrected_once(first) -> dict:
+    return {"corrects": first, "original": first, "correction_reason": "Fel uppgift."}
+
+
 def block_of_own_organisation(county, actor):
     """A block in force of the actor's organisation's records at the clinic (the region's for
     everyone outside the municipality): only that organisation lifts it."""
@@ -242,6 +271,10 @@ def url_for(request, county, name, actor) -> str:
     elif name == "assessments:correct":
         args.append(assessment_of_own_organisation(county, actor).pk)
     # --- /assessments ---
+    # --- contacts: corrections and versions ---
+    elif name.startswith("contacts:") and name.endswith(("_correct", "_versions")):
+        args.append(record_of_own_organisation(county, actor, name).pk)
+    # --- /contacts ---
     return reverse(name, args=args)
 
 

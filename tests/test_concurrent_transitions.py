@@ -18,6 +18,8 @@ from helhet.assessments import actions as assessment_actions
 from helhet.assessments.models import Assessment
 from helhet.care import actions as care_actions
 from helhet.care.models import Episode
+from helhet.contacts import actions as contact_actions
+from helhet.contacts.models import Contact, DrugTest, MedicationDispensing
 from helhet.intake import actions as intake_actions
 from helhet.intake.models import Referral
 from helhet.people.models import Person
@@ -127,7 +129,83 @@ def referral_decide(county):
     return calls, saved, TODAY
 
 
-TRANSITIONS = [episode_close, consent_withdraw, block_lift, assessment_correct, referral_decide]
+def contact_correct(county):
+    earlier = f.ContactFactory(episode=county.episode, recorded_by=county.nurse)
+
+    def correct(user, attended):
+        acting = _acting(county, user)
+        return lambda: contact_actions.contact_correct(
+            **acting,
+            contact_id=earlier.pk,
+            reason="Fel närvaro.",
+            kind=earlier.kind,
+            starts_at=earlier.starts_at,
+            attended=attended,
+        )
+
+    def saved():
+        return Contact.objects.filter(corrects=earlier).count()
+
+    return [correct(county.nurse, False), correct(county.coordinator, True)], saved, TODAY
+
+
+def drug_test_correct(county):
+    earlier = f.DrugTestFactory(person=county.patient, unit=county.clinic, recorded_by=county.nurse)
+
+    def correct(user, result):
+        acting = _acting(county, user)
+        return lambda: contact_actions.drug_test_correct(
+            **acting,
+            drug_test_id=earlier.pk,
+            reason="Fel resultat.",
+            taken_at=earlier.taken_at,
+            sample=earlier.sample,
+            results={"cannabis": result},
+        )
+
+    def saved():
+        return DrugTest.objects.filter(corrects=earlier).count()
+
+    return (
+        [correct(county.nurse, "negative"), correct(county.coordinator, "positive")],
+        saved,
+        TODAY,
+    )
+
+
+def dispensing_correct(county):
+    earlier = f.MedicationDispensingFactory(
+        person=county.patient, unit=county.clinic, recorded_by=county.nurse
+    )
+
+    def correct(user, dose):
+        acting = _acting(county, user)
+        return lambda: contact_actions.dispensing_correct(
+            **acting,
+            dispensing_id=earlier.pk,
+            reason="Fel dos.",
+            medication=earlier.medication,
+            dose=dose,
+            dose_unit="mg",
+            handed_out_at=earlier.handed_out_at,
+        )
+
+    def saved():
+        return MedicationDispensing.objects.filter(corrects=earlier).count()
+
+    return [correct(county.nurse, 40), correct(county.coordinator, 50)], saved, TODAY
+
+
+TRANSITIONS = [
+    episode_close,
+    consent_withdraw,
+    block_lift,
+    assessment_correct,
+    referral_decide,
+    contact_correct,
+    drug_test_correct,
+    dispensing_correct,
+]
 
 
 def _one_saved_one_told(outcomes, saved, on: datetime.date) -> None:

@@ -53,7 +53,63 @@ def grow(county, times: int) -> None:
                 note="Anteckning",
             )
         f.AssessmentFactory(person=county.patient, unit=county.clinic, recorded_by=county.nurse)
-        f.DrugTestFactory(person=county.patient, unit=county.clinic, recorded_by=county.nurse)
+        test = f.DrugTestFactory(
+            person=county.patient, unit=county.clinic, recorded_by=county.nurse
+        )
+        corrected = f.ContactFactory(episode=county.episode, recorded_by=county.nurse, note="Fel")
+        for earlier in (corrected, test):  # a correction in force, its earlier version not
+            correction_of(earlier)
+
+
+RECORDS = {
+    "contacts:contact_versions": lambda c: f.ContactFactory(episode=c.episode, recorded_by=c.nurse),
+    "contacts:drug_test_versions": lambda c: (
+        f.DrugTestResultFactory(
+            drug_test=f.DrugTestFactory(person=c.patient, unit=c.clinic, recorded_by=c.nurse)
+        ).drug_test
+    ),
+    "contacts:dispensing_versions": lambda c: f.MedicationDispensingFactory(
+        person=c.patient, unit=c.clinic, recorded_by=c.nurse
+    ),
+}
+
+
+def correction_of(earlier):
+    """A correction of EARLIER (a contact, drug test or dispensing) by the same hand."""
+    fields = {"person": earlier.person, "unit": earlier.unit, "recorded_by": earlier.recorded_by}
+    if hasattr(earlier, "episode"):
+        fields["episode"] = earlier.episode
+    correction = type(earlier)(
+        **fields,
+        organisation=earlier.organisation,
+        corrects=earlier,
+        original_id=earlier.original_id or earlier.pk,
+        correction_reason="Fel uppgift.",
+    )
+    for name in ("kind", "starts_at", "taken_at", "sample", "medication", "dose", "dose_unit"):
+        if hasattr(earlier, name):
+            setattr(correction, name, getattr(earlier, name))
+    if hasattr(earlier, "handed_out_at"):
+        correction.handed_out_at, correction.handed_out_by = (
+            earlier.handed_out_at,
+            earlier.recorded_by,
+        )
+    correction.save()
+    return correction
+
+
+@pytest.mark.parametrize("name", RECORDS)
+def test_a_records_versions_ask_as_often_for_many_corrections_as_for_one(client, county, name):
+    consent = f.ConsentFactory(
+        person=county.patient, unit=county.clinic, recorded_by=county.nurse, coordination=True
+    )
+    disclose(consent, county, *RecordCategory.values)
+    log_in(client, county.social_worker, county.clinic)  # the region's records, by consent
+    latest = correction_of(RECORDS[name](county))
+    short = queries(client, reverse(name, args=[county.patient.pk, latest.pk]))
+    for _ in range(9):
+        latest = correction_of(latest)
+    assert queries(client, reverse(name, args=[county.patient.pk, latest.pk])) == short
 
 
 def queries(client, url) -> int:

@@ -139,16 +139,17 @@ def _records(c):
     )
     c.assessment = f.AssessmentFactory(person=c.patient, unit=c.clinic, recorded_by=c.nurse)
     c.block = f.BlockFactory(person=c.patient, unit=c.clinic, recorded_by=c.nurse)
-    f.ContactFactory(
+    c.contact = f.ContactFactory(
         episode=c.episode,
         recorded_by=c.nurse,
         kind=Contact.Kind.PHONE,
         relative=c.relative,
     )
-    f.DrugTestResultFactory(
-        drug_test=f.DrugTestFactory(person=c.patient, unit=c.clinic, recorded_by=c.nurse)
+    c.drug_test = f.DrugTestFactory(person=c.patient, unit=c.clinic, recorded_by=c.nurse)
+    f.DrugTestResultFactory(drug_test=c.drug_test)
+    c.dispensing = f.MedicationDispensingFactory(
+        person=c.patient, unit=c.clinic, recorded_by=c.nurse
     )
-    f.MedicationDispensingFactory(person=c.patient, unit=c.clinic, recorded_by=c.nurse)
     access = access_of(c.nurse, c.patient, c.clinic)
     plan_actions.sip_version_create(
         actor=Actor(c.nurse, c.clinic, "req-sip"),
@@ -227,6 +228,9 @@ ARGUMENTS = {
     "job_id": lambda c: [job.pk for job in c.jobs],
     "slug": lambda c: [c.clinic.slug],
     "block_id": lambda c: [c.block.pk],
+    "contact_id": lambda c: [c.contact.pk],
+    "drug_test_id": lambda c: [c.drug_test.pk],
+    "dispensing_id": lambda c: [c.dispensing.pk],
     # The MFA pages (core/mfa/) show no person: no one's device is found (404).
     "device_id": lambda c: [0],
 }

@@ -11,7 +11,7 @@ import importlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import cast
+from typing import Required, TypedDict, Unpack, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -25,6 +25,7 @@ from helhet.access.policy import PersonAccess
 from helhet.access.what import what
 from helhet.care.models import Episode
 from helhet.care.selectors import caseload
+from helhet.core.corrections import as_correction_of, correction_reason, lock_for_correcting
 from helhet.core.models import Unit, User
 from helhet.people.models import Person, Relative
 
@@ -150,7 +151,8 @@ def _is_first_attended(contact: Contact) -> bool:
     return (
         contact.attended
         and contact.relative_id is None
-        and not Contact.objects.filter(
+        and not Contact.objects.in_force()
+        .filter(
             episode_id=contact.episode_id,
             attended=True,
             relative__isnull=True,
@@ -164,19 +166,22 @@ def _is_first_attended(contact: Contact) -> bool:
 # --- One contact --------------------------------------------------------------------------
 
 
+class ContactEntry(TypedDict, total=False):
+    """What is entered for a contact (`contact_record`, `contact_correct`)."""
+
+    kind: Required[str]
+    starts_at: Required[datetime.datetime]
+    duration_minutes: int | None
+    attended: bool  # default True; False records a no-show
+    staff: Iterable  # default: the writer
+    interventions: Iterable
+    note: str
+    relative: Relative | int | None
+
+
 @transaction.atomic
 def contact_record(
-    *,
-    actor: Actor,
-    access: PersonAccess,
-    kind: str,
-    starts_at: datetime.datetime,
-    duration_minutes: int | None = None,
-    attended: bool = True,
-    staff: Iterable = (),
-    interventions: Iterable = (),
-    note: str = "",
-    relative: Relative | int | None = None,
+    *, actor: Actor, access: PersonAccess, **entered: Unpack[ContactEntry]
 ) -> Contact:
     """Record one contact with the person at the actor's unit, owned by the actor's
     organisation. Staff default to the writer; a no-show is recorded with attended False.
@@ -184,34 +189,44 @@ def contact_record(
     A contact with RELATIVE (one of the person's relatives the actor may read) is a relatives'
     support contact: it carries the catalogue's "relatives' support" intervention."""
     unit = acting_unit(actor, access)
-    episode = open_episode(access, unit)
+    contact = Contact(
+        person=access.person,
+        unit=unit,
+        episode=open_episode(access, unit),
+        organisation_id=actor.organisation_id,
+        recorded_by=actor.user,
+    )
+    _save_contact(contact, actor=actor, access=access, entered=entered)
+    record_access(actor, access, action="create", what=what("contact recorded", unit))
+    return contact
+
+
+def _save_contact(
+    contact: Contact, *, actor: Actor, access: PersonAccess, entered: ContactEntry
+) -> None:
+    """Check what was ENTERED, then save CONTACT (unsaved; person, unit and episode set) with
+    it, its staff and its interventions, and tell intake of a first attended contact."""
+    kind, starts_at = entered["kind"], entered["starts_at"]
+    duration_minutes = entered.get("duration_minutes")
     if kind not in Contact.Kind.values:
         raise ValidationError({"kind": _("Choose a kind of contact.")})
     check_not_future(starts_at, field="starts_at")
-    check_within_episode(episode, starts_at, field="starts_at")
+    check_within_episode(contact.episode, starts_at, field="starts_at")
     check_duration(duration_minutes)
-    members = unit_members(unit, list(staff) or [actor.user])
-    relative = readable_relative(access, relative)
-    chosen = with_relatives_support(catalogue_interventions(interventions), relative)
-    contact = Contact.objects.create(
-        person=access.person,
-        unit=unit,
-        episode=episode,
-        organisation_id=actor.organisation_id,
-        kind=kind,
-        starts_at=starts_at,
-        duration_minutes=duration_minutes,
-        attended=attended,
-        note=note.strip(),
-        relative=relative,
-        recorded_by=actor.user,
-    )
+    members = unit_members(contact.unit, list(entered.get("staff", ())) or [actor.user])
+    relative = readable_relative(access, entered.get("relative"))
+    chosen = catalogue_interventions(entered.get("interventions", ()))
+    chosen = with_relatives_support(chosen, relative)
+    contact.kind, contact.starts_at, contact.duration_minutes = kind, starts_at, duration_minutes
+    contact.attended, contact.relative = entered.get("attended", True), relative
+    contact.note = entered.get("note", "").strip()
+    contact.save()
     contact.staff.set(members)
     contact.interventions.set(chosen, through_defaults=ContactIntervention.copied_from(contact))
     if _is_first_attended(contact):
-        note_first_contact(person=access.person, unit=unit, on=timezone.localdate(starts_at))
-    record_access(actor, access, action="create", what=what("contact recorded", unit))
-    return contact
+        note_first_contact(
+            person=access.person, unit=contact.unit, on=timezone.localdate(starts_at)
+        )
 
 
 # --- The drop-in day ------------------------------------------------------------------------
@@ -327,7 +342,8 @@ def _note_first_contacts(contacts: list[Contact], unit: Unit) -> None:
     """Tell intake about each attended visit that is the first attended one of its episode."""
     new = [c.pk for c in contacts]
     earlier = dict(
-        Contact.objects.filter(episode__in=[c.episode_id for c in contacts], attended=True)
+        Contact.objects.in_force()
+        .filter(episode__in=[c.episode_id for c in contacts], attended=True)
         .exclude(pk__in=new)
         .order_by()
         .values_list("episode")
@@ -356,6 +372,21 @@ def drug_test_record(
     """Record a drug test with a result for each substance tested (at least one)."""
     unit = acting_unit(actor, access)
     open_episode(access, unit)
+    test = DrugTest(
+        person=access.person,
+        unit=unit,
+        organisation_id=actor.organisation_id,
+        recorded_by=actor.user,
+    )
+    _save_drug_test(test, taken_at=taken_at, sample=sample, results=results)
+    record_access(actor, access, action="create", what=what("drug test recorded", unit))
+    return test
+
+
+def _save_drug_test(
+    test: DrugTest, *, taken_at: datetime.datetime, sample: str, results: dict[str, str]
+) -> None:
+    """Check what was entered, then save TEST (unsaved; person and unit set) and its results."""
     if sample not in DrugTest.Sample.values:
         raise ValidationError({"sample": _("Choose the kind of sample.")})
     check_not_future(taken_at, field="taken_at")
@@ -366,19 +397,11 @@ def drug_test_record(
         DrugTestResult.Result.values
     ):
         raise ValidationError(_("Choose substances and results from the lists."))
-    test = DrugTest.objects.create(
-        person=access.person,
-        unit=unit,
-        organisation_id=actor.organisation_id,
-        taken_at=taken_at,
-        sample=sample,
-        recorded_by=actor.user,
-    )
+    test.taken_at, test.sample = taken_at, sample
+    test.save()
     DrugTestResult.objects.bulk_create(
         DrugTestResult(drug_test=test, substance=s, result=r) for s, r in results.items()
     )
-    record_access(actor, access, action="create", what=what("drug test recorded", unit))
-    return test
 
 
 def check_dose(dose: Decimal | None, dose_unit: str) -> None:
@@ -411,21 +434,160 @@ def dispensing_record(
     """Record medication handed out to the person: what, how much, when and by whom."""
     unit = acting_unit(actor, access)
     open_episode(access, unit)
+    dispensing = MedicationDispensing(
+        person=access.person,
+        unit=unit,
+        organisation_id=actor.organisation_id,
+        recorded_by=actor.user,
+    )
+    _save_dispensing(
+        dispensing,
+        by=handed_out_by or actor.user,
+        medication=medication,
+        dose=dose,
+        dose_unit=dose_unit,
+        handed_out_at=handed_out_at,
+    )
+    record_access(actor, access, action="create", what=what("dispensing recorded", unit))
+    return dispensing
+
+
+def _save_dispensing(
+    dispensing: MedicationDispensing,
+    *,
+    by,
+    medication: str,
+    dose: Decimal,
+    dose_unit: str,
+    handed_out_at: datetime.datetime,
+) -> None:
+    """Check what was entered, then save DISPENSING (unsaved; person and unit set) with it."""
     if not medication.strip():
         raise ValidationError(_("Enter the medication and the dose or amount."))
     check_dose(dose, dose_unit)
     check_not_future(handed_out_at, field="handed_out_at")
-    [by] = unit_members(unit, [handed_out_by or actor.user], field="handed_out_by")
-    dispensing = MedicationDispensing.objects.create(
-        person=access.person,
-        unit=unit,
-        organisation_id=actor.organisation_id,
-        medication=medication.strip(),
+    [by] = unit_members(dispensing.unit, [by], field="handed_out_by")
+    dispensing.medication, dispensing.dose, dispensing.dose_unit = (
+        medication.strip(),
+        dose,
+        dose_unit,
+    )
+    dispensing.handed_out_at, dispensing.handed_out_by = handed_out_at, by
+    dispensing.save()
+
+
+# --- Corrections --------------------------------------------------------------------------
+# A correction is a new row that `corrects` the earlier one (`core.corrections`): by the
+# organisation that recorded it, at its unit (where the actor may act), with a reason. The
+# earlier row is locked, so that of two corrections at once one is saved and the other told.
+
+
+def _earlier(model, *, actor: Actor, access: PersonAccess, record_id: int, refused: str):
+    """The actor's organisation's record RECORD_ID of the person, locked and in force, at the
+    actor's active unit where the actor may act; else ValidationError."""
+    unit = acting_unit(actor, access)
+    mine = model.objects.filter(
+        person=access.person, organisation_id=actor.organisation_id, unit=unit
+    )
+    return lock_for_correcting(
+        mine,
+        record_id,
+        refused=refused,
+        corrected=_("This record has been corrected already: on %(date)s by %(user)s."),
+    )
+
+
+def _corrected(earlier, *, actor: Actor, reason: str):
+    """An unsaved correction of EARLIER: the same person, unit and owner, by the actor."""
+    reason = correction_reason(reason)
+    fields = {f: getattr(earlier, f) for f in ("person_id", "unit_id", "organisation_id")}
+    record = type(earlier)(recorded_by=actor.user, **fields)
+    as_correction_of(record, earlier, reason)
+    return record
+
+
+@transaction.atomic
+def contact_correct(
+    *,
+    actor: Actor,
+    access: PersonAccess,
+    contact_id: int,
+    reason: str,
+    **entered: Unpack[ContactEntry],
+) -> Contact:
+    """Correct a contact: a new contact (the fields of `contact_record` as ENTERED) that
+    `corrects` it, in the same episode; the earlier one stays as an earlier version."""
+    earlier = _earlier(
+        Contact,
+        actor=actor,
+        access=access,
+        record_id=contact_id,
+        refused=_("Only the organisation that recorded a contact may correct it, at its unit."),
+    )
+    contact = _corrected(earlier, actor=actor, reason=reason)
+    contact.episode_id = earlier.episode_id
+    _save_contact(contact, actor=actor, access=access, entered=entered)
+    detail = f"{earlier.unit}, {timezone.localtime(earlier.starts_at):%Y-%m-%d %H:%M}"
+    record_access(actor, access, action="create", what=what("contact corrected", detail))
+    return contact
+
+
+@transaction.atomic
+def drug_test_correct(
+    *,
+    actor: Actor,
+    access: PersonAccess,
+    drug_test_id: int,
+    reason: str,
+    taken_at: datetime.datetime,
+    sample: str,
+    results: dict[str, str],
+) -> DrugTest:
+    """Correct a drug test: a new test with its results that `corrects` it."""
+    earlier = _earlier(
+        DrugTest,
+        actor=actor,
+        access=access,
+        record_id=drug_test_id,
+        refused=_("Only the organisation that recorded a drug test may correct it, at its unit."),
+    )
+    test = _corrected(earlier, actor=actor, reason=reason)
+    _save_drug_test(test, taken_at=taken_at, sample=sample, results=results)
+    detail = f"{earlier.unit}, {timezone.localtime(earlier.taken_at):%Y-%m-%d %H:%M}"
+    record_access(actor, access, action="create", what=what("drug test corrected", detail))
+    return test
+
+
+@transaction.atomic
+def dispensing_correct(
+    *,
+    actor: Actor,
+    access: PersonAccess,
+    dispensing_id: int,
+    reason: str,
+    medication: str,
+    dose: Decimal,
+    dose_unit: str,
+    handed_out_at: datetime.datetime,
+    handed_out_by=None,
+) -> MedicationDispensing:
+    """Correct a medication dispensing: a new dispensing that `corrects` it."""
+    earlier = _earlier(
+        MedicationDispensing,
+        actor=actor,
+        access=access,
+        record_id=dispensing_id,
+        refused=_("Only the organisation that recorded a dispensing may correct it, at its unit."),
+    )
+    dispensing = _corrected(earlier, actor=actor, reason=reason)
+    _save_dispensing(
+        dispensing,
+        by=handed_out_by or actor.user,
+        medication=medication,
         dose=dose,
         dose_unit=dose_unit,
         handed_out_at=handed_out_at,
-        handed_out_by=by,
-        recorded_by=actor.user,
     )
-    record_access(actor, access, action="create", what=what("dispensing recorded", unit))
+    detail = f"{earlier.unit}, {timezone.localtime(earlier.handed_out_at):%Y-%m-%d %H:%M}"
+    record_access(actor, access, action="create", what=what("dispensing corrected", detail))
     return dispensing

@@ -21,6 +21,7 @@ from .models import (
     DoseUnit,
     DrugTest,
     DrugTestResult,
+    MedicationDispensing,
 )
 from .selectors import active_interventions, grouped_interventions
 
@@ -195,6 +196,72 @@ class DispensingForm(StaffMixin, forms.Form):
     def __init__(self, *args, staff, writer, **kwargs):
         super().__init__(*args, **kwargs)
         self.set_staff("handed_out_by", staff, writer)
+
+
+# --- Corrections: the form again, filled in with the earlier version, and a reason --------
+
+
+def reason_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Reason for the correction"),
+        max_length=limits.TEXT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "The earlier version stays in the history, marked as corrected, and no longer counts."
+        ),
+        error_messages={"required": _("Give the reason for the correction.")},
+    )
+
+
+def local_minute(moment: datetime.datetime) -> datetime.datetime:
+    return timezone.localtime(moment).replace(second=0, microsecond=0)
+
+
+class ContactCorrectionForm(ContactForm):
+    reason = reason_field()
+
+    @staticmethod
+    def initial_from(contact: Contact) -> dict:
+        """CONTACT's values (loaded with staff and interventions) as the form's initial."""
+        return {
+            "kind": contact.kind,
+            "starts_at": local_minute(contact.starts_at),
+            "duration_minutes": contact.duration_minutes,
+            "attended": contact.attended,
+            "staff": [u.pk for u in contact.staff.all()],
+            "relative": contact.relative_id,
+            "interventions": [i.pk for i in contact.interventions.all()],
+            "note": contact.note,
+        }
+
+
+class DrugTestCorrectionForm(DrugTestForm):
+    reason = reason_field()
+
+    @staticmethod
+    def initial_from(test: DrugTest) -> dict:
+        """TEST's values (loaded with its results) as the form's initial."""
+        initial = {"taken_at": local_minute(test.taken_at), "sample": test.sample}
+        initial.update({f"result_{r.substance}": r.result for r in test.results.all()})
+        return initial
+
+    def action_data(self) -> dict:
+        """The correction action's arguments (`core.forms.run_action`)."""
+        return self.action_kwargs() | {"reason": self.cleaned_data["reason"]}
+
+
+class DispensingCorrectionForm(DispensingForm):
+    reason = reason_field()
+
+    @staticmethod
+    def initial_from(dispensing: MedicationDispensing) -> dict:
+        return {
+            "medication": dispensing.medication,
+            "dose": dispensing.dose,
+            "dose_unit": dispensing.dose_unit,
+            "handed_out_at": local_minute(dispensing.handed_out_at),
+            "handed_out_by": dispensing.handed_out_by_id,
+        }
 
 
 # --- The drop-in day ----------------------------------------------------------------------

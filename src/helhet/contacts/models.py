@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from helhet.access.models import RecordCategory
 from helhet.care.models import Episode
 from helhet.core import limits
+from helhet.core.corrections import Correctable, correction_constraints
 from helhet.core.models import Organisation, Unit
 from helhet.people.models import Person, Relative
 
@@ -80,8 +81,11 @@ class Intervention(models.Model):
         return self.name_sv if swedish and self.name_sv else self.name
 
 
-class Contact(models.Model):
-    """One contact with the person at a unit: a visit, a call, outreach, a group session."""
+class Contact(Correctable):
+    """One contact with the person at a unit: a visit, a call, outreach, a group session.
+
+    Never edited: a correction is a new contact that `corrects` it (`core.corrections`), at the
+    same unit and in the same episode, with interventions of its own."""
 
     class Kind(models.TextChoices):
         VISIT = "visit", _("Visit")
@@ -151,11 +155,20 @@ class Contact(models.Model):
                 condition=Q(duration_minutes__isnull=True)
                 | Q(duration_minutes__gte=1, duration_minutes__lte=MAX_DURATION_MINUTES),
                 name="contact_duration_in_range",
-            )
+            ),
+            *correction_constraints("contact"),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class ContactInterventionQuerySet(models.QuerySet):
+    def in_force(self):
+        """The links of contacts no correction has superseded (the same rule as
+        `Contact.objects.in_force()`, by the contact's key alone: no join of the contacts)."""
+        corrected = Contact.objects.filter(corrects_id=OuterRef("contact_id"))
+        return self.filter(~Exists(corrected))
 
 
 class ContactIntervention(models.Model):
@@ -166,6 +179,8 @@ class ContactIntervention(models.Model):
     index on unit and time, instead of joining every link to its contact. A contact is not
     edited once recorded; whoever links an intervention to it passes the copies along
     (`ContactIntervention.of`, or `through_defaults=ContactIntervention.copied_from(contact)`).
+    A corrected contact keeps its links (its history); its correction has links of its own,
+    copied from it, so counts take the links `in_force` only.
     """
 
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE)
@@ -174,6 +189,8 @@ class ContactIntervention(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", db_index=False)
     starts_at = models.DateTimeField()
     attended = models.BooleanField()
+
+    objects = ContactInterventionQuerySet.as_manager()
 
     class Meta:
         db_table = "contacts_contact_interventions"  # the table of the former automatic link
@@ -203,8 +220,9 @@ class ContactIntervention(models.Model):
         )
 
 
-class DrugTest(models.Model):
-    """A sample taken from the person (provtagning), with a result per substance."""
+class DrugTest(Correctable):
+    """A sample taken from the person (provtagning), with a result per substance; corrected by
+    a new test that `corrects` it (`core.corrections`)."""
 
     class Sample(models.TextChoices):
         URINE = "urine", _("Urine")
@@ -230,6 +248,7 @@ class DrugTest(models.Model):
         verbose_name = _("drug test")
         verbose_name_plural = _("drug tests")
         indexes = [models.Index(fields=["person", "taken_at"], name="drug_test_person_taken")]
+        constraints = correction_constraints("drug_test")
 
     def __str__(self) -> str:
         return f"{self.get_sample_display()} {self.taken_at:%Y-%m-%d %H:%M}"
@@ -282,9 +301,9 @@ class DoseUnit(models.TextChoices):
     PIECE = "piece", _("pcs")
 
 
-class MedicationDispensing(models.Model):
+class MedicationDispensing(Correctable):
     """Medication handed out to the person (disponering av läkemedel): what, how much (a dose:
-    a number and a unit), when, by whom."""
+    a number and a unit), when, by whom; corrected by a new dispensing that `corrects` it."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="dispensings")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
@@ -325,7 +344,8 @@ class MedicationDispensing(models.Model):
                 name="dispensing_dose_in_range",
                 condition=Q(dose__isnull=True, earlier_amount__gt="")
                 | Q(dose__gte=MIN_DOSE, dose__lte=MAX_DOSE, dose_unit__in=DoseUnit.values),
-            )
+            ),
+            *correction_constraints("dispensing"),
         ]
         indexes = [
             models.Index(fields=["person", "handed_out_at"], name="dispensing_person_at"),

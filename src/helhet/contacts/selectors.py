@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
 
 from helhet.access.models import RecordCategory
 from helhet.access.policy import PersonAccess
@@ -29,25 +30,25 @@ NOTES, CONTACTS, MEDICATION, RELATIVES = (
 
 
 def readable_contacts(access: PersonAccess) -> QuerySet[Contact]:
-    """The person's contacts USER may read (newest first), filtered in the database."""
-    return Contact.objects.filter(access.readable_q(CONTACTS), person=access.person).order_by(
-        "-starts_at", "-id"
+    """The person's contacts in force USER may read (newest first), filtered in the database:
+    a corrected contact is shown by its correction (`versions` shows the earlier ones)."""
+    return (
+        Contact.objects.in_force()
+        .filter(access.readable_q(CONTACTS), person=access.person)
+        .order_by("-starts_at", "-id")
     )
 
 
 def contacts_page(access: PersonAccess, number) -> ListPage:
     """One page of the person's contacts USER may read, with staff and interventions, in a
     fixed number of queries however many contacts there are."""
-    contacts = readable_contacts(access).select_related(
-        "unit", "organisation", "recorded_by", "relative"
-    )
-    contacts = contacts.prefetch_related(
-        Prefetch("staff", queryset=User.objects.order_by("last_name", "first_name")),
-        Prefetch("interventions", queryset=Intervention.objects.order_by("name")),
+    contacts = _with_contact_details(
+        readable_contacts(access).select_related("unit", "organisation", "recorded_by")
     )
     page = list_page(contacts, number, size=settings.HELHET_PAGE_SIZE)
     page.object_list = decorate(access, page.object_list)
     mark_relatives(access, page.object_list)
+    mark_correctable(access, page.object_list)
     return page
 
 
@@ -136,20 +137,106 @@ def medication(access: PersonAccess, *, limit: int = 50) -> Medication:
     """The latest drug tests (with results) and dispensings USER may read: three queries."""
     mine = access.readable_q(MEDICATION)
     tests = list(
-        DrugTest.objects.filter(mine, person=access.person)
+        DrugTest.objects.in_force()
+        .filter(mine, person=access.person)
         .select_related("unit", "organisation", "recorded_by")
         .prefetch_related("results")[: limit + 1]
     )
     dispensings = list(
-        MedicationDispensing.objects.filter(mine, person=access.person).select_related(
-            "unit", "organisation", "handed_out_by"
-        )[: limit + 1]
+        MedicationDispensing.objects.in_force()
+        .filter(mine, person=access.person)
+        .select_related("unit", "organisation", "handed_out_by", "recorded_by")[: limit + 1]
     )
+    shown_tests = access.readable(tests[:limit], category=MEDICATION)
+    shown_dispensings = access.readable(dispensings[:limit], category=MEDICATION)
+    mark_correctable(access, [*shown_tests, *shown_dispensings])
     return Medication(
-        drug_tests=access.readable(tests[:limit], category=MEDICATION),
-        dispensings=access.readable(dispensings[:limit], category=MEDICATION),
+        drug_tests=shown_tests,
+        dispensings=shown_dispensings,
         has_more_tests=len(tests) > limit,
         has_more_dispensings=len(dispensings) > limit,
+    )
+
+
+# --- Corrections and earlier versions -----------------------------------------------------
+
+CORRECTABLE: dict[type, str] = {
+    Contact: CONTACTS,
+    DrugTest: MEDICATION,
+    MedicationDispensing: MEDICATION,
+}
+
+
+def mark_correctable(access: PersonAccess, records: list) -> None:
+    """Set `may_correct` on each of RECORDS (in force): the user's organisation recorded it, at
+    the active unit, where the user may act (the correction action's rule, for the links)."""
+    unit_id, organisation_id = access.unit_id, access.user.organisation_id
+    may_act = unit_id is not None and access.may_act_at(unit_id)
+    for record in records:
+        record.may_correct = (
+            may_act
+            and organisation_id is not None
+            and record.organisation_id == organisation_id
+            and record.unit_id == unit_id
+        )
+
+
+def for_correcting(access: PersonAccess, model, record_id: int):
+    """The person's record RECORD_ID of MODEL in force, recorded by the user's organisation at
+    the active unit (where the page has checked the user may act); else Http404: another
+    organisation's record, or one corrected already, is not the user's to correct."""
+    if access.user.organisation_id is None or access.unit_id is None:
+        raise Http404
+    found = model.objects.in_force().filter(
+        access.readable_q(CORRECTABLE[model]),
+        pk=record_id,
+        person=access.person,
+        organisation_id=access.user.organisation_id,
+        unit_id=access.unit_id,
+    )
+    shown = access.readable(
+        list(found.select_related("unit", "recorded_by")), category=CORRECTABLE[model]
+    )
+    if not shown:
+        raise Http404
+    return shown[0]
+
+
+def versions(access: PersonAccess, model, record_id: int) -> list:
+    """Every version of the person's record RECORD_ID of MODEL (any version of it), newest
+    first, that USER may read; else Http404. All versions have one owner and unit (only the
+    owner corrects, at the record's unit), so a reader sees all of them or none. A fixed number
+    of queries however often the record was corrected."""
+    category = CORRECTABLE[model]
+    readable = model.objects.filter(access.readable_q(category), person=access.person)
+    record = readable.filter(pk=record_id).only("pk", "original_id").first()
+    if record is None:
+        raise Http404
+    found = (
+        readable.versions_of(record)
+        .select_related("unit", "organisation", "recorded_by", "corrects")
+        .order_by("-recorded_at", "-id")
+    )
+    if model is Contact:
+        found = _with_contact_details(found)
+    elif model is DrugTest:
+        found = found.prefetch_related("results")
+    else:
+        found = found.select_related("handed_out_by")
+    shown = access.readable(list(found), category=category)
+    if not shown:
+        raise Http404
+    if model is Contact:
+        shown = decorate(access, shown)
+        mark_relatives(access, shown)
+    return shown
+
+
+def _with_contact_details(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
+    """CONTACTS with their relative, staff and interventions, each read once for them all."""
+    return contacts.select_related("relative").prefetch_related(
+        Prefetch("staff", queryset=User.objects.order_by("last_name", "first_name")),
+        Prefetch("interventions", queryset=Intervention.objects.order_by("name")),
     )
 
 

@@ -15,8 +15,9 @@ refused, whole, with the saved state to compare.
 
 Records that save a new version row per change (treatment plans, the SIP) use their version
 number. Records changed once by a state transition (an episode closed, a consent withdrawn, a
-referral decided, an assessment corrected, a block lifted) need no number: their action locks
-the row and refuses a second transition ("already closed"), which is the same guard.
+referral decided, an assessment, contact, drug test or dispensing corrected, a block lifted)
+need no number: their action locks the row and refuses a second transition ("already
+closed"), which is the same guard.
 """
 
 from django import forms

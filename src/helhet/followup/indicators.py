@@ -286,9 +286,8 @@ class _Computation:
             for kind in Contact.Kind.values
         }
         rows: Iterable[Mapping[str, Any]] = (
-            Contact.objects.filter(
-                unit__in=self.unit_ids, starts_at__gte=self.lo, starts_at__lt=self.hi
-            )
+            Contact.objects.in_force()
+            .filter(unit__in=self.unit_ids, starts_at__gte=self.lo, starts_at__lt=self.hi)
             .order_by()
             .values("unit_id", g=self.key("person", "starts_at", instant=True))
             .annotate(
@@ -326,9 +325,13 @@ class _Computation:
             for item in self.catalogue
             if item["guideline_priority"] is not None and item["guideline_priority"] <= 3
         ]
-        given = ContactIntervention.objects.filter(
-            unit__in=self.unit_ids, starts_at__gte=self.lo, starts_at__lt=self.hi, attended=True
-        ).order_by()
+        given = (
+            ContactIntervention.objects.in_force()
+            .filter(
+                unit__in=self.unit_ids, starts_at__gte=self.lo, starts_at__lt=self.hi, attended=True
+            )
+            .order_by()
+        )
         unit, person = "unit_id", "person_id"
         medication = Q(intervention_id__in=medication_ids)
         per_item = {}
@@ -364,9 +367,8 @@ class _Computation:
 
     def dispensings(self) -> None:
         rows = (
-            MedicationDispensing.objects.filter(
-                unit__in=self.unit_ids, handed_out_at__gte=self.lo, handed_out_at__lt=self.hi
-            )
+            MedicationDispensing.objects.in_force()
+            .filter(unit__in=self.unit_ids, handed_out_at__gte=self.lo, handed_out_at__lt=self.hi)
             .order_by()
             .values("unit_id", g=self.key("person", "handed_out_at", instant=True))
             .annotate(persons=Count("person_id", distinct=True), n=Count("id"))

@@ -23,6 +23,7 @@ from helhet.care.models import CaseTeamMember, Episode
 from helhet.care.selectors import may_enrol_at, reactivatable
 from helhet.contacts.models import Contact
 from helhet.core import raw
+from helhet.core.corrections import in_force_sql
 from helhet.core.models import Organisation, User
 from helhet.core.raw import ORGANISATIONS
 from helhet.core.selectors import ListPage, labels, list_page, overview_url_maker
@@ -246,9 +247,9 @@ def _relatives(access: PersonAccess) -> list[Relative]:
     the request's log row (the row carries one such owner: a unit has two organisations)."""
     r, s = _RELATIVE, _SUPPORT
     owners = access.readable_owner_ids(RecordCategory.CONTACTS)
-    readable = (
-        "" if owners is None else f" AND {s.column('organisation_id')} IN ({raw.marks(owners)})"
-    )
+    readable = f" AND {in_force_sql(s)}"  # a corrected contact counts once, as corrected
+    if owners is not None:
+        readable += f" AND {s.column('organisation_id')} IN ({raw.marks(owners)})"
     unblocked, unblocked_params = access.unblocked_sql(
         RecordCategory.CONTACTS,
         owner_column=s.column("organisation_id"),

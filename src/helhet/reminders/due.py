@@ -102,7 +102,7 @@ def no_recent_contacts(unit: Unit, today: datetime.date) -> dict[int, Due]:
     it (by episode); due that period after the last attended contact (or the opening)."""
     period = datetime.timedelta(weeks=unit.no_contact_weeks)
     since = timezone.make_aware(datetime.datetime.combine(today - period, datetime.time.min))
-    attended = Contact.objects.filter(episode=OuterRef("pk"), attended=True)
+    attended = Contact.objects.in_force().filter(episode=OuterRef("pk"), attended=True)
     rows = (
         Episode.objects.filter(unit=unit, closed_on__isnull=True, opened_on__lte=today - period)
         .exclude(Exists(attended.filter(starts_at__gte=since)))

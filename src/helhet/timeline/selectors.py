@@ -81,6 +81,7 @@ WORDS = {
     "corrected": _("Corrected"),
     "correction": _("Correction"),
     "drug_tests_and_medication": _("Drug tests and medication"),
+    "earlier_versions": _("Earlier versions"),
     "episode_closed": _("Episode closed"),
     "episode_opened": _("Episode opened"),
     "episode_reactivated": _("Episode reactivated"),

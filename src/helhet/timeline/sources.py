@@ -28,6 +28,7 @@ from helhet.contacts.models import (
     MedicationDispensing,
 )
 from helhet.core import raw
+from helhet.core.corrections import in_force_sql
 from helhet.core.models import Organisation, Unit
 from helhet.intake.models import Referral
 from helhet.plans.models import PlanVersion, Sip, SipMeeting, SipVersion, TreatmentPlan
@@ -372,10 +373,12 @@ def _at_units(main: raw.Columns, rows) -> list:
 
 def _owned(access, main, time, kind, category, cursor, limit, floor) -> list[Item]:
     """Items of KIND from the person's rows of MAIN (at TIME) that the policy lets USER read
-    (CATEGORY, by the owner organisation)."""
+    (CATEGORY, by the owner organisation): the versions in force (a correction is marked and
+    links to the earlier versions)."""
     read = _of_person(access, main).owned_by(
         access, category, main.column("organisation_id"), main.column("unit_id")
     )
+    read.where.append(in_force_sql(main))
     rows = read.rows(time, kind, cursor, floor, limit)
     return [_item(getattr(r, time), kind, r, category) for r in _at_units(main, rows)]
 
