@@ -290,3 +290,18 @@ def test_emergency_access_reads_the_history_logged_as_emergency(client, county):
     assert response.status_code == 200
     [row] = log_rows(county.patient, what="change history")
     assert row.basis == Basis.EMERGENCY and row.emergency
+
+
+def test_a_stale_edit_after_the_person_was_protected_shows_the_nurse_no_contact_details(
+    client, county
+):
+    """The coordinator protects the person while the nurse edits: her stale save is refused,
+    and the renewed form leaves out the contact details she may no longer see."""
+    log_in(client, county.coordinator)
+    values = data(county, address="Gömd 2", protected_identity="on")
+    assert client.post(url(county.patient), values).status_code == 302
+    log_in(client, county.nurse)
+    response = client.post(url(county.patient), data(county, 0, phone="070-222"))
+    assert response.status_code == 200 and STALE in response.text
+    assert "Gömd 2" not in response.text and 'name="address"' not in response.text
+    assert saved(county.patient).phone == "070-000 00 00"
