@@ -124,6 +124,12 @@ MATRIX = {
     # --- people (bench): the full history is the overview untrimmed, with the same answers ---
     "people:history": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
     # --- /people (bench) ---
+    # --- people (edits): changing the person's and a relative's details writes (a relative of
+    # the actor's own organisation, see url_for); the history of changes is a read page ---
+    "people:edit": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
+    "people:relative_edit": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
+    "people:changes": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
+    # --- /people (edits) ---
 }
 # The steering-group member's column, the last: not found on every person URL, like the admin.
 MATRIX = {name: (*row, NOT_FOUND) for name, row in MATRIX.items()}
@@ -247,6 +253,15 @@ def block_of_own_organisation(county, actor):
     return f.BlockFactory(person=county.patient, unit=county.clinic, recorded_by=recorder)
 
 
+def relative_of_own_organisation(county, actor):
+    """A relative of the patient recorded by the actor's organisation (the municipality's
+    social worker for the municipality's staff, else the fixture's, by the region's nurse):
+    only the recording organisation changes a relative's details."""
+    if actor in ("sw_consent", "sw_no_consent", "mgr_consent"):
+        return f.RelativeFactory(person=county.patient, recorded_by=county.social_worker)
+    return county.relative
+
+
 def consent_for(request, county, actor) -> Consent:
     if actor in UNDER_CONSENT:
         return request.getfixturevalue("consent_for_coordination")
@@ -275,6 +290,10 @@ def url_for(request, county, name, actor) -> str:
     elif name.startswith("contacts:") and name.endswith(("_correct", "_versions")):
         args.append(record_of_own_organisation(county, actor, name).pk)
     # --- /contacts ---
+    # --- people (edits) ---
+    elif name == "people:relative_edit":
+        args.append(relative_of_own_organisation(county, actor).pk)
+    # --- /people (edits) ---
     return reverse(name, args=args)
 
 

@@ -4,6 +4,7 @@ with a short history and again after the history has grown tenfold; the counts m
 The overview and the timeline have their own pins (tests/people, tests/timeline)."""
 
 import datetime
+import itertools
 
 import pytest
 from django.db import connection
@@ -13,18 +14,27 @@ from django.utils import timezone
 
 from helhet.access.log import Actor
 from helhet.access.models import RecordCategory
+from helhet.people import actions as people
 from helhet.plans import actions as plans
 
 from . import factories as f
 from .people.utils import log_in
 from .plans.conftest import access_of, disclose, sip_data
 
-PAGES = ("plans:sip", "plans:plans", "contacts:list", "assessments:history", "contacts:medication")
+PAGES = (
+    "plans:sip",
+    "plans:plans",
+    "contacts:list",
+    "assessments:history",
+    "contacts:medication",
+    "people:changes",
+)
+EDITS = itertools.count()
 
 
 def grow(county, times: int) -> None:
     """TIMES more of each kind: SIP versions and meetings, plan versions, contacts by both
-    organisations, assessments, drug tests and dispensings."""
+    organisations, assessments, drug tests and dispensings, edits of the person and a relative."""
     actor = Actor(county.nurse, county.clinic, "req-1")
     for _ in range(times):
         access = access_of(county.nurse, county.patient, county.clinic)
@@ -59,6 +69,11 @@ def grow(county, times: int) -> None:
         corrected = f.ContactFactory(episode=county.episode, recorded_by=county.nurse, note="Fel")
         for earlier in (corrected, test):  # a correction in force, its earlier version not
             correction_of(earlier)
+        n = next(EDITS)
+        people.person_update(actor=actor, access=access, phone=f"070-{n}")
+        people.relative_update(
+            actor=actor, access=access, relative=county.relative, relation=f"Syster {n}"
+        )
 
 
 RECORDS = {

@@ -26,6 +26,7 @@ from helhet.core.middleware import ACTIVE_UNIT_SESSION_KEY
 from helhet.core.models import Membership, User
 from helhet.followup.models import ExportJob, SteeringGroup
 from helhet.intake.models import Referral
+from helhet.people.models import Change
 from helhet.plans import actions as plan_actions
 
 from . import factories as f
@@ -150,11 +151,24 @@ def _records(c):
     c.dispensing = f.MedicationDispensingFactory(
         person=c.patient, unit=c.clinic, recorded_by=c.nurse
     )
+    _changes(c)
     access = access_of(c.nurse, c.patient, c.clinic)
     plan_actions.sip_version_create(
         actor=Actor(c.nurse, c.clinic, "req-sip"),
         access=access,
         **sip_data(c, relatives=[c.relative]),
+    )
+
+
+def _changes(c):
+    """Edits that put the details into the history: the person's saved before the protection
+    (hidden all the same, the person being protected now), the relative's after it."""
+    by = {"organisation": c.region, "unit": c.clinic, "changed_by": c.nurse}
+    person = {name: ["Förr", value] for name, value in PERSON.items()}
+    Change.objects.create(person=c.patient, number=1, fields=person, protected=False, **by)
+    relative = {name: ["", value] for name, value in RELATIVE.items()}
+    Change.objects.create(
+        person=c.patient, relative=c.relative, number=1, fields=relative, protected=True, **by
     )
 
 
@@ -231,6 +245,7 @@ ARGUMENTS = {
     "contact_id": lambda c: [c.contact.pk],
     "drug_test_id": lambda c: [c.drug_test.pk],
     "dispensing_id": lambda c: [c.dispensing.pk],
+    "relative_id": lambda c: [c.relative.pk],
     # The MFA pages (core/mfa/) show no person: no one's device is found (404).
     "device_id": lambda c: [0],
 }
@@ -383,6 +398,8 @@ SHOWN_TO_THE_ALLOWED = {
     "people:history": [*PERSON.values(), *RELATIVE.values()],
     "intake:detail": [PERSON["phone"], RELATIVE["phone"], *REFERRAL.values()],
     "intake:accept": [REFERRAL["contact"]],  # the form starts from the referral's contact
+    "people:edit": list(PERSON.values()),  # the form starts from the saved details
+    "people:changes": [*PERSON.values(), *RELATIVE.values()],
 }
 
 

@@ -62,6 +62,15 @@ def person_details_shown(access: PersonAccess) -> bool:
     )
 
 
+def may_see_protected_details(access: PersonAccess) -> bool:
+    """May the viewer of ACCESS see the details of a protected person (whether or not the
+    person is protected now)? Who sets or lifts the protection, and who sees what was recorded
+    while it was in force."""
+    return may_see_contact_details(
+        protected=True, roles=access.member_roles, units=access.relationship_units
+    )
+
+
 def referral_is_protected(referral: Referral, access: PersonAccess | None) -> bool:
     person = access.person if access is not None else None
     return referral.protected_identity or bool(person and person.protected_identity)

@@ -16,6 +16,11 @@ WHAT = {
     "relative": _("relative"),
     "relative form": _("relative form"),
     "person registered": _("person registered"),
+    "person edit form": _("form to change the person's details"),
+    "person details changed": _("person's details changed"),
+    "relative edit form": _("form to change a relative's details"),
+    "relative changed": _("relative's details changed"),
+    "change history": _("history of changed details"),
     # care
     "caseload": _("caseload"),
     "episode opened": _("episode opened"),

@@ -30,10 +30,29 @@ def check_opening_date(opened_on: datetime.date) -> None:
 
 
 def check_target_group(
-    unit: Unit, *, birth_date: datetime.date, municipality_id: int | None, on: datetime.date
+    unit: Unit,
+    *,
+    birth_date: datetime.date,
+    municipality_id: int | None,
+    on: datetime.date,
+    as_relative: bool = False,
 ) -> None:
-    """Refuse a person outside UNIT's target group (age on ON, municipality of residence)."""
-    age = age_on(birth_date, on)
+    """Refuse a person outside UNIT's target group (age on ON, municipality of residence).
+    AS_RELATIVE: a relative enrolled for support of their own, at a unit that serves
+    relatives only, where the age limits do not apply to them."""
+    if as_relative and not unit.serves_relatives:
+        raise ValidationError(_("%(unit)s does not enrol relatives.") % {"unit": unit})
+    if not as_relative:
+        _check_age(unit, age_on(birth_date, on))
+    accepted = list(unit.municipalities.all())
+    if accepted and municipality_id not in {m.pk for m in accepted}:
+        names = ", ".join(m.name for m in accepted)
+        raise ValidationError(
+            _("%(unit)s accepts residents of %(names)s only.") % {"unit": unit, "names": names}
+        )
+
+
+def _check_age(unit: Unit, age: int) -> None:
     if unit.age_min is not None and age < unit.age_min:
         raise ValidationError(
             _("%(unit)s accepts persons aged %(min)s or older; this person is %(age)s.")
@@ -43,12 +62,6 @@ def check_target_group(
         raise ValidationError(
             _("%(unit)s accepts persons aged %(max)s or younger; this person is %(age)s.")
             % {"unit": unit, "max": unit.age_max, "age": age}
-        )
-    accepted = list(unit.municipalities.all())
-    if accepted and municipality_id not in {m.pk for m in accepted}:
-        names = ", ".join(m.name for m in accepted)
-        raise ValidationError(
-            _("%(unit)s accepts residents of %(names)s only.") % {"unit": unit, "names": names}
         )
 
 
@@ -72,8 +85,10 @@ def enrol(
     opened_on: datetime.date,
     opened_through: str,
     reactivation_of: Episode | None = None,
+    as_relative: bool = False,
 ) -> Episode:
-    """Open an episode for PERSON at UNIT, owned by the actor's organisation.
+    """Open an episode for PERSON at UNIT, owned by the actor's organisation (AS_RELATIVE: a
+    relative's own, `Episode.as_relative`).
 
     Call inside a transaction that has locked PERSON. A returning person's episode is linked to
     the latest closed one (reactivation). The opener joins the case team, so that the person is
@@ -92,6 +107,7 @@ def enrol(
         opened_by=actor.user,
         opened_through=opened_through,
         reactivation_of=reactivation_of or reactivation_candidate(person, unit),
+        as_relative=as_relative,
     )
     CaseTeamMember.objects.create(
         episode=episode, user=actor.user, role=CaseTeamMember.Role.MEMBER, added_by=actor.user
@@ -113,10 +129,16 @@ def not_enrolled_message(unit: Unit) -> str:
 
 @transaction.atomic
 def episode_open(
-    *, actor: Actor, access: PersonAccess, unit: Unit, opened_on: datetime.date
+    *,
+    actor: Actor,
+    access: PersonAccess,
+    unit: Unit,
+    opened_on: datetime.date,
+    as_relative: bool = False,
 ) -> Episode:
-    """Open an episode at UNIT for a person the actor may see (target group checked). An open
-    episode at UNIT that gives the actor no relationship is not named (`not_enrolled_message`)."""
+    """Open an episode at UNIT for a person the actor may see (target group checked;
+    AS_RELATIVE: as a relative, at a unit that serves them). An open episode at UNIT that
+    gives the actor no relationship is not named (`not_enrolled_message`)."""
     person = Person.objects.select_for_update().get(pk=access.person.pk)
     if any(
         e.is_open and e.unit_id == unit.pk and access.relationship_grant(e) is None
@@ -125,7 +147,11 @@ def episode_open(
         raise ValidationError(not_enrolled_message(unit))
     check_opening_date(opened_on)
     check_target_group(
-        unit, birth_date=person.birth_date, municipality_id=person.municipality_id, on=opened_on
+        unit,
+        birth_date=person.birth_date,
+        municipality_id=person.municipality_id,
+        on=opened_on,
+        as_relative=as_relative,
     )
     episode = enrol(
         actor=actor,
@@ -133,6 +159,7 @@ def episode_open(
         unit=unit,
         opened_on=opened_on,
         opened_through=Episode.OpenedThrough.SELF,
+        as_relative=as_relative,
     )
     record_access(actor, access, action="create", what=what("episode opened", unit))
     return episode
@@ -193,6 +220,7 @@ def episode_reactivate(
         birth_date=person.birth_date,
         municipality_id=person.municipality_id,
         on=opened_on,
+        as_relative=closed.as_relative,
     )
     episode = enrol(
         actor=actor,
@@ -201,6 +229,7 @@ def episode_reactivate(
         opened_on=opened_on,
         opened_through=Episode.OpenedThrough.SELF,
         reactivation_of=closed,
+        as_relative=closed.as_relative,
     )
     record_access(actor, access, action="create", what=what("episode reactivated", closed.unit))
     return episode

@@ -11,7 +11,23 @@ from helhet.core.models import User
 from .models import CaseTeamMember, ClosureReason
 
 
-class EpisodeOpenForm(forms.Form):
+class AsRelativeForm(forms.Form):
+    """Enrolling a relative for support of their own: offered at units that serve relatives."""
+
+    as_relative = forms.BooleanField(
+        label=_("Enrol as a relative (support for the relative; the age limits do not apply)"),
+        required=False,
+    )
+
+    def __init__(self, *args, serves_relatives: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not serves_relatives:  # nothing to choose
+            del self.fields["as_relative"]
+
+
+class EpisodeOpenForm(AsRelativeForm):
+    field_order = ["opened_on"]
+
     opened_on = forms.DateField(
         label=_("Opening date"),
         initial=timezone.localdate,

@@ -107,6 +107,9 @@ class Episode(models.Model):
         choices=OpenedThrough.choices,
         default=OpenedThrough.REFERRAL,
     )
+    # A relative enrolled for support of their own (a parents' advice session at Mini-Maria),
+    # at a unit that serves relatives: outside the unit's age limits (`check_target_group`).
+    as_relative = models.BooleanField(_("enrolled as a relative"), default=False)
     closed_on = models.DateField(_("closed"), null=True, blank=True)
     closure_reason = models.ForeignKey(
         ClosureReason,

@@ -48,7 +48,8 @@ def caseload(request):
 @once
 def episode_open(request, person_id: int):
     access = access_for_enrolling(request, person_id)
-    form, actor = EpisodeOpenForm(request.POST or None), Actor.from_request(request)
+    form = EpisodeOpenForm(request.POST or None, serves_relatives=request.unit.serves_relatives)
+    actor = Actor.from_request(request)
     if (
         request.method == "POST"
         and form.is_valid()
@@ -90,7 +91,9 @@ def episode_close(request, person_id: int, episode_id: int):
 def episode_reactivate(request, person_id: int, episode_id: int):
     access = policy.person_access(request, person_id)
     episode = selectors.episode_for_reactivation(access, episode_id)
-    form, actor = EpisodeOpenForm(request.POST or None), Actor.from_request(request)
+    # A reactivation is of the kind the closed episode was (`Episode.as_relative`).
+    form = EpisodeOpenForm(request.POST or None, serves_relatives=False)
+    actor = Actor.from_request(request)
     if (
         request.method == "POST"
         and form.is_valid()

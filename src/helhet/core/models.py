@@ -89,6 +89,14 @@ class Unit(models.Model):
         help_text=_("Leave empty to accept residents of any municipality."),
     )
     target_group = models.TextField(_("target group"), max_length=limits.TEXT_LENGTH, blank=True)
+    serves_relatives = models.BooleanField(
+        _("serves relatives"),
+        default=False,
+        help_text=_(
+            "Relatives may be enrolled as clients of their own (for example parents' advice "
+            "sessions); the unit's age limits do not apply to them."
+        ),
+    )
     access_mode = models.CharField(
         _("access"), max_length=20, choices=AccessMode.choices, default=AccessMode.TEAM
     )

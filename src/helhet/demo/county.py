@@ -244,6 +244,8 @@ def create_county() -> County:
             age_max=spec.age_max,
             access_mode=spec.access_mode,
             target_group=spec.target_group,
+            # "Även närstående är välkomna som kan få rådgivande samtal" (seed 001, Mini-Maria).
+            serves_relatives=spec.unit_type == Unit.Type.MINI_MARIA,
         )
         unit.organisations.set(organisations.values())
         unit.municipalities.set([municipalities[code] for code in spec.municipalities])

@@ -76,7 +76,8 @@ class AcceptForm(PersonRegisterForm):
     )
 
     def __init__(self, *args, staff, hidden_contact: dict | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
+        # A relative is enrolled as one from the person's page or by registering, not here.
+        super().__init__(*args, serves_relatives=False, **kwargs)
         set_queryset(self.fields["case_managers"], staff, label=self.staff_label)
         self.hidden_contact = hidden_contact or {}
 

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -21,9 +21,11 @@ from helhet.care.actions import (
 )
 from helhet.care.models import Episode
 from helhet.core.models import Unit
+from helhet.core.versions import check_based_on
 
+from . import changes
 from .identity import IdentityNumber
-from .models import Person, Relative
+from .models import Change, Person, Relative
 
 
 class PersonAlreadyRegistered(ValidationError):
@@ -83,6 +85,7 @@ def take_in(
     details: dict,
     opened_on: datetime.date,
     opened_through: str,
+    as_relative: bool = False,
 ) -> TakenIn:
     """Open an episode at the actor's active unit for the person with IDENTITY_NUMBER,
     registering them with DETAILS (the person's fields as typed) when nobody has.
@@ -94,6 +97,7 @@ def take_in(
     typed), and every refusal is the one NotRegistered. So the answer is the same whether or
     not the number is known elsewhere, except that it may not be opened twice at the unit.
     A person the actor already sees is PersonAlreadyRegistered: nothing new to them.
+    AS_RELATIVE: enrolled as a relative (`Episode.as_relative`), at a unit that serves them.
     """
     unit = actor.active_unit
     check_opening_date(opened_on)
@@ -106,6 +110,7 @@ def take_in(
             birth_date=identity_number.birth_date,
             municipality_id=details["municipality"].pk if details.get("municipality") else None,
             on=opened_on,
+            as_relative=as_relative,
         )
     except ValidationError:
         raise NotRegistered(unit=unit, person=person, reason="outside the target group") from None
@@ -117,7 +122,12 @@ def take_in(
     if Episode.objects.filter(person=person, unit=unit, closed_on__isnull=True).exists():
         raise NotRegistered(unit=unit, person=person, reason="an open episode at the unit")
     episode = enrol(
-        actor=actor, person=person, unit=unit, opened_on=opened_on, opened_through=opened_through
+        actor=actor,
+        person=person,
+        unit=unit,
+        opened_on=opened_on,
+        opened_through=opened_through,
+        as_relative=as_relative,
     )
     return TakenIn(person, episode, known)
 
@@ -148,6 +158,7 @@ def person_register(
     actor: Actor,
     identity_number: IdentityNumber,
     opened_on: datetime.date,
+    as_relative: bool = False,
     **details,
 ) -> Person:
     """Register a person and open an episode at the actor's active unit, in one transaction.
@@ -158,16 +169,26 @@ def person_register(
     takes someone in without a referral. A number already registered for a person the actor
     may not see is enrolled all the same (`take_in`: same answer, stored details kept) and
     the log row says so, for the log review; a refusal is logged as a refused row.
+    AS_RELATIVE: the person is enrolled as a relative, at a unit that serves relatives.
     """
     with refusals_logged(actor, "registration refused"):
         return _person_register(
-            actor=actor, identity_number=identity_number, opened_on=opened_on, details=details
+            actor=actor,
+            identity_number=identity_number,
+            opened_on=opened_on,
+            as_relative=as_relative,
+            details=details,
         )
 
 
 @transaction.atomic
 def _person_register(
-    *, actor: Actor, identity_number: IdentityNumber, opened_on: datetime.date, details: dict
+    *,
+    actor: Actor,
+    identity_number: IdentityNumber,
+    opened_on: datetime.date,
+    as_relative: bool,
+    details: dict,
 ) -> Person:
     taken = take_in(
         actor=actor,
@@ -175,6 +196,7 @@ def _person_register(
         details=details,
         opened_on=opened_on,
         opened_through=Episode.OpenedThrough.SELF,
+        as_relative=as_relative,
     )
     logged = (
         what("episode opened without a referral", "registration, number already registered")
@@ -196,8 +218,10 @@ def relative_add(
     email: str,
     involved: bool,
     secrecy_requested: bool,
+    may_be_told: str = "",
 ) -> Relative:
     """Record a relative of the person, owned by the actor's organisation."""
+    _check_secrecy(secrecy_requested=secrecy_requested, may_be_told=may_be_told)
     relative = Relative.objects.create(
         person=access.person,
         organisation_id=actor.organisation_id,
@@ -207,7 +231,119 @@ def relative_add(
         email=email,
         involved=involved,
         secrecy_requested=secrecy_requested,
+        may_be_told=may_be_told,
         recorded_by=actor.user,
     )
     record_access(actor, access, action="create", what="relative")
+    return relative
+
+
+def _check_secrecy(*, secrecy_requested: bool, may_be_told: str) -> None:
+    """A relative the person keeps secrecy towards is told nothing."""
+    if secrecy_requested and may_be_told.strip():
+        raise ValidationError(
+            {
+                "may_be_told": _(
+                    "The person asks for secrecy towards this relative, who may be told "
+                    "nothing: leave this empty, or lift the secrecy."
+                )
+            }
+        )
+
+
+# --- Edits: each saved as a new version, what changed kept (`Change`) ---------------------
+
+
+def _acting_unit(actor: Actor, access: PersonAccess) -> Unit:
+    """The actor's active unit, where they must have a relationship with the person (the
+    views ask first: this refuses a caller that did not)."""
+    unit = actor.active_unit
+    if not access.may_act_at(unit.pk):
+        raise PermissionDenied
+    return unit
+
+
+def _save_version(
+    *, actor: Actor, unit: Unit, person: Person, record: Person | Relative, values: dict
+) -> list[str]:
+    """Set VALUES on RECORD (PERSON or one of their relatives, locked) and save it as its next
+    version, with a `Change` of what changed; the names changed. Nothing changed is refused."""
+    changed = {
+        name: [changes.stored(getattr(record, name)), changes.stored(value)]
+        for name, value in values.items()
+        if getattr(record, name) != value
+    }
+    if not changed:
+        raise ValidationError(_("Nothing was changed: change a detail, or cancel."))
+    protected_before = person.protected_identity
+    for name in changed:
+        setattr(record, name, values[name])
+    record.version += 1
+    record.save(update_fields=[*changed, "version"])
+    Change.objects.create(
+        person=person,
+        relative=record if isinstance(record, Relative) else None,
+        number=record.version,
+        fields=changed,
+        protected=protected_before or person.protected_identity,
+        organisation_id=actor.organisation_id,
+        unit=unit,
+        changed_by=actor.user,
+    )
+    return list(changed)
+
+
+@transaction.atomic
+def person_update(
+    *, actor: Actor, access: PersonAccess, version: int | None = None, **values
+) -> Person:
+    """Change the person's details (VALUES: names, municipality, contact details, protected
+    identity; `changes.person_editable_fields` says which the actor may change) as a new
+    version, with what changed kept and the write logged.
+
+    VERSION: the person's version the form was based on; another edit saved since is a
+    `StaleEdit` (`core.versions`) and nothing is saved.
+    """
+    unit = _acting_unit(actor, access)
+    person = Person.objects.select_for_update().get(pk=access.person.pk)
+    check_based_on(version, person.version)
+    if not set(values) <= changes.person_editable_fields(
+        access, protected=person.protected_identity
+    ):
+        raise PermissionDenied
+    changed = _save_version(actor=actor, unit=unit, person=person, record=person, values=values)
+    record_access(
+        actor, access, action="update", what=what("person details changed", ", ".join(changed))
+    )
+    return person
+
+
+@transaction.atomic
+def relative_update(
+    *,
+    actor: Actor,
+    access: PersonAccess,
+    relative: Relative,
+    version: int | None = None,
+    **values,
+) -> Relative:
+    """Change a relative's details (VALUES: contact details, involvement, secrecy and what
+    they may be told; `changes.relative_editable_fields` says which) as a new version, with
+    what changed kept and the write logged. RELATIVE: one the actor may edit
+    (`changes.relative_for_editing`). VERSION as for `person_update`.
+    """
+    unit = _acting_unit(actor, access)
+    # The person is locked too: whether they are protected decides what may be changed.
+    person = Person.objects.select_for_update().get(pk=access.person.pk)
+    relative = changes.editable_relatives(access).select_for_update().get(pk=relative.pk)
+    check_based_on(version, relative.version)
+    editable = changes.relative_editable_fields(access, protected=person.protected_identity)
+    if not set(values) <= editable:
+        raise PermissionDenied
+    _check_secrecy(
+        secrecy_requested=values.get("secrecy_requested", relative.secrecy_requested),
+        may_be_told=values.get("may_be_told", relative.may_be_told),
+    )
+    changed = _save_version(actor=actor, unit=unit, person=person, record=relative, values=values)
+    record_access(actor, access, action="update", what=what("relative changed", ", ".join(changed)))
     return relative

@@ -4,9 +4,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from helhet.care.forms import AsRelativeForm
 from helhet.core import limits
 from helhet.core.forms import DateInput
 from helhet.core.models import Municipality
+from helhet.core.versions import FIELD, BasedOnVersion
 
 from . import identity
 
@@ -20,12 +22,9 @@ class SearchForm(forms.Form):
     )
 
 
-class PersonRegisterForm(forms.Form):
-    identity_number = forms.CharField(
-        label=_("Identity number"),
-        max_length=20,
-        help_text=_("Personnummer, samordningsnummer or reservnummer: YYYYMMDD-NNNN."),
-    )
+class PersonDetailsForm(forms.Form):
+    """The details of a person that are typed, at registration and when they change."""
+
     given_name = forms.CharField(label=_("Given name"), max_length=100)
     family_name = forms.CharField(label=_("Family name"), max_length=100)
     municipality = forms.ModelChoiceField(
@@ -42,6 +41,16 @@ class PersonRegisterForm(forms.Form):
         label=_("Protected identity (address and contact details shown only to those allowed)"),
         required=False,
     )
+
+
+class PersonRegisterForm(PersonDetailsForm, AsRelativeForm):
+    field_order = ["identity_number"]
+
+    identity_number = forms.CharField(
+        label=_("Identity number"),
+        max_length=20,
+        help_text=_("Personnummer, samordningsnummer or reservnummer: YYYYMMDD-NNNN."),
+    )
     opened_on = forms.DateField(
         label=_("Episode opened on"),
         initial=timezone.localdate,
@@ -51,6 +60,21 @@ class PersonRegisterForm(forms.Form):
 
     def clean_identity_number(self) -> identity.IdentityNumber:
         return identity.parse(self.cleaned_data["identity_number"])
+
+
+class EditForm(BasedOnVersion):
+    """An edit form of FIELDS only (what the user may change: `selectors.editable_fields`),
+    with the version it was based on."""
+
+    def __init__(self, *args, fields: frozenset[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in list(self.fields):
+            if name not in fields and name != FIELD:
+                del self.fields[name]
+
+
+class PersonEditForm(EditForm, PersonDetailsForm):
+    pass
 
 
 class RelativeForm(forms.Form):
@@ -64,3 +88,17 @@ class RelativeForm(forms.Form):
     secrecy_requested = forms.BooleanField(
         label=_("The person asks for secrecy towards this relative"), required=False
     )
+    may_be_told = forms.CharField(
+        label=_("What the relative may be told"),
+        help_text=_(
+            "In the person's words. Leave empty when the person asks for secrecy towards the "
+            "relative: then they are told nothing."
+        ),
+        max_length=limits.TEXT_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class RelativeEditForm(EditForm, RelativeForm):
+    pass

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from helhet.core.models import Municipality, Organisation
+from helhet.core import limits
+from helhet.core.models import Municipality, Organisation, Unit
 
 from .identity import IdentityKind, LegalSex, validate_identity_number
 
@@ -57,6 +58,8 @@ class Person(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     registered_at = models.DateTimeField(auto_now_add=True)
+    # The number of edits saved (`Change`): an edit form carries it (`core.versions`).
+    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("person")
@@ -91,7 +94,12 @@ class Relative(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    may_be_told = models.TextField(
+        _("what the relative may be told"), max_length=limits.TEXT_LENGTH, blank=True
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # The number of edits saved (`Change`): an edit form carries it (`core.versions`).
+    version = models.PositiveIntegerField(default=0)
 
     # Not columns: set by the person overview's read (people.selectors): the relative's support
     # contacts the reader may read.
@@ -105,3 +113,46 @@ class Relative(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.relation})"
+
+
+class Change(models.Model):
+    """One saved edit of a person's details (RELATIVE None) or of one of their relatives: what
+    changed, from what to what, by whom, when. The record's `version` after it is NUMBER.
+
+    FIELDS: {field name: [before, after]}, as stored (a municipality by its name). PROTECTED:
+    the person had protected identity before or after the edit, so its contact details are
+    shown only to those who may see protected details, even once the protection is lifted.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="changes")
+    relative = models.ForeignKey(
+        Relative, null=True, blank=True, on_delete=models.CASCADE, related_name="changes"
+    )
+    number = models.PositiveIntegerField()
+    fields = models.JSONField()
+    protected = models.BooleanField(default=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "number"],
+                condition=models.Q(relative__isnull=True),
+                name="person_change_number_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["relative", "number"],
+                condition=models.Q(relative__isnull=False),
+                name="relative_change_number_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["person", "-changed_at", "-id"])]
+
+    def __str__(self) -> str:
+        return f"change {self.number} of person {self.person_id}"

@@ -15,9 +15,10 @@ from helhet.access import policy
 from helhet.access import selectors as access_selectors
 from helhet.access.log import Actor, record_access, record_listing
 from helhet.core.submissions import once
+from helhet.core.versions import StaleEdit, stale_page
 
-from . import actions, selectors
-from .forms import PersonRegisterForm, RelativeForm, SearchForm
+from . import actions, changes, selectors
+from .forms import PersonEditForm, PersonRegisterForm, RelativeEditForm, RelativeForm, SearchForm
 
 
 @login_required
@@ -41,7 +42,8 @@ def search(request):
 def register(request):
     if request.unit is None or not policy.is_clinical(request.user):
         return render(request, "people/no_unit.html", status=403)
-    form, existing_id = PersonRegisterForm(request.POST or None), None
+    form = PersonRegisterForm(request.POST or None, serves_relatives=request.unit.serves_relatives)
+    existing_id = None
     if request.method == "POST" and form.is_valid():
         try:
             person = actions.person_register(actor=Actor.from_request(request), **form.cleaned_data)
@@ -102,6 +104,91 @@ def relative_add(request, person_id: int):
         return redirect("people:overview", person_id=person_id)
     record_access(Actor.from_request(request), access, action="read", what="relative form")
     return render(request, "people/relative_form.html", {"form": form, "person": access.person})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@once
+def person_edit(request, person_id: int):
+    """The person's details, as far as the user may change them (`changes`)."""
+    access = selectors.access_for_writing(request, person_id)
+    actor = Actor.from_request(request)
+
+    def build(data, person):
+        fields = changes.person_editable_fields(access, protected=person.protected_identity)
+        initial = {**changes.values_of(person, fields), "version": person.version}
+        return PersonEditForm(data, fields=fields, initial=initial)
+
+    form, saved = build(request.POST or None, access.person), None
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.person_update(actor=actor, access=access, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        except StaleEdit as stale:
+            # Another edit came in: show it beside the user's own values, based on it now.
+            current = policy.person_access(request, person_id).person
+            form = stale_page(lambda data: build(data, current), request.POST, stale)
+            saved = changes.saved_rows(current, form)
+        else:
+            messages.success(request, _("The person's details are saved."))
+            return redirect("people:overview", person_id=person_id)
+    record_access(actor, access, action="read", what="person edit form")
+    context = {"access": access, "person": access.person, "form": form, "saved": saved}
+    return render(request, "people/person_edit.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@once
+def relative_edit(request, person_id: int, relative_id: int):
+    """A relative of the user's organisation: contact details, involvement, secrecy."""
+    access = selectors.access_for_writing(request, person_id)
+    relative, actor = changes.relative_for_editing(access, relative_id), Actor.from_request(request)
+
+    def build(data, relative, protected):
+        fields = changes.relative_editable_fields(access, protected=protected)
+        initial = {**changes.values_of(relative, fields), "version": relative.version}
+        return RelativeEditForm(data, fields=fields, initial=initial)
+
+    form = build(request.POST or None, relative, access.person.protected_identity)
+    saved = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.relative_update(
+                actor=actor, access=access, relative=relative, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        except StaleEdit as stale:
+            current = policy.person_access(request, person_id)
+            relative = changes.relative_for_editing(current, relative_id)
+            protected = current.person.protected_identity
+            form = stale_page(lambda data: build(data, relative, protected), request.POST, stale)
+            saved = changes.saved_rows(relative, form)
+        else:
+            messages.success(request, _("The relative's details are saved."))
+            return redirect("people:overview", person_id=person_id)
+    record_access(actor, access, action="read", what="relative edit form")
+    context = {
+        "access": access,
+        "person": access.person,
+        "relative": relative,
+        "form": form,
+        "saved": saved,
+    }
+    return render(request, "people/relative_edit.html", context)
+
+
+@login_required
+@require_http_methods(["GET"])
+def changes_page(request, person_id: int):
+    """Who changed the person's and their relatives' details, what and when."""
+    access = policy.person_access(request, person_id)
+    page = changes.change_history(access, request.GET.get("page"))
+    record_access(Actor.from_request(request), access, action="read", what="change history")
+    context = {"access": access, "person": access.person, "page": page}
+    return render(request, "people/changes.html", context)
 
 
 def overview_or_caseload(request, person_id: int):
