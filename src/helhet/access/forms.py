@@ -12,13 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from helhet.core import limits
 from helhet.core.converters import parse_id
 from helhet.core.forms import DateInput
-from helhet.core.selectors import labels
 from helhet.people import identity
 from helhet.people.models import Person, Relative
 
 from .actions import EMERGENCY_REASON_MIN_LENGTH, EMERGENCY_REASON_MIN_WORDS, SAMPLE_MAX
 from .consent_scope import (
-    COORDINATION_CATEGORIES,
     Direction,
     Disclosure,
     Preset,
@@ -42,6 +40,13 @@ class ConsentForm(forms.Form):
         label=_("What does the person consent to?"),
         choices=Preset.choices,
         widget=forms.RadioSelect,
+        # What the presets hold: consent_scope.COORDINATION_CATEGORIES (all but record notes).
+        help_text=_(
+            "Everything needed for coordination: coordination within the unit, and every kind "
+            "of record but the record notes, both ways between the organisations below. Nothing "
+            "but coordination: coordination within the unit, and no records disclosed. Choose "
+            "myself: tick below."
+        ),
     )
     coordination = forms.BooleanField(
         label=_("Coordination within the unit"),
@@ -72,7 +77,6 @@ class ConsentForm(forms.Form):
     ):
         super().__init__(*args, **kwargs)
         self.person, self.directions, self.relatives = person, directions, relatives
-        self.fields["preset"].help_text = _preset_help()
         for direction in directions:
             self.fields[direction.field_name] = forms.MultipleChoiceField(
                 label=_("From %(source)s to %(target)s")
@@ -160,16 +164,6 @@ class ConsentForm(forms.Form):
 
 def today() -> datetime.date:
     return timezone.localdate()
-
-
-def _preset_help() -> str:
-    categories = labels(RecordCategory)
-    shared = ", ".join(str(categories[c]).lower() for c in COORDINATION_CATEGORIES)
-    return _(
-        "Everything needed for coordination: coordination within the unit, and %(categories)s, "
-        "both ways between the organisations below. Nothing but coordination: coordination "
-        "within the unit, and no records disclosed. Choose myself: tick below."
-    ) % {"categories": shared}
 
 
 def _relative_field(relative: Relative) -> forms.CharField:
