@@ -181,6 +181,8 @@ def _check_given_by(
 
 def _check_disclosures(access: PersonAccess, unit: Unit, disclosures: list[Disclosure]) -> None:
     """Disclosures go in a direction that applies to the person at UNIT, for a known category."""
+    if not disclosures:
+        return
     applying = {d.key for d in consent_directions(access, unit)}
     running = set(unit.organisations.values_list("pk", flat=True))
     for source, target, category in disclosures:
