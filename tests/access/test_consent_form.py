@@ -265,3 +265,13 @@ def test_a_minor_who_is_18_on_the_first_day_of_the_consent_gives_it_as_an_adult(
     )
     assert response.status_code == 302
     assert Consent.objects.get(person=person).given_by == "person"
+
+
+def test_at_a_unit_of_one_organisation_no_direction_is_offered(client, county):
+    county.clinic.organisations.remove(county.municipality)
+    log_in(client, county.nurse, county.clinic)
+    page = client.get(url(county.patient)).text
+    assert 'name="disclose_' not in page
+    assert "No disclosure applies to this person at this unit" in page
+    assert post(client, county.patient, preset="coordination").status_code == 302
+    assert Consent.objects.get().coordination and not ConsentDisclosure.objects.exists()
