@@ -54,6 +54,7 @@ def test_foundation_journey(site, new_ui):
     page.get_by_role("link", name="Record a consent").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Consent of")
     nurse.check("consent-form")
+    page.get_by_label("Choose myself", exact=True).check()
     page.get_by_label("Coordination within the unit").check()
     disclosures = page.get_by_role(
         "group", name=f"From {site.region.name} to {site.municipality.name}"

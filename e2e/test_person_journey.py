@@ -73,6 +73,7 @@ def test_from_self_referral_to_closure_and_return(site, new_ui):
 
     # The consent: coordination; the region shares contacts, assessments and plans with the
     # municipality; the municipality shares contacts and plans with the region. No notes.
+    page.get_by_label("Choose myself", exact=True).check()
     page.get_by_label("Coordination within the unit").check()
     to_municipality = page.get_by_role("group", name=f"From {region} to {municipality}")
     for category in ("Contacts and interventions", "Assessments (AUDIT, DUDIT)"):

@@ -76,6 +76,9 @@ MATRIX = {
     "care:case_team_add": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
     "access:consent_new": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
     "access:consent_withdraw": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
+    # the consent form to sign: a read of the consent, so emergency access prints it too
+    "access:consent_print": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
+    "access:consent_pdf": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
     # blocks: recorded and lifted at the active unit by staff with a relationship there
     "access:blocks": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
     "access:block_lift": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
@@ -141,7 +144,8 @@ MATRIX = {name: (*row, NOT_FOUND) for name, row in MATRIX.items()}
 #   the clinic as their active unit). The social worker with consent sees that
 #   region episode through the consent's enrolment disclosure; the outsider at Mini-Maria gets
 #   no relationship from a closed episode; emergency access is read-only.
-# - consent_withdraw: for sw_consent and mgr_consent, the coordination consent itself; for
+# - consent_withdraw, consent_print, consent_pdf: for sw_consent and mgr_consent, the
+#   coordination consent itself; for
 #   everyone else an
 #   active consent WITHOUT coordination recorded by the nurse at the clinic (a coordination
 #   consent would let sw_no_consent in, and the cell would no longer mean "without consent").
@@ -276,7 +280,7 @@ def url_for(request, county, name, actor) -> str:
         args.append(closed_episode_at_mini_maria(county).pk)
     elif name in ("care:episode_close", "care:case_team_add"):
         args.append(county.episode.pk)
-    elif name == "access:consent_withdraw":
+    elif name in ("access:consent_withdraw", "access:consent_print", "access:consent_pdf"):
         args.append(consent_for(request, county, actor).pk)
     elif name == "access:block_lift":
         args.append(block_of_own_organisation(county, actor).pk)
@@ -432,6 +436,7 @@ def test_the_nurse_closes_the_episode_with_the_same_post(client, county):
 
 CONSENT_DATA = {
     "form": "written",
+    "preset": "choose",
     "coordination": "on",
     "given_by": "person",
     "valid_from": "2026-02-01",

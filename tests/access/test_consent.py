@@ -27,6 +27,7 @@ def consent_data(county, **overrides):
     """A valid consent at the clinic: coordination, relatives disclosed region → municipality."""
     data = {
         "form": "written",
+        "preset": "choose",
         "coordination": "on",
         "given_by": "person",
         "valid_from": TODAY().isoformat(),
@@ -188,16 +189,29 @@ def test_a_relative_field_for_another_persons_relative_is_ignored_by_the_form(cl
 
 
 def minor_data(county, **overrides):
-    data = {"form": "written", "coordination": "on", "valid_from": TODAY().isoformat()}
+    data = {
+        "form": "written",
+        "preset": "choose",
+        "coordination": "on",
+        "valid_from": TODAY().isoformat(),
+    }
     data.update(overrides)
     return data
 
 
 def test_a_minor_without_guardian_or_maturity_note_is_refused(client, county, minor):
     log_in(client, county.outsider, county.other_unit)
+    response = client.post(url(minor), minor_data(county))
+    assert response.status_code == 200
+    assert "The person is under 18: the consent is given by a guardian" in response.text
+    assert not Consent.objects.exists()
+
+
+def test_a_minor_cannot_give_the_consent_as_an_adult_does(client, county, minor):
+    log_in(client, county.outsider, county.other_unit)
     response = client.post(url(minor), minor_data(county, given_by="person"))
     assert response.status_code == 200
-    assert "The person is under 18" in response.content.decode()
+    assert "Select a valid choice" in response.text
     assert not Consent.objects.exists()
 
 

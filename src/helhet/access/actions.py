@@ -15,11 +15,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from helhet.core.models import Unit
-from helhet.people.identity import age_on
+from helhet.core.models import Organisation, Unit
 from helhet.people.models import Person
 
 from . import log, policy
+from .consent_scope import Disclosure, consent_directions, is_minor
 from .log import Actor, record_access
 from .models import (
     AccessLogEntry,
@@ -35,11 +35,8 @@ from .policy import PersonAccess
 from .review import REVIEW_READ, Reviewer, emergencies_to_review_q, review_scope
 from .what import what
 
-ADULT_AGE = 18
 EMERGENCY_REASON_MIN_LENGTH = 20
 SAMPLE_MAX = 500
-
-Disclosure = tuple[int, int, str]  # (from organisation id, to organisation id, category)
 
 
 # --- Consent --------------------------------------------------------------------------------
@@ -55,7 +52,7 @@ def consent_record(
     coordination: bool,
     disclosures: Iterable[Disclosure],
     relatives: dict[int, str],
-    given_by: str,
+    given_by: str = Consent.GivenBy.PERSON,
     guardian_names: str = "",
     maturity_note: str = "",
     valid_from: datetime.date,
@@ -63,8 +60,10 @@ def consent_record(
 ) -> Consent:
     """Record the person's consent at UNIT: coordination, disclosures and relatives to tell.
 
-    A consent must cover something. A person under 18 on VALID_FROM consents through a guardian
-    (named), or themselves when judged mature enough (with the assessment written down).
+    A consent must cover something, and discloses only in the directions that apply to the
+    person at UNIT (`consent_scope.consent_directions`). A person under 18 on VALID_FROM
+    consents through a guardian (named), or themselves when judged mature enough (with the
+    assessment written down); an adult gives it themselves, with no guardian or assessment.
     """
     if not access.may_act_at(unit.pk):
         raise ValidationError(_("You may not record a consent at %(unit)s.") % {"unit": unit})
@@ -82,7 +81,7 @@ def consent_record(
         maturity_note=maturity_note.strip(),
         on=valid_from,
     )
-    _check_disclosures(unit, disclosures)
+    _check_disclosures(access, unit, disclosures)
     _check_relatives(access, relatives)
     if coordination:
         _check_one_coordination_consent(access.person, unit, valid_from, valid_until)
@@ -145,16 +144,17 @@ def _check_one_coordination_consent(
 def _check_given_by(
     person: Person, *, given_by: str, guardian_names: str, maturity_note: str, on: datetime.date
 ) -> dict[str, str]:
-    """Who gave the consent, as model fields; only what applies to GIVEN_BY is kept."""
-    if age_on(person.birth_date, on) >= ADULT_AGE:
-        if given_by != Consent.GivenBy.PERSON:
+    """Who gave the consent, as model fields; only what applies to GIVEN_BY is kept.
+
+    An adult's refusal names no field: an adult's consent form has no such fields.
+    """
+    if not is_minor(person, on):
+        if given_by != Consent.GivenBy.PERSON or guardian_names or maturity_note:
             raise ValidationError(
-                {
-                    "given_by": _(
-                        "The person is an adult on the first day of the consent and "
-                        "gives it themselves."
-                    )
-                }
+                _(
+                    "The person is an adult on the first day of the consent and gives it "
+                    "themselves: no guardian and no assessment of maturity are recorded."
+                )
             )
         return {"given_by": given_by}
     if given_by in (Consent.GivenBy.GUARDIAN, Consent.GivenBy.GUARDIANS):
@@ -179,20 +179,28 @@ def _check_given_by(
     )
 
 
-def _check_disclosures(unit: Unit, disclosures: list[Disclosure]) -> None:
-    """Disclosures go between two different organisations running UNIT, for a known category."""
-    organisations = set(unit.organisations.values_list("pk", flat=True))
+def _check_disclosures(access: PersonAccess, unit: Unit, disclosures: list[Disclosure]) -> None:
+    """Disclosures go in a direction that applies to the person at UNIT, for a known category."""
+    if not disclosures:
+        return
+    applying = {d.key for d in consent_directions(access, unit)}
+    running = set(unit.organisations.values_list("pk", flat=True))
     for source, target, category in disclosures:
-        if (
-            source == target
-            or not {source, target} <= organisations
-            or category not in RecordCategory.values
-        ):
+        if not {source, target} <= running or category not in RecordCategory.values:
             raise ValidationError(
                 _(
                     "A disclosure must go from one organisation running the unit "
                     "to another, for a known category of records."
                 )
+            )
+        if (source, target) not in applying:
+            names = Organisation.objects.in_bulk([source, target])
+            raise ValidationError(
+                _(
+                    "A disclosure from %(source)s to %(target)s does not apply to this person "
+                    "at %(unit)s: choose among the directions the form shows."
+                )
+                % {"source": names[source], "target": names[target], "unit": unit}
             )
 
 

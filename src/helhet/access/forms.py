@@ -1,5 +1,6 @@
 """Forms for the access pages: input shape only; the rules live in actions."""
 
+import datetime
 from typing import cast
 
 from django import forms
@@ -11,36 +12,46 @@ from django.utils.translation import gettext_lazy as _
 from helhet.core import limits
 from helhet.core.converters import parse_id
 from helhet.core.forms import DateInput
-from helhet.core.models import Organisation
 from helhet.people import identity
-from helhet.people.models import Relative
+from helhet.people.models import Person, Relative
 
 from .actions import EMERGENCY_REASON_MIN_LENGTH, EMERGENCY_REASON_MIN_WORDS, SAMPLE_MAX
+from .consent_scope import (
+    Direction,
+    Disclosure,
+    Preset,
+    is_minor,
+    preset_content,
+)
 from .models import Consent, EmergencyAccess, RecordCategory
 from .review import LogFilter
 
 
 class ConsentForm(forms.Form):
-    """A consent at one unit; the disclosure and relative fields depend on the unit and person."""
+    """A consent at one unit, for one person: a preset or the directions that apply to them,
+    the relatives, and who gave it (the guardian fields for a minor only).
+
+    Without JavaScript the grid of directions is always shown, and a preset other than
+    "Choose myself" wins over it: its boxes are then not read.
+    """
 
     form = forms.ChoiceField(label=_("Form of consent"), choices=Consent.Form.choices)
+    preset = forms.ChoiceField(
+        label=_("What does the person consent to?"),
+        choices=Preset.choices,
+        widget=forms.RadioSelect,
+        # What the presets hold: consent_scope.COORDINATION_CATEGORIES (all but record notes).
+        help_text=_(
+            "Everything needed for coordination: coordination within the unit, and every kind "
+            "of record but the record notes, both ways between the organisations below. Nothing "
+            "but coordination: coordination within the unit, and no records disclosed. Choose "
+            "myself: tick below."
+        ),
+    )
     coordination = forms.BooleanField(
         label=_("Coordination within the unit"),
         required=False,
         help_text=_("Staff of every organisation at the unit may coordinate the person's care."),
-    )
-    given_by = forms.ChoiceField(
-        label=_("Given by"),
-        choices=Consent.GivenBy.choices,
-        initial=Consent.GivenBy.PERSON,
-        help_text=_("For a person under 18: a guardian, or the minor when judged mature enough."),
-    )
-    guardian_names = forms.CharField(label=_("Guardians' names"), required=False, max_length=300)
-    maturity_note = forms.CharField(
-        label=_("Assessment of the minor's maturity"),
-        required=False,
-        max_length=limits.TEXT_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
     )
     valid_from = forms.DateField(
         label=_("Valid from"),
@@ -57,46 +68,49 @@ class ConsentForm(forms.Form):
     )
 
     def __init__(
-        self, *args, organisations: list[Organisation], relatives: list[Relative], **kwargs
+        self,
+        *args,
+        person: Person,
+        directions: list[Direction],
+        relatives: list[Relative],
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
-        self.directions = [(a, b) for a in organisations for b in organisations if a != b]
-        for source, target in self.directions:
-            self.fields[f"disclose_{source.pk}_{target.pk}"] = forms.MultipleChoiceField(
-                label=_("From %(source)s to %(target)s") % {"source": source, "target": target},
+        self.person, self.directions, self.relatives = person, directions, relatives
+        for direction in directions:
+            self.fields[direction.field_name] = forms.MultipleChoiceField(
+                label=_("From %(source)s to %(target)s")
+                % {"source": direction.source, "target": direction.target},
                 choices=RecordCategory.choices,
                 required=False,
                 widget=forms.CheckboxSelectMultiple,
             )
-        self.relatives = relatives
         for relative in relatives:
-            help_text = _("Leave empty to tell this relative nothing.")
-            if relative.secrecy_requested:
-                help_text = _(
-                    "The person has asked for secrecy towards this relative. "
-                    "Leave empty to tell this relative nothing."
-                )
-            self.fields[f"relative_{relative.pk}"] = forms.CharField(
-                label=_("What may %(name)s (%(relation)s) be told?")
-                % {"name": relative.name, "relation": relative.relation},
-                required=False,
-                max_length=300,
-                help_text=help_text,
-            )
+            self.fields[f"relative_{relative.pk}"] = _relative_field(relative)
+        self.minor = is_minor(person, self._first_day())
+        if self.minor:
+            self.fields.update(_guardian_fields())
+
+    def _first_day(self) -> datetime.date:
+        """The consent's first day as posted, else today: whether the person is a minor."""
+        try:
+            return self.fields["valid_from"].clean(self.data.get("valid_from")) or today()
+        except ValidationError:
+            return today()
 
     @property
     def main_fields(self):
-        names = ("form", "coordination")
-        return [self[name] for name in names]
-
-    @property
-    def giver_fields(self):
-        names = ("given_by", "guardian_names", "maturity_note", "valid_from", "valid_until")
-        return [self[name] for name in names]
+        return [self["form"], self["preset"]]
 
     @property
     def disclosure_fields(self):
-        return [self[f"disclose_{a.pk}_{b.pk}"] for a, b in self.directions]
+        """The directions' fields, read only with "Choose myself" (as is coordination)."""
+        return [self[d.field_name] for d in self.directions]
+
+    @property
+    def giver_fields(self):
+        names = ("given_by", "guardian_names", "maturity_note") if self.minor else ()
+        return [self[name] for name in (*names, "valid_from", "valid_until")]
 
     @property
     def relative_fields(self):
@@ -105,26 +119,90 @@ class ConsentForm(forms.Form):
     def action_data(self) -> dict:
         """The cleaned data as keyword arguments of `actions.consent_record`."""
         data = self.cleaned_data
-        disclosures = [
-            (a.pk, b.pk, category)
-            for a, b in self.directions
-            for category in data[f"disclose_{a.pk}_{b.pk}"]
-        ]
+        if data["preset"] == Preset.CHOOSE:
+            coordination = data["coordination"]
+            disclosures = [
+                (*d.key, category) for d in self.directions for category in data[d.field_name]
+            ]
+        else:
+            coordination, disclosures = preset_content(data["preset"], self.directions)
         relatives = {
             r.pk: data[f"relative_{r.pk}"]
             for r in self.relatives
             if data[f"relative_{r.pk}"].strip()
         }
-        names = (
-            "form",
-            "coordination",
-            "given_by",
-            "guardian_names",
-            "maturity_note",
-            "valid_from",
-            "valid_until",
+        return {
+            **{n: data[n] for n in ("form", "valid_from", "valid_until")},
+            **self._giver(),
+            "coordination": coordination,
+            "disclosures": disclosures + self._not_offered(),
+            "relatives": relatives,
+        }
+
+    def _giver(self) -> dict[str, str]:
+        """Who gave the consent: a minor's fields; for an adult, whatever was posted by hand
+        under those names (the form has no such fields), for the action to refuse."""
+        names = ("given_by", "guardian_names", "maturity_note")
+        if self.minor:
+            return {n: self.cleaned_data[n] for n in names}
+        posted = {n: str(self.data.get(n) or "") for n in names}
+        return {**posted, "given_by": posted["given_by"] or Consent.GivenBy.PERSON}
+
+    def _not_offered(self) -> list[Disclosure]:
+        """Disclosures posted by hand in a direction the form does not offer: passed on, so
+        that the action refuses them with its reason (an unreadable id as 0, which no
+        organisation has)."""
+        getlist = getattr(self.data, "getlist", lambda key: [self.data[key]])
+        found = []
+        for key in self.data:
+            if key.startswith("disclose_") and key not in self.fields:
+                source, _sep, target = key.removeprefix("disclose_").partition("_")
+                ids = parse_id(source) or 0, parse_id(target) or 0
+                found += [(*ids, str(category)) for category in getlist(key)]
+        return found
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _relative_field(relative: Relative) -> forms.CharField:
+    help_text = _("Leave empty to tell this relative nothing.")
+    if relative.secrecy_requested:
+        help_text = _(
+            "The person has asked for secrecy towards this relative. "
+            "Leave empty to tell this relative nothing."
         )
-        return {**{n: data[n] for n in names}, "disclosures": disclosures, "relatives": relatives}
+    return forms.CharField(
+        label=_("What may %(name)s (%(relation)s) be told?")
+        % {"name": relative.name, "relation": relative.relation},
+        required=False,
+        max_length=300,
+        help_text=help_text,
+    )
+
+
+def _guardian_fields() -> dict[str, forms.Field]:
+    """A minor's: who gave the consent (a guardian, both, or the minor judged mature enough)."""
+    minors = [(v, label) for v, label in Consent.GivenBy.choices if v != Consent.GivenBy.PERSON]
+    return {
+        "given_by": forms.ChoiceField(
+            label=_("Given by"),
+            choices=minors,
+            required=False,  # none chosen: the action says what a minor's consent needs
+            widget=forms.RadioSelect,
+            help_text=_("A guardian, both guardians, or the minor when judged mature enough."),
+        ),
+        "guardian_names": forms.CharField(
+            label=_("Guardians' names"), required=False, max_length=300
+        ),
+        "maturity_note": forms.CharField(
+            label=_("Assessment of the minor's maturity"),
+            required=False,
+            max_length=limits.TEXT_LENGTH,
+            widget=forms.Textarea(attrs={"rows": 3}),
+        ),
+    }
 
 
 class ConsentWithdrawForm(forms.Form):

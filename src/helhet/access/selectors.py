@@ -16,7 +16,14 @@ from helhet.core.models import REVIEWER_ROLES, Organisation, Unit, User
 from helhet.people.models import Person, Relative
 
 from . import policy
-from .models import AccessLogEntry, AccessLogListedPerson, Consent, RecordCategory
+from .consent_scope import PLAIN_CATEGORIES, Direction, consent_directions
+from .models import (
+    AccessLogEntry,
+    AccessLogListedPerson,
+    Consent,
+    ConsentRelative,
+    RecordCategory,
+)
 
 # --- One person -----------------------------------------------------------------------------
 
@@ -42,16 +49,69 @@ def consent_for_withdrawal(access: policy.PersonAccess, consent_id: int) -> Cons
 
 @dataclass(frozen=True)
 class ConsentChoices:
-    """What a consent at UNIT may cover: the unit's organisations and the readable relatives."""
+    """What a consent at a unit may cover: the directions that apply, the readable relatives."""
 
-    organisations: list[Organisation]
+    directions: list[Direction]
     relatives: list[Relative]
 
 
 def consent_choices(access: policy.PersonAccess, unit: Unit) -> ConsentChoices:
     """The choices for a new consent; relatives are filtered through the policy (and logged)."""
     relatives = access.readable(access.person.relatives.all(), category=RecordCategory.RELATIVES)
-    return ConsentChoices(list(unit.organisations.order_by("name")), relatives)
+    return ConsentChoices(consent_directions(access, unit), relatives)
+
+
+@dataclass(frozen=True)
+class PrintedDirection:
+    """One direction of a printed consent, with what it discloses in plain words."""
+
+    source: str
+    target: str
+    categories: list[str]
+
+
+@dataclass(frozen=True)
+class ConsentPrintout:
+    """A recorded consent as the form the person signs (samtyckesblankett)."""
+
+    consent: Consent
+    organisations: list[str]
+    directions: list[PrintedDirection]
+    relatives: list[tuple[Relative, str]]  # (relative, what they may be told)
+    guardian_lines: range  # a signature line for each guardian who gave it (none otherwise)
+
+
+# How many guardians sign a consent, by who gave it (a mature minor signs alone).
+GUARDIAN_SIGNATURES: dict[str, int] = {Consent.GivenBy.GUARDIAN: 1, Consent.GivenBy.GUARDIANS: 2}
+
+
+def consent_printout(access: policy.PersonAccess, consent_id: int) -> ConsentPrintout:
+    """The consent CONSENT_ID as a printout, when the user may see it (emergency access
+    included: the printout is a read); else Http404. No contact details are on it, whoever
+    reads, so that a protected identity is kept off the paper."""
+    consent = next((c for c in access.visible_consents() if c.pk == consent_id), None)
+    if consent is None:
+        raise Http404
+    order = {category: n for n, category in enumerate(RecordCategory.values)}
+    disclosed = sorted(access.disclosures_of(consent), key=lambda d: (d[0], d[1], order[d[2]]))
+    names = Organisation.objects.in_bulk({o for d in disclosed for o in d[:2]})
+    directions: dict[tuple[int, int], list[str]] = {}
+    for source, target, category in disclosed:
+        directions.setdefault((source, target), []).append(str(PLAIN_CATEGORIES[category]))
+    told = ConsentRelative.objects.filter(consent=consent).select_related("relative")
+    readable = {
+        r.pk for r in access.readable([t.relative for t in told], category=RecordCategory.RELATIVES)
+    }
+    return ConsentPrintout(
+        consent=consent,
+        organisations=[o.name for o in consent.unit.organisations.order_by("name")],
+        directions=[
+            PrintedDirection(names[s].name, names[t].name, categories)
+            for (s, t), categories in directions.items()
+        ],
+        relatives=[(t.relative, t.may_be_told) for t in told if t.relative_id in readable],
+        guardian_lines=range(GUARDIAN_SIGNATURES.get(consent.given_by, 0)),
+    )
 
 
 # --- Emergency access -----------------------------------------------------------------------

@@ -10,6 +10,16 @@ urlpatterns = [
         views.consent_withdraw,
         name="consent_withdraw",
     ),
+    path(
+        "persons/<id:person_id>/consents/<id:consent_id>/print/",
+        views.consent_print,
+        name="consent_print",
+    ),
+    path(
+        "persons/<id:person_id>/consents/<id:consent_id>/pdf/",
+        views.consent_pdf,
+        name="consent_pdf",
+    ),
     path("persons/<id:person_id>/blocks/", block_views.block_list, name="blocks"),
     path(
         "persons/<id:person_id>/blocks/<id:block_id>/lift/",

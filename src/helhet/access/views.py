@@ -10,10 +10,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from helhet.core import pdf
 from helhet.core.converters import parse_id
 from helhet.core.forms import run_action
 from helhet.core.submissions import once
@@ -43,7 +45,10 @@ def consent_new(request, person_id: int):
     access = selectors.access_for_acting(request, person_id)
     choices = selectors.consent_choices(access, request.unit)
     form = ConsentForm(
-        _posted(request), organisations=choices.organisations, relatives=choices.relatives
+        _posted(request),
+        person=access.person,
+        directions=choices.directions,
+        relatives=choices.relatives,
     )
     actor = Actor.from_request(request)
     if (
@@ -57,8 +62,35 @@ def consent_new(request, person_id: int):
     return render(
         request,
         "access/consent_form.html",
-        {"form": form, "person": access.person, "unit": request.unit},
+        {"form": form, "access": access, "person": access.person, "unit": request.unit},
     )
+
+
+@login_required
+@require_http_methods(["GET"])
+def consent_print(request, person_id: int, consent_id: int):
+    """The consent form the person signs (samtyckesblankett), for the browser to print."""
+    access = policy.person_access(request, person_id)
+    printout = selectors.consent_printout(access, consent_id)
+    record_access(Actor.from_request(request), access, action="read", what="consent printout")
+    context = {"access": access, "person": access.person, "p": printout}
+    return render(request, "access/consent_print.html", context)
+
+
+@login_required
+@require_http_methods(["GET"])
+def consent_pdf(request, person_id: int, consent_id: int):
+    """The consent form as a PDF; without WeasyPrint, a 503 page links to the print page."""
+    access = policy.person_access(request, person_id)
+    if not pdf.available():
+        fallback = reverse("access:consent_print", args=[person_id, consent_id])
+        return pdf.unavailable(request, fallback_url=fallback)
+    printout = selectors.consent_printout(access, consent_id)
+    record_access(Actor.from_request(request), access, action="read", what="consent pdf")
+    context = {"access": access, "person": access.person, "p": printout}
+    # The file name carries no name or identity number: downloads lie around on disks.
+    filename = f"samtycke-{person_id}-{consent_id}.pdf"
+    return pdf.render_pdf(request, "access/consent_pdf.html", context, filename=filename)
 
 
 @login_required
@@ -81,7 +113,7 @@ def consent_withdraw(request, person_id: int, consent_id: int):
     return render(
         request,
         "access/consent_withdraw.html",
-        {"form": form, "person": access.person, "consent": consent},
+        {"form": form, "access": access, "person": access.person, "consent": consent},
     )
 
 

@@ -35,6 +35,8 @@ WHAT = {
     "consent withdrawn": _("consent withdrawn"),
     "consent form": _("consent form"),
     "consent withdrawal form": _("consent withdrawal form"),
+    "consent printout": _("consent form to sign"),
+    "consent pdf": _("consent form to sign (PDF)"),
     "emergency access taken": _("emergency access taken"),
     "emergency access: no match": _("emergency access: no match"),
     "emergency access reviewed": _("emergency access reviewed"),
