@@ -218,7 +218,8 @@ def closed_episode_at_mini_maria(county) -> Episode:
 
 
 def recently_closed_episode_at_mini_maria(county) -> Episode:
-    """The region's episode at Mini-Maria, closed a month ago by the outsider (the unit is team-wide)."""
+    """The region's episode at Mini-Maria (a team-wide unit), closed a month ago by the
+    outsider."""
     today = timezone.localdate()
     return f.EpisodeFactory(
         person=county.patient,
