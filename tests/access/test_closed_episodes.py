@@ -362,3 +362,58 @@ def test_the_episode_cannot_be_reopened_after_the_window(client, county, setting
     episode = close(county.episode, days_ago(70))
     assert reopen(log_in(client, county.nurse), county, episode).status_code == 404
     assert not Episode.objects.filter(person=county.patient, closed_on__isnull=True).exists()
+
+
+def test_reopening_does_not_name_the_other_organisations_open_episode_at_the_unit(
+    client, county, closed
+):
+    """The municipality's open episode at the clinic (no coordination consent) is not the
+    nurse's to see: reopening is refused with the one message every refusal gets."""
+    f.EpisodeFactory(
+        person=county.patient, unit=county.clinic, opened_by=county.social_worker, opened_on=TODAY
+    )
+    response = reopen(log_in(client, county.nurse), county, closed)
+    assert response.status_code == 200
+    assert "could not be registered at Socialmedicinska mottagningen" in response.text
+    assert "already has an open episode" not in response.text
+    assert not Episode.objects.filter(
+        person=county.patient, organisation=county.region, closed_on__isnull=True
+    ).exists()
+
+
+def test_registering_the_closed_person_at_another_unit_opens_a_self_opened_episode(
+    client, county, closed
+):
+    """Read-only, the person's page offers no enrolment at another unit: registering the
+    number there takes the person in as anyone the nurse does not see (self-opened)."""
+    unit = f.UnitFactory(name="Beroendeteamet", organisations=[county.region])
+    f.MembershipFactory(user=county.nurse, unit=unit)
+    log_in(client, county.nurse, unit)
+    number = county.patient.identity_number
+    data = {
+        "identity_number": f"{number[2:8]}-{number[8:]}",
+        "given_name": "Tolvan",
+        "family_name": "Tolvansson",
+        "municipality": county.home.pk,
+        "opened_on": TODAY.isoformat(),
+    }
+    response = client.post(reverse("people:register"), data)
+    assert response.status_code == 302
+    episode = Episode.objects.get(person=county.patient, unit=unit)
+    assert episode.opened_through == Episode.OpenedThrough.SELF
+
+
+def test_reading_the_closed_units_records_from_an_open_relationship_is_no_earlier_read(
+    client, county, closed
+):
+    """The nurse, now enrolling the person elsewhere, reads what she wrote at the clinic during
+    the closed episode: her closed episode there is no reason to flag it for review."""
+    written = timezone.now() - datetime.timedelta(days=40)
+    contact = f.ContactFactory(episode=closed, recorded_by=county.nurse, starts_at=written)
+    type(contact).objects.filter(pk=contact.pk).update(recorded_at=written)
+    unit = f.UnitFactory(name="Beroendeteamet", organisations=[county.region])
+    f.MembershipFactory(user=county.nurse, unit=unit)
+    f.EpisodeFactory(person=county.patient, unit=unit, opened_by=county.nurse, opened_on=TODAY)
+    contacts(log_in(client, county.nurse, unit), county)
+    row = last_row()
+    assert (row.basis, row.earlier_records) == (Basis.OWN_ORGANISATION, False)

@@ -222,9 +222,11 @@ def visible_persons(
     on: datetime.date | None = None,
     at: datetime.datetime | None = None,
     units: dict[int, str] | None = None,
+    closed: bool = True,
 ) -> QuerySet[Person]:
-    """Persons USER may see: by relationship, a closed episode (read-only) or emergency
-    access; at UNIT, when given, those with a relationship there (the lists of open work).
+    """Persons USER may see: by relationship, a closed episode (read-only; not unless CLOSED)
+    or emergency access; at UNIT, when given, those with a relationship there (the lists of
+    open work).
 
     ON (today) and AT (now) are the date and time the access is judged at; UNITS as for
     `relationship_episodes`.
@@ -237,13 +239,14 @@ def visible_persons(
     related = Exists(episodes.filter(person=OuterRef("pk")))
     if unit is not None:
         return Person.objects.filter(related)
-    closed = Exists(closed_episodes(user, on=on, units=units).filter(person=OuterRef("pk")))
+    read_only = closed_episodes(user, on=on, units=units) if closed else Episode.objects.none()
+    through_closed = Exists(read_only.filter(person=OuterRef("pk")))
     emergency = Exists(
         EmergencyAccess.objects.filter(
             user_id=user.pk, person=OuterRef("pk"), expires_at__gt=at or timezone.now()
         )
     )
-    return Person.objects.filter(related | closed | emergency)
+    return Person.objects.filter(related | through_closed | emergency)
 
 
 def listing_consents(
@@ -534,7 +537,7 @@ class PersonAccess:
         if began is None or written is None or written >= began:
             return
         unit_id = unit(record)
-        if unit_id is not None and unit_id not in self.relationship_units:
+        if unit_id is not None and unit_id not in {**self.relationship_units, **self.closed_units}:
             self.earlier_records = True
 
     def readable_owner_ids(self, category: str) -> set[int] | None:

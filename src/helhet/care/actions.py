@@ -111,6 +111,17 @@ def not_enrolled_message(unit: Unit) -> str:
     ) % {"unit": unit}
 
 
+def refuse_unseen_open_episode(access: PersonAccess, unit: Unit) -> None:
+    """An open episode at UNIT that gives the actor no relationship (the other organisation's
+    without a coordination consent, a case team they are not on) is not named: the answer is
+    `not_enrolled_message`, as for any refusal."""
+    if any(
+        e.is_open and e.unit_id == unit.pk and access.relationship_grant(e) is None
+        for e in access.episodes
+    ):
+        raise ValidationError(not_enrolled_message(unit))
+
+
 @transaction.atomic
 def episode_open(
     *, actor: Actor, access: PersonAccess, unit: Unit, opened_on: datetime.date
@@ -118,11 +129,7 @@ def episode_open(
     """Open an episode at UNIT for a person the actor may see (target group checked). An open
     episode at UNIT that gives the actor no relationship is not named (`not_enrolled_message`)."""
     person = Person.objects.select_for_update().get(pk=access.person.pk)
-    if any(
-        e.is_open and e.unit_id == unit.pk and access.relationship_grant(e) is None
-        for e in access.episodes
-    ):
-        raise ValidationError(not_enrolled_message(unit))
+    refuse_unseen_open_episode(access, unit)
     check_opening_date(opened_on)
     check_target_group(
         unit, birth_date=person.birth_date, municipality_id=person.municipality_id, on=opened_on
@@ -184,6 +191,7 @@ def episode_reactivate(
         raise ValidationError(_("This episode is still open."))
     if Episode.objects.filter(reactivation_of=closed).exists():
         raise ValidationError(_("This episode has already been reactivated."))
+    refuse_unseen_open_episode(access, closed.unit)
     if opened_on < closed.closed_on:
         message = _("The new episode cannot begin before the closed one ended (%(date)s).")
         raise ValidationError({"opened_on": message % {"date": closed.closed_on}})
