@@ -417,3 +417,16 @@ def test_reading_the_closed_units_records_from_an_open_relationship_is_no_earlie
     contacts(log_in(client, county.nurse, unit), county)
     row = last_row()
     assert (row.basis, row.earlier_records) == (Basis.OWN_ORGANISATION, False)
+
+
+def test_the_timeline_names_the_closed_basis_of_each_item(client, county, closed):
+    f.ContactFactory(
+        episode=closed,
+        recorded_by=county.nurse,
+        starts_at=timezone.now() - datetime.timedelta(days=40),
+    )
+    client.cookies["django_language"] = "sv"
+    response = log_in(client, county.nurse).get(reverse("timeline:page", args=[county.patient.pk]))
+    assert response.status_code == 200
+    assert "Avslutad inskrivning" in response.text
+    assert last_row().basis == Basis.CLOSED_EPISODE
