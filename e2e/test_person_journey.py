@@ -191,10 +191,12 @@ def test_from_self_referral_to_closure_and_return(site, new_ui):
     episode.refresh_from_db()
     assert episode.closed_on == today
 
-    # Closed: neither has a care relationship any more, and the person is "not found".
-    for ui in (nurse, social):
-        ui.goto(f"/persons/{vera.pk}/", status=404)
-        expect(ui.page.get_by_role("main")).not_to_contain_text("Vägin")
+    # Closed: the nurse, whose organisation owned the episode, still reads it, read-only; for
+    # the social worker (the other organisation) the person is "not found".
+    nurse.goto(f"/persons/{vera.pk}/")
+    expect(nurse.page.locator("#closed-notice")).to_contain_text("read-only")
+    social.goto(f"/persons/{vera.pk}/", status=404)
+    expect(social.page.get_by_role("main")).not_to_contain_text("Vägin")
 
     # Vera writes again; the nurse accepts, and Helhet recognises her: a reactivation.
     public = new_ui()

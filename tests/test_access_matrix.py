@@ -17,11 +17,13 @@ The law behind the table (DOMAIN.md; docs/architecture.md "The access model"):
 The person is `county.patient`: an open episode at the clinic, opened by the region's nurse.
 """
 
+import datetime
 import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from helhet.access.models import AccessLogEntry, Basis, Consent
 from helhet.care.models import Episode
@@ -35,6 +37,7 @@ from .log_rows import rows_about
 OWN = "200, logged on basis own_organisation"
 CONSENT = "200, logged on basis consent (the coordination consent)"
 EMERGENCY = "200, logged on basis emergency"
+CLOSED = "200, logged on basis closed_episode (read-only)"
 NOT_FOUND = "404, one refused row (staff), none for the administrator"
 LOGIN = "302 to the login page with ?next=, nothing logged"
 
@@ -49,6 +52,7 @@ ACTORS = (
     "coordinator",
     "mgr_consent",
     "steering",
+    "closed",
 )
 # nurse ........ the region's nurse at the clinic, who opened the patient's episode
 # sw_consent ... the municipality's social worker at the clinic, under the coordination consent
@@ -61,6 +65,9 @@ ACTORS = (
 # mgr_consent .. the clinic's manager (municipality), under the coordination consent
 # steering ..... a member of the clinic's steering group (a region manager with no membership):
 #                follow-up aggregates only, so every person URL is "not found", as for admin
+# closed ....... the outsider (region, Mini-Maria) after the region's episode at Mini-Maria
+#                closed a month ago: reads read-only on the closed episode, writes nothing but
+#                reopening (the reactivation form); no log extract (no relationship)
 
 NF = NOT_FOUND  # short, so that each row of the table fits on one line
 MATRIX = {
@@ -134,8 +141,14 @@ MATRIX = {
     "people:changes": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
     # --- /people (edits) ---
 }
-# The steering-group member's column, the last: not found on every person URL, like the admin.
+# The steering-group member's column: not found on every person URL, like the admin.
 MATRIX = {name: (*row, NOT_FOUND) for name, row in MATRIX.items()}
+# The closed-episode column, the last: the read pages (those emergency access reads) on the
+# closed basis, the reactivation form too; every other write page and the log extract not found.
+MATRIX = {
+    name: (*row, CLOSED if row[6] == EMERGENCY or name == "care:episode_reactivate" else NF)
+    for name, row in MATRIX.items()
+}
 # What each URL is asked about:
 # - episode URLs: county.episode (open, at the clinic, owned by the region); except
 # - episode_reactivate: reactivation needs a CLOSED episode at a unit where the actor is a member
@@ -175,6 +188,8 @@ def actor_user(request, client, county, actor):
         )
     if actor == "steering":
         county.steering = steering_member(county)
+    if actor == "closed":
+        recently_closed_episode_at_mini_maria(county)
     user = {
         "nurse": county.nurse,
         "sw_consent": county.social_worker,
@@ -182,6 +197,7 @@ def actor_user(request, client, county, actor):
         "outsider": county.outsider,
         "admin": county.admin,
         "emergency": county.outsider,
+        "closed": county.outsider,
         "coordinator": county.coordinator,
         "mgr_consent": county.manager,
         "steering": getattr(county, "steering", None),
@@ -216,6 +232,21 @@ def closed_episode_at_mini_maria(county) -> Episode:
         opened_on="2025-01-10",
         closed_on="2025-06-30",
         closed_by=county.nurse,
+        closure_reason=f.ClosureReasonFactory(),
+    )
+
+
+def recently_closed_episode_at_mini_maria(county) -> Episode:
+    """The region's episode at Mini-Maria (a team-wide unit), closed a month ago by the
+    outsider."""
+    today = timezone.localdate()
+    return f.EpisodeFactory(
+        person=county.patient,
+        unit=county.other_unit,
+        opened_by=county.outsider,
+        opened_on=today - datetime.timedelta(days=90),
+        closed_on=today - datetime.timedelta(days=30),
+        closed_by=county.outsider,
         closure_reason=f.ClosureReasonFactory(),
     )
 
@@ -341,6 +372,9 @@ def assert_logged_once(rows, county, user, expected):
     assert (row.person_id, row.user_id) == (county.patient.pk, user.pk)
     if expected == OWN:
         assert (row.basis, row.consent_id, row.emergency) == (Basis.OWN_ORGANISATION, None, False)
+    elif expected == CLOSED:
+        assert (row.basis, row.consent_id, row.emergency) == (Basis.CLOSED_EPISODE, None, False)
+        assert not row.without_relationship
     elif expected == CONSENT:
         consent = Consent.objects.get(person=county.patient, coordination=True)
         assert (row.basis, row.consent_id, row.emergency) == (Basis.CONSENT, consent.pk, False)
@@ -476,6 +510,10 @@ LIST_MATRIX = {
     "search by identity number": (SEES, SEES, HIDDEN, HIDDEN, HIDDEN, LOGIN, SEES, SEES, SEES),
 }
 LIST_MATRIX = {name: (*row, HIDDEN) for name, row in LIST_MATRIX.items()}  # steering: nobody
+# closed: the search finds the person (marked closed), the caseload (open episodes) does not
+LIST_MATRIX = {
+    name: (*row, SEES if "search" in name else HIDDEN) for name, row in LIST_MATRIX.items()
+}
 # The caseload lists persons at the ACTIVE unit through a relationship: emergency access (a
 # person-level grant, taken at Mini-Maria) puts nobody on a caseload, but a search finds the
 # person while it lasts. The admin's pages may answer 200 (empty) or 404; either way no person.
@@ -485,6 +523,7 @@ LIST_BASIS = {
     "emergency": Basis.EMERGENCY,
     "coordinator": Basis.OWN_ORGANISATION,
     "mgr_consent": Basis.CONSENT,
+    "closed": Basis.CLOSED_EPISODE,
 }
 _TOKENS = re.compile(r"[A-Za-z0-9]{64}")
 

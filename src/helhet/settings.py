@@ -356,6 +356,10 @@ HELHET_PAGE_SIZE = env_int("HELHET_PAGE_SIZE", 50)
 HELHET_SEARCH_PAGE_SIZE = env_int("HELHET_SEARCH_PAGE_SIZE", 25)
 # A new episode within this many calendar months of a closure at the same unit is a reactivation.
 HELHET_REACTIVATION_MONTHS = env_int("HELHET_REACTIVATION_MONTHS", 12)
+# For this many calendar months after an episode's closure, its organisation's staff at its unit
+# (at a case-team-only unit: its case team) may still read the person's records, read-only, and
+# reopen the episode. 0: a closed episode gives no access.
+HELHET_CLOSED_READABLE_MONTHS = env_int("HELHET_CLOSED_READABLE_MONTHS", 12)
 # Follow-up exports' files are deleted this many days after they were made.
 HELHET_EXPORT_KEEP_DAYS = env_int("HELHET_EXPORT_KEEP_DAYS", 7)
 # PostgreSQL's work_mem for the follow-up's aggregate queries only (SET LOCAL in their

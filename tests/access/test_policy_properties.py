@@ -5,7 +5,8 @@ The rule is written as SQL (`policy.visible_persons`, `relationship_episodes`,
 `Q`) and as Python (`PersonAccess` from `person_access`: `person_grant`, `relationship_units`,
 `grant_for`, `readable`; `consent_is_active`). Each example builds a world — two
 organisations, units of either access mode, users with memberships and roles (and one
-administrator), persons, open and closed episodes of either owner, case teams, consents
+administrator), persons, open and closed episodes of either owner (closed inside the
+closed-episode window, outside it and on its edge), case teams, consents
 around today with disclosures, emergency accesses, blocks (spärr) in force and lifted of
 either organisation at any unit, and a record of each organisation at each unit for each
 person — and asks every (user, person) both ways, through the pages' own list selectors
@@ -27,6 +28,7 @@ from hypothesis import strategies as st
 
 from helhet.access import listing, policy
 from helhet.access.models import (
+    Basis,
     Block,
     Consent,
     ConsentDisclosure,
@@ -47,6 +49,15 @@ from .. import factories as f
 ORGS = (0, 1)  # the region and the municipality, by index
 CATEGORIES = [c.value for c in RecordCategory]
 DAYS = st.integers(min_value=-3, max_value=3)  # around today: every boundary is hit
+
+
+def closings() -> st.SearchStrategy[int]:
+    """Closing days (offsets from today): recent, and around the edge of the closed-episode
+    window (`policy.closed_readable_since`), inside and outside it."""
+    today = timezone.localdate()
+    since = policy.closed_readable_since(today)
+    edge = (since - today).days if since else -365
+    return st.sampled_from([0, -1, -30, edge + 1, edge, edge - 1, edge - 30])
 
 
 @dataclass
@@ -85,9 +96,11 @@ def worlds(draw) -> World:
     for _ in range(draw(st.integers(0, 6))):
         person, unit = draw(st.integers(0, persons - 1)), draw(unit_ids)
         opened = draw(st.integers(-40, 0))
-        closed = draw(st.none() | st.none() | st.integers(opened, 0))  # mostly open
+        closed = draw(st.none() | st.none() | closings())  # mostly open
         if closed is None and (person, unit) in open_at:
             closed = opened  # one open episode per person and unit (a constraint)
+        if closed is not None:
+            opened = min(opened, closed - draw(st.integers(0, 40)))
         if closed is None:
             open_at.add((person, unit))
         episodes.append((person, unit, draw(st.sampled_from(ORGS)), opened, closed))
@@ -354,10 +367,33 @@ BLOCKED = World(
 )
 
 
+# Closed episodes: the region's at a team unit (0) and at a case-team unit (1), closed ten days
+# ago, with the region's first user on the latter's case team; the municipality's closed on
+# the window's edge at unit 0, and the region's closed the day before the edge. The region's
+# users read person 0 on the closed basis (the one at unit 1 only from its case team); nobody
+# reads person 1 through a closed episode (the municipality's user would need one of theirs
+# at their unit: the one on the edge is theirs). A block of the region's records at unit 0.
+_EDGE = (policy.closed_readable_since(timezone.localdate()) - timezone.localdate()).days
+CLOSED_EPISODES = World(
+    units=["team", "case_team"],
+    users=[(0, {0: "staff", 1: "staff"}), (1, {0: "staff"}), (0, {1: "staff"}), (None, {})],
+    persons=2,
+    episodes=[
+        (0, 0, 0, -100, -10),
+        (0, 1, 0, -100, -10),
+        (1, 0, 1, _EDGE - 100, _EDGE),
+        (1, 0, 0, _EDGE - 100, _EDGE - 1),
+    ],
+    teams=[(1, 0)],
+    blocks=[(0, 0, 0, False)],
+)
+
+
 @PROPERTY_SETTINGS
 @given(world=worlds())
 @example(world=TWO_CONSENTS)
 @example(world=BLOCKED)
+@example(world=CLOSED_EPISODES)
 def test_the_sql_and_the_python_twin_of_the_access_rule_agree(organisations, world):
     with transaction.atomic():
         built = _build(world, organisations)
@@ -378,29 +414,36 @@ def _check_user(built, user) -> None:
         related: dict[int, set[int]] = {}
         for episode in policy.relationship_episodes(user, on=built.today, units=named):
             related.setdefault(episode.person_id, set()).add(episode.unit_id)
+        closed: dict[int, set[int]] = {}
+        for episode in policy.closed_episodes(user, on=built.today, units=named):
+            closed.setdefault(episode.person_id, set()).add(episode.unit_id)
         for pk, access in accesses.items():
             assert (pk in visible) == (access is not None)
             units_related = set(access.relationship_units) if access else set()
             assert related.get(pk, set()) == units_related
-    search = _search_bases(user, built, units, my_units)
+            assert closed.get(pk, set()) == (set(access.closed_units) if access else set())
+    search, closings = _search_bases(user, built, units, my_units)
     caseloads = _caseload_bases(user, built, units, my_units)
     for person in built.persons:
         _check_person(built, user, person, accesses[person.pk], search, caseloads, my_units)
+        _check_closed(accesses[person.pk], closings)
 
 
 def _search_bases(user, built, units, my_units) -> dict:
     """{active unit: {person id: (basis, consent id)}} as the search page lists them."""
     query = SearchQuery("propertysson", words=("propertysson",))
-    bases = {}
+    bases, closings = {}, {}
     for unit_id in [None, *my_units]:
         page = search_page(user, query, 1, unit_id=unit_id, units=units)
         bases[unit_id] = {p.pk: (p.list_basis, p.list_consent_id) for p in page.object_list}
+        closings[unit_id] = {p.pk: p.list_closed_on for p in page.object_list}
         # The access package's list basis, asked directly (units read from the memberships).
         direct = listing.with_list_basis(
             policy.visible_persons(user, on=built.today), user, unit_id=unit_id, on=built.today
         )
         assert {p.pk: (p.list_basis, p.list_consent_id) for p in direct} == bases[unit_id]
-    return bases
+        assert {p.pk: p.list_closed_on for p in direct} == closings[unit_id]
+    return bases, closings
 
 
 def _caseload_bases(user, built, units, my_units) -> dict:
@@ -443,6 +486,24 @@ def _check_person(built, user, person, access, search, caseloads, my_units) -> N
     _check_records(built, user, access)
 
 
+def _check_closed(access, closings) -> None:
+    """A person seen only through a closed episode: listed with its closing date, read-only
+    (no write anywhere), their own organisation's records on the closed basis; an open
+    relationship wins."""
+    if access is None:
+        return
+    only_closed = bool(access.closed_units) and not access.relationship_units
+    assert (access.person_grant == policy.CLOSED) == only_closed
+    for listed in closings.values():
+        assert listed[access.person.pk] == (access.last_closed_on if only_closed else None)
+    if only_closed:
+        assert not access.is_emergency
+        assert not any(access.may_act_at(u) for u in access.member_roles)
+        assert access.log_basis.basis in (Basis.CLOSED_EPISODE, Basis.CONSENT)
+        own = access.grant_for(owner_id=access.organisation_id, category=RecordCategory.NOTES)
+        assert own in (policy.CLOSED, None)  # None: blocked
+
+
 def _check_records(built, user, access) -> None:
     """Each category (not enrolment) of the person's records, each owner at each unit: the
     rows `readable_q` (with the unit field) and the timeline's SELECT (`owned_by`:
@@ -475,7 +536,7 @@ def _check_records(built, user, access) -> None:
     # A block hides something from USER where it is in force at a unit they have no
     # relationship at (the pages then say that blocked information exists, not what).
     hidden = Block.objects.filter(person=access.person, lifted_on__isnull=True).exclude(
-        unit__in=list(access.relationship_units)
+        unit__in=[*access.relationship_units, *access.closed_units]
     )
     assert access.has_blocked_records == hidden.exists()
 
@@ -529,6 +590,20 @@ def test_consent_in_force_is_one_rule_in_sql_and_in_python(
         in_python = policy.consent_is_active(consent, day(on))
         assert in_sql == in_python == (consent_state(consent, day(on)) == "active")
         transaction.set_rollback(True)
+
+
+def test_the_closed_episodes_example_reads_as_its_comment_says(organisations):
+    built = _build(CLOSED_EPISODES, organisations)
+    both_units, municipal, case_team_only, _admin = built.users
+    first, second = built.persons
+    assert _access(_request(both_units), first).closed_units.keys() == {
+        built.units[0].pk,
+        built.units[1].pk,
+    }
+    assert _access(_request(case_team_only), first) is None  # not on the case team
+    assert _access(_request(municipal), first) is None  # the region's closed episodes
+    assert _access(_request(municipal), second).person_grant == policy.CLOSED  # on the edge
+    assert _access(_request(both_units), second) is None  # the day before the edge
 
 
 def test_a_block_is_read_at_its_unit_only(organisations):

@@ -92,7 +92,17 @@ def test_emergency_access_cannot_close_an_episode(client, county, reason):
     assert client.get(close_url(county.episode)).status_code == 404
 
 
-def test_closing_the_last_episode_returns_to_the_caseload(client, county, reason):
+def test_closing_the_last_episode_returns_to_the_person_read_only(client, county, reason):
+    response = log_in(client, county.nurse).post(
+        close_url(county.episode), {"closed_on": "2026-11-01", "reason": reason.pk}
+    )
+    assert response.url == reverse("people:overview", args=[county.patient.pk])
+
+
+def test_closing_the_last_episode_returns_to_the_caseload_without_a_closed_window(
+    client, county, reason, settings
+):
+    settings.HELHET_CLOSED_READABLE_MONTHS = 0
     response = log_in(client, county.nurse).post(
         close_url(county.episode), {"closed_on": "2026-11-01", "reason": reason.pk}
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from helhet.core.models import Unit
@@ -31,8 +31,9 @@ def with_list_basis(
     USER, at the active unit UNIT_ID, sees them on (`PersonAccess.list_grant`): own
     organisation when one of USER's organisation's episodes gives the relationship; else
     consent, naming the coordination consent at UNIT_ID, else the newest
-    (`policy.listing_consents`); else (no relationship) emergency. UNITS as for
-    `policy.relationship_episodes`."""
+    (`policy.listing_consents`); else closed episode (`policy.closed_episodes`), with the
+    newest of those closings as `list_closed_on`; else (no relationship) emergency. UNITS as
+    for `policy.relationship_episodes`."""
     own = Q(organisation_id=user.organisation_id)
     basis = Case(
         When(own, then=Value(Basis.OWN_ORGANISATION.value)), default=Value(Basis.CONSENT.value)
@@ -46,16 +47,25 @@ def with_list_basis(
         .values("basis")[:1]
     )
     consent = policy.listing_consents(user, unit_id=unit_id, on=on, units=units)
+    closed = policy.closed_episodes(user, on=on, units=units).filter(person=OuterRef("pk"))
+    closed_basis = Case(When(Exists(closed), then=Value(Basis.CLOSED_EPISODE.value)))
     return persons.annotate(
-        list_basis=Coalesce(Subquery(bases), Value(Basis.EMERGENCY.value))
+        list_basis=Coalesce(Subquery(bases), closed_basis, Value(Basis.EMERGENCY.value))
     ).annotate(
+        list_closed_on=Case(
+            When(
+                list_basis=Basis.CLOSED_EPISODE.value,
+                then=Subquery(closed.order_by("-closed_on").values("closed_on")[:1]),
+            ),
+            default=None,
+        ),
         list_consent_id=Case(
             When(
                 list_basis=Basis.CONSENT.value,
                 then=Subquery(consent.filter(person=OuterRef("pk")).values("pk")[:1]),
             ),
             default=None,
-        )
+        ),
     )
 
 

@@ -610,7 +610,7 @@ def record_access(actor: Actor, access, *, action: str, what: str) -> AccessLogE
         basis=grant.basis,
         consent=grant.consent,
         emergency=grant.basis == Basis.EMERGENCY,
-        without_relationship=not access.relationship_units,
+        without_relationship=not access.relationship_units and not access.closed_units,
         earlier_records=access.earlier_records,
     )
     return append([entry])[0]

@@ -186,6 +186,8 @@ class Basis(models.TextChoices):
     OWN_ORGANISATION = "own_organisation", _("Own organisation")
     CONSENT = "consent", _("Consent")
     EMERGENCY = "emergency", _("Emergency access")
+    # Read-only, for a time after the episode's closure (`policy.closed_readable_since`).
+    CLOSED_EPISODE = "closed_episode", _("Closed episode")
     NONE = "none", _("No access to the person")
 
 

@@ -8,6 +8,10 @@ Everything that reads or writes person data asks here. Deny by default:
 - Within the user's own organisation a relationship is enough to read the person's records.
 - A record owned by another organisation is read only while an active consent covers disclosure
   from its owner to the user's organisation for its category; such reads are disclosures.
+- For `HELHET_CLOSED_READABLE_MONTHS` after a closure, the closed episode gives its
+  organisation's staff at its unit (its case team, where case-team only) a read-only
+  relationship: basis "closed episode", reading as their own organisation would and other
+  organisations' records only under a consent, as ever; no write but reopening.
 - Emergency access (reasoned, time-limited, reviewed) stands in for a relationship.
 - A block (spärr) the person asked for hides the records one organisation keeps at one unit from
   everyone without a relationship at that unit: it overrides relationship, consent and
@@ -24,6 +28,7 @@ import operator
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.conf import settings
 from django.db.models import (
     BigIntegerField,
     Case,
@@ -41,7 +46,7 @@ from django.db.models import (
 from django.http import Http404
 from django.utils import timezone
 
-from helhet.care.models import CaseTeamMember, ClosureReason, Episode
+from helhet.care.models import CaseTeamMember, ClosureReason, Episode, add_months
 from helhet.core import raw
 from helhet.core.models import Membership, Municipality, Unit, User
 from helhet.people.models import Person
@@ -60,6 +65,7 @@ class Grant:
 
 OWN = Grant(Basis.OWN_ORGANISATION)
 EMERGENCY = Grant(Basis.EMERGENCY)
+CLOSED = Grant(Basis.CLOSED_EPISODE)
 
 # Relatives are recorded by an organisation, not at a unit: a block (of one unit's records)
 # does not cover them.
@@ -139,6 +145,14 @@ def is_clinical(user) -> bool:
     return bool(user.is_authenticated and user.organisation_id)
 
 
+def closed_readable_since(on: datetime.date) -> datetime.date | None:
+    """The earliest closing date of an episode that still gives read-only access ON:
+    `HELHET_CLOSED_READABLE_MONTHS` calendar months before ON (None: closed episodes give
+    none). Both twins compare `closed_on` with this one date."""
+    months = settings.HELHET_CLOSED_READABLE_MONTHS
+    return add_months(on, -months) if months > 0 else None
+
+
 # --- Querysets: the only way lists of persons are built ------------------------------------
 
 
@@ -154,24 +168,40 @@ def relationship_episodes(
     if not is_clinical(user) or units == {}:
         return Episode.objects.none()
     on = on or timezone.localdate()
-    on_team = Exists(CaseTeamMember.objects.filter(episode=OuterRef("pk"), user=user))
     coordination = Consent.objects.filter(
         active_consent_q(on), person=OuterRef("person"), unit=OuterRef("unit"), coordination=True
     )
     own_or_consent = Q(organisation_id=user.organisation_id) | Exists(coordination)
+    return _at_member_units(user, units).filter(own_or_consent, closed_on__isnull=True)
+
+
+def closed_episodes(
+    user: User, *, on: datetime.date | None = None, units: dict[int, str] | None = None
+) -> QuerySet[Episode]:
+    """Closed episodes through which USER reads their persons read-only (basis closed
+    episode): USER's organisation's, at USER's units (on the case team, where the unit is
+    case-team only), closed since `closed_readable_since(ON)`. The twin of
+    `PersonAccess.closed_units`; UNITS as for `relationship_episodes`."""
+    since = closed_readable_since(on or timezone.localdate())
+    organisation_id = user.organisation_id if is_clinical(user) else None
+    if organisation_id is None or units == {} or since is None:
+        return Episode.objects.none()
+    return _at_member_units(user, units).filter(
+        organisation_id=organisation_id, closed_on__gte=since
+    )
+
+
+def _at_member_units(user: User, units: dict[int, str] | None) -> QuerySet[Episode]:
+    """Episodes at USER's units, on USER's case team where the unit is case-team only (the
+    twin of `PersonAccess.at_member_unit`)."""
+    on_team = Exists(CaseTeamMember.objects.filter(episode=OuterRef("pk"), user=user))
     if units is None:
         return Episode.objects.filter(
             Q(unit__access_mode=Unit.AccessMode.TEAM) | on_team,
-            own_or_consent,
-            closed_on__isnull=True,
             unit__in=Membership.objects.filter(user=user).values("unit"),
         )
     team, case_team = units_by_access_mode(units)
-    return Episode.objects.filter(
-        Q(unit_id__in=team) | Q(unit_id__in=case_team) & on_team,
-        own_or_consent,
-        closed_on__isnull=True,
-    )
+    return Episode.objects.filter(Q(unit_id__in=team) | Q(unit_id__in=case_team) & on_team)
 
 
 def member_units(memberships) -> dict[int, str]:
@@ -192,8 +222,11 @@ def visible_persons(
     on: datetime.date | None = None,
     at: datetime.datetime | None = None,
     units: dict[int, str] | None = None,
+    closed: bool = True,
 ) -> QuerySet[Person]:
-    """Persons USER may see (at UNIT only, when given): by relationship or emergency access.
+    """Persons USER may see: by relationship, a closed episode (read-only; not unless CLOSED)
+    or emergency access; at UNIT, when given, those with a relationship there (the lists of
+    open work).
 
     ON (today) and AT (now) are the date and time the access is judged at; UNITS as for
     `relationship_episodes`.
@@ -206,12 +239,14 @@ def visible_persons(
     related = Exists(episodes.filter(person=OuterRef("pk")))
     if unit is not None:
         return Person.objects.filter(related)
+    read_only = closed_episodes(user, on=on, units=units) if closed else Episode.objects.none()
+    through_closed = Exists(read_only.filter(person=OuterRef("pk")))
     emergency = Exists(
         EmergencyAccess.objects.filter(
             user_id=user.pk, person=OuterRef("pk"), expires_at__gt=at or timezone.now()
         )
     )
-    return Person.objects.filter(related | emergency)
+    return Person.objects.filter(related | through_closed | emergency)
 
 
 def listing_consents(
@@ -273,12 +308,17 @@ class PersonAccess:
                 return consent
         return None
 
+    def at_member_unit(self, episode: Episode) -> bool:
+        """Is EPISODE at one of USER's units, with USER on its case team where the unit is
+        case-team only?"""
+        if episode.unit_id not in self.member_roles:
+            return False
+        # `user_on_team`: annotated by `person_access` (whether USER is on the case team)
+        return episode.unit.access_mode != Unit.AccessMode.CASE_TEAM or episode.user_on_team
+
     def relationship_grant(self, episode: Episode) -> Grant | None:
         """The grant an open episode gives USER, or None when it gives no relationship."""
-        if not episode.is_open or episode.unit_id not in self.member_roles:
-            return None
-        # `user_on_team`: annotated by `person_access` (whether USER is on the case team)
-        if episode.unit.access_mode == Unit.AccessMode.CASE_TEAM and not episode.user_on_team:
+        if not episode.is_open or not self.at_member_unit(episode):
             return None
         if episode.organisation_id == self.user.organisation_id:
             return OWN
@@ -305,6 +345,44 @@ class PersonAccess:
                 grants[episode.unit_id] = grant
         return grants
 
+    @cached_property
+    def closed_relationships(self) -> list[Episode]:
+        """The closed episodes that give USER read-only access (`closed_episodes`): USER's
+        organisation's, at USER's unit (on its case team where case-team only), closed since
+        `closed_readable_since`. An open relationship anywhere wins as the basis."""
+        since = closed_readable_since(self.today)
+        if since is None:
+            return []
+        return [
+            e
+            for e in self.episodes
+            if e.closed_on is not None
+            and e.closed_on >= since
+            and e.organisation_id == self.user.organisation_id
+            and self.at_member_unit(e)
+        ]
+
+    @cached_property
+    def closed_units(self) -> dict[int, Grant]:
+        """The units of `closed_relationships`, each with the closed-episode grant."""
+        return {e.unit_id: CLOSED for e in self.closed_relationships}
+
+    @property
+    def last_closed_on(self) -> datetime.date | None:
+        """The newest closing among `closed_relationships` (what the search shows)."""
+        return max((e.closed_on for e in self.closed_relationships if e.closed_on), default=None)
+
+    @property
+    def own_grant(self) -> Grant:
+        """The basis USER reads their own organisation's records on: own organisation, or
+        closed episode when only a closed episode gives access."""
+        return CLOSED if self.closed_units and not self.relationship_units else OWN
+
+    def may_reopen_at(self, unit_id: int) -> bool:
+        """May USER reopen the person's closed episode at UNIT_ID: the one write the
+        closed-episode basis allows."""
+        return unit_id in self.closed_units
+
     @property
     def person_grant(self) -> Grant | None:
         """The basis for seeing the person at all, as the lists at the active unit name it:
@@ -314,8 +392,8 @@ class PersonAccess:
     def list_grant(self, unit_id: int | None) -> Grant | None:
         """The basis USER sees the person on at the active unit UNIT_ID: own organisation when
         one of its episodes gives a relationship; else the coordination consent of the
-        relationship at UNIT_ID, else the newest of the relationships' consents; else
-        emergency access. Its SQL twin: `access.listing.with_list_basis`."""
+        relationship at UNIT_ID, else the newest of the relationships' consents; else a closed
+        episode; else emergency access. Its SQL twin: `access.listing.with_list_basis`."""
         grants = self.relationship_units
         if any(g.basis == Basis.OWN_ORGANISATION for g in grants.values()):
             return OWN
@@ -323,11 +401,15 @@ class PersonAccess:
             return grants[unit_id]
         if grants:  # every one of them a consent's, here
             return max(grants.values(), key=_newest_consent)
+        if self.closed_units:
+            return CLOSED
         return EMERGENCY if self.emergency else None
 
     @property
     def is_emergency(self) -> bool:
-        return not self.relationship_units and self.emergency is not None
+        if self.relationship_units or self.closed_units:
+            return False
+        return self.emergency is not None
 
     @property
     def organisation_id(self) -> int:
@@ -340,11 +422,11 @@ class PersonAccess:
     @cached_property
     def hidden_blocks(self) -> dict[int, list[int]]:
         """The blocks that hide records from USER: organisation id -> the units whose records
-        of it are blocked, for each block at a unit where USER has no relationship (under
-        emergency access, every block)."""
+        of it are blocked, for each block at a unit where USER has no relationship, open or
+        closed (under emergency access, every block)."""
         hidden: dict[int, list[int]] = {}
         for organisation_id, unit_id in sorted(set(self.blocks)):
-            if unit_id not in self.relationship_units:
+            if unit_id not in self.relationship_units and unit_id not in self.closed_units:
                 hidden.setdefault(organisation_id, []).append(unit_id)
         return hidden
 
@@ -395,7 +477,7 @@ class PersonAccess:
         if self.is_emergency:
             return EMERGENCY
         if owner_id == self.user.organisation_id:
-            return OWN
+            return self.own_grant
         if category == RecordCategory.ENROLMENT and unit_id is not None:
             grant = self.relationship_units.get(unit_id)
             if grant is not None:
@@ -455,7 +537,7 @@ class PersonAccess:
         if began is None or written is None or written >= began:
             return
         unit_id = unit(record)
-        if unit_id is not None and unit_id not in self.relationship_units:
+        if unit_id is not None and unit_id not in {**self.relationship_units, **self.closed_units}:
             self.earlier_records = True
 
     def readable_owner_ids(self, category: str) -> set[int] | None:
@@ -515,7 +597,8 @@ class PersonAccess:
         return self.member_roles.get(unit_id)
 
     def may_act_at(self, unit_id: int) -> bool:
-        """May USER write at UNIT_ID for this person: a relationship there is required."""
+        """May USER write at UNIT_ID for this person: an open relationship there is required
+        (a closed episode's is read-only)."""
         return unit_id in self.relationship_units
 
     # The log row for this request ----------------------------------------------------------
@@ -767,7 +850,7 @@ def sip_grant(access: PersonAccess, *, owner_id: int, unit_id: int) -> Grant | N
     if consent is None:
         return None
     if owner_id == access.user.organisation_id:
-        return OWN
+        return access.own_grant
     if unit_id in access.relationship_units:
         return Grant(Basis.CONSENT, consent)
     return access.grant_for(owner_id=owner_id, category=RecordCategory.PLANS)

@@ -127,6 +127,17 @@ def not_enrolled_message(unit: Unit) -> str:
     ) % {"unit": unit}
 
 
+def refuse_unseen_open_episode(access: PersonAccess, unit: Unit) -> None:
+    """An open episode at UNIT that gives the actor no relationship (the other organisation's
+    without a coordination consent, a case team they are not on) is not named: the answer is
+    `not_enrolled_message`, as for any refusal."""
+    if any(
+        e.is_open and e.unit_id == unit.pk and access.relationship_grant(e) is None
+        for e in access.episodes
+    ):
+        raise ValidationError(not_enrolled_message(unit))
+
+
 @transaction.atomic
 def episode_open(
     *,
@@ -140,11 +151,7 @@ def episode_open(
     AS_RELATIVE: as a relative, at a unit that serves them). An open episode at UNIT that
     gives the actor no relationship is not named (`not_enrolled_message`)."""
     person = Person.objects.select_for_update().get(pk=access.person.pk)
-    if any(
-        e.is_open and e.unit_id == unit.pk and access.relationship_grant(e) is None
-        for e in access.episodes
-    ):
-        raise ValidationError(not_enrolled_message(unit))
+    refuse_unseen_open_episode(access, unit)
     check_opening_date(opened_on)
     check_target_group(
         unit,
@@ -211,6 +218,7 @@ def episode_reactivate(
         raise ValidationError(_("This episode is still open."))
     if Episode.objects.filter(reactivation_of=closed).exists():
         raise ValidationError(_("This episode has already been reactivated."))
+    refuse_unseen_open_episode(access, closed.unit)
     if opened_on < closed.closed_on:
         message = _("The new episode cannot begin before the closed one ended (%(date)s).")
         raise ValidationError({"opened_on": message % {"date": closed.closed_on}})

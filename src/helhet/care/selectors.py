@@ -58,12 +58,9 @@ def caseload(
 
 
 def may_enrol_at(access: PersonAccess, unit_id: int | None) -> bool:
-    """May the user open an episode at UNIT_ID: a member there who sees the person by a
-    relationship somewhere (not by emergency access, which is read-only).
-
-    A closed episode gives no relationship, so a person whose only episodes are closed is not
-    visible and cannot be reactivated from here.
-    """
+    """May the user open an episode at UNIT_ID: a member there who sees the person by an open
+    relationship somewhere (not by a closed episode, nor by emergency access: both are
+    read-only; a closed episode's staff may reopen it, `PersonAccess.may_reopen_at`)."""
     return bool(unit_id and access.relationship_units and access.role_at(unit_id))
 
 
@@ -92,7 +89,7 @@ def reactivatable(access: PersonAccess, episode: Episode, episodes: list[Episode
         not episode.is_open
         and episode.pk not in reactivated
         and episode.unit_id not in open_units
-        and may_enrol_at(access, episode.unit_id)
+        and (may_enrol_at(access, episode.unit_id) or access.may_reopen_at(episode.unit_id))
     )
 
 

@@ -117,7 +117,9 @@ def take_in(
     known = person is not None
     if person is None:
         person, known = _registered(actor, identity_number, details)
-    if known and policy.visible_persons(actor.user).filter(pk=person.pk).exists():
+    # Seen only through a closed episode (read-only), the person is taken in as one the actor
+    # does not see: the person's page would let them reopen that episode, not enrol here.
+    if known and policy.visible_persons(actor.user, closed=False).filter(pk=person.pk).exists():
         raise PersonAlreadyRegistered(person)
     if Episode.objects.filter(person=person, unit=unit, closed_on__isnull=True).exists():
         raise NotRegistered(unit=unit, person=person, reason="an open episode at the unit")

@@ -2,7 +2,7 @@
 
 import datetime
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,6 +13,7 @@ from django.db.models import (
 )
 from django.http import Http404
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
@@ -156,6 +157,9 @@ def search_page(
     overview_url = overview_url_maker()
     for person in page.object_list:
         person.overview_url = overview_url(person.pk)
+        # read raw: SQLite gives the date as text
+        if isinstance(closed_on := person.list_closed_on, str):
+            person.list_closed_on = parse_date(closed_on)
     return page
 
 
@@ -182,6 +186,8 @@ class Overview:
     earlier_episodes: int = 0
     earlier_consents: int = 0
     full_history: bool = False
+    # Read-only through a closed episode: the closed episodes the user may reopen, one a unit.
+    reopenable: list[Episode] = field(default_factory=list)
 
 
 def person_overview(
@@ -352,6 +358,9 @@ def _decorate_episodes(overview: Overview, episodes: list[Episode]) -> None:
         episode.may_act = episode.is_open and access.may_act_at(episode.unit_id)
         episode.may_reactivate = reactivatable(access, episode, episodes)
         episode.previous = by_id.get(episode.reactivation_of_id)
+    if access.person_grant == policy.CLOSED:
+        reopen = {e.unit_id: e for e in reversed(overview.episodes) if e.may_reactivate}
+        overview.reopenable = [e for e in reopen.values() if access.may_reopen_at(e.unit_id)]
 
 
 def _decorate_consents(overview: Overview) -> None:

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helhet.access import policy
 from helhet.access.models import Basis
-from helhet.access.policy import EMERGENCY, OWN, Grant, PersonAccess
+from helhet.access.policy import EMERGENCY, Grant, PersonAccess
 from helhet.contacts.selectors import decorate
 from helhet.core.raw import ORGANISATIONS
 
@@ -184,6 +184,7 @@ class _Meta:
             '<span class="flag warn">{}</span>', gettext("Emergency access")
         )
         self.own = gettext("Own organisation")
+        self.closed = gettext("Closed episode")
         # The message the template had, so that its translation stays.
         self.disclosed = gettext(
             'Disclosed under consent recorded <time datetime="%(date)s" class="nowrap">'
@@ -196,6 +197,8 @@ class _Meta:
         basis: str
         if grant.basis == Basis.EMERGENCY:
             basis = self.emergency
+        elif grant.basis == Basis.CLOSED_EPISODE:
+            basis = self.closed
         elif grant.basis == Basis.CONSENT and grant.consent:
             day = timezone.localtime(grant.consent.recorded_at).strftime("%Y-%m-%d")
             basis = mark_safe(self.disclosed % {"date": conditional_escape(day)})
@@ -245,5 +248,5 @@ def consent_grant(access: PersonAccess, item: Item) -> Grant | None:
     if access.is_emergency:
         return EMERGENCY
     if item.owner_id == access.user.organisation_id:
-        return OWN
+        return access.own_grant
     return access.relationship_units.get(item.unit.pk)
