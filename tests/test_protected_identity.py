@@ -29,6 +29,7 @@ from helhet.intake.models import Referral
 from helhet.plans import actions as plan_actions
 
 from . import factories as f
+from .conference.conftest import conference, item
 from .plans.conftest import access_of, disclose, sip_data
 
 # The protected person's details, their relative's, and a protected referral's.
@@ -148,6 +149,8 @@ def _records(c):
     f.DrugTestResultFactory(
         drug_test=f.DrugTestFactory(person=c.patient, unit=c.clinic, recorded_by=c.nurse)
     )
+    c.conference = conference(c.clinic, c.nurse)
+    c.conference_item = item(c.conference, c.patient, c.nurse)
     f.MedicationDispensingFactory(person=c.patient, unit=c.clinic, recorded_by=c.nurse)
     access = access_of(c.nurse, c.patient, c.clinic)
     plan_actions.sip_version_create(
@@ -227,6 +230,8 @@ ARGUMENTS = {
     "job_id": lambda c: [job.pk for job in c.jobs],
     "slug": lambda c: [c.clinic.slug],
     "block_id": lambda c: [c.block.pk],
+    "conference_id": lambda c: [c.conference.pk],
+    "item_id": lambda c: [c.conference_item.pk],
     # The MFA pages (core/mfa/) show no person: no one's device is found (404).
     "device_id": lambda c: [0],
 }
