@@ -69,6 +69,8 @@ class ItemForm(forms.Form):
                 del self.fields[name]
             else:
                 set_queryset(self.fields[name], choices, label=label)
+        if conferences is not None:  # the next conference, unless another is chosen
+            self.fields["conference"].empty_label = None
 
 
 class DecisionForm(BasedOnVersion):
