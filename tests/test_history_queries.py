@@ -16,10 +16,18 @@ from helhet.access.models import RecordCategory
 from helhet.plans import actions as plans
 
 from . import factories as f
+from .conference.conftest import conference, item
 from .people.utils import log_in
 from .plans.conftest import access_of, disclose, sip_data
 
-PAGES = ("plans:sip", "plans:plans", "contacts:list", "assessments:history", "contacts:medication")
+PAGES = (
+    "plans:sip",
+    "plans:plans",
+    "contacts:list",
+    "assessments:history",
+    "contacts:medication",
+    "conference:person_add",  # the person's coming conference items
+)
 
 
 def grow(county, times: int) -> None:
@@ -54,6 +62,9 @@ def grow(county, times: int) -> None:
             )
         f.AssessmentFactory(person=county.patient, unit=county.clinic, recorded_by=county.nurse)
         f.DrugTestFactory(person=county.patient, unit=county.clinic, recorded_by=county.nurse)
+        for writer in (county.nurse, county.social_worker):
+            coming = conference(county.clinic, writer, days=1)
+            item(coming, county.patient, writer)
 
 
 def queries(client, url) -> int:
