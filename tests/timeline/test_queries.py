@@ -26,8 +26,8 @@ from .conftest import (
 # source: contacts (+ their interventions), assessments, plan versions, SIP versions, SIP
 # meetings, referrals, drug tests (+ results), dispensings, team conference decisions (11); the
 # owners' names (1); the log row (savepoint, chain head, rows, head, release: 5, and one fewer
-# on PostgreSQL); the session kept alive (3). The page's header names the user's organisation: it comes with the
-# owners' names.
+# on PostgreSQL); the session kept alive (3). The page's header names the user's organisation:
+# it comes with the owners' names.
 LATEST_QUERIES = 24 + LOG_STATEMENTS
 PAGE_QUERIES = LATEST_QUERIES
 

@@ -1,6 +1,7 @@
 """Forms of the team conference: input shape only; the rules live in actions."""
 
 import datetime
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -70,7 +71,7 @@ class ItemForm(forms.Form):
             else:
                 set_queryset(self.fields[name], choices, label=label)
         if conferences is not None:  # the next conference, unless another is chosen
-            self.fields["conference"].empty_label = None
+            cast(forms.ModelChoiceField, self.fields["conference"]).empty_label = None
 
 
 class DecisionForm(BasedOnVersion):
