@@ -54,10 +54,8 @@ def upcoming(user: User, unit: Unit, *, today: datetime.date | None = None) -> Q
     USER may see (`shown`)."""
     today = today or timezone.localdate()
     visible = policy.visible_persons(user, unit=unit, on=today).values("pk")
-    return (
-        Conference.objects.filter(unit=unit, starts_at__gte=day_start(today))
-        .annotate(shown=Count("items", filter=Q(items__person__in=visible)))
-        .order_by("starts_at", "pk")
+    return open_conferences(unit, today=today).annotate(
+        shown=Count("items", filter=Q(items__person__in=visible))
     )
 
 
