@@ -131,6 +131,11 @@ MATRIX = {
     "timeline:page": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
     "timeline:latest": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
     # --- /timeline ---
+    # --- conference: putting the person on the unit's conference, and one item (its decision,
+    # postponing, its place) are write pages: emergency access is read-only ---
+    "conference:person_add": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
+    "conference:item": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
+    # --- /conference ---
     # --- people (bench): the full history is the overview untrimmed, with the same answers ---
     "people:history": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
     # --- /people (bench) ---
@@ -329,7 +334,17 @@ def url_for(request, county, name, actor) -> str:
     elif name == "people:relative_edit":
         args.append(relative_of_own_organisation(county, actor).pk)
     # --- /people (edits) ---
+    # --- conference: the nurse's item on today's conference at the clinic ---
+    elif name == "conference:item":
+        args.append(conference_item(county).pk)
+    # --- /conference ---
     return reverse(name, args=args)
+
+
+def conference_item(county):
+    from .conference.conftest import conference, item
+
+    return item(conference(county.clinic, county.nurse), county.patient, county.nurse)
 
 
 def new_log_rows(before: int) -> list[AccessLogEntry]:

@@ -18,6 +18,7 @@ from helhet.people import actions as people
 from helhet.plans import actions as plans
 
 from . import factories as f
+from .conference.conftest import conference, item
 from .people.utils import log_in
 from .plans.conftest import access_of, disclose, sip_data
 
@@ -28,6 +29,7 @@ PAGES = (
     "assessments:history",
     "contacts:medication",
     "people:changes",
+    "conference:person_add",  # the person's coming conference items
 )
 EDITS = itertools.count()
 
@@ -74,6 +76,9 @@ def grow(county, times: int) -> None:
         people.relative_update(
             actor=actor, access=access, relative=county.relative, relation=f"Syster {n}"
         )
+        for writer in (county.nurse, county.social_worker):
+            coming = conference(county.clinic, writer, days=1)
+            item(coming, county.patient, writer)
 
 
 RECORDS = {

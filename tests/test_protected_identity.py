@@ -30,6 +30,7 @@ from helhet.people.models import Change
 from helhet.plans import actions as plan_actions
 
 from . import factories as f
+from .conference.conftest import conference, item
 from .plans.conftest import access_of, disclose, sip_data
 
 # The protected person's details, their relative's, and a protected referral's.
@@ -152,6 +153,8 @@ def _records(c):
         person=c.patient, unit=c.clinic, recorded_by=c.nurse
     )
     _changes(c)
+    c.conference = conference(c.clinic, c.nurse)
+    c.conference_item = item(c.conference, c.patient, c.nurse)
     access = access_of(c.nurse, c.patient, c.clinic)
     plan_actions.sip_version_create(
         actor=Actor(c.nurse, c.clinic, "req-sip"),
@@ -246,6 +249,8 @@ ARGUMENTS = {
     "drug_test_id": lambda c: [c.drug_test.pk],
     "dispensing_id": lambda c: [c.dispensing.pk],
     "relative_id": lambda c: [c.relative.pk],
+    "conference_id": lambda c: [c.conference.pk],
+    "item_id": lambda c: [c.conference_item.pk],
     # The MFA pages (core/mfa/) show no person: no one's device is found (404).
     "device_id": lambda c: [0],
 }

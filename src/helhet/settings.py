@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "helhet.timeline",
     "helhet.reminders",
     "helhet.followup",
+    "helhet.conference",
     "helhet.demo",
 ]
 

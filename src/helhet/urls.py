@@ -54,4 +54,5 @@ urlpatterns = [
     path("", include("helhet.reminders.urls")),
     path("", include("helhet.timeline.urls")),
     path("", include("helhet.followup.urls")),
+    path("", include("helhet.conference.urls")),
 ]

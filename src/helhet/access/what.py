@@ -133,6 +133,17 @@ WHAT = {
     "timeline": _("timeline"),
     "latest timeline": _("latest timeline"),
     # /timeline
+    # conference
+    "conference board": _("team conference board"),
+    "conference": _("team conference"),
+    "conference minutes": _("team conference minutes"),
+    "conference item form": _("team conference item form"),
+    "conference item": _("team conference item"),
+    "conference item added": _("put on the team conference"),
+    "conference decision": _("team conference decision recorded"),
+    "conference item postponed": _("team conference item postponed"),
+    "conference item moved": _("team conference item moved"),
+    # /conference
 }
 
 

@@ -44,6 +44,7 @@ GROUPS = {
     "consents": (_("Consents"), (sources.consents,)),
     "episodes": (_("Episodes"), (sources.episodes,)),
     "medication": (_("Drug tests and medication"), (sources.drug_tests, sources.dispensings)),
+    "conference": (_("Team conference"), (sources.conference_decisions,)),
 }
 KINDS = (
     "contact",
@@ -59,6 +60,7 @@ KINDS = (
     "episode_closed",
     "drug_test",
     "dispensing",
+    "conference_decision",
 )
 
 
@@ -77,6 +79,7 @@ WORDS = {
     "all_contacts": _("All contacts"),
     "consent_recorded": _("Consent recorded"),
     "consent_withdrawn": _("Consent withdrawn"),
+    "conference_decision": _("Decision at the team conference"),
     "coordination_within_the_unit": _("Coordination within the unit"),
     "corrected": _("Corrected"),
     "correction": _("Correction"),

@@ -19,6 +19,7 @@ from helhet.access import policy
 from helhet.access.models import RecordCategory
 from helhet.access.policy import Grant, PersonAccess
 from helhet.assessments.models import Assessment
+from helhet.conference.models import ConferenceItem
 from helhet.contacts.models import (
     Contact,
     ContactIntervention,
@@ -35,12 +36,13 @@ from helhet.plans.models import PlanVersion, Sip, SipMeeting, SipVersion, Treatm
 
 from .cursor import Cursor, between_sql, day_start
 
-ENROLMENT, CONTACTS, ASSESSMENTS, PLANS, MEDICATION = (
+ENROLMENT, CONTACTS, ASSESSMENTS, PLANS, MEDICATION, NOTES = (
     RecordCategory.ENROLMENT,
     RecordCategory.CONTACTS,
     RecordCategory.ASSESSMENTS,
     RecordCategory.PLANS,
     RecordCategory.MEDICATION,
+    RecordCategory.NOTES,
 )
 
 
@@ -122,6 +124,7 @@ _REFERRAL, _DRUG_TEST, _DISPENSING = (
     raw.Columns(MedicationDispensing, "d"),
 )
 _UNIT = raw.Columns(Unit, "u")
+_DECISION = raw.Columns(ConferenceItem, "k")
 
 
 @dataclass
@@ -352,6 +355,22 @@ def dispensings(
     return _owned(
         access, _DISPENSING, "handed_out_at", "dispensing", MEDICATION, cursor, limit, floor
     )
+
+
+def conference_decisions(
+    access: PersonAccess, cursor: Cursor | None, limit: int, floor: Cursor | None = None
+) -> list[Item]:
+    """Decisions of the team conference: notes owned by the organisation of the staff member
+    who wrote the decision (not the item's, which is whoever put the person on the board)."""
+    k = _DECISION
+    owner = k.column("decision_organisation_id")
+    read = _of_person(access, k).owned_by(access, NOTES, owner, k.column("unit_id"))
+    read.where.append(f"{k.column('decided_at')} IS NOT NULL")
+    rows = read.rows("decided_at", "conference_decision", cursor, floor, limit)
+    return [
+        Item(r.decided_at, "conference_decision", r, r.unit, r.decision_organisation_id, NOTES)
+        for r in _at_units(k, rows)
+    ]
 
 
 def _of_person(access: PersonAccess, main: raw.Columns) -> _Read:
