@@ -139,6 +139,7 @@ def _records(c):
     )
     c.assessment = f.AssessmentFactory(person=c.patient, unit=c.clinic, recorded_by=c.nurse)
     c.block = f.BlockFactory(person=c.patient, unit=c.clinic, recorded_by=c.nurse)
+    c.alert = f.AlertFactory(person=c.patient, unit=c.clinic, added_by=c.nurse)
     f.ContactFactory(
         episode=c.episode,
         recorded_by=c.nurse,
@@ -227,6 +228,7 @@ ARGUMENTS = {
     "job_id": lambda c: [job.pk for job in c.jobs],
     "slug": lambda c: [c.clinic.slug],
     "block_id": lambda c: [c.block.pk],
+    "alert_id": lambda c: [c.alert.pk],
     # The MFA pages (core/mfa/) show no person: no one's device is found (404).
     "device_id": lambda c: [0],
 }
@@ -356,7 +358,6 @@ def test_no_page_or_document_shows_a_protected_persons_contact_details_to(client
 
 # Pages that answer the clinic's coordinator something else than 200 on every argument, and why.
 NOT_A_PAGE_FOR_THE_COORDINATOR = {
-    "core:home": "redirects to the caseload",
     "logout": "POST only",
     "core:switch_unit": "POST only",
     "intake:wait": "POST only",

@@ -53,5 +53,6 @@ urlpatterns = [
     path("", include("helhet.plans.urls")),
     path("", include("helhet.reminders.urls")),
     path("", include("helhet.timeline.urls")),
+    path("", include("helhet.alerts.urls")),
     path("", include("helhet.followup.urls")),
 ]

@@ -57,7 +57,7 @@ def consent_new(request, person_id: int):
     return render(
         request,
         "access/consent_form.html",
-        {"form": form, "person": access.person, "unit": request.unit},
+        {"form": form, "person": access.person, "access": access, "unit": request.unit},
     )
 
 
@@ -81,7 +81,7 @@ def consent_withdraw(request, person_id: int, consent_id: int):
     return render(
         request,
         "access/consent_withdraw.html",
-        {"form": form, "person": access.person, "consent": consent},
+        {"form": form, "person": access.person, "access": access, "consent": consent},
     )
 
 

@@ -16,6 +16,7 @@ WHAT = {
     "relative": _("relative"),
     "relative form": _("relative form"),
     "person registered": _("person registered"),
+    "recently opened": _("recently opened (start page)"),
     # care
     "caseload": _("caseload"),
     "episode opened": _("episode opened"),
@@ -117,6 +118,12 @@ WHAT = {
     "timeline": _("timeline"),
     "latest timeline": _("latest timeline"),
     # /timeline
+    # alerts: the warnings of the person header
+    "warning added": _("warning added"),
+    "warning ended": _("warning ended"),
+    "warning form": _("warning form"),
+    "warning end form": _("warning end form"),
+    # /alerts
 }
 
 

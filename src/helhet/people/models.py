@@ -58,6 +58,9 @@ class Person(models.Model):
     )
     registered_at = models.DateTimeField(auto_now_add=True)
 
+    # Not a column: set by the lists that link to the person (search, recently opened).
+    overview_url: str
+
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("persons")

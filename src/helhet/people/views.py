@@ -16,7 +16,7 @@ from helhet.access import selectors as access_selectors
 from helhet.access.log import Actor, record_access, record_listing
 from helhet.core.submissions import once
 
-from . import actions, selectors
+from . import actions, recent, selectors
 from .forms import PersonRegisterForm, RelativeForm, SearchForm
 
 
@@ -66,11 +66,13 @@ def overview(request, person_id: int):
     access = policy.person_access(request, person_id)
     unit = request.unit
     context = {
+        "access": access,
         "o": selectors.person_overview(access, unit_id=unit.pk if unit else None),
         # From the access already loaded, no query: the extract's own check, for its link.
         "may_produce_log_extract": access_selectors.may_produce_log_extract(access, unit),
     }
     record_access(Actor.from_request(request), access, action="read", what="overview")
+    recent.note_opened(request, access.person.pk)
     return render(request, "people/overview.html", context)
 
 
@@ -81,6 +83,7 @@ def history(request, person_id: int):
     access = policy.person_access(request, person_id)
     unit = request.unit
     context = {
+        "access": access,
         "o": selectors.person_overview(
             access, unit_id=unit.pk if unit else None, full_history=True
         ),
@@ -101,7 +104,11 @@ def relative_add(request, person_id: int):
         messages.success(request, _("The relative is recorded."))
         return redirect("people:overview", person_id=person_id)
     record_access(Actor.from_request(request), access, action="read", what="relative form")
-    return render(request, "people/relative_form.html", {"form": form, "person": access.person})
+    return render(
+        request,
+        "people/relative_form.html",
+        {"form": form, "person": access.person, "access": access},
+    )
 
 
 def overview_or_caseload(request, person_id: int):
