@@ -29,7 +29,8 @@ from .conftest import (
 # session kept alive (3). The page's header names the user's organisation: it comes with the
 # owners' names.
 LATEST_QUERIES = 23 + LOG_STATEMENTS
-PAGE_QUERIES = LATEST_QUERIES
+# The page has the person header too: its warnings and the case managers of the open episode.
+PAGE_QUERIES = LATEST_QUERIES + 2
 
 
 def history(county, *, contacts, assessments, versions, first=1):

@@ -42,7 +42,8 @@ def alert_new(request, person_id: int):
 def alert_end(request, person_id: int, alert_id: int):
     access = access_for_writing(request, person_id)
     alert = selectors.alert_for_ending(access, alert_id)
-    form, actor = AlertEndForm(request.POST or None), Actor.from_request(request)
+    data = request.POST if request.method == "POST" else None
+    form, actor = AlertEndForm(data), Actor.from_request(request)
     if (
         request.method == "POST"
         and form.is_valid()

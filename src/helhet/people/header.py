@@ -87,18 +87,32 @@ def coordination_consent(access: PersonAccess, unit_id: int) -> CoordinationCons
 
 
 def _case_managers(episodes: list[Episode]) -> dict[int, list[str]]:
-    """The case managers of EPISODES by episode id, "name (organisation)": one query, none
-    when there are no episodes."""
-    if not episodes:
-        return {}
+    """The case managers of EPISODES by episode id, "name (organisation)": from the case teams
+    a page has loaded already (the overview's `team`), else in one query; none when there are
+    no episodes."""
     found: dict[int, list[str]] = {}
+    unloaded = []
+    for episode in episodes:
+        team = getattr(episode, "team", None)  # people.selectors._with_team_rows
+        if team is None:
+            unloaded.append(episode.pk)
+            continue
+        found[episode.pk] = [
+            _named(m.name, m.organisation)
+            for m in team
+            if m.role == CaseTeamMember.Role.CASE_MANAGER
+        ]
+    if not unloaded:
+        return found
     members = case_team_members().filter(
-        episode__in=[e.pk for e in episodes], role=CaseTeamMember.Role.CASE_MANAGER
+        episode__in=unloaded, role=CaseTeamMember.Role.CASE_MANAGER
     )
     for m in members.order_by("user__last_name", "pk"):
         organisation = m.user.organisation.name if m.user.organisation else ""
-        name = str(m.user.get_full_name() or m.user.username)
-        found.setdefault(m.episode_id, []).append(
-            f"{name} ({organisation})" if organisation else name
-        )
+        name = m.user.get_full_name() or m.user.username
+        found.setdefault(m.episode_id, []).append(_named(name, organisation))
     return found
+
+
+def _named(name: str, organisation: str) -> str:
+    return f"{name} ({organisation})" if organisation else name
