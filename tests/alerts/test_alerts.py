@@ -5,7 +5,7 @@ coordination consent), each write logged in its transaction."""
 import pytest
 from django.urls import reverse
 
-from helhet.access.models import AccessLogEntry
+from helhet.access.models import AccessLogEntry, Basis
 from helhet.alerts.models import Alert
 
 from .. import factories as f
@@ -132,3 +132,26 @@ def test_a_warning_is_ended_once(client, county):
     client.post(end_url(county, alert), {})
     assert client.post(end_url(county, alert), {}).status_code == 404  # no longer in force
     assert len(log_rows(county.patient, action=AccessLogEntry.Action.UPDATE)) == 1
+
+
+def test_reading_the_other_organisations_warning_is_logged_as_a_disclosure(
+    client, county, consent_for_coordination
+):
+    """The header is read before the page's log row (`policy.PAGE_READS`): the nurse reading
+    the municipality's warning under the coordination consent is logged with that consent."""
+    f.AlertFactory(person=county.patient, unit=county.clinic, added_by=county.social_worker)
+    log_in(client, county.nurse, county.clinic)
+    response = client.get(reverse("contacts:list", args=[county.patient.pk]))
+    assert "Risk to staff on home visits" in header(response)
+    [row] = log_rows(county.patient, what="contacts")
+    assert (row.basis, row.consent) == (Basis.CONSENT, consent_for_coordination)
+
+
+def test_without_the_other_organisations_warning_the_row_is_own_organisation(
+    client, county, consent_for_coordination
+):
+    f.AlertFactory(person=county.patient, unit=county.clinic, added_by=county.nurse)
+    log_in(client, county.nurse, county.clinic)
+    client.get(reverse("contacts:list", args=[county.patient.pk]))
+    [row] = log_rows(county.patient, what="contacts")
+    assert (row.basis, row.consent) == (Basis.OWN_ORGANISATION, None)

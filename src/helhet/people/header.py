@@ -72,6 +72,12 @@ def person_header(access: PersonAccess) -> PersonHeader:
     )
 
 
+def read_header(access: PersonAccess) -> None:
+    """Read the header before the page's log row (`policy.PAGE_READS`), once per request."""
+    if "header" not in access.page:
+        access.page["header"] = person_header(access)
+
+
 def coordination_consent(access: PersonAccess, unit_id: int) -> CoordinationConsent:
     """The state of the person's coordination consent at UNIT_ID, of those USER may see."""
     for consent in access.visible_consents():

@@ -15,4 +15,6 @@ def person_header(context):
     access = context.get("access")
     if not isinstance(access, PersonAccess):  # a page about no one person
         return {"header": None}
-    return {"header": build(access), "request": context.get("request")}
+    # Read before the page's log row (`header.read_header`); a page that logged none reads it here.
+    found = access.page.get("header") or build(access)
+    return {"header": found, "request": context.get("request")}
