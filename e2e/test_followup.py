@@ -68,7 +68,7 @@ def test_a_steering_member_follows_the_clinic_up_and_compares_it(site, ui):
     expect(page.get_by_role("heading", level=1)).to_have_text("Follow-up")
     nav = page.get_by_role("navigation", name="Main menu")
     expect(nav.get_by_role("link", name="Follow-up")).to_be_visible()
-    expect(nav.get_by_role("link", name="My caseload")).to_have_count(0)
+    expect(nav.get_by_role("link", name="My persons")).to_have_count(0)
     ui.check("index")
     page.get_by_role("link", name=site.clinic.name, exact=True).click()
 

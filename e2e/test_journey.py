@@ -42,8 +42,11 @@ def test_foundation_journey(site, new_ui):
     # --- the nurse: log in, find the patient, record a consent ---------------------------------
     nurse = new_ui()
     page = nurse.log_in(site.nurse, check=True)
-    expect(page).to_have_url(re.compile(r"/caseload/"))
-    expect(page.get_by_role("heading", level=1)).to_contain_text("My caseload")
+    expect(page).to_have_url(re.compile(r"://[^/]+/$"))  # the start page for the day
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Today")
+    nurse.check("start")
+    page = nurse.goto("/caseload/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("My persons")
     nurse.check("caseload")
 
     open_overview_by_search(nurse, patient)
@@ -202,7 +205,8 @@ def test_login_by_keyboard(site, ui):
     expect(page.get_by_label("Password")).to_be_focused()
     page.keyboard.press("Enter")  # Enter in a field submits the form
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
-    expect(page).to_have_url(re.compile(r"/caseload/"))
+    # the start page; the redirect keeps the skip link's #main
+    expect(page).to_have_url(re.compile(r"://[^/]+/(#main)?$"))
 
 
 def test_skip_link_is_the_first_tab_stop(site, ui):
@@ -282,9 +286,9 @@ def test_swedish_by_default(site, new_ui):
     page.locator("#id_username").fill(site.nurse.username)
     page.locator("#id_password").fill("test-password-123")
     page.locator("form.stacked button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/caseload/"))
+    expect(page).to_have_url(re.compile(r"://[^/]+/$"))
     expect(page.locator("html")).to_have_attribute("lang", "sv")
-    ui.check("caseload-sv")
+    ui.check("start-sv")
 
 
 def test_english_for_an_english_browser(site, ui):

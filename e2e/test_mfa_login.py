@@ -55,7 +55,7 @@ def test_a_password_login_is_asked_for_the_code(mfa_site, ui):
     device.throttle_reset()
     page.get_by_role("textbox", name="Code").fill(current_code(device.bin_key))
     page.get_by_role("button", name="Verify").click()
-    expect(page.get_by_role("heading", name=re.compile("My caseload"))).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile("Today"))).to_be_visible()
     ui.check("home")
 
 
@@ -78,7 +78,7 @@ def test_a_first_login_sets_up_an_app_and_gets_recovery_codes(mfa_site, ui):
     ui.check("recovery-codes")
 
     page.get_by_role("link", name="Continue to Helhet").click()
-    expect(page.get_by_role("heading", name=re.compile("My caseload"))).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile("Today"))).to_be_visible()
 
 
 def test_a_passkey_is_registered_and_verifies_a_login(mfa_site, ui):
@@ -102,7 +102,7 @@ def test_a_passkey_is_registered_and_verifies_a_login(mfa_site, ui):
     password_login(ui, mfa_site.nurse)
     page.get_by_role("textbox", name="Code").fill(current_code(device.bin_key))
     page.get_by_role("button", name="Verify").click()
-    expect(page.get_by_role("heading", name=re.compile("My caseload"))).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile("Today"))).to_be_visible()
 
     ui.goto("/accounts/mfa/")
     page.get_by_role("button", name="Add a passkey").click()
@@ -117,4 +117,4 @@ def test_a_passkey_is_registered_and_verifies_a_login(mfa_site, ui):
     ui.log_out()
     password_login(ui, mfa_site.nurse)
     page.get_by_role("button", name="Verify with a passkey").click()
-    expect(page.get_by_role("heading", name=re.compile("My caseload"))).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile("Today"))).to_be_visible()

@@ -220,7 +220,7 @@ def test_from_self_referral_to_closure_and_return(site, new_ui):
     assert Person.objects.filter(identity_number=vera.identity_number).count() == 1
 
     # The nurse's task list: the open referral is decided, so nothing waits for Vera there.
-    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="My tasks").click()
+    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="To do").click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     nurse.check("my tasks")
 

@@ -394,3 +394,25 @@ class BlockFactory(factory.django.DjangoModelFactory):
 
 
 # --- /access: blocks ---
+
+
+# --- alerts: the person header's warnings ---
+
+from helhet.alerts.models import Alert  # noqa: E402
+
+
+class AlertFactory(factory.django.DjangoModelFactory):
+    """A warning in force of the adder's organisation, kept at UNIT."""
+
+    class Meta:
+        model = Alert
+
+    person = factory.SubFactory(PersonFactory)
+    unit = factory.SubFactory(UnitFactory)
+    added_by = factory.SubFactory(UserFactory)
+    organisation = factory.SelfAttribute("added_by.organisation")
+    kind = Alert.Kind.HOME_VISIT_RISK
+    text = "Hund i lägenheten, gå två vid hembesök."
+
+
+# --- /alerts ---

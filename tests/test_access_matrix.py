@@ -136,6 +136,11 @@ MATRIX = {
     "conference:person_add": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
     "conference:item": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
     # --- /conference ---
+    # --- alerts: the person header's warnings, added and ended by staff who may act here ---
+    "alerts:new": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
+    # ending: a warning of the actor's own organisation at the clinic (see url_for)
+    "alerts:end": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
+    # --- /alerts ---
     # --- people (bench): the full history is the overview untrimmed, with the same answers ---
     "people:history": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
     # --- /people (bench) ---
@@ -302,6 +307,14 @@ def relative_of_own_organisation(county, actor):
     return county.relative
 
 
+def alert_of_own_organisation(county, actor):
+    """A warning in force of the actor's organisation at the clinic (the region's for everyone
+    outside the municipality): only that organisation ends it."""
+    municipal = actor in ("sw_consent", "sw_no_consent", "mgr_consent")
+    adder = county.social_worker if municipal else county.nurse
+    return f.AlertFactory(person=county.patient, unit=county.clinic, added_by=adder)
+
+
 def consent_for(request, county, actor) -> Consent:
     if actor in UNDER_CONSENT:
         return request.getfixturevalue("consent_for_coordination")
@@ -338,6 +351,8 @@ def url_for(request, county, name, actor) -> str:
     elif name == "conference:item":
         args.append(conference_item(county).pk)
     # --- /conference ---
+    elif name == "alerts:end":
+        args.append(alert_of_own_organisation(county, actor).pk)
     return reverse(name, args=args)
 
 

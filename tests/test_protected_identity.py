@@ -141,6 +141,7 @@ def _records(c):
     )
     c.assessment = f.AssessmentFactory(person=c.patient, unit=c.clinic, recorded_by=c.nurse)
     c.block = f.BlockFactory(person=c.patient, unit=c.clinic, recorded_by=c.nurse)
+    c.alert = f.AlertFactory(person=c.patient, unit=c.clinic, added_by=c.nurse)
     c.contact = f.ContactFactory(
         episode=c.episode,
         recorded_by=c.nurse,
@@ -251,6 +252,7 @@ ARGUMENTS = {
     "relative_id": lambda c: [c.relative.pk],
     "conference_id": lambda c: [c.conference.pk],
     "item_id": lambda c: [c.conference_item.pk],
+    "alert_id": lambda c: [c.alert.pk],
     # The MFA pages (core/mfa/) show no person: no one's device is found (404).
     "device_id": lambda c: [0],
 }
@@ -380,7 +382,6 @@ def test_no_page_or_document_shows_a_protected_persons_contact_details_to(client
 
 # Pages that answer the clinic's coordinator something else than 200 on every argument, and why.
 NOT_A_PAGE_FOR_THE_COORDINATOR = {
-    "core:home": "redirects to the caseload",
     "logout": "POST only",
     "core:switch_unit": "POST only",
     "intake:wait": "POST only",

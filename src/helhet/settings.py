@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "helhet.plans",
     "helhet.timeline",
     "helhet.reminders",
+    "helhet.alerts",
     "helhet.followup",
     "helhet.conference",
     "helhet.demo",

@@ -53,6 +53,7 @@ urlpatterns = [
     path("", include("helhet.plans.urls")),
     path("", include("helhet.reminders.urls")),
     path("", include("helhet.timeline.urls")),
+    path("", include("helhet.alerts.urls")),
     path("", include("helhet.followup.urls")),
     path("", include("helhet.conference.urls")),
 ]

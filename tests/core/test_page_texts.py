@@ -52,7 +52,7 @@ def test_the_caseload_title_follows_its_heading(client, county):
     log_in(client, county.nurse, unit=county.clinic)
     mine = client.get(reverse("care:caseload")).text
     everyone = client.get(reverse("care:caseload"), {"scope": "unit"}).text
-    assert "<title>My caseload at Socialmedicinska mottagningen – Helhet</title>" in mine
+    assert "<title>My persons at Socialmedicinska mottagningen – Helhet</title>" in mine
     assert "<title>Everyone at Socialmedicinska mottagningen – Helhet</title>" in everyone
 
 

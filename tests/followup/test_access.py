@@ -196,11 +196,12 @@ def test_the_county_comparison_is_suppressed_for_the_manager_too(client, steerin
     assert enrolled_cell(response) == "&lt;5"
 
 
-def test_a_steering_member_lands_on_the_followup_and_staff_on_the_caseload(client, steering):
+def test_a_steering_member_lands_on_the_followup_and_staff_on_the_start_page(client, steering):
     client.force_login(steering.steering)
     assert client.get(reverse("core:home")).url == reverse("followup:index")
     client.force_login(steering.nurse)
-    assert client.get(reverse("core:home")).url == reverse("care:caseload")
+    response = client.get(reverse("core:home"))
+    assert response.status_code == 200 and 'id="overdue-heading"' in response.text
 
 
 def nav_links(response) -> str:

@@ -45,7 +45,9 @@ def block_list(request, person_id: int):
     here = blocks.unit_blocks(access, request.unit)
     record_access(actor, access, action="read", what="blocks")
     return render(
-        request, "access/blocks.html", {"person": access.person, "here": here, "form": form}
+        request,
+        "access/blocks.html",
+        {"person": access.person, "access": access, "here": here, "form": form},
     )
 
 

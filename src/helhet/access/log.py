@@ -599,8 +599,12 @@ def record_access(actor: Actor, access, *, action: str, what: str) -> AccessLogE
     """Log one read or write of ACCESS.person by ACTOR, with the basis the policy found.
 
     Call it after the records shown have been filtered through ACCESS (so disclosures are
-    known), in the same transaction as any write.
+    known), in the same transaction as any write. A whole page's read first reads what every
+    person page shows (`policy.PAGE_READS`: the person header).
     """
+    if action == "read" and access.full_page:
+        for page_read in policy.PAGE_READS:
+            page_read(access)
     grant = access.log_basis
     entry = entry_for(
         actor,

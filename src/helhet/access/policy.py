@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime
 import functools
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -295,6 +296,10 @@ class PersonAccess:
     # Set by `readable` when USER read their organisation's records kept at another unit,
     # written before USER's relationship began: the log row is flagged for review.
     earlier_records: bool = False
+    # A whole page (not an htmx fragment): its `PAGE_READS` are read before its log row.
+    full_page: bool = False
+    # What `PAGE_READS` read for the page, by name (the person header: "header").
+    page: dict = field(default_factory=dict)
 
     # The relationship --------------------------------------------------------------------
 
@@ -614,6 +619,13 @@ class PersonAccess:
         return grant
 
 
+# What every whole person page shows besides what its view reads (the person header,
+# registered by `people`): `log.record_access` runs them before it writes a read's row, so
+# that the row has what they read (a disclosure among them), and the page shows what they
+# left in `PersonAccess.page`.
+PAGE_READS: list[Callable[[PersonAccess], None]] = []
+
+
 def _newest_consent(grant: Grant) -> tuple[datetime.date, int]:
     assert grant.consent is not None
     return grant.consent.valid_from, grant.consent.pk
@@ -643,6 +655,7 @@ def person_access(request, person_id: int) -> PersonAccess:
         consent_disclosures=_disclosures(person),
         blocks=_blocks(person) if blocked else [],
         unit_id=getattr(getattr(request, "unit", None), "pk", None),
+        full_page=not getattr(request, "htmx", False),
     )
     if access.person_grant is None:
         access.emergency = active_emergency_access(user, person)

@@ -21,6 +21,7 @@ WHAT = {
     "relative edit form": _("form to change a relative's details"),
     "relative changed": _("relative's details changed"),
     "change history": _("history of changed details"),
+    "recently opened": _("recently opened (start page)"),
     # care
     "caseload": _("caseload"),
     "episode opened": _("episode opened"),
@@ -144,6 +145,12 @@ WHAT = {
     "conference item postponed": _("team conference item postponed"),
     "conference item moved": _("team conference item moved"),
     # /conference
+    # alerts: the warnings of the person header
+    "warning added": _("warning added"),
+    "warning ended": _("warning ended"),
+    "warning form": _("warning form"),
+    "warning end form": _("warning end form"),
+    # /alerts
 }
 
 

@@ -45,7 +45,7 @@ def latest(request, person_id: int):
     access = policy.person_access(request, person_id)
     latest = selectors.latest_assessments(access)
     record_access(Actor.from_request(request), access, action="read", what="latest assessments")
-    context = {"latest": latest, "person": access.person}
+    context = {"latest": latest, "person": access.person, "access": access}
     return render(request, "assessments/latest.html", context)
 
 
@@ -72,7 +72,7 @@ def assessment_new(request, person_id: int, instrument: str):
             messages.success(request, _saved_message(form_of.name, assessment))
             return redirect("assessments:history", person_id=person_id)
     record_access(actor, access, action="read", what=what("assessment form", form_of.name))
-    context = {"form": form, "person": access.person, "instrument": form_of}
+    context = {"form": form, "person": access.person, "access": access, "instrument": form_of}
     return render(request, "assessments/new.html", context)
 
 
@@ -100,7 +100,13 @@ def assessment_correct(request, person_id: int, assessment_id: int):
     record_access(
         actor, access, action="read", what=what("assessment correction form", form_of.name)
     )
-    context = {"form": form, "person": access.person, "instrument": form_of, "earlier": earlier}
+    context = {
+        "form": form,
+        "person": access.person,
+        "access": access,
+        "instrument": form_of,
+        "earlier": earlier,
+    }
     return render(request, "assessments/correct.html", context)
 
 

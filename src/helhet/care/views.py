@@ -58,7 +58,9 @@ def episode_open(request, person_id: int):
         messages.success(request, _("The episode is opened."))
         return redirect("people:overview", person_id=person_id)
     record_access(actor, access, action="read", what="episode form")
-    return render(request, "care/episode_open.html", {"form": form, "person": access.person})
+    return render(
+        request, "care/episode_open.html", {"form": form, "person": access.person, "access": access}
+    )
 
 
 @login_required
@@ -81,7 +83,7 @@ def episode_close(request, person_id: int, episode_id: int):
     return render(
         request,
         "care/episode_close.html",
-        {"form": form, "person": access.person, "episode": episode},
+        {"form": form, "person": access.person, "access": access, "episode": episode},
     )
 
 
@@ -107,7 +109,7 @@ def episode_reactivate(request, person_id: int, episode_id: int):
     return render(
         request,
         "care/episode_reactivate.html",
-        {"form": form, "person": access.person, "episode": episode},
+        {"form": form, "person": access.person, "access": access, "episode": episode},
     )
 
 
@@ -147,6 +149,7 @@ def case_team_add(request, person_id: int, episode_id: int):
         {
             "form": form,
             "person": access.person,
+            "access": access,
             "episode": episode,
             "is_act": episode.unit.unit_type == Unit.Type.ACT,
         },

@@ -45,7 +45,12 @@ def contact_list(request, person_id: int):
     return render(
         request,
         "contacts/list.html",
-        {"person": access.person, "page": page, "may_record": _may_record(request, access)},
+        {
+            "person": access.person,
+            "access": access,
+            "page": page,
+            "may_record": _may_record(request, access),
+        },
     )
 
 
@@ -58,7 +63,9 @@ def latest(request, person_id: int):
     summary = selectors.contact_summary(access, unit_id=unit.pk if unit else None)
     record_access(Actor.from_request(request), access, action="read", what="latest contacts")
     return render(
-        request, "contacts/overview_block.html", {"person": access.person, "summary": summary}
+        request,
+        "contacts/overview_block.html",
+        {"person": access.person, "access": access, "summary": summary},
     )
 
 
@@ -82,7 +89,11 @@ def contact_new(request, person_id: int):
         messages.success(request, _("The contact is recorded."))
         return redirect("contacts:list", person_id=person_id)
     record_access(actor, access, action="read", what="contact form")
-    return render(request, "contacts/contact_form.html", {"form": form, "person": access.person})
+    return render(
+        request,
+        "contacts/contact_form.html",
+        {"form": form, "person": access.person, "access": access},
+    )
 
 
 @login_required
@@ -94,7 +105,12 @@ def medication(request, person_id: int):
     return render(
         request,
         "contacts/medication.html",
-        {"person": access.person, "m": found, "may_record": _may_record(request, access)},
+        {
+            "person": access.person,
+            "access": access,
+            "m": found,
+            "may_record": _may_record(request, access),
+        },
     )
 
 
@@ -113,7 +129,11 @@ def drug_test_new(request, person_id: int):
             messages.success(request, _("The drug test is recorded."))
             return redirect("contacts:medication", person_id=person_id)
     record_access(actor, access, action="read", what="drug test form")
-    return render(request, "contacts/drug_test_form.html", {"form": form, "person": access.person})
+    return render(
+        request,
+        "contacts/drug_test_form.html",
+        {"form": form, "person": access.person, "access": access},
+    )
 
 
 @login_required
@@ -133,7 +153,11 @@ def dispensing_new(request, person_id: int):
         messages.success(request, _("The dispensing is recorded."))
         return redirect("contacts:medication", person_id=person_id)
     record_access(actor, access, action="read", what="dispensing form")
-    return render(request, "contacts/dispensing_form.html", {"form": form, "person": access.person})
+    return render(
+        request,
+        "contacts/dispensing_form.html",
+        {"form": form, "person": access.person, "access": access},
+    )
 
 
 # --- Corrections and earlier versions -----------------------------------------------------

@@ -96,7 +96,9 @@ def person_referrals(request, person_id: int):
     referrals = selectors.person_referrals(access)
     record_access(Actor.from_request(request), access, action="read", what="referrals")
     return render(
-        request, "intake/person_referrals.html", {"person": access.person, "referrals": referrals}
+        request,
+        "intake/person_referrals.html",
+        {"person": access.person, "access": access, "referrals": referrals},
     )
 
 

@@ -61,6 +61,9 @@ class Person(models.Model):
     # The number of edits saved (`Change`): an edit form carries it (`core.versions`).
     version = models.PositiveIntegerField(default=0)
 
+    # Not a column: set by the lists that link to the person (search, recently opened).
+    overview_url: str
+
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("persons")

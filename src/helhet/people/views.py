@@ -17,7 +17,7 @@ from helhet.access.log import Actor, record_access, record_listing
 from helhet.core.submissions import once
 from helhet.core.versions import StaleEdit, stale_page
 
-from . import actions, changes, selectors
+from . import actions, changes, recent, selectors
 from .forms import PersonEditForm, PersonRegisterForm, RelativeEditForm, RelativeForm, SearchForm
 
 
@@ -68,11 +68,13 @@ def overview(request, person_id: int):
     access = policy.person_access(request, person_id)
     unit = request.unit
     context = {
+        "access": access,
         "o": selectors.person_overview(access, unit_id=unit.pk if unit else None),
         # From the access already loaded, no query: the extract's own check, for its link.
         "may_produce_log_extract": access_selectors.may_produce_log_extract(access, unit),
     }
     record_access(Actor.from_request(request), access, action="read", what="overview")
+    recent.note_opened(request, access.person.pk)
     return render(request, "people/overview.html", context)
 
 
@@ -83,6 +85,7 @@ def history(request, person_id: int):
     access = policy.person_access(request, person_id)
     unit = request.unit
     context = {
+        "access": access,
         "o": selectors.person_overview(
             access, unit_id=unit.pk if unit else None, full_history=True
         ),
@@ -103,7 +106,11 @@ def relative_add(request, person_id: int):
         messages.success(request, _("The relative is recorded."))
         return redirect("people:overview", person_id=person_id)
     record_access(Actor.from_request(request), access, action="read", what="relative form")
-    return render(request, "people/relative_form.html", {"form": form, "person": access.person})
+    return render(
+        request,
+        "people/relative_form.html",
+        {"form": form, "person": access.person, "access": access},
+    )
 
 
 @login_required

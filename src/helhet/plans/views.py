@@ -38,7 +38,9 @@ def sip(request, person_id: int):
     access = policy.person_access(request, person_id)
     views = selectors.sip_views(access, unit=request.unit, version_id=_version_param(request))
     record_access(Actor.from_request(request), access, action="read", what="sip")
-    return render(request, "plans/sip.html", {"person": access.person, "views": views})
+    return render(
+        request, "plans/sip.html", {"person": access.person, "access": access, "views": views}
+    )
 
 
 @login_required
@@ -47,7 +49,9 @@ def sip_print(request, person_id: int):
     access = policy.person_access(request, person_id)
     view = selectors.sip_to_print(access, unit=request.unit, version_id=_version_param(request))
     record_access(Actor.from_request(request), access, action="read", what="sip printout")
-    return render(request, "plans/sip_print.html", {"person": access.person, "v": view})
+    return render(
+        request, "plans/sip_print.html", {"person": access.person, "access": access, "v": view}
+    )
 
 
 @login_required
@@ -63,7 +67,7 @@ def sip_pdf(request, person_id: int):
         return pdf.unavailable(request, fallback_url=print_url)
     view = selectors.sip_to_print(access, unit=request.unit, version_id=version_id)
     record_access(Actor.from_request(request), access, action="read", what="sip pdf")
-    context = {"person": access.person, "v": view}
+    context = {"person": access.person, "access": access, "v": view}
     if not (view.allowed and view.shown):
         return render(request, "plans/sip_print.html", context)
     # The file name carries no name or identity number: downloads lie around on disks.
@@ -112,6 +116,7 @@ def sip_new(request, person_id: int):
         "plans/sip_form.html",
         {
             "person": access.person,
+            "access": access,
             "view": view,
             "page": page,
             "form": page and page.form,
@@ -141,7 +146,7 @@ def sip_meeting_new(request, person_id: int):
     return render(
         request,
         "plans/sip_meeting_form.html",
-        {"person": access.person, "view": view, "form": form},
+        {"person": access.person, "access": access, "view": view, "form": form},
     )
 
 
@@ -160,6 +165,7 @@ def plans(request, person_id: int):
         "plans/plans.html",
         {
             "person": access.person,
+            "access": access,
             "views": views,
             "may_write": unit is not None and access.may_act_at(unit.pk),
         },
@@ -195,6 +201,7 @@ def plan_edit(request, person_id: int):
         "plans/plan_form.html",
         {
             "person": access.person,
+            "access": access,
             "page": page,
             "form": page.form,
             "latest": latest,

@@ -42,4 +42,8 @@ def latest(request, person_id: int):
     access = policy.person_access(request, person_id)
     found = selectors.timeline_page(access, limit=LATEST)
     record_access(Actor.from_request(request), access, action="read", what="latest timeline")
-    return render(request, "timeline/overview_block.html", {"person": access.person, "page": found})
+    return render(
+        request,
+        "timeline/overview_block.html",
+        {"person": access.person, "access": access, "page": found},
+    )

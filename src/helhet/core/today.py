@@ -1,0 +1,77 @@
+"""The start page for the day: what is overdue and due soon for the user's persons, the new
+referrals waiting at the active unit, and the persons the user opened recently.
+
+Each list is the full page's own selector, cut short, and logged as that page logs it (the
+task list's row naming the persons shown, the inbox's unit-level row, the search's kind of
+row for the recently opened).
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from helhet.access.log import Actor, record_listing
+from helhet.intake import selectors as intake
+from helhet.intake.actions import referral_viewed
+from helhet.intake.models import Referral
+from helhet.people import recent
+from helhet.people.models import Person
+from helhet.reminders import listing as task_listing
+from helhet.reminders import refresh
+from helhet.reminders import selectors as tasks
+from helhet.reminders.models import Reminder
+
+# Rows of each list on the start page; the full pages have the rest.
+START_ROWS = 10
+# How far ahead a task counts as due soon.
+DUE_SOON = datetime.timedelta(days=14)
+
+
+@dataclass
+class Today:
+    overdue: list[Reminder] = field(default_factory=list)
+    due_soon: list[Reminder] = field(default_factory=list)
+    more_tasks: bool = False  # the task list has more than these
+    referrals: list[Referral] = field(default_factory=list)
+    more_referrals: bool = False
+    recent: list[Person] = field(default_factory=list)
+
+
+def today(request) -> Today:
+    """The start page's lists for REQUEST's user at the active unit, each logged as its page
+    logs it."""
+    page = Today(recent=recent.recently_opened(request))
+    if request.unit is not None:
+        _tasks(request, page)
+        _referrals(request, page)
+    record_listing(Actor.from_request(request), page.recent, action="read", what="recently opened")
+    return page
+
+
+def _tasks(request, page: Today) -> None:
+    """Overdue and due-soon reminders for the persons on the user's case teams."""
+    refresh.request_refresh(request.unit)
+    found = tasks.task_list(request.user, unit=request.unit, whole_unit=False)
+    on = timezone.localdate()
+    due = sorted(
+        (r for group in found.groups for r in group.reminders), key=lambda r: (r.due_on, r.pk)
+    )
+    overdue = [r for r in due if r.due_on < on]
+    soon = [r for r in due if on <= r.due_on <= on + DUE_SOON]
+    page.overdue, page.due_soon = overdue[:START_ROWS], soon[:START_ROWS]
+    page.more_tasks = (
+        len(overdue) > START_ROWS or len(soon) > START_ROWS or any(g.more for g in found.groups)
+    )
+    shown = {r.pk for r in [*page.overdue, *page.due_soon]}
+    for group in found.groups:
+        group.reminders = [r for r in group.reminders if r.pk in shown]
+    found.referrals = None  # the start page shows the inbox's new referrals instead
+    task_listing.record_task_listing(request, found, whole_unit=False, what="tasks")
+
+
+def _referrals(request, page: Today) -> None:
+    """The undecided referrals at the active unit, oldest first (names are on their pages)."""
+    waiting = intake.with_days_waiting(intake.open_referrals(request.unit)[: START_ROWS + 1])
+    page.referrals, page.more_referrals = waiting[:START_ROWS], len(waiting) > START_ROWS
+    referral_viewed(actor=Actor.from_request(request), what="referral inbox")
