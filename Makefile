@@ -3,7 +3,7 @@
 #   make test      the test suite (SQLite; PostgreSQL when DATABASE_URL is set)
 #   make e2e       browser tests (Playwright driving Chromium)
 #   make lint      ruff check, ruff format --check, mypy (django-stubs)
-#   make messages  update the Swedish message catalogue (src/helhet/locale/sv)
+#   make messages  update the Swedish message catalogue (src/helhet/locale/sv; needs GNU gettext)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
@@ -40,16 +40,9 @@ demo: install compilemessages migrate
 		trap 'kill $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 		$(BIN)/helhet runserver $(ADDRESS)
 
+# Babel compiles the catalogue (helhet compile-translations): no GNU gettext needed.
 compilemessages: install
-	@if [ ! -d $(LOCALE_DIR) ]; then \
-		echo "No translations yet ($(LOCALE_DIR) is missing): nothing to compile."; \
-	elif ! command -v msgfmt >/dev/null 2>&1; then \
-		echo "msgfmt (GNU gettext) is needed to compile the Swedish translation:" \
-			"apt-get install gettext" >&2; \
-		exit 1; \
-	else \
-		cd src/helhet && $(BIN)/helhet compilemessages; \
-	fi
+	$(BIN)/helhet compile-translations
 
 messages: install
 	mkdir -p $(LOCALE_DIR)

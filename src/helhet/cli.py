@@ -6,6 +6,7 @@ helhet verify-log           check the access log's hash chain against its checkp
 helhet checkpoint-log       write a checkpoint of the access log's head (cron)
 helhet export-log           the access log as JSON lines, for a log collector
 helhet protect-log          PostgreSQL: the application's role may only add to the access log
+helhet compile-translations the Swedish catalogue (.po) into .mo files, without GNU gettext
 helhet <any manage.py command>
 """
 
@@ -18,6 +19,7 @@ ALIASES = {
     "checkpoint-log": "checkpoint_log",
     "export-log": "export_log",
     "protect-log": "protect_log",
+    "compile-translations": "compile_translations",
 }
 
 

@@ -242,6 +242,22 @@ def test_the_extract_leaves_out_staff_names_and_other_persons_rows(client, count
     assert "Annan" not in response.content.decode()
 
 
+def test_each_access_says_what_was_read_in_the_readers_language(client, county, settings):
+    read_by(county.nurse, county.clinic, county.patient)
+    nurse_at_the_clinic = Actor(county.nurse, county.clinic)
+    log.record_listing(nurse_at_the_clinic, [county.patient], action="search", what="search")
+    log_in(client, county.coordinator, county.clinic)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
+
+    table = main(client.get(url(county.patient))).split("<tbody>")[1]
+
+    rows = [re.sub(r"<[^>]+>", "|", row) for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)]
+    cells = [[c.strip() for c in row.split("|") if c.strip()] for row in rows]
+    what = [row[3:5] for row in cells if len(row) > 4]
+    assert what == [["Läst", "översikt"], ["Sök", "sökresultat"], ["Läst", "loggutdrag"]]
+    assert "person)" not in table and "personer)" not in table  # no list's count
+
+
 def test_the_extract_has_a_print_button_hidden_when_printed(client, county):
     log_in(client, county.coordinator, county.clinic)
     page = client.get(url(county.patient)).content.decode()

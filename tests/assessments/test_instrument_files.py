@@ -88,6 +88,14 @@ def test_every_text_is_in_swedish_and_english_and_follows_the_language():
         assert str(item.text) == "How often do you drink alcohol?"
 
 
+@pytest.mark.parametrize("instrument", [AUDIT, DUDIT], ids=str)
+def test_the_source_note_of_the_item_texts_follows_the_language(instrument):
+    with translation.override("sv"):
+        assert str(instrument.text_source).startswith("Helhets platshållartext: korta")
+    with translation.override("en"):
+        assert str(instrument.text_source).startswith("Helhet placeholder wording: short")
+
+
 # --- Malformed files -------------------------------------------------------------------------
 
 
@@ -180,6 +188,10 @@ def _wrong_format(data):
     data["format"] = "helhet-instrument/2"
 
 
+def _source_note_in_english_only(data):
+    data["text_source"] = data["text_source"]["en"]
+
+
 def _missing_items(data):
     del data["items"]
 
@@ -217,6 +229,7 @@ MALFORMED_AUDIT = [
     (_score_as_text, "item 6, option 2, score: expected a whole number, got a text"),
     (_wrong_format, "format: expected 'helhet-instrument/1'"),
     (_missing_items, "missing 'items'"),
+    (_source_note_in_english_only, "text_source: expected an object, got a text"),
 ]
 
 

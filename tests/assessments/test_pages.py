@@ -55,6 +55,17 @@ def test_the_entry_form_has_a_labelled_radio_group_per_item(nurse, county):
     assert (row.action, row.what) == ("read", "assessment form: AUDIT")
 
 
+def test_the_entry_form_notes_the_source_of_its_texts_in_the_readers_language(nurse, county):
+    nurse.cookies["django_language"] = "sv"
+    swedish = nurse.get(new_url(county.patient)).text
+    nurse.cookies["django_language"] = "en"
+    english = nurse.get(new_url(county.patient)).text
+
+    assert "Källa till frågetexterna: Helhets platshållartext: korta" in swedish
+    assert "Helhet placeholder wording" not in swedish
+    assert "Source of the item texts: Helhet placeholder wording: short" in english
+
+
 def test_the_first_result_of_an_instrument_defaults_to_intake_the_next_to_follow_up(nurse, county):
     assert re.search(r'value="intake"[^>]*checked', nurse.get(new_url(county.patient)).text)
     f.AssessmentFactory(person=county.patient, unit=county.clinic, recorded_by=county.nurse)

@@ -4,6 +4,7 @@ scoring. The texts below are made up for the tests: "Officiell fråga 1", not th
 import json
 
 import pytest
+from django.utils import translation
 
 from helhet.assessments.instruments import InstrumentError, apply_texts, load_unit_texts
 from helhet.assessments.scoring import score
@@ -43,7 +44,9 @@ def test_a_unit_file_replaces_the_swedish_texts_and_keeps_the_scoring(tmp_path):
 
     assert official.item(1).text.sv == "Officiell fråga 1"
     assert official.item(9).options[1].label.sv == "Svar 9.2"
-    assert official.text_source == "AUDIT, officiell svensk version (testtext)"
+    # The source note is the unit's: its Swedish stands for the English too.
+    assert official.text_source.sv == official.text_source.en
+    assert official.text_source.sv == "AUDIT, officiell svensk version (testtext)"
     # English was left out, so the bundled English stays.
     assert official.item(1).text.en == AUDIT.item(1).text.en
     # Scoring is the bundled instrument's.
@@ -62,7 +65,8 @@ def test_the_bundled_instrument_is_unchanged_after_a_unit_loads_its_texts(tmp_pa
     load_unit_texts(write(tmp_path, official_texts()))
 
     assert AUDIT.item(1).text == before
-    assert AUDIT.text_source.startswith("Helhet placeholder wording")
+    assert AUDIT.text_source.en.startswith("Helhet placeholder wording")
+    assert AUDIT.text_source.sv.startswith("Helhets platshållartext")
 
 
 def test_a_unit_file_may_give_english_and_a_title_too():
@@ -73,6 +77,22 @@ def test_a_unit_file_may_give_english_and_a_title_too():
 
     assert official.title.en == "AUDIT (official)"
     assert official.item(1).text.en == "Official question 1"
+
+
+def test_a_unit_file_may_give_its_source_note_in_swedish_and_english():
+    note = {"sv": "AUDIT, officiell svensk version", "en": "AUDIT, official Swedish version"}
+
+    official = apply_texts(AUDIT, official_texts(text_source=note))
+
+    with translation.override("sv"):
+        assert str(official.text_source) == "AUDIT, officiell svensk version"
+    with translation.override("en"):
+        assert str(official.text_source) == "AUDIT, official Swedish version"
+
+
+def test_a_unit_file_whose_source_note_has_no_swedish_is_refused():
+    with pytest.raises(InstrumentError, match="text_source: missing 'sv'"):
+        apply_texts(AUDIT, official_texts(text_source={"en": "AUDIT, official"}))
 
 
 def test_options_may_be_listed_in_the_order_of_the_official_form():

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from helhet.contacts.models import Intervention
 from helhet.followup import indicators
@@ -35,6 +36,12 @@ def test_interventions_medication_group_individual_and_priority(world):
     f.MedicationDispensingFactory(
         person=a.person, unit=w.clinic, recorded_by=w.nurse, handed_out_at=w_local(D(2025, 5, 5))
     )
+    for person, day in (
+        (a.person, D(2025, 5, 6)),
+        (b.person, D(2025, 6, 1)),
+        (b.person, D(2024, 6, 1)),
+    ):
+        f.DrugTestFactory(person=person, unit=w.clinic, recorded_by=w.nurse, taken_at=w_local(day))
     report = unit_report(w.clinic, YEAR, suppress=False)
     # given in attended contacts in 2025: laro, drug_test, laro, individual, group = 5
     assert figure(report, "interventions") == 5
@@ -42,12 +49,15 @@ def test_interventions_medication_group_individual_and_priority(world):
     # medication: the two LARO (the drug test is not medication), one person
     assert figure(report, "interventions", "medication") == 2
     assert figure(report, "intervention_persons", "medication") == 1
-    assert figure(report, "interventions", "group_treatment") == 1
-    assert figure(report, "interventions", "individual_treatment") == 1
+    assert figure(report, "interventions", "intervention:group_treatment") == 1
+    assert figure(report, "interventions", "intervention:individual_treatment") == 1
     assert figure(report, "interventions", "intervention:laro") == 2
     assert figure(report, "intervention_persons", "intervention:laro") == 1
     assert figure(report, "interventions", "intervention:health_talk") == 0
     assert figure(report, "interventions", "dispensing") == 1
+    # drug tests from their records: two in 2025, of two persons (the one of 2024 is not)
+    assert figure(report, "interventions", "drug_tests") == 2
+    assert figure(report, "intervention_persons", "drug_tests") == 2
     # priority 1-3: the two LARO of 5 = 40.0 %
     assert figure(report, "priority_interventions") == 2
     assert figure(report, "priority_share") == 40.0
@@ -221,9 +231,9 @@ def test_a_report_takes_the_same_small_number_of_queries_whatever_the_data(world
             unit_report(w.clinic, YEAR, breakdown=breakdown)
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 16
-    # by total 12 queries; the breakdowns rank the waits twice more (groups and total); on
+    # by total 13 queries; the breakdowns rank the waits twice more (groups and total); on
     # PostgreSQL one statement more raises work_mem for the report's transaction
-    assert counts[0] == (12 if breakdown == "total" else 14) + WORK_MEM_STATEMENTS
+    assert counts[0] == (13 if breakdown == "total" else 15) + WORK_MEM_STATEMENTS
 
 
 def test_rows_are_unique_and_derived_figures_have_no_sub_rows(world):
@@ -237,6 +247,17 @@ def test_rows_are_unique_and_derived_figures_have_no_sub_rows(world):
     assert ("audit_change", "change:worse") in places
     assert ("contacts", "kind:drop_in") in places
     assert ("interventions", "intervention:laro") in places
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_each_intervention_has_one_row(world, language):
+    """Group and individual treatment were listed twice: as named rows and as catalogue items."""
+    with translation.override(language):
+        report = unit_report(world.clinic, YEAR)
+    labels = [row.label for row in report.rows if row.indicator == "interventions" and row.key]
+    keys = [row.key for row in report.rows if row.indicator == "interventions" and row.key]
+    assert len(labels) == len(set(labels)) and len(keys) == len(set(keys))
+    assert Intervention.objects.count() + 3 == len(keys)  # medication, dispensing, drug tests
 
 
 def _show(name: str) -> str:

@@ -73,7 +73,7 @@ def figures(response, label: str) -> list[str]:
 
 def columns(response, caption_start: str) -> list[str]:
     text = response.content.decode()
-    start = text.index(f"<caption>{caption_start}")
+    start = re.search(f'<caption id="[^"]+">{re.escape(caption_start)}', text).start()
     head = text[start : text.index("</thead>", start)]
     return [unescape(c) for c in re.findall(r'<th scope="col" class="num">(.*?)</th>', head)]
 

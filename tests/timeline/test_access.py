@@ -61,7 +61,8 @@ def test_the_basis_and_words_of_each_item_read_in_swedish_too(
     recorded = timezone.localdate(consent_for_coordination.recorded_at).isoformat()
     assert f'Utlämnat med stöd av samtycke registrerat <time datetime="{recorded}"' in text
     assert "Disclosed under consent" not in text
-    assert ">Alla kontakter</a>" in text and "All contacts" not in text
+    assert ">Kontakten i listan över kontakter</a>" in text
+    assert "The contact in the list" not in text
 
 
 def test_the_overview_block_hides_them_as_well(client, county, consent_for_coordination):

@@ -1,6 +1,7 @@
 """Every source appears in the timeline, newest first, with its unit, owner and basis."""
 
 import datetime
+import re
 
 from django.urls import reverse
 
@@ -38,20 +39,69 @@ def test_the_nurse_sees_an_item_of_every_kind_newest_first(client, county, coord
     assert "Region Testland" in text and "Socialmedicinska mottagningen" in text
 
 
-def test_each_item_links_to_its_page(client, county, coordination):
+def test_each_item_links_to_itself_on_the_page_that_shows_it(client, county, coordination):
     one_of_each(county, coordination)
-    text = log_in(client, county.nurse, county.clinic).get(page_url(county)).text
-    pk = county.patient.pk
-    for name in (
-        "contacts:list",
-        "assessments:history",
-        "plans:plans",
-        "plans:sip",
-        "intake:person_referrals",
-        "people:history",
-        "contacts:medication",
-    ):
-        assert reverse(name, args=[pk]) in text, name
+    log_in(client, county.nurse, county.clinic)
+    page = client.get(page_url(county))
+    links = {
+        item.kind: re.search(r'<a href="([^"]+)"', item_html)[1]
+        for item, item_html in zip(
+            page.context["page"].items,
+            re.findall(r'<li class="timeline-item.*?</li>', page.text, re.S),
+            strict=True,
+        )
+    }
+    anchors = {
+        "contact": "contact",
+        "assessment": "assessment",
+        "sip_meeting": "sip-meeting",
+        "drug_test": "drug-test",
+        "dispensing": "dispensing",
+        "episode_opened": "episode",
+        "referral": "referral",
+        "consent_recorded": "consent",
+    }
+    for item in page.context["page"].items:
+        href = links[item.kind].replace("&amp;", "&")
+        if item.kind in anchors:
+            anchor = f"{anchors[item.kind]}-{item.record.pk}"
+            assert href.endswith(f"#{anchor}"), href
+            target = client.get(href.split("#")[0]).text
+            assert f'id="{anchor}"' in target, item.kind
+        else:  # a version of a plan or the SIP: the page shows that version
+            assert href.endswith(f"?version={item.record.pk}"), href
+
+
+def test_a_contact_links_to_the_page_of_the_list_that_holds_it(client, county, settings):
+    settings.HELHET_PAGE_SIZE = 3
+    oldest = contact(county, starts_at=at(1))
+    for day in range(2, 9):
+        contact(county, starts_at=at(day))
+    log_in(client, county.nurse, county.clinic)
+    url = reverse("contacts:list", args=[county.patient.pk])
+
+    holding = client.get(url, {"contact": oldest.pk})
+
+    assert holding.context["page"].number == 3  # 8 contacts, 3 a page: the oldest on page 3
+    assert f'id="contact-{oldest.pk}"' in holding.text
+    assert f'id="contact-{oldest.pk}"' not in client.get(url).text
+
+
+def test_a_contact_the_user_may_not_read_opens_the_first_page_and_tells_nothing(
+    client, county, settings
+):
+    settings.HELHET_PAGE_SIZE = 3
+    hidden = contact(county, user=county.social_worker, starts_at=at(1))
+    for day in range(2, 9):
+        contact(county, starts_at=at(day))
+    log_in(client, county.nurse, county.clinic)
+    url = reverse("contacts:list", args=[county.patient.pk])
+
+    response = client.get(url, {"contact": hidden.pk})
+
+    assert response.context["page"].number == 1
+    assert f"contact-{hidden.pk}" not in response.text
+    assert client.get(url, {"contact": "x"}).context["page"].number == 1
 
 
 def test_times_are_machine_readable(client, county):

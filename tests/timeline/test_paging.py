@@ -6,7 +6,7 @@ import datetime
 from django.urls import reverse
 
 from helhet.timeline import views
-from helhet.timeline.cursor import Cursor
+from helhet.timeline.cursor import Cursor, day_end
 from helhet.timeline.selectors import KINDS, timeline_page
 
 from ..people.utils import log_in
@@ -32,8 +32,9 @@ def test_pages_have_no_duplicates_or_gaps_when_items_share_a_time(county):
     for _ in range(2):
         dispensing(county, handed_out_at=same)
     for _ in range(3):
-        assessment(county, assessed_on=datetime.date(2026, 2, 9))  # the same day, at midnight
-    contact(county, starts_at=at(9, hour=0))  # exactly midnight, as the assessments stand
+        assessment(county, assessed_on=datetime.date(2026, 2, 9))  # the same day, at its end
+    contact(county, starts_at=day_end(datetime.date(2026, 2, 9)))  # as the assessments stand
+    contact(county, starts_at=at(10, hour=0))  # the next day's first moment
     access = access_of(county.nurse, county.patient, county.clinic)
     whole = [key for page in all_pages(access, limit=1000) for key in page]
     for limit in (1, 2, 3, 5):
@@ -42,18 +43,31 @@ def test_pages_have_no_duplicates_or_gaps_when_items_share_a_time(county):
         assert keys == whole, f"limit {limit}"
         assert all(0 < len(page) <= limit for page in pages)
     assert keys == sorted(keys, reverse=True) and len(set(keys)) == len(keys)
-    # 7 + 2 + 3 + 1 items, and the episode opened
-    assert len(whole) == 14
+    # 7 + 2 + 3 + 2 items, and the episode opened
+    assert len(whole) == 15
 
 
-def test_a_dated_item_sorts_after_the_timed_items_of_its_day(county):
-    contact(county, starts_at=at(1, hour=9))
+def test_a_dated_item_heads_its_day_above_the_timed_items_and_below_the_next_day(county):
+    """Newest first, an item of a date stands at the end of its day: above that day's timed
+    items (a late one included), below the next day's first."""
+    contact(county, starts_at=at(2, hour=0), note="next day")
+    contact(county, starts_at=at(1, hour=23), note="late")
+    contact(county, starts_at=at(1, hour=9), note="morning")
     assessment(county, assessed_on=datetime.date(2026, 2, 1))
-    contact(county, starts_at=at(31, hour=23, month=1))
+    contact(county, starts_at=at(31, hour=23, month=1), note="day before")
     access = access_of(county.nurse, county.patient, county.clinic)
     kinds = ["contacts", "assessments"]
-    pages = all_pages(access, limit=1, kinds=kinds)
-    assert [page[0].kind for page in pages] == ["contact", "assessment", "contact"]
+    items = timeline_page(access, kinds=kinds).items
+    for limit in (1, 2, 3):  # the cursor between pages agrees with the order
+        pages = all_pages(access, limit=limit, kinds=kinds)
+        assert [key for page in pages for key in page] == [item.key for item in items]
+    assert [getattr(item.record, "note", "AUDIT") for item in items] == [
+        "next day",
+        "AUDIT",
+        "late",
+        "morning",
+        "day before",
+    ]
 
 
 def test_the_cursor_reads_back_what_it_wrote():

@@ -288,11 +288,15 @@ class AccessLogEntry(models.Model):
     def __str__(self) -> str:
         return f"log row {self.pk}"
 
-    def get_what_display(self) -> str:
-        """What was read or changed, in the reader's language."""
+    def what_described(self) -> str:
+        """What was read or changed (the phrase and its detail), in the reader's language."""
         from .what import describe
 
-        text = describe(self.what)
+        return describe(self.what)
+
+    def get_what_display(self) -> str:
+        """What was read or changed, in the reader's language, with a list's count."""
+        text = self.what_described()
         if not self.listed:
             return text
         n = len(self.listed_persons())

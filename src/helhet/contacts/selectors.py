@@ -39,9 +39,12 @@ def readable_contacts(access: PersonAccess) -> QuerySet[Contact]:
     )
 
 
-def contacts_page(access: PersonAccess, number) -> ListPage:
+def contacts_page(access: PersonAccess, number, *, holding: int | None = None) -> ListPage:
     """One page of the person's contacts USER may read, with staff and interventions, in a
-    fixed number of queries however many contacts there are."""
+    fixed number of queries however many contacts there are: page NUMBER, or the page that
+    holds the contact HOLDING (an id; a timeline item's link) when the user may read it."""
+    if holding is not None:
+        number = _page_holding(access, holding) or number
     contacts = _with_contact_details(
         readable_contacts(access).select_related("unit", "organisation", "recorded_by")
     )
@@ -50,6 +53,17 @@ def contacts_page(access: PersonAccess, number) -> ListPage:
     mark_relatives(access, page.object_list)
     mark_correctable(access, page.object_list)
     return page
+
+
+def _page_holding(access: PersonAccess, contact_id: int) -> int | None:
+    """The number of the list's page that holds the contact, None when the user may not read
+    it: its place is the number of readable contacts before it (newest first)."""
+    readable = readable_contacts(access)
+    key = readable.filter(pk=contact_id).values_list("starts_at", flat=True).first()
+    if key is None:
+        return None
+    newer = readable.filter(Q(starts_at__gt=key) | Q(starts_at=key, pk__gt=contact_id))
+    return newer.count() // settings.HELHET_PAGE_SIZE + 1
 
 
 def decorate(

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from helhet.access import policy
 from helhet.access.log import Actor, record_access
 from helhet.access.what import what
+from helhet.core.converters import parse_id
 from helhet.core.forms import run_action
 from helhet.core.selectors import unit_staff
 from helhet.core.submissions import once
@@ -40,7 +41,8 @@ from .models import Contact, DrugTest, MedicationDispensing
 @require_http_methods(["GET"])
 def contact_list(request, person_id: int):
     access = policy.person_access(request, person_id)
-    page = selectors.contacts_page(access, request.GET.get("page"))
+    holding = parse_id(request.GET.get("contact"))
+    page = selectors.contacts_page(access, request.GET.get("page"), holding=holding)
     record_access(Actor.from_request(request), access, action="read", what="contacts")
     return render(
         request,

@@ -215,8 +215,8 @@ INDICATORS: list[Indicator] = [
             "Persons given an intervention of the catalogue in an attended contact at the unit "
             "in the period, once per row. Medication is the catalogue's interventions of the "
             "record category medication except drug tests (LARO, medication dispensing, "
-            "tapering); group and individual treatment are the catalogue items of those names. "
-            "Medication handed out is the unit's dispensing records in the period."
+            "tapering). Medication handed out and drug tests taken are the unit's dispensing "
+            "and drug test records in the period."
         ),
         C,
     ),
@@ -227,7 +227,8 @@ INDICATORS: list[Indicator] = [
         _(
             "Interventions of the catalogue recorded on attended contacts at the unit in the "
             "period: one per contact and intervention. The rows per catalogue item add up to "
-            "the total; medication handed out counts dispensing records."
+            "the total; medication handed out and drug tests taken count the dispensing and "
+            "drug test records."
         ),
         C,
         parts="intervention:",

@@ -62,6 +62,7 @@ from helhet.care.models import ClosureReason, Episode
 from helhet.contacts.models import (
     Contact,
     ContactIntervention,
+    DrugTest,
     Intervention,
     MedicationDispensing,
 )
@@ -78,7 +79,6 @@ from .suppression import suppress as suppress_report
 
 BREAKDOWNS = ("total", "sex", "age")
 MEDICATION_EXCLUDED = ("drug_test",)  # a sample, not a medication
-GROUP_TREATMENT, INDIVIDUAL_TREATMENT = "group_treatment", "individual_treatment"
 CHANGES = ("improved", "unchanged", "worse")
 # the figures of the episodes' query, in the order of its aggregates
 EPISODE_FIGURES = (
@@ -357,25 +357,30 @@ class _Computation:
             )
             self.put(unit_id, group, "interventions", "medication", row["medication_n"])
             for item in self.catalogue:
-                code = item["code"]
-                keys = [f"intervention:{code}"]
-                if code in (GROUP_TREATMENT, INDIVIDUAL_TREATMENT):
-                    keys.append(code)
-                for key in keys:
-                    self.put(unit_id, group, "intervention_persons", key, row[f"p_{item['id']}"])
-                    self.put(unit_id, group, "interventions", key, row[f"n_{item['id']}"])
+                key = f"intervention:{item['code']}"
+                self.put(unit_id, group, "intervention_persons", key, row[f"p_{item['id']}"])
+                self.put(unit_id, group, "interventions", key, row[f"n_{item['id']}"])
 
-    def dispensings(self) -> None:
-        rows = (
-            MedicationDispensing.objects.in_force()
-            .filter(unit__in=self.unit_ids, handed_out_at__gte=self.lo, handed_out_at__lt=self.hi)
-            .order_by()
-            .values("unit_id", g=self.key("person", "handed_out_at", instant=True))
-            .annotate(persons=Count("person_id", distinct=True), n=Count("id"))
-        )
-        for row in rows:
-            self.put(row["unit_id"], row["g"], "intervention_persons", "dispensing", row["persons"])
-            self.put(row["unit_id"], row["g"], "interventions", "dispensing", row["n"])
+    def medication_records(self) -> None:
+        """Dispensings handed out and drug tests taken at the unit in the period, from their
+        own records (one query each): staff record them there, not as a contact's
+        intervention. The version in force only."""
+        for model, time, key in (
+            (MedicationDispensing, "handed_out_at", "dispensing"),
+            (DrugTest, "taken_at", "drug_tests"),
+        ):
+            rows = (
+                model.objects.in_force()
+                .filter(
+                    unit__in=self.unit_ids, **{f"{time}__gte": self.lo, f"{time}__lt": self.hi}
+                )
+                .order_by()
+                .values("unit_id", g=self.key("person", time, instant=True))
+                .annotate(persons=Count("person_id", distinct=True), n=Count("id"))
+            )
+            for row in rows:
+                self.put(row["unit_id"], row["g"], "intervention_persons", key, row["persons"])
+                self.put(row["unit_id"], row["g"], "interventions", key, row["n"])
 
     def assessments(self) -> None:
         start, end = self.period.start, self.period.end
@@ -563,7 +568,7 @@ class _Computation:
             self.closures()
             self.contacts()
             self.interventions()
-            self.dispensings()
+            self.medication_records()
             self.assessments()
             self.sip_follow_ups()
             self.waits()
@@ -596,16 +601,14 @@ class _Computation:
             elif code == "closed":
                 rows += [(code, f"reason:{rc}", name) for rc, name in self.reasons]
             elif code in ("intervention_persons", "interventions"):
-                named = {item["code"]: item for item in self.catalogue}
 
                 def label(item):
                     return item["name_sv"] if swedish and item["name_sv"] else item["name"]
 
+                # each catalogue item once (group and individual treatment among them)
                 rows.append((code, "medication", gettext("Medication")))
-                for special in (GROUP_TREATMENT, INDIVIDUAL_TREATMENT):
-                    if special in named:
-                        rows.append((code, special, label(named[special])))
                 rows.append((code, "dispensing", gettext("Medication handed out")))
+                rows.append((code, "drug_tests", gettext("Drug tests taken")))
                 rows += [
                     (code, f"intervention:{item['code']}", label(item)) for item in self.catalogue
                 ]

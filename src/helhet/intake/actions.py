@@ -241,7 +241,12 @@ def _referral_accept(
     )
     if person is not None and policy.visible_persons(actor.user).filter(pk=person.pk).exists():
         episode, already = _enrol_known(
-            actor, person=person, opened_on=opened_on, referral=referral, through=through
+            actor,
+            person=person,
+            opened_on=opened_on,
+            referral=referral,
+            through=through,
+            municipality=details["municipality"],
         )
         outcome = _outcome(episode, already_open=already)
     else:
@@ -290,10 +295,17 @@ def _outcome(episode: Episode, *, already_open: bool) -> str:
 
 
 def _enrol_known(
-    actor: Actor, *, person: Person, opened_on, referral: Referral, through: str
+    actor: Actor,
+    *,
+    person: Person,
+    opened_on,
+    referral: Referral,
+    through: str,
+    municipality: Municipality | None,
 ) -> tuple[Episode, bool]:
     """The episode at the referral's unit for a person the actor already sees (and whether it
-    was open already), and the log row."""
+    was open already), and the log row. The target group is checked on the stored
+    municipality, or on the typed MUNICIPALITY when none is stored."""
     unit = referral.unit
     episode = Episode.objects.filter(person=person, unit=unit, closed_on__isnull=True).first()
     if episode is not None and not policy.relationship_episodes(actor.user).filter(pk=episode.pk):
@@ -304,9 +316,8 @@ def _enrol_known(
         _log_accepted(actor, person, None, detail=f"{referral.pk}, linked to the open episode")
         return episode, True
     check_opening_date(opened_on)
-    check_target_group(
-        unit, birth_date=person.birth_date, municipality_id=person.municipality_id, on=opened_on
-    )
+    resident = person.municipality_id or (municipality.pk if municipality else None)
+    check_target_group(unit, birth_date=person.birth_date, municipality_id=resident, on=opened_on)
     episode = enrol(
         actor=actor, person=person, unit=unit, opened_on=opened_on, opened_through=through
     )

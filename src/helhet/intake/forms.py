@@ -102,6 +102,7 @@ def accept_form(data, referral: Referral, *, roles: dict[int, str], staff) -> Ac
     contact = referral_contact_fields(referral)
     return AcceptForm(
         data,
+        unit=referral.unit,
         initial=accept_initial(referral) | (contact if shown else {}),
         staff=staff,
         hidden_contact=None if shown else contact,

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from helhet.care.forms import AsRelativeForm
 from helhet.core import limits
 from helhet.core.forms import DateInput
-from helhet.core.models import Municipality
+from helhet.core.models import Municipality, Unit
 from helhet.core.versions import FIELD, BasedOnVersion
 
 from . import identity
@@ -57,6 +57,19 @@ class PersonRegisterForm(PersonDetailsForm, AsRelativeForm):
         widget=DateInput(),
         validators=[limits.PAST],
     )
+
+    def __init__(self, *args, unit: Unit, **kwargs):
+        super().__init__(*args, serves_relatives=unit.serves_relatives, **kwargs)
+        # At a unit whose target group names municipalities, the typed one decides whether a
+        # person may be taken in (people.actions.take_in): the field says so and is required.
+        accepted = [municipality.name for municipality in unit.municipalities.all()]
+        if accepted:
+            field = self.fields["municipality"]
+            field.required = True
+            field.help_text = _("%(unit)s accepts residents of %(names)s only.") % {
+                "unit": unit,
+                "names": ", ".join(accepted),
+            }
 
     def clean_identity_number(self) -> identity.IdentityNumber:
         return identity.parse(self.cleaned_data["identity_number"])

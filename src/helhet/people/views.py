@@ -42,8 +42,7 @@ def search(request):
 def register(request):
     if request.unit is None or not policy.is_clinical(request.user):
         return render(request, "people/no_unit.html", status=403)
-    form = PersonRegisterForm(request.POST or None, serves_relatives=request.unit.serves_relatives)
-    existing_id = None
+    form, existing_id = PersonRegisterForm(request.POST or None, unit=request.unit), None
     if request.method == "POST" and form.is_valid():
         try:
             person = actions.person_register(actor=Actor.from_request(request), **form.cleaned_data)

@@ -6,8 +6,9 @@ last item shown; the next page holds the items whose key is smaller. Each source
 database table for those rows with `older_sql` (no OFFSET, no COUNT), so a page costs the same
 whatever page it is.
 
-Items of a date (an assessment, a referral, an episode opened) stand at local midnight of their
-day: on the day they sort after the items with a time of day.
+Items of a date without a time of day (an assessment, a referral, an episode opened, a SIP
+meeting) stand at the last microsecond of their local day: newest first, each is shown at the
+head of its day, above the items with a time of day that day and below the next day's.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ MICROSECOND = datetime.timedelta(microseconds=1)
 _TEXT = re.compile(r"^(-?\d{1,20})-([a-z_]{1,30})-(\d{1,20})$")
 
 
-def day_start(day: datetime.date) -> datetime.datetime:
-    """Local midnight of DAY, where an item of a date stands in the timeline."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+def day_end(day: datetime.date) -> datetime.datetime:
+    """The last microsecond of DAY (local time), where an item of a date stands in the
+    timeline."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
 
 
 @dataclass(frozen=True, order=True)
@@ -58,7 +60,7 @@ class Cursor:
 # The conditions as SQL, for the sources' plain SELECTs (`sources.py`): (condition, params)
 # over COLUMN (the time or date) and PK (the id), both quoted names. An item of KIND is older
 # than the cursor when its time is earlier, or the same and (KIND, pk) is smaller; an item of a
-# date stands at local midnight of its day.
+# date stands at the end of its local day.
 
 
 def _adapt(value, dated: bool):
@@ -71,8 +73,9 @@ def older_sql(cursor: Cursor, column: str, pk: str, kind: str, *, dated: bool) -
     at: datetime.date = cursor.at
     if dated:
         day = timezone.localdate(cursor.at)
-        if cursor.at != day_start(day):
-            return f"{column} <= %s", [_adapt(day, True)]
+        if cursor.at != day_end(day):
+            # a cursor earlier in DAY: the items of DAY's date stand after it, so are newer
+            return f"{column} < %s", [_adapt(day, True)]
         at = day
     value = _adapt(at, dated)
     if kind < cursor.kind:

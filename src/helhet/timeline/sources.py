@@ -34,7 +34,7 @@ from helhet.core.models import Organisation, Unit
 from helhet.intake.models import Referral
 from helhet.plans.models import PlanVersion, Sip, SipMeeting, SipVersion, TreatmentPlan
 
-from .cursor import Cursor, between_sql, day_start
+from .cursor import Cursor, between_sql, day_end
 
 ENROLMENT, CONTACTS, ASSESSMENTS, PLANS, MEDICATION, NOTES = (
     RecordCategory.ENROLMENT,
@@ -88,10 +88,10 @@ def _newest(items, cursor: Cursor | None, limit: int, floor: Cursor | None) -> l
 
 def _item(at, kind: str, record, category: str | None, *, unit: Unit | None = None) -> Item:
     """An item of RECORD, owned by its organisation, at its unit (or UNIT); AT a datetime, or a
-    date (the item then stands at local midnight)."""
+    date (the item then stands at the end of its local day)."""
     dated = not isinstance(at, datetime.datetime)
     return Item(
-        day_start(at) if dated else at,
+        day_end(at) if dated else at,
         kind,
         record,
         unit or record.unit,

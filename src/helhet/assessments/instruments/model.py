@@ -254,7 +254,7 @@ class Instrument:
     title: Text
     version: str
     reference: str
-    text_source: str
+    text_source: Text  # where the item texts come from, shown under the form
     panel_coding: Coding | None
     total_coding: Coding
     option_scores: ScoreRange

@@ -81,7 +81,7 @@ def read_instrument(value: Any, source: str) -> Instrument:
         title=r.text(data["title"], "title"),
         version=r.string(data["version"], "version"),
         reference=r.string(data["reference"], "reference"),
-        text_source=r.string(data["text_source"], "text_source"),
+        text_source=r.text(data["text_source"], "text_source"),
         panel_coding=r.coding(codes.get("panel"), "codes, panel"),
         total_coding=_required_coding(r, codes["total"], "codes, total"),
         option_scores=option_scores,

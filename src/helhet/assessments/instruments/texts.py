@@ -3,12 +3,14 @@
 The bundled files carry Helhet's plain summaries of what each item asks. A unit that holds a
 licence for the official text loads it from a texts file; the file may change only words, never
 scoring, so it must name exactly the bundled items and, for each item, exactly the bundled option
-scores. Format (English may be left out; the bundled English is then kept):
+scores. Format (English may be left out; the bundled English is then kept, except for the
+source note, which is the unit's own: its Swedish is shown in English too, as is a source note
+given as one text):
 
     {
       "format": "helhet-instrument-texts/1",
       "instrument": "audit",
-      "text_source": "AUDIT, official Swedish version; licensed to the unit by ...",
+      "text_source": {"sv": "AUDIT, officiell svensk version; licensierad till enheten av ..."},
       "title": {"sv": "...", "en": "..."},                          (optional)
       "items": [
         {"number": 1, "text": {"sv": "..."},
@@ -42,7 +44,7 @@ def read_texts(value: Any, base: Instrument, source: str) -> Instrument:
     return dataclasses.replace(
         base,
         title=title,
-        text_source=r.string(data["text_source"], "text_source"),
+        text_source=_source(r, data["text_source"]),
         items=tuple(
             _item(r, entry, base.item(number))
             for entry, number in zip(entries, numbers, strict=True)
@@ -99,6 +101,16 @@ def _text(r: Reader, value: Any, bundled: Text, where: str) -> Text:
     data = r.fields(value, where, ("sv",), ("en",))
     english = r.string(data["en"], f"{where}, en") if "en" in data else bundled.en
     return Text(sv=r.string(data["sv"], f"{where}, sv"), en=english)
+
+
+def _source(r: Reader, value: Any) -> Text:
+    # The bundled note describes Helhet's own wording: it never stands for a unit's texts.
+    if isinstance(value, str):
+        note = r.string(value, "text_source")
+        return Text(sv=note, en=note)
+    data = r.fields(value, "text_source", ("sv",), ("en",))
+    swedish = r.string(data["sv"], "text_source, sv")
+    return Text(sv=swedish, en=r.string(data.get("en", swedish), "text_source, en"))
 
 
 def _listed(scores) -> str:
