@@ -371,9 +371,7 @@ class _Computation:
         ):
             rows = (
                 model.objects.in_force()
-                .filter(
-                    unit__in=self.unit_ids, **{f"{time}__gte": self.lo, f"{time}__lt": self.hi}
-                )
+                .filter(unit__in=self.unit_ids, **{f"{time}__gte": self.lo, f"{time}__lt": self.hi})
                 .order_by()
                 .values("unit_id", g=self.key("person", time, instant=True))
                 .annotate(persons=Count("person_id", distinct=True), n=Count("id"))
