@@ -117,6 +117,19 @@ WHAT = {
     "timeline": _("timeline"),
     "latest timeline": _("latest timeline"),
     # /timeline
+    # bookings (the calendar)
+    "bookings": _("bookings"),
+    "booking form": _("booking form"),
+    "booking made": _("booking made"),
+    "booking cancel form": _("booking cancel form"),
+    "booking cancelled": _("booking cancelled"),
+    "booking moved": _("booking moved"),
+    "calendar": _("calendar"),
+    "calendar feed": _("calendar feed"),
+    "group session participants": _("group session participants"),
+    "todays bookings": _("today's bookings"),
+    "appointment reminder sent": _("appointment reminder sent"),
+    # /bookings
 }
 
 
