@@ -17,11 +17,13 @@ The law behind the table (DOMAIN.md; docs/architecture.md "The access model"):
 The person is `county.patient`: an open episode at the clinic, opened by the region's nurse.
 """
 
+import datetime
 import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from helhet.access.models import AccessLogEntry, Basis, Consent
 from helhet.care.models import Episode
@@ -112,6 +114,13 @@ MATRIX = {
     "timeline:page": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
     "timeline:latest": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
     # --- /timeline ---
+    # --- bookings: the person's bookings read (emergency too); a booking's pages write ---
+    "bookings:person": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
+    "bookings:cancel": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
+    "bookings:rebook": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
+    "bookings:attended": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
+    "bookings:no_show": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
+    # --- /bookings ---
     # --- people (bench): the full history is the overview untrimmed, with the same answers ---
     "people:history": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
     # --- /people (bench) ---
@@ -242,6 +251,12 @@ def url_for(request, county, name, actor) -> str:
     elif name == "assessments:correct":
         args.append(assessment_of_own_organisation(county, actor).pk)
     # --- /assessments ---
+    # --- bookings: the patient's booking at the clinic tomorrow, made by the nurse ---
+    elif name.startswith("bookings:") and name != "bookings:person":
+        tomorrow = timezone.now() + datetime.timedelta(days=1)
+        booking = f.BookingFactory(episode=county.episode, booked_by=county.nurse, starts_at=tomorrow)
+        args.append(booking.pk)
+    # --- /bookings ---
     return reverse(name, args=args)
 
 

@@ -54,14 +54,15 @@ def check_staff_free(
 ) -> None:
     """Refuse when one of STAFF has another booking or group session overlapping the time
     (a participant of SESSION does not clash with SESSION itself)."""
-    overlap = Q(starts_at__lt=ends_at, ends_at__gt=starts_at, staff__in=staff)
+    ids = [user.pk for user in staff]
+    overlap = Q(starts_at__lt=ends_at, ends_at__gt=starts_at, staff__in=ids)
     bookings = Booking.objects.filter(overlap, status=Booking.Status.BOOKED)
     sessions = GroupSession.objects.filter(overlap)
     if session is not None:
         bookings = bookings.exclude(group_session=session)
         sessions = sessions.exclude(pk=session.pk)
     busy = User.objects.filter(
-        Q(bookings_as_staff__in=bookings) | Q(group_sessions__in=sessions), pk__in=staff
+        Q(bookings_as_staff__in=bookings) | Q(group_sessions__in=sessions), pk__in=ids
     ).distinct()
     if busy:
         raise ValidationError(
