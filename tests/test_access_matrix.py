@@ -254,7 +254,9 @@ def url_for(request, county, name, actor) -> str:
     # --- bookings: the patient's booking at the clinic tomorrow, made by the nurse ---
     elif name.startswith("bookings:") and name != "bookings:person":
         tomorrow = timezone.now() + datetime.timedelta(days=1)
-        booking = f.BookingFactory(episode=county.episode, booked_by=county.nurse, starts_at=tomorrow)
+        booking = f.BookingFactory(
+            episode=county.episode, booked_by=county.nurse, starts_at=tomorrow
+        )
         args.append(booking.pk)
     # --- /bookings ---
     return reverse(name, args=args)

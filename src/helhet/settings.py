@@ -361,9 +361,7 @@ HELHET_REACTIVATION_MONTHS = env_int("HELHET_REACTIVATION_MONTHS", 12)
 HELHET_EXPORT_KEEP_DAYS = env_int("HELHET_EXPORT_KEEP_DAYS", 7)
 # Appointment reminders to the person (bookings/reminders.py): the sender (a dotted path, as
 # Django's e-mail backends), how long ahead a booking is reminded of, and the file backend's file.
-HELHET_REMINDER_SENDER = env_str(
-    "HELHET_REMINDER_SENDER", "helhet.bookings.senders.ConsoleSender"
-)
+HELHET_REMINDER_SENDER = env_str("HELHET_REMINDER_SENDER", "helhet.bookings.senders.ConsoleSender")
 HELHET_REMINDER_HOURS = env_int("HELHET_REMINDER_HOURS", 24)
 HELHET_REMINDER_FILE = env_str("HELHET_REMINDER_FILE", str(VAR_DIR / "reminders.txt"))
 # PostgreSQL's work_mem for the follow-up's aggregate queries only (SET LOCAL in their

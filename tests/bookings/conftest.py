@@ -11,7 +11,9 @@ from .. import factories as f
 def ahead(days: int = 1, hour: int = 10) -> datetime.datetime:
     """HOUR o'clock local time DAYS from today."""
     day = timezone.localdate() + datetime.timedelta(days=days)
-    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=timezone.get_current_timezone())
+    return datetime.datetime.combine(
+        day, datetime.time(hour), tzinfo=timezone.get_current_timezone()
+    )
 
 
 def form_time(moment: datetime.datetime) -> str:

@@ -33,7 +33,9 @@ def test_the_nurse_books_the_patient_and_the_booking_is_logged(client, county):
     assert response.status_code == 302
     booking = Booking.objects.get()
     assert (booking.person, booking.unit, booking.organisation) == (
-        county.patient, county.clinic, county.region
+        county.patient,
+        county.clinic,
+        county.region,
     )
     assert (booking.duration_minutes, booking.place, booking.remind) == (45, "Rum 3", True)
     assert list(booking.staff.all()) == [county.nurse]
@@ -58,7 +60,9 @@ def test_nobody_without_a_relationship_at_the_unit_may_book(client, county, who)
         "admin": county.admin,
     }.get(who)
     if who == "emergency":
-        f.EmergencyAccessFactory(user=county.outsider, person=county.patient, unit=county.other_unit)
+        f.EmergencyAccessFactory(
+            user=county.outsider, person=county.patient, unit=county.other_unit
+        )
     if who == "steering":
         user = f.UserFactory(organisation=county.region)
     log_in(client, user)
@@ -101,7 +105,12 @@ def test_a_staff_member_booked_at_the_same_time_is_refused(client, county, booki
 def test_another_staff_member_may_be_booked_at_the_same_time(client, county, booking):
     log_in(client, county.nurse, county.clinic)
     coordinator = county.coordinator
-    assert book(client, county, starts_at=form_time(booking.starts_at), staff=[coordinator.pk]).status_code == 302
+    assert (
+        book(
+            client, county, starts_at=form_time(booking.starts_at), staff=[coordinator.pk]
+        ).status_code
+        == 302
+    )
     assert Booking.objects.count() == 2
 
 
@@ -120,7 +129,9 @@ def test_a_cancellation_says_who_cancelled_and_why(client, county, booking, by):
     assert response.status_code == 302
     booking.refresh_from_db()
     assert (booking.status, booking.cancelled_by, booking.cancel_reason) == (
-        Booking.Status.CANCELLED, by, "Förhindrad"
+        Booking.Status.CANCELLED,
+        by,
+        "Förhindrad",
     )
     assert booking.changed_by == county.nurse
     # a cancelled booking is not cancelled twice
@@ -138,7 +149,9 @@ def test_a_cancellation_without_a_reason_is_refused(client, county, booking):
 
 def test_a_booking_at_another_unit_is_not_cancelled_from_here(client, county):
     f.MembershipFactory(user=county.nurse, unit=county.other_unit)
-    elsewhere = f.EpisodeFactory(person=f.PersonFactory(), unit=county.other_unit, opened_by=county.nurse)
+    elsewhere = f.EpisodeFactory(
+        person=f.PersonFactory(), unit=county.other_unit, opened_by=county.nurse
+    )
     other = f.BookingFactory(episode=elsewhere, booked_by=county.nurse, starts_at=ahead(3))
     log_in(client, county.nurse, county.clinic)
     url = reverse("bookings:cancel", args=[elsewhere.person.pk, other.pk])
@@ -200,7 +213,9 @@ def test_a_no_show_is_recorded_as_a_contact_not_attended(client, county, past_bo
     assert past_booking.status == Booking.Status.NO_SHOW
     contact = past_booking.contact
     assert (contact.attended, contact.starts_at, contact.duration_minutes) == (
-        False, past_booking.starts_at, 45
+        False,
+        past_booking.starts_at,
+        45,
     )
     assert list(contact.staff.all()) == [county.nurse]
 
@@ -221,8 +236,11 @@ def test_the_no_show_of_a_booking_counts_in_the_follow_up(client, county, past_b
     log_in(client, county.nurse, county.clinic)
     client.post(reverse("bookings:no_show", args=[county.patient.pk, past_booking.pk]))
     f.BookingFactory(
-        episode=county.episode, booked_by=county.nurse, starts_at=past_booking.starts_at,
-        status=Booking.Status.CANCELLED, cancelled_by="person",
+        episode=county.episode,
+        booked_by=county.nurse,
+        starts_at=past_booking.starts_at,
+        status=Booking.Status.CANCELLED,
+        cancelled_by="person",
     )
     day = timezone.localdate(past_booking.starts_at)
     report = unit_report(county.clinic, Period.month(day.year, day.month), suppress=False)
@@ -240,8 +258,12 @@ def test_the_bookings_page_shows_the_booking_to_a_reader_under_consent(
 
 def test_the_bookings_page_hides_another_organisations_booking_elsewhere(client, county):
     """A booking of the region's at Mini-Maria is not the clinic social worker's to read."""
-    f.ConsentFactory(person=county.patient, unit=county.clinic, recorded_by=county.nurse, coordination=True)
-    mini = f.EpisodeFactory(person=county.patient, unit=county.other_unit, opened_by=county.outsider)
+    f.ConsentFactory(
+        person=county.patient, unit=county.clinic, recorded_by=county.nurse, coordination=True
+    )
+    mini = f.EpisodeFactory(
+        person=county.patient, unit=county.other_unit, opened_by=county.outsider
+    )
     f.BookingFactory(episode=mini, booked_by=county.outsider, starts_at=ahead(2))
     log_in(client, county.social_worker, county.clinic)
     response = client.get(reverse("bookings:person", args=[county.patient.pk]))

@@ -21,9 +21,8 @@ from helhet.access.log import Actor, record_access
 from helhet.access.policy import PersonAccess
 from helhet.access.what import what
 from helhet.contacts.actions import acting_unit, contact_record, open_episode, unit_members
-from helhet.core.models import Unit, User
-
 from helhet.contacts.models import Contact
+from helhet.core.models import Unit, User
 
 from .models import BOOKABLE_KINDS, MAX_BOOKING_MINUTES, Booking, GroupSession
 
@@ -84,36 +83,56 @@ def booking_create(
     staff: Iterable = (),
     place: str = "",
     remind: bool = False,
-    rebooked_from: Booking | None = None,
 ) -> Booking:
     """Book the person at the actor's unit, ahead of time, with staff of the unit (the actor
     when none are named). REMIND: the person agreed to a text reminder."""
     unit = acting_unit(actor, access)
-    episode = open_episode(access, unit)
     if kind not in [k.value for k in BOOKABLE_KINDS]:
         raise ValidationError({"kind": _("Choose a kind of booking.")})
-    check_ahead(starts_at)
-    ends_at = starts_at + check_minutes(duration_minutes)
-    members = unit_members(unit, list(staff) or [actor.user])
-    check_staff_free(members, starts_at, ends_at)
-    booking = _create(
-        actor, access, unit, episode, kind=kind, starts_at=starts_at, ends_at=ends_at,
-        place=place.strip(), remind=remind, rebooked_from=rebooked_from, staff=members,
+    booking = _book(
+        actor,
+        access,
+        unit,
+        kind=kind,
+        starts_at=starts_at,
+        minutes=duration_minutes,
+        staff=staff,
+        place=place,
+        remind=remind,
     )
     record_access(actor, access, action="create", what=what("booking made", unit))
     return booking
 
 
-def _create(actor, access, unit, episode, *, staff, **values) -> Booking:
+def _slot(actor: Actor, unit: Unit, starts_at, minutes: int, staff: Iterable, session=None):
+    """The end of a new booking or session and its staff (the actor when none are named):
+    ahead of time, of a bounded length, staff of UNIT free then (but for SESSION, which a
+    participant's booking joins); else ValidationError."""
+    check_ahead(starts_at)
+    ends_at = starts_at + check_minutes(minutes)
+    members = unit_members(unit, list(staff) or [actor.user])
+    check_staff_free(members, starts_at, ends_at, session=session)
+    return ends_at, members
+
+
+def _book(
+    actor, access, unit, *, starts_at, minutes, staff, place, group_session=None, **values
+) -> Booking:
+    episode = open_episode(access, unit)
+    ends_at, members = _slot(actor, unit, starts_at, minutes, staff, group_session)
     booking = Booking.objects.create(
         person=access.person,
         unit=unit,
         episode=episode,
         organisation_id=actor.organisation_id,
         booked_by=actor.user,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=place.strip(),
+        group_session=group_session,
         **values,
     )
-    booking.staff.set(staff)
+    booking.staff.set(members)
     return booking
 
 
@@ -180,13 +199,17 @@ def booking_rebook(
         raise ValidationError(_("A group session's participant is cancelled, not moved."))
     _cancel(actor, old, by=cancelled_by, reason=reason)
     unit = old.unit
-    check_ahead(starts_at)
-    ends_at = starts_at + check_minutes(duration_minutes)
-    members = unit_members(unit, list(staff) or [actor.user])
-    check_staff_free(members, starts_at, ends_at)
-    new = _create(
-        actor, access, unit, open_episode(access, unit), kind=old.kind, starts_at=starts_at,
-        ends_at=ends_at, place=place.strip(), remind=remind, rebooked_from=old, staff=members,
+    new = _book(
+        actor,
+        access,
+        unit,
+        kind=old.kind,
+        starts_at=starts_at,
+        minutes=duration_minutes,
+        staff=staff,
+        place=place,
+        remind=remind,
+        rebooked_from=old,
     )
     record_access(actor, access, action="create", what=what("booking moved", unit))
     return new
@@ -249,10 +272,7 @@ def group_session_create(
     unit = actor.active_unit
     if not title.strip():
         raise ValidationError({"title": _("Give the group session a title.")})
-    check_ahead(starts_at)
-    ends_at = starts_at + check_minutes(duration_minutes)
-    members = unit_members(unit, list(staff) or [actor.user])
-    check_staff_free(members, starts_at, ends_at)
+    ends_at, members = _slot(actor, unit, starts_at, duration_minutes, staff)
     session = GroupSession.objects.create(
         unit=unit,
         organisation_id=actor.organisation_id,
@@ -274,16 +294,21 @@ def participant_add(
     unit = acting_unit(actor, access)
     if session.unit_id != unit.pk:
         raise ValidationError(_("The group session is at another unit."))
-    episode = open_episode(access, unit)
-    check_ahead(session.starts_at)
     if Booking.objects.filter(
         group_session=session, person=access.person, status=Booking.Status.BOOKED
     ).exists():
         raise ValidationError(_("The person is already booked into this group session."))
-    booking = _create(
-        actor, access, unit, episode, kind=Contact.Kind.GROUP, starts_at=session.starts_at,
-        ends_at=session.ends_at, place=session.place, remind=remind, group_session=session,
+    booking = _book(
+        actor,
+        access,
+        unit,
+        kind=Contact.Kind.GROUP,
+        starts_at=session.starts_at,
+        minutes=session.duration_minutes,
         staff=list(session.staff.all()),
+        place=session.place,
+        remind=remind,
+        group_session=session,
     )
     record_access(actor, access, action="create", what=what("booking made", unit))
     return booking

@@ -52,7 +52,9 @@ def _calendar(request, unit: Unit, *, per_staff: bool):
     bookings = list(selectors.calendar_bookings(unit=unit, first=first, last=last, staff=staff))
     rows = selectors.entries(request.user, bookings, unit=unit)
     record_listing(
-        Actor.from_request(request), selectors.listed(rows), action="read",
+        Actor.from_request(request),
+        selectors.listed(rows),
+        action="read",
         what=what("calendar", unit),
     )
     step = datetime.timedelta(days=7 if week else 1)
@@ -111,7 +113,9 @@ def session(request, session_id: int):
         raise Http404
     rows = selectors.participants(request.user, found)
     record_listing(
-        Actor.from_request(request), selectors.listed(rows), action="read",
+        Actor.from_request(request),
+        selectors.listed(rows),
+        action="read",
         what=what("group session participants", found.unit),
     )
     return render(request, "bookings/session.html", {"session": found, "rows": rows})
@@ -130,7 +134,9 @@ def feed_page(request):
     if request.method == "POST":
         if "revoke" in request.POST:
             feeds.feed_revoke(user=request.user)
-            messages.success(request, _("The calendar feed is revoked: its address no longer works."))
+            messages.success(
+                request, _("The calendar feed is revoked: its address no longer works.")
+            )
             return redirect("bookings:feed_page")
         token = feeds.feed_create(user=request.user)
     url = request.build_absolute_uri(reverse("bookings:feed", args=[token])) if token else None

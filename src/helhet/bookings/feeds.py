@@ -2,8 +2,8 @@
 
 A feed lists its user's bookings and group sessions, at every unit where they are a member,
 from a week back to a year ahead. An event names the person only when the unit allows it
-(`Unit.calendar_feed_shows_names`) and the user may see the person there at the time the feed
-is read; then the feed is a listing access, logged as the user. Otherwise an event says only
+(`Unit.calendar_feed_shows_names`), the user may see the person there at the time the feed
+is read and the person has no protected identity; then the feed is a listing access, logged as the user. Otherwise an event says only
 what kind of booking it is.
 """
 
@@ -111,10 +111,13 @@ def _names(user: User, bookings: list[Booking]) -> dict[int, str]:
     names: dict[int, str] = {}
     for found in at_unit.values():
         unit: Unit = found[0].unit
-        persons = list(selectors.named_persons(user, found, unit=unit).values())
-        record_listing(
-            Actor(user, unit), persons, action="read", what=what("calendar feed", unit)
-        )
+        # a calendar outside Helhet never names a person with protected identity
+        persons = [
+            p
+            for p in selectors.named_persons(user, found, unit=unit).values()
+            if not p.protected_identity
+        ]
+        record_listing(Actor(user, unit), persons, action="read", what=what("calendar feed", unit))
         names |= {p.pk: p.full_name for p in persons}
     return names
 
@@ -135,13 +138,19 @@ def _booking_event(booking: Booking, name: str | None) -> Event:
     kind = booking.get_kind_display()
     summary = f"{kind}: {name}" if name else f"{_('Booked')}: {kind}"
     return _event(
-        f"booking-{booking.pk}@helhet", booking.starts_at, booking.ends_at,
-        f"{summary} ({booking.unit.name})", booking.place,
+        f"booking-{booking.pk}@helhet",
+        booking.starts_at,
+        booking.ends_at,
+        f"{summary} ({booking.unit.name})",
+        booking.place,
     )
 
 
 def _session_event(session: GroupSession) -> Event:
     return _event(
-        f"group-session-{session.pk}@helhet", session.starts_at, session.ends_at,
-        f"{session.title} ({session.unit.name})", session.place,
+        f"group-session-{session.pk}@helhet",
+        session.starts_at,
+        session.ends_at,
+        f"{session.title} ({session.unit.name})",
+        session.place,
     )

@@ -140,7 +140,9 @@ class CalendarForm(StaffMixin, forms.Form):
     day = forms.DateField(
         label=_("Date"), required=False, widget=DateInput(), validators=[BOOKING_RANGE]
     )
-    staff = forms.ModelChoiceField(label=_("Staff member"), queryset=None, required=False)
+    staff: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Staff member"), queryset=None, required=False
+    )
 
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
@@ -150,7 +152,9 @@ class CalendarForm(StaffMixin, forms.Form):
 class GroupSessionChoiceForm(forms.Form):
     """Book the person into one of the unit's coming group sessions."""
 
-    group_session = forms.ModelChoiceField(label=_("Group session"), queryset=None)
+    group_session: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Group session"), queryset=None
+    )
     remind = remind_field()
 
     def __init__(self, *args, sessions, **kwargs):
@@ -159,7 +163,10 @@ class GroupSessionChoiceForm(forms.Form):
         set_queryset(field, sessions, label=session_label)
 
     def action_data(self) -> dict:
-        return {"session": self.cleaned_data["group_session"], "remind": self.cleaned_data["remind"]}
+        return {
+            "session": self.cleaned_data["group_session"],
+            "remind": self.cleaned_data["remind"],
+        }
 
 
 def session_label(session) -> str:

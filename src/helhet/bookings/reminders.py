@@ -62,9 +62,7 @@ def send_reminders(now: datetime.datetime | None = None) -> int:
 
 @transaction.atomic
 def _send_one(pk: int, now: datetime.datetime) -> int:
-    booking = (
-        due(now).select_for_update().select_related("person", "unit").filter(pk=pk).first()
-    )
+    booking = due(now).select_for_update().select_related("person", "unit").filter(pk=pk).first()
     if booking is None:  # sent, cancelled or changed meanwhile
         return 0
     sender().send(phone=booking.person.phone, text=reminder_text(booking))

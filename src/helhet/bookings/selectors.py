@@ -35,7 +35,9 @@ def person_bookings(access: PersonAccess) -> list[Booking]:
     """The person's bookings the user may read (the unit's shared layer, as the enrolment:
     at a unit where the user has a relationship, or their organisation's), newest last."""
     bookings = with_staff(
-        Booking.objects.filter(person=access.person).select_related("rebooked_from", "group_session")
+        Booking.objects.filter(person=access.person).select_related(
+            "rebooked_from", "group_session"
+        )
     )
     return access.readable(
         list(bookings), category=RecordCategory.ENROLMENT, unit=lambda b: b.unit_id
@@ -84,7 +86,9 @@ def period(day: datetime.date, *, week: bool) -> tuple[datetime.date, datetime.d
 def _bounds(first: datetime.date, last: datetime.date) -> tuple[datetime.datetime, ...]:
     zone = timezone.get_current_timezone()
     start = datetime.datetime.combine(first, datetime.time.min, tzinfo=zone)
-    end = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
+    end = datetime.datetime.combine(
+        last + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+    )
     return start, end
 
 
@@ -122,9 +126,7 @@ def entries(user: User, bookings: list[Booking], *, unit: Unit) -> list[Entry]:
 
 
 def by_day(rows: list[Entry], first: datetime.date, last: datetime.date) -> list[Day]:
-    days = [
-        Day(first + datetime.timedelta(days=n)) for n in range((last - first).days + 1)
-    ]
+    days = [Day(first + datetime.timedelta(days=n)) for n in range((last - first).days + 1)]
     for row in rows:
         days[(timezone.localdate(row.booking.starts_at) - first).days].entries.append(row)
     return days
@@ -157,13 +159,9 @@ def unit_session(unit: Unit | None, session_id: int) -> GroupSession | None:
 
 
 def participants(user: User, session: GroupSession) -> list[Entry]:
-    bookings = list(
-        with_staff(session.participants.all()).order_by("pk")
-    )
+    bookings = list(with_staff(session.participants.all()).order_by("pk"))
     return entries(user, bookings, unit=session.unit)
 
 
 def upcoming_sessions(unit: Unit) -> QuerySet[GroupSession]:
-    return GroupSession.objects.filter(unit=unit, ends_at__gte=timezone.now()).order_by(
-        "starts_at"
-    )
+    return GroupSession.objects.filter(unit=unit, ends_at__gte=timezone.now()).order_by("starts_at")

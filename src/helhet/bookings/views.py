@@ -136,7 +136,9 @@ def booking_attended(request, person_id: int, booking_id: int):
     if (
         request.method == "POST"
         and form.is_valid()
-        and run_action(form, actions.booking_attended, actor=actor, access=access, booking=booking.pk)
+        and run_action(
+            form, actions.booking_attended, actor=actor, access=access, booking=booking.pk
+        )
     ):
         messages.success(request, _("The contact is recorded."))
         return redirect("bookings:person", person_id=person_id)
