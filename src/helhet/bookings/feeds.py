@@ -3,8 +3,8 @@
 A feed lists its user's bookings and group sessions, at every unit where they are a member,
 from a week back to a year ahead. An event names the person only when the unit allows it
 (`Unit.calendar_feed_shows_names`), the user may see the person there at the time the feed
-is read and the person has no protected identity; then the feed is a listing access, logged as the user. Otherwise an event says only
-what kind of booking it is.
+is read and the person has no protected identity; then the feed is a listing access, logged
+as the user. Otherwise an event says only what kind of booking it is.
 """
 
 import datetime
