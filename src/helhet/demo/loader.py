@@ -11,6 +11,7 @@ from helhet.care.models import ClosureReason
 from helhet.reminders.tasks import refresh_reminders
 
 from .blocks import add_blocks
+from .bookings import add_bookings
 from .county import County, create_county
 from .journeys import DEFAULT_YEARS
 from .population import Population
@@ -59,6 +60,7 @@ def load(
             progress(f"persons {stop}/{persons}, contacts {contacts}")
     population.inboxes().save(batch_size)
     add_blocks(county, today=timezone.localdate())
+    add_bookings(county, today=timezone.localdate())
     if connection.vendor == "postgresql":
         # A bulk load leaves the planner without statistics until autovacuum comes by: at
         # 100,000 persons the task list then took over a minute instead of a quarter second.
