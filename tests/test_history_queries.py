@@ -19,7 +19,14 @@ from . import factories as f
 from .people.utils import log_in
 from .plans.conftest import access_of, disclose, sip_data
 
-PAGES = ("plans:sip", "plans:plans", "contacts:list", "assessments:history", "contacts:medication")
+PAGES = (
+    "plans:sip",
+    "plans:plans",
+    "contacts:list",
+    "assessments:history",
+    "contacts:medication",
+    "bookings:person",
+)
 
 
 def grow(county, times: int) -> None:
@@ -52,6 +59,7 @@ def grow(county, times: int) -> None:
                 recorded_by=writer,
                 note="Anteckning",
             )
+            f.BookingFactory(episode=county.episode, booked_by=writer)
         f.AssessmentFactory(person=county.patient, unit=county.clinic, recorded_by=county.nurse)
         f.DrugTestFactory(person=county.patient, unit=county.clinic, recorded_by=county.nurse)
 
