@@ -268,3 +268,13 @@ def test_the_bookings_page_hides_another_organisations_booking_elsewhere(client,
     log_in(client, county.social_worker, county.clinic)
     response = client.get(reverse("bookings:person", args=[county.patient.pk]))
     assert response.context["bookings"].upcoming == []
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_bookings_page_opens_outside_a_transaction(client, county, booking):
+    """The pages read the booking without locking it (a lock needs a transaction: on
+    PostgreSQL a request has none); the action locks it."""
+    log_in(client, county.nurse, county.clinic)
+    for name in ("cancel", "rebook", "attended", "no_show"):
+        url = reverse(f"bookings:{name}", args=[county.patient.pk, booking.pk])
+        assert client.get(url).status_code == 200, name

@@ -136,16 +136,16 @@ def _book(
     return booking
 
 
-def booking_for_acting(access: PersonAccess, booking_id: int, unit: Unit | None) -> Booking:
+def booking_for_acting(
+    access: PersonAccess, booking_id: int, unit: Unit | None, *, lock: bool = True
+) -> Booking:
     """The person's booking BOOKING_ID at UNIT (the active unit, where the actor must have a
-    relationship), still booked; else ValidationError."""
+    relationship), still booked; else ValidationError. LOCK (inside an action's transaction):
+    the row is locked, so that a second change waits and then finds it no longer booked."""
     if unit is None or not access.may_act_at(unit.pk):
         raise ValidationError(_("You may not change bookings for this person at this unit."))
-    booking = (
-        Booking.objects.select_for_update()
-        .filter(pk=booking_id, person=access.person, unit=unit)
-        .first()
-    )
+    bookings = Booking.objects.select_for_update() if lock else Booking.objects.all()
+    booking = bookings.filter(pk=booking_id, person=access.person, unit=unit).first()
     if booking is None:
         raise ValidationError(_("There is no such booking at this unit."))
     if not booking.is_booked:

@@ -71,7 +71,7 @@ def _book(request, actor, access, form, group, which) -> bool:
 def _booking(request, access, booking_id: int) -> Booking:
     """The person's open booking at the active unit the user may change; else Http404."""
     try:
-        return actions.booking_for_acting(access, booking_id, request.unit)
+        return actions.booking_for_acting(access, booking_id, request.unit, lock=False)
     except ValidationError as error:
         raise Http404 from error
 
