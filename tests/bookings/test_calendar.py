@@ -162,8 +162,8 @@ def test_a_group_session_is_planned_and_a_person_booked_into_it(client, county):
             "place": "Grupprummet",
         },
     )
-    assert response.status_code == 302
     session = GroupSession.objects.get()
+    assert response.url == reverse("bookings:session", args=[session.pk])
     booked = client.post(
         reverse("bookings:person", args=[county.patient.pk]),
         {"form": "group", "group-group_session": session.pk},
@@ -200,3 +200,40 @@ def test_a_group_sessions_participants_hide_persons_the_viewer_may_not_see(clien
     assert "Tolvan" not in page.text
     log_in(client, county.outsider)  # another unit: not found
     assert client.get(reverse("bookings:session", args=[session.pk])).status_code == 404
+
+
+def test_a_group_session_in_the_past_is_refused_and_nothing_saved(client, county):
+    log_in(client, county.nurse, county.clinic)
+    past = timezone.localtime() - datetime.timedelta(days=1)
+    response = client.post(
+        reverse("bookings:session_new"),
+        {
+            "title": "Grupp",
+            "starts_at": past.strftime("%Y-%m-%dT%H:%M"),
+            "duration_minutes": "60",
+            "staff": [county.nurse.pk],
+        },
+    )
+    assert response.status_code == 200
+    assert "A booking must be for a time still to come." in response.text
+    assert not GroupSession.objects.exists()
+
+
+def test_a_person_is_booked_into_a_group_session_once(client, county):
+    session = GroupSession.objects.create(
+        unit=county.clinic,
+        organisation=county.region,
+        title="Grupp",
+        starts_at=ahead(2),
+        ends_at=ahead(2, 12),
+        created_by=county.nurse,
+    )
+    session.staff.set([county.nurse])
+    log_in(client, county.nurse, county.clinic)
+    url = reverse("bookings:person", args=[county.patient.pk])
+    data = {"form": "group", "group-group_session": session.pk}
+    assert client.post(url, data).status_code == 302
+    again = client.post(url, data)
+    assert again.status_code == 200
+    assert "already booked into this group session" in again.text
+    assert Booking.objects.count() == 1

@@ -9,6 +9,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +20,6 @@ from django.views.decorators.http import require_http_methods
 from helhet.access import policy
 from helhet.access.log import Actor, record_listing
 from helhet.access.what import what
-from helhet.core.forms import run_action
 from helhet.core.models import Unit
 from helhet.core.selectors import unit_staff
 from helhet.core.submissions import once
@@ -97,10 +97,15 @@ def session_new(request):
     unit = _member_unit(request, None)
     form = GroupSessionForm(request.POST or None, staff=unit_staff(unit.pk), writer=request.user)
     if request.method == "POST" and form.is_valid():
-        actor = Actor.from_request(request)
-        if run_action(form, actions.group_session_create, actor=actor):
+        try:
+            planned = actions.group_session_create(
+                actor=Actor.from_request(request), **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
             messages.success(request, _("The group session is planned."))
-            return redirect("bookings:calendar")
+            return redirect("bookings:session", session_id=planned.pk)
     return render(request, "bookings/session_form.html", {"form": form, "unit": unit})
 
 
