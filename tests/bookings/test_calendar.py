@@ -149,6 +149,20 @@ def test_the_start_page_block_renders_an_empty_list(rf, county):
 # --- Group sessions -----------------------------------------------------------------------
 
 
+def group_session(county) -> GroupSession:
+    """A group session at the clinic the day after tomorrow, 10 to 12, led by the nurse."""
+    session = GroupSession.objects.create(
+        unit=county.clinic,
+        organisation=county.region,
+        title="Grupp",
+        starts_at=ahead(2),
+        ends_at=ahead(2, 12),
+        created_by=county.nurse,
+    )
+    session.staff.set([county.nurse])
+    return session
+
+
 def test_a_group_session_is_planned_and_a_person_booked_into_it(client, county):
     log_in(client, county.nurse, county.clinic)
     starts = ahead(3, 13)
@@ -177,14 +191,7 @@ def test_a_group_session_is_planned_and_a_person_booked_into_it(client, county):
 
 
 def test_a_group_sessions_participants_hide_persons_the_viewer_may_not_see(client, county):
-    session = GroupSession.objects.create(
-        unit=county.clinic,
-        organisation=county.region,
-        title="Grupp",
-        starts_at=ahead(2),
-        ends_at=ahead(2, 12),
-        created_by=county.nurse,
-    )
+    session = group_session(county)
     f.BookingFactory(
         episode=county.episode,
         booked_by=county.nurse,
@@ -220,15 +227,7 @@ def test_a_group_session_in_the_past_is_refused_and_nothing_saved(client, county
 
 
 def test_a_person_is_booked_into_a_group_session_once(client, county):
-    session = GroupSession.objects.create(
-        unit=county.clinic,
-        organisation=county.region,
-        title="Grupp",
-        starts_at=ahead(2),
-        ends_at=ahead(2, 12),
-        created_by=county.nurse,
-    )
-    session.staff.set([county.nurse])
+    session = group_session(county)
     log_in(client, county.nurse, county.clinic)
     url = reverse("bookings:person", args=[county.patient.pk])
     data = {"form": "group", "group-group_session": session.pk}

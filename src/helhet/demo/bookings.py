@@ -55,7 +55,7 @@ def _group_session(clinic, episodes: list[Episode], day: datetime.date) -> list[
     )
     session = GroupSession.objects.create(
         unit=clinic,
-        organisation_id=leader.organisation_id,
+        organisation_id=episodes[0].organisation_id,
         title="Återfallsprevention",
         starts_at=start,
         ends_at=start + datetime.timedelta(minutes=90),
