@@ -236,3 +236,12 @@ def test_a_person_is_booked_into_a_group_session_once(client, county):
     assert again.status_code == 200
     assert "already booked into this group session" in again.text
     assert Booking.objects.count() == 1
+
+
+@pytest.mark.parametrize("day", ["not-a-day", "0001-01-01", "2999-01-01"])
+def test_a_bad_day_shows_today_and_says_why(client, county, day):
+    log_in(client, county.nurse, county.clinic)
+    response = client.get(reverse("bookings:calendar"), {"day": day, "staff": "9" * 25})
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert response.context["first"] == timezone.localdate()

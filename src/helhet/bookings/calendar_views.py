@@ -48,6 +48,9 @@ def _calendar(request, unit: Unit, *, per_staff: bool):
     week = chosen.get("view") == "week"
     day = chosen.get("day") or timezone.localdate()
     staff = (chosen.get("staff") or request.user) if per_staff else None
+    if not form.errors:  # the form shows what the page shows
+        shown = {"view": "week" if week else "day", "day": day, "staff": staff}
+        form = CalendarForm(initial=shown, staff=unit_staff(unit.pk))
     first, last = selectors.period(day, week=week)
     bookings = list(selectors.calendar_bookings(unit=unit, first=first, last=last, staff=staff))
     rows = selectors.entries(request.user, bookings, unit=unit)
