@@ -190,3 +190,21 @@ def test_booking_with_the_reminder_ticked_records_the_consent(client, county):
         },
     )
     assert Booking.objects.get().remind is False  # not ticked: no reminder
+
+
+@pytest.mark.usefixtures("access_changes_logged")
+def test_letting_a_units_feeds_show_names_is_an_access_change_made_in_the_admin(client, county):
+    from ..access.test_security_events import unit_form
+
+    client.force_login(county.admin)
+    response = client.post(
+        reverse("admin:core_unit_change", args=[county.clinic.pk]),
+        unit_form(county.clinic, calendar_feed_shows_names="on"),
+    )
+    assert response.status_code == 302, response.content
+    county.clinic.refresh_from_db()
+    assert county.clinic.calendar_feed_shows_names
+    rows = AccessLogEntry.objects.filter(action=AccessLogEntry.Action.SECURITY, unit=county.clinic)
+    changed = [r for r in rows if r.what.endswith("calendar_feed_shows_names False → True")]
+    # one row for each organisation running the unit
+    assert {r.organisation_id for r in changed} == {county.region.pk, county.municipality.pk}
