@@ -416,3 +416,42 @@ class AlertFactory(factory.django.DjangoModelFactory):
 
 
 # --- /alerts ---
+
+
+# --- bookings ---
+from helhet.bookings.models import BOOKABLE_KINDS, Booking  # noqa: E402
+
+
+class BookingFactory(factory.django.DjangoModelFactory):
+    """A 45-minute visit booked a day ahead at the episode's unit, by a staff member."""
+
+    class Meta:
+        model = Booking
+        skip_postgeneration_save = True
+
+    episode = factory.SubFactory(EpisodeFactory)
+    person = factory.SelfAttribute("episode.person")
+    unit = factory.SelfAttribute("episode.unit")
+    booked_by = factory.SubFactory(UserFactory)
+    organisation = factory.SelfAttribute("booked_by.organisation")
+    kind = Contact.Kind.VISIT
+    starts_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=1))
+    ends_at = factory.LazyAttribute(lambda b: b.starts_at + datetime.timedelta(minutes=45))
+
+    @factory.post_generation
+    def staff(self, create, extracted, **kwargs):
+        if create:
+            self.staff.set(extracted or [self.booked_by])
+
+
+def booking_of(contact: Contact) -> Booking:
+    """The booking a recorded CONTACT was held (or missed) for."""
+    return BookingFactory(
+        episode=contact.episode,
+        booked_by=contact.recorded_by,
+        kind=contact.kind if contact.kind in BOOKABLE_KINDS else Contact.Kind.VISIT,
+        starts_at=contact.starts_at,
+        ends_at=contact.starts_at + datetime.timedelta(minutes=contact.duration_minutes or 45),
+        status=Booking.Status.ATTENDED if contact.attended else Booking.Status.NO_SHOW,
+        contact=contact,
+    )

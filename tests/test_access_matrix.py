@@ -141,6 +141,13 @@ MATRIX = {
     # ending: a warning of the actor's own organisation at the clinic (see url_for)
     "alerts:end": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
     # --- /alerts ---
+    # --- bookings: the person's bookings read (emergency too); a booking's pages write ---
+    "bookings:person": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
+    "bookings:cancel": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
+    "bookings:rebook": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
+    "bookings:attended": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
+    "bookings:no_show": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
+    # --- /bookings ---
     # --- people (bench): the full history is the overview untrimmed, with the same answers ---
     "people:history": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
     # --- /people (bench) ---
@@ -353,6 +360,14 @@ def url_for(request, county, name, actor) -> str:
     # --- /conference ---
     elif name == "alerts:end":
         args.append(alert_of_own_organisation(county, actor).pk)
+    # --- bookings: the patient's booking at the clinic tomorrow, made by the nurse ---
+    elif name.startswith("bookings:") and name != "bookings:person":
+        tomorrow = timezone.now() + datetime.timedelta(days=1)
+        booking = f.BookingFactory(
+            episode=county.episode, booked_by=county.nurse, starts_at=tomorrow
+        )
+        args.append(booking.pk)
+    # --- /bookings ---
     return reverse(name, args=args)
 
 

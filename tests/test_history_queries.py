@@ -30,6 +30,7 @@ PAGES = (
     "contacts:medication",
     "people:changes",
     "conference:person_add",  # the person's coming conference items
+    "bookings:person",
 )
 EDITS = itertools.count()
 
@@ -64,6 +65,7 @@ def grow(county, times: int) -> None:
                 recorded_by=writer,
                 note="Anteckning",
             )
+            f.BookingFactory(episode=county.episode, booked_by=writer)
         f.AssessmentFactory(person=county.patient, unit=county.clinic, recorded_by=county.nurse)
         test = f.DrugTestFactory(
             person=county.patient, unit=county.clinic, recorded_by=county.nurse

@@ -10,6 +10,7 @@ without being listed here, and one whose arguments the walk cannot fill fails th
 """
 
 import csv
+import datetime
 import io
 import itertools
 from dataclasses import dataclass
@@ -156,6 +157,7 @@ def _records(c):
     _changes(c)
     c.conference = conference(c.clinic, c.nurse)
     c.conference_item = item(c.conference, c.patient, c.nurse)
+    _bookings(c)
     access = access_of(c.nurse, c.patient, c.clinic)
     plan_actions.sip_version_create(
         actor=Actor(c.nurse, c.clinic, "req-sip"),
@@ -174,6 +176,35 @@ def _changes(c):
     Change.objects.create(
         person=c.patient, relative=c.relative, number=1, fields=relative, protected=True, **by
     )
+
+
+def _bookings(c):
+    """A booking and a group session with the patient, and the nurse's calendar feed, at a
+    unit whose feeds name the persons."""
+    from helhet.bookings import feeds
+    from helhet.bookings.models import GroupSession
+
+    c.clinic.calendar_feed_shows_names = True
+    c.clinic.save()
+    tomorrow = timezone.now() + datetime.timedelta(days=1)
+    c.booking = f.BookingFactory(episode=c.episode, booked_by=c.nurse, starts_at=tomorrow)
+    c.session = GroupSession.objects.create(
+        unit=c.clinic,
+        organisation=c.region,
+        title="Grupp",
+        starts_at=tomorrow + datetime.timedelta(hours=2),
+        ends_at=tomorrow + datetime.timedelta(hours=3),
+        created_by=c.nurse,
+    )
+    f.BookingFactory(
+        episode=c.episode,
+        booked_by=c.nurse,
+        starts_at=c.session.starts_at,
+        ends_at=c.session.ends_at,
+        group_session=c.session,
+        kind="group",
+    )
+    c.feed_token = feeds.feed_create(user=c.nurse)
 
 
 def _referrals(c):
@@ -253,6 +284,9 @@ ARGUMENTS = {
     "conference_id": lambda c: [c.conference.pk],
     "item_id": lambda c: [c.conference_item.pk],
     "alert_id": lambda c: [c.alert.pk],
+    "booking_id": lambda c: [c.booking.pk],
+    "session_id": lambda c: [c.session.pk],
+    "token": lambda c: [c.feed_token],  # the nurse's calendar feed (public, by its token)
     # The MFA pages (core/mfa/) show no person: no one's device is found (404).
     "device_id": lambda c: [0],
 }

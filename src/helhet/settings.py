@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "helhet.intake",
     "helhet.assessments",
     "helhet.contacts",
+    "helhet.bookings",
     "helhet.plans",
     "helhet.timeline",
     "helhet.reminders",
@@ -364,6 +365,11 @@ HELHET_REACTIVATION_MONTHS = env_int("HELHET_REACTIVATION_MONTHS", 12)
 HELHET_CLOSED_READABLE_MONTHS = env_int("HELHET_CLOSED_READABLE_MONTHS", 12)
 # Follow-up exports' files are deleted this many days after they were made.
 HELHET_EXPORT_KEEP_DAYS = env_int("HELHET_EXPORT_KEEP_DAYS", 7)
+# Appointment reminders to the person (bookings/reminders.py): the sender (a dotted path, as
+# Django's e-mail backends), how long ahead a booking is reminded of, and the file backend's file.
+HELHET_REMINDER_SENDER = env_str("HELHET_REMINDER_SENDER", "helhet.bookings.senders.ConsoleSender")
+HELHET_REMINDER_HOURS = env_int("HELHET_REMINDER_HOURS", 24)
+HELHET_REMINDER_FILE = env_str("HELHET_REMINDER_FILE", str(VAR_DIR / "reminders.txt"))
 # PostgreSQL's work_mem for the follow-up's aggregate queries only (SET LOCAL in their
 # transaction): their distinct counts sort hundreds of thousands of rows, which spill to disk at
 # the server's default of 4 MB. Empty: the server's own setting.

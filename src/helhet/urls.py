@@ -50,6 +50,7 @@ urlpatterns = [
     path("", include("helhet.intake.urls")),
     path("", include("helhet.assessments.urls")),
     path("", include("helhet.contacts.urls")),
+    path("", include("helhet.bookings.urls")),
     path("", include("helhet.plans.urls")),
     path("", include("helhet.reminders.urls")),
     path("", include("helhet.timeline.urls")),

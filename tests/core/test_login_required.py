@@ -26,6 +26,7 @@ PUBLIC = {
     "admin:login",
     "oidc_login",
     "oidc_callback",
+    "bookings:feed",  # a private token in the address (bookings/feeds.py)
 }
 # A value for each URL argument, by name, else by converter.
 VALUES = {"app_label": "core", "uidb64": "MQ", "token": "set-password"}

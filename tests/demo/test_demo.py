@@ -614,3 +614,13 @@ def test_a_few_persons_have_blocks_in_force_and_one_lifted(demo, client):
         content = client.get(reverse("people:overview", args=[block.person_id])).content.decode()
         assert (notice in content) == (block.lifted_on is None)
         assert (block.unit.name in content) == (block.lifted_on is not None)
+
+
+def test_the_clinics_calendar_has_bookings_this_week(demo, client):
+    clinic = Unit.objects.get(unit_type=Unit.Type.SOCIAL_MEDICINE)
+    response = logged_in(client, "anna.sjukskoterska").get(
+        reverse("bookings:unit_calendar", args=[clinic.pk]), {"view": "week"}
+    )
+    shown = [e for d in response.context["days"] for e in d.entries]
+    assert len(shown) >= 10
+    assert any(e.person is not None for e in shown)  # Anna's own persons by name

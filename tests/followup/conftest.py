@@ -63,10 +63,14 @@ def world(db):
             person=p, unit=unit or clinic, opened_by=nurse, opened_on=opened_on, **closing, **kw
         )
 
-    def contact(ep, day, hour=10, minute=0, **kw):
-        return f.ContactFactory(
+    def contact(ep, day, hour=10, minute=0, booked=False, **kw):
+        """A contact; BOOKED: held (or missed) for a booking, which the no-shows count."""
+        made = f.ContactFactory(
             episode=ep, recorded_by=nurse, starts_at=local(day, hour, minute), **kw
         )
+        if booked:
+            f.booking_of(made)
+        return made
 
     def assessment(p, day, occasion, total, instrument="audit", unit=None, **kw):
         return f.AssessmentFactory(

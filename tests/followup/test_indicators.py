@@ -5,8 +5,12 @@ import datetime
 import pytest
 from django.test.utils import override_settings
 
+from helhet.bookings.models import Booking
 from helhet.followup.indicators import county_comparison, trend, unit_report
 from helhet.followup.periods import Period
+from tests import factories as f
+
+from .conftest import local
 
 D = datetime.date
 YEAR = Period.year(2025)
@@ -58,20 +62,28 @@ def test_a_person_with_two_episodes_counts_once(world):
 def test_contacts_on_the_last_day_in_local_time(world):
     w = world
     ep = w.episode(opened_on=D(2025, 1, 1))
-    w.contact(ep, D(2025, 12, 31), 23, 59)  # counted: 22:59 UTC on the last day
-    w.contact(ep, D(2026, 1, 1), 0, 0)  # not counted: next day local (23:00 UTC on 31 Dec)
-    w.contact(ep, D(2025, 1, 1), 0, 0)  # counted: first minute of the first day (23:00 UTC)
-    w.contact(ep, D(2024, 12, 31), 23, 59)  # not counted
-    w.contact(ep, D(2025, 6, 1), kind="phone")
-    w.contact(ep, D(2025, 6, 2), attended=False)
-    w.contact(ep, D(2025, 6, 3), attended=False, kind="phone")
+    w.contact(ep, D(2025, 12, 31), 23, 59, booked=True)  # counted: 22:59 UTC on the last day
+    w.contact(ep, D(2026, 1, 1), 0, 0, booked=True)  # not counted: next day local
+    w.contact(ep, D(2025, 1, 1), 0, 0, booked=True)  # counted: first minute of the first day
+    w.contact(ep, D(2024, 12, 31), 23, 59, booked=True)  # not counted
+    w.contact(ep, D(2025, 6, 1), kind="phone", booked=True)
+    w.contact(ep, D(2025, 6, 2), attended=False, booked=True)
+    w.contact(ep, D(2025, 6, 3), attended=False, kind="phone", booked=True)
+    w.contact(ep, D(2025, 6, 4), attended=False)  # a no-show without a booking: not counted
+    f.BookingFactory(  # cancelled: neither held nor missed
+        episode=ep,
+        starts_at=local(D(2025, 6, 5), 10),
+        status=Booking.Status.CANCELLED,
+        cancelled_by=Booking.CancelledBy.PERSON,
+    )
     report = unit_report(w.clinic, YEAR, suppress=False)
     # attended in 2025: 31 Dec 23:59, 1 Jan 00:00, 1 Jun phone = 3
     assert figure(report, "contacts") == 3
     assert figure(report, "contacts", "kind:visit") == 2
     assert figure(report, "contacts", "kind:phone") == 1
     assert figure(report, "contact_persons") == 1
-    # two no-shows of 5 booked = 40.0 %
+    # two no-shows of 5 bookings held or missed = 40.0 %
+    assert figure(report, "booked_contacts") == 5
     assert figure(report, "no_shows") == 2
     assert figure(report, "no_show_rate") == 40.0
 

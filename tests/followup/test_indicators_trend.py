@@ -28,7 +28,7 @@ def rich(w):
             w.episode(p, opened_on=D(2025, 3, 10), reactivation_of=ep)
         w.contact(ep, D(2025, 1, 31), 23, 59, interventions=[laro])  # last minute of January
         w.contact(ep, D(2025, 2, 1), 0, 0, interventions=[group], kind="group")
-        w.contact(ep, D(2025, 2, 10 + n), attended=n % 2 == 0)
+        w.contact(ep, D(2025, 2, 10 + n), attended=n % 2 == 0, booked=True)
         w.assessment(p, D(2025, 1, 10 + n), "intake", 10 + n, zone="II")
         w.assessment(p, D(2025, 1, 20), "intake", 12, zone="II")  # a second intake in January
         w.assessment(p, D(2025, 2, 20), "follow_up", 8 + n, zone="II")

@@ -31,9 +31,9 @@ def small(county):
     for sex in ["female"] * 3 + ["male"] * 4:
         c.episodes.append(enrol(c, c.clinic, sex))
     for day in range(1, 7):
-        contact(c, c.episodes[0], D(2025, 4, day), attended=True)
+        contact(c, c.episodes[0], D(2025, 4, day), attended=True, booked=True)
     for day in (7, 8):
-        contact(c, c.episodes[0], D(2025, 4, day), attended=False)
+        contact(c, c.episodes[0], D(2025, 4, day), attended=False, booked=True)
     c.norrby = f.UnitFactory(name="Socialmedicin Norrby", unit_type=Unit.Type.SOCIAL_MEDICINE)
     for sex in ["female"] * 4 + ["male"] * 4:
         enrol(c, c.norrby, sex)
@@ -50,11 +50,14 @@ def enrol(county, unit, sex, opened_on=MARCH_1):
     return f.EpisodeFactory(person=person, unit=unit, opened_by=county.nurse, opened_on=opened_on)
 
 
-def contact(county, episode, day, attended):
+def contact(county, episode, day, attended, booked=False):
     starts_at = datetime.datetime.combine(day, datetime.time(10), tzinfo=datetime.UTC)
-    return f.ContactFactory(
+    made = f.ContactFactory(
         episode=episode, recorded_by=county.nurse, starts_at=starts_at, attended=attended
     )
+    if booked:
+        f.booking_of(made)
+    return made
 
 
 def unit_url(county, name="followup:unit"):

@@ -64,9 +64,14 @@ def test_helhet_remind_queues_a_refresh_of_every_unit(county, worker):
     with override_settings(TASKS=DATABASE_TASKS):
         call_command("remind", stdout=out)
         queued = DBTaskResult.objects.filter(status=TaskResultStatus.READY)
-        assert sorted(t.args_kwargs["kwargs"]["unit_id"] for t in queued) == sorted(
+        refreshes = [t for t in queued if t.task_path.endswith(".refresh_reminders")]
+        assert sorted(t.args_kwargs["kwargs"]["unit_id"] for t in refreshes) == sorted(
             [county.clinic.pk, county.other_unit.pk]
         )
+        # and the persons' appointment reminders (bookings/reminders.py), once
+        assert [t.task_path for t in queued if t not in refreshes] == [
+            "helhet.bookings.reminders.send_appointment_reminders"
+        ]
         assert open_reminders() == []
         worker()
     assert "Queued a refresh of the reminders of 2 units." in out.getvalue()

@@ -75,7 +75,7 @@ TRACKED: dict[type[models.Model], Tracked] = {
         ),
     ),
     Membership: Tracked("membership", ("user", "unit", "role")),
-    Unit: Tracked("unit", ("name", "slug", "access_mode")),
+    Unit: Tracked("unit", ("name", "slug", "access_mode", "calendar_feed_shows_names")),
     Organisation: Tracked("organisation", ("name", "kind", "organisation_number")),
     SteeringGroup: Tracked("steering group", ("name",)),
     # A user's second factor (core/mfa/): an authenticator app, recovery codes, a passkey. Never

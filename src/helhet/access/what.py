@@ -151,6 +151,19 @@ WHAT = {
     "warning form": _("warning form"),
     "warning end form": _("warning end form"),
     # /alerts
+    # bookings (the calendar)
+    "bookings": _("bookings"),
+    "booking form": _("booking form"),
+    "booking made": _("booking made"),
+    "booking cancel form": _("booking cancel form"),
+    "booking cancelled": _("booking cancelled"),
+    "booking moved": _("booking moved"),
+    "calendar": _("calendar"),
+    "calendar feed": _("calendar feed"),
+    "group session participants": _("group session participants"),
+    "todays bookings": _("today's bookings"),
+    "appointment reminder sent": _("appointment reminder sent"),
+    # /bookings
 }
 
 

@@ -115,6 +115,14 @@ class Unit(models.Model):
             "task lists."
         ),
     )
+    calendar_feed_shows_names = models.BooleanField(
+        _("calendar feeds show names"),
+        default=False,
+        help_text=_(
+            "When ticked, the staff's calendar feeds name the persons booked at this unit; "
+            "otherwise an event says only what kind of booking it is."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]

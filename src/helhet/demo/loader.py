@@ -12,6 +12,7 @@ from helhet.reminders.tasks import refresh_reminders
 
 from .blocks import add_blocks
 from .conferences import add_conferences
+from .bookings import add_bookings
 from .county import County, create_county
 from .journeys import DEFAULT_YEARS
 from .population import Population
@@ -61,6 +62,7 @@ def load(
     population.inboxes().save(batch_size)
     add_blocks(county, today=timezone.localdate())
     add_conferences(county, today=timezone.localdate())
+    add_bookings(county, today=timezone.localdate())
     if connection.vendor == "postgresql":
         # A bulk load leaves the planner without statistics until autovacuum comes by: at
         # 100,000 persons the task list then took over a minute instead of a quarter second.

@@ -167,19 +167,36 @@ INDICATORS: list[Indicator] = [
         C,
     ),
     Indicator(
+        "booked_contacts",
+        "contacts",
+        _("Booked contacts held or missed"),
+        _(
+            "Bookings at the unit starting (local time) on a day in the period that were "
+            "recorded as attended or as a no-show; cancelled bookings and bookings not yet "
+            "recorded are not counted."
+        ),
+        C,
+    ),
+    Indicator(
         "no_shows",
         "contacts",
         _("No-shows"),
-        _("Booked contacts at the unit in the period the person did not attend."),
+        _(
+            "Bookings at the unit starting (local time) on a day in the period that the person "
+            "did not attend (recorded as a no-show); cancelled bookings are not counted."
+        ),
         C,
     ),
     Indicator(
         "no_show_rate",
         "contacts",
         _("No-show rate"),
-        _("No-shows as a share of all booked contacts in the period (attended and not)."),
+        _(
+            "No-shows as a share of the booked contacts held or missed in the period "
+            "(cancelled bookings left out)."
+        ),
         P,
-        basis=("no_shows", "contacts"),
+        basis=("no_shows", "booked_contacts"),
     ),
     Indicator(
         "closed",

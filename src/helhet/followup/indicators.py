@@ -58,6 +58,7 @@ from helhet.access.models import Consent
 from helhet.access.policy import active_consent_q
 from helhet.assessments import catalogue as instruments
 from helhet.assessments.models import Assessment
+from helhet.bookings.models import Booking
 from helhet.care.models import ClosureReason, Episode
 from helhet.contacts.models import (
     Contact,
@@ -293,16 +294,33 @@ class _Computation:
             .annotate(
                 contacts=Count("id", filter=Q(attended=True)),
                 contact_persons=Count("person_id", distinct=True, filter=Q(attended=True)),
-                no_shows=Count("id", filter=Q(attended=False)),
                 **kinds,
             )
         )
         for row in rows:
             unit_id, group = row["unit_id"], row["g"]
-            for name in ("contacts", "contact_persons", "no_shows"):
+            for name in ("contacts", "contact_persons"):
                 self.put(unit_id, group, name, "", row[name])
             for kind in Contact.Kind.values:
                 self.put(unit_id, group, "contacts", f"kind:{kind}", row[f"kind_{kind}"])
+
+    def bookings(self) -> None:
+        """The no-shows count bookings: those held or missed (cancelled ones are not)."""
+        held = Q(status=Booking.Status.ATTENDED) | Q(status=Booking.Status.NO_SHOW)
+        rows = (
+            Booking.objects.filter(
+                held, unit__in=self.unit_ids, starts_at__gte=self.lo, starts_at__lt=self.hi
+            )
+            .order_by()
+            .values("unit_id", g=self.key("person", "starts_at", instant=True))
+            .annotate(
+                booked_contacts=Count("id"),
+                no_shows=Count("id", filter=Q(status=Booking.Status.NO_SHOW)),
+            )
+        )
+        for row in rows:
+            for name in ("booked_contacts", "no_shows"):
+                self.put(row["unit_id"], row["g"], name, "", row[name])
 
     def interventions(self) -> None:
         """One query over the period's contact interventions: a filtered count and distinct
@@ -565,6 +583,7 @@ class _Computation:
             self.episodes()
             self.closures()
             self.contacts()
+            self.bookings()
             self.interventions()
             self.medication_records()
             self.assessments()
@@ -665,8 +684,6 @@ class _Computation:
             numerator, denominator = indicator.basis
             top = self.count(unit_id, group, numerator, key, parts)
             bottom = self.count(unit_id, group, denominator, "", parts)
-            if code == "no_show_rate":
-                bottom += top
             return round(100 * top / bottom, 1) if bottom else None
         if indicator.measure == Measure.SCORE:
             [base] = indicator.basis

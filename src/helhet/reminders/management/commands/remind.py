@@ -4,6 +4,7 @@ forgets the create forms' one-time keys older than a day (core/submissions.py)."
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from helhet.bookings.reminders import send_appointment_reminders, send_reminders
 from helhet.core import submissions
 from helhet.core.models import Unit
 from helhet.reminders.models import UnitRefresh
@@ -33,5 +34,11 @@ class Command(BaseCommand):
                 refresh_reminders.enqueue(unit_id=unit.pk)
         done = "Refreshed" if now else "Queued a refresh of"
         self.stdout.write(f"{done} the reminders of {len(units)} units.")
+        # the persons' appointment reminders (bookings/reminders.py)
+        if now:
+            self.stdout.write(f"Sent {send_reminders()} appointment reminders.")
+        else:
+            send_appointment_reminders.enqueue()
+            self.stdout.write("Queued the appointment reminders.")
         forgotten = submissions.forget_old()
         self.stdout.write(f"Forgot {forgotten} form submission keys older than a day.")

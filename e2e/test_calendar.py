@@ -1,0 +1,112 @@
+"""The calendar in a real browser, in Swedish: the nurse books the patient, a booked visit
+becomes a recorded contact in one step and another one a no-show; the day and week views
+(hers and the unit's), the group session's participants and the feed page pass axe."""
+
+import datetime
+import re
+
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from helhet.bookings.models import Booking, GroupSession
+from tests import factories as f
+
+
+def swedish_login(ui, user):
+    page = ui.goto("/accounts/login/")
+    page.locator("#id_username").fill(user.username)
+    page.locator("#id_password").fill("test-password-123")
+    page.locator("form.stacked button[type=submit]").click()
+    expect(page.get_by_role("button", name="Logga ut")).to_be_visible()
+    return page
+
+
+def test_a_booking_becomes_a_contact_and_another_a_no_show(site, new_ui):
+    ui = new_ui(locale="sv-SE")
+    earlier = timezone.now() - datetime.timedelta(hours=2)
+    came = f.BookingFactory(episode=site.episode, booked_by=site.nurse, starts_at=earlier)
+    missed = f.BookingFactory(
+        episode=site.episode, booked_by=site.nurse, starts_at=earlier - datetime.timedelta(days=1)
+    )
+    page = swedish_login(ui, site.nurse)
+
+    # Book the patient for a telephone call the day after tomorrow.
+    ui.goto(f"/persons/{site.patient.pk}/bookings/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Bokningar för Tolvan")
+    ui.check("bookings-sv")
+    page.get_by_label("Typ av bokning").select_option("phone")
+    when = timezone.localtime() + datetime.timedelta(days=2)
+    page.get_by_label("Datum och tid").fill(when.strftime("%Y-%m-%dT10:00"))
+    page.get_by_label("Längd (minuter)").fill("20")
+    page.get_by_role("button", name="Boka", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("Bokningen är gjord.")
+    assert Booking.objects.filter(kind="phone", status="booked").count() == 1
+
+    # The visit held: the contact form, filled in from the booking.
+    page.locator(f"a[href$='/bookings/{came.pk}/attended/']").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("kom: registrera kontakten")
+    ui.check("attended-sv")
+    page.get_by_label("Anteckning").fill("Samtal om veckan.")
+    page.get_by_role("button", name="Registrera kontakt").click()
+    expect(page.get_by_role("status")).to_contain_text("Kontakten är registrerad.")
+    came.refresh_from_db()
+    assert came.status == "attended" and came.contact.attended
+
+    # The other one missed: a no-show, asked once more.
+    page.locator(f"a[href$='/bookings/{missed.pk}/no-show/']").click()
+    ui.check("no-show-sv")
+    page.get_by_role("button", name="Registrera uteblivet besök").click()
+    expect(page.get_by_role("status")).to_contain_text("Det uteblivna besöket är registrerat.")
+    missed.refresh_from_db()
+    assert missed.status == "no_show" and not missed.contact.attended
+
+
+def test_the_day_and_week_views_and_the_group_session_pass_axe(site, new_ui):
+    ui = new_ui(locale="sv-SE")
+    tomorrow = timezone.now() + datetime.timedelta(days=1)
+    f.BookingFactory(episode=site.episode, booked_by=site.nurse, starts_at=tomorrow)
+    session = GroupSession.objects.create(
+        unit=site.clinic,
+        organisation=site.region,
+        title="Återfallsprevention",
+        starts_at=tomorrow + datetime.timedelta(hours=3),
+        ends_at=tomorrow + datetime.timedelta(hours=4),
+        created_by=site.nurse,
+    )
+    f.BookingFactory(
+        episode=site.episode,
+        booked_by=site.nurse,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        group_session=session,
+        kind="group",
+    )
+    page = swedish_login(ui, site.nurse)
+    day = timezone.localdate(tomorrow).isoformat()
+
+    ui.goto(f"/calendar/?day={day}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Kalender för")
+    expect(page.get_by_role("table")).to_contain_text("Tolvan Tolvansson")
+    ui.check("my-day-sv")
+    ui.goto(f"/calendar/unit/{site.clinic.pk}/?view=week&day={day}")
+    expect(page.get_by_role("heading", level=2)).to_have_count(7)
+    ui.check("unit-week-sv")
+    page.get_by_role("link", name="Återfallsprevention").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Återfallsprevention")
+    expect(page.get_by_role("table")).to_contain_text("Tolvan Tolvansson")
+    ui.check("group-session-sv")
+    ui.goto("/calendar/group-sessions/new/")
+    ui.check("group-session-form-sv")
+    ui.goto("/calendar/feed/")
+    page.get_by_role("button", name="Skapa en adress").click()
+    expect(page.get_by_label("Kalenderflödets adress")).to_have_value(re.compile("/calendar/feed/"))
+    ui.check("feed-sv")
+
+    # The social worker without consent sees the booking, not the person.
+    other = new_ui(locale="sv-SE")
+    page = swedish_login(other, site.social_worker)
+    other.goto(f"/calendar/unit/{site.clinic.pk}/?day={day}")
+    table = page.get_by_role("table").first
+    expect(table).to_contain_text("Bokad")
+    expect(table).not_to_contain_text("Tolvan")
+    other.check("unit-day-no-names-sv")
