@@ -282,8 +282,9 @@ def test_the_history_costs_the_same_queries_however_many_results(
     assessments(county, count)
     assessments(county, count, instrument="dudit", zone="no_sign", cutoff_code="x")
     # session, user, memberships, the policy's reads, ONE for the results, the log's three, the
-    # header's organisation, the session's update, and 2 savepoint pairs (log, session)
-    with django_assert_max_num_queries(17):
+    # header's organisation, the session's update, and 2 savepoint pairs (log, session); the
+    # person header's warnings and case managers (2)
+    with django_assert_max_num_queries(19):
         response = nurse.get(history_url(county.patient))
     assert response.text.count('class="point"') == 2 * count
 
@@ -335,7 +336,8 @@ def test_the_latest_results_cost_the_same_queries_however_many(
     nurse, county, count, django_assert_max_num_queries
 ):
     assessments(county, count)
-    with django_assert_max_num_queries(16):  # as the history, less the header's organisation
+    # as the history, less the header's organisation (the person header's two included)
+    with django_assert_max_num_queries(18):
         assert nurse.get(latest_url(county.patient)).status_code == 200
 
 

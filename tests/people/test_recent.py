@@ -49,7 +49,17 @@ def test_the_newest_first_and_at_most_eight(client, county):
     assert shown.index("Person09") < shown.index("Person08") and "Person01" not in shown
 
 
-def test_a_person_whose_episode_is_closed_is_gone(client, county):
+def test_a_person_whose_episode_closed_stays_while_it_may_be_read(client, county):
+    log_in(client, county.nurse, county.clinic)
+    open_overview(client, county.patient)
+    county.episode.closed_on = county.episode.opened_on
+    county.episode.closure_reason = f.ClosureReasonFactory()
+    county.episode.save()
+    assert "Tolvansson" in recent_section(client.get(HOME))  # read-only, on the closed basis
+
+
+def test_a_person_whose_episode_is_closed_is_gone(client, county, settings):
+    settings.HELHET_CLOSED_READABLE_MONTHS = 0  # no reading after closure
     log_in(client, county.nurse, county.clinic)
     open_overview(client, county.patient)
     county.episode.closed_on = county.episode.opened_on

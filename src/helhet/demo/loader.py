@@ -11,8 +11,8 @@ from helhet.care.models import ClosureReason
 from helhet.reminders.tasks import refresh_reminders
 
 from .blocks import add_blocks
-from .conferences import add_conferences
 from .bookings import add_bookings
+from .conferences import add_conferences
 from .county import County, create_county
 from .journeys import DEFAULT_YEARS
 from .population import Population

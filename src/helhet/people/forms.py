@@ -58,8 +58,10 @@ class PersonRegisterForm(PersonDetailsForm, AsRelativeForm):
         validators=[limits.PAST],
     )
 
-    def __init__(self, *args, unit: Unit, **kwargs):
-        super().__init__(*args, serves_relatives=unit.serves_relatives, **kwargs)
+    def __init__(self, *args, unit: Unit, serves_relatives: bool | None = None, **kwargs):
+        if serves_relatives is None:
+            serves_relatives = unit.serves_relatives
+        super().__init__(*args, serves_relatives=serves_relatives, **kwargs)
         # At a unit whose target group names municipalities, the typed one decides whether a
         # person may be taken in (people.actions.take_in): the field says so and is required.
         accepted = [municipality.name for municipality in unit.municipalities.all()]

@@ -1,8 +1,9 @@
 """Recently opened: the persons whose overview the user opened lately, newest first.
 
 The ids are kept in the session (up to RECENT_MAX); the list shows only those the user may
-still see (`policy.visible_persons`: a closed episode or a membership removed takes a person
-off it at once) and is logged as the search is, one row naming each person shown.
+still see (`policy.visible_persons`: a membership removed, or a closed episode once its
+reading window has passed, takes a person off it at once) and is logged as the search is,
+one row naming each person shown.
 """
 
 from django.utils import timezone
