@@ -294,6 +294,16 @@ class Ui:
         expect(page.get_by_role("button", name="Log out")).to_be_visible()
         return page
 
+    def log_in_by_ids(self, user) -> Page:
+        """Log USER in through the form's fields by their ids (whatever the language); on the
+        start page after."""
+        page = self.goto("/accounts/login/")
+        page.locator("#id_username").fill(user.username)
+        page.locator("#id_password").fill(PASSWORD)
+        page.locator("form.stacked button[type=submit]").click()
+        expect(page).to_have_url(re.compile(r"://[^/]+/$"))
+        return page
+
     def log_out(self) -> Page:
         self.settle()
         self.page.get_by_role("button", name="Log out").click()

@@ -9,8 +9,6 @@ from playwright.sync_api import expect
 
 from helhet.care.models import ClosureReason, Episode
 
-from .conftest import PASSWORD
-
 
 def sv(text: str, **values) -> str:
     with translation.override("sv"):
@@ -18,16 +16,10 @@ def sv(text: str, **values) -> str:
     return translated % values if values else translated
 
 
-def test_the_nurse_closes_rereads_finds_and_reopens_the_person(site, new_ui):
-    ui = new_ui(locale="sv-SE")
-    page = ui.goto("/accounts/login/")
-    page.locator("#id_username").fill(site.nurse.username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form.stacked button[type=submit]").click()
-    expect(page.locator("html")).to_have_attribute("lang", "sv")
-    overview = reverse("people:overview", args=[site.patient.pk])
-
-    # Close the episode.
+def close_the_episode(ui, site) -> str:
+    """From the patient's overview, close the episode (goals reached), axe on the form; back on
+    the overview, whose address is returned."""
+    page, overview = ui.page, reverse("people:overview", args=[site.patient.pk])
     ui.goto(overview)
     page.get_by_role("link", name=sv("Close"), exact=True).click()
     page.get_by_label(sv("Reason for closing")).select_option(
@@ -35,9 +27,17 @@ def test_the_nurse_closes_rereads_finds_and_reopens_the_person(site, new_ui):
     )
     ui.check("close form")
     page.get_by_role("button", name=sv("Close episode")).click()
+    expect(page).to_have_url(f"{site.url}{overview}")
+    return overview
+
+
+def test_the_nurse_closes_rereads_finds_and_reopens_the_person(site, new_ui):
+    ui = new_ui(locale="sv-SE")
+    page = ui.log_in_by_ids(site.nurse)
+    expect(page.locator("html")).to_have_attribute("lang", "sv")
+    close_the_episode(ui, site)
 
     # Back on the person's page, read-only: the notice, no write buttons, the reopen button.
-    expect(page).to_have_url(f"{site.url}{overview}")
     expect(page.get_by_role("status")).to_contain_text(sv("The episode is closed."))
     notice = page.locator("#closed-notice")
     expect(notice).to_contain_text(

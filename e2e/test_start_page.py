@@ -12,8 +12,6 @@ from helhet.alerts.models import Alert
 from helhet.care.models import CaseTeamMember
 from tests import factories as f
 
-from .conftest import PASSWORD
-
 
 def sv(text: str) -> str:
     with translation.override("sv"):
@@ -31,11 +29,7 @@ def test_the_start_page_and_the_person_header_in_swedish(site, new_ui):
     )
     f.AlertFactory(person=site.patient, unit=site.clinic, added_by=site.nurse)
     ui = new_ui(locale="sv-SE")
-    page = ui.goto("/accounts/login/")
-    page.locator("#id_username").fill(site.nurse.username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form.stacked button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"://[^/]+/$"))
+    page = ui.log_in_by_ids(site.nurse)
     expect(page.get_by_role("heading", level=1)).to_contain_text(sv("Today"))
     main = page.get_by_role("main")
     expect(main.get_by_role("heading", name=sv("Overdue"))).to_be_visible()

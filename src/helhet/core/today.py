@@ -1,9 +1,10 @@
-"""The start page for the day: what is overdue and due soon for the user's persons, the new
-referrals waiting at the active unit, and the persons the user opened recently.
+"""The start page for the day: the user's bookings today, what is overdue and due soon for
+the user's persons, the new referrals waiting at the active unit, and the persons the user
+opened recently.
 
 Each list is the full page's own selector, cut short, and logged as that page logs it (the
-task list's row naming the persons shown, the inbox's unit-level row, the search's kind of
-row for the recently opened).
+calendar's row naming the persons shown, the task list's row naming the persons shown, the
+inbox's unit-level row, the search's kind of row for the recently opened).
 """
 
 import datetime
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from helhet.access.log import Actor, record_listing
+from helhet.bookings import selectors as calendar
 from helhet.intake import selectors as intake
 from helhet.intake.actions import referral_viewed
 from helhet.intake.models import Referral
@@ -30,6 +32,7 @@ DUE_SOON = datetime.timedelta(days=14)
 
 @dataclass
 class Today:
+    bookings: list[calendar.Entry] = field(default_factory=list)  # mine today, all of them
     overdue: list[Reminder] = field(default_factory=list)
     due_soon: list[Reminder] = field(default_factory=list)
     more_tasks: bool = False  # the task list has more than these
@@ -43,10 +46,23 @@ def today(request) -> Today:
     logs it."""
     page = Today(recent=recent.recently_opened(request))
     if request.unit is not None:
+        _bookings(request, page)
         _tasks(request, page)
         _referrals(request, page)
     record_listing(Actor.from_request(request), page.recent, action="read", what="recently opened")
     return page
+
+
+def _bookings(request, page: Today) -> None:
+    """The bookings at the active unit today on which the user is among the staff, as the
+    calendar shows them: a person the user may not see there is "Booked", without a name."""
+    page.bookings = calendar.todays_bookings(request)
+    record_listing(
+        Actor.from_request(request),
+        calendar.listed(page.bookings),
+        action="read",
+        what="todays bookings",
+    )
 
 
 def _tasks(request, page: Today) -> None:
