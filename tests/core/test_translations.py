@@ -94,3 +94,37 @@ def test_the_command_compiles_the_catalogues_beside_them(tmp_path, capsys):
 
     assert (messages / "django.mo").stat().st_size > 10_000
     assert f"Compiled {messages / 'django.mo'}" in capsys.readouterr().out
+
+
+def entries(text: str) -> list[tuple[str, str]]:
+    """(context, msgid) of each entry of a .po text, as written (a msgid over several lines
+    joined), the header's empty msgid left out."""
+    found, context = [], ""
+    lines = iter(text.splitlines())
+    for line in lines:
+        if line.startswith("msgctxt "):
+            context = line[len("msgctxt ") :]
+        elif line.startswith("msgid "):
+            msgid = line[len("msgid ") :]
+            for more in lines:
+                if not more.startswith('"'):
+                    break
+                msgid += more
+            if msgid != '""':
+                found.append((context, msgid))
+            context = ""
+    return found
+
+
+@pytest.mark.parametrize("po", sorted((LOCALE_DIR / "sv" / "LC_MESSAGES").glob("*.po")))
+def test_no_message_is_written_twice_in_a_catalogue(po):
+    # msgfmt refuses a catalogue with a message twice; Babel keeps the last silently, so a merge
+    # that brought one in twice (each branch appends its messages) would go unnoticed.
+    written = entries(po.read_text(encoding="utf-8"))
+    twice = sorted({entry for entry in written if written.count(entry) > 1})
+    assert not twice, f"{po.name}: written twice: {twice}"
+
+
+def test_a_message_written_twice_is_found():
+    text = 'msgid ""\nmsgstr ""\n\nmsgid "Status"\nmsgstr "Status"\n\nmsgid "Status"\nmsgstr "S"\n'
+    assert entries(text).count(("", '"Status"')) == 2
