@@ -127,6 +127,25 @@ def test_a_coming_session_is_booked_into(client, county):
     assert Booking.objects.get().group_session == session
 
 
+def test_a_session_cancelled_since_the_form_was_read_takes_no_participant(county):
+    from helhet.access.log import Actor
+    from helhet.bookings import actions
+
+    from ..plans.conftest import access_of
+
+    session = session_at(county, ahead(2))
+    stale = GroupSession.objects.get(pk=session.pk)
+    GroupSession.objects.filter(pk=session.pk).update(
+        cancelled_at=timezone.now(), cancel_reason="x", cancelled_by=county.nurse
+    )
+    access = access_of(county.nurse, county.patient, county.clinic)
+    with pytest.raises(ValidationError):
+        actions.participant_add(
+            actor=Actor(county.nurse, county.clinic), access=access, session=stale
+        )
+    assert not Booking.objects.exists()
+
+
 class Small(forms.Form):
     reason = forms.CharField()
 

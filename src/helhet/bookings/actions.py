@@ -296,6 +296,8 @@ def participant_add(
     unit = acting_unit(actor, access)
     if session.unit_id != unit.pk:
         raise ValidationError(_("The group session is at another unit."))
+    # locked and read afresh: a cancelling of the session waits for this, or this for it
+    session = GroupSession.objects.select_for_update().get(pk=session.pk)
     if session.is_cancelled:
         raise ValidationError(_("The group session is cancelled."))
     if Booking.objects.filter(
