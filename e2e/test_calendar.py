@@ -73,6 +73,7 @@ def test_the_day_and_week_views_and_the_group_session_pass_axe(site, new_ui):
         ends_at=tomorrow + datetime.timedelta(hours=4),
         created_by=site.nurse,
     )
+    session.staff.set([site.nurse])
     f.BookingFactory(
         episode=site.episode,
         booked_by=site.nurse,
@@ -86,7 +87,12 @@ def test_the_day_and_week_views_and_the_group_session_pass_axe(site, new_ui):
 
     ui.goto(f"/calendar/?day={day}")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Kalender för")
-    expect(page.get_by_role("table")).to_contain_text("Tolvan Tolvansson")
+    bookings = page.get_by_role("table", name=re.compile("^Bokningar"))
+    expect(bookings).to_contain_text("Tolvan Tolvansson")
+    # the group session, by itself: its title and the number booked
+    sessions = page.get_by_role("table", name=re.compile("^Gruppträffar"))
+    expect(sessions).to_contain_text("Återfallsprevention")
+    expect(sessions).to_contain_text("Planerad")
     ui.check("my-day-sv")
     ui.goto(f"/calendar/unit/{site.clinic.pk}/?view=week&day={day}")
     expect(page.get_by_role("heading", level=2)).to_have_count(7)
@@ -106,7 +112,42 @@ def test_the_day_and_week_views_and_the_group_session_pass_axe(site, new_ui):
     other = new_ui(locale="sv-SE")
     page = swedish_login(other, site.social_worker)
     other.goto(f"/calendar/unit/{site.clinic.pk}/?day={day}")
-    table = page.get_by_role("table").first
+    table = page.get_by_role("table", name=re.compile("^Bokningar"))
     expect(table).to_contain_text("Bokad")
     expect(table).not_to_contain_text("Tolvan")
     other.check("unit-day-no-names-sv")
+
+
+def test_the_nurse_cancels_a_group_session(site, new_ui):
+    ui = new_ui(locale="sv-SE")
+    starts = timezone.now() + datetime.timedelta(days=2)
+    session = GroupSession.objects.create(
+        unit=site.clinic,
+        organisation=site.region,
+        title="Återfallsprevention",
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=1),
+        created_by=site.nurse,
+    )
+    session.staff.set([site.nurse])
+    booked = f.BookingFactory(
+        episode=site.episode,
+        booked_by=site.nurse,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        group_session=session,
+        kind="group",
+    )
+    page = swedish_login(ui, site.nurse)
+    ui.goto(f"/calendar/group-sessions/{session.pk}/")
+    page.get_by_role("link", name="Ställ in gruppträffen").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Ställ in gruppträffen")
+    ui.check("group-session-cancel-sv")
+    page.get_by_role("button", name="Ställ in gruppträffen").click()
+    expect(page.get_by_role("alert").or_(page.locator(".errorlist")).first).to_be_visible()
+    page.get_by_label("Skäl").fill("Sjuk personal")
+    page.get_by_role("button", name="Ställ in gruppträffen").click()
+    expect(page.get_by_role("status").first).to_contain_text("Gruppträffen är inställd.")
+    ui.check("group-session-cancelled-sv")
+    booked.refresh_from_db()
+    assert booked.status == "cancelled" and booked.cancelled_by == "unit"

@@ -187,7 +187,10 @@ def _bookings(c):
     c.clinic.calendar_feed_shows_names = True
     c.clinic.save()
     tomorrow = timezone.now() + datetime.timedelta(days=1)
-    c.booking = f.BookingFactory(episode=c.episode, booked_by=c.nurse, starts_at=tomorrow)
+    # a home visit whose place is the protected address (the calendars must not show it)
+    c.booking = f.BookingFactory(
+        episode=c.episode, booked_by=c.nurse, starts_at=tomorrow, place=PERSON["address"]
+    )
     c.session = GroupSession.objects.create(
         unit=c.clinic,
         organisation=c.region,
@@ -296,7 +299,14 @@ QUERIES = {
     "care:caseload": lambda c: [{}, {"scope": "unit"}],
     "access:log_review": lambda c: [{}, {"protected_identity": "on"}],
     "plans:sip_print": lambda c: [{}],
+    # the calendars on the week of the booking with the protected address as its place
+    "bookings:calendar": lambda c: [{"view": "week", "day": _booking_day(c)}],
+    "bookings:unit_calendar": lambda c: [{"view": "week", "day": _booking_day(c)}],
 }
+
+
+def _booking_day(c) -> str:
+    return timezone.localdate(c.booking.starts_at).isoformat()
 
 
 @dataclass(frozen=True)

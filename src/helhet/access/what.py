@@ -158,6 +158,7 @@ WHAT = {
     "booking cancel form": _("booking cancel form"),
     "booking cancelled": _("booking cancelled"),
     "booking moved": _("booking moved"),
+    "booking cancelled at closure": _("booking cancelled at closure"),
     "calendar": _("calendar"),
     "calendar feed": _("calendar feed"),
     "group session participants": _("group session participants"),

@@ -16,10 +16,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
-from helhet.access.log import Actor, record_access
+from helhet.access.log import Actor, append, entry_for, record_access
 from helhet.access.policy import PersonAccess
 from helhet.access.what import what
+from helhet.care.models import Episode
 from helhet.contacts.actions import acting_unit, contact_record, open_episode, unit_members
 from helhet.contacts.models import Contact
 from helhet.core.models import Unit, User
@@ -56,7 +58,7 @@ def check_staff_free(
     ids = [user.pk for user in staff]
     overlap = Q(starts_at__lt=ends_at, ends_at__gt=starts_at, staff__in=ids)
     bookings = Booking.objects.filter(overlap, status=Booking.Status.BOOKED)
-    sessions = GroupSession.objects.filter(overlap)
+    sessions = GroupSession.objects.filter(overlap, cancelled_at__isnull=True)
     if session is not None:
         bookings = bookings.exclude(group_session=session)
         sessions = sessions.exclude(pk=session.pk)
@@ -294,6 +296,10 @@ def participant_add(
     unit = acting_unit(actor, access)
     if session.unit_id != unit.pk:
         raise ValidationError(_("The group session is at another unit."))
+    # locked and read afresh: a cancelling of the session waits for this, or this for it
+    session = GroupSession.objects.select_for_update().get(pk=session.pk)
+    if session.is_cancelled:
+        raise ValidationError(_("The group session is cancelled."))
     if Booking.objects.filter(
         group_session=session, person=access.person, status=Booking.Status.BOOKED
     ).exists():
@@ -312,3 +318,52 @@ def participant_add(
     )
     record_access(actor, access, action="create", what=what("booking made", unit))
     return booking
+
+
+@transaction.atomic
+def group_session_cancel(*, actor: Actor, session: int, reason: str) -> GroupSession:
+    """Cancel a group session at the actor's active unit, before it ends: the unit cancels it
+    and its participants' bookings still booked, with REASON; one log row per participant."""
+    unit = actor.active_unit
+    found = GroupSession.objects.select_for_update().filter(pk=session, unit=unit).first()
+    if found is None or found.is_cancelled or found.ends_at <= timezone.now():
+        raise ValidationError(_("The group session can no longer be cancelled."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give a reason for cancelling.")})
+    found.cancelled_at, found.cancelled_by = timezone.now(), actor.user
+    found.cancel_reason = reason.strip()
+    found.save(update_fields=["cancelled_at", "cancelled_by", "cancel_reason"])
+    booked = found.participants.select_for_update().select_related("person", "unit")
+    booked = booked.filter(status=Booking.Status.BOOKED)
+    _cancel_by_unit(actor, list(booked), reason=found.cancel_reason, phrase="booking cancelled")
+    return found
+
+
+def _cancel_by_unit(actor: Actor, bookings: list[Booking], *, reason: str, phrase: str) -> None:
+    """Cancel BOOKINGS (locked, booked) by the unit, logged per booking for its owner."""
+    for booking in bookings:
+        _cancel(actor, booking, by=Booking.CancelledBy.UNIT, reason=reason)
+    append(
+        entry_for(
+            actor,
+            person=booking.person,
+            action="update",
+            what=what(phrase, booking.unit),
+            organisation_id=booking.organisation_id,
+        )
+        for booking in bookings
+    )
+
+
+def episode_bookings_cancel(*, actor: Actor, episode: Episode) -> int:
+    """Inside the closing of EPISODE: its bookings still to come, still booked, are cancelled
+    by the unit ("the episode was closed"), so that nobody is expected and no reminder goes
+    out. The number cancelled."""
+    future = Booking.objects.select_for_update().select_related("person", "unit")
+    found = list(
+        future.filter(episode=episode, status=Booking.Status.BOOKED, starts_at__gt=timezone.now())
+    )
+    with override("sv"):  # kept as text, in the unit's language
+        reason = _("The episode was closed.")
+    _cancel_by_unit(actor, found, reason=reason, phrase="booking cancelled at closure")
+    return len(found)

@@ -18,14 +18,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from helhet.access import policy
+from helhet.access.contact_details import roles_of
 from helhet.access.log import Actor, record_listing
 from helhet.access.what import what
+from helhet.core.forms import run_action
 from helhet.core.models import Unit
 from helhet.core.selectors import unit_staff
 from helhet.core.submissions import once
 
 from . import actions, feeds, selectors
-from .forms import CalendarForm, GroupSessionForm
+from .forms import CalendarForm, GroupSessionForm, SessionCancelForm
+from .models import GroupSession
 
 
 def _member_unit(request, unit_id: int | None) -> Unit:
@@ -53,9 +56,10 @@ def _calendar(request, unit: Unit, *, per_staff: bool):
         form = CalendarForm(initial=shown, staff=unit_staff(unit.pk))
     first, last = selectors.period(day, week=week)
     bookings = list(selectors.calendar_bookings(unit=unit, first=first, last=last, staff=staff))
-    rows = selectors.entries(request.user, bookings, unit=unit)
-    record_listing(
-        Actor.from_request(request),
+    sessions = selectors.calendar_sessions(unit=unit, first=first, last=last, staff=staff)
+    rows = selectors.entries(request.user, bookings, unit=unit, roles=roles_of(request))
+    record_listing(  # read at the calendar's unit, whichever unit is active
+        Actor(request.user, unit, request.request_id),
         selectors.listed(rows),
         action="read",
         what=what("calendar", unit),
@@ -71,7 +75,7 @@ def _calendar(request, unit: Unit, *, per_staff: bool):
             "week": week,
             "first": first,
             "last": last,
-            "days": selectors.by_day(rows, first, last),
+            "days": selectors.by_day(rows, first, last, sessions),
             "previous": first - step,
             "next": first + step,
             "view": "week" if week else "day",
@@ -115,18 +119,54 @@ def session_new(request):
 @login_required
 @require_http_methods(["GET"])
 def session(request, session_id: int):
-    """A group session at the active unit and its participants."""
-    found = selectors.unit_session(_member_unit(request, None), session_id)
-    if found is None:
-        raise Http404
-    rows = selectors.participants(request.user, found)
+    """A group session at one of the user's units and its participants."""
+    found = _session(request, session_id)
+    rows = selectors.participants(request.user, found, roles=roles_of(request))
     record_listing(
-        Actor.from_request(request),
+        Actor(request.user, found.unit, request.request_id),
         selectors.listed(rows),
         action="read",
         what=what("group session participants", found.unit),
     )
-    return render(request, "bookings/session.html", {"session": found, "rows": rows})
+    context = {"session": found, "rows": rows, "may_cancel": _may_change(request, found)}
+    return render(request, "bookings/session.html", context)
+
+
+def _session(request, session_id: int) -> GroupSession:
+    found = selectors.member_session(request, session_id)
+    if found is None:
+        raise Http404
+    return found
+
+
+def _may_change(request, session: GroupSession) -> bool:
+    """Sessions are changed at their own unit, when active, before they end."""
+    unit = request.unit
+    return (
+        unit is not None
+        and unit.pk == session.unit_id
+        and not session.is_cancelled
+        and session.ends_at > timezone.now()
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_cancel(request, session_id: int):
+    """Cancel a group session (by the unit, with a reason) and its participants' bookings."""
+    found = _session(request, session_id)
+    if not _may_change(request, found):
+        raise Http404
+    form = SessionCancelForm(request.POST or None)
+    actor = Actor.from_request(request)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_action(form, actions.group_session_cancel, actor=actor, session=found.pk)
+    ):
+        messages.success(request, _("The group session is cancelled."))
+        return redirect("bookings:session", session_id=found.pk)
+    return render(request, "bookings/session_cancel.html", {"session": found, "form": form})
 
 
 # --- The calendar feed --------------------------------------------------------------------

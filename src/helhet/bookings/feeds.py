@@ -4,7 +4,8 @@ A feed lists its user's bookings and group sessions, at every unit where they ar
 from a week back to a year ahead. An event names the person only when the unit allows it
 (`Unit.calendar_feed_shows_names`), the user may see the person there at the time the feed
 is read and the person has no protected identity; then the feed is a listing access, logged
-as the user. Otherwise an event says only what kind of booking it is.
+as the user. Otherwise an event says only what kind of booking it is, and has no place (a
+place may be an address). Cancelled group sessions are left out.
 """
 
 import datetime
@@ -21,6 +22,7 @@ from icalendar import Calendar, Event
 from helhet.access.log import Actor, record_listing
 from helhet.access.what import what
 from helhet.core.models import Unit, User
+from helhet.people.models import Person
 
 from . import selectors
 from .models import Booking, CalendarFeed, GroupSession
@@ -86,9 +88,13 @@ def calendar_text(user: User) -> bytes:
         ).order_by("starts_at")
     )
     sessions = GroupSession.objects.filter(
-        staff=user, unit_id__in=units, starts_at__gte=now - BACK, starts_at__lt=now + AHEAD
+        staff=user,
+        unit_id__in=units,
+        starts_at__gte=now - BACK,
+        starts_at__lt=now + AHEAD,
+        cancelled_at__isnull=True,
     ).select_related("unit")
-    names = _names(user, bookings)
+    named = _named(user, bookings)
     with override("sv"):
         calendar = Calendar()
         calendar.add("prodid", "-//Helhet//Kalender//SV")
@@ -96,19 +102,19 @@ def calendar_text(user: User) -> bytes:
         calendar.add("x-wr-calname", _("Helhet bookings"))
         for booking in bookings:
             if booking.group_session_id is None:
-                calendar.add_component(_booking_event(booking, names.get(booking.person_id)))
+                calendar.add_component(_booking_event(booking, named.get(booking.person_id)))
         for session in sessions:
             calendar.add_component(_session_event(session))
     return calendar.to_ical()
 
 
-def _names(user: User, bookings: list[Booking]) -> dict[int, str]:
-    """The names USER's feed may show: at units that allow it, of persons USER sees there."""
+def _named(user: User, bookings: list[Booking]) -> dict[int, Person]:
+    """The persons USER's feed may name: at units that allow it, whom USER sees there."""
     at_unit: dict[int, list[Booking]] = defaultdict(list)
     for booking in bookings:
         if booking.unit.calendar_feed_shows_names and booking.group_session_id is None:
             at_unit[booking.unit_id].append(booking)
-    names: dict[int, str] = {}
+    names: dict[int, Person] = {}
     for found in at_unit.values():
         unit: Unit = found[0].unit
         # a calendar outside Helhet never names a person with protected identity
@@ -118,7 +124,7 @@ def _names(user: User, bookings: list[Booking]) -> dict[int, str]:
             if not p.protected_identity
         ]
         record_listing(Actor(user, unit), persons, action="read", what=what("calendar feed", unit))
-        names |= {p.pk: p.full_name for p in persons}
+        names |= {p.pk: p for p in persons}
     return names
 
 
@@ -134,15 +140,16 @@ def _event(uid: str, start, end, summary: str, place: str) -> Event:
     return event
 
 
-def _booking_event(booking: Booking, name: str | None) -> Event:
+def _booking_event(booking: Booking, person: Person | None) -> Event:
     kind = booking.get_kind_display()
-    summary = f"{kind}: {name}" if name else f"{_('Booked')}: {kind}"
+    summary = f"{kind}: {person.full_name}" if person else f"{_('Booked')}: {kind}"
     return _event(
         f"booking-{booking.pk}@helhet",
         booking.starts_at,
         booking.ends_at,
         f"{summary} ({booking.unit.name})",
-        booking.place,
+        # no roles outside Helhet: the place of a person named and not protected only
+        selectors.booking_place(booking, person, roles={}),
     )
 
 

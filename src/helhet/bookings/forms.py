@@ -41,7 +41,10 @@ def place_field() -> forms.CharField:
         label=_("Place"),
         required=False,
         max_length=PLACE_LENGTH,
-        help_text=_("A room at the unit, an address for a home visit, or a telephone number."),
+        help_text=_(
+            "The unit's room, or 'home' for a home visit: not the person's address or"
+            " telephone number, which are on record."
+        ),
     )
 
 
@@ -96,12 +99,13 @@ class RebookForm(StaffMixin, CancelForm):
     place = place_field()
     remind = remind_field()
 
-    def __init__(self, *args, staff, booking: Booking, **kwargs):
+    def __init__(self, *args, staff, booking: Booking, show_place: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.set_staff("staff", staff, booking.booked_by)
         self.fields["staff"].initial = [u.pk for u in booking.staff.all()]
         self.fields["duration_minutes"].initial = booking.duration_minutes
-        self.fields["place"].initial = booking.place
+        if show_place:  # else it may be a protected address
+            self.fields["place"].initial = booking.place
         self.fields["remind"].initial = booking.remind
 
 
@@ -127,6 +131,18 @@ class GroupSessionForm(StaffMixin, forms.Form):
     def __init__(self, *args, staff, writer, **kwargs):
         super().__init__(*args, **kwargs)
         self.set_staff("staff", staff, writer)
+
+
+class SessionCancelForm(forms.Form):
+    """Cancel a group session: the unit cancels, and says why (the participants' bookings
+    are cancelled with the same reason)."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=limits.TEXT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Give a reason for cancelling.")},
+    )
 
 
 class CalendarForm(StaffMixin, forms.Form):

@@ -18,6 +18,7 @@ from helhet.people.models import Person
 
 MAX_BOOKING_MINUTES = 8 * 60  # a working day: longer is not one appointment
 PLACE_LENGTH = 200
+MAX_REMINDER_ATTEMPTS = 3
 # What a booking may be: a contact kind booked ahead (drop-in and outreach are not booked).
 BOOKABLE_KINDS = [
     Contact.Kind.VISIT,
@@ -45,6 +46,14 @@ class GroupSession(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Cancelled by the unit (its participants' bookings with it); kept, struck out.
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.TextField(
+        _("reason for cancelling"), max_length=limits.TEXT_LENGTH, blank=True
+    )
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -63,6 +72,10 @@ class GroupSession(models.Model):
     @property
     def duration_minutes(self) -> int:
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
 
 class Booking(models.Model):
@@ -126,6 +139,8 @@ class Booking(models.Model):
     # The person agreed to a text reminder of this booking (asked when booking).
     remind = models.BooleanField(_("send the person a reminder"), default=False)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # Sends that failed (the gateway refused): given up after MAX_REMINDER_ATTEMPTS.
+    reminder_attempts = models.PositiveSmallIntegerField(default=0)
     booked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -6,9 +6,11 @@ system, for the booking's organisation.
 """
 
 import datetime
+import logging
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -18,8 +20,10 @@ from helhet.access.log import Actor, append, entry_for
 from helhet.access.security import system_user
 from helhet.access.what import what
 
-from .models import Booking
+from .models import MAX_REMINDER_ATTEMPTS, Booking
 from .senders import sender
+
+logger = logging.getLogger(__name__)
 
 
 def reminder_text(booking: Booking) -> str:
@@ -39,12 +43,15 @@ def reminder_text(booking: Booking) -> str:
 
 def due(now: datetime.datetime):
     """Bookings to remind of now: booked, agreed to, not yet reminded, starting within the
-    coming HELHET_REMINDER_HOURS, the person with a telephone number."""
+    coming HELHET_REMINDER_HOURS, the episode open, the person with a telephone number, not
+    given up after MAX_REMINDER_ATTEMPTS failed sends."""
     ahead = datetime.timedelta(hours=settings.HELHET_REMINDER_HOURS)
     return Booking.objects.filter(
         status=Booking.Status.BOOKED,
         remind=True,
         reminder_sent_at__isnull=True,
+        reminder_attempts__lt=MAX_REMINDER_ATTEMPTS,
+        episode__closed_on__isnull=True,
         starts_at__gt=now,
         starts_at__lte=now + ahead,
     ).exclude(person__phone="")
@@ -52,12 +59,23 @@ def due(now: datetime.datetime):
 
 def send_reminders(now: datetime.datetime | None = None) -> int:
     """Send every reminder due; the number sent. Each is marked sent in its own transaction,
-    with its log row, so that one failing send does not send the others twice."""
+    with its log row, so that one failing send does not send the others twice; a send that
+    fails is counted and logged, and the others still go."""
     now = now or timezone.now()
     sent = 0
     for pk in list(due(now).values_list("pk", flat=True)):
-        sent += _send_one(pk, now)
+        try:
+            sent += _send_one(pk, now)
+        except Exception as error:  # any gateway failure: the next booking is not held up
+            _failed(pk, error)
     return sent
+
+
+def _failed(pk: int, error: Exception) -> None:
+    # The exception's text may hold the number: only its type and the booking's id are logged.
+    attempts = F("reminder_attempts") + 1
+    Booking.objects.filter(pk=pk).update(reminder_attempts=attempts)
+    logger.warning("Appointment reminder for booking %s failed: %s", pk, type(error).__name__)
 
 
 @transaction.atomic

@@ -7,12 +7,14 @@ without a name. The persons named are what the view logs (`record_listing`).
 """
 
 import datetime
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from helhet.access import listing, policy
+from helhet.access.contact_details import may_see_contact_details, roles_of
 from helhet.access.models import RecordCategory
 from helhet.access.policy import PersonAccess
 from helhet.core.models import Unit, User
@@ -26,6 +28,18 @@ def with_staff(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
     return bookings.select_related("unit").prefetch_related(
         Prefetch("staff", queryset=User.objects.order_by("last_name", "first_name"))
     )
+
+
+def booking_place(booking: Booking, person: Person | None, *, roles: Mapping[int, str]) -> str:
+    """THE rule for showing a booking's place, which may be a home address or a telephone
+    number: only where PERSON (the booking's person, None when not named to the viewer) is
+    named, and for a protected identity only to the roles that see protected contact details
+    (ROLES: the viewer's role per unit; empty outside Helhet, as in a calendar feed)."""
+    if person is None or not may_see_contact_details(
+        protected=person.protected_identity, roles=roles, units=[booking.unit_id]
+    ):
+        return ""
+    return booking.place
 
 
 # --- One person ---------------------------------------------------------------------------
@@ -67,12 +81,14 @@ class Entry:
 
     booking: Booking
     person: Person | None
+    place: str = ""  # `booking_place`: empty when not to be shown
 
 
 @dataclass
 class Day:
     day: datetime.date
     entries: list[Entry] = field(default_factory=list)
+    sessions: list[GroupSession] = field(default_factory=list)
 
 
 def period(day: datetime.date, *, week: bool) -> tuple[datetime.date, datetime.date]:
@@ -120,15 +136,41 @@ def named_persons(user: User, bookings: list[Booking], *, unit: Unit) -> dict[in
     return {p.pk: p for p in persons}
 
 
-def entries(user: User, bookings: list[Booking], *, unit: Unit) -> list[Entry]:
+def entries(
+    user: User, bookings: list[Booking], *, unit: Unit, roles: Mapping[int, str]
+) -> list[Entry]:
+    """BOOKINGS as USER sees them (ROLES: USER's role per unit, for the place)."""
     named = named_persons(user, bookings, unit=unit)
-    return [Entry(b, named.get(b.person_id)) for b in bookings]
+    rows = [Entry(b, named.get(b.person_id)) for b in bookings]
+    for row in rows:
+        row.place = booking_place(row.booking, row.person, roles=roles)
+    return rows
 
 
-def by_day(rows: list[Entry], first: datetime.date, last: datetime.date) -> list[Day]:
+def calendar_sessions(
+    *, unit: Unit, first: datetime.date, last: datetime.date, staff: User | None = None
+) -> QuerySet[GroupSession]:
+    """The group sessions at UNIT from FIRST to LAST (of STAFF when given), each with
+    `booked`, its number of participants still booked (no names: one query)."""
+    start, end = _bounds(first, last)
+    sessions = GroupSession.objects.filter(unit=unit, starts_at__gte=start, starts_at__lt=end)
+    if staff is not None:
+        sessions = sessions.filter(staff=staff)
+    booked = Count("participants", filter=Q(participants__status=Booking.Status.BOOKED))
+    return sessions.annotate(booked=booked).order_by("starts_at", "pk")
+
+
+def by_day(
+    rows: list[Entry],
+    first: datetime.date,
+    last: datetime.date,
+    sessions: Iterable[GroupSession] = (),
+) -> list[Day]:
     days = [Day(first + datetime.timedelta(days=n)) for n in range((last - first).days + 1)]
     for row in rows:
         days[(timezone.localdate(row.booking.starts_at) - first).days].entries.append(row)
+    for session in sessions:
+        days[(timezone.localdate(session.starts_at) - first).days].sessions.append(session)
     return days
 
 
@@ -145,23 +187,30 @@ def todays_bookings(request) -> list[Entry]:
         return []
     today = timezone.localdate()
     bookings = list(calendar_bookings(unit=unit, first=today, last=today, staff=request.user))
-    return entries(request.user, bookings, unit=unit)
+    return entries(request.user, bookings, unit=unit, roles=roles_of(request))
 
 
 # --- Group sessions -----------------------------------------------------------------------
 
 
-def unit_session(unit: Unit | None, session_id: int) -> GroupSession | None:
-    """The group session SESSION_ID at UNIT (the active unit), else None."""
-    if unit is None:
+def member_session(request, session_id: int) -> GroupSession | None:
+    """The group session SESSION_ID at any unit where the clinical request user is a member
+    (a link from another unit's calendar), else None."""
+    if not policy.is_clinical(request.user):
         return None
-    return GroupSession.objects.filter(pk=session_id, unit=unit).prefetch_related("staff").first()
+    units = [m.unit_id for m in request.memberships]
+    found = GroupSession.objects.filter(pk=session_id, unit_id__in=units)
+    return found.select_related("unit").prefetch_related("staff").first()
 
 
-def participants(user: User, session: GroupSession) -> list[Entry]:
+def participants(user: User, session: GroupSession, *, roles: Mapping[int, str]) -> list[Entry]:
     bookings = list(with_staff(session.participants.all()).order_by("pk"))
-    return entries(user, bookings, unit=session.unit)
+    return entries(user, bookings, unit=session.unit, roles=roles)
 
 
 def upcoming_sessions(unit: Unit) -> QuerySet[GroupSession]:
-    return GroupSession.objects.filter(unit=unit, ends_at__gte=timezone.now()).order_by("starts_at")
+    """The unit's group sessions a person can still be booked into: not yet begun, not
+    cancelled."""
+    return GroupSession.objects.filter(
+        unit=unit, starts_at__gt=timezone.now(), cancelled_at__isnull=True
+    ).order_by("starts_at")

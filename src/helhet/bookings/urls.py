@@ -14,6 +14,11 @@ urlpatterns = [
     path("calendar/unit/<id:unit_id>/", calendar_views.unit_calendar, name="unit_calendar"),
     path("calendar/group-sessions/new/", calendar_views.session_new, name="session_new"),
     path("calendar/group-sessions/<id:session_id>/", calendar_views.session, name="session"),
+    path(
+        "calendar/group-sessions/<id:session_id>/cancel/",
+        calendar_views.session_cancel,
+        name="session_cancel",
+    ),
     path("calendar/feed/", calendar_views.feed_page, name="feed_page"),
     # Public: the private address a calendar program reads (a token, no login).
     path("calendar/feed/<str:token>.ics", calendar_views.feed, name="feed"),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from helhet.access import policy
+from helhet.access.contact_details import person_details_shown
 from helhet.access.log import Actor, record_access
 from helhet.contacts.selectors import readable_relatives
 from helhet.core.forms import run_action
@@ -56,8 +57,14 @@ def person_bookings(request, person_id: int):
             return redirect("bookings:person", person_id=person_id)
     bookings = selectors.split_bookings(selectors.person_bookings(access), timezone.now())
     record_access(actor, access, action="read", what="bookings")
-    context = {"access": access, "person": access.person, "bookings": bookings}
-    return render(request, "bookings/person.html", context | {"form": form, "group": group})
+    context = _context(access) | {"bookings": bookings, "form": form, "group": group}
+    return render(request, "bookings/person.html", context)
+
+
+def _context(access) -> dict:
+    """What every page of one person's bookings shows; a booking's place only where the
+    person's contact details are shown (it may be their address)."""
+    return {"access": access, "person": access.person, "show_place": person_details_shown(access)}
 
 
 def _book(request, actor, access, form, group, which) -> bool:
@@ -93,7 +100,7 @@ def booking_cancel(request, person_id: int, booking_id: int):
     return render(
         request,
         "bookings/cancel.html",
-        {"access": access, "person": access.person, "booking": booking, "form": form},
+        _context(access) | {"booking": booking, "form": form},
     )
 
 
@@ -103,7 +110,12 @@ def booking_cancel(request, person_id: int, booking_id: int):
 def booking_rebook(request, person_id: int, booking_id: int):
     access = access_for_writing(request, person_id)
     booking, actor = _booking(request, access, booking_id), Actor.from_request(request)
-    form = RebookForm(request.POST or None, staff=unit_staff(request.unit.pk), booking=booking)
+    form = RebookForm(
+        request.POST or None,
+        staff=unit_staff(request.unit.pk),
+        booking=booking,
+        show_place=person_details_shown(access),
+    )
     if (
         request.method == "POST"
         and form.is_valid()
@@ -115,7 +127,7 @@ def booking_rebook(request, person_id: int, booking_id: int):
     return render(
         request,
         "bookings/rebook.html",
-        {"access": access, "person": access.person, "booking": booking, "form": form},
+        _context(access) | {"booking": booking, "form": form},
     )
 
 
@@ -146,7 +158,7 @@ def booking_attended(request, person_id: int, booking_id: int):
     return render(
         request,
         "bookings/attended.html",
-        {"access": access, "person": access.person, "booking": booking, "form": form},
+        _context(access) | {"booking": booking, "form": form},
     )
 
 
@@ -168,5 +180,5 @@ def booking_no_show(request, person_id: int, booking_id: int):
     return render(
         request,
         "bookings/no_show.html",
-        {"access": access, "person": access.person, "booking": booking},
+        _context(access) | {"booking": booking},
     )

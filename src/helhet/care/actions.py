@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from helhet.access.log import Actor, record_access
 from helhet.access.policy import PersonAccess
 from helhet.access.what import what
+from helhet.bookings.actions import episode_bookings_cancel
 from helhet.core.models import Unit
 from helhet.people.identity import age_on
 from helhet.people.models import Person
@@ -181,7 +182,8 @@ def episode_close(
     closed_on: datetime.date,
     reason: ClosureReason,
 ) -> Episode:
-    """Close an open episode. The row is locked so that two closes cannot both pass."""
+    """Close an open episode, cancelling its bookings still to come. The row is locked so
+    that two closes cannot both pass."""
     episode = Episode.objects.select_for_update().get(pk=episode_id, person=access.person)
     if not episode.is_open:  # meanwhile, or earlier: say how it was closed
         raise ValidationError(
@@ -204,6 +206,7 @@ def episode_close(
     episode.closed_on, episode.closure_reason, episode.closed_by = closed_on, reason, actor.user
     episode.save(update_fields=["closed_on", "closure_reason", "closed_by"])
     record_access(actor, access, action="update", what=what("episode closed", episode.unit))
+    episode_bookings_cancel(actor=actor, episode=episode)
     return episode
 
 

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import QuerySet
 
 
@@ -32,13 +32,25 @@ def run_action(form: forms.Form, action, **kwargs) -> bool:
     """Call ACTION with KWARGS and the form's data (its `action_data()` when it has one, else
     its cleaned data); True when it succeeded.
 
-    A ValidationError from the action is put on the form (on the field it names, if any), so
-    the page re-renders with the message and nothing saved.
+    A ValidationError from the action is put on the form (on the field it names when the form
+    has it, else above the fields), so the page re-renders with the message and nothing saved.
     """
     data = form.action_data() if hasattr(form, "action_data") else form.cleaned_data
     try:
         action(**kwargs, **data)
     except ValidationError as error:
-        form.add_error(None, error)
+        form.add_error(None, onto_form(form, error))
         return False
     return True
+
+
+def onto_form(form: forms.Form, error: ValidationError) -> ValidationError:
+    """ERROR with the messages for fields FORM lacks moved to its non-field errors (an
+    action's field need not be the form's: a group booking's staff come from the session)."""
+    if not hasattr(error, "error_dict"):
+        return error
+    placed: dict[str, list[ValidationError]] = {}
+    for name, errors in error.error_dict.items():
+        key = name if name in form.fields else NON_FIELD_ERRORS
+        placed.setdefault(key, []).extend(errors)
+    return ValidationError(placed)
