@@ -44,6 +44,7 @@ def book_weeks(
     staff = list(
         User.objects.filter(memberships__unit=unit, organisation__isnull=False)
         .exclude(memberships__unit=unit, memberships__role=Membership.Role.MANAGER)
+        .select_related("organisation")
         .order_by("pk")
     )
     if not episodes or not staff:
@@ -63,7 +64,7 @@ def book_weeks(
                 person_id=episode.person_id,
                 unit=unit,
                 episode=episode,
-                organisation_id=member.organisation_id,
+                organisation=member.organisation,
                 kind=KINDS[slot % len(KINDS)],
                 starts_at=start,
                 ends_at=start + LENGTH,
