@@ -15,7 +15,9 @@ from django.utils import timezone
 from helhet.access import listing, policy
 from helhet.access.models import RecordCategory
 from helhet.access.policy import PersonAccess
+from helhet.contacts.models import Contact
 from helhet.core.models import Unit, User
+from helhet.core.selectors import labels, url_maker
 from helhet.people.models import LISTED_FIELDS, Person
 
 from .models import Booking, GroupSession
@@ -67,6 +69,12 @@ class Entry:
 
     booking: Booking
     person: Person | None
+    # What the row shows, made once per page rather than by tags on each row (a week of 200
+    # bookings: a reverse, a translated label and two time filters a row).
+    person_url: str = ""
+    kind: str = ""
+    times: str = ""
+    staff: str = ""
 
 
 @dataclass
@@ -122,7 +130,18 @@ def named_persons(user: User, bookings: list[Booking], *, unit: Unit) -> dict[in
 
 def entries(user: User, bookings: list[Booking], *, unit: Unit) -> list[Entry]:
     named = named_persons(user, bookings, unit=unit)
-    return [Entry(b, named.get(b.person_id)) for b in bookings]
+    person_url, kinds = url_maker("bookings:person"), labels(Contact.Kind)
+    return [
+        Entry(
+            b,
+            named.get(b.person_id),
+            person_url=person_url(b.person_id),
+            kind=kinds.get(b.kind, b.kind),
+            times=f"{timezone.localtime(b.starts_at):%H:%M}–{timezone.localtime(b.ends_at):%H:%M}",
+            staff=", ".join(str(u) for u in b.staff.all()),
+        )
+        for b in bookings
+    ]
 
 
 def by_day(rows: list[Entry], first: datetime.date, last: datetime.date) -> list[Day]:
