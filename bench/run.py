@@ -69,9 +69,12 @@ from helhet.access.models import (  # noqa: E402
     ConsentRelative,
     RecordCategory,
 )
+from helhet.bookings.models import Booking  # noqa: E402
 from helhet.care.models import CaseTeamMember, ClosureReason, Episode  # noqa: E402
+from helhet.contacts.models import Contact  # noqa: E402
 from helhet.core.middleware import ACTIVE_UNIT_SESSION_KEY  # noqa: E402
 from helhet.core.models import Organisation, Unit, User  # noqa: E402
+from helhet.demo import bookings as demo_bookings  # noqa: E402
 from helhet.people.identity import make_personnummer  # noqa: E402
 from helhet.people.models import Person, Relative  # noqa: E402
 
@@ -84,8 +87,18 @@ LONG_HISTORY_PAGES = (
     ("contacts", "contacts:list"),
     ("assessments", "assessments:history"),
     ("SIP", "plans:sip"),
+    ("bookings", "bookings:person"),
+    ("changes", "people:changes"),
 )
-MAX_RATIO = 4.0
+# Issue 16's targets, per group of pages: the hot pages within 4x the minimal page, every
+# other person page and the calendar's views within 5x (the start page and the conference
+# board, named by no target, are held to 5x too).
+HOT, PERSON, CALENDAR, OTHER = "hot", "person", "calendar", "other"
+MAX_RATIO = {HOT: 4.0, PERSON: 5.0, CALENDAR: 5.0, OTHER: 5.0}
+# The calendar's busy unit: about 200 bookings a week (demo.bookings), added for the weeks
+# measured when the database has fewer.
+BUSY_WEEK = 200
+LONG_BOOKINGS = 200  # the long-history person's past bookings (the ordinary person: 1%)
 LONG_GIVEN, LONG_FAMILY = "Bench", "Långhistoria"
 LONG_EPISODES, LONG_CONSENTS, LONG_RELATIVES = 40, 30, 20
 
@@ -106,6 +119,7 @@ def main() -> int:
     setup.short_journey = journey_history.add(
         setup.person, setup.clinic, setup.user, scale=SHORT_HISTORY
     )
+    prepare_bookings(setup)
     print(describe_setup(setup, persons), flush=True)
     pages = build_pages(setup)
     if args.only:
@@ -484,28 +498,91 @@ def long_history_person(setup: Setup) -> Person:
 class Page:
     name: str
     url: str
-    person_page: bool = False
+    group: str = OTHER  # which MAX_RATIO holds
 
 
 def build_pages(setup: Setup) -> list[Page]:
     caseload = reverse("care:caseload")
     search = reverse("people:search")
+    day = busy_day().isoformat()
+    unit_calendar = reverse("bookings:unit_calendar", args=[setup.clinic.pk])
     return [
         Page("minimal", reverse("bench_minimal")),
-        Page("caseload", caseload),
-        Page("caseload?scope=unit", f"{caseload}?scope=unit"),
-        Page(f"search?q={setup.family_name}", f"{search}?q={setup.family_name}"),
-        Page("search?q=<identity number>", f"{search}?q={setup.person.formatted_identity_number}"),
-        Page("overview", reverse("people:overview", args=[setup.person.pk]), True),
+        Page("caseload", caseload, HOT),
+        Page("caseload?scope=unit", f"{caseload}?scope=unit", HOT),
+        Page(f"search?q={setup.family_name}", f"{search}?q={setup.family_name}", HOT),
         Page(
-            "overview (long history)", reverse("people:overview", args=[setup.long_person.pk]), True
+            "search?q=<identity number>",
+            f"{search}?q={setup.person.formatted_identity_number}",
+            HOT,
+        ),
+        Page("overview", reverse("people:overview", args=[setup.person.pk]), HOT),
+        Page(
+            "overview (long history)", reverse("people:overview", args=[setup.long_person.pk]), HOT
         ),
         *(
-            Page(f"{name}{suffix}", reverse(url, args=[person.pk]), True)
+            Page(f"{name}{suffix}", reverse(url, args=[person.pk]), PERSON)
             for name, url in LONG_HISTORY_PAGES
             for suffix, person in (("", setup.person), (" (long history)", setup.long_person))
         ),
+        Page("calendar unit day", f"{unit_calendar}?view=day&day={day}", CALENDAR),
+        Page("calendar unit week", f"{unit_calendar}?view=week&day={day}", CALENDAR),
+        Page("calendar my day", f"{reverse('bookings:calendar')}?day={day}", CALENDAR),
+        Page("conference board", reverse("conference:board")),
+        Page("start page", reverse("core:home")),
     ]
+
+
+def busy_day() -> datetime.date:
+    """The weekday the calendar pages show: today, or the next Monday at a weekend."""
+    today = timezone.localdate()
+    weekend = today.weekday() > 4
+    return today + datetime.timedelta(days=7 - today.weekday() if weekend else 0)
+
+
+def prepare_bookings(setup: Setup) -> None:
+    """The clinic's busy weeks (BUSY_WEEK bookings in the measured day's week and the next),
+    and past bookings of the two persons (for the bookings page), unless there already."""
+    day = busy_day()
+    monday = day - datetime.timedelta(days=day.weekday())
+    week = Booking.objects.filter(
+        unit=setup.clinic,
+        starts_at__date__gte=monday,
+        starts_at__date__lt=monday + datetime.timedelta(days=7),
+    )
+    if week.count() < BUSY_WEEK * 0.9:
+        demo_bookings.book_weeks(setup.clinic, monday=monday, weekly=BUSY_WEEK)
+    for person, count in (
+        (setup.long_person, LONG_BOOKINGS),
+        (setup.person, max(2, round(LONG_BOOKINGS * SHORT_HISTORY))),
+    ):
+        if not Booking.objects.filter(person=person, status=Booking.Status.CANCELLED).exists():
+            _past_bookings(person, setup.clinic, setup.user, count)
+
+
+def _past_bookings(person: Person, clinic: Unit, user: User, count: int) -> None:
+    """COUNT bookings a week apart before today, cancelled by the person."""
+    episode = Episode.objects.filter(person=person, unit=clinic).order_by("-opened_on").first()
+    start = timezone.now().replace(hour=9, minute=0, second=0, microsecond=0)
+    rows = Booking.objects.bulk_create(
+        Booking(
+            person=person,
+            unit=clinic,
+            episode=episode,
+            organisation_id=user.organisation_id,
+            kind=Contact.Kind.VISIT,
+            starts_at=start - datetime.timedelta(days=7 * (i + 1)),
+            ends_at=start - datetime.timedelta(days=7 * (i + 1), minutes=-45),
+            status=Booking.Status.CANCELLED,
+            cancelled_by=Booking.CancelledBy.PERSON,
+            cancel_reason="Förhindrad",
+            booked_by=user,
+        )
+        for i in range(count)
+    )
+    Booking.staff.through.objects.bulk_create(
+        Booking.staff.through(booking_id=b.pk, user_id=user.pk) for b in rows
+    )
 
 
 def profiling_setup(description: str, requests: int = 100):
@@ -687,7 +764,8 @@ def summarise(samples: list[Samples], setup: Setup, persons: int, args) -> dict:
         ratio = median / baseline
         checks = {}
         if s.page.name != "minimal":
-            checks[f"median <= {MAX_RATIO:g}x minimal"] = ratio <= MAX_RATIO
+            limit = MAX_RATIO[s.page.group]
+            checks[f"median <= {limit:g}x minimal"] = ratio <= limit
         if s.page.name.startswith("overview"):
             checks[f"queries <= {OVERVIEW_MAX_QUERIES}"] = max(s.queries) <= OVERVIEW_MAX_QUERIES
         if s.page.name == "overview (long history)" and overview_max is not None:

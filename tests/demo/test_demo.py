@@ -1,6 +1,8 @@
 """`helhet demo`: the demo county is complete, consistent, deterministic and loaded only once."""
 
+import datetime
 import io
+import itertools
 from collections import Counter
 from pathlib import Path
 
@@ -16,12 +18,15 @@ from helhet.access.policy import active_consent_q
 from helhet.assessments.instruments import bundled_instrument
 from helhet.assessments.models import Assessment
 from helhet.assessments.scoring import score
+from helhet.bookings.models import Booking
 from helhet.care.models import CaseTeamMember, Episode
 from helhet.contacts.models import Contact, DrugTest, DrugTestResult, MedicationDispensing
 from helhet.core.models import Membership, Organisation, Unit, User
 from helhet.demo.county import DEMO_PASSWORD, STAFF, saved_county
 from helhet.demo.population import Population
 from helhet.demo.showcase import SHOWCASE, formatted, identity_number
+from helhet.followup import indicators
+from helhet.followup.periods import last_full_year
 from helhet.intake.models import Referral
 from helhet.people.identity import age_on, parse
 from helhet.people.models import Person, Relative
@@ -624,3 +629,32 @@ def test_the_clinics_calendar_has_bookings_this_week(demo, client):
     shown = [e for d in response.context["days"] for e in d.entries]
     assert len(shown) >= 10
     assert any(e.person is not None for e in shown)  # Anna's own persons by name
+
+
+def test_the_clinics_no_show_rate_counts_the_bookings_of_its_history(demo):
+    clinic = saved_county().units["clinic"]
+    period = last_full_year(timezone.localdate())
+    report = indicators.unit_report(clinic, period, suppress=False)
+    rate = report.row("no_show_rate").cells["total"].value
+    assert report.row("booked_contacts").cells["total"].value > 0
+    assert 0 < rate < 100
+    held = Booking.objects.filter(unit=clinic, contact__isnull=False)
+    assert not held.filter(status=Booking.Status.NO_SHOW, contact__attended=True).exists()
+    assert not held.filter(status=Booking.Status.ATTENDED, contact__attended=False).exists()
+    assert not held.exclude(kind=F("contact__kind")).exists()
+    assert not Contact.objects.filter(kind=Contact.Kind.DROP_IN, booking__isnull=False).exists()
+
+
+def test_the_clinic_has_a_working_weeks_bookings_this_week_and_next(demo):
+    clinic = saved_county().units["clinic"]
+    today = timezone.localdate()
+    monday = today - datetime.timedelta(days=today.weekday())
+    ahead = Booking.objects.filter(
+        unit=clinic, status=Booking.Status.BOOKED, starts_at__date__gte=monday
+    )
+    weeks = {b.starts_at.isocalendar()[1] for b in ahead}
+    assert len(weeks) == 2 and ahead.count() > 10
+    for member in User.objects.filter(bookings_as_staff__in=ahead).distinct():
+        alone = ahead.filter(staff=member, group_session=None)  # a group's staff book it thrice
+        times = list(alone.values_list("starts_at", "ends_at"))
+        assert all(a[1] <= b[0] for a, b in itertools.pairwise(sorted(times)))

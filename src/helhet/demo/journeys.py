@@ -26,6 +26,7 @@ from helhet.assessments import catalogue as instruments
 from helhet.assessments.actions import result_fields  # exactly what the action stores
 from helhet.assessments.models import Assessment
 from helhet.assessments.scoring import score
+from helhet.bookings.models import Booking
 from helhet.contacts.models import (
     Contact,
     DoseUnit,
@@ -136,6 +137,9 @@ DURATIONS = {
     K.DROP_IN: (30,),
 }
 NO_SHOW_SHARE = 0.12
+# The contacts booked ahead, each recorded from its booking (the group's sessions, outreach and
+# the drop-in are not).
+BOOKED_KINDS = (K.VISIT, K.HOME_VISIT, K.PHONE, K.VIDEO)
 NOTE_SHARE = 0.55
 NOTES = (
     "Samtal om veckan som gått. Har druckit mindre, två alkoholfria dagar i rad.",
@@ -260,6 +264,7 @@ class Journeys:
         }
         self.instruments = [instruments.instrument(code) for code in ("audit", "dudit")]
         self.make_contact = bulk.Maker(Contact)
+        self.make_booking = bulk.Maker(Booking)
         self.make_result = bulk.Maker(DrugTestResult)
         self.make_dispensing = bulk.Maker(MedicationDispensing)
         self.make_assessment = bulk.Maker(Assessment)
@@ -418,7 +423,25 @@ class Journeys:
         )
         batch.contacts.append(contact)
         batch.contact_staff.extend((contact, user.pk) for user in staff)
+        if kind in BOOKED_KINDS:
+            self._booking(contact, episode, person, staff, batch)
         return contact
+
+    def _booking(self, contact, episode, person, staff, batch) -> None:
+        """The booking a booked contact was held or missed at, booked a week ahead."""
+        booking = self.make_booking(
+            {"person": person, "episode": episode, "contact": contact},
+            unit_id=contact.unit_id,
+            organisation_id=contact.organisation_id,
+            kind=contact.kind,
+            starts_at=contact.starts_at,
+            ends_at=contact.starts_at + datetime.timedelta(minutes=contact.duration_minutes),
+            status=Booking.Status.ATTENDED if contact.attended else Booking.Status.NO_SHOW,
+            booked_by_id=contact.recorded_by_id,
+            booked_at=contact.starts_at - 7 * DAY,
+        )
+        batch.bookings.append(booking)
+        batch.booking_staff.extend((booking, user.pk) for user in staff)
 
     def _link(self, contact, codes, batch) -> None:
         batch.contact_interventions.extend((contact, self.interventions[code]) for code in codes)

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from helhet.access.models import Consent, ConsentDisclosure, ConsentRelative, RecordCategory
 from helhet.assessments.models import Assessment
+from helhet.bookings.models import Booking
 from helhet.care.models import CaseTeamMember, ClosureReason, Episode
 from helhet.contacts.models import Contact, DrugTest, DrugTestResult, MedicationDispensing
 from helhet.intake.models import Referral
@@ -134,6 +135,8 @@ class Batch:
     contacts: list[Contact] = field(default_factory=list)
     contact_staff: list[tuple[Contact, int]] = field(default_factory=list)  # (contact, user id)
     contact_interventions: list[tuple[Contact, int]] = field(default_factory=list)
+    bookings: list[Booking] = field(default_factory=list)  # of the booked contacts
+    booking_staff: list[tuple[Booking, int]] = field(default_factory=list)  # (booking, user id)
     assessments: list[Assessment] = field(default_factory=list)
     drug_tests: list[DrugTest] = field(default_factory=list)
     drug_test_results: list[DrugTestResult] = field(default_factory=list)
@@ -161,6 +164,8 @@ class Batch:
             (Contact, self.contacts),
             (STAFF_LINK, self.contact_staff),
             (INTERVENTION_LINK, self.contact_interventions),
+            (Booking, self.bookings),
+            (BOOKING_STAFF_LINK, self.booking_staff),
             (Assessment, self.assessments),
             (DrugTest, self.drug_tests),
             (DrugTestResult, self.drug_test_results),
@@ -175,7 +180,7 @@ class Batch:
             (SipMeeting, self.sip_meetings),
         )
         for model, rows in tables:
-            if model in (STAFF_LINK, INTERVENTION_LINK):  # (saved contact, other's key)
+            if model in LINKS:  # (saved row, the other side's key)
                 copied = LINK_COPIES if model is INTERVENTION_LINK else ()
                 bulk.insert_links(model, rows, batch_size, copied=copied)
                 continue
@@ -186,6 +191,8 @@ class Batch:
 
 
 STAFF_LINK, INTERVENTION_LINK = Contact.staff.through, Contact.interventions.through
+BOOKING_STAFF_LINK = Booking.staff.through
+LINKS = (STAFF_LINK, INTERVENTION_LINK, BOOKING_STAFF_LINK)
 LINK_COPIES = ("unit", "person", "starts_at", "attended")  # ContactIntervention.copied_from
 
 
@@ -194,6 +201,7 @@ AS_SET = {
     Consent: "recorded_at",
     Referral: "registered_at",
     Contact: "recorded_at",
+    Booking: "booked_at",
     Assessment: "recorded_at",
     DrugTest: "recorded_at",
     MedicationDispensing: "recorded_at",
