@@ -155,3 +155,63 @@ def test_without_the_other_organisations_warning_the_row_is_own_organisation(
     client.get(reverse("contacts:list", args=[county.patient.pk]))
     [row] = log_rows(county.patient, what="contacts")
     assert (row.basis, row.consent) == (Basis.OWN_ORGANISATION, None)
+
+
+LARO_TEXT = "Metadon 90 mg dagligen, hämtas på mottagningen"
+SUICIDE_TEXT = "Suicidförsök i mars, bedömd av psykiatrin"
+
+
+def the_regions_warnings(county):
+    for kind, text in (
+        (Alert.Kind.HOME_VISIT_RISK, "Hund i bostaden, gå två"),
+        (Alert.Kind.LARO, LARO_TEXT),
+        (Alert.Kind.SUICIDE_RISK, SUICIDE_TEXT),
+    ):
+        f.AlertFactory(
+            person=county.patient, unit=county.clinic, added_by=county.nurse, kind=kind, text=text
+        )
+
+
+def coordination_only(county):
+    return f.ConsentFactory(
+        person=county.patient, unit=county.clinic, recorded_by=county.nurse, coordination=True
+    )
+
+
+def test_under_coordination_only_the_municipality_sees_the_safety_warning_not_laro_or_suicide(
+    client, county
+):
+    """A warning crosses as the category it reveals (`CATEGORY_OF_KIND`): the home-visit risk
+    is the shared layer, LARO is medication, suicide risk a note, neither disclosed here."""
+    coordination_only(county)
+    the_regions_warnings(county)
+    log_in(client, county.social_worker, county.clinic)
+    shown = header(overview(client, county))
+    assert "Hund i bostaden" in shown
+    assert LARO_TEXT not in shown and SUICIDE_TEXT not in shown
+
+
+def test_with_medication_disclosed_the_laro_warning_is_shown_and_logged_under_that_consent(
+    client, county
+):
+    consent = coordination_only(county)
+    f.ConsentDisclosureFactory(
+        consent=consent,
+        from_organisation=county.region,
+        to_organisation=county.municipality,
+        category="medication",
+    )
+    the_regions_warnings(county)
+    log_in(client, county.social_worker, county.clinic)
+    response = client.get(reverse("contacts:list", args=[county.patient.pk]))
+    shown = header(response)
+    assert LARO_TEXT in shown and SUICIDE_TEXT not in shown
+    [row] = log_rows(county.patient, what="contacts")
+    assert (row.basis, row.consent) == (Basis.CONSENT, consent)
+
+
+def test_the_region_reads_its_own_laro_and_suicide_warnings(client, county):
+    the_regions_warnings(county)
+    log_in(client, county.nurse, county.clinic)
+    shown = header(overview(client, county))
+    assert LARO_TEXT in shown and SUICIDE_TEXT in shown

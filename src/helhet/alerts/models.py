@@ -1,15 +1,19 @@
 """Warnings the case team needs on every page about the person (a risk to staff on home
 visits, LARO): a kind from a fixed list, a short text, kept at a unit by an organisation.
 
-Read as enrolment records (`RecordCategory.ENROLMENT`, the shared layer of the unit): the
-owner organisation's staff, and at the unit where it was recorded the other organisation's
-staff with a relationship there under the coordination consent; a block of the unit hides it.
+Read as records of the category the warning reveals (`CATEGORY_OF_KIND`): the safety warnings
+(risk on home visits, threats, interpreter) as enrolment records, the shared layer of the unit
+that the other organisation's staff with a relationship there read under the coordination
+consent; LARO as medication, suicide risk, medical and other warnings as record notes, which
+cross between the authorities only when the consent discloses that category. A block of the
+unit hides them all.
 """
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from helhet.access.models import RecordCategory
 from helhet.core.models import Organisation, Unit
 from helhet.people.models import Person
 
@@ -56,8 +60,29 @@ class Alert(models.Model):
         return f"{self.get_kind_display()}: {self.text}"
 
     @property
+    def category(self) -> str:
+        """The record category the warning reveals (`CATEGORY_OF_KIND`)."""
+        return CATEGORY_OF_KIND[self.kind]
+
+    @property
     def is_active(self) -> bool:
         return self.ended_on is None
 
     # Not a column: set by the selector for the page (may the user end it here).
     may_end: bool
+
+
+# What each kind of warning reveals, and so the consent it crosses between the authorities
+# under. Safety warnings belong to the shared layer the team needs on home visits; LARO is
+# medication; suicide risk and medical warnings are clinical observations like a record note
+# (not assessments: those are the AUDIT/DUDIT scores); "other" may hold anything, so the
+# strictest.
+CATEGORY_OF_KIND: dict[str, str] = {
+    Alert.Kind.HOME_VISIT_RISK: RecordCategory.ENROLMENT,
+    Alert.Kind.THREATS: RecordCategory.ENROLMENT,
+    Alert.Kind.INTERPRETER: RecordCategory.ENROLMENT,
+    Alert.Kind.LARO: RecordCategory.MEDICATION,
+    Alert.Kind.SUICIDE_RISK: RecordCategory.NOTES,
+    Alert.Kind.MEDICAL: RecordCategory.NOTES,
+    Alert.Kind.OTHER: RecordCategory.NOTES,
+}

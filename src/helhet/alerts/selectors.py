@@ -2,22 +2,30 @@
 
 from django.http import Http404
 
-from helhet.access.models import RecordCategory
 from helhet.access.policy import PersonAccess
 
 from .models import Alert
 
 
 def active_alerts(access: PersonAccess) -> list[Alert]:
-    """The person's warnings in force that USER may read (enrolment records kept at their
-    unit: see `models`), oldest first, each with `may_end`. One query."""
+    """The person's warnings in force that USER may read, each as a record of the category its
+    kind reveals, kept at its unit (`models.CATEGORY_OF_KIND`), oldest first, each with
+    `may_end`. One query."""
     alerts = (
         Alert.objects.filter(person=access.person, ended_on__isnull=True)
         .select_related("unit")
         .only("kind", "text", "organisation_id", "unit__name", "added_at", "person_id")
         .order_by("added_at", "pk")
     )
-    shown = access.readable(alerts, category=RecordCategory.ENROLMENT, unit=lambda a: a.unit_id)
+    by_category: dict[str, list[Alert]] = {}
+    for alert in alerts:
+        by_category.setdefault(alert.category, []).append(alert)
+    readable = {
+        alert.pk
+        for category, some in by_category.items()
+        for alert in access.readable(some, category=category, unit=lambda a: a.unit_id)
+    }
+    shown = [alert for alert in alerts if alert.pk in readable]
     for alert in shown:
         alert.may_end = (
             alert.organisation_id == access.user.organisation_id
