@@ -147,6 +147,21 @@ def test_reading_the_other_organisations_warning_is_logged_as_a_disclosure(
     assert (row.basis, row.consent) == (Basis.CONSENT, consent_for_coordination)
 
 
+def test_a_page_asked_for_as_htmx_shows_no_warning_it_did_not_log(
+    client, county, consent_for_coordination
+):
+    """Whether the header is read before the log row follows the request (htmx or not), which
+    the client says: a whole page asked for as htmx shows no header, so no warning is shown
+    without the disclosure in the page's row."""
+    f.AlertFactory(person=county.patient, unit=county.clinic, added_by=county.social_worker)
+    log_in(client, county.nurse, county.clinic)
+    url = reverse("people:changes", args=[county.patient.pk])
+    response = client.get(url, headers={"HX-Request": "true"})
+    assert "Risk to staff on home visits" not in response.text
+    [row] = log_rows(county.patient, what="change history")
+    assert (row.basis, row.consent) == (Basis.OWN_ORGANISATION, None)
+
+
 def test_without_the_other_organisations_warning_the_row_is_own_organisation(
     client, county, consent_for_coordination
 ):

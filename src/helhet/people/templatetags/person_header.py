@@ -5,8 +5,6 @@ from django import template
 
 from helhet.access.policy import PersonAccess
 
-from ..header import person_header as build
-
 register = template.Library()
 
 
@@ -15,6 +13,8 @@ def person_header(context):
     access = context.get("access")
     if not isinstance(access, PersonAccess):  # a page about no one person
         return {"header": None}
-    # Read before the page's log row (`header.read_header`); a page that logged none reads it here.
-    found = access.page.get("header") or build(access)
+    # Only a header read before the page's log row (`header.read_header`, `policy.PAGE_READS`)
+    # is shown: what it discloses is in that row. A page whose row did not read it (an htmx
+    # request, as the client says) shows none rather than an unlogged one.
+    found = access.page.get("header")
     return {"header": found, "request": context.get("request")}
