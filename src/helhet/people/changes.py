@@ -114,7 +114,8 @@ class FieldChange:
 
 @dataclass(frozen=True)
 class ChangeRow:
-    """One saved edit as the history page shows it; RELATIVE: the relative's name, or ""."""
+    """One saved edit as the history page shows it; RELATIVE: the relative's name, or "";
+    BY, ORGANISATION and UNIT are "" where the reader may not know the unit (another unit)."""
 
     number: int
     at: datetime.datetime
@@ -141,16 +142,28 @@ def change_history(access: PersonAccess, page: str | None) -> ListPage:
     access.readable(
         [c.relative for c in found if c.relative is not None], category=RecordCategory.RELATIVES
     )
+    # Who edited, and where, tells of an enrolment: named only where the reader may read the
+    # enrolment of that organisation at that unit. The values are the person's own details,
+    # readable as the person is, so they are shown either way.
+    named = {
+        change.pk
+        for change in access.readable(
+            found,
+            category=RecordCategory.ENROLMENT,
+            owner=lambda c: c.organisation_id,
+            unit=lambda c: c.unit_id,
+        )
+    }
     sees_protected = may_see_protected_details(access)
     rows = []
     for change in found:
         hide = not sees_protected and (change.protected or access.person.protected_identity)
-        rows.append(_row(change, hide=hide))
+        rows.append(_row(change, hide=hide, named=change.pk in named))
     found.object_list = rows
     return found
 
 
-def _row(change: Change, *, hide: bool) -> ChangeRow:
+def _row(change: Change, *, hide: bool, named: bool) -> ChangeRow:
     relative = change.relative
     model, contact = (
         (Person, PERSON_CONTACT_FIELDS) if relative is None else (Relative, RELATIVE_CONTACT_FIELDS)
@@ -162,15 +175,22 @@ def _row(change: Change, *, hide: bool) -> ChangeRow:
             fields.append(FieldChange(label, None, None, hidden=True))
         else:
             fields.append(FieldChange(label, _shown(before), _shown(after)))
+    if not named:
+        relative_name = _relative_name(change)
+        return ChangeRow(change.number, change.changed_at, "", "", "", relative_name, fields)
     return ChangeRow(
         number=change.number,
         at=change.changed_at,
         by=change.changed_by.get_full_name() or change.changed_by.username,
         organisation=change.organisation.name,
         unit=change.unit.name,
-        relative=relative.name if relative is not None else "",
+        relative=_relative_name(change),
         fields=fields,
     )
+
+
+def _relative_name(change: Change) -> str:
+    return change.relative.name if change.relative is not None else ""
 
 
 def _shown(value) -> str:
