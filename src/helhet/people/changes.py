@@ -11,6 +11,7 @@ to those alone.
 import datetime
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -71,6 +72,19 @@ def editable_relatives(access: PersonAccess):
     """The person's relatives the user of ACCESS may edit: their own organisation's (a record
     belongs to the organisation that recorded it; another's is read under a consent only)."""
     return Relative.objects.filter(person=access.person, organisation_id=access.organisation_id)
+
+
+def check_secrecy(
+    *, secrecy_requested: bool, may_be_told: str, field: str | None = "may_be_told"
+) -> None:
+    """A relative the person keeps secrecy towards is told nothing: the one rule, for the
+    relative's details and for a consent (FIELD: the form field the message belongs to)."""
+    if secrecy_requested and may_be_told.strip():
+        message = _(
+            "The person asks for secrecy towards this relative, who may be told "
+            "nothing: leave this empty, or lift the secrecy."
+        )
+        raise ValidationError({field: message} if field else message)
 
 
 def values_of(record: Person | Relative, fields) -> dict:
