@@ -220,6 +220,13 @@ def local_minute(moment: datetime.datetime) -> datetime.datetime:
 class ContactCorrectionForm(ContactForm):
     reason = reason_field()
 
+    def __init__(self, *args, interventions, **kwargs):
+        """INTERVENTIONS: the catalogue's choices, with the corrected contact's own
+        (`selectors.correction_choices`)."""
+        super().__init__(*args, **kwargs)
+        set_queryset(self.fields["interventions"], interventions)
+        group_interventions(self.fields["interventions"])
+
     @staticmethod
     def initial_from(contact: Contact) -> dict:
         """CONTACT's values (loaded with staff and interventions) as the form's initial."""
