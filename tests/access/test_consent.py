@@ -265,3 +265,23 @@ def test_a_disclosure_error_is_tied_to_its_group_and_linked_from_the_summary(cli
     assert f'<fieldset class="field has-error" aria-describedby="id_{name}_error">' in page
     assert f'id="id_{name}_error"' in page
     assert f'<a href="#id_{name}_0">' in page  # the summary links to the group's first box
+
+
+def test_a_consent_cannot_tell_a_relative_the_person_keeps_secrecy_towards(client, county):
+    """The one rule of the relative's details (`people.changes.check_secrecy`)."""
+    county.relative.secrecy_requested = True
+    county.relative.save()
+    log_in(client, county.nurse, county.clinic).cookies["django_language"] = "sv"
+    response = client.post(url(county.patient), consent_data(county))
+    assert response.status_code == 200
+    assert "Personen begär sekretess mot den här anhörige" in response.text
+    assert not Consent.objects.exists() and not ConsentRelative.objects.exists()
+
+
+def test_a_consent_without_telling_the_secret_relative_is_saved(client, county):
+    county.relative.secrecy_requested = True
+    county.relative.save()
+    log_in(client, county.nurse, county.clinic)
+    data = consent_data(county, **{f"relative_{county.relative.pk}": ""})
+    assert client.post(url(county.patient), data).status_code == 302
+    assert Consent.objects.exists() and not ConsentRelative.objects.exists()

@@ -246,3 +246,13 @@ def test_the_outsider_under_emergency_access_cannot_post_a_contact(client, count
     log_in(client, county.outsider)
     response = client.post(new_url(county), form_data(county, staff=[county.outsider.pk]))
     assert response.status_code == 404 and not Contact.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["staff", "interventions"])
+def test_a_huge_id_in_a_multi_select_re_renders_the_form_and_saves_nothing(client, county, field):
+    data = {"kind": "visit", "starts_at": "2026-01-20T10:00", "staff": [county.nurse.pk]}
+    data[field] = ["9" * 30]
+    log_in(client, county.nurse, county.clinic)
+    response = client.post(reverse("contacts:new", args=[county.patient.pk]), data)
+    assert response.status_code == 200 and field in response.context["form"].errors
+    assert not Contact.objects.exists()

@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 
 import helhet
+from helhet.core.forms import IdMultipleChoiceField
 from helhet.core.limits import EARLIEST_DATE, DateRange, years_after
 
 # Bounds kept elsewhere, each with the reason.
@@ -161,3 +162,29 @@ def test_years_after_a_leap_day_is_the_28th_of_february():
 
     assert years_after(datetime.date(2024, 2, 29), 1) == datetime.date(2025, 2, 28)
     assert years_after(datetime.date(2024, 2, 29), 4) == datetime.date(2028, 2, 29)
+
+
+@pytest.mark.parametrize(
+    ("name", "field"),
+    [(n, f) for n, f in FIELDS if isinstance(f, forms.ModelMultipleChoiceField)],
+)
+def test_every_multi_select_refuses_a_huge_id_as_an_invalid_choice(name, field):
+    """`core.forms.IdMultipleChoiceField`: a huge number overflows SQLite's integer (a 500)."""
+    assert isinstance(field, IdMultipleChoiceField), name
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["9" * 30, "-1", "abc", "1e3", "١"])
+def test_a_value_that_is_no_id_is_not_a_valid_choice(value):
+    from helhet.core.models import Unit
+
+    field = IdMultipleChoiceField(queryset=Unit.objects.all())
+    with pytest.raises(forms.ValidationError) as error:
+        field.clean([value])
+    assert error.value.code == "invalid_choice"
+
+
+def test_the_walk_finds_the_multi_selects():
+    multi = {n for n, f in FIELDS if isinstance(f, forms.ModelMultipleChoiceField)}
+    assert "helhet.contacts.forms.ContactForm.staff" in multi
+    assert "helhet.intake.forms.AcceptForm.case_managers" in multi

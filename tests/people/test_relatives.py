@@ -48,3 +48,17 @@ def test_emergency_access_is_read_only(client, county):
     log_in(client, county.outsider)
     assert client.get(url(county.patient)).status_code == 404
     assert client.post(url(county.patient), DATA).status_code == 404
+
+
+def test_a_secret_relative_who_may_be_told_something_is_refused_in_swedish(client, county):
+    log_in(client, county.nurse).cookies["django_language"] = "sv"
+    response = client.post(url(county.patient), {**DATA, "may_be_told": "Allt"})
+    assert response.status_code == 200
+    assert "Personen begär sekretess mot den här anhörige" in response.text
+    assert not Relative.objects.filter(name="Bo Bror").exists()
+
+
+def test_a_relative_without_secrecy_may_be_told_something(client, county):
+    data = {**DATA, "secrecy_requested": "", "may_be_told": "Allt"}
+    assert log_in(client, county.nurse).post(url(county.patient), data).status_code == 302
+    assert Relative.objects.get(name="Bo Bror").may_be_told == "Allt"

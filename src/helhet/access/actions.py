@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helhet.core.models import Organisation, Unit
+from helhet.people.changes import check_secrecy
 from helhet.people.models import Person
 
 from . import log, policy
@@ -205,15 +206,20 @@ def _check_disclosures(access: PersonAccess, unit: Unit, disclosures: list[Discl
 
 
 def _check_relatives(access: PersonAccess, relatives: dict[int, str]) -> None:
-    """Every relative belongs to the person and may be read by the user; each is told something."""
+    """Every relative belongs to the person and may be read by the user; each is told something,
+    and nothing one the person keeps secrecy towards (`people.changes.check_secrecy`)."""
     readable = {
-        r.pk
+        r.pk: r
         for r in access.readable(access.person.relatives.all(), category=RecordCategory.RELATIVES)
     }
-    if not set(relatives) <= readable:
+    if not set(relatives) <= set(readable):
         raise ValidationError(_("A chosen relative is not recorded for this person."))
     if not all(relatives.values()):
         raise ValidationError(_("Write what each chosen relative may be told."))
+    for pk, told in relatives.items():
+        check_secrecy(
+            secrecy_requested=readable[pk].secrecy_requested, may_be_told=told, field=None
+        )
 
 
 @transaction.atomic

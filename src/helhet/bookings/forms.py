@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helhet.contacts.forms import ContactForm, DateTimeLocalInput, StaffMixin
 from helhet.core import limits
-from helhet.core.forms import DateInput, set_queryset
+from helhet.core.forms import DateInput, IdMultipleChoiceField, set_queryset
 
 from .models import BOOKABLE_KINDS, MAX_BOOKING_MINUTES, PLACE_LENGTH, Booking
 
@@ -48,8 +48,8 @@ def place_field() -> forms.CharField:
     )
 
 
-def staff_field() -> forms.ModelMultipleChoiceField:
-    return forms.ModelMultipleChoiceField(
+def staff_field() -> IdMultipleChoiceField:
+    return IdMultipleChoiceField(
         label=_("Staff"),
         queryset=None,
         help_text=_("Hold Ctrl (Cmd on a Mac) to choose more than one."),

@@ -15,7 +15,7 @@ from typing import Required, TypedDict, Unpack, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Field, Min
+from django.db.models import Field, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -58,10 +58,13 @@ def check_duration(minutes: int | None) -> None:
         )
 
 
-def catalogue_interventions(interventions: Iterable) -> list[Intervention]:
-    """The active catalogue interventions named (by object or id); else ValidationError."""
+def catalogue_interventions(
+    interventions: Iterable, *, kept: Iterable[int] = ()
+) -> list[Intervention]:
+    """The active catalogue interventions named (by object or id), and those of KEPT (ids: a
+    corrected contact's own, perhaps retired since); else ValidationError."""
     wanted = {getattr(i, "pk", i) for i in interventions}
-    found = list(Intervention.objects.filter(pk__in=wanted, active=True))
+    found = list(Intervention.objects.filter(Q(active=True) | Q(pk__in=list(kept)), pk__in=wanted))
     missing = wanted - {i.pk for i in found}
     if missing:
         raise ValidationError(
@@ -70,11 +73,18 @@ def catalogue_interventions(interventions: Iterable) -> list[Intervention]:
     return found
 
 
-def unit_members(unit: Unit, users: Iterable, *, field: str = "staff") -> list[User]:
-    """The clinical staff of UNIT named (by object or id); else ValidationError."""
+def unit_members(
+    unit: Unit, users: Iterable, *, field: str = "staff", kept: Iterable[int] = ()
+) -> list[User]:
+    """The clinical staff of UNIT named (by object or id), and those of KEPT (ids: a corrected
+    contact's own, perhaps gone from the unit since); else ValidationError."""
     wanted = {getattr(u, "pk", u) for u in users}
     found = list(
-        User.objects.filter(pk__in=wanted, memberships__unit=unit, organisation__isnull=False)
+        User.objects.filter(
+            Q(memberships__unit=unit) | Q(pk__in=list(kept)),
+            pk__in=wanted,
+            organisation__isnull=False,
+        ).distinct()
     )
     if len(found) != len(wanted):
         raise ValidationError({field: _("Choose staff of %(unit)s.") % {"unit": unit}})
@@ -121,11 +131,20 @@ def with_relatives_support(chosen: list[Intervention], relative: Relative | None
 
 
 def check_within_episode(episode: Episode, moment: datetime.datetime, *, field: str) -> None:
-    if timezone.localdate(moment) < episode.opened_on:
+    """MOMENT lies within EPISODE: not before it opened, not after it closed."""
+    day = timezone.localdate(moment)
+    if day < episode.opened_on:
         raise ValidationError(
             {
                 field: _("This is before the episode at %(unit)s opened (%(date)s).")
                 % {"unit": episode.unit, "date": episode.opened_on}
+            }
+        )
+    if episode.closed_on is not None and day > episode.closed_on:
+        raise ValidationError(
+            {
+                field: _("This is after the episode at %(unit)s closed (%(date)s).")
+                % {"unit": episode.unit, "date": episode.closed_on}
             }
         )
 
@@ -202,10 +221,18 @@ def contact_record(
 
 
 def _save_contact(
-    contact: Contact, *, actor: Actor, access: PersonAccess, entered: ContactEntry
+    contact: Contact,
+    *,
+    actor: Actor,
+    access: PersonAccess,
+    entered: ContactEntry,
+    earlier: Contact | None = None,
 ) -> None:
     """Check what was ENTERED, then save CONTACT (unsaved; person, unit and episode set) with
-    it, its staff and its interventions, and tell intake of a first attended contact."""
+    it, its staff and its interventions, and tell intake of a first attended contact.
+
+    A correction of EARLIER keeps EARLIER's own staff and interventions among the choices,
+    though they left the unit or the catalogue since."""
     kind, starts_at = entered["kind"], entered["starts_at"]
     duration_minutes = entered.get("duration_minutes")
     if kind not in Contact.Kind.values:
@@ -213,9 +240,12 @@ def _save_contact(
     check_not_future(starts_at, field="starts_at")
     check_within_episode(contact.episode, starts_at, field="starts_at")
     check_duration(duration_minutes)
-    members = unit_members(contact.unit, list(entered.get("staff", ())) or [actor.user])
+    kept_staff, kept_interventions = _own_choices(earlier)
+    members = unit_members(
+        contact.unit, list(entered.get("staff", ())) or [actor.user], kept=kept_staff
+    )
     relative = readable_relative(access, entered.get("relative"))
-    chosen = catalogue_interventions(entered.get("interventions", ()))
+    chosen = catalogue_interventions(entered.get("interventions", ()), kept=kept_interventions)
     chosen = with_relatives_support(chosen, relative)
     contact.kind, contact.starts_at, contact.duration_minutes = kind, starts_at, duration_minutes
     contact.attended, contact.relative = entered.get("attended", True), relative
@@ -227,6 +257,16 @@ def _save_contact(
         note_first_contact(
             person=access.person, unit=contact.unit, on=timezone.localdate(starts_at)
         )
+
+
+def _own_choices(contact: Contact | None) -> tuple[list[int], list[int]]:
+    """CONTACT's staff and interventions (ids); none without a contact."""
+    if contact is None:
+        return [], []
+    return (
+        list(contact.staff.values_list("pk", flat=True)),
+        list(contact.interventions.values_list("pk", flat=True)),
+    )
 
 
 # --- The drop-in day ------------------------------------------------------------------------
@@ -526,7 +566,7 @@ def contact_correct(
     )
     contact = _corrected(earlier, actor=actor, reason=reason)
     contact.episode_id = earlier.episode_id
-    _save_contact(contact, actor=actor, access=access, entered=entered)
+    _save_contact(contact, actor=actor, access=access, entered=entered, earlier=earlier)
     detail = f"{earlier.unit}, {timezone.localtime(earlier.starts_at):%Y-%m-%d %H:%M}"
     record_access(actor, access, action="create", what=what("contact corrected", detail))
     return contact

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helhet.core import limits
-from helhet.core.forms import DateInput, set_queryset
+from helhet.core.forms import DateInput, IdMultipleChoiceField, set_queryset
 from helhet.core.models import User
 
 from .models import (
@@ -50,8 +50,8 @@ class GroupedCheckboxes(forms.CheckboxSelectMultiple):
     template_name = "contacts/widgets/grouped_checkboxes.html"
 
 
-def interventions_field(**kwargs) -> forms.ModelMultipleChoiceField:
-    return forms.ModelMultipleChoiceField(
+def interventions_field(**kwargs) -> IdMultipleChoiceField:
+    return IdMultipleChoiceField(
         label=_("Interventions"),
         queryset=active_interventions(),
         required=False,
@@ -104,7 +104,7 @@ class ContactForm(StaffMixin, forms.Form):
     attended = forms.BooleanField(
         label=_("The person came (leave unticked for a no-show)"), required=False, initial=True
     )
-    staff: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+    staff: IdMultipleChoiceField = IdMultipleChoiceField(
         label=_("Staff"),
         queryset=None,
         help_text=_("Hold Ctrl (Cmd on a Mac) to choose more than one."),
@@ -220,6 +220,13 @@ def local_minute(moment: datetime.datetime) -> datetime.datetime:
 class ContactCorrectionForm(ContactForm):
     reason = reason_field()
 
+    def __init__(self, *args, interventions, **kwargs):
+        """INTERVENTIONS: the catalogue's choices, with the corrected contact's own
+        (`selectors.correction_choices`)."""
+        super().__init__(*args, **kwargs)
+        set_queryset(self.fields["interventions"], interventions)
+        group_interventions(self.fields["interventions"])
+
     @staticmethod
     def initial_from(contact: Contact) -> dict:
         """CONTACT's values (loaded with staff and interventions) as the form's initial."""
@@ -278,7 +285,7 @@ class DropInDayForm(StaffMixin, forms.Form):
         help_text=_("For every row without a time of its own."),
     )
     duration_minutes = duration_field()
-    staff: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+    staff: IdMultipleChoiceField = IdMultipleChoiceField(
         label=_("Staff"),
         queryset=None,
         help_text=_("Hold Ctrl (Cmd on a Mac) to choose more than one."),

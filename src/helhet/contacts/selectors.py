@@ -15,7 +15,7 @@ from helhet.access.models import RecordCategory
 from helhet.access.policy import PersonAccess
 from helhet.care.selectors import caseload
 from helhet.core.models import Unit, User
-from helhet.core.selectors import ListPage, list_page
+from helhet.core.selectors import ListPage, list_page, unit_staff
 from helhet.people.models import Person, Relative
 from helhet.people.selectors import parse_search
 
@@ -259,6 +259,21 @@ def _with_contact_details(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
 
 def active_interventions() -> QuerySet[Intervention]:
     return Intervention.objects.filter(active=True).order_by("name")
+
+
+def correction_choices(unit_id: int, earlier: Contact) -> tuple[QuerySet[User], QuerySet]:
+    """The staff and interventions a correction of EARLIER may name: today's staff of the unit
+    and the active catalogue, and EARLIER's own (gone from the unit or the catalogue since)."""
+    staff = User.objects.filter(
+        Q(pk__in=unit_staff(unit_id).values("pk")) | Q(pk__in=earlier.staff.values("pk"))
+    )
+    interventions = Intervention.objects.filter(
+        Q(active=True) | Q(pk__in=earlier.interventions.values("pk"))
+    )
+    return (
+        staff.select_related("organisation").order_by("last_name", "first_name"),
+        interventions.order_by("name"),
+    )
 
 
 def grouped_interventions(interventions) -> list[tuple[str, list[tuple[int, str]]]]:

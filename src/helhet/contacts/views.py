@@ -171,9 +171,11 @@ def dispensing_new(request, person_id: int):
 def contact_correct(request, person_id: int, contact_id: int):
     access = access_for_writing(request, person_id)
     earlier = selectors.for_correcting(access, Contact, contact_id)
+    staff, interventions = selectors.correction_choices(request.unit.pk, earlier)
     form = ContactCorrectionForm(
         request.POST or None,
-        staff=unit_staff(request.unit.pk),
+        staff=staff,
+        interventions=interventions,
         writer=request.user,
         relatives=selectors.readable_relatives(access),
         initial=ContactCorrectionForm.initial_from(earlier),

@@ -1,5 +1,5 @@
-"""Form helpers shared by the apps: the date input, a model choice field's queryset, and running
-an action from a form."""
+"""Form helpers shared by the apps: the date input, the multi-select by id, a model choice
+field's queryset, and running an action from a form."""
 
 from collections.abc import Callable
 from typing import Any, cast
@@ -8,12 +8,32 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import QuerySet
 
+from . import converters
+
 
 class DateInput(forms.DateInput):
     input_type = "date"
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A multiple choice of model instances by id: every form's multi-select uses it.
+
+    A value that is no id (`converters.parse_id`) is "not a valid choice" before the database
+    is asked: a huge number would overflow SQLite's integer there (a 500 otherwise).
+    """
+
+    def _check_values(self, value):
+        for one in value:
+            if converters.parse_id(str(one)) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": one},
+                )
+        return super()._check_values(value)  # type: ignore[misc]
 
 
 def set_queryset(

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helhet.access import contact_details
 from helhet.core import limits
-from helhet.core.forms import DateInput, set_queryset
+from helhet.core.forms import DateInput, IdMultipleChoiceField, set_queryset
 from helhet.core.models import Unit, User
 from helhet.people import identity
 from helhet.people.forms import PersonRegisterForm
@@ -67,7 +67,7 @@ class AcceptForm(PersonRegisterForm):
     """Accepting a referral: who the person is (as when registering), the episode, and the
     case managers."""
 
-    case_managers: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+    case_managers: IdMultipleChoiceField = IdMultipleChoiceField(
         label=_("Case managers"),
         queryset=None,
         required=False,

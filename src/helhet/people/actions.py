@@ -223,7 +223,7 @@ def relative_add(
     may_be_told: str = "",
 ) -> Relative:
     """Record a relative of the person, owned by the actor's organisation."""
-    _check_secrecy(secrecy_requested=secrecy_requested, may_be_told=may_be_told)
+    changes.check_secrecy(secrecy_requested=secrecy_requested, may_be_told=may_be_told)
     relative = Relative.objects.create(
         person=access.person,
         organisation_id=actor.organisation_id,
@@ -238,19 +238,6 @@ def relative_add(
     )
     record_access(actor, access, action="create", what="relative")
     return relative
-
-
-def _check_secrecy(*, secrecy_requested: bool, may_be_told: str) -> None:
-    """A relative the person keeps secrecy towards is told nothing."""
-    if secrecy_requested and may_be_told.strip():
-        raise ValidationError(
-            {
-                "may_be_told": _(
-                    "The person asks for secrecy towards this relative, who may be told "
-                    "nothing: leave this empty, or lift the secrecy."
-                )
-            }
-        )
 
 
 # --- Edits: each saved as a new version, what changed kept (`Change`) ---------------------
@@ -342,7 +329,7 @@ def relative_update(
     editable = changes.relative_editable_fields(access, protected=person.protected_identity)
     if not set(values) <= editable:
         raise PermissionDenied
-    _check_secrecy(
+    changes.check_secrecy(
         secrecy_requested=values.get("secrecy_requested", relative.secrecy_requested),
         may_be_told=values.get("may_be_told", relative.may_be_told),
     )

@@ -11,6 +11,7 @@ to those alone.
 import datetime
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -73,6 +74,19 @@ def editable_relatives(access: PersonAccess):
     return Relative.objects.filter(person=access.person, organisation_id=access.organisation_id)
 
 
+def check_secrecy(
+    *, secrecy_requested: bool, may_be_told: str, field: str | None = "may_be_told"
+) -> None:
+    """A relative the person keeps secrecy towards is told nothing: the one rule, for the
+    relative's details and for a consent (FIELD: the form field the message belongs to)."""
+    if secrecy_requested and may_be_told.strip():
+        message = _(
+            "The person asks for secrecy towards this relative, who may be told "
+            "nothing: leave this empty, or lift the secrecy."
+        )
+        raise ValidationError({field: message} if field else message)
+
+
 def values_of(record: Person | Relative, fields) -> dict:
     """RECORD's values of FIELDS, as a form's initial data."""
     return {name: getattr(record, name) for name in fields}
@@ -114,7 +128,8 @@ class FieldChange:
 
 @dataclass(frozen=True)
 class ChangeRow:
-    """One saved edit as the history page shows it; RELATIVE: the relative's name, or ""."""
+    """One saved edit as the history page shows it; RELATIVE: the relative's name, or "";
+    BY, ORGANISATION and UNIT are "" where the reader may not know the unit (another unit)."""
 
     number: int
     at: datetime.datetime
@@ -141,16 +156,28 @@ def change_history(access: PersonAccess, page: str | None) -> ListPage:
     access.readable(
         [c.relative for c in found if c.relative is not None], category=RecordCategory.RELATIVES
     )
+    # Who edited, and where, tells of an enrolment: named only where the reader may read the
+    # enrolment of that organisation at that unit. The values are the person's own details,
+    # readable as the person is, so they are shown either way.
+    named = {
+        change.pk
+        for change in access.readable(
+            found,
+            category=RecordCategory.ENROLMENT,
+            owner=lambda c: c.organisation_id,
+            unit=lambda c: c.unit_id,
+        )
+    }
     sees_protected = may_see_protected_details(access)
     rows = []
     for change in found:
         hide = not sees_protected and (change.protected or access.person.protected_identity)
-        rows.append(_row(change, hide=hide))
+        rows.append(_row(change, hide=hide, named=change.pk in named))
     found.object_list = rows
     return found
 
 
-def _row(change: Change, *, hide: bool) -> ChangeRow:
+def _row(change: Change, *, hide: bool, named: bool) -> ChangeRow:
     relative = change.relative
     model, contact = (
         (Person, PERSON_CONTACT_FIELDS) if relative is None else (Relative, RELATIVE_CONTACT_FIELDS)
@@ -162,15 +189,22 @@ def _row(change: Change, *, hide: bool) -> ChangeRow:
             fields.append(FieldChange(label, None, None, hidden=True))
         else:
             fields.append(FieldChange(label, _shown(before), _shown(after)))
+    if not named:
+        relative_name = _relative_name(change)
+        return ChangeRow(change.number, change.changed_at, "", "", "", relative_name, fields)
     return ChangeRow(
         number=change.number,
         at=change.changed_at,
         by=change.changed_by.get_full_name() or change.changed_by.username,
         organisation=change.organisation.name,
         unit=change.unit.name,
-        relative=relative.name if relative is not None else "",
+        relative=_relative_name(change),
         fields=fields,
     )
+
+
+def _relative_name(change: Change) -> str:
+    return change.relative.name if change.relative is not None else ""
 
 
 def _shown(value) -> str:

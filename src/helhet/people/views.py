@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from helhet.access import policy
 from helhet.access import selectors as access_selectors
 from helhet.access.log import Actor, record_access, record_listing
+from helhet.core.forms import run_action
 from helhet.core.submissions import once
 from helhet.core.versions import StaleEdit, stale_page
 
@@ -100,8 +101,11 @@ def history(request, person_id: int):
 def relative_add(request, person_id: int):
     access = selectors.access_for_writing(request, person_id)
     form = RelativeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        actions.relative_add(actor=Actor.from_request(request), access=access, **form.cleaned_data)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_action(form, actions.relative_add, actor=Actor.from_request(request), access=access)
+    ):
         messages.success(request, _("The relative is recorded."))
         return redirect("people:overview", person_id=person_id)
     record_access(Actor.from_request(request), access, action="read", what="relative form")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from helhet.care.forms import CaseTeamForm
 from helhet.contacts.models import Intervention
 from helhet.core import limits
-from helhet.core.forms import DateInput, set_queryset
+from helhet.core.forms import DateInput, IdMultipleChoiceField, set_queryset
 from helhet.core.versions import BasedOnVersion, initial_version
 
 from .models import SipMeasure, SipVersion
@@ -67,7 +67,7 @@ class SipForm(BasedOnVersion):
     person_took_part = forms.BooleanField(
         label=_("The person took part"), required=False, initial=True
     )
-    relatives: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+    relatives: IdMultipleChoiceField = IdMultipleChoiceField(
         label=_("Relatives taking part"),
         queryset=None,
         required=False,
