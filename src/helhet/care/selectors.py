@@ -35,17 +35,14 @@ def caseload(
     it is seen by (`list_consent_id`). UNITS: as `policy.relationship_episodes` takes them.
     """
     on = on or timezone.localdate()
-    persons = policy.visible_persons(user, unit=unit, on=on, units=units)
+    persons = caseload_persons(user, unit=unit, whole_unit=whole_unit, on=on, units=units)
     if whole_unit:
-        persons = persons.filter(episodes__unit=unit, episodes__closed_on__isnull=True)
         on_team = CaseTeamMember.objects.filter(
             episode=OuterRef("episodes__pk"), user=user
         ).order_by()
         persons = persons.annotate(my_role=Subquery(on_team.values("role")[:1]))
     else:
-        persons = persons.filter(
-            episodes__unit=unit, episodes__closed_on__isnull=True, episodes__case_team__user=user
-        ).annotate(my_role=F("episodes__case_team__role"))
+        persons = persons.annotate(my_role=F("episodes__case_team__role"))
     return (
         persons.annotate(
             opened_on=F("episodes__opened_on"),
@@ -55,6 +52,35 @@ def caseload(
         .only(*LISTED_FIELDS)
         .order_by("family_name", "given_name", "pk")
     )
+
+
+def caseload_persons(
+    user: User,
+    *,
+    unit: Unit,
+    whole_unit: bool = False,
+    on: datetime.date | None = None,
+    units: dict[int, str] | None = None,
+) -> QuerySet[Person]:
+    """The caseload's persons (`caseload`) without what its list shows: `policy.visible_persons`
+    joined to the person's open episode at UNIT and, unless WHOLE_UNIT, to USER's place on its
+    case team (`caseload_episodes`)."""
+    persons = policy.visible_persons(user, unit=unit, on=on, units=units)
+    joined = _caseload_lookups(user, unit=unit, whole_unit=whole_unit)
+    return persons.filter(**{f"episodes__{lookup}": v for lookup, v in joined.items()})
+
+
+def caseload_episodes(user: User, *, unit: Unit, whole_unit: bool = False) -> QuerySet[Episode]:
+    """The episodes the caseload joins its persons to (not the access rule: a person of one of
+    them is on the caseload only if `policy.visible_persons` has them too)."""
+    return Episode.objects.filter(**_caseload_lookups(user, unit=unit, whole_unit=whole_unit))
+
+
+def _caseload_lookups(user: User, *, unit: Unit, whole_unit: bool) -> dict:
+    lookups: dict = {"unit": unit, "closed_on__isnull": True}
+    if not whole_unit:
+        lookups["case_team__user"] = user
+    return lookups
 
 
 def may_enrol_at(access: PersonAccess, unit_id: int | None) -> bool:

@@ -193,8 +193,14 @@ def read_through(queryset, first) -> tuple[str, list]:
     keeps PostgreSQL from merging the subquery back into the query.
     """
     sql, params = queryset.query.sql_with_params()
+    return compiled_through(queryset.model, sql, list(params), first)
+
+
+def compiled_through(model: type[Model], sql: str, params: list, first) -> tuple[str, list]:
+    """`read_through` of a queryset of MODEL compiled once (SQL, PARAMS) and read through
+    several FIRSTs: the policy's conditions cost more to build and compile than to run."""
     inner, inner_params = first.query.sql_with_params()
-    table = quote(queryset.model._meta.db_table)
+    table = quote(model._meta.db_table)
     source = f"FROM {table}"
     parts = sql.split(source)
     if len(parts) != 2 or parts[1][:1] not in ("", " ", ")"):

@@ -66,24 +66,19 @@ def _bookings(request, page: Today) -> None:
 
 
 def _tasks(request, page: Today) -> None:
-    """Overdue and due-soon reminders for the persons on the user's case teams."""
+    """Overdue and due-soon reminders for the persons on the user's case teams, logged as the
+    task list logs the persons it shows."""
     refresh.request_refresh(request.unit)
-    found = tasks.task_list(request.user, unit=request.unit, whole_unit=False)
     on = timezone.localdate()
-    due = sorted(
-        (r for group in found.groups for r in group.reminders), key=lambda r: (r.due_on, r.pk)
+    mine = tasks.Due(request.user, unit=request.unit, whole_unit=False)
+    overdue = mine.rows(START_ROWS + 1, due_before=on)
+    soon = mine.rows(
+        START_ROWS + 1, due_from=on, due_before=on + DUE_SOON + datetime.timedelta(days=1)
     )
-    overdue = [r for r in due if r.due_on < on]
-    soon = [r for r in due if on <= r.due_on <= on + DUE_SOON]
     page.overdue, page.due_soon = overdue[:START_ROWS], soon[:START_ROWS]
-    page.more_tasks = (
-        len(overdue) > START_ROWS or len(soon) > START_ROWS or any(g.more for g in found.groups)
-    )
-    shown = {r.pk for r in [*page.overdue, *page.due_soon]}
-    for group in found.groups:
-        group.reminders = [r for r in group.reminders if r.pk in shown]
-    found.referrals = None  # the start page shows the inbox's new referrals instead
-    task_listing.record_task_listing(request, found, whole_unit=False, what="tasks")
+    page.more_tasks = len(overdue) > START_ROWS or len(soon) > START_ROWS
+    shown = tasks.with_links(tasks.with_persons([*page.overdue, *page.due_soon]), on)
+    task_listing.record_task_listing(request, tasks.persons_of(shown), what="tasks")
 
 
 def _referrals(request, page: Today) -> None:

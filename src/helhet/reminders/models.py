@@ -77,6 +77,12 @@ class Reminder(models.Model):
                 condition=Q(resolved_at__isnull=True),
                 name="reminder_open_by_unit",
             ),
+            # The start page reads a unit's open reminders of every kind in due order.
+            models.Index(
+                fields=["unit", "due_on", "id"],
+                condition=Q(resolved_at__isnull=True),
+                name="reminder_open_by_unit_due",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -15,16 +15,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
-from django.db.models import Case, Q, When
+from django.db.models import Case, Exists, OuterRef, Q, When
 from django.utils import timezone
 
 from helhet.access import policy
 from helhet.access.models import RecordCategory
 from helhet.care import selectors as care
+from helhet.core import raw
 from helhet.core.models import Unit, User
 from helhet.core.selectors import labels, overview_url_maker, url_maker
 from helhet.intake.models import Referral
-from helhet.people.models import LISTED_FIELDS
+from helhet.people.models import LISTED_FIELDS, Person
 
 from .models import Reminder
 
@@ -64,14 +65,7 @@ class TaskList:
     @property
     def persons(self) -> list:
         """Each person shown, once, with the consent a reminder of theirs is disclosed by."""
-        shown: dict[int | None, Any] = {}
-        for group in self.groups:
-            for reminder in group.reminders:
-                person = shown.setdefault(reminder.person_id, reminder.person)
-                disclosed_by = getattr(reminder, "disclosed_by", None)  # task_list annotates it
-                if disclosed_by and person and not getattr(person, "disclosed_by", None):
-                    person.disclosed_by = disclosed_by
-        return list(shown.values())
+        return persons_of([r for group in self.groups for r in group.reminders])
 
     @property
     def empty(self) -> bool:
@@ -103,25 +97,14 @@ def _disclosed_by(user: User, *, today: datetime.date) -> Case:
 def task_list(user: User, *, unit: Unit, whole_unit: bool) -> TaskList:
     """USER's open reminders at UNIT, grouped by kind, the most overdue first: for persons on
     USER's case teams (or, WHOLE_UNIT, everyone at the unit USER may see), and the unit's
-    referrals waiting. One query per kind."""
+    referrals waiting. One query per kind, one for the persons shown."""
     today = timezone.localdate()
-    persons = care.caseload(user, unit=unit, whole_unit=whole_unit).values("pk")
-    reminders = (
-        Reminder.objects.filter(
-            readable_q(user, today=today),
-            unit=unit,
-            resolved_at__isnull=True,
-            person__in=persons,
-        )
-        .annotate(disclosed_by=_disclosed_by(user, today=today))
-        .select_related("person")
-        .only(*(f"person__{name}" for name in LISTED_FIELDS), "kind", "due_on", "person")
-        .order_by("due_on", "pk")
-    )
     kind_labels = labels(Kind)
     tasks = TaskList()
-    for kind in PERSON_KINDS:
-        rows: list[Reminder] = list(reminders.filter(kind=kind)[: GROUP_SIZE + 1])
+    due = Due(user, unit=unit, whole_unit=whole_unit)
+    found = {kind: due.rows(GROUP_SIZE + 1, kinds=[kind]) for kind in PERSON_KINDS}
+    with_persons([r for rows in found.values() for r in rows[:GROUP_SIZE]])
+    for kind, rows in found.items():
         tasks.groups.append(_group(kind, kind_labels[kind], rows, today))
     referrals = Reminder.objects.filter(
         unit=unit, kind=Kind.REFERRAL_WAITING, resolved_at__isnull=True
@@ -131,15 +114,117 @@ def task_list(user: User, *, unit: Unit, whole_unit: bool) -> TaskList:
     return tasks
 
 
+# The columns of a reminder that a task list reads.
+COLUMNS = ("id", "unit_id", "person_id", "kind", "due_on", "source_id", "organisation_id")
+
+
+class Due:
+    """The open reminders at UNIT about the persons USER may see there (on USER's case teams,
+    or WHOLE_UNIT everyone) whose record USER may read, the most overdue first; each with the
+    consent it is disclosed by (`disclosed_by`), without its person (`with_persons`).
+
+    The rule's SQL is built and compiled once (that costs more than running it), then read
+    through batches of the unit's open reminders in due order of persons with an episode on
+    the caseload (`raw.compiled_through`; the index `reminder_open_by_unit_due`) until the
+    rows asked for are found: the rule is asked
+    of a few rows, not of every reminder at the unit before sorting them (at 100,000 persons,
+    a unit with 4,500 persons on the nurse's case teams: 170 ms a kind).
+    """
+
+    # The first batch read per row asked for; each later batch is twice the one before.
+    BATCH = 4
+
+    def __init__(self, user: User, *, unit: Unit, whole_unit: bool):
+        today = timezone.localdate()
+        persons = care.caseload_persons(user, unit=unit, whole_unit=whole_unit)
+        shown = (
+            Reminder.objects.filter(
+                readable_q(user, today=today), Exists(persons.filter(pk=OuterRef("person")))
+            )
+            .annotate(disclosed_by=_disclosed_by(user, today=today))
+            .only(*COLUMNS)
+            .order_by("due_on", "pk")
+        )
+        self.unit = unit
+        # Read first: the reminders of persons with an episode on the caseload, of whom the
+        # rule then keeps those USER may see and whose record USER may read.
+        self.episodes = care.caseload_episodes(user, unit=unit, whole_unit=whole_unit).filter(
+            person=OuterRef("person")
+        )
+        sql, params = shown.query.sql_with_params()
+        self.sql, self.params = sql, list(params)
+
+    def rows(
+        self,
+        count: int,
+        *,
+        kinds=PERSON_KINDS,
+        due_from: datetime.date | None = None,
+        due_before: datetime.date | None = None,
+    ) -> list[Reminder]:
+        """Up to COUNT reminders of KINDS, due in [DUE_FROM, DUE_BEFORE) when given."""
+        window = Q(kind__in=kinds, unit=self.unit, resolved_at__isnull=True)
+        if due_from is not None:
+            window &= Q(due_on__gte=due_from)
+        if due_before is not None:
+            window &= Q(due_on__lt=due_before)
+        at_unit = Reminder.objects.filter(window, Exists(self.episodes)).order_by("due_on", "pk")
+        found: list[Reminder] = []
+        start, size = 0, count * self.BATCH
+        while len(found) < count:
+            ids = list(at_unit.values_list("pk", flat=True)[start : start + size])
+            if not ids:
+                break
+            batch = Reminder.objects.filter(pk__in=ids).order_by("due_on", "pk")
+            sql, params = raw.compiled_through(
+                Reminder, self.sql, self.params, batch.values(*COLUMNS, "resolved_at")
+            )
+            found.extend(raw.Sliced(Reminder, sql, params)[: count - len(found)])
+            if len(ids) < size:
+                break
+            start, size = start + size, size * 2
+        return found
+
+
+def with_persons(reminders: list[Reminder]) -> list[Reminder]:
+    """REMINDERS, each with its person (the columns a list shows): one query."""
+    ids = {r.person_id for r in reminders}
+    persons = Person.objects.only(*LISTED_FIELDS).in_bulk(ids) if ids else {}
+    for reminder in reminders:
+        reminder.person = persons[reminder.person_id]
+    return reminders
+
+
+def persons_of(reminders: list[Reminder]) -> list[Person]:
+    """Each person REMINDERS name, once, with the consent a reminder of theirs is disclosed
+    by (`disclosed_by`, for the log)."""
+    shown: dict[int | None, Any] = {}
+    for reminder in reminders:
+        person = shown.setdefault(reminder.person_id, reminder.person)
+        disclosed_by = getattr(reminder, "disclosed_by", None)  # `due` annotates it
+        if disclosed_by and person and not getattr(person, "disclosed_by", None):
+            person.disclosed_by = disclosed_by
+    return list(shown.values())
+
+
 def _group(kind: Kind, label: str, rows: list[Reminder], today: datetime.date) -> Group:
-    act_at, overview_url = url_maker(ACT_AT[kind]), overview_url_maker()
-    for reminder in rows[:GROUP_SIZE]:
+    return Group(kind, label, with_links(rows[:GROUP_SIZE], today), more=len(rows) > GROUP_SIZE)
+
+
+def with_links(reminders: list[Reminder], today: datetime.date) -> list[Reminder]:
+    """REMINDERS, each with the days it is overdue, where to act on it and its person's
+    overview."""
+    overview_url = overview_url_maker()
+    act_at = {kind: url_maker(name) for kind, name in ACT_AT.items()}
+    for reminder in reminders:
         reminder.days_overdue = (today - reminder.due_on).days
-        target = reminder.source_id if kind == Kind.REFERRAL_WAITING else reminder.person_id
-        reminder.act_url = act_at(target)
+        is_referral = reminder.kind == Kind.REFERRAL_WAITING
+        reminder.act_url = act_at[reminder.kind](
+            reminder.source_id if is_referral else reminder.person_id
+        )
         if reminder.person_id is not None:
             reminder.overview_url = overview_url(reminder.person_id)
-    return Group(kind, label, rows[:GROUP_SIZE], more=len(rows) > GROUP_SIZE)
+    return reminders
 
 
 def _with_referrals(rows: list[Reminder]) -> list[Reminder]:

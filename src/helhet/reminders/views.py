@@ -22,7 +22,8 @@ def mine(request):
     whole_unit = request.GET.get("scope") == "unit"
     refresh.request_refresh(request.unit)
     tasks = selectors.task_list(request.user, unit=request.unit, whole_unit=whole_unit)
-    listing.record_task_listing(request, tasks, whole_unit=whole_unit)
+    listing.record_task_listing(request, tasks.persons, whole_unit=whole_unit)
+    listing.record_waiting_referrals(request, tasks)
     context = {
         "tasks": tasks,
         "whole_unit": whole_unit,
