@@ -215,7 +215,7 @@ def with_links(reminders: list[Reminder], today: datetime.date) -> list[Reminder
     """REMINDERS, each with the days it is overdue, where to act on it and its person's
     overview."""
     overview_url = overview_url_maker()
-    act_at = {kind: url_maker(name) for kind, name in ACT_AT.items()}
+    act_at = {str(kind): url_maker(name) for kind, name in ACT_AT.items()}
     for reminder in reminders:
         reminder.days_overdue = (today - reminder.due_on).days
         is_referral = reminder.kind == Kind.REFERRAL_WAITING
