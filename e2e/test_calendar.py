@@ -1,6 +1,7 @@
-"""The calendar in a real browser, in Swedish: the nurse books the patient, a booked visit
-becomes a recorded contact in one step and another one a no-show; the day and week views
-(hers and the unit's), the group session's participants and the feed page pass axe."""
+"""The calendar in a real browser, in Swedish: the nurse books the patient and changes the
+booking, a booked visit becomes a recorded contact in one step and another one a no-show; the
+day and week views (hers and the unit's), the group session's participants, its move and
+cancel pages and the feed page pass axe."""
 
 import datetime
 import re
@@ -40,7 +41,19 @@ def test_a_booking_becomes_a_contact_and_another_a_no_show(site, new_ui):
     page.get_by_label("Längd (minuter)").fill("20")
     page.get_by_role("button", name="Boka", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text("Bokningen är gjord.")
-    assert Booking.objects.filter(kind="phone", status="booked").count() == 1
+    phone = Booking.objects.get(kind="phone", status="booked")
+
+    # Change it: half an hour, in the unit's room; the form is filled in from the booking.
+    page.locator(f"a[href$='/bookings/{phone.pk}/change/']").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Ändra en bokning för Tolvan")
+    expect(page.get_by_label("Längd (minuter)")).to_have_value("20")
+    ui.check("booking-change-sv")
+    page.get_by_label("Längd (minuter)").fill("30")
+    page.get_by_label("Plats").fill("Rum 2")
+    page.get_by_role("button", name="Spara").click()
+    expect(page.get_by_role("status")).to_contain_text("Bokningen är ändrad.")
+    phone.refresh_from_db()
+    assert (phone.duration_minutes, phone.place, phone.version) == (30, "Rum 2", 1)
 
     # The visit held: the contact form, filled in from the booking.
     page.locator(f"a[href$='/bookings/{came.pk}/attended/']").click()
@@ -140,6 +153,10 @@ def test_the_nurse_cancels_a_group_session(site, new_ui):
     )
     page = swedish_login(ui, site.nurse)
     ui.goto(f"/calendar/group-sessions/{session.pk}/")
+    page.get_by_role("link", name="Flytta gruppträffen").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Flytta gruppträffen")
+    ui.check("group-session-move-sv")
+    page.get_by_role("link", name="Tillbaka").click()
     page.get_by_role("link", name="Ställ in gruppträffen").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Ställ in gruppträffen")
     ui.check("group-session-cancel-sv")

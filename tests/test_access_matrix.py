@@ -143,6 +143,7 @@ MATRIX = {
     # --- /alerts ---
     # --- bookings: the person's bookings read (emergency too); a booking's pages write ---
     "bookings:person": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
+    "bookings:edit": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
     "bookings:cancel": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
     "bookings:rebook": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
     "bookings:attended": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),

@@ -158,6 +158,8 @@ WHAT = {
     "booking cancel form": _("booking cancel form"),
     "booking cancelled": _("booking cancelled"),
     "booking moved": _("booking moved"),
+    "booking changed": _("booking changed"),
+    "booking moved with its group session": _("booking moved with its group session"),
     "booking cancelled at closure": _("booking cancelled at closure"),
     "calendar": _("calendar"),
     "calendar feed": _("calendar feed"),

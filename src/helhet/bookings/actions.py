@@ -25,6 +25,7 @@ from helhet.care.models import Episode
 from helhet.contacts.actions import acting_unit, contact_record, open_episode, unit_members
 from helhet.contacts.models import Contact
 from helhet.core.models import Unit, User
+from helhet.core.versions import check_based_on
 
 from .models import BOOKABLE_KINDS, MAX_BOOKING_MINUTES, Booking, GroupSession
 
@@ -52,9 +53,11 @@ def check_staff_free(
     ends_at: datetime.datetime,
     *,
     session: GroupSession | None = None,
+    booking: Booking | None = None,
 ) -> None:
-    """Refuse when one of STAFF has another booking or group session overlapping the time
-    (a participant of SESSION does not clash with SESSION itself)."""
+    """THE overlap rule: refuse when one of STAFF has another booking or group session
+    overlapping the time (SESSION, or BOOKING, being moved or joined, does not clash with
+    itself nor, for SESSION, with its participants' bookings)."""
     ids = [user.pk for user in staff]
     overlap = Q(starts_at__lt=ends_at, ends_at__gt=starts_at, staff__in=ids)
     bookings = Booking.objects.filter(overlap, status=Booking.Status.BOOKED)
@@ -62,6 +65,8 @@ def check_staff_free(
     if session is not None:
         bookings = bookings.exclude(group_session=session)
         sessions = sessions.exclude(pk=session.pk)
+    if booking is not None:
+        bookings = bookings.exclude(pk=booking.pk)
     busy = User.objects.filter(
         Q(bookings_as_staff__in=bookings) | Q(group_sessions__in=sessions), pk__in=ids
     ).distinct()
@@ -106,14 +111,17 @@ def booking_create(
     return booking
 
 
-def _slot(actor: Actor, unit: Unit, starts_at, minutes: int, staff: Iterable, session=None):
-    """The end of a new booking or session and its staff (the actor when none are named):
-    ahead of time, of a bounded length, staff of UNIT free then (but for SESSION, which a
-    participant's booking joins); else ValidationError."""
+def _slot(
+    actor: Actor, unit: Unit, starts_at, minutes: int, staff: Iterable, session=None, booking=None
+):
+    """The end of a new (or edited, or moved) booking or session and its staff (the actor
+    when none are named): ahead of time, of a bounded length, staff of UNIT free then (but for
+    SESSION, which a participant's booking joins or which is moved, and BOOKING, which is
+    edited); else ValidationError."""
     check_ahead(starts_at)
     ends_at = starts_at + check_minutes(minutes)
     members = unit_members(unit, list(staff) or [actor.user])
-    check_staff_free(members, starts_at, ends_at, session=session)
+    check_staff_free(members, starts_at, ends_at, session=session, booking=booking)
     return ends_at, members
 
 
@@ -153,6 +161,57 @@ def booking_for_acting(
     if not booking.is_booked:
         raise ValidationError(_("The booking is no longer open: it was cancelled or recorded."))
     return booking
+
+
+def _reschedule(booking: Booking, starts_at: datetime.datetime, ends_at: datetime.datetime):
+    """Give BOOKING a new time. A reminder already sent told the person the old time: when the
+    start moves, the reminder is due again (not sent, no failed attempts), and `reminders.due`
+    sends it anew if the person still wants one, within the usual hours before the new start.
+    The fields changed, to save."""
+    changed = ["starts_at", "ends_at"]
+    if starts_at != booking.starts_at:
+        booking.reminder_sent_at, booking.reminder_attempts = None, 0
+        changed += ["reminder_sent_at", "reminder_attempts"]
+    booking.starts_at, booking.ends_at = starts_at, ends_at
+    return changed
+
+
+@transaction.atomic
+def booking_edit(
+    *,
+    actor: Actor,
+    access: PersonAccess,
+    booking: int,
+    kind: str,
+    starts_at: datetime.datetime,
+    duration_minutes: int,
+    staff: Iterable = (),
+    place: str | None = None,
+    remind: bool = False,
+    version: int | None = None,
+) -> Booking:
+    """Change a booking still booked and still ahead: its kind, time, length, staff, place
+    (None: kept, for a user not shown it) and reminder, the staff free then (the overlap rule,
+    this booking aside). An edit based on an earlier save is a `StaleEdit` (`core.versions`).
+    A group session's participant follows its session (`group_session_move`)."""
+    found = booking_for_acting(access, booking, actor.unit)
+    check_based_on(version, found.version)
+    if not found.is_ahead:
+        raise ValidationError(_("The booking has begun: record it, do not change it."))
+    if found.group_session_id:
+        raise ValidationError(_("A group session's participant is changed with the session."))
+    if kind not in [k.value for k in BOOKABLE_KINDS]:
+        raise ValidationError({"kind": _("Choose a kind of booking.")})
+    ends_at, members = _slot(actor, found.unit, starts_at, duration_minutes, staff, booking=found)
+    changed = _reschedule(found, starts_at, ends_at)
+    if place is not None:
+        found.place = place.strip()
+    found.kind, found.remind = kind, remind
+    found.changed_by, found.version = actor.user, found.version + 1
+    found.save(update_fields=[*changed, "kind", "place", "remind", "changed_by", "version"])
+    found.staff.set(members)
+    record_access(actor, access, action="update", what=what("booking changed", found.unit))
+    return found
 
 
 def _cancel(actor: Actor, booking: Booking, *, by: str, reason: str) -> None:
@@ -339,10 +398,54 @@ def group_session_cancel(*, actor: Actor, session: int, reason: str) -> GroupSes
     return found
 
 
+@transaction.atomic
+def group_session_move(
+    *,
+    actor: Actor,
+    session: int,
+    starts_at: datetime.datetime,
+    duration_minutes: int,
+    place: str = "",
+) -> GroupSession:
+    """Move a group session at the actor's active unit, before it begins, to a new start,
+    length and place, and with it every participant's booking still booked: all or nothing,
+    the session's staff and every participant's staff free then (the overlap rule, the
+    session and its participants aside); one log row per participant."""
+    unit = actor.active_unit
+    found = GroupSession.objects.select_for_update().filter(pk=session, unit=unit).first()
+    if found is None or found.is_cancelled or found.starts_at <= timezone.now():
+        raise ValidationError(_("The group session can no longer be moved."))
+    booked = list(
+        found.participants.select_for_update()
+        .filter(status=Booking.Status.BOOKED)
+        .select_related("person", "unit")
+        .prefetch_related("staff")
+    )
+    staff = {user.pk: user for user in found.staff.all()}
+    staff |= {user.pk: user for booking in booked for user in booking.staff.all()}
+    check_ahead(starts_at)
+    ends_at = starts_at + check_minutes(duration_minutes)
+    check_staff_free(list(staff.values()), starts_at, ends_at, session=found)
+    found.starts_at, found.ends_at, found.place = starts_at, ends_at, place.strip()
+    found.save(update_fields=["starts_at", "ends_at", "place"])
+    for booking in booked:
+        changed = _reschedule(booking, starts_at, ends_at)
+        booking.place, booking.changed_by = found.place, actor.user
+        booking.version += 1
+        booking.save(update_fields=[*changed, "place", "changed_by", "version"])
+    _log_per_booking(actor, booked, phrase="booking moved with its group session")
+    return found
+
+
 def _cancel_by_unit(actor: Actor, bookings: list[Booking], *, reason: str, phrase: str) -> None:
     """Cancel BOOKINGS (locked, booked) by the unit, logged per booking for its owner."""
     for booking in bookings:
         _cancel(actor, booking, by=Booking.CancelledBy.UNIT, reason=reason)
+    _log_per_booking(actor, bookings, phrase=phrase)
+
+
+def _log_per_booking(actor: Actor, bookings: list[Booking], *, phrase: str) -> None:
+    """One update row per booking of BOOKINGS, about its person, for its owner."""
     append(
         entry_for(
             actor,

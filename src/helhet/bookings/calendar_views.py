@@ -1,5 +1,5 @@
 """The calendars: a day or a week of one staff member (default: me) or of a unit, and the
-group sessions (new, participants).
+group sessions (new, participants, move, cancel).
 
 Each page lists persons: only those the viewer may see at the unit are named, the rest show
 as "Booked"; the page logs one listing row naming them (`record_listing`).
@@ -27,7 +27,7 @@ from helhet.core.selectors import unit_staff
 from helhet.core.submissions import once
 
 from . import actions, feeds, selectors
-from .forms import CalendarForm, GroupSessionForm, SessionCancelForm
+from .forms import CalendarForm, GroupSessionForm, SessionCancelForm, SessionMoveForm
 from .models import GroupSession
 
 
@@ -128,7 +128,12 @@ def session(request, session_id: int):
         action="read",
         what=what("group session participants", found.unit),
     )
-    context = {"session": found, "rows": rows, "may_cancel": _may_change(request, found)}
+    context = {
+        "session": found,
+        "rows": rows,
+        "may_cancel": _may_change(request, found),
+        "may_move": _may_move(request, found),
+    }
     return render(request, "bookings/session.html", context)
 
 
@@ -148,6 +153,30 @@ def _may_change(request, session: GroupSession) -> bool:
         and not session.is_cancelled
         and session.ends_at > timezone.now()
     )
+
+
+def _may_move(request, session: GroupSession) -> bool:
+    """A session is moved, as it is changed, and before it begins."""
+    return _may_change(request, session) and session.starts_at > timezone.now()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_move(request, session_id: int):
+    """Move a group session (start, length, place) and its participants' bookings with it."""
+    found = _session(request, session_id)
+    if not _may_move(request, found):
+        raise Http404
+    form = SessionMoveForm(request.POST or None, session=found)
+    actor = Actor.from_request(request)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_action(form, actions.group_session_move, actor=actor, session=found.pk)
+    ):
+        messages.success(request, _("The group session is moved."))
+        return redirect("bookings:session", session_id=found.pk)
+    return render(request, "bookings/session_move.html", {"session": found, "form": form})
 
 
 @login_required

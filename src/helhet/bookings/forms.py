@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from helhet.contacts.forms import ContactForm, DateTimeLocalInput, StaffMixin
 from helhet.core import limits
 from helhet.core.forms import DateInput, IdMultipleChoiceField, set_queryset
+from helhet.core.versions import BasedOnVersion
 
 from .models import BOOKABLE_KINDS, MAX_BOOKING_MINUTES, PLACE_LENGTH, Booking
 
@@ -80,6 +81,26 @@ class BookingForm(StaffMixin, forms.Form):
         self.set_staff("staff", staff, writer)
 
 
+class BookingEditForm(BasedOnVersion, BookingForm):
+    """Change a booking: the booking form filled in from it, with the version it shows. The
+    place only where it is shown (it may be a protected address): else it is kept as it is."""
+
+    def __init__(self, *args, staff, booking: Booking, show_place: bool, **kwargs):
+        initial = {
+            "kind": booking.kind,
+            "starts_at": timezone.localtime(booking.starts_at),
+            "duration_minutes": booking.duration_minutes,
+            "staff": [u.pk for u in booking.staff.all()],
+            "place": booking.place,
+            "remind": booking.remind,
+            "version": booking.version,
+        }
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, staff=staff, writer=booking.booked_by, **kwargs)
+        if not show_place:
+            del self.fields["place"]
+
+
 class CancelForm(forms.Form):
     cancelled_by = forms.ChoiceField(
         label=_("Cancelled by"), choices=Booking.CancelledBy.choices, widget=forms.RadioSelect
@@ -131,6 +152,23 @@ class GroupSessionForm(StaffMixin, forms.Form):
     def __init__(self, *args, staff, writer, **kwargs):
         super().__init__(*args, **kwargs)
         self.set_staff("staff", staff, writer)
+
+
+class SessionMoveForm(forms.Form):
+    """Move a group session (and its participants' bookings): a new start, length, place."""
+
+    starts_at = starts_at_field()
+    duration_minutes = minutes_field()
+    place = place_field()
+
+    def __init__(self, *args, session, **kwargs):
+        initial = {
+            "starts_at": timezone.localtime(session.starts_at),
+            "duration_minutes": session.duration_minutes,
+            "place": session.place,
+        }
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
 
 
 class SessionCancelForm(forms.Form):

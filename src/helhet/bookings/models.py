@@ -8,6 +8,7 @@ booked it. When it is held or missed it becomes a `Contact` of the same kind (`c
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helhet.care.models import Episode
@@ -132,7 +133,9 @@ class Booking(models.Model):
         on_delete=models.PROTECT,
         related_name="rebooked_as",
     )
-    # The contact the booking became (attended or no-show).
+    # The contact the booking became (attended or no-show): its first version. A correction
+    # of it moves the status with it (`contacts.actions.contact_correct`): the status is
+    # always the attendance of the version in force.
     contact = models.OneToOneField(
         Contact, null=True, blank=True, on_delete=models.PROTECT, related_name="booking"
     )
@@ -148,6 +151,10 @@ class Booking(models.Model):
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # How many times the booking was edited (time, length, staff, place, kind, reminder): the
+    # edit form carries it (`core.versions`), so that a second edit from the same page is
+    # refused rather than lost.
+    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -183,6 +190,17 @@ class Booking(models.Model):
     @property
     def is_booked(self) -> bool:
         return self.status == self.Status.BOOKED
+
+    @property
+    def is_ahead(self) -> bool:
+        """Not begun yet (what may still be changed)."""
+        return self.starts_at > timezone.now()
+
+    @classmethod
+    def outcome_of(cls, contact: Contact) -> str:
+        """The status of a booking that became CONTACT (the version in force): attended or
+        no-show, as the contact says."""
+        return cls.Status.ATTENDED if contact.attended else cls.Status.NO_SHOW
 
 
 class CalendarFeed(models.Model):

@@ -6,6 +6,7 @@ app_name = "bookings"
 person = "persons/<id:person_id>/bookings"
 urlpatterns = [
     path(f"{person}/", views.person_bookings, name="person"),
+    path(f"{person}/<id:booking_id>/change/", views.booking_edit, name="edit"),
     path(f"{person}/<id:booking_id>/cancel/", views.booking_cancel, name="cancel"),
     path(f"{person}/<id:booking_id>/move/", views.booking_rebook, name="rebook"),
     path(f"{person}/<id:booking_id>/attended/", views.booking_attended, name="attended"),
@@ -18,6 +19,11 @@ urlpatterns = [
         "calendar/group-sessions/<id:session_id>/cancel/",
         calendar_views.session_cancel,
         name="session_cancel",
+    ),
+    path(
+        "calendar/group-sessions/<id:session_id>/move/",
+        calendar_views.session_move,
+        name="session_move",
     ),
     path("calendar/feed/", calendar_views.feed_page, name="feed_page"),
     # Public: the private address a calendar program reads (a token, no login).

@@ -1,13 +1,17 @@
-"""The person's bookings and what is done with one booking (cancel, move, attended, no-show).
+"""The person's bookings and what is done with one booking (change, cancel, move, attended,
+no-show): each of the form pages is `_booking_form_page`.
 
 Views are short: access through helhet.access.policy, reads through selectors, writes through
 actions; each request about one person logs one row. The calendars are in `calendar_views`.
 """
 
+from collections.abc import Callable
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,14 +20,23 @@ from django.views.decorators.http import require_http_methods
 from helhet.access import policy
 from helhet.access.contact_details import person_details_shown
 from helhet.access.log import Actor, record_access
+from helhet.access.policy import PersonAccess
 from helhet.contacts.selectors import readable_relatives
 from helhet.core.forms import run_action
 from helhet.core.selectors import unit_staff
 from helhet.core.submissions import once
+from helhet.core.versions import StaleEdit, stale_page
 from helhet.people.selectors import access_for_writing
 
 from . import actions, selectors
-from .forms import AttendedForm, BookingForm, CancelForm, GroupSessionChoiceForm, RebookForm
+from .forms import (
+    AttendedForm,
+    BookingEditForm,
+    BookingForm,
+    CancelForm,
+    GroupSessionChoiceForm,
+    RebookForm,
+)
 from .models import Booking
 
 
@@ -83,24 +96,72 @@ def _booking(request, access, booking_id: int) -> Booking:
         raise Http404 from error
 
 
+def _booking_form_page(
+    request,
+    person_id: int,
+    booking_id: int,
+    *,
+    form: Callable[[QueryDict | None, PersonAccess, Booking], forms.Form],
+    action: Callable[..., Booking],
+    template: str,
+    done: str,
+    read: str,
+):
+    """One booking's form page, the shape every change of a booking has: the person for
+    writing, their open booking at the active unit (else 404), FORM(data, access, booking);
+    a valid post runs ACTION on the booking (its ValidationError back on the form; a stale
+    edit shows the booking saved now beside the user's values) and says DONE; else the page
+    (TEMPLATE) is shown and logged as READ."""
+    access = access_for_writing(request, person_id)
+    booking, actor = _booking(request, access, booking_id), Actor.from_request(request)
+    bound = form(request.POST or None, access, booking)
+    if request.method == "POST" and bound.is_valid():
+        try:
+            if run_action(bound, action, actor=actor, access=access, booking=booking.pk):
+                messages.success(request, done)
+                return redirect("bookings:person", person_id=person_id)
+        except StaleEdit as stale:
+            booking = _booking(request, access, booking_id)
+            bound = stale_page(lambda data: form(data, access, booking), request.POST, stale)
+    record_access(actor, access, action="read", what=read)
+    context = _context(access) | {"booking": booking, "form": bound}
+    return render(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@once
+def booking_edit(request, person_id: int, booking_id: int):
+    """Change a booking still to come: kind, time, length, staff, place, reminder."""
+    return _booking_form_page(
+        request,
+        person_id,
+        booking_id,
+        form=lambda data, access, booking: BookingEditForm(
+            data,
+            staff=unit_staff(request.unit.pk),
+            booking=booking,
+            show_place=person_details_shown(access),
+        ),
+        action=actions.booking_edit,
+        template="bookings/edit.html",
+        done=_("The booking is changed."),
+        read="booking form",
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def booking_cancel(request, person_id: int, booking_id: int):
-    access = access_for_writing(request, person_id)
-    booking, actor = _booking(request, access, booking_id), Actor.from_request(request)
-    form = CancelForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and run_action(form, actions.booking_cancel, actor=actor, access=access, booking=booking.pk)
-    ):
-        messages.success(request, _("The booking is cancelled."))
-        return redirect("bookings:person", person_id=person_id)
-    record_access(actor, access, action="read", what="booking cancel form")
-    return render(
+    return _booking_form_page(
         request,
-        "bookings/cancel.html",
-        _context(access) | {"booking": booking, "form": form},
+        person_id,
+        booking_id,
+        form=lambda data, access, booking: CancelForm(data),
+        action=actions.booking_cancel,
+        template="bookings/cancel.html",
+        done=_("The booking is cancelled."),
+        read="booking cancel form",
     )
 
 
@@ -108,26 +169,21 @@ def booking_cancel(request, person_id: int, booking_id: int):
 @require_http_methods(["GET", "POST"])
 @once
 def booking_rebook(request, person_id: int, booking_id: int):
-    access = access_for_writing(request, person_id)
-    booking, actor = _booking(request, access, booking_id), Actor.from_request(request)
-    form = RebookForm(
-        request.POST or None,
-        staff=unit_staff(request.unit.pk),
-        booking=booking,
-        show_place=person_details_shown(access),
-    )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and run_action(form, actions.booking_rebook, actor=actor, access=access, booking=booking.pk)
-    ):
-        messages.success(request, _("The booking is moved."))
-        return redirect("bookings:person", person_id=person_id)
-    record_access(actor, access, action="read", what="booking form")
-    return render(
+    """Move a booking: cancelled, and booked anew at another time."""
+    return _booking_form_page(
         request,
-        "bookings/rebook.html",
-        _context(access) | {"booking": booking, "form": form},
+        person_id,
+        booking_id,
+        form=lambda data, access, booking: RebookForm(
+            data,
+            staff=unit_staff(request.unit.pk),
+            booking=booking,
+            show_place=person_details_shown(access),
+        ),
+        action=actions.booking_rebook,
+        template="bookings/rebook.html",
+        done=_("The booking is moved."),
+        read="booking form",
     )
 
 
@@ -136,29 +192,21 @@ def booking_rebook(request, person_id: int, booking_id: int):
 @once
 def booking_attended(request, person_id: int, booking_id: int):
     """The person came: the contact form, filled in from the booking."""
-    access = access_for_writing(request, person_id)
-    booking, actor = _booking(request, access, booking_id), Actor.from_request(request)
-    form = AttendedForm(
-        request.POST or None,
-        staff=unit_staff(request.unit.pk),
-        writer=request.user,
-        relatives=readable_relatives(access),
-        booking=booking,
-    )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and run_action(
-            form, actions.booking_attended, actor=actor, access=access, booking=booking.pk
-        )
-    ):
-        messages.success(request, _("The contact is recorded."))
-        return redirect("bookings:person", person_id=person_id)
-    record_access(actor, access, action="read", what="contact form")
-    return render(
+    return _booking_form_page(
         request,
-        "bookings/attended.html",
-        _context(access) | {"booking": booking, "form": form},
+        person_id,
+        booking_id,
+        form=lambda data, access, booking: AttendedForm(
+            data,
+            staff=unit_staff(request.unit.pk),
+            writer=request.user,
+            relatives=readable_relatives(access),
+            booking=booking,
+        ),
+        action=actions.booking_attended,
+        template="bookings/attended.html",
+        done=_("The contact is recorded."),
+        read="contact form",
     )
 
 

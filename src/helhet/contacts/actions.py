@@ -23,6 +23,7 @@ from helhet.access.log import Actor, record_access, record_listing
 from helhet.access.models import RecordCategory
 from helhet.access.policy import PersonAccess
 from helhet.access.what import what
+from helhet.bookings.models import Booking
 from helhet.care.models import Episode
 from helhet.care.selectors import caseload
 from helhet.core.corrections import as_correction_of, correction_reason, lock_for_correcting
@@ -567,6 +568,11 @@ def contact_correct(
     contact = _corrected(earlier, actor=actor, reason=reason)
     contact.episode_id = earlier.episode_id
     _save_contact(contact, actor=actor, access=access, entered=entered, earlier=earlier)
+    # The booking the contact was made from (it names the first version) shows the version
+    # in force: a correction of the attendance moves it (attended <-> no-show) with it.
+    Booking.objects.filter(contact_id=contact.original_id).update(
+        status=Booking.outcome_of(contact), changed_by=actor.user
+    )
     detail = f"{earlier.unit}, {timezone.localtime(earlier.starts_at):%Y-%m-%d %H:%M}"
     record_access(actor, access, action="create", what=what("contact corrected", detail))
     return contact

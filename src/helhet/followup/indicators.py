@@ -305,21 +305,18 @@ class _Computation:
                 self.put(unit_id, group, "contacts", f"kind:{kind}", row[f"kind_{kind}"])
 
     def bookings(self) -> None:
-        """The no-shows count bookings: those held or missed (cancelled ones are not). Whether
-        the person came is the attendance of the version in force of the booking's contact: a
-        correction of that contact (attended into a no-show, or back) moves the booking."""
+        """The no-shows count bookings: those held or missed (cancelled ones are not). A
+        booking's status is the attendance of its contact's version in force (a correction
+        moves it: `contacts.actions.contact_correct`)."""
         held = Q(status=Booking.Status.ATTENDED) | Q(status=Booking.Status.NO_SHOW)
-        contact = OuterRef("contact_id")
-        missed = Contact.objects.in_force().filter(
-            Q(pk=contact) | Q(original_id=contact), attended=False
-        )
+        missed = Q(status=Booking.Status.NO_SHOW)
         rows = (
             Booking.objects.filter(
                 held, unit__in=self.unit_ids, starts_at__gte=self.lo, starts_at__lt=self.hi
             )
             .order_by()
             .values("unit_id", g=self.key("person", "starts_at", instant=True))
-            .annotate(booked_contacts=Count("id"), no_shows=Count("id", filter=Exists(missed)))
+            .annotate(booked_contacts=Count("id"), no_shows=Count("id", filter=missed))
         )
         for row in rows:
             for name in ("booked_contacts", "no_shows"):

@@ -1,0 +1,34 @@
+from django.db import migrations, models
+from django.db.models import Exists, OuterRef, Q
+
+
+def follow_corrections(apps, schema_editor):
+    """A booking held or missed shows the attendance of its contact's version in force: the
+    bookings whose contact was corrected before the correction moved them are moved now."""
+    Booking = apps.get_model("bookings", "Booking")
+    Contact = apps.get_model("contacts", "Contact")
+    contact = OuterRef("contact_id")
+    came = Exists(
+        Contact.objects.filter(
+            Q(pk=contact) | Q(original_id=contact), correction__isnull=True, attended=True
+        )
+    )
+    held = Booking.objects.filter(status__in=["attended", "no_show"])
+    held.filter(came).exclude(status="attended").update(status="attended")
+    held.filter(~came).exclude(status="no_show").update(status="no_show")
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("bookings", "0002_session_cancel_reminder_attempts"),
+        ("contacts", "0007_corrections"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="booking",
+            name="version",
+            field=models.PositiveIntegerField(default=0),
+        ),
+        migrations.RunPython(follow_corrections, migrations.RunPython.noop),
+    ]
