@@ -555,6 +555,13 @@ class PersonAccess:
         if unit_id is not None and unit_id not in {**self.relationship_units, **self.closed_units}:
             self.earlier_records = True
 
+    def shows_as_note(self, record, text: str) -> bool:
+        """THE rule for a text of a readable RECORD that is a record note (category NOTES): a
+        contact's note, a correction's reason. Shown when there is one and USER may read the
+        notes of RECORD's owner (a disclosure in the log row, as any read); under a consent
+        that does not disclose notes the record shows, the text does not."""
+        return bool(text) and bool(self.readable([record], category=RecordCategory.NOTES))
+
     def readable_owner_ids(self, category: str) -> set[int] | None:
         """Organisations whose records of CATEGORY USER may read; None means all (emergency)."""
         if self.is_emergency:
