@@ -419,6 +419,73 @@ def test_reading_the_closed_units_records_from_an_open_relationship_is_no_earlie
     assert (row.basis, row.earlier_records) == (Basis.OWN_ORGANISATION, False)
 
 
+# --- Earlier records: the closed episode's opening is when the relationship began ----------
+
+EARLIER_OPENED = datetime.date(2026, 3, 1)
+
+
+def outsiders_episode_at_mini_maria(county, *, open_: bool) -> Episode:
+    """The outsider's (region) episode with the patient at Mini-Maria, opened 2026-03-01:
+    open, or closed a month ago (her only relationship then is the closed basis)."""
+    episode = f.EpisodeFactory(
+        person=county.patient,
+        unit=county.other_unit,
+        opened_by=county.outsider,
+        opened_on=EARLIER_OPENED,
+    )
+    return episode if open_ else close(episode, days_ago(30))
+
+
+def clinic_contact_written(county, on: datetime.date) -> None:
+    """A region contact kept at the clinic (where the outsider has no relationship), written
+    ON."""
+    written = datetime.datetime.combine(on, datetime.time(10), tzinfo=datetime.UTC)
+    contact = f.ContactFactory(episode=county.episode, recorded_by=county.nurse, starts_at=written)
+    type(contact).objects.filter(pk=contact.pk).update(recorded_at=written)
+
+
+@pytest.mark.parametrize(
+    ("open_", "basis"), [(True, Basis.OWN_ORGANISATION), (False, Basis.CLOSED_EPISODE)]
+)
+def test_reading_the_organisations_records_written_elsewhere_before_the_episode_is_flagged(
+    client, county, open_, basis
+):
+    outsiders_episode_at_mini_maria(county, open_=open_)
+    clinic_contact_written(county, EARLIER_OPENED - datetime.timedelta(days=28))
+    assert contacts(log_in(client, county.outsider, county.other_unit), county).status_code == 200
+    row = last_row()
+    assert (row.basis, row.earlier_records) == (basis, True)
+
+
+@pytest.mark.parametrize(
+    ("open_", "basis"), [(True, Basis.OWN_ORGANISATION), (False, Basis.CLOSED_EPISODE)]
+)
+def test_reading_the_organisations_records_written_elsewhere_after_the_opening_is_not_flagged(
+    client, county, open_, basis
+):
+    outsiders_episode_at_mini_maria(county, open_=open_)
+    clinic_contact_written(county, EARLIER_OPENED + datetime.timedelta(days=31))
+    assert contacts(log_in(client, county.outsider, county.other_unit), county).status_code == 200
+    row = last_row()
+    assert (row.basis, row.earlier_records) == (basis, False)
+
+
+def test_reading_the_clinics_earlier_sip_version_on_the_closed_basis_is_flagged(client, county):
+    """The SIP's own rule (`readable_sip`) notes earlier records as `readable` does."""
+    outsiders_episode_at_mini_maria(county, open_=False)
+    f.ConsentFactory(
+        person=county.patient, unit=county.clinic, recorded_by=county.nurse, coordination=True
+    )
+    sip = f.SipFactory(person=county.patient, unit=county.clinic)
+    version = f.SipVersionFactory(sip=sip, created_by=county.nurse)
+    early = datetime.datetime(2026, 2, 1, 10, tzinfo=datetime.UTC)
+    type(version).objects.filter(pk=version.pk).update(created_at=early)
+    log_in(client, county.outsider, county.other_unit)
+    assert client.get(reverse("plans:sip", args=[county.patient.pk])).status_code == 200
+    row = last_row()
+    assert (row.basis, row.earlier_records) == (Basis.CLOSED_EPISODE, True)
+
+
 def test_the_timeline_names_the_closed_basis_of_each_item(client, county, closed):
     f.ContactFactory(
         episode=closed,

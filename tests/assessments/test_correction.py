@@ -202,3 +202,45 @@ def record_correction(county, earlier, *, user=None, **changes):
         "answers": audit_without_raise(7),
     }
     return actions.assessment_correct(**(values | changes))
+
+
+# --- The reason is a record note: shown to the other organisation only with notes -----------
+
+WITHHELD = "The reason is not shared with your organisation."
+
+
+def disclose_to_the_municipality(consent, county, *categories):
+    for category in categories:
+        f.ConsentDisclosureFactory(
+            consent=consent,
+            from_organisation=county.region,
+            to_organisation=county.municipality,
+            category=category,
+        )
+
+
+def reason_pages(client, county) -> list[str]:
+    """The history and the timeline, as the social worker reads them at the clinic."""
+    log_in(client, county.social_worker, county.clinic)
+    timeline = reverse("timeline:page", args=[county.patient.pk])
+    pages = [client.get(history_url(county.patient)), client.get(timeline)]
+    assert [p.status_code for p in pages] == [200, 200]
+    return [p.content.decode() for p in pages]
+
+
+def test_the_other_organisation_without_notes_disclosed_sees_the_correction_not_its_reason(
+    client, county, earlier, consent_for_coordination
+):
+    record_correction(county, earlier)
+    disclose_to_the_municipality(consent_for_coordination, county, "assessments")
+    for page in reason_pages(client, county):
+        assert "Fel svar på fråga 3." not in page and WITHHELD in page
+
+
+def test_the_other_organisation_with_notes_disclosed_reads_the_reason(
+    client, county, earlier, consent_for_coordination
+):
+    record_correction(county, earlier)
+    disclose_to_the_municipality(consent_for_coordination, county, "assessments", "notes")
+    for page in reason_pages(client, county):
+        assert "Fel svar på fråga 3." in page and WITHHELD not in page

@@ -189,10 +189,86 @@ def test_the_social_worker_reading_by_consent_sees_the_correction_and_its_histor
     assert url("contact_correct", correction) not in listed.text  # not theirs to correct
     versions = client.get(url("contact_versions", correction))
     assert [v.pk for v in versions.context["versions"]] == [correction.pk, visit.pk]
-    assert REASON in versions.text
     assert "Kom i tid." not in versions.text  # the notes are not disclosed
+    assert REASON not in versions.text  # nor the reason, a note too
     row = log_rows(county.patient)[-1]
     assert (row.basis, row.consent_id) == (Basis.CONSENT, consent_for_coordination.pk)
+
+
+# A correction's reason is a record note (category NOTES): shown to the other organisation only
+# where the note is, under a consent that discloses notes (`contacts.selectors.notes_shown`).
+
+WITHHELD = "The reason is not shared with your organisation."
+
+
+def corrected(county, kind, visit, drug_test, dispensing):
+    """The correction of the KIND of record (its reason REASON), and the record's category."""
+    if kind == "contact":
+        return correct_visit(county, visit, note="Kom inte."), "contacts"
+    if kind == "drug_test":
+        return actions.drug_test_correct(
+            **acting(county),
+            drug_test_id=drug_test.pk,
+            reason=REASON,
+            taken_at=drug_test.taken_at,
+            sample="saliva",
+            results={"cannabis": "negative"},
+        ), "medication"
+    return actions.dispensing_correct(
+        **acting(county),
+        dispensing_id=dispensing.pk,
+        reason=REASON,
+        medication="Metadon",
+        dose=Decimal(40),
+        dose_unit="mg",
+        handed_out_at=dispensing.handed_out_at,
+    ), "medication"
+
+
+def reason_pages(client, kind, correction) -> list[str]:
+    """The pages that show the correction to its reader: its list, its versions, the timeline."""
+    person = [correction.person_id]
+    listed = reverse("contacts:list" if kind == "contact" else "contacts:medication", args=person)
+    names = [listed, url(f"{kind}_versions", correction), reverse("timeline:page", args=person)]
+    pages = [client.get(name) for name in names]
+    assert [p.status_code for p in pages] == [200, 200, 200]
+    return [p.content.decode() for p in pages]
+
+
+KINDS = ["contact", "drug_test", "dispensing"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_other_organisation_without_notes_disclosed_sees_the_correction_not_its_reason(
+    client, county, consent_for_coordination, visit, drug_test, dispensing, kind
+):
+    correction, category = corrected(county, kind, visit, drug_test, dispensing)
+    disclose(consent_for_coordination, county, category)
+    log_in(client, county.social_worker, county.clinic)
+    for page in reason_pages(client, kind, correction):
+        assert url(f"{kind}_versions", correction) in page  # the correction shows
+        assert REASON not in page and WITHHELD in page
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_other_organisation_with_notes_disclosed_reads_the_reason_as_a_disclosure(
+    client, county, consent_for_coordination, visit, drug_test, dispensing, kind
+):
+    correction, category = corrected(county, kind, visit, drug_test, dispensing)
+    disclose(consent_for_coordination, county, category, "notes")
+    log_in(client, county.social_worker, county.clinic)
+    for page in reason_pages(client, kind, correction):
+        assert REASON in page and WITHHELD not in page
+    row = log_rows(county.patient)[-1]
+    assert (row.basis, row.consent_id) == (Basis.CONSENT, consent_for_coordination.pk)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_own_organisation_reads_the_reason(client, county, visit, drug_test, dispensing, kind):
+    correction, _category = corrected(county, kind, visit, drug_test, dispensing)
+    log_in(client, county.coordinator, county.clinic)
+    for page in reason_pages(client, kind, correction):
+        assert REASON in page and WITHHELD not in page
 
 
 def test_without_a_consent_for_contacts_the_versions_are_not_found(

@@ -67,6 +67,8 @@ class Grant:
 OWN = Grant(Basis.OWN_ORGANISATION)
 EMERGENCY = Grant(Basis.EMERGENCY)
 CLOSED = Grant(Basis.CLOSED_EPISODE)
+# The bases USER reads their own organisation's records on (`PersonAccess.own_grant`).
+OWN_BASES = frozenset({Basis.OWN_ORGANISATION, Basis.CLOSED_EPISODE})
 
 # Relatives are recorded by an organisation, not at a unit: a block (of one unit's records)
 # does not cover them.
@@ -512,30 +514,38 @@ class PersonAccess:
             grant = self.grant_for(owner_id=owner(record), category=category, unit_id=unit_id)
             if grant is None:
                 continue
-            if grant.consent is not None:
-                self.disclosures[grant.consent.pk] = grant.consent
-            elif grant.basis == Basis.OWN_ORGANISATION and category in EARLIER_RECORD_CATEGORIES:
-                self._note_earlier_record(record, unit)
+            self._note_read(grant, record, category=category, unit=unit)
             visible.append(record)
         return visible
 
+    def _note_read(self, grant: Grant, record, *, category: str, unit) -> None:
+        """Remember for the access log what reading RECORD of CATEGORY (kept at UNIT(record))
+        on GRANT was: a disclosure (a consent's grant), or a read of an earlier record (USER's
+        organisation's, on the own-organisation or the closed-episode basis). The one rule
+        for `readable` and `readable_sip`."""
+        if grant.consent is not None:
+            self.disclosures[grant.consent.pk] = grant.consent
+        elif grant.basis in OWN_BASES and category in EARLIER_RECORD_CATEGORIES:
+            self._note_earlier_record(record, unit)
+
     @cached_property
     def relationship_began(self) -> datetime.date | None:
-        """When USER's relationship began: the opening of the open episode that gives it at
-        the active unit, else of the earliest one that gives it (None without one)."""
+        """When USER's relationship began: the opening of the episode that gives it at the
+        active unit (open, or closed and still read on the closed-episode basis), else of the
+        earliest one that gives it (None without one)."""
         opened: dict[int, datetime.date] = {}
-        for episode in self.episodes:
-            if self.relationship_grant(episode) is not None:
-                known = opened.get(episode.unit_id)
-                opened[episode.unit_id] = min(known or episode.opened_on, episode.opened_on)
+        giving = [e for e in self.episodes if self.relationship_grant(e) is not None]
+        for episode in [*giving, *self.closed_relationships]:
+            known = opened.get(episode.unit_id)
+            opened[episode.unit_id] = min(known or episode.opened_on, episode.opened_on)
         if self.unit_id in opened:
             return opened[self.unit_id]
         return min(opened.values(), default=None)
 
     def _note_earlier_record(self, record, unit) -> None:
         """Remember a read of USER's organisation's RECORD (kept at UNIT(record)) when it is
-        kept at a unit where USER has no relationship and was written before USER's
-        relationship began."""
+        kept at a unit where USER has no relationship, open or closed, and was written before
+        USER's relationship began (`relationship_began`)."""
         if self.earlier_records:
             return
         began, written = self.relationship_began, record_written(record)
@@ -544,6 +554,13 @@ class PersonAccess:
         unit_id = unit(record)
         if unit_id is not None and unit_id not in {**self.relationship_units, **self.closed_units}:
             self.earlier_records = True
+
+    def shows_as_note(self, record, text: str) -> bool:
+        """THE rule for a text of a readable RECORD that is a record note (category NOTES): a
+        contact's note, a correction's reason. Shown when there is one and USER may read the
+        notes of RECORD's owner (a disclosure in the log row, as any read); under a consent
+        that does not disclose notes the record shows, the text does not."""
+        return bool(text) and bool(self.readable([record], category=RecordCategory.NOTES))
 
     def readable_owner_ids(self, category: str) -> set[int] | None:
         """Organisations whose records of CATEGORY USER may read; None means all (emergency)."""
@@ -878,10 +895,7 @@ def readable_sip(access: PersonAccess, records, *, unit=lambda r: r.sip.unit_id)
         grant = sip_grant(access, owner_id=record.organisation_id, unit_id=unit(record))
         if grant is None:
             continue
-        if grant.consent is not None:
-            access.disclosures[grant.consent.pk] = grant.consent
-        elif grant.basis == Basis.OWN_ORGANISATION:
-            access._note_earlier_record(record, unit)
+        access._note_read(grant, record, category=RecordCategory.PLANS, unit=unit)
         visible.append(record)
     return visible
 

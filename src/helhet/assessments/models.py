@@ -72,6 +72,11 @@ class Assessment(models.Model):
         _("reason for the correction"), max_length=limits.TEXT_LENGTH, blank=True
     )
 
+    # Not columns: whether the reader may read the correction's reason, a record note
+    # (`core.corrections.mark_reasons`).
+    reason_shown: bool
+    reason_withheld: bool
+
     class Meta:
         ordering = ["assessed_on", "recorded_at", "id"]
         verbose_name = _("assessment")

@@ -13,6 +13,7 @@ from django.http import Http404
 
 from helhet.access.models import RecordCategory
 from helhet.access.policy import PersonAccess
+from helhet.core.corrections import mark_reasons
 
 from . import catalogue
 from .chart import Chart, chart_for
@@ -48,6 +49,7 @@ def assessment_history(access: PersonAccess) -> list[InstrumentHistory]:
         .order_by("assessed_on", "recorded_at", "id"),
         category=CATEGORY,
     )
+    mark_reasons(access, rows)
     histories = []
     for instrument in catalogue.instruments():
         mine = [a for a in rows if a.instrument == instrument.code]

@@ -14,6 +14,7 @@ from django.http import Http404
 from helhet.access.models import RecordCategory
 from helhet.access.policy import PersonAccess
 from helhet.care.selectors import caseload
+from helhet.core.corrections import mark_reasons
 from helhet.core.models import Unit, User
 from helhet.core.selectors import ListPage, list_page, unit_staff
 from helhet.people.models import Person, Relative
@@ -74,13 +75,15 @@ def decorate(
     """Pass CONTACTS through the policy and mark what of each USER may read; INTERVENTIONS,
     when given, are each contact's (by id), else they are read from the contact.
 
-    The note is a record note (NOTES): shown only when USER may read its owner's notes.
+    The note is a record note (NOTES): shown only when USER may read its owner's notes
+    (`PersonAccess.shows_as_note`), as a correction's reason (`mark_reasons`).
     Interventions of category MEDICATION (dispensing, drug tests, LARO) are shown only when
     USER may read its owner's medication records.
     """
     contacts = access.readable(contacts, category=CONTACTS)
+    mark_reasons(access, contacts)
     for contact in contacts:
-        contact.note_shown = bool(contact.note) and bool(access.readable([contact], category=NOTES))
+        contact.note_shown = access.shows_as_note(contact, contact.note)
         contact.note_withheld = bool(contact.note) and not contact.note_shown
         given = contact.interventions.all() if interventions is None else interventions[contact.pk]
         contact.interventions_shown = [
@@ -164,6 +167,7 @@ def medication(access: PersonAccess, *, limit: int = 50) -> Medication:
     shown_tests = access.readable(tests[:limit], category=MEDICATION)
     shown_dispensings = access.readable(dispensings[:limit], category=MEDICATION)
     mark_correctable(access, [*shown_tests, *shown_dispensings])
+    mark_reasons(access, [*shown_tests, *shown_dispensings])
     return Medication(
         drug_tests=shown_tests,
         dispensings=shown_dispensings,
@@ -243,6 +247,8 @@ def versions(access: PersonAccess, model, record_id: int) -> list:
     if model is Contact:
         shown = decorate(access, shown)
         mark_relatives(access, shown)
+    else:
+        mark_reasons(access, shown)
     return shown
 
 

@@ -8,6 +8,8 @@ corrections of one row at once cannot both be saved, and the action locks the ro
 that the second is told who corrected it (`lock_for_correcting`).
 """
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -16,6 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import limits, raw
+
+if TYPE_CHECKING:
+    from helhet.access.policy import PersonAccess
 
 
 class CorrectableQuerySet(models.QuerySet):
@@ -57,8 +62,11 @@ class Correctable(models.Model):
     # The keys of the two relations above (declared for the type checker: abstract models')
     original_id: int | None
     corrects_id: int | None
-    # Not a column: whether the reader may correct this version (set by the page's selector).
+    # Not columns: whether the reader may correct this version (set by the page's selector),
+    # and may read its reason, a record note (`mark_reasons`).
     may_correct: bool
+    reason_shown: bool
+    reason_withheld: bool
 
     class Meta:
         abstract = True
@@ -124,6 +132,16 @@ def as_correction_of(record: Correctable, earlier: Correctable, reason: str) -> 
     record.corrects = earlier
     record.original_id = earlier.original_id or earlier.pk
     record.correction_reason = reason
+
+
+def mark_reasons(access: "PersonAccess", records) -> None:
+    """Set `reason_shown` and `reason_withheld` on each of RECORDS (read already: contacts,
+    drug tests, dispensings, assessments): a correction's reason is a record note, shown only
+    where USER may read its owner's notes (`PersonAccess.shows_as_note`, the rule of a
+    contact's note)."""
+    for record in records:
+        record.reason_shown = access.shows_as_note(record, record.correction_reason)
+        record.reason_withheld = bool(record.correction_reason) and not record.reason_shown
 
 
 def in_force_sql(columns: raw.Columns) -> str:

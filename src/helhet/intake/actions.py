@@ -21,7 +21,7 @@ from helhet.access.what import what
 from helhet.care.actions import check_opening_date, check_target_group, enrol
 from helhet.care.models import CaseTeamMember, Episode
 from helhet.core.models import Municipality, Organisation, Unit
-from helhet.people.actions import NotRegistered, refusals_logged, take_in
+from helhet.people.actions import NotRegistered, already_seen, refusals_logged, take_in
 from helhet.people.identity import IdentityNumber
 from helhet.people.models import Person
 
@@ -186,12 +186,13 @@ def referral_accept(
 ) -> Referral:
     """Accept an open referral: register or find the person, open the episode, staff it.
 
-    - A person the actor may already see gets an episode at the unit (target group checked on
-      the stored details); one already enrolled here keeps the open episode, and the referral
-      is linked to it.
-    - Anyone else is taken in as by registration (`people.actions.take_in`), which answers
-      the same whether or not the number is known elsewhere; a refusal is one message, and a
-      refused log row.
+    - A person the actor already sees (`people.actions.already_seen`: an open relationship or
+      emergency access) gets an episode at the unit (target group checked on the stored
+      details); one already enrolled here keeps the open episode, and the referral is linked
+      to it.
+    - Anyone else, a person seen only through a closed episode too, is taken in as by
+      registration (`people.actions.take_in`), which answers the same whether or not the
+      number is known elsewhere; a refusal is one message, and a refused log row.
     - The episode is opened through the referral when someone else registered it (a colleague,
       or the person on the public page); accepting a referral one registered oneself is
       self-opened (`Episode.OpenedThrough`), and the log row says so.
@@ -239,7 +240,7 @@ def _referral_accept(
     person = (
         Person.objects.select_for_update().filter(identity_number=identity_number.value).first()
     )
-    if person is not None and policy.visible_persons(actor.user).filter(pk=person.pk).exists():
+    if person is not None and already_seen(actor.user, person):
         episode, already = _enrol_known(
             actor,
             person=person,

@@ -20,7 +20,7 @@ from helhet.care.actions import (
     not_enrolled_message,
 )
 from helhet.care.models import Episode
-from helhet.core.models import Unit
+from helhet.core.models import Unit, User
 from helhet.core.versions import check_based_on
 
 from . import changes
@@ -69,6 +69,19 @@ def refusals_logged(actor: Actor, phrase: str) -> Iterator[None]:
         raise
 
 
+def already_seen(user: User, person: Person) -> bool:
+    """THE take-in rule, for registering and for accepting a referral alike: does USER already
+    see PERSON, through an open relationship or emergency access? Then there is nobody to take
+    in: registering answers "already registered" with the way to the person, accepting enrols
+    the person as one USER sees (or links the open episode at the unit).
+
+    A person USER sees only through a closed episode (read-only) is not seen so: both take
+    them in (`take_in`) as a known person at the unit, a new episode (linked to the closed one
+    there as a return), neither refused nor the closed episode reopened without a word; the
+    person's page offers reopening, not enrolment elsewhere."""
+    return policy.visible_persons(user, closed=False).filter(pk=person.pk).exists()
+
+
 @dataclass(frozen=True)
 class TakenIn:
     """What `take_in` did. KNOWN: the number was registered before, for the log row only."""
@@ -96,7 +109,8 @@ def take_in(
     a person already registered keeps the stored details (never overwritten by what was
     typed), and every refusal is the one NotRegistered. So the answer is the same whether or
     not the number is known elsewhere, except that it may not be opened twice at the unit.
-    A person the actor already sees is PersonAlreadyRegistered: nothing new to them.
+    A person the actor already sees (`already_seen`) is PersonAlreadyRegistered: nothing new
+    to them; one they see only through a closed episode is taken in.
     AS_RELATIVE: enrolled as a relative (`Episode.as_relative`), at a unit that serves them.
     """
     unit = actor.active_unit
@@ -117,9 +131,7 @@ def take_in(
     known = person is not None
     if person is None:
         person, known = _registered(actor, identity_number, details)
-    # Seen only through a closed episode (read-only), the person is taken in as one the actor
-    # does not see: the person's page would let them reopen that episode, not enrol here.
-    if known and policy.visible_persons(actor.user, closed=False).filter(pk=person.pk).exists():
+    if known and already_seen(actor.user, person):
         raise PersonAlreadyRegistered(person)
     if Episode.objects.filter(person=person, unit=unit, closed_on__isnull=True).exists():
         raise NotRegistered(unit=unit, person=person, reason="an open episode at the unit")

@@ -26,6 +26,7 @@ from helhet.access import policy
 from helhet.access.models import Basis
 from helhet.access.policy import EMERGENCY, Grant, PersonAccess
 from helhet.contacts.selectors import decorate
+from helhet.core.corrections import mark_reasons
 from helhet.core.raw import ORGANISATIONS
 
 from . import sources
@@ -93,6 +94,7 @@ WORDS = {
     "not_yet_agreed_by_the_person": _("Not yet agreed by the person."),
     "reason": _("Reason"),
     "reason_for_the_correction": _("Reason for the correction"),
+    "reason_withheld": _("The reason is not shared with your organisation."),
     "referral_received": _("Referral received"),
     "review_date": _("Review date"),
     "sip_meeting": _("SIP meeting"),
@@ -169,6 +171,8 @@ def _with_basis(access: PersonAccess, items: list[Item]) -> list[Item]:
             shown.append(item)
     contacts = [i.record for i in shown if i.kind == "contact"]
     decorate(access, contacts, sources.interventions_of(contacts))
+    corrected = ("drug_test", "dispensing", "assessment")
+    mark_reasons(access, [i.record for i in shown if i.kind in corrected])
     sources.with_results([i.record for i in shown if i.kind == "drug_test"])
     owners = ORGANISATIONS.in_bulk(i.owner_id for i in shown)
     meta = _Meta()
