@@ -104,12 +104,16 @@ def minutes_pdf(request, conference_id: int):
         return _no_unit(request)
     chosen = _conference(request, conference_id)
     if not pdf.available():
-        return pdf.unavailable(request, fallback_url=reverse("conference:minutes", args=[chosen.pk]))
+        return pdf.unavailable(
+            request, fallback_url=reverse("conference:minutes", args=[chosen.pk])
+        )
     shown = selectors.board(request.user, chosen)
     _log_board(request, shown, "conference minutes pdf")
     # The file name carries no name: downloads lie around on disks.
     filename = f"conference-{chosen.pk}-minutes.pdf"
-    return pdf.render_pdf(request, "conference/minutes_pdf.html", {"board": shown}, filename=filename)
+    return pdf.render_pdf(
+        request, "conference/minutes_pdf.html", {"board": shown}, filename=filename
+    )
 
 
 def _board_page(request, conference_id: int, template: str, phrase: str):

@@ -10,8 +10,9 @@ contacts). The number of queries does not grow with the data or, for `county_com
 with the number of units: 16 for a unit report by total, 18 by sex or age. A `trend` over
 periods that do not overlap makes the period the group key instead (`Case(When(<date> in
 period i))`, by sex or age "p<i>|<group>" with the age at period i's start): 14 queries (16 by
-sex or age) and two per period for the episodes' figures (clients' and relatives'). The trend of one group is its column of the breakdown's
-reports (`UnitReport.column`), so it is suppressed together with the other groups.
+sex or age) and two per period for the episodes' figures (clients' and relatives'). The trend
+of one group is its column of the breakdown's reports (`UnitReport.column`), so it is
+suppressed together with the other groups.
 
 The total column of a breakdown is the sum of its groups for counts (every person, contact or
 episode falls in exactly one group: unknown sex and "other" ages are groups too), the sum of

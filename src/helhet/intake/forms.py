@@ -167,13 +167,15 @@ class SelfReferralForm(forms.Form):
 
     SELF, RELATIVE, OWN_SUPPORT = "self", "relative", "own_support"
 
+    ABOUT = [
+        (SELF, _("About me")),
+        (RELATIVE, _("About someone close to me")),
+        (OWN_SUPPORT, _("About me: I want support as someone close to a person")),
+    ]
+
     about = forms.ChoiceField(
         label=_("Who is the message about?"),
-        choices=[
-            (SELF, _("About me")),
-            (RELATIVE, _("About someone close to me")),
-            (OWN_SUPPORT, _("About me: I want support as someone close to a person")),
-        ],
+        choices=ABOUT,
         initial=SELF,
         widget=forms.RadioSelect,
         help_text=_("Someone close to you can be your child, partner, parent or friend."),
@@ -205,7 +207,7 @@ class SelfReferralForm(forms.Form):
         if not unit.serves_relatives:  # support of their own is not offered to relatives here
             about = self.fields["about"]
             assert isinstance(about, forms.ChoiceField)
-            about.choices = [c for c in about.choices if c[0] != self.OWN_SUPPORT]
+            about.choices = [(key, label) for key, label in self.ABOUT if key != self.OWN_SUPPORT]
 
     @property
     def is_from_a_robot(self) -> bool:
