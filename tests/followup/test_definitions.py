@@ -15,6 +15,7 @@ GROUP_CODES = [
     "wait_times",
     "sip",
     "consent",
+    "relatives",
 ]
 
 

@@ -138,6 +138,7 @@ WHAT = {
     "conference board": _("team conference board"),
     "conference": _("team conference"),
     "conference minutes": _("team conference minutes"),
+    "conference minutes pdf": _("team conference minutes PDF"),
     "conference item form": _("team conference item form"),
     "conference item": _("team conference item"),
     "conference item added": _("put on the team conference"),

@@ -23,7 +23,7 @@ from helhet.contacts.actions import acting_unit, unit_members
 from helhet.core.models import User
 from helhet.core.versions import check_based_on
 
-from .models import Conference, ConferenceItem
+from .models import Conference, ConferenceItem, EarlierDecision
 
 Status = ConferenceItem.Status
 UP, DOWN = "up", "down"
@@ -115,8 +115,8 @@ def conference_decision_record(
 ) -> ConferenceItem:
     """Record (or change) the decision on an item, once its conference's day has come: the
     item is discussed, the decision is owned by the actor's organisation. A decision another
-    organisation wrote is changed only by its staff; an edit based on an earlier save is a
-    `StaleEdit` (`core.versions`)."""
+    organisation wrote is changed only by its staff, and its earlier text is kept
+    (`EarlierDecision`); an edit based on an earlier save is a `StaleEdit` (`core.versions`)."""
     item = item_for_acting(actor, access, item_id, lock=True)
     check_based_on(version, item.version)
     if item.status == Status.POSTPONED:
@@ -130,10 +130,21 @@ def conference_decision_record(
         )
     if not decision.strip():
         raise ValidationError({"decision": _("Write the decision.")})
+    now = timezone.now()
+    if item.decided_by_id is not None and item.decided_at is not None:  # a change: keep the text
+        EarlierDecision.objects.create(
+            item=item,
+            decision=item.decision,
+            organisation_id=item.decision_organisation_id,
+            decided_by_id=item.decided_by_id,
+            decided_at=item.decided_at,
+            changed_by=actor.user,
+            changed_at=now,
+        )
     item.decision = decision.strip()
     item.decision_organisation_id = actor.organisation_id
     item.decided_by = actor.user
-    item.decided_at = timezone.now()
+    item.decided_at = now
     item.status = Status.DISCUSSED
     item.version += 1
     item.save()

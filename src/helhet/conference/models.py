@@ -96,6 +96,9 @@ class ConferenceItem(models.Model):
     # Not a column: set by `selectors.board` (which annotates `why_readable` and
     # `decision_readable`): the consent a text shown is disclosed by.
     disclosed_by: int | None
+    # Not a column: the decision's earlier texts, newest first (`selectors.board`, the item
+    # page), read by the decision's rule.
+    history: list["EarlierDecision"]
 
     class Meta:
         ordering = ["position", "id"]
@@ -115,3 +118,32 @@ class ConferenceItem(models.Model):
 
     def __str__(self) -> str:
         return f"conference item {self.pk}"
+
+
+class EarlierDecision(models.Model):
+    """A decision's text as it was before it was changed, with who wrote it and when: a
+    changed decision keeps its history (as plans keep their versions). Read by the decision's
+    rule (a record of category NOTES of `organisation`, which is the decision's: only its
+    staff change it)."""
+
+    item = models.ForeignKey(
+        ConferenceItem, on_delete=models.PROTECT, related_name="earlier_decisions"
+    )
+    decision = models.TextField(_("decision"), max_length=limits.NOTE_LENGTH)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        verbose_name = _("earlier decision")
+        verbose_name_plural = _("earlier decisions")
+
+    def __str__(self) -> str:
+        return f"earlier decision {self.pk} of conference item {self.item_id}"

@@ -24,7 +24,7 @@ from helhet.care import selectors as care
 from helhet.core.models import Unit, User
 from helhet.people.models import LISTED_FIELDS, Person
 
-from .models import CATEGORY, Conference, ConferenceItem
+from .models import CATEGORY, Conference, ConferenceItem, EarlierDecision
 
 ITEM_FIELDS = (
     "conference",
@@ -94,8 +94,9 @@ def _readable(user: User, today: datetime.date, owner: str) -> Case:
 
 def board(user: User, conference: Conference, *, today: datetime.date | None = None) -> Board:
     """CONFERENCE's items whose persons USER may see at its unit, each marked with whether
-    USER may read why (`why_readable`) and the decision (`decision_readable`), and the consent
-    a text shown is disclosed by (`disclosed_by`). Three queries, however many items."""
+    USER may read why (`why_readable`) and the decision (`decision_readable`, with its earlier
+    texts in `history` when it was changed), and the consent a text shown is disclosed by
+    (`disclosed_by`). Four queries, however many items."""
     today = today or timezone.localdate()
     visible = policy.visible_persons(user, unit=conference.unit, on=today).values("pk")
     items = (
@@ -119,10 +120,28 @@ def board(user: User, conference: Conference, *, today: datetime.date | None = N
         .order_by("position", "pk")
     )
     rows = list(items)
+    history = decision_history([item for item in rows if item.decision_readable])
     for item in rows:
         item.disclosed_by = _disclosed_by(item)
+        item.history = history.get(item.pk, [])
     hidden = ConferenceItem.objects.filter(conference=conference).exclude(person__in=visible)
     return Board(conference, rows, hidden.count())
+
+
+def decision_history(items: Sequence[ConferenceItem]) -> dict[int, list[EarlierDecision]]:
+    """The earlier texts of ITEMS' decisions (the caller has checked that the user may read
+    each item's decision: the earlier texts are the same organisation's), newest first, by
+    item id. One query, none without a decided item."""
+    ids = [item.pk for item in items if item.decided_by_id is not None]
+    if not ids:
+        return {}
+    found: dict[int, list[EarlierDecision]] = {}
+    earlier = EarlierDecision.objects.filter(item__in=ids).select_related("decided_by")
+    for row in earlier.only(
+        "item", "decision", "decided_at", *(f"decided_by__{name}" for name in USER_FIELDS)
+    ):
+        found.setdefault(row.item_id, []).append(row)
+    return found
 
 
 def _disclosed_by(item) -> int | None:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from helhet.access import policy
 from helhet.access.log import Actor, record_access, record_listing
+from helhet.core import pdf
 from helhet.core.selectors import list_page, unit_staff
 from helhet.core.submissions import once
 from helhet.core.versions import StaleEdit, stale_page
@@ -92,6 +93,27 @@ def conference(request, conference_id: int):
 def minutes(request, conference_id: int):
     """The printable minutes: each item shown with its decision, or what became of it."""
     return _board_page(request, conference_id, "conference/minutes.html", "conference minutes")
+
+
+@login_required
+@require_http_methods(["GET"])
+def minutes_pdf(request, conference_id: int):
+    """The minutes as a PDF download, logged as the print page is; without WeasyPrint on the
+    server, a 503 page links to the print page."""
+    if not _at_a_unit(request):
+        return _no_unit(request)
+    chosen = _conference(request, conference_id)
+    if not pdf.available():
+        return pdf.unavailable(
+            request, fallback_url=reverse("conference:minutes", args=[chosen.pk])
+        )
+    shown = selectors.board(request.user, chosen)
+    _log_board(request, shown, "conference minutes pdf")
+    # The file name carries no name: downloads lie around on disks.
+    filename = f"conference-{chosen.pk}-minutes.pdf"
+    return pdf.render_pdf(
+        request, "conference/minutes_pdf.html", {"board": shown}, filename=filename
+    )
 
 
 def _board_page(request, conference_id: int, template: str, phrase: str):
@@ -232,6 +254,7 @@ def _item_context(access, found, form) -> dict:
         access.readable([found], category=CATEGORY, owner=lambda r: r.decision_organisation_id)
     )
     owner = found.decision_organisation_id
+    found.history = selectors.decision_history([found] if decision else []).get(found.pk, [])
     held = timezone.localdate(found.conference.starts_at) <= access.today
     return {
         "person": access.person,

@@ -6,7 +6,10 @@ legal sex or by age group. Common to all:
 - the period's days are local days (Europe/Stockholm), both ends included;
 - age is the age in whole years on the FIRST day of the period (`agegroups`);
 - a person is counted once per unit and group, however many episodes, contacts or assessments
-  they have there (counts of contacts, episodes, interventions and referrals count those).
+  they have there (counts of contacts, episodes, interventions and referrals count those);
+- a person enrolled at a unit as a relative, for support of their own (`Episode.as_relative`),
+  is not a client there: every client indicator leaves out what is recorded about them at that
+  unit (`indicators.clients`), and the group "Relatives" counts them (`RELATIVES`).
 
 `Indicator.basis` names the count indicators a derived figure (share, rate, median, mean) is
 computed from: suppression hides the figure when one of them is small. `Indicator.parts` is the
@@ -54,6 +57,7 @@ GROUPS = [
     ("wait_times", _("Wait times")),
     ("sip", _("SIP")),
     ("consent", _("Consent")),
+    ("relatives", _("Relatives enrolled for support of their own")),
 ]
 
 C, P, D, S = Measure.COUNT, Measure.PERCENT, Measure.DAYS, Measure.SCORE
@@ -61,6 +65,10 @@ C, P, D, S = Measure.COUNT, Measure.PERCENT, Measure.DAYS, Measure.SCORE
 ENROLLED = _(
     "Persons with an episode at the unit that was open on at least one day of the period "
     "(opened on or before the last day, not closed before the first day). Each person once."
+)
+RELATIVES = _(
+    "Relatives enrolled at the unit for support of their own (at a unit that serves "
+    "relatives) are not counted as clients in any other figure: these figures count them."
 )
 
 
@@ -395,6 +403,45 @@ INDICATORS: list[Indicator] = [
         _("Persons with active consent as a share of the persons enrolled at the period's end."),
         P,
         basis=("consent_persons", "enrolled_at_end"),
+    ),
+    Indicator(
+        "relatives_enrolled",
+        "relatives",
+        _("Relatives enrolled"),
+        _lazy_format(
+            _(
+                "Persons enrolled at the unit as relatives with an episode open on at least "
+                "one day of the period. Each person once. %(rule)s"
+            ),
+            rule=RELATIVES,
+        ),
+        C,
+    ),
+    Indicator(
+        "relatives_new_enrolments",
+        "relatives",
+        _("Relatives newly enrolled"),
+        _lazy_format(
+            _(
+                "Persons enrolled at the unit as relatives with an episode opened on a day in "
+                "the period. Each person once. %(rule)s"
+            ),
+            rule=RELATIVES,
+        ),
+        C,
+    ),
+    Indicator(
+        "relative_contacts",
+        "relatives",
+        _("Relatives' contacts attended"),
+        _lazy_format(
+            _(
+                "Contacts at the unit attended by persons enrolled there as relatives, dated "
+                "(local time) on a day in the period. %(rule)s"
+            ),
+            rule=RELATIVES,
+        ),
+        C,
     ),
 ]
 

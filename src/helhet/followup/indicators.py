@@ -3,13 +3,16 @@
 Each source (episodes, closures, contacts, interventions, dispensings, assessments, referrals,
 SIP meetings) is one aggregate query grouped by unit and by the breakdown's group key — a
 `Case(When(...))` on the person's legal sex or birth date (`agegroups`) — with filtered
-aggregates (`Count(..., filter=Q(...))`, `Count(distinct=True)`) for the figures. The number of
-queries does not grow with the data or, for `county_comparison`, with the number of units:
-12 for a unit report by total, 14 by sex or age. A `trend` over periods that do not overlap
-makes the period the group key instead (`Case(When(<date> in period i))`, by sex or age
-"p<i>|<group>" with the age at period i's start): 11 queries (13 by sex or age) and one per
-period for the episodes' figures. The trend of one group is its column of the breakdown's
-reports (`UnitReport.column`), so it is suppressed together with the other groups.
+aggregates (`Count(..., filter=Q(...))`, `Count(distinct=True)`) for the figures. Every
+client figure's source is filtered by `clients` (a person enrolled at the unit as a relative is
+not a client there); the relatives' own figures are two queries more (their episodes, their
+contacts). The number of queries does not grow with the data or, for `county_comparison`,
+with the number of units: 16 for a unit report by total, 18 by sex or age. A `trend` over
+periods that do not overlap makes the period the group key instead (`Case(When(<date> in
+period i))`, by sex or age "p<i>|<group>" with the age at period i's start): 14 queries (16 by
+sex or age) and two per period for the episodes' figures (clients' and relatives'). The trend
+of one group is its column of the breakdown's reports (`UnitReport.column`), so it is
+suppressed together with the other groups.
 
 The total column of a breakdown is the sum of its groups for counts (every person, contact or
 episode falls in exactly one group: unknown sex and "other" ages are groups too), the sum of
@@ -92,6 +95,34 @@ EPISODE_FIGURES = (
     "consent_persons",
 )
 SEX_KEYS = [("female", "sex:female"), ("male", "sex:male"), ("unknown", "sex:unknown")]
+# the relatives' own figures (`Episode.as_relative`), beside the clients'
+RELATIVE_FIGURES = ("relatives_enrolled", "relatives_new_enrolments")
+
+
+# --- Clients and relatives ----------------------------------------------------------------
+
+
+def relative_at_unit(person: str = "person_id", unit: str = "unit_id") -> Exists:
+    """Whether the row's person (at the lookup PERSON) is enrolled at the row's unit (UNIT) as
+    a relative, for support of their own (`Episode.as_relative`, in any episode there).
+
+    The one rule of the follow-up: such a person is a relative at that unit, never a client
+    (`clients`), and everything recorded about them there counts among the relatives'
+    figures (`relatives`). A row with no person (a referral not yet accepted) is a client's."""
+    return Exists(
+        Episode.objects.filter(person=OuterRef(person), unit=OuterRef(unit), as_relative=True)
+    )
+
+
+def clients(rows, person: str = "person_id", unit: str = "unit_id"):
+    """ROWS (a queryset of a source) without those about relatives at their unit: the filter
+    of every client indicator."""
+    return rows.filter(~relative_at_unit(person, unit))
+
+
+def relatives(rows, person: str = "person_id", unit: str = "unit_id"):
+    """ROWS about relatives at their unit only: the relatives' own figures."""
+    return rows.filter(relative_at_unit(person, unit))
 
 
 # --- Public API ---------------------------------------------------------------------------
@@ -241,7 +272,7 @@ class _Computation:
         )
         at_end = Q(closed_on__isnull=True) | Q(closed_on__gt=end)
         rows = (
-            Episode.objects.with_reactivation()
+            clients(Episode.objects.with_reactivation())
             .filter(unit__in=self.unit_ids, opened_on__lte=end)
             .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=start))
             .alias(has_sip=Exists(sip), has_consent=Exists(consent))
@@ -265,10 +296,53 @@ class _Computation:
             for name in EPISODE_FIGURES:
                 self.put(row["unit_id"], row["g"], name, "", row[name])
 
+    def relatives(self) -> None:
+        """The relatives enrolled at the unit for support of their own (`relative_at_unit`),
+        and their contacts: their own figures, counted as the clients' are."""
+        if not self.trend:
+            self._relatives(self.period, self.key("person"))
+        else:
+            for index, period in enumerate(self.periods):
+                self._relatives(period, self.in_period(index, "person"))
+        rows = (
+            relatives(Contact.objects.in_force())
+            .filter(
+                unit__in=self.unit_ids,
+                starts_at__gte=self.lo,
+                starts_at__lt=self.hi,
+                attended=True,
+            )
+            .order_by()
+            .values("unit_id", g=self.key("person", "starts_at", instant=True))
+            .annotate(n=Count("id"))
+        )
+        for row in rows:
+            self.put(row["unit_id"], row["g"], "relative_contacts", "", row["n"])
+
+    def _relatives(self, period: Period, group) -> None:
+        start, end = period.start, period.end
+        rows = (
+            relatives(Episode.objects.all())
+            .filter(unit__in=self.unit_ids, opened_on__lte=end)
+            .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=start))
+            .order_by()
+            .values("unit_id", g=group)
+            .annotate(
+                relatives_enrolled=Count("person_id", distinct=True),
+                relatives_new_enrolments=Count(
+                    "person_id", distinct=True, filter=Q(opened_on__gte=start)
+                ),
+            )
+        )
+        for row in rows:
+            for name in RELATIVE_FIGURES:
+                self.put(row["unit_id"], row["g"], name, "", row[name])
+
     def closures(self) -> None:
         self.reasons = list(ClosureReason.objects.order_by("name").values_list("code", "name"))
         rows = (
-            Episode.objects.filter(
+            clients(Episode.objects.all())
+            .filter(
                 unit__in=self.unit_ids,
                 closed_on__gte=self.period.start,
                 closed_on__lte=self.period.end,
@@ -287,7 +361,7 @@ class _Computation:
             for kind in Contact.Kind.values
         }
         rows: Iterable[Mapping[str, Any]] = (
-            Contact.objects.in_force()
+            clients(Contact.objects.in_force())
             .filter(unit__in=self.unit_ids, starts_at__gte=self.lo, starts_at__lt=self.hi)
             .order_by()
             .values("unit_id", g=self.key("person", "starts_at", instant=True))
@@ -311,9 +385,8 @@ class _Computation:
         held = Q(status=Booking.Status.ATTENDED) | Q(status=Booking.Status.NO_SHOW)
         missed = Q(status=Booking.Status.NO_SHOW)
         rows = (
-            Booking.objects.filter(
-                held, unit__in=self.unit_ids, starts_at__gte=self.lo, starts_at__lt=self.hi
-            )
+            clients(Booking.objects.all())
+            .filter(held, unit__in=self.unit_ids, starts_at__gte=self.lo, starts_at__lt=self.hi)
             .order_by()
             .values("unit_id", g=self.key("person", "starts_at", instant=True))
             .annotate(booked_contacts=Count("id"), no_shows=Count("id", filter=missed))
@@ -344,7 +417,7 @@ class _Computation:
             if item["guideline_priority"] is not None and item["guideline_priority"] <= 3
         ]
         given = (
-            ContactIntervention.objects.in_force()
+            clients(ContactIntervention.objects.in_force())
             .filter(
                 unit__in=self.unit_ids, starts_at__gte=self.lo, starts_at__lt=self.hi, attended=True
             )
@@ -388,7 +461,7 @@ class _Computation:
             (DrugTest, "taken_at", "drug_tests"),
         ):
             rows = (
-                model.objects.in_force()
+                clients(model.objects.in_force())
                 .filter(unit__in=self.unit_ids, **{f"{time}__gte": self.lo, f"{time}__lt": self.hi})
                 .order_by()
                 .values("unit_id", g=self.key("person", time, instant=True))
@@ -403,7 +476,7 @@ class _Computation:
         # complete and not corrected (an anti-join on the unique corrects_id index)
         valid = Q(complete=True) & ~Exists(Assessment.objects.filter(corrects=OuterRef("pk")))
         in_period = Q(assessed_on__gte=start, assessed_on__lte=end)
-        base = Assessment.objects.filter(valid, unit__in=self.unit_ids).order_by()
+        base = clients(Assessment.objects.filter(valid, unit__in=self.unit_ids)).order_by()
 
         def same(**more):
             return Assessment.objects.filter(
@@ -494,7 +567,8 @@ class _Computation:
             held_on__lte=OuterRef("next_follow_up_on"),
         )
         rows = (
-            SipMeeting.objects.filter(
+            clients(SipMeeting.objects.all(), "sip__person_id", "sip__unit_id")
+            .filter(
                 sip__unit__in=self.unit_ids,
                 next_follow_up_on__gte=start,
                 next_follow_up_on__lte=end,
@@ -541,7 +615,7 @@ class _Computation:
 
     def _percentiles(self, name, count_code, condition, until, group, grouped) -> None:
         days = ExpressionWrapper(until - F("received_on"), output_field=DurationField())
-        referrals = Referral.objects.filter(condition, unit__in=self.unit_ids)
+        referrals = clients(Referral.objects.filter(condition, unit__in=self.unit_ids))
         if grouped:
             referrals = referrals.filter(person__isnull=False)
         partition = [F("unit_id"), group]
@@ -581,6 +655,7 @@ class _Computation:
     def reports(self) -> list[UnitReport]:
         with report_settings():
             self.episodes()
+            self.relatives()
             self.closures()
             self.contacts()
             self.bookings()

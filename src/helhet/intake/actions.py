@@ -44,12 +44,16 @@ def referral_register(
     urgency: str,
     received_on: datetime.date,
     protected_identity: bool = False,
+    for_relative: bool = False,
 ) -> Referral:
     """Register a referral received by the actor's active unit, owned by the actor's employer.
 
     A referral from a referrer names them; a self-referral or a relative's call needs none.
+    FOR_RELATIVE: the person is a relative seeking support of their own, at a unit that serves
+    relatives only (`check_relatives_served`).
     """
     unit = _actor_unit(actor)
+    check_relatives_served(unit, for_relative)
     if received_on > timezone.localdate():
         raise ValidationError({"received_on": _("The date received lies in the future.")})
     if source not in Referral.SELF_SOURCES and not referrer.strip():
@@ -70,9 +74,16 @@ def referral_register(
         urgency=urgency,
         received_on=received_on,
         registered_by=actor.user,
+        for_relative=for_relative,
     )
     _log_unlinked(actor, action="create", what=what("referral registered", referral.pk))
     return referral
+
+
+def check_relatives_served(unit: Unit, for_relative: bool) -> None:
+    """A referral for a relative's own support only to a unit that serves relatives."""
+    if for_relative and not unit.serves_relatives:
+        raise ValidationError(_("%(unit)s does not enrol relatives.") % {"unit": unit})
 
 
 def self_referral_owner(unit: Unit) -> Organisation | None:
@@ -86,17 +97,27 @@ def self_referral_owner(unit: Unit) -> Organisation | None:
 
 @transaction.atomic
 def self_referral_submit(
-    *, unit: Unit, about_self: bool, name: str, contact: str, message: str
+    *,
+    unit: Unit,
+    about_self: bool,
+    name: str,
+    contact: str,
+    message: str,
+    for_relative: bool = False,
 ) -> Referral:
     """Store a message sent through UNIT's public page: only what the sender wrote.
 
     A person writing about themselves is the referral's person; a relative is its sender
-    (referrer). No identity number is asked for, nothing is matched against persons, and no
-    access-log row is written: no staff member read or wrote person data.
+    (referrer). FOR_RELATIVE: a relative asking for support of their own (at a unit that
+    serves relatives) is the referral's person. No identity number is asked for, nothing is
+    matched against persons, and no access-log row is written: no staff member read or wrote
+    person data.
     """
     owner = self_referral_owner(unit)
     if owner is None:
         raise ValidationError(_("This unit cannot receive messages here yet."))
+    check_relatives_served(unit, for_relative)
+    about_self = about_self or for_relative
     name, contact, message = name.strip(), contact.strip(), message.strip()
     if not (name and contact and message):
         raise ValidationError(_("Fill in your name, how we can reach you, and your message."))
@@ -106,6 +127,7 @@ def self_referral_submit(
         unit=unit,
         organisation=owner,
         source=Referral.Source.SELF if about_self else Referral.Source.RELATIVE,
+        for_relative=for_relative,
         question=message,
         received_on=timezone.localdate(),
         **sender,
@@ -196,6 +218,9 @@ def referral_accept(
     - The episode is opened through the referral when someone else registered it (a colleague,
       or the person on the public page); accepting a referral one registered oneself is
       self-opened (`Episode.OpenedThrough`), and the log row says so.
+    - A referral for a relative's own support (`Referral.for_relative`) enrols them as a
+      relative (`Episode.as_relative`: the age limits do not apply); refused at a unit that
+      does not serve relatives.
     - CASE_MANAGERS (members of the unit) join the case team as case managers.
     One log row names the person. The returned referral carries `outcome`: "new",
     "reactivation", "return" or "linked" (to an episode already open), as the user may know it.
@@ -233,6 +258,7 @@ def _referral_accept(
     case_managers,
 ) -> Referral:
     referral = _open_referral(actor, referral_id)
+    check_relatives_served(referral.unit, referral.for_relative)
     if opened_on < referral.received_on:
         message = _("The episode cannot begin before the referral was received (%(date)s).")
         raise ValidationError({"opened_on": message % {"date": referral.received_on}})
@@ -257,6 +283,7 @@ def _referral_accept(
             details=details,
             opened_on=opened_on,
             opened_through=through,
+            as_relative=referral.for_relative,
         )
         person, episode = taken.person, taken.episode
         known = ", number already registered" if taken.known else ""
@@ -318,9 +345,20 @@ def _enrol_known(
         return episode, True
     check_opening_date(opened_on)
     resident = person.municipality_id or (municipality.pk if municipality else None)
-    check_target_group(unit, birth_date=person.birth_date, municipality_id=resident, on=opened_on)
+    check_target_group(
+        unit,
+        birth_date=person.birth_date,
+        municipality_id=resident,
+        on=opened_on,
+        as_relative=referral.for_relative,
+    )
     episode = enrol(
-        actor=actor, person=person, unit=unit, opened_on=opened_on, opened_through=through
+        actor=actor,
+        person=person,
+        unit=unit,
+        opened_on=opened_on,
+        opened_through=through,
+        as_relative=referral.for_relative,
     )
     _log_accepted(actor, person, episode, detail=f"{referral.pk}, episode at {unit}")
     return episode, False

@@ -39,6 +39,13 @@ class ReferralForm(forms.Form):
         label=_("Protected identity (contact details shown only to those allowed)"),
         required=False,
     )
+    for_relative = forms.BooleanField(
+        label=_(
+            "The person is a relative seeking support of their own (enrolled as a relative; "
+            "the age limits do not apply)"
+        ),
+        required=False,
+    )
     question = forms.CharField(
         label=_("Question"),
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -58,6 +65,11 @@ class ReferralForm(forms.Form):
         validators=[limits.PAST],
     )
 
+    def __init__(self, *args, unit: Unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not unit.serves_relatives:  # nothing to choose
+            del self.fields["for_relative"]
+
     def clean_identity_number(self) -> identity.IdentityNumber | None:
         raw = self.cleaned_data["identity_number"].strip()
         return identity.parse(raw) if raw else None
@@ -76,7 +88,7 @@ class AcceptForm(PersonRegisterForm):
     )
 
     def __init__(self, *args, staff, hidden_contact: dict | None = None, **kwargs):
-        # A relative is enrolled as one from the person's page or by registering, not here.
+        # Whether the person is enrolled as a relative is the referral's (`for_relative`).
         super().__init__(*args, serves_relatives=False, **kwargs)
         set_queryset(self.fields["case_managers"], staff, label=self.staff_label)
         self.hidden_contact = hidden_contact or {}
@@ -153,13 +165,18 @@ class DeclineForm(forms.Form):
 class SelfReferralForm(forms.Form):
     """The public page: plain words, few fields, nothing that identifies a person by number."""
 
+    SELF, RELATIVE, OWN_SUPPORT = "self", "relative", "own_support"
+
+    ABOUT = [
+        (SELF, _("About me")),
+        (RELATIVE, _("About someone close to me")),
+        (OWN_SUPPORT, _("About me: I want support as someone close to a person")),
+    ]
+
     about = forms.ChoiceField(
         label=_("Who is the message about?"),
-        choices=[
-            ("self", _("About me")),
-            ("relative", _("About someone close to me")),
-        ],
-        initial="self",
+        choices=ABOUT,
+        initial=SELF,
         widget=forms.RadioSelect,
         help_text=_("Someone close to you can be your child, partner, parent or friend."),
     )
@@ -184,6 +201,13 @@ class SelfReferralForm(forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
+
+    def __init__(self, *args, unit: Unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not unit.serves_relatives:  # support of their own is not offered to relatives here
+            about = self.fields["about"]
+            assert isinstance(about, forms.ChoiceField)
+            about.choices = [(key, label) for key, label in self.ABOUT if key != self.OWN_SUPPORT]
 
     @property
     def is_from_a_robot(self) -> bool:

@@ -60,6 +60,9 @@ class Referral(models.Model):
         default=False,
         help_text=_("The person's contact details are shown only to those allowed."),
     )
+    # For a relative seeking support in their own right (a parent at Mini-Maria), at a unit
+    # that serves relatives: accepting enrols them as one (`Episode.as_relative`).
+    for_relative = models.BooleanField(_("support for a relative"), default=False)
     question = models.TextField(_("question"), max_length=limits.QUESTION_LENGTH)
     urgency = models.CharField(
         _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE

@@ -31,7 +31,7 @@ def self_referral(request, slug: str):
     unit = _unit(slug)
     if request.method == "POST" and flood.is_flooded(request, unit.pk):
         return render(request, "intake/public_busy.html", {"unit": unit}, status=429)
-    form = SelfReferralForm(request.POST or None)
+    form = SelfReferralForm(request.POST or None, unit=unit)
     if request.method == "POST" and form.is_valid():
         flood.count_message(request, unit.pk)
         if form.is_from_a_robot or _stored(form, unit):
@@ -44,7 +44,8 @@ def _stored(form: SelfReferralForm, unit: Unit) -> bool:
     try:
         actions.self_referral_submit(
             unit=unit,
-            about_self=data["about"] == "self",
+            about_self=data["about"] == SelfReferralForm.SELF,
+            for_relative=data["about"] == SelfReferralForm.OWN_SUPPORT,
             name=data["name"],
             contact=data["contact"],
             message=data["message"],

@@ -81,7 +81,8 @@ def meeting(request):
 def register(request):
     if not _has_unit(request):
         return _no_unit(request)
-    form, actor = ReferralForm(request.POST or None), Actor.from_request(request)
+    form = ReferralForm(request.POST or None, unit=request.unit)
+    actor = Actor.from_request(request)
     if request.method == "POST" and form.is_valid():
         if run_action(form, actions.referral_register, actor=actor):
             messages.success(request, _("The referral is registered."))
