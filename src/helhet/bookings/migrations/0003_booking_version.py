@@ -1,5 +1,5 @@
 from django.db import migrations, models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 
 
 def follow_corrections(apps, schema_editor):
@@ -7,13 +7,11 @@ def follow_corrections(apps, schema_editor):
     bookings whose contact was corrected before the correction moved them are moved now."""
     Booking = apps.get_model("bookings", "Booking")
     Contact = apps.get_model("contacts", "Contact")
-    contact = OuterRef("contact_id")
-    came = Exists(
-        Contact.objects.filter(
-            Q(pk=contact) | Q(original_id=contact), correction__isnull=True, attended=True
-        )
-    )
-    held = Booking.objects.filter(status__in=["attended", "no_show"])
+    # Only a booking whose contact has a correction can be out of step: its version in force
+    # is then a correction (which names the first version, `original`; indexed).
+    versions = Contact.objects.filter(original_id=OuterRef("contact_id"))
+    came = Exists(versions.filter(correction__isnull=True, attended=True))
+    held = Booking.objects.filter(Exists(versions), status__in=["attended", "no_show"])
     held.filter(came).exclude(status="attended").update(status="attended")
     held.filter(~came).exclude(status="no_show").update(status="no_show")
 
