@@ -138,6 +138,7 @@ class Contact(Correctable):
     # Not columns: what of the contact the reader may see, set by `selectors.decorate`
     # and `mark_relatives`.
     note_shown: bool
+    staff_names: str  # the staff, joined, for the contacts list
     note_withheld: bool
     interventions_shown: list["Intervention"]
     relative_shown: bool

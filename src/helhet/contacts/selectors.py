@@ -16,7 +16,7 @@ from helhet.access.policy import PersonAccess
 from helhet.care.selectors import caseload
 from helhet.core.corrections import mark_reasons
 from helhet.core.models import Unit, User
-from helhet.core.selectors import ListPage, list_page, unit_staff
+from helhet.core.selectors import ListPage, list_page, person_record_url_maker, unit_staff
 from helhet.people.models import Person, Relative
 from helhet.people.selectors import parse_search
 
@@ -53,6 +53,9 @@ def contacts_page(access: PersonAccess, number, *, holding: int | None = None) -
     page.object_list = decorate(access, page.object_list)
     mark_relatives(access, page.object_list)
     mark_correctable(access, page.object_list)
+    for contact in page.object_list:
+        # Joined here: the template's loop over `staff.all` cost a queryset per row.
+        contact.staff_names = ", ".join(str(u) for u in contact.staff.all())
     return page
 
 
@@ -185,11 +188,22 @@ CORRECTABLE: dict[type, str] = {
 }
 
 
+# Where each kind of correctable record is corrected, and its versions shown.
+CORRECTION_URLS = {
+    Contact: ("contacts:contact_correct", "contacts:contact_versions"),
+    DrugTest: ("contacts:drug_test_correct", "contacts:drug_test_versions"),
+    MedicationDispensing: ("contacts:dispensing_correct", "contacts:dispensing_versions"),
+}
+
+
 def mark_correctable(access: PersonAccess, records: list) -> None:
     """Set `may_correct` on each of RECORDS (in force): the user's organisation recorded it, at
-    the active unit, where the user may act (the correction action's rule, for the links)."""
+    the active unit, where the user may act (the correction action's rule, for the links); and
+    the links to correct it and to its earlier versions (`correct_url`, `versions_url`),
+    reversed once per kind of record."""
     unit_id, organisation_id = access.unit_id, access.user.organisation_id
     may_act = unit_id is not None and access.may_act_at(unit_id)
+    urls: dict[type, tuple] = {}
     for record in records:
         record.may_correct = (
             may_act
@@ -197,6 +211,13 @@ def mark_correctable(access: PersonAccess, records: list) -> None:
             and record.organisation_id == organisation_id
             and record.unit_id == unit_id
         )
+        model = type(record)
+        if model not in urls:
+            urls[model] = tuple(
+                person_record_url_maker(name, access.person.pk) for name in CORRECTION_URLS[model]
+            )
+        correct, versions = urls[model]
+        record.correct_url, record.versions_url = correct(record.pk), versions(record.pk)
 
 
 def for_correcting(access: PersonAccess, model, record_id: int):

@@ -66,6 +66,8 @@ class Correctable(models.Model):
     # and may read its reason, a record note (`mark_reasons`).
     may_correct: bool
     reason_shown: bool
+    correct_url: str  # where to correct it and see its versions (`contacts.selectors`)
+    versions_url: str
     reason_withheld: bool
 
     class Meta:

@@ -84,6 +84,12 @@ def url_maker(name: str):
     return reverse(name, args=[_SENTINEL_PK]).replace(str(_SENTINEL_PK), "{}").format
 
 
+def person_record_url_maker(name: str, person_id: int):
+    """A function from a record's id to the URL NAME of PERSON_ID's record (two id arguments,
+    the person's and the record's), reversed once per page (see `url_maker`)."""
+    return reverse(name, args=[person_id, _SENTINEL_PK]).replace(str(_SENTINEL_PK), "{}").format
+
+
 def overview_url_maker():
     """A function from a person's id to their overview's URL (see `url_maker`)."""
     return url_maker("people:overview")
