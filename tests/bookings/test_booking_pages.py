@@ -278,3 +278,39 @@ def test_a_bookings_page_opens_outside_a_transaction(client, county, booking):
     for name in ("cancel", "rebook", "attended", "no_show"):
         url = reverse(f"bookings:{name}", args=[county.patient.pk, booking.pk])
         assert client.get(url).status_code == 200, name
+
+
+def test_earlier_bookings_come_a_page_at_a_time_newest_first_and_unreadable_ones_are_skipped(
+    client, county, settings
+):
+    """The page judges every booking but loads and shows only a page of the earlier ones; a
+    booking the reader may not read neither shows nor takes a place on a page."""
+    settings.HELHET_PAGE_SIZE = 3
+    f.ConsentFactory(
+        person=county.patient, unit=county.clinic, recorded_by=county.nurse, coordination=True
+    )
+    start = timezone.now() - datetime.timedelta(days=30)
+    mine = [
+        f.BookingFactory(
+            episode=county.episode,
+            booked_by=county.nurse,
+            starts_at=start + datetime.timedelta(days=n),
+        )
+        for n in range(5)
+    ]
+    mini = f.EpisodeFactory(
+        person=county.patient, unit=county.other_unit, opened_by=county.outsider
+    )
+    hidden = f.BookingFactory(
+        episode=mini,
+        booked_by=county.outsider,
+        starts_at=start + datetime.timedelta(days=3, hours=2),
+    )
+    log_in(client, county.social_worker, county.clinic)
+    url = reverse("bookings:person", args=[county.patient.pk])
+    first = client.get(url).context["bookings"].earlier
+    assert first.object_list == mine[:1:-1] and first.has_next
+    second = client.get(url, {"page": 2}).context["bookings"].earlier
+    assert second.object_list == mine[1::-1] and not second.has_next
+    assert hidden not in [*first.object_list, *second.object_list]
+    assert AccessLogEntry.objects.filter(what="bookings").count() == 2

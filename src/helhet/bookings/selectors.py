@@ -10,6 +10,7 @@ import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -19,10 +20,12 @@ from helhet.access.models import RecordCategory
 from helhet.access.policy import PersonAccess
 from helhet.contacts.models import Contact
 from helhet.core.models import Unit, User
-from helhet.core.selectors import labels, url_maker
+from helhet.core.selectors import ListPage, labels, list_page, url_maker
 from helhet.people.models import LISTED_FIELDS, Person
 
 from .models import Booking, GroupSession
+
+ENROLMENT = RecordCategory.ENROLMENT
 
 
 def with_staff(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
@@ -47,30 +50,45 @@ def booking_place(booking: Booking, person: Person | None, *, roles: Mapping[int
 # --- One person ---------------------------------------------------------------------------
 
 
-def person_bookings(access: PersonAccess) -> list[Booking]:
-    """The person's bookings the user may read (the unit's shared layer, as the enrolment:
-    at a unit where the user has a relationship, or their organisation's), newest last."""
-    bookings = with_staff(
-        Booking.objects.filter(person=access.person).select_related(
-            "rebooked_from", "group_session"
-        )
-    )
-    return access.readable(
-        list(bookings), category=RecordCategory.ENROLMENT, unit=lambda b: b.unit_id
-    )
-
-
 @dataclass
 class PersonBookings:
-    upcoming: list[Booking]
-    earlier: list[Booking]
+    upcoming: list[Booking]  # soonest first, all of them
+    earlier: ListPage  # a page of them, newest first
 
 
-def split_bookings(bookings: list[Booking], now: datetime.datetime) -> PersonBookings:
-    """Bookings still to come (soonest first), and the rest (newest first)."""
-    upcoming = [b for b in bookings if b.ends_at >= now]
-    earlier = [b for b in reversed(bookings) if b.ends_at < now]
-    return PersonBookings(upcoming, earlier)
+def person_bookings(access: PersonAccess, *, now: datetime.datetime, number) -> PersonBookings:
+    """The person's bookings the user may read (the unit's shared layer, as the enrolment: at
+    a unit where the user has a relationship, or their organisation's): those still to come,
+    and page NUMBER of the earlier ones.
+
+    Each booking's owner and unit are read first and judged by the policy (`grant_for`); only
+    those shown are loaded, with their staff, and passed through `readable` for the log row:
+    a person with a thousand bookings is not loaded a thousand times over."""
+    judged = Booking.objects.filter(person=access.person).order_by("starts_at", "pk")
+    readable = [
+        (pk, ends_at)
+        for pk, owner_id, unit_id, ends_at in judged.values_list(
+            "pk", "organisation_id", "unit_id", "ends_at"
+        )
+        if access.grant_for(owner_id=owner_id, category=ENROLMENT, unit_id=unit_id)
+    ]
+    upcoming = [pk for pk, ends_at in readable if ends_at >= now]
+    earlier = list_page(
+        [pk for pk, ends_at in reversed(readable) if ends_at < now],
+        number,
+        size=settings.HELHET_PAGE_SIZE,
+    )
+    shown = with_staff(
+        Booking.objects.filter(pk__in=[*upcoming, *earlier.object_list]).select_related(
+            "rebooked_from", "group_session"
+        )
+    ).in_bulk()
+    earlier.object_list = _readable(access, [shown[pk] for pk in earlier.object_list])
+    return PersonBookings(_readable(access, [shown[pk] for pk in upcoming]), earlier)
+
+
+def _readable(access: PersonAccess, bookings: list[Booking]) -> list[Booking]:
+    return access.readable(bookings, category=ENROLMENT, unit=lambda b: b.unit_id)
 
 
 # --- Calendars ----------------------------------------------------------------------------

@@ -68,7 +68,7 @@ def person_bookings(request, person_id: int):
         if request.method == "POST" and _book(request, actor, access, form, group, which):
             messages.success(request, _("The booking is made."))
             return redirect("bookings:person", person_id=person_id)
-    bookings = selectors.split_bookings(selectors.person_bookings(access), timezone.now())
+    bookings = selectors.person_bookings(access, now=timezone.now(), number=request.GET.get("page"))
     record_access(actor, access, action="read", what="bookings")
     context = _context(access) | {"bookings": bookings, "form": form, "group": group}
     return render(request, "bookings/person.html", context)

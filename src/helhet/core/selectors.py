@@ -51,8 +51,9 @@ class ListPage:
         return (self.number - 1) * self.size + len(self.object_list)
 
 
-def list_page(rows: QuerySet | raw.Sliced, number, *, size: int) -> ListPage:
-    """Page NUMBER of ROWS (the first when NUMBER is not a page that has rows), in one query."""
+def list_page(rows: QuerySet | raw.Sliced | list, number, *, size: int) -> ListPage:
+    """Page NUMBER of ROWS (the first when NUMBER is not a page that has rows), in one query
+    (none for a list)."""
     number = page_number(number)
     start = (number - 1) * size
     found = list(rows[start : start + size + 1])
