@@ -438,9 +438,13 @@ def _search_bases(user, built, units, my_units) -> dict:
         bases[unit_id] = {p.pk: (p.list_basis, p.list_consent_id) for p in page.object_list}
         closings[unit_id] = {p.pk: p.list_closed_on for p in page.object_list}
         # The access package's list basis, asked directly (units read from the memberships).
-        direct = listing.with_list_basis(
-            policy.visible_persons(user, on=built.today), user, unit_id=unit_id, on=built.today
+        direct = map(
+            listing.settle,
+            listing.with_list_basis(
+                policy.visible_persons(user, on=built.today), user, unit_id=unit_id, on=built.today
+            ),
         )
+        direct = list(direct)
         assert {p.pk: (p.list_basis, p.list_consent_id) for p in direct} == bases[unit_id]
         assert {p.pk: p.list_closed_on for p in direct} == closings[unit_id]
     return bases, closings

@@ -49,24 +49,24 @@ def with_list_basis(
     consent = policy.listing_consents(user, unit_id=unit_id, on=on, units=units)
     closed = policy.closed_episodes(user, on=on, units=units).filter(person=OuterRef("pk"))
     closed_basis = Case(When(Exists(closed), then=Value(Basis.CLOSED_EPISODE.value)))
+    # The closing and the consent are read whatever the basis (asked only of the rows read, not
+    # conditioned on the basis: that repeated the basis's SQL in each, three times in all) and
+    # kept only with their basis by `settle`; the log reads the consent only with its basis.
     return persons.annotate(
-        list_basis=Coalesce(Subquery(bases), closed_basis, Value(Basis.EMERGENCY.value))
-    ).annotate(
-        list_closed_on=Case(
-            When(
-                list_basis=Basis.CLOSED_EPISODE.value,
-                then=Subquery(closed.order_by("-closed_on").values("closed_on")[:1]),
-            ),
-            default=None,
-        ),
-        list_consent_id=Case(
-            When(
-                list_basis=Basis.CONSENT.value,
-                then=Subquery(consent.filter(person=OuterRef("pk")).values("pk")[:1]),
-            ),
-            default=None,
-        ),
+        list_basis=Coalesce(Subquery(bases), closed_basis, Value(Basis.EMERGENCY.value)),
+        list_closed_on=Subquery(closed.order_by("-closed_on").values("closed_on")[:1]),
+        list_consent_id=Subquery(consent.filter(person=OuterRef("pk")).values("pk")[:1]),
     )
+
+
+def settle(person):
+    """PERSON (a row of `with_list_basis`) with `list_closed_on` only on the closed-episode
+    basis and `list_consent_id` only on the consent basis."""
+    if person.list_basis != Basis.CLOSED_EPISODE:
+        person.list_closed_on = None
+    if person.list_basis != Basis.CONSENT:
+        person.list_consent_id = None
+    return person
 
 
 def unit_list_basis(user, *, unit: Unit, on: datetime.date, episode: str = "episodes") -> dict:

@@ -155,7 +155,7 @@ def search_page(
     sql, params = _search_sql(user, query, unit_id=unit_id, on=today, at=now, units=units)
     page = list_page(raw.Sliced(Person, sql, params), number, size=size)
     overview_url = overview_url_maker()
-    for person in page.object_list:
+    for person in map(listing.settle, page.object_list):
         person.overview_url = overview_url(person.pk)
         # read raw: SQLite gives the date as text
         if isinstance(closed_on := person.list_closed_on, str):
