@@ -282,9 +282,7 @@ def test_the_printouts_log_row_names_no_header_read_the_overviews_does(
     assert response.status_code == 200 and "Hund i lägenheten" not in response.text
     client.get(reverse("plans:sip_pdf", args=[county.patient.pk]) + query)
     printed = [r for r in log_rows(county.patient) if r.what in ("sip printout", "sip pdf")]
-    assert printed and all(
-        (r.basis, r.consent) == (Basis.OWN_ORGANISATION, None) for r in printed
-    )
+    assert printed and all((r.basis, r.consent) == (Basis.OWN_ORGANISATION, None) for r in printed)
 
     response = client.get(reverse("people:overview", args=[county.patient.pk]))
 
