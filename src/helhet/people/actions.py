@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helhet.access import policy, refusals
@@ -25,7 +26,8 @@ from helhet.core.versions import check_based_on
 
 from . import changes
 from .identity import IdentityNumber
-from .models import Change, Person, Relative
+from .models import Change, Person, RecentlyOpened, Relative
+from .recent import RECENT_MAX
 
 
 class PersonAlreadyRegistered(ValidationError):
@@ -336,3 +338,20 @@ def relative_update(
     changed = _save_version(actor=actor, unit=unit, person=person, record=relative, values=values)
     record_access(actor, access, action="update", what=what("relative changed", ", ".join(changed)))
     return relative
+
+
+@transaction.atomic
+def note_opened(*, access: PersonAccess) -> None:
+    """Put ACCESS.person first in ACCESS.user's recently opened (`people/recent.py`): one
+    upsert, then the user's rows beyond `recent.RECENT_MAX` removed. No read."""
+    user = access.user
+    RecentlyOpened.objects.bulk_create(
+        [RecentlyOpened(user=user, person=access.person, opened_at=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["user", "person"],
+        update_fields=["opened_at"],
+    )
+    newest = RecentlyOpened.objects.filter(user=user).order_by("-opened_at", "-pk")
+    RecentlyOpened.objects.filter(user=user).exclude(
+        pk__in=newest.values("pk")[:RECENT_MAX]
+    ).delete()
