@@ -27,7 +27,6 @@ from helhet.core.versions import check_based_on
 from . import changes
 from .identity import IdentityNumber
 from .models import Change, Person, RecentlyOpened, Relative
-from .recent import RECENT_MAX
 
 
 class PersonAlreadyRegistered(ValidationError):
@@ -343,15 +342,11 @@ def relative_update(
 @transaction.atomic
 def note_opened(*, access: PersonAccess) -> None:
     """Put ACCESS.person first in ACCESS.user's recently opened (`people/recent.py`): one
-    upsert, then the user's rows beyond `recent.RECENT_MAX` removed. No read."""
-    user = access.user
+    upsert and no read; the database trims the user's rows to `recent.RECENT_MAX` as one is
+    inserted (a trigger, migration people 0004)."""
     RecentlyOpened.objects.bulk_create(
-        [RecentlyOpened(user=user, person=access.person, opened_at=timezone.now())],
+        [RecentlyOpened(user=access.user, person=access.person, opened_at=timezone.now())],
         update_conflicts=True,
         unique_fields=["user", "person"],
         update_fields=["opened_at"],
     )
-    newest = RecentlyOpened.objects.filter(user=user).order_by("-opened_at", "-pk")
-    RecentlyOpened.objects.filter(user=user).exclude(
-        pk__in=newest.values("pk")[:RECENT_MAX]
-    ).delete()
