@@ -2,10 +2,10 @@
 
 Kept per user in the database (`RecentlyOpened`: one row per user and person with the time
 last opened, up to RECENT_MAX, written by `actions.note_opened` with one upsert and trimmed
-by a trigger of the database, migration 0004), so the list outlives the session. It shows only those the user may still see
-(`policy.visible_persons`: a membership removed, or a closed episode once its reading window
-has passed, takes a person off it at once) and is logged as the search is, one row naming
-each person shown.
+by a trigger of the database, migration 0004), so the list outlives the session. It shows
+only those the user may still see (`policy.visible_persons`: a membership removed, or a
+closed episode once its reading window has passed, takes a person off it at once) and is
+logged as the search is, one row naming each person shown.
 """
 
 from django.db.models import F
