@@ -685,3 +685,40 @@ def test_a_steering_group_member_cannot_take_emergency_access(client, county):
     assert client.get(reverse("access:emergency")).status_code == 404
     assert client.post(reverse("access:emergency"), data).status_code == 404
     assert new_log_rows(before) == []
+
+
+# --- The person header: read for the log row only where the page shows it -------------------
+
+
+def header_reads(monkeypatch) -> list:
+    """A list that gets an item each time the person header is read for a log row."""
+    from helhet.access import policy
+    from helhet.people.header import read_header
+
+    reads: list = []
+
+    def counted(access):
+        reads.append(access.person.pk)
+        read_header(access)
+
+    monkeypatch.setattr(policy, "PAGE_READS", [counted])
+    return reads
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_a_person_page_reads_the_header_for_its_log_row_exactly_when_it_shows_it(
+    request, client, county, monkeypatch, name
+):
+    """A log row says what the page showed, no more: the header's reads (the other
+    organisation's case managers, warnings) are in the row of a page that shows the header,
+    and in no other (a printout, a PDF, a form without it)."""
+    # the coordinator: the nurse's relationship, and the log extract's role
+    actor_user(request, client, county, "coordinator")
+    url = url_for(request, county, name, "coordinator")
+    reads = header_reads(monkeypatch)
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    shown = b'class="person-header"' in response.content
+    assert bool(reads) == shown, f"{name}: header read {bool(reads)}, shown {shown}"

@@ -6,9 +6,11 @@ relationship, plus every emergency access from any unit; nothing else, so that i
 the requester about care relationships elsewhere.
 """
 
+import io
 import re
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -17,6 +19,7 @@ from django.utils import timezone
 from helhet.access import log, policy, selectors
 from helhet.access.log import Actor
 from helhet.access.models import AccessLogEntry, Basis
+from helhet.access.what import what
 from helhet.core.models import Membership
 
 from .. import factories as f
@@ -290,3 +293,31 @@ def test_may_produce_log_extract_answers_as_the_page_does(county, consent_for_co
     assert selectors.may_produce_log_extract(access_of(county.manager), county.clinic)
     assert not selectors.may_produce_log_extract(access_of(county.nurse), county.clinic)
     assert not selectors.may_produce_log_extract(access_of(county.coordinator), None)
+
+
+# --- What each row says: in the reader's language, the sealed text unchanged ----------------
+
+
+def test_the_extract_names_what_changed_and_what_was_refused_in_swedish_not_code_names(
+    client, county
+):
+    stored = [
+        what("person details changed", "address, postal_code"),
+        what("request refused", "plans:sip_print"),
+    ]
+    for text in stored:
+        entry = log.entry_for(
+            Actor(county.nurse, county.clinic), person=county.patient, action="update", what=text
+        )
+        log.append([entry])
+    log_in(client, county.coordinator, county.clinic)
+
+    client.cookies["django_language"] = "sv"  # the user's language
+
+    page = main(client.get(url(county.patient)))
+
+    assert "personens uppgifter ändrade: adress, postnummer" in page
+    assert "begäran nekad: utskrift av SIP" in page
+    assert "postal_code" not in page and "plans:sip_print" not in page
+    assert {row.what for row in AccessLogEntry.objects.all()} >= set(stored)  # sealed as written
+    call_command("verify_log", stdout=io.StringIO())  # exits 1 on a broken chain

@@ -12,6 +12,7 @@ from django.utils import timezone
 from helhet.access import log
 from helhet.access.log import Actor
 from helhet.access.models import AccessLogEntry, EmergencyAccess, LogReview
+from helhet.access.what import what
 from helhet.people.identity import make_personnummer
 
 from .. import factories as f
@@ -432,3 +433,20 @@ def test_the_review_makes_the_same_number_of_queries_with_emergencies_from_elsew
     with CaptureQueriesContext(connection) as many:
         client.get(URL)
     assert len(many) == len(few)
+
+
+def test_the_review_names_what_changed_and_what_was_refused_in_the_users_language(client, county):
+    actor = Actor(county.nurse, county.clinic)
+    for text in (
+        what("relative changed", "phone, may_be_told"),
+        what("request refused", "people:overview, no person with id 99"),
+    ):
+        log.append([log.entry_for(actor, person=county.patient, action="update", what=text)])
+    log_in(client, county.coordinator, county.clinic)
+    client.cookies["django_language"] = "sv"
+
+    page = client.get(URL).text
+
+    assert "anhörigs uppgifter ändrade: telefon, vad den anhörige får veta" in page
+    assert "begäran nekad: översikt, ingen person med id 99" in page
+    assert "may_be_told" not in page and "people:overview" not in page

@@ -268,6 +268,29 @@ def test_the_printable_sip_has_the_four_elements_and_print_styles(client, county
     assert log_rows(county.patient)[-1].what == "sip printout"
 
 
+def test_the_printouts_log_row_names_no_header_read_the_overviews_does(
+    client, county, coordination
+):
+    """The printout is for the person and shows no header: the municipality's warning the
+    header would show the nurse (a disclosure under the coordination consent) is not in the
+    printout's row, only in the row of a page that shows it."""
+    version = save_sip(county)  # the nurse's own: read on her organisation's basis
+    f.AlertFactory(person=county.patient, unit=county.clinic, added_by=county.social_worker)
+    log_in(client, county.nurse, county.clinic)
+    query = f"?version={version.pk}"
+    response = client.get(reverse("plans:sip_print", args=[county.patient.pk]) + query)
+    assert response.status_code == 200 and "Hund i lägenheten" not in response.text
+    client.get(reverse("plans:sip_pdf", args=[county.patient.pk]) + query)
+    printed = [r for r in log_rows(county.patient) if r.what in ("sip printout", "sip pdf")]
+    assert printed and all((r.basis, r.consent) == (Basis.OWN_ORGANISATION, None) for r in printed)
+
+    response = client.get(reverse("people:overview", args=[county.patient.pk]))
+
+    assert "Hund i lägenheten" in response.text
+    [row] = log_rows(county.patient, what="overview")
+    assert (row.basis, row.consent) == (Basis.CONSENT, coordination)
+
+
 def test_the_printout_without_consent_shows_no_sip(client, county, coordination):
     save_sip(county)
     coordination.withdrawn_on = coordination.valid_from

@@ -53,6 +53,7 @@ def block_list(request, person_id: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@policy.without_page_reads
 def block_lift(request, person_id: int, block_id: int):
     access = selectors.access_for_acting(request, person_id)
     block = blocks.block_for_lifting(access, request.unit, block_id)

@@ -298,7 +298,8 @@ class PersonAccess:
     # Set by `readable` when USER read their organisation's records kept at another unit,
     # written before USER's relationship began: the log row is flagged for review.
     earlier_records: bool = False
-    # A whole page (not an htmx fragment): its `PAGE_READS` are read before its log row.
+    # A whole page that shows the person header (not an htmx fragment, not a view marked
+    # `without_page_reads`): its `PAGE_READS` are read before its log row.
     full_page: bool = False
     # What `PAGE_READS` read for the page, by name (the person header: "header").
     page: dict = field(default_factory=dict)
@@ -642,6 +643,24 @@ class PersonAccess:
 # left in `PersonAccess.page`.
 PAGE_READS: list[Callable[[PersonAccess], None]] = []
 
+# Set on a request by `without_page_reads`.
+_WITHOUT_PAGE_READS = "helhet_without_page_reads"
+
+
+def without_page_reads(view):
+    """VIEW is a person page that shows none of what `PAGE_READS` read (no person header: a
+    printout for the person, whose template empties the block `person_header`, a PDF, an
+    overview block, a page without `access` in its context): its log row names only what the
+    view reads. `tests/test_access_matrix.py` asks every person page whether it reads the
+    header exactly when it shows it."""
+
+    @functools.wraps(view)
+    def marked(request, *args, **kwargs):
+        setattr(request, _WITHOUT_PAGE_READS, True)
+        return view(request, *args, **kwargs)
+
+    return marked
+
 
 def _newest_consent(grant: Grant) -> tuple[datetime.date, int]:
     assert grant.consent is not None
@@ -672,7 +691,8 @@ def person_access(request, person_id: int) -> PersonAccess:
         consent_disclosures=_disclosures(person),
         blocks=_blocks(person) if blocked else [],
         unit_id=getattr(getattr(request, "unit", None), "pk", None),
-        full_page=not getattr(request, "htmx", False),
+        full_page=not getattr(request, "htmx", False)
+        and not getattr(request, _WITHOUT_PAGE_READS, False),
     )
     if access.person_grant is None:
         access.emergency = active_emergency_access(user, person)

@@ -17,7 +17,7 @@ from django.http import Http404
 
 from . import log
 from .models import AccessLogEntry, Basis
-from .what import what
+from .what import AFTER_FOUND, no_person, what
 
 # The rows noted during a request, for the middleware (absent outside a request).
 PENDING = "helhet_refusals"
@@ -41,7 +41,7 @@ def refuse(request, *, person=None, person_id=None) -> Http404:
     the Http404 to raise. Call it only for a clinical user (one with an organisation)."""
     detail = view_name(request)
     if person is None and person_id is not None:
-        detail = f"{detail}, no person with id {person_id}"
+        detail = f"{detail}, {no_person(person_id)}"
     row = entry(
         log.Actor.from_request(request), person=person, phrase="request refused", detail=detail
     )
@@ -78,7 +78,7 @@ class RefusedRequestsMiddleware:
         response = self.get_response(request)
         person = getattr(request, GRANTED, None)
         if response.status_code == 404 and not pending and person is not None:
-            detail = f"{view_name(request)}, after the person was found"
+            detail = f"{view_name(request)}, {AFTER_FOUND}"
             actor = log.Actor.from_request(request)
             pending.append(entry(actor, person=person, phrase="request refused", detail=detail))
         if pending:

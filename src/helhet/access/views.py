@@ -79,6 +79,7 @@ def consent_print(request, person_id: int, consent_id: int):
 
 @login_required
 @require_http_methods(["GET"])
+@policy.without_page_reads
 def consent_pdf(request, person_id: int, consent_id: int):
     """The consent form as a PDF; without WeasyPrint, a 503 page links to the print page."""
     access = policy.person_access(request, person_id)
@@ -241,6 +242,7 @@ def _review_emergency(request, *, actor, unit) -> None:
 
 @login_required
 @require_http_methods(["GET"])
+@policy.without_page_reads
 def log_extract(request, person_id: int):
     """The person's log extract (PDL 8 kap. 5 §): which unit and organisation, when, what.
 

@@ -1,11 +1,19 @@
 """What an access-log row says was read or changed, stored in English and shown translated.
 
 The log is an audit record, so the stored text never changes. It is a phrase from WHAT,
-optionally followed by ": " and a detail that is not translated (a unit's name, a number).
-`describe` shows it in the reader's language; text that is not in the catalogue is shown as
-it was stored.
+optionally followed by ": " and a detail (a unit's name, a number, what changed, the page
+refused). `describe` shows it in the reader's language, for every page that shows a row (the
+log extract, the log review): the changed fields of a person or relative by their models'
+verbose names, a refused page by its description in PAGES, a refusal's fixed reasons from
+DETAILS; text that is not in the catalogue (a name, a number, an older row's field) is shown
+as it was stored.
 """
 
+import re
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 WHAT = {
@@ -171,6 +179,102 @@ WHAT = {
 }
 
 
+# Phrases whose detail is the model's field names that changed ("address, postal_code"):
+# shown by the fields' verbose names.
+FIELDS_OF = {
+    "person details changed": ("people", "Person"),
+    "relative changed": ("people", "Relative"),
+}
+
+# Phrases whose detail begins with the URL name of the page asked for (`access/refusals.py`),
+# then, after ", ", what the refusal adds (DETAILS, NO_PERSON).
+URL_NAMED = frozenset({"request refused"})
+
+# What each page is, by its URL name, for a refused row: every person URL has one (a test
+# walks the URL patterns), and so do the unit pages that refuse a person (a referral's, the
+# unit's blocks).
+PAGES = {
+    "people:overview": _("overview"),
+    "people:history": _("full history"),
+    "people:edit": _("form to change the person's details"),
+    "people:changes": _("history of changed details"),
+    "people:relative_add": _("form to add a relative"),
+    "people:relative_edit": _("form to change a relative's details"),
+    "care:episode_open": _("episode form"),
+    "care:episode_close": _("episode close form"),
+    "care:episode_reactivate": _("episode reactivation form"),
+    "care:case_team_add": _("case team form"),
+    "access:consent_new": _("consent form"),
+    "access:consent_withdraw": _("consent withdrawal form"),
+    "access:consent_print": _("consent form to sign"),
+    "access:consent_pdf": _("consent form to sign (PDF)"),
+    "access:blocks": _("blocks"),
+    "access:block_lift": _("block lift form"),
+    "access:log_extract": _("log extract"),
+    "access:unit_blocks": _("blocks in force at the unit"),
+    "access:unit_block_lift": _("block lift form (the unit's blocks)"),
+    "intake:person_referrals": _("referrals"),
+    "intake:detail": _("referral"),
+    "intake:accept": _("referral accept form"),
+    "intake:decline": _("referral decline form"),
+    "intake:wait": _("referral put on the waiting list"),
+    "assessments:history": _("assessments"),
+    "assessments:latest": _("latest assessments"),
+    "assessments:new": _("assessment form"),
+    "assessments:correct": _("assessment correction form"),
+    "contacts:list": _("contacts"),
+    "contacts:new": _("contact form"),
+    "contacts:latest": _("latest contacts"),
+    "contacts:medication": _("drug tests and medication"),
+    "contacts:drug_test_new": _("drug test form"),
+    "contacts:dispensing_new": _("dispensing form"),
+    "contacts:contact_correct": _("contact correction form"),
+    "contacts:contact_versions": _("contact and its earlier versions"),
+    "contacts:drug_test_correct": _("drug test correction form"),
+    "contacts:drug_test_versions": _("drug test and its earlier versions"),
+    "contacts:dispensing_correct": _("dispensing correction form"),
+    "contacts:dispensing_versions": _("dispensing and its earlier versions"),
+    "bookings:person": _("bookings"),
+    "bookings:cancel": _("booking cancel form"),
+    "bookings:rebook": _("form to move a booking"),
+    "bookings:attended": _("booking marked as attended"),
+    "bookings:no_show": _("booking marked as a no-show"),
+    "plans:sip": _("SIP"),
+    "plans:sip_new": _("SIP form"),
+    "plans:sip_meeting_new": _("SIP meeting form"),
+    "plans:sip_print": _("SIP printout"),
+    "plans:sip_pdf": _("SIP PDF"),
+    "plans:plans": _("treatment plans"),
+    "plans:plan_edit": _("treatment plan form"),
+    "timeline:page": _("timeline"),
+    "timeline:latest": _("latest timeline"),
+    "alerts:new": _("warning form"),
+    "alerts:end": _("warning end form"),
+    "conference:person_add": _("form to put the person on the team conference"),
+    "conference:item": _("team conference item"),
+}
+
+# What a refused row adds when the person was found but the page still answered "not found".
+AFTER_FOUND = "after the person was found"
+
+# Fixed details: the reasons of a refused registration or acceptance (`people.actions`), and
+# what a refused page's row adds (`access/refusals.py`).
+DETAILS = {
+    "outside the target group": _("outside the target group"),
+    "an open episode at the unit": _("an open episode at the unit"),
+    "number already registered, the person is visible to the user": _(
+        "number already registered, the person is visible to the user"
+    ),
+    AFTER_FOUND: _("after the person was found"),
+}
+NO_PERSON = re.compile(r"no person with id (\d+)")
+
+
+def no_person(person_id: object) -> str:
+    """A refused row's detail for an id that no person has (NO_PERSON reads it)."""
+    return f"no person with id {person_id}"
+
+
 def what(phrase: str, detail: object = None) -> str:
     """The stored text for PHRASE (a key of WHAT) with an untranslated DETAIL."""
     if phrase not in WHAT:
@@ -185,4 +289,33 @@ def describe(stored: str) -> str:
         return str(WHAT[stored])
     if phrase not in WHAT:
         return stored
-    return f"{WHAT[phrase]}: {detail}" if separator else str(WHAT[phrase])
+    if not separator:
+        return str(WHAT[phrase])
+    return f"{WHAT[phrase]}: {_detail(phrase, detail)}"
+
+
+def _detail(phrase: str, detail: str) -> str:
+    if phrase in FIELDS_OF:
+        model = apps.get_model(*FIELDS_OF[phrase])
+        return ", ".join(_field(model, name) for name in detail.split(", "))
+    if phrase in URL_NAMED:
+        page, separator, rest = detail.partition(", ")
+        shown = str(PAGES[page]) if page in PAGES else page
+        return f"{shown}, {_fixed(rest)}" if separator else shown
+    return _fixed(detail)
+
+
+def _field(model, name: str) -> str:
+    """The verbose name of MODEL's field NAME; a name it no longer has as stored."""
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
+def _fixed(detail: str) -> str:
+    if detail in DETAILS:
+        return str(DETAILS[detail])
+    if found := NO_PERSON.fullmatch(detail):
+        return gettext("no person with id %(id)s") % {"id": found[1]}
+    return detail

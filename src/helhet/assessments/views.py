@@ -40,6 +40,7 @@ def history(request, person_id: int):
 
 @login_required
 @require_http_methods(["GET"])
+@policy.without_page_reads
 def latest(request, person_id: int):
     """The latest result per instrument: a table the overview's assessment block asks for."""
     access = policy.person_access(request, person_id)

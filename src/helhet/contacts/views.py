@@ -58,6 +58,7 @@ def contact_list(request, person_id: int):
 
 @login_required
 @require_http_methods(["GET"])
+@policy.without_page_reads
 def latest(request, person_id: int):
     """The overview's contact block (fetched by the overview page, its own log row)."""
     access = policy.person_access(request, person_id)

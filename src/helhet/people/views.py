@@ -18,7 +18,7 @@ from helhet.core.forms import run_action
 from helhet.core.submissions import once
 from helhet.core.versions import StaleEdit, stale_page
 
-from . import actions, changes, recent, selectors
+from . import actions, changes, selectors
 from .forms import PersonEditForm, PersonRegisterForm, RelativeEditForm, RelativeForm, SearchForm
 
 
@@ -74,7 +74,7 @@ def overview(request, person_id: int):
         "may_produce_log_extract": access_selectors.may_produce_log_extract(access, unit),
     }
     record_access(Actor.from_request(request), access, action="read", what="overview")
-    recent.note_opened(request, access.person.pk)
+    actions.note_opened(access=access)
     return render(request, "people/overview.html", context)
 
 

@@ -45,6 +45,7 @@ def sip(request, person_id: int):
 
 @login_required
 @require_http_methods(["GET"])
+@policy.without_page_reads
 def sip_print(request, person_id: int):
     access = policy.person_access(request, person_id)
     view = selectors.sip_to_print(access, unit=request.unit, version_id=_version_param(request))
@@ -56,6 +57,7 @@ def sip_print(request, person_id: int):
 
 @login_required
 @require_http_methods(["GET"])
+@policy.without_page_reads
 def sip_pdf(request, person_id: int):
     """The printout as a PDF download. With nothing to print (no consent, no SIP) the print
     page says why; without WeasyPrint on the server, a 503 page links to the print page."""

@@ -37,6 +37,7 @@ def page(request, person_id: int):
 
 @login_required
 @require_http_methods(["GET"])
+@policy.without_page_reads
 def latest(request, person_id: int):
     """The overview's timeline block (fetched by the overview page, its own log row)."""
     access = policy.person_access(request, person_id)
