@@ -20,7 +20,7 @@ from helhet.access.models import RecordCategory
 from helhet.access.policy import PersonAccess
 from helhet.contacts.models import Contact
 from helhet.core.models import Unit, User
-from helhet.core.selectors import ListPage, labels, list_page, url_maker
+from helhet.core.selectors import ListPage, labels, list_page, pair_url_maker, url_maker
 from helhet.people.models import LISTED_FIELDS, Person
 
 from .models import Booking, GroupSession
@@ -108,6 +108,12 @@ class Entry:
     kind: str = ""
     times: str = ""
     staff: str = ""
+    status: str = ""  # the status's label, and its flag's class ("" without one)
+    status_flag: str = ""
+    cancelled_by: str = ""
+    session_url: str = ""
+    attended_url: str = ""
+    no_show_url: str = ""
 
 
 @dataclass
@@ -168,6 +174,12 @@ def entries(
     """BOOKINGS as USER sees them (ROLES: USER's role per unit, for the place)."""
     named = named_persons(user, bookings, unit=unit)
     person_url, kinds = url_maker("bookings:person"), labels(Contact.Kind)
+    statuses, cancelled_by = labels(Booking.Status), labels(Booking.CancelledBy)
+    session_url = url_maker("bookings:session")
+    attended_url, no_show_url = (
+        pair_url_maker("bookings:attended"),
+        pair_url_maker("bookings:no_show"),
+    )
     rows = []
     for b in bookings:
         person = named.get(b.person_id)
@@ -181,9 +193,22 @@ def entries(
                 kind=kinds.get(b.kind, b.kind),
                 times=f"{starts:%H:%M}–{ends:%H:%M}",
                 staff=", ".join(str(u) for u in b.staff.all()),
+                status=statuses[b.status],
+                status_flag=STATUS_FLAGS.get(b.status, ""),
+                cancelled_by=cancelled_by.get(b.cancelled_by, ""),
+                session_url=session_url(b.group_session_id) if b.group_session_id else "",
+                attended_url=attended_url(b.person_id, b.pk),
+                no_show_url=no_show_url(b.person_id, b.pk),
             )
         )
     return rows
+
+
+# How a calendar row marks a status (as `_status.html` does for the other lists).
+STATUS_FLAGS: dict[str, str] = {
+    Booking.Status.CANCELLED: "flag",
+    Booking.Status.NO_SHOW: "flag warn",
+}
 
 
 def calendar_sessions(

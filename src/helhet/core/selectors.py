@@ -91,6 +91,13 @@ def person_record_url_maker(name: str, person_id: int):
     return reverse(name, args=[person_id, _SENTINEL_PK]).replace(str(_SENTINEL_PK), "{}").format
 
 
+def pair_url_maker(name: str):
+    """A function from two ids (a person's and a record's) to the URL NAME, reversed once per
+    page (see `url_maker`)."""
+    url = reverse(name, args=[_SENTINEL_PK, _SENTINEL_PK + 1])
+    return url.replace(str(_SENTINEL_PK + 1), "{1}").replace(str(_SENTINEL_PK), "{0}").format
+
+
 def overview_url_maker():
     """A function from a person's id to their overview's URL (see `url_maker`)."""
     return url_maker("people:overview")
