@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helhet.contacts.forms import ContactForm, DateTimeLocalInput, StaffMixin
 from helhet.core import limits
-from helhet.core.forms import DateInput, IdMultipleChoiceField, set_queryset
+from helhet.core.forms import DateInput, IdMultipleChoiceField, ModelChoiceField, set_queryset
 from helhet.core.versions import BasedOnVersion
 
 from .models import BOOKABLE_KINDS, MAX_BOOKING_MINUTES, PLACE_LENGTH, Booking
@@ -194,7 +194,7 @@ class CalendarForm(StaffMixin, forms.Form):
     day = forms.DateField(
         label=_("Date"), required=False, widget=DateInput(), validators=[BOOKING_RANGE]
     )
-    staff: forms.ModelChoiceField = forms.ModelChoiceField(
+    staff: forms.ModelChoiceField = ModelChoiceField(
         label=_("Staff member"), queryset=None, required=False
     )
 
@@ -206,7 +206,7 @@ class CalendarForm(StaffMixin, forms.Form):
 class GroupSessionChoiceForm(forms.Form):
     """Book the person into one of the unit's coming group sessions."""
 
-    group_session: forms.ModelChoiceField = forms.ModelChoiceField(
+    group_session: forms.ModelChoiceField = ModelChoiceField(
         label=_("Group session"), queryset=None
     )
     remind = remind_field()

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helhet.core import limits
-from helhet.core.forms import DateInput, set_queryset
+from helhet.core.forms import DateInput, ModelChoiceField, set_queryset
 from helhet.core.models import User
 
 from .models import CaseTeamMember, ClosureReason
@@ -43,13 +43,13 @@ class EpisodeCloseForm(forms.Form):
         widget=DateInput(),
         validators=[limits.PAST],
     )
-    reason = forms.ModelChoiceField(
+    reason = ModelChoiceField(
         label=_("Reason for closing"), queryset=ClosureReason.objects.filter(active=True)
     )
 
 
 class CaseTeamForm(forms.Form):
-    user: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Staff member"), queryset=None)
+    user: forms.ModelChoiceField = ModelChoiceField(label=_("Staff member"), queryset=None)
     role = forms.ChoiceField(label=_("Role"), choices=CaseTeamMember.Role.choices)
 
     def __init__(self, *args, staff, **kwargs):

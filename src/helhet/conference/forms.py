@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helhet.contacts.forms import DateTimeLocalInput, staff_label
 from helhet.core import limits
-from helhet.core.forms import set_queryset
+from helhet.core.forms import ModelChoiceField, set_queryset
 from helhet.core.versions import BasedOnVersion
 
 from .models import TITLE_LENGTH
@@ -46,18 +46,14 @@ class ItemForm(forms.Form):
     """A person put on a conference: the person (on the conference's page) or the conference
     (on the person's page), why, and who brings them."""
 
-    person: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Person"), queryset=None)
-    conference: forms.ModelChoiceField = forms.ModelChoiceField(
-        label=_("Conference"), queryset=None
-    )
+    person: forms.ModelChoiceField = ModelChoiceField(label=_("Person"), queryset=None)
+    conference: forms.ModelChoiceField = ModelChoiceField(label=_("Conference"), queryset=None)
     reason = forms.CharField(
         label=_("Why the person is on the board"),
         max_length=limits.TEXT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    brought_by: forms.ModelChoiceField = forms.ModelChoiceField(
-        label=_("Brought by"), queryset=None
-    )
+    brought_by: forms.ModelChoiceField = ModelChoiceField(label=_("Brought by"), queryset=None)
 
     def __init__(self, data=None, *, staff, writer, persons=None, conferences=None):
         super().__init__(data, initial={"brought_by": writer.pk})

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helhet.core import limits
-from helhet.core.forms import DateInput, IdMultipleChoiceField, set_queryset
+from helhet.core.forms import DateInput, IdMultipleChoiceField, ModelChoiceField, set_queryset
 from helhet.core.models import User
 
 from .models import (
@@ -110,7 +110,7 @@ class ContactForm(StaffMixin, forms.Form):
         help_text=_("Hold Ctrl (Cmd on a Mac) to choose more than one."),
         error_messages={"required": _("Choose at least one staff member.")},
     )
-    relative: forms.ModelChoiceField = forms.ModelChoiceField(
+    relative: forms.ModelChoiceField = ModelChoiceField(
         label=_("With a relative (relatives' support)"),
         queryset=None,
         required=False,
@@ -189,7 +189,7 @@ class DispensingForm(StaffMixin, forms.Form):
         widget=DateTimeLocalInput(),
         validators=[limits.PAST],
     )
-    handed_out_by: forms.ModelChoiceField = forms.ModelChoiceField(
+    handed_out_by: forms.ModelChoiceField = ModelChoiceField(
         label=_("Handed out by"), queryset=None
     )
 

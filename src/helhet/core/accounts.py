@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from helhet.access import security
 from helhet.access.what import what
 
+from .forms import ModelChoiceField
 from .models import User
 
 EMAIL_TEMPLATE = "registration/password_link_email.txt"
@@ -28,6 +29,7 @@ class NewUserForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["username", "email", "first_name", "last_name", "organisation", "profession"]
+        field_classes = {"organisation": ModelChoiceField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helhet.access import contact_details
 from helhet.core import limits
-from helhet.core.forms import DateInput, IdMultipleChoiceField, set_queryset
+from helhet.core.forms import DateInput, IdMultipleChoiceField, ModelChoiceField, set_queryset
 from helhet.core.models import Unit, User
 from helhet.people import identity
 from helhet.people.forms import PersonRegisterForm
@@ -147,7 +147,7 @@ class DeclineForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=limits.TEXT_LENGTH,
     )
-    redirect_unit: forms.ModelChoiceField = forms.ModelChoiceField(
+    redirect_unit: forms.ModelChoiceField = ModelChoiceField(
         label=_("Redirected to a unit in Helhet"), queryset=None, required=False
     )
     redirect_to = forms.CharField(

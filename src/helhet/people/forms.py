@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helhet.care.forms import AsRelativeForm
 from helhet.core import limits
-from helhet.core.forms import DateInput
+from helhet.core.forms import DateInput, ModelChoiceField
 from helhet.core.models import Municipality, Unit
 from helhet.core.versions import FIELD, BasedOnVersion
 
@@ -27,7 +27,7 @@ class PersonDetailsForm(forms.Form):
 
     given_name = forms.CharField(label=_("Given name"), max_length=100)
     family_name = forms.CharField(label=_("Family name"), max_length=100)
-    municipality = forms.ModelChoiceField(
+    municipality = ModelChoiceField(
         label=_("Municipality of residence"),
         queryset=Municipality.objects.all(),
         required=False,

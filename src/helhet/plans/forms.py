@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from helhet.care.forms import CaseTeamForm
 from helhet.contacts.models import Intervention
 from helhet.core import limits
-from helhet.core.forms import DateInput, IdMultipleChoiceField, set_queryset
+from helhet.core.forms import DateInput, IdMultipleChoiceField, ModelChoiceField, set_queryset
 from helhet.core.versions import BasedOnVersion, initial_version
 
 from .models import SipMeasure, SipVersion
@@ -21,7 +21,7 @@ EMPTY = [("", "---------")]
 
 
 def _staff_field(label, staff):
-    field = forms.ModelChoiceField(label=label, queryset=staff, required=False)
+    field = ModelChoiceField(label=label, queryset=staff, required=False)
     set_queryset(field, staff, label=CaseTeamForm.staff_label)
     return field
 
@@ -58,7 +58,7 @@ class SipForm(BasedOnVersion):
         max_length=limits.GOAL_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    overall_responsible: forms.ModelChoiceField = forms.ModelChoiceField(
+    overall_responsible: forms.ModelChoiceField = ModelChoiceField(
         label=_("Authority with overall responsibility"),
         queryset=None,
         required=False,
@@ -102,14 +102,14 @@ class SipForm(BasedOnVersion):
 
 
 class SipInterventionForm(forms.Form):
-    intervention = forms.ModelChoiceField(
+    intervention = ModelChoiceField(
         label=_("Intervention"), queryset=Intervention.objects.none(), required=False
     )
     description = forms.CharField(label=_("Or in words"), max_length=300, required=False)
-    responsible_organisation: forms.ModelChoiceField = forms.ModelChoiceField(
+    responsible_organisation: forms.ModelChoiceField = ModelChoiceField(
         label=_("Responsible authority"), queryset=None, required=False
     )
-    responsible_staff: forms.ModelChoiceField = forms.ModelChoiceField(
+    responsible_staff: forms.ModelChoiceField = ModelChoiceField(
         label=_("Named staff"), queryset=None, required=False
     )
 
@@ -194,7 +194,7 @@ def _sip_initial(latest: SipVersion | None):
 
 
 class SipMeetingForm(forms.Form):
-    caller: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Called by"), queryset=None)
+    caller: forms.ModelChoiceField = ModelChoiceField(label=_("Called by"), queryset=None)
     held_on = forms.DateField(
         label=_("Date of the meeting"),
         initial=timezone.localdate,
@@ -239,11 +239,11 @@ class PlanForm(BasedOnVersion):
 
 
 class PlanItemForm(forms.Form):
-    intervention = forms.ModelChoiceField(
+    intervention = ModelChoiceField(
         label=_("Intervention"), queryset=Intervention.objects.none(), required=False
     )
     description = forms.CharField(label=_("Or in words"), max_length=300, required=False)
-    responsible: forms.ModelChoiceField = forms.ModelChoiceField(
+    responsible: forms.ModelChoiceField = ModelChoiceField(
         label=_("Who does it"), queryset=None, required=False
     )
 
