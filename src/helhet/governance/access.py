@@ -85,14 +85,19 @@ def parties(agreement: Agreement) -> QuerySet[Organisation]:
 def acting_party(user: User, agreement: Agreement) -> Organisation | None:
     """The party USER acts for on AGREEMENT: their organisation when it is a party and they are
     a manager or coordinator at one of the agreement's units; else None."""
-    if not (user.is_authenticated and user.is_active) or user.organisation_id is None:
-        return None
-    manages = Membership.objects.filter(
-        user=user, unit__agreements=agreement, role__in=FOLLOW_UP_ROLES
-    ).exists()
-    if not manages:
+    if not manages(user, agreement):
         return None
     return parties(agreement).filter(pk=user.organisation_id).first()
+
+
+def manages(user: User, agreement: Agreement) -> bool:
+    """Whether USER, staff of an organisation, is a manager or coordinator at one of the
+    agreement's units (a party added by a proposal approves it so: `actions.version_approve`)."""
+    if not (user.is_authenticated and user.is_active) or user.organisation_id is None:
+        return False
+    return Membership.objects.filter(
+        user=user, unit__agreements=agreement, role__in=FOLLOW_UP_ROLES
+    ).exists()
 
 
 def party_choices(agreement: Agreement) -> QuerySet[Organisation]:

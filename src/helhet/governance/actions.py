@@ -148,12 +148,14 @@ def version_approve(*, user: User, version_id: int) -> AgreementVersion:
     )
     if version is None:
         raise ValidationError(_("There is no such proposal."))
-    _agreement, party = _agreement_for_acting(user, version.agreement_id)
+    needed = approving_parties(version)
+    party = next((o for o in needed if o.pk == user.organisation_id), None)
+    if party is None or not access.manages(user, version.agreement):
+        raise ValidationError(
+            _("Only a manager or coordinator of a party to the agreement may do this.")
+        )
     if version.state != State.PROPOSED:
         raise ValidationError(_("This version is not waiting for approval."))
-    needed = approving_parties(version)
-    if party not in needed:
-        raise ValidationError(_("Your organisation is not a party to this version."))
     if version.approvals.filter(organisation=party).exists():
         raise ValidationError(_("Your organisation has already approved this version."))
     Approval.objects.create(version=version, organisation=party, approved_by=user)

@@ -105,11 +105,10 @@ def agreement(request, agreement_id: int):
         context["approvals"] = [
             (party, approved.get(party.pk)) for party in actions.approving_parties(proposal)
         ]
-        party = context["party"]
+        mine = [p for p, _a in context["approvals"] if p.pk == request.user.organisation_id]
+        context["approving_party"] = mine[0] if mine else None
         context["may_approve"] = (
-            party is not None
-            and party.pk not in approved
-            and any(party == p for p, _a in context["approvals"])
+            bool(mine) and mine[0].pk not in approved and access.manages(request.user, found)
         )
     context["versions"] = found.versions.order_by("-number")
     context["open_items"] = _open_items([found])
