@@ -5,6 +5,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from helhet.core.models import Organisation
@@ -80,7 +81,7 @@ def test_staffing_agreed_against_actual(gov):
 
 
 def test_a_party_adds_only_its_own_positions_and_costs(gov):
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         actions.position_save(
             user=gov.coordinator,
             agreement_id=gov.agreement.pk,
@@ -89,7 +90,7 @@ def test_a_party_adds_only_its_own_positions_and_costs(gov):
             employer=gov.municipality,
             payer=gov.municipality,
         )
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         actions.cost_save(
             user=gov.coordinator,
             agreement_id=gov.agreement.pk,
@@ -117,7 +118,7 @@ def test_fixed_shares_divide_the_shared_costs(gov):
 
 
 def test_fixed_shares_must_add_up_to_100(gov):
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         _costs(gov, "fixed", {gov.region.pk: Decimal(60)})
 
 
