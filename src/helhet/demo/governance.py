@@ -110,6 +110,8 @@ def _positions(agreement: Agreement, unit, county: County) -> None:
     members = Membership.objects.filter(unit=unit).select_related("user__organisation")
     for membership in members.order_by("user__username"):
         user = membership.user
+        if user.organisation is None:  # staff always have one; for the type checker
+            continue
         Position.objects.create(
             agreement=agreement,
             profession=user.profession,

@@ -85,7 +85,7 @@ def parties(agreement: Agreement) -> QuerySet[Organisation]:
 def acting_party(user: User, agreement: Agreement) -> Organisation | None:
     """The party USER acts for on AGREEMENT: their organisation when it is a party and they are
     a manager or coordinator at one of the agreement's units; else None."""
-    if not manages(user, agreement):
+    if not manages(user, agreement) or user.organisation_id is None:
         return None
     return parties(agreement).filter(pk=user.organisation_id).first()
 
