@@ -8,12 +8,13 @@ import re
 
 from playwright.sync_api import expect
 
-from e2e.conftest import PASSWORD
 from helhet.core.models import User
 from helhet.followup.models import SteeringGroup
 from helhet.governance import actions
 from helhet.governance.models import Agreement, Cost
 from tests import factories as f
+
+from .conftest import PASSWORD
 
 
 def agreement_in_force(site):
