@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from helhet.core import pdf
 from helhet.core.models import Organisation
 from helhet.governance import actions, costs
 from helhet.governance.models import ChecklistItem, Cost, Population, Position
@@ -189,3 +190,66 @@ def test_a_key_that_does_not_add_up_re_renders_the_form_with_the_reason(client, 
     url = reverse("governance:cost_key", args=[gov.agreement.pk]) + "?year=2026"
     response = client.post(url, {"method": "fixed", f"share_{gov.region.pk}": "30"})
     assert response.status_code == 200 and "Fixed shares add up to 100 %." in response.text
+
+
+def test_a_stale_edit_of_a_cost_or_a_position_is_refused_and_shows_the_reason(client, gov):
+    cost = Cost.objects.create(agreement=gov.agreement, year=2026, kind="premises", amount=100)
+    position = Position.objects.create(
+        agreement=gov.agreement, profession="nurse", employer=gov.region, payer=gov.region
+    )
+    actions.cost_save(
+        user=gov.manager,
+        agreement_id=gov.agreement.pk,
+        cost_id=cost.pk,
+        based_on=0,
+        year=2026,
+        kind="premises",
+        amount=200,
+    )
+    actions.position_save(
+        user=gov.coordinator,
+        agreement_id=gov.agreement.pk,
+        position_id=position.pk,
+        based_on=0,
+        profession="nurse",
+        percent=60,
+        employer=gov.region,
+        payer=gov.region,
+    )
+    client.force_login(gov.coordinator)
+    data = {"version": "0", "year": "2026", "kind": "premises", "amount": "300"}
+    response = client.post(reverse("governance:cost", args=[cost.pk]), data)
+    assert response.status_code == 200 and "Someone else saved" in response.text
+    data = {
+        "version": "0",
+        "profession": "nurse",
+        "percent": "40",
+        "employer": gov.region.pk,
+        "payer": gov.region.pk,
+    }
+    response = client.post(reverse("governance:position", args=[position.pk]), data)
+    assert response.status_code == 200 and "Someone else saved" in response.text
+    cost.refresh_from_db()
+    position.refresh_from_db()
+    assert (cost.amount, position.percent) == (200, 60)
+
+
+def test_a_cost_is_changed_and_removed_on_its_page(client, gov):
+    cost = Cost.objects.create(agreement=gov.agreement, year=2026, kind="premises", amount=100)
+    client.force_login(gov.manager)
+    url = reverse("governance:cost", args=[cost.pk])
+    data = {"version": "0", "year": "2026", "kind": "cleaning", "amount": "300"}
+    assert client.post(url, data).status_code == 302
+    cost.refresh_from_db()
+    assert (cost.kind, cost.amount, cost.version) == ("cleaning", 300, 1)
+    assert client.post(url, {"delete": "1"}).status_code == 302
+    assert not Cost.objects.exists()
+
+
+@pytest.mark.skipif(not pdf.available(), reason="WeasyPrint is not available here")
+def test_the_statement_as_pdf(client, gov):
+    _costs(gov, "fixed", {gov.region.pk: Decimal(60), gov.municipality.pk: Decimal(40)})
+    client.force_login(gov.steering)
+    url = reverse("governance:statement_pdf", args=[gov.agreement.pk])
+    response = client.get(url, {"year": 2026})
+    assert response["Content-Type"] == "application/pdf"

@@ -214,13 +214,17 @@ def position_save(
     payer,
     title: str = "",
     vacant: bool = False,
+    based_on: int | None = None,
 ) -> Position:
-    """A new or changed position, employed by USER's party (each party keeps its own staff)."""
+    """A new or changed position, employed by USER's party (each party keeps its own staff). A
+    change is based on the position's version BASED_ON (`core/versions.py`)."""
     agreement, party = _agreement_for_acting(user, agreement_id)
     if position_id is None:
         position = Position(agreement=agreement)
     else:
         position = _own_position(agreement, party, position_id)
+        check_based_on(based_on, position.version)
+        position.version += 1
     employer = _party_of(agreement, employer, "employer")
     if employer != party:
         raise ValidationError({"employer": _("You add and change your own party's positions.")})
@@ -266,11 +270,18 @@ def cost_save(
     amount: int,
     party=None,
     description: str = "",
+    based_on: int | None = None,
 ) -> Cost:
     """A cost of a year: USER's party's own (PARTY: their organisation) or shared (PARTY None).
-    A party records only its own costs; any party records the shared ones."""
+    A party records only its own costs; any party records the shared ones. A change is based on
+    the cost's version BASED_ON (`core/versions.py`)."""
     agreement, acting = _agreement_for_acting(user, agreement_id)
-    cost = Cost(agreement=agreement) if cost_id is None else _cost(agreement, acting, cost_id)
+    if cost_id is None:
+        cost = Cost(agreement=agreement)
+    else:
+        cost = _cost(agreement, acting, cost_id)
+        check_based_on(based_on, cost.version)
+        cost.version += 1
     bearer = _party_of(agreement, party, "party") if party is not None else None
     if bearer is not None and bearer != acting:
         raise ValidationError({"party": _("You record your own party's costs and shared ones.")})

@@ -145,7 +145,16 @@ def proposal_initial(version) -> dict:
     return initial
 
 
-class ChecklistItemForm(BasedOnVersion):
+class EditForm(BasedOnVersion):
+    """A record's form, new (version 0) or a change based on the version shown."""
+
+    def action_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["based_on"] = data.pop("version")
+        return data
+
+
+class ChecklistItemForm(EditForm):
     status = forms.ChoiceField(label=_("Status"), choices=ChecklistItem.Status.choices)
     responsible = forms.CharField(
         label=_("Responsible"), max_length=limits.NAME_LENGTH, required=False
@@ -160,13 +169,8 @@ class ChecklistItemForm(BasedOnVersion):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
-    def action_data(self) -> dict:
-        data = dict(self.cleaned_data)
-        data["based_on"] = data.pop("version")
-        return data
 
-
-class PositionForm(forms.Form):
+class PositionForm(EditForm):
     profession = forms.ChoiceField(label=_("Profession"), choices=User.Profession.choices)
     title = forms.CharField(label=_("Title"), max_length=limits.NAME_LENGTH, required=False)
     percent = forms.IntegerField(
@@ -182,7 +186,7 @@ class PositionForm(forms.Form):
             set_queryset(self.fields[name], parties or Organisation.objects.none())
 
 
-class CostForm(forms.Form):
+class CostForm(EditForm):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     kind = forms.ChoiceField(label=_("Kind"), choices=Cost.Kind.choices)
     party = forms.ModelChoiceField(

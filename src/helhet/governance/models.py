@@ -243,6 +243,7 @@ class Position(models.Model):
         Organisation, verbose_name=_("paid by"), on_delete=models.PROTECT, related_name="+"
     )
     vacant = models.BooleanField(_("vacant"), default=False)
+    version = models.PositiveIntegerField(default=0)  # no lost update (core/versions.py)
 
     class Meta:
         ordering = ["agreement", "employer__name", "profession", "pk"]
@@ -290,6 +291,7 @@ class Cost(models.Model):
     amount = models.PositiveBigIntegerField(
         _("amount (SEK)"), validators=[MaxValueValidator(limits.MAX_AMOUNT)]
     )
+    version = models.PositiveIntegerField(default=0)  # no lost update (core/versions.py)
 
     class Meta:
         ordering = ["agreement", "year", "party__name", "kind", "pk"]

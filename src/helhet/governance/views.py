@@ -244,7 +244,9 @@ def staffing(request, agreement_id: int):
     if context["party"] is not None:
         party = context["party"]
         form = PositionForm(
-            request.POST or None, parties=parties, initial={"employer": party, "payer": party}
+            request.POST or None,
+            parties=parties,
+            initial={"employer": party, "payer": party, "version": 0},
         )
         if request.method == "POST" and form.is_valid():
             if run_action(form, actions.position_save, user=request.user, agreement_id=found.pk):
@@ -289,20 +291,25 @@ def position(request, position_id: int):
         "employer": found.employer,
         "payer": found.payer,
         "vacant": found.vacant,
+        "version": found.version,
     }
-    form = PositionForm(
-        request.POST or None, parties=access.parties(found.agreement), initial=initial
-    )
+    parties = access.parties(found.agreement)
+    form = PositionForm(request.POST or None, parties=parties, initial=initial)
     if request.method == "POST" and form.is_valid():
-        if run_action(
-            form,
-            actions.position_save,
-            user=request.user,
-            agreement_id=found.agreement_id,
-            position_id=found.pk,
-        ):
-            messages.success(request, _("The position is saved."))
-            return redirect(back)
+        try:
+            saved = run_action(
+                form,
+                actions.position_save,
+                user=request.user,
+                agreement_id=found.agreement_id,
+                position_id=found.pk,
+            )
+        except StaleEdit as stale:
+            form = stale_page(lambda data: PositionForm(data, parties=parties), request.POST, stale)
+        else:
+            if saved:
+                messages.success(request, _("The position is saved."))
+                return redirect(back)
     context = {"agreement": found.agreement, "position": found, "form": form}
     return render(request, "governance/position.html", context)
 
@@ -321,7 +328,11 @@ def costs(request, agreement_id: int):
     context = _agreement_context(request, found)
     form = None
     if context["party"] is not None:
-        form = CostForm(request.POST or None, parties=access.parties(found), initial={"year": year})
+        form = CostForm(
+            request.POST or None,
+            parties=access.parties(found),
+            initial={"year": year, "version": 0},
+        )
         if request.method == "POST" and form.is_valid():
             if run_action(form, actions.cost_save, user=request.user, agreement_id=found.pk):
                 messages.success(request, _("The cost is added."))
@@ -367,18 +378,25 @@ def cost(request, cost_id: int):
         "party": found.party,
         "description": found.description,
         "amount": found.amount,
+        "version": found.version,
     }
-    form = CostForm(request.POST or None, parties=access.parties(found.agreement), initial=initial)
+    parties = access.parties(found.agreement)
+    form = CostForm(request.POST or None, parties=parties, initial=initial)
     if request.method == "POST" and form.is_valid():
-        if run_action(
-            form,
-            actions.cost_save,
-            user=request.user,
-            agreement_id=found.agreement_id,
-            cost_id=found.pk,
-        ):
-            messages.success(request, _("The cost is saved."))
-            return redirect(back)
+        try:
+            saved = run_action(
+                form,
+                actions.cost_save,
+                user=request.user,
+                agreement_id=found.agreement_id,
+                cost_id=found.pk,
+            )
+        except StaleEdit as stale:
+            form = stale_page(lambda data: CostForm(data, parties=parties), request.POST, stale)
+        else:
+            if saved:
+                messages.success(request, _("The cost is saved."))
+                return redirect(back)
     return render(
         request, "governance/cost.html", {"agreement": found.agreement, "cost": found, "form": form}
     )
