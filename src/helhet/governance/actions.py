@@ -38,7 +38,7 @@ State = AgreementVersion.State
 def _agreement_for_acting(user: User, agreement_id: int) -> tuple[Agreement, Organisation]:
     """The agreement, locked, and the party USER acts for; ValidationError otherwise."""
     agreement = (
-        Agreement.objects.select_for_update()
+        Agreement.objects.select_for_update(of=("self",))
         .filter(pk__in=access.readable_agreements(user).values("pk"), pk=agreement_id)
         .first()
     )
@@ -142,7 +142,7 @@ def version_approve(*, user: User, version_id: int) -> AgreementVersion:
     """USER's party approves the proposed version; the last party's approval puts it in force
     (the one in force before is superseded)."""
     version = (
-        AgreementVersion.objects.select_for_update()
+        AgreementVersion.objects.select_for_update(of=("self",))
         .filter(pk=version_id, agreement__in=access.readable_agreements(user).values("pk"))
         .first()
     )
@@ -180,7 +180,7 @@ def checklist_item_update(
     notes: str = "",
 ) -> ChecklistItem:
     """An item's status, who is responsible, by when, and notes."""
-    item = ChecklistItem.objects.select_for_update().filter(pk=item_id).first()
+    item = ChecklistItem.objects.select_for_update(of=("self",)).filter(pk=item_id).first()
     if item is None:
         raise ValidationError(_("There is no such checklist item."))
     _agreement_for_acting(user, item.agreement_id)
@@ -241,7 +241,7 @@ def position_save(
 
 def _own_position(agreement: Agreement, party: Organisation, position_id: int) -> Position:
     position = (
-        Position.objects.select_for_update()
+        Position.objects.select_for_update(of=("self",))
         .filter(pk=position_id, agreement=agreement, employer=party)
         .first()
     )
@@ -298,7 +298,9 @@ def cost_save(
 
 
 def _cost(agreement: Agreement, acting: Organisation, cost_id: int) -> Cost:
-    cost = Cost.objects.select_for_update().filter(pk=cost_id, agreement=agreement).first()
+    cost = (
+        Cost.objects.select_for_update(of=("self",)).filter(pk=cost_id, agreement=agreement).first()
+    )
     if cost is None or (cost.party_id is not None and cost.party_id != acting.pk):
         raise ValidationError(_("You record your own party's costs and shared ones."))
     return cost
