@@ -93,7 +93,33 @@ def world(county, consent_for_coordination):
     _records(c)
     _referrals(c)
     _exports(c)
+    _governance(c)
     return c
+
+
+def _governance(c):
+    """The clinic's agreement, in force, with a position and a shared cost (no person in any)."""
+    from helhet.governance import actions as governance
+    from helhet.governance.models import Agreement, Cost, Position
+
+    c.agreement = Agreement.objects.create(name="Överenskommelse Testby")
+    c.agreement.units.add(c.clinic)
+    c.agreement_version = governance.version_propose(
+        user=c.coordinator,
+        agreement_id=c.agreement.pk,
+        based_on=0,
+        parties=[c.region, c.municipality],
+        mission="Samordnat stöd",
+        target_group="Vuxna",
+        starts_on=datetime.date(2026, 1, 1),
+    )
+    for user in (c.coordinator, c.manager):
+        governance.version_approve(user=user, version_id=c.agreement_version.pk)
+    c.position = Position.objects.create(
+        agreement=c.agreement, profession="nurse", employer=c.region, payer=c.region
+    )
+    c.cost = Cost.objects.create(agreement=c.agreement, year=2026, kind="premises", amount=1)
+    c.steering_group = SteeringGroup.objects.get(name="Styrgrupp Testby")
 
 
 def _staff(c):
@@ -292,6 +318,13 @@ ARGUMENTS = {
     "token": lambda c: [c.feed_token],  # the nurse's calendar feed (public, by its token)
     # The MFA pages (core/mfa/) show no person: no one's device is found (404).
     "device_id": lambda c: [0],
+    # governance (no person on any of its pages)
+    "agreement_id": lambda c: [c.agreement.pk],
+    "version_id": lambda c: [c.agreement_version.pk],
+    "group_id": lambda c: [c.steering_group.pk],
+    "check_id": lambda c: [c.agreement.checklist.first().pk],
+    "position_id": lambda c: [c.position.pk],
+    "cost_id": lambda c: [c.cost.pk],
 }
 QUERIES = {
     # a URL's name: the query strings it is asked with (else none)
@@ -430,6 +463,7 @@ NOT_A_PAGE_FOR_THE_COORDINATOR = {
     "core:switch_unit": "POST only",
     "intake:wait": "POST only",
     "followup:export_new": "POST only",
+    "governance:approve": "POST only",
     "care:episode_reactivate": "the coordinator is not a member where the episode closed",
     "mfa:recovery": "POST only",
     "mfa:remove_app": "the coordinator has no such device",

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "helhet.alerts",
     "helhet.followup",
     "helhet.conference",
+    "helhet.governance",
     "helhet.demo",
 ]
 

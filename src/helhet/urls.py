@@ -56,5 +56,6 @@ urlpatterns = [
     path("", include("helhet.timeline.urls")),
     path("", include("helhet.alerts.urls")),
     path("", include("helhet.followup.urls")),
+    path("", include("helhet.governance.urls")),
     path("", include("helhet.conference.urls")),
 ]

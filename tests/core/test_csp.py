@@ -24,7 +24,11 @@ POLICY = {
 }
 SOURCE = Path(helhet.__file__).resolve().parent
 # Drawn into a PDF on the server (core/pdf.py), never served to a browser: no policy applies.
-PDF_ONLY = {"followup/templates/followup/report_pdf.html"}
+PDF_ONLY = {
+    "followup/templates/followup/report_pdf.html",
+    "governance/templates/governance/agreement_pdf.html",
+    "governance/templates/governance/statement_pdf.html",
+}
 TEMPLATES = sorted(
     path
     for path in SOURCE.rglob("templates/**/*.html")

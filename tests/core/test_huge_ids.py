@@ -29,6 +29,12 @@ LONGEST = "9" * 18  # the longest id a query string may give
         f"/followup/units/{HUGE}/",
         f"/followup/exports/{HUGE}/",
         f"/blocks/{HUGE}/lift/",
+        f"/governance/agreements/{HUGE}/",
+        f"/governance/versions/{HUGE}/",
+        f"/governance/steering-groups/{HUGE}/",
+        f"/governance/checklist/{HUGE}/",
+        f"/governance/positions/{HUGE}/",
+        f"/governance/costs/{HUGE}/",
     ],
 )
 def test_a_25_digit_id_in_a_path_is_not_found(client, county, path):

@@ -658,3 +658,25 @@ def test_the_clinic_has_a_working_weeks_bookings_this_week_and_next(demo):
         alone = ahead.filter(staff=member, group_session=None)  # a group's staff book it thrice
         times = list(alone.values_list("starts_at", "ends_at"))
         assert all(a[1] <= b[0] for a, b in itertools.pairwise(sorted(times)))
+
+
+def test_every_unit_has_an_agreement_in_force_with_a_half_done_checklist_staffing_and_costs(
+    demo, client
+):
+    from helhet.governance import costs
+    from helhet.governance.models import Agreement, AgreementVersion, ChecklistItem
+
+    year = timezone.localdate().year
+    for unit in Unit.objects.all():
+        agreement = Agreement.objects.get(units=unit)
+        assert agreement.versions.get().state == AgreementVersion.State.IN_FORCE
+        statuses = Counter(agreement.checklist.values_list("status", flat=True))
+        assert statuses[ChecklistItem.Status.DONE] == 12 and statuses["not_started"] > 0
+        assert agreement.positions.filter(vacant=True).exists()
+        statement = costs.statement(agreement, year)
+        assert statement.key is not None and statement.shared_total > 0
+        assert sum(line.shared for line in statement.lines) == pytest.approx(
+            statement.shared_total, abs=3
+        )
+    client.force_login(User.objects.get(username="birgitta.styrgrupp"))
+    assert client.get(reverse("governance:index")).status_code == 200

@@ -15,6 +15,7 @@ NOTE_LENGTH = 10_000  # a contact's note, a meeting's minutes
 GOAL_LENGTH = 4_000  # a plan's goals, a SIP's goal
 QUESTION_LENGTH = 5_000  # a referral's question
 TEXT_LENGTH = 2_000  # a reason, an assessment of maturity, a list of participants
+NAME_LENGTH = 200  # a name, a title, a body or function, a short description
 
 # --- Dates ----------------------------------------------------------------------------------
 
@@ -67,11 +68,16 @@ CONSENT_YEARS = 3  # a consent's end: renewed at least this often
 CONSENT_START_YEARS = 1  # a consent that begins later
 REVIEW_YEARS = 2  # a plan's review, a SIP's next follow-up
 FILTER_YEARS = 1  # the end of a filter's period
+AGREEMENT_YEARS = 10  # an agreement's term, a checklist item's due date
 
 PAST = DateRange()  # a date that has happened: the action refuses the future
 REVIEW_RANGE = DateRange(years_ahead=REVIEW_YEARS)
 FILTER_RANGE = DateRange(years_ahead=FILTER_YEARS)
+AGREEMENT_RANGE = DateRange(years_ahead=AGREEMENT_YEARS)
 
 # --- Numbers --------------------------------------------------------------------------------
 
 MAX_AGE = 120  # a unit's youngest and oldest age
+MAX_DAYS = 365  # a deadline in days (an answer, a step of an escalation ladder)
+MAX_AMOUNT = 10_000_000_000  # kronor: a cost
+MAX_POPULATION = 10_000_000  # a municipality's population

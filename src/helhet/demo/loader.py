@@ -14,6 +14,7 @@ from .blocks import add_blocks
 from .bookings import add_bookings
 from .conferences import add_conferences
 from .county import County, create_county
+from .governance import add_agreements
 from .journeys import DEFAULT_YEARS
 from .population import Population
 
@@ -63,6 +64,7 @@ def load(
     add_blocks(county, today=timezone.localdate())
     add_conferences(county, today=timezone.localdate())
     add_bookings(county, today=timezone.localdate())
+    add_agreements(county, today=timezone.localdate())
     if connection.vendor == "postgresql":
         # A bulk load leaves the planner without statistics until autovacuum comes by: at
         # 100,000 persons the task list then took over a minute instead of a quarter second.

@@ -1,0 +1,157 @@
+"""The demo county's collaboration agreements (issue 17): one per unit, in force, signed by the
+region and both municipalities, with a half-done checklist, positions for the staff who work
+there and a vacancy, this year's and last year's costs, a key per unit (population at the
+clinic, fixed shares at Mini-Maria, use at the ACT team) and the municipalities' populations."""
+
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from helhet.core.models import Membership
+from helhet.governance.models import (
+    Agreement,
+    AgreementVersion,
+    ChecklistItem,
+    Cost,
+    CostKey,
+    EscalationStep,
+    Goal,
+    KeyShare,
+    Population,
+    Position,
+)
+
+from .county import County
+
+POPULATION = {"9901": 24_500, "9902": 16_300, "9903": 9_800, "9904": 7_200}
+GOALS = (
+    "Minst 80 % av de inskrivna har en SIP inom tre månader.",
+    "Färre avbrott i behandlingen mellan huvudmännen.",
+    "Brukarna upplever att de får samordnat stöd.",
+)
+LADDER = (
+    ("Enhetscheferna på enheten", 14),
+    ("Parternas linjechefer", 21),
+    ("Styrgruppen", 30),
+    ("Länets samverkansorgan", 60),
+)
+SHARED = {  # kind: yearly amount (SEK)
+    Cost.Kind.PREMISES: 420_000,
+    Cost.Kind.CLEANING: 60_000,
+    Cost.Kind.SUPERVISION: 80_000,
+    Cost.Kind.EVALUATION: 50_000,
+}
+KEYS = {"clinic": CostKey.Method.POPULATION, "mini_maria": CostKey.Method.FIXED}
+SALARY = 650_000  # a full-time position a year, with social costs
+
+
+def add_agreements(county: County, *, today: datetime.date) -> None:
+    for code, population in POPULATION.items():
+        for year in (today.year - 1, today.year):
+            Population.objects.get_or_create(
+                municipality=county.municipalities[code],
+                year=year,
+                defaults={"population": population},
+            )
+    parties = list(county.organisations.values())
+    author = county.users["eva.samordnare"]
+    for key, unit in county.units.items():
+        agreement = Agreement.objects.create(name=f"Samverkansöverenskommelse {unit.name}")
+        agreement.units.set([unit])
+        version = AgreementVersion.objects.create(
+            agreement=agreement,
+            number=1,
+            state=AgreementVersion.State.IN_FORCE,
+            proposed_by=author,
+            in_force_at=timezone.make_aware(datetime.datetime(today.year - 1, 12, 15, 12)),
+            decided_by="Regionstyrelsen, Norrby och Söderby socialnämnder",
+            decided_on=datetime.date(today.year - 1, 11, 20),
+            starts_on=datetime.date(today.year, 1, 1),
+            ends_on=datetime.date(today.year + 1, 12, 31),
+            renews_yearly=True,
+            signatories="Hälso- och sjukvårdsdirektör, Region Demoland\n"
+            "Socialchef, Norrby kommun\nSocialchef, Söderby kommun",
+            mission=f"Parterna driver {unit.name} gemensamt: samordnade insatser från båda "
+            "huvudmännen för personer med sammansatta behov.",
+            target_group=unit.target_group,
+            deviation_answer_days=14,
+        )
+        version.parties.set(parties)
+        Goal.objects.bulk_create(
+            Goal(version=version, position=i, text=text) for i, text in enumerate(GOALS)
+        )
+        EscalationStep.objects.bulk_create(
+            EscalationStep(version=version, position=i, body=body, days=days)
+            for i, (body, days) in enumerate(LADDER)
+        )
+        _checklist(agreement, today)
+        _positions(agreement, unit, county)
+        _costs(agreement, key, county, today)
+
+
+def _checklist(agreement: Agreement, today: datetime.date) -> None:
+    """The first half done, the next few in progress (one overdue), the rest not started."""
+    items = list(agreement.checklist.order_by("position"))
+    half = len(items) // 2
+    for n, item in enumerate(items):
+        if n < half:
+            item.status = ChecklistItem.Status.DONE
+        elif n < half + 4:
+            item.status = ChecklistItem.Status.IN_PROGRESS
+            item.responsible = "Enhetschefen"
+            item.due_on = today + datetime.timedelta(days=30 * (n - half) - 10)
+        else:
+            continue
+        item.save()
+
+
+def _positions(agreement: Agreement, unit, county: County) -> None:
+    members = Membership.objects.filter(unit=unit).select_related("user__organisation")
+    for membership in members.order_by("user__username"):
+        user = membership.user
+        if user.organisation is None:  # staff always have one; for the type checker
+            continue
+        Position.objects.create(
+            agreement=agreement,
+            profession=user.profession,
+            percent=100 if membership.role == Membership.Role.STAFF else 50,
+            employer=user.organisation,
+            payer=user.organisation,
+        )
+    Position.objects.create(
+        agreement=agreement,
+        profession="nurse",
+        title="Sjuksköterska, nyinrättad",
+        percent=75,
+        employer=county.organisations["region"],
+        payer=county.organisations["region"],
+        vacant=True,
+    )
+
+
+def _costs(agreement: Agreement, key: str, county: County, today: datetime.date) -> None:
+    for year in (today.year - 1, today.year):
+        for position in agreement.positions.filter(vacant=False):
+            Cost.objects.create(
+                agreement=agreement,
+                year=year,
+                kind=Cost.Kind.STAFF,
+                party=position.employer,
+                description=position.get_profession_display(),
+                amount=SALARY * position.percent // 100,
+            )
+        for kind, amount in SHARED.items():
+            Cost.objects.create(agreement=agreement, year=year, kind=kind, amount=amount)
+        if key == "act":
+            Cost.objects.create(agreement=agreement, year=year, kind=Cost.Kind.CARS, amount=150_000)
+        method = KEYS.get(key, CostKey.Method.USE)
+        cost_key = CostKey.objects.create(agreement=agreement, year=year, method=method)
+        if method == CostKey.Method.FIXED:
+            shares = {"region": 50, "norrby": 30, "soderby": 20}
+        else:
+            shares = {"region": 50}
+        KeyShare.objects.bulk_create(
+            KeyShare(key=cost_key, organisation=county.organisations[o], percent=Decimal(p))
+            for o, p in shares.items()
+        )

@@ -1,0 +1,351 @@
+"""Writes on an agreement: propose a version, approve it for a party, the checklist, staffing,
+costs and the cost key. Keyword-only and atomic; every one is by a party's manager or
+coordinator (`access.acting_party`), else ValidationError, and nothing is saved. Nothing here
+names a person, so no access-log row is written."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from helhet.core import limits
+from helhet.core.models import Organisation, User
+from helhet.core.versions import check_based_on
+
+from . import access
+from .models import (
+    Agreement,
+    AgreementVersion,
+    Approval,
+    ChecklistItem,
+    Cost,
+    CostKey,
+    EscalationStep,
+    Goal,
+    KeyShare,
+    Position,
+)
+
+State = AgreementVersion.State
+
+
+def _agreement_for_acting(user: User, agreement_id: int) -> tuple[Agreement, Organisation]:
+    """The agreement, locked, and the party USER acts for; ValidationError otherwise."""
+    agreement = (
+        Agreement.objects.select_for_update(of=("self",))
+        .filter(pk__in=access.readable_agreements(user).values("pk"), pk=agreement_id)
+        .first()
+    )
+    party = access.acting_party(user, agreement) if agreement is not None else None
+    if agreement is None or party is None:
+        raise ValidationError(
+            _("Only a manager or coordinator of a party to the agreement may do this.")
+        )
+    return agreement, party
+
+
+def _ids(organisations) -> set[int]:
+    return {o if isinstance(o, int) else o.pk for o in organisations}
+
+
+@transaction.atomic
+def version_propose(
+    *,
+    user: User,
+    agreement_id: int,
+    based_on: int | None,
+    parties,
+    mission: str,
+    target_group: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None = None,
+    renews_yearly: bool = False,
+    decided_by: str = "",
+    decided_on: datetime.date | None = None,
+    signatories: str = "",
+    goals: list[str] = (),  # type: ignore[assignment]
+    steps: list[tuple[str, int]] = (),  # type: ignore[assignment]
+    deviation_answer_days: int = 14,
+    change: str = "",
+) -> AgreementVersion:
+    """A new version of the agreement, proposed by USER's party, based on version BASED_ON (the
+    latest shown; None: the latest, for the demo). A proposal waiting for approval is replaced
+    by it. It takes effect when every party has approved it (`version_approve`)."""
+    agreement, party = _agreement_for_acting(user, agreement_id)
+    versions = agreement.versions.exclude(state__in=[State.REPLACED])
+    latest = versions.order_by("-number").first()
+    check_based_on(based_on, latest.number if latest else 0)
+    party_ids = _ids(parties)
+    if len(party_ids) < 2:
+        raise ValidationError({"parties": _("An agreement has at least two parties.")})
+    if party.pk not in party_ids and latest is None:
+        raise ValidationError({"parties": _("Your organisation must be one of the parties.")})
+    if not mission.strip() or not target_group.strip():
+        raise ValidationError(_("Write the mission and the target group."))
+    if ends_on is not None and ends_on < starts_on:
+        raise ValidationError({"ends_on": _("The agreement cannot end before it starts.")})
+    if decided_on is not None and decided_on > timezone.localdate():
+        raise ValidationError({"decided_on": _("The decision cannot lie in the future.")})
+    goals = [goal.strip() for goal in goals if goal.strip()]
+    if any(len(goal) > limits.TEXT_LENGTH for goal in goals):
+        raise ValidationError({"goals": _("A goal may be at most 2,000 characters long.")})
+    for body, days in steps:
+        if not body.strip() or not 1 <= days <= limits.MAX_DAYS:
+            raise ValidationError(
+                {"steps": _("Each step of the ladder needs who decides and 1 to 365 days.")}
+            )
+    versions.filter(state=State.PROPOSED).update(state=State.REPLACED)
+    number = (agreement.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = AgreementVersion.objects.create(
+        agreement=agreement,
+        number=number,
+        proposed_by=user,
+        change=change.strip(),
+        decided_by=decided_by.strip(),
+        decided_on=decided_on,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        renews_yearly=renews_yearly,
+        signatories=signatories.strip(),
+        mission=mission.strip(),
+        target_group=target_group.strip(),
+        deviation_answer_days=deviation_answer_days,
+    )
+    version.parties.set(Organisation.objects.filter(pk__in=party_ids))
+    Goal.objects.bulk_create(
+        Goal(version=version, position=i, text=text) for i, text in enumerate(goals)
+    )
+    EscalationStep.objects.bulk_create(
+        EscalationStep(version=version, position=i, body=body.strip(), days=days)
+        for i, (body, days) in enumerate(steps)
+    )
+    return version
+
+
+def approving_parties(version: AgreementVersion) -> list[Organisation]:
+    """The parties that must approve VERSION: its own and those of the version in force."""
+    in_force = version.agreement.versions.filter(state=State.IN_FORCE).first()
+    ids = set(version.parties.values_list("pk", flat=True))
+    if in_force is not None:
+        ids |= set(in_force.parties.values_list("pk", flat=True))
+    return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
+
+
+@transaction.atomic
+def version_approve(*, user: User, version_id: int) -> AgreementVersion:
+    """USER's party approves the proposed version; the last party's approval puts it in force
+    (the one in force before is superseded)."""
+    version = (
+        AgreementVersion.objects.select_for_update(of=("self",))
+        .filter(pk=version_id, agreement__in=access.readable_agreements(user).values("pk"))
+        .first()
+    )
+    if version is None:
+        raise ValidationError(_("There is no such proposal."))
+    needed = approving_parties(version)
+    party = next((o for o in needed if o.pk == user.organisation_id), None)
+    if party is None or not access.manages(user, version.agreement):
+        raise ValidationError(
+            _("Only a manager or coordinator of a party to the agreement may do this.")
+        )
+    if version.state != State.PROPOSED:
+        raise ValidationError(_("This version is not waiting for approval."))
+    if version.approvals.filter(organisation=party).exists():
+        raise ValidationError(_("Your organisation has already approved this version."))
+    Approval.objects.create(version=version, organisation=party, approved_by=user)
+    approved = set(version.approvals.values_list("organisation_id", flat=True))
+    if {o.pk for o in needed} <= approved:
+        version.agreement.versions.filter(state=State.IN_FORCE).update(state=State.SUPERSEDED)
+        version.state = State.IN_FORCE
+        version.in_force_at = timezone.now()
+        version.save(update_fields=["state", "in_force_at"])
+    return version
+
+
+@transaction.atomic
+def checklist_item_update(
+    *,
+    user: User,
+    item_id: int,
+    based_on: int | None,
+    status: str,
+    responsible: str = "",
+    due_on: datetime.date | None = None,
+    notes: str = "",
+) -> ChecklistItem:
+    """An item's status, who is responsible, by when, and notes."""
+    item = ChecklistItem.objects.select_for_update(of=("self",)).filter(pk=item_id).first()
+    if item is None:
+        raise ValidationError(_("There is no such checklist item."))
+    _agreement_for_acting(user, item.agreement_id)
+    check_based_on(based_on, item.version)
+    if status not in ChecklistItem.Status.values:
+        raise ValidationError({"status": _("Choose a status.")})
+    item.status, item.responsible, item.due_on = status, responsible.strip(), due_on
+    item.notes = notes.strip()
+    item.version += 1
+    item.updated_by, item.updated_at = user, timezone.now()
+    item.save()
+    return item
+
+
+def _party_of(agreement: Agreement, organisation, field: str) -> Organisation:
+    found = access.parties(agreement).filter(pk=_ids([organisation]).pop()).first()
+    if found is None:
+        raise ValidationError({field: _("Choose a party to the agreement.")})
+    return found
+
+
+@transaction.atomic
+def position_save(
+    *,
+    user: User,
+    agreement_id: int,
+    position_id: int | None = None,
+    profession: str,
+    percent: int,
+    employer,
+    payer,
+    title: str = "",
+    vacant: bool = False,
+    based_on: int | None = None,
+) -> Position:
+    """A new or changed position, employed by USER's party (each party keeps its own staff). A
+    change is based on the position's version BASED_ON (`core/versions.py`)."""
+    agreement, party = _agreement_for_acting(user, agreement_id)
+    if position_id is None:
+        position = Position(agreement=agreement)
+    else:
+        position = _own_position(agreement, party, position_id)
+        check_based_on(based_on, position.version)
+        position.version += 1
+    employer = _party_of(agreement, employer, "employer")
+    if employer != party:
+        raise ValidationError({"employer": _("You add and change your own party's positions.")})
+    if profession not in User.Profession.values:
+        raise ValidationError({"profession": _("Choose a profession.")})
+    if not 1 <= percent <= 100:
+        raise ValidationError({"percent": _("A share of full time is 1 to 100 %.")})
+    position.profession, position.percent, position.title = profession, percent, title.strip()
+    position.employer, position.payer = employer, _party_of(agreement, payer, "payer")
+    position.vacant = vacant
+    position.save()
+    return position
+
+
+def _own_position(agreement: Agreement, party: Organisation, position_id: int) -> Position:
+    position = (
+        Position.objects.select_for_update(of=("self",))
+        .filter(pk=position_id, agreement=agreement, employer=party)
+        .first()
+    )
+    if position is None:
+        raise ValidationError(_("You add and change your own party's positions."))
+    return position
+
+
+@transaction.atomic
+def position_delete(*, user: User, position_id: int) -> None:
+    position = Position.objects.filter(pk=position_id).first()
+    if position is None:
+        raise ValidationError(_("There is no such position."))
+    agreement, party = _agreement_for_acting(user, position.agreement_id)
+    _own_position(agreement, party, position_id).delete()
+
+
+@transaction.atomic
+def cost_save(
+    *,
+    user: User,
+    agreement_id: int,
+    cost_id: int | None = None,
+    year: int,
+    kind: str,
+    amount: int,
+    party=None,
+    description: str = "",
+    based_on: int | None = None,
+) -> Cost:
+    """A cost of a year: USER's party's own (PARTY: their organisation) or shared (PARTY None).
+    A party records only its own costs; any party records the shared ones. A change is based on
+    the cost's version BASED_ON (`core/versions.py`)."""
+    agreement, acting = _agreement_for_acting(user, agreement_id)
+    if cost_id is None:
+        cost = Cost(agreement=agreement)
+    else:
+        cost = _cost(agreement, acting, cost_id)
+        check_based_on(based_on, cost.version)
+        cost.version += 1
+    bearer = _party_of(agreement, party, "party") if party is not None else None
+    if bearer is not None and bearer != acting:
+        raise ValidationError({"party": _("You record your own party's costs and shared ones.")})
+    if kind not in Cost.Kind.values:
+        raise ValidationError({"kind": _("Choose a kind of cost.")})
+    if not 0 <= amount <= limits.MAX_AMOUNT:
+        raise ValidationError({"amount": _("Enter an amount in kronor.")})
+    if not 2000 <= year <= 2100:
+        raise ValidationError({"year": _("Enter a year from 2000 to 2100.")})
+    cost.year, cost.kind, cost.amount, cost.party = year, kind, amount, bearer
+    cost.description = description.strip()
+    cost.save()
+    return cost
+
+
+def _cost(agreement: Agreement, acting: Organisation, cost_id: int) -> Cost:
+    cost = (
+        Cost.objects.select_for_update(of=("self",)).filter(pk=cost_id, agreement=agreement).first()
+    )
+    if cost is None or (cost.party_id is not None and cost.party_id != acting.pk):
+        raise ValidationError(_("You record your own party's costs and shared ones."))
+    return cost
+
+
+@transaction.atomic
+def cost_delete(*, user: User, cost_id: int) -> None:
+    cost = Cost.objects.filter(pk=cost_id).first()
+    if cost is None:
+        raise ValidationError(_("There is no such cost."))
+    agreement, acting = _agreement_for_acting(user, cost.agreement_id)
+    _cost(agreement, acting, cost_id).delete()
+
+
+@transaction.atomic
+def key_save(
+    *, user: User, agreement_id: int, year: int, method: str, shares: dict[int, Decimal]
+) -> CostKey:
+    """The key for the shared costs of YEAR: METHOD and the parties' fixed SHARES (percent, by
+    organisation id). Under a fixed key the shares add up to 100; under the population or use
+    key, the shares of the parties that are not municipalities leave the rest to the
+    municipalities (`costs.divide`)."""
+    agreement, _party = _agreement_for_acting(user, agreement_id)
+    if method not in CostKey.Method.values:
+        raise ValidationError({"method": _("Choose a key.")})
+    parties = {o.pk: o for o in access.parties(agreement)}
+    if set(shares) - set(parties):
+        raise ValidationError(_("Choose a party to the agreement."))
+    if any(not Decimal(0) <= share <= Decimal(100) for share in shares.values()):
+        raise ValidationError(_("A share is 0 to 100 %."))
+    fixed = {
+        pk: share
+        for pk, share in shares.items()
+        if method == CostKey.Method.FIXED or parties[pk].kind != Organisation.Kind.MUNICIPALITY
+    }
+    total = sum(fixed.values(), Decimal(0))
+    if method == CostKey.Method.FIXED and total != 100:
+        raise ValidationError(_("Fixed shares add up to 100 %."))
+    if total > 100:
+        raise ValidationError(_("The shares add up to more than 100 %."))
+    key, _created = CostKey.objects.update_or_create(
+        agreement=agreement, year=year, defaults={"method": method}
+    )
+    key.shares.all().delete()
+    KeyShare.objects.bulk_create(
+        KeyShare(key=key, organisation=parties[pk], percent=share) for pk, share in fixed.items()
+    )
+    return key

@@ -1,0 +1,156 @@
+"""The yearly cost statement of an agreement: each party's own costs and its part of the shared
+costs by the year's key — the one rule (`divide`) for the page, the xlsx and the PDF.
+
+- Fixed shares: each party's percent.
+- By population or by use: the parties that are not municipalities take their fixed percent;
+  the rest is divided among the municipal parties by their municipality's population that
+  year (the latest known up to it), or by use: the persons enrolled at the agreement's units
+  during the year and resident in the municipality (`enrolled_by_municipality`, from
+  care.Episode: a count, no person named). Use counts are shown through the follow-up's
+  suppression (`followup.suppression.suppress_parts`): 1 to 4 as "<5".
+Amounts are whole kronor, each part rounded.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from helhet.care.models import Episode
+from helhet.core.models import Organisation
+from helhet.followup.report import Cell
+from helhet.followup.suppression import suppress_parts
+
+from . import access
+from .models import Agreement, Cost, CostKey, Population
+
+HUNDRED = Decimal(100)
+
+
+@dataclass
+class PartyLine:
+    organisation: Organisation
+    own: int = 0
+    percent: Decimal = Decimal(0)
+    basis: Cell | None = None  # the population or the use count behind the percent
+    shared: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.own + self.shared
+
+
+@dataclass
+class Statement:
+    agreement: Agreement
+    year: int
+    key: CostKey | None
+    costs: list[Cost]
+    lines: list[PartyLine]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def shared_costs(self) -> list[Cost]:
+        return [cost for cost in self.costs if cost.party_id is None]
+
+    @property
+    def own_costs(self) -> list[Cost]:
+        return [cost for cost in self.costs if cost.party_id is not None]
+
+    @property
+    def shared_total(self) -> int:
+        return sum(cost.amount for cost in self.shared_costs)
+
+    @property
+    def total(self) -> int:
+        return sum(cost.amount for cost in self.costs)
+
+
+def enrolled_by_municipality(agreement: Agreement, year: int) -> dict[int, int]:
+    """Persons enrolled at AGREEMENT's units at some time in YEAR, by municipality of residence
+    (id): one aggregate query."""
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    rows = (
+        Episode.objects.filter(unit__agreements=agreement, opened_on__lte=last)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=first))
+        .exclude(person__municipality=None)
+        .values("person__municipality")
+        .annotate(persons=Count("person", distinct=True))
+    )
+    return {row["person__municipality"]: row["persons"] for row in rows}
+
+
+def population_by_municipality(municipality_ids: list[int], year: int) -> dict[int, int]:
+    """Each municipality's population in YEAR, else the latest year before it."""
+    found: dict[int, int] = {}
+    rows = Population.objects.filter(municipality__in=municipality_ids, year__lte=year).order_by(
+        "municipality", "-year"
+    )
+    for row in rows:
+        found.setdefault(row.municipality_id, row.population)
+    return found
+
+
+def divide(agreement: Agreement, key: CostKey | None, parties: list[Organisation], year: int):
+    """Each party's percent of the shared costs and the figure behind it, and notes on what
+    could not be divided."""
+    lines = {o.pk: PartyLine(o) for o in parties}
+    notes: list[str] = []
+    if key is None:
+        notes.append(_("No key is agreed for this year: the shared costs are not divided."))
+        return lines, notes
+    fixed = {share.organisation_id: share.percent for share in key.shares.all()}
+    if key.method == CostKey.Method.FIXED:
+        for pk, line in lines.items():
+            line.percent = fixed.get(pk, Decimal(0))
+        return lines, notes
+    municipal = [o for o in parties if o.kind == Organisation.Kind.MUNICIPALITY]
+    for o in parties:
+        if o.kind != Organisation.Kind.MUNICIPALITY:
+            lines[o.pk].percent = fixed.get(o.pk, Decimal(0))
+    rest = HUNDRED - sum((line.percent for line in lines.values()), Decimal(0))
+    municipality_ids = [o.municipality_id for o in municipal if o.municipality_id]
+    if key.method == CostKey.Method.POPULATION:
+        measure = population_by_municipality(municipality_ids, year)
+    else:
+        measure = enrolled_by_municipality(agreement, year)
+    weights = {o.pk: measure.get(o.municipality_id or 0, 0) for o in municipal}
+    whole = sum(weights.values())
+    shown = (
+        suppress_parts(weights)
+        if key.method == CostKey.Method.USE
+        else {pk: Cell(value) for pk, value in weights.items()}
+    )
+    for o in municipal:
+        lines[o.pk].basis = shown[o.pk]
+        if whole:
+            lines[o.pk].percent = (rest * weights[o.pk] / whole).quantize(Decimal("0.01"))
+    if not whole:
+        notes.append(_("There is nothing to divide the municipalities' part by this year."))
+    return lines, notes
+
+
+def statement(agreement: Agreement, year: int) -> Statement:
+    """The statement of YEAR: the costs, and per party its own costs, its percent of the shared
+    ones, that part in kronor and its total."""
+    parties = list(access.parties(agreement).select_related("municipality"))
+    key = CostKey.objects.filter(agreement=agreement, year=year).first()
+    costs = list(
+        Cost.objects.filter(agreement=agreement, year=year)
+        .select_related("party")
+        .order_by("party__name", "kind", "pk")
+    )
+    lines, notes = divide(agreement, key, parties, year)
+    result = Statement(agreement, year, key, costs, list(lines.values()), notes)
+    shared = Decimal(result.shared_total)
+    for line in result.lines:
+        line.own = sum(c.amount for c in costs if c.party_id == line.organisation.pk)
+        line.shared = int((shared * line.percent / HUNDRED).quantize(1, rounding=ROUND_HALF_UP))
+    other = [c for c in costs if c.party_id and c.party_id not in lines]
+    if other:
+        notes.append(_("Some costs are borne by an organisation that is no longer a party."))
+    return result

@@ -1,0 +1,382 @@
+"""The collaboration between the authorities (issue 17): the agreement of one or more units and
+its versions, the parties' approvals, the checklist of seed 004 Bilaga 1, staffing per party and
+costs with their key. Nothing here names a person.
+
+An agreement's content lives in its versions: a change is proposed as a new version, which takes
+effect when every party (of the version in force and of the proposal) has approved it; every
+version is kept. Later slices hang on the version: deviations answer within
+`deviation_answer_days`, disputes climb the `EscalationStep`s.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from helhet.core import limits
+from helhet.core.models import Municipality, Organisation, Unit, User
+
+from . import checklist
+
+
+class Agreement(models.Model):
+    """A collaboration agreement (samverkansavtal / överenskommelse) of one or more units."""
+
+    name = models.CharField(_("name"), max_length=limits.NAME_LENGTH)
+    units = models.ManyToManyField(Unit, verbose_name=_("units"), related_name="agreements")
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if adding:  # the checklist of seed 004, one row per item, not started
+            ChecklistItem.objects.bulk_create(
+                ChecklistItem(agreement=self, code=item.code, position=position)
+                for position, item in enumerate(checklist.ITEMS)
+            )
+
+
+class AgreementVersion(models.Model):
+    """One version of an agreement's content, proposed by a party; in force once every party
+    has approved it (`actions.version_approve`)."""
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("proposed")
+        IN_FORCE = "in_force", _("in force")
+        SUPERSEDED = "superseded", _("superseded")
+        REPLACED = "replaced", _("replaced by a later proposal")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PROPOSED
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
+    in_force_at = models.DateTimeField(_("in force since"), null=True, blank=True)
+    change = models.TextField(_("what changes and why"), max_length=limits.TEXT_LENGTH, blank=True)
+    parties = models.ManyToManyField(Organisation, verbose_name=_("parties"), related_name="+")
+    decided_by = models.CharField(_("decided by"), max_length=limits.NAME_LENGTH, blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    starts_on = models.DateField(_("valid from"))
+    ends_on = models.DateField(_("valid until"), null=True, blank=True)
+    renews_yearly = models.BooleanField(_("renewed a year at a time"), default=False)
+    signatories = models.TextField(_("signatories"), max_length=limits.TEXT_LENGTH, blank=True)
+    mission = models.TextField(_("mission"), max_length=limits.GOAL_LENGTH)
+    target_group = models.TextField(_("target group"), max_length=limits.TEXT_LENGTH)
+    deviation_answer_days = models.PositiveSmallIntegerField(
+        _("days to answer a deviation"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(limits.MAX_DAYS)],
+    )
+
+    class Meta:
+        ordering = ["agreement", "-number"]
+        verbose_name = _("agreement version")
+        verbose_name_plural = _("agreement versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "number"], name="governance_version_number_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["agreement"],
+                condition=Q(state="in_force"),
+                name="governance_one_version_in_force",
+            ),
+            models.UniqueConstraint(
+                fields=["agreement"],
+                condition=Q(state="proposed"),
+                name="governance_one_proposal",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="governance_version_term_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} ({self.number})"
+
+
+class Goal(models.Model):
+    """One goal of a version (issue 18 hangs measurable targets on them)."""
+
+    version = models.ForeignKey(AgreementVersion, on_delete=models.CASCADE, related_name="goals")
+    position = models.PositiveSmallIntegerField()
+    text = models.TextField(_("goal"), max_length=limits.TEXT_LENGTH)
+
+    class Meta:
+        ordering = ["version", "position"]
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class EscalationStep(models.Model):
+    """One step of the ladder a dispute climbs (unit managers, line managers, the steering
+    group, the county's body), with the days it has to decide."""
+
+    version = models.ForeignKey(AgreementVersion, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveSmallIntegerField()
+    body = models.CharField(_("who decides"), max_length=limits.NAME_LENGTH)
+    days = models.PositiveSmallIntegerField(
+        _("days to decide"), validators=[MinValueValidator(1), MaxValueValidator(limits.MAX_DAYS)]
+    )
+
+    class Meta:
+        ordering = ["version", "position"]
+        verbose_name = _("escalation step")
+        verbose_name_plural = _("escalation steps")
+
+    def __str__(self) -> str:
+        return self.body
+
+
+class Approval(models.Model):
+    """A party's approval of a proposed version, by a manager or coordinator of that party."""
+
+    version = models.ForeignKey(
+        AgreementVersion, on_delete=models.CASCADE, related_name="approvals"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["approved_at", "pk"]
+        verbose_name = _("approval")
+        verbose_name_plural = _("approvals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "organisation"], name="governance_one_approval_per_party"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.version})"
+
+
+class ChecklistItem(models.Model):
+    """An item of the checklist (`checklist.ITEMS`) for one agreement: how far it has come."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("not started")
+        IN_PROGRESS = "in_progress", _("in progress")
+        DONE = "done", _("done")
+        NOT_APPLICABLE = "not_applicable", _("not applicable")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="checklist")
+    code = models.CharField(max_length=30, choices=checklist.CODES)
+    position = models.PositiveSmallIntegerField()
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    responsible = models.CharField(_("responsible"), max_length=limits.NAME_LENGTH, blank=True)
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    notes = models.TextField(_("notes"), max_length=limits.TEXT_LENGTH, blank=True)
+    version = models.PositiveIntegerField(default=0)  # no lost update (core/versions.py)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated at"), null=True, blank=True)
+
+    OPEN = (Status.NOT_STARTED, Status.IN_PROGRESS)
+
+    class Meta:
+        ordering = ["agreement", "position"]
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "code"], name="governance_checklist_item_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.item.text)
+
+    @property
+    def item(self) -> checklist.Item:
+        return checklist.BY_CODE[self.code]
+
+    @property
+    def overdue(self) -> bool:
+        return (
+            self.status in self.OPEN
+            and self.due_on is not None
+            and self.due_on < timezone.localdate()
+        )
+
+
+class Position(models.Model):
+    """An agreed position at the agreement's units: profession, share of full time, the party
+    that employs and the party that pays; vacant until filled."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="positions")
+    profession = models.CharField(_("profession"), max_length=30, choices=User.Profession.choices)
+    title = models.CharField(_("title"), max_length=limits.NAME_LENGTH, blank=True)
+    percent = models.PositiveSmallIntegerField(
+        _("share of full time (%)"),
+        default=100,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    employer = models.ForeignKey(
+        Organisation, verbose_name=_("employed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    payer = models.ForeignKey(
+        Organisation, verbose_name=_("paid by"), on_delete=models.PROTECT, related_name="+"
+    )
+    vacant = models.BooleanField(_("vacant"), default=False)
+    version = models.PositiveIntegerField(default=0)  # no lost update (core/versions.py)
+
+    class Meta:
+        ordering = ["agreement", "employer__name", "profession", "pk"]
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(percent__gte=1, percent__lte=100), name="governance_position_percent"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_profession_display()} {self.percent} %"
+
+
+class Cost(models.Model):
+    """A cost of a year: a party's own (PARTY set) or shared by the key (PARTY empty)."""
+
+    class Kind(models.TextChoices):
+        STAFF = "staff", _("Staff")
+        PREMISES = "premises", _("Premises")
+        CLEANING = "cleaning", _("Cleaning")
+        SUPERVISION = "supervision", _("Supervision")
+        EVALUATION = "evaluation", _("Evaluation")
+        CARS = "cars", _("Cars")
+        MATERIAL = "material", _("Material")
+        DEVELOPMENT = "development", _("Joint development")
+        OTHER = "other", _("Other")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="costs")
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    party = models.ForeignKey(
+        Organisation,
+        verbose_name=_("borne by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty for a shared cost, divided by the key."),
+    )
+    description = models.CharField(_("description"), max_length=limits.NAME_LENGTH, blank=True)
+    amount = models.PositiveBigIntegerField(
+        _("amount (SEK)"), validators=[MaxValueValidator(limits.MAX_AMOUNT)]
+    )
+    version = models.PositiveIntegerField(default=0)  # no lost update (core/versions.py)
+
+    class Meta:
+        ordering = ["agreement", "year", "party__name", "kind", "pk"]
+        verbose_name = _("cost")
+        verbose_name_plural = _("costs")
+        indexes = [models.Index(fields=["agreement", "year"], name="governance_cost_year")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.year}: {self.amount}"
+
+
+class CostKey(models.Model):
+    """How an agreement's shared costs of a year are divided (`costs.divide`): fixed shares for
+    every party; or fixed shares for the parties that are not municipalities and the rest among
+    the municipalities by population or by use (enrolled persons resident there)."""
+
+    class Method(models.TextChoices):
+        FIXED = "fixed", _("Fixed shares")
+        POPULATION = "population", _("By population")
+        USE = "use", _("By use (enrolled persons per municipality)")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="keys")
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    method = models.CharField(_("key"), max_length=20, choices=Method.choices)
+
+    class Meta:
+        ordering = ["agreement", "year"]
+        verbose_name = _("cost key")
+        verbose_name_plural = _("cost keys")
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "year"], name="governance_one_key_a_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} {self.year}"
+
+
+class KeyShare(models.Model):
+    """A party's fixed share (percent) of the shared costs under a key."""
+
+    key = models.ForeignKey(CostKey, on_delete=models.CASCADE, related_name="shares")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    percent = models.DecimalField(
+        _("share (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+
+    class Meta:
+        ordering = ["key", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "organisation"], name="governance_one_share_per_party"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.percent} %"
+
+
+class Population(models.Model):
+    """A municipality's population in a year (for the population key), as data."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="populations"
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    population = models.PositiveIntegerField(
+        _("population"), validators=[MaxValueValidator(limits.MAX_POPULATION)]
+    )
+
+    class Meta:
+        ordering = ["municipality__name", "year"]
+        verbose_name = _("population")
+        verbose_name_plural = _("populations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "year"], name="governance_one_population_a_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} {self.year}: {self.population}"

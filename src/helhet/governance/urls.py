@@ -1,0 +1,31 @@
+from django.urls import path
+
+from . import views
+
+app_name = "governance"
+urlpatterns = [
+    path("governance/", views.index, name="index"),
+    path("governance/steering-groups/<id:group_id>/", views.steering_group, name="steering_group"),
+    path("governance/agreements/<id:agreement_id>/", views.agreement, name="agreement"),
+    path("governance/agreements/<id:agreement_id>/propose/", views.propose, name="propose"),
+    path("governance/agreements/<id:agreement_id>/pdf/", views.agreement_pdf, name="pdf"),
+    path("governance/agreements/<id:agreement_id>/checklist/", views.checklist, name="checklist"),
+    path("governance/agreements/<id:agreement_id>/staffing/", views.staffing, name="staffing"),
+    path("governance/agreements/<id:agreement_id>/costs/", views.costs, name="costs"),
+    path("governance/agreements/<id:agreement_id>/costs/key/", views.cost_key, name="cost_key"),
+    path(
+        "governance/agreements/<id:agreement_id>/costs/xlsx/",
+        views.statement_xlsx,
+        name="statement_xlsx",
+    ),
+    path(
+        "governance/agreements/<id:agreement_id>/costs/pdf/",
+        views.statement_pdf,
+        name="statement_pdf",
+    ),
+    path("governance/versions/<id:version_id>/", views.version, name="version"),
+    path("governance/versions/<id:version_id>/approve/", views.approve, name="approve"),
+    path("governance/checklist/<id:check_id>/", views.checklist_item, name="checklist_item"),
+    path("governance/positions/<id:position_id>/", views.position, name="position"),
+    path("governance/costs/<id:cost_id>/", views.cost, name="cost"),
+]

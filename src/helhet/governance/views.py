@@ -1,0 +1,448 @@
+"""Governance pages: the agreements a user reads, an agreement and its versions, proposing and
+approving, the PDF of the agreement in force, the checklist, staffing, costs and the yearly
+statement (page, xlsx, PDF), and a steering group's page. Who may read and act is asked of
+`access` (deny by default: "not found"); nothing here shows a person."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from helhet.core import pdf
+from helhet.core.forms import run_action
+from helhet.core.submissions import once
+from helhet.core.versions import StaleEdit, stale_page
+from helhet.followup.access import require_followup
+
+from . import access, actions, exports
+from . import costs as cost_rules
+from .forms import (
+    ChecklistItemForm,
+    CostForm,
+    KeyForm,
+    PositionForm,
+    ProposalForm,
+    YearForm,
+    key_initial,
+    proposal_initial,
+)
+from .models import AgreementVersion, ChecklistItem, Cost, CostKey, Position
+from .staffing import staffing as staffing_rows
+
+State = AgreementVersion.State
+
+
+def _versions(agreement):
+    return agreement.versions.exclude(state=State.REPLACED).prefetch_related(
+        "parties", "goals", "steps", "approvals__organisation"
+    )
+
+
+def in_force(agreement) -> AgreementVersion | None:
+    return _versions(agreement).filter(state=State.IN_FORCE).first()
+
+
+def _proposal(agreement) -> AgreementVersion | None:
+    return _versions(agreement).filter(state=State.PROPOSED).first()
+
+
+def _open_items(agreements):
+    return (
+        ChecklistItem.objects.filter(agreement__in=agreements, status__in=ChecklistItem.OPEN)
+        .select_related("agreement")
+        .order_by("agreement__name", "position")
+    )
+
+
+@login_required
+@require_GET
+def index(request):
+    require_followup(request.user)  # the menu's link: whoever may follow up a unit
+    agreements = list(access.readable_agreements(request.user).prefetch_related("units"))
+    context = {
+        "agreements": agreements,
+        "groups": access.readable_steering_groups(request.user),
+    }
+    return render(request, "governance/index.html", context)
+
+
+@login_required
+@require_GET
+def steering_group(request, group_id: int):
+    group = access.steering_group_or_404(request.user, group_id)
+    agreements = list(
+        access.readable_agreements(request.user).filter(units__steering_groups=group).distinct()
+    )
+    context = {"group": group, "agreements": agreements, "open_items": _open_items(agreements)}
+    return render(request, "governance/steering_group.html", context)
+
+
+def _agreement_context(request, agreement) -> dict:
+    return {
+        "agreement": agreement,
+        "party": access.acting_party(request.user, agreement),
+        "in_force": in_force(agreement),
+    }
+
+
+@login_required
+@require_GET
+def agreement(request, agreement_id: int):
+    found = access.agreement_or_404(request.user, agreement_id)
+    context = _agreement_context(request, found)
+    proposal = _proposal(found)
+    if proposal is not None:
+        approved = {a.organisation_id: a for a in proposal.approvals.all()}
+        context["proposal"] = proposal
+        context["approvals"] = [
+            (party, approved.get(party.pk)) for party in actions.approving_parties(proposal)
+        ]
+        mine = [p for p, _a in context["approvals"] if p.pk == request.user.organisation_id]
+        context["approving_party"] = mine[0] if mine else None
+        context["may_approve"] = (
+            bool(mine) and mine[0].pk not in approved and access.manages(request.user, found)
+        )
+    context["versions"] = found.versions.order_by("-number")
+    context["open_items"] = _open_items([found])
+    return render(request, "governance/agreement.html", context)
+
+
+@login_required
+@require_GET
+def version(request, version_id: int):
+    shown = access.version_or_404(request.user, version_id)
+    context = {"agreement": shown.agreement, "v": shown}
+    return render(request, "governance/version.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@once
+def propose(request, agreement_id: int):
+    found = access.agreement_or_404(request.user, agreement_id)
+    party = access.acting_party(request.user, found)
+    if party is None:
+        raise Http404
+    latest = _versions(found).order_by("-number").first()
+    choices = access.party_choices(found)
+
+    def build(data):
+        return ProposalForm(data, parties=choices)
+
+    form = ProposalForm(request.POST or None, initial=proposal_initial(latest), parties=choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = run_action(
+                form, actions.version_propose, user=request.user, agreement_id=found.pk
+            )
+        except StaleEdit as stale:
+            form = stale_page(build, request.POST, stale)
+        else:
+            if done:
+                messages.success(
+                    request,
+                    _("The change is proposed. It takes effect when every party has approved it."),
+                )
+                return redirect("governance:agreement", agreement_id=found.pk)
+    context = {"agreement": found, "form": form, "latest": latest}
+    return render(request, "governance/propose.html", context)
+
+
+@login_required
+@require_POST
+def approve(request, version_id: int):
+    shown = access.version_or_404(request.user, version_id)
+    try:
+        approved = actions.version_approve(user=request.user, version_id=shown.pk)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if approved.state == State.IN_FORCE:
+            messages.success(request, _("Every party has approved: the new version is in force."))
+        else:
+            messages.success(request, _("Your organisation's approval is recorded."))
+    return redirect("governance:agreement", agreement_id=shown.agreement_id)
+
+
+@login_required
+@require_GET
+def agreement_pdf(request, agreement_id: int):
+    found = access.agreement_or_404(request.user, agreement_id)
+    shown = in_force(found)
+    if shown is None:
+        messages.error(request, _("No version of the agreement is in force yet."))
+        return redirect("governance:agreement", agreement_id=found.pk)
+    if not pdf.available():
+        return pdf.unavailable(request, fallback_url=reverse("governance:version", args=[shown.pk]))
+    filename = f"agreement-{found.pk}-version-{shown.number}.pdf"
+    context = {"agreement": found, "v": shown}
+    return pdf.render_pdf(request, "governance/agreement_pdf.html", context, filename=filename)
+
+
+@login_required
+@require_GET
+def checklist(request, agreement_id: int):
+    found = access.agreement_or_404(request.user, agreement_id)
+    context = _agreement_context(request, found)
+    context["items"] = found.checklist.select_related("updated_by").order_by("position")
+    return render(request, "governance/checklist.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checklist_item(request, check_id: int):
+    item = ChecklistItem.objects.filter(
+        pk=check_id, agreement__in=access.readable_agreements(request.user).values("pk")
+    ).first()
+    if item is None or access.acting_party(request.user, item.agreement) is None:
+        raise Http404
+    initial = {
+        "version": item.version,
+        "status": item.status,
+        "responsible": item.responsible,
+        "due_on": item.due_on,
+        "notes": item.notes,
+    }
+    form = ChecklistItemForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = run_action(
+                form, actions.checklist_item_update, user=request.user, item_id=item.pk
+            )
+        except StaleEdit as stale:
+            item.refresh_from_db()
+            form = stale_page(ChecklistItemForm, request.POST, stale)
+        else:
+            if done:
+                messages.success(request, _("The checklist item is saved."))
+                return redirect(
+                    reverse("governance:checklist", args=[item.agreement_id]) + f"#check-{item.pk}"
+                )
+    return render(
+        request,
+        "governance/checklist_item.html",
+        {"item": item, "form": form, "agreement": item.agreement},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@once
+def staffing(request, agreement_id: int):
+    found = access.agreement_or_404(request.user, agreement_id)
+    context = _agreement_context(request, found)
+    parties = access.parties(found)
+    form = None
+    if context["party"] is not None:
+        party = context["party"]
+        form = PositionForm(
+            request.POST or None,
+            parties=parties,
+            initial={"employer": party, "payer": party, "version": 0},
+        )
+        if request.method == "POST" and form.is_valid():
+            if run_action(form, actions.position_save, user=request.user, agreement_id=found.pk):
+                messages.success(request, _("The position is added."))
+                return redirect("governance:staffing", agreement_id=found.pk)
+    elif request.method == "POST":
+        raise Http404
+    context |= {
+        "form": form,
+        "rows": staffing_rows(found),
+        "positions": found.positions.select_related("employer", "payer"),
+    }
+    return render(request, "governance/staffing.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def position(request, position_id: int):
+    found = (
+        Position.objects.filter(
+            pk=position_id, agreement__in=access.readable_agreements(request.user).values("pk")
+        )
+        .select_related("agreement")
+        .first()
+    )
+    party = access.acting_party(request.user, found.agreement) if found else None
+    if found is None or party is None or found.employer_id != party.pk:
+        raise Http404
+    back = reverse("governance:staffing", args=[found.agreement_id])
+    if request.method == "POST" and "delete" in request.POST:
+        try:
+            actions.position_delete(user=request.user, position_id=found.pk)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The position is removed."))
+        return redirect(back)
+    initial = {
+        "profession": found.profession,
+        "title": found.title,
+        "percent": found.percent,
+        "employer": found.employer,
+        "payer": found.payer,
+        "vacant": found.vacant,
+        "version": found.version,
+    }
+    parties = access.parties(found.agreement)
+    form = PositionForm(request.POST or None, parties=parties, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = run_action(
+                form,
+                actions.position_save,
+                user=request.user,
+                agreement_id=found.agreement_id,
+                position_id=found.pk,
+            )
+        except StaleEdit as stale:
+            form = stale_page(lambda data: PositionForm(data, parties=parties), request.POST, stale)
+        else:
+            if saved:
+                messages.success(request, _("The position is saved."))
+                return redirect(back)
+    context = {"agreement": found.agreement, "position": found, "form": form}
+    return render(request, "governance/position.html", context)
+
+
+def _year(request) -> int:
+    form = YearForm(request.GET)
+    return form.cleaned_data["year"] if form.is_valid() else timezone.localdate().year
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@once
+def costs(request, agreement_id: int):
+    found = access.agreement_or_404(request.user, agreement_id)
+    year = _year(request)
+    context = _agreement_context(request, found)
+    form = None
+    if context["party"] is not None:
+        form = CostForm(
+            request.POST or None,
+            parties=access.parties(found),
+            initial={"year": year, "version": 0},
+        )
+        if request.method == "POST" and form.is_valid():
+            if run_action(form, actions.cost_save, user=request.user, agreement_id=found.pk):
+                messages.success(request, _("The cost is added."))
+                added = form.cleaned_data["year"]
+                return redirect(reverse("governance:costs", args=[found.pk]) + f"?year={added}")
+    elif request.method == "POST":
+        raise Http404
+    context |= {
+        "form": form,
+        "year": year,
+        "years": range(timezone.localdate().year + 1, timezone.localdate().year - 5, -1),
+        "statement": cost_rules.statement(found, year),
+        "party_id": context["party"].pk if context["party"] else None,
+    }
+    return render(request, "governance/costs.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cost(request, cost_id: int):
+    found = (
+        Cost.objects.filter(
+            pk=cost_id, agreement__in=access.readable_agreements(request.user).values("pk")
+        )
+        .select_related("agreement")
+        .first()
+    )
+    party = access.acting_party(request.user, found.agreement) if found else None
+    if found is None or party is None or found.party_id not in (None, party.pk):
+        raise Http404
+    back = reverse("governance:costs", args=[found.agreement_id]) + f"?year={found.year}"
+    if request.method == "POST" and "delete" in request.POST:
+        try:
+            actions.cost_delete(user=request.user, cost_id=found.pk)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The cost is removed."))
+        return redirect(back)
+    initial = {
+        "year": found.year,
+        "kind": found.kind,
+        "party": found.party,
+        "description": found.description,
+        "amount": found.amount,
+        "version": found.version,
+    }
+    parties = access.parties(found.agreement)
+    form = CostForm(request.POST or None, parties=parties, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = run_action(
+                form,
+                actions.cost_save,
+                user=request.user,
+                agreement_id=found.agreement_id,
+                cost_id=found.pk,
+            )
+        except StaleEdit as stale:
+            form = stale_page(lambda data: CostForm(data, parties=parties), request.POST, stale)
+        else:
+            if saved:
+                messages.success(request, _("The cost is saved."))
+                return redirect(back)
+    return render(
+        request, "governance/cost.html", {"agreement": found.agreement, "cost": found, "form": form}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cost_key(request, agreement_id: int):
+    found = access.agreement_or_404(request.user, agreement_id)
+    if access.acting_party(request.user, found) is None:
+        raise Http404
+    year = _year(request)
+    parties = list(access.parties(found))
+    key = CostKey.objects.filter(agreement=found, year=year).first()
+    form = KeyForm(request.POST or None, parties=parties, initial=key_initial(key))
+    if request.method == "POST" and form.is_valid():
+        if run_action(form, actions.key_save, user=request.user, agreement_id=found.pk, year=year):
+            messages.success(request, _("The key is saved."))
+            return redirect(reverse("governance:costs", args=[found.pk]) + f"?year={year}")
+    context = {"agreement": found, "form": form, "year": year}
+    return render(request, "governance/cost_key.html", context)
+
+
+@login_required
+@require_GET
+def statement_xlsx(request, agreement_id: int):
+    found = access.agreement_or_404(request.user, agreement_id)
+    year = _year(request)
+    response = HttpResponse(
+        exports.statement_xlsx(cost_rules.statement(found, year)),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={
+            "Content-Disposition": content_disposition_header(True, f"costs-{found.pk}-{year}.xlsx")
+        },
+    )
+    return response
+
+
+@login_required
+@require_GET
+def statement_pdf(request, agreement_id: int):
+    found = access.agreement_or_404(request.user, agreement_id)
+    year = _year(request)
+    if not pdf.available():
+        fallback = reverse("governance:costs", args=[found.pk]) + f"?year={year}"
+        return pdf.unavailable(request, fallback_url=fallback)
+    context = {"agreement": found, "statement": cost_rules.statement(found, year)}
+    filename = f"costs-{found.pk}-{year}.pdf"
+    return pdf.render_pdf(request, "governance/statement_pdf.html", context, filename=filename)
