@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from helhet.core import limits
-from helhet.core.forms import DateInput, IdMultipleChoiceField, set_queryset
+from helhet.core.forms import DateInput, IdMultipleChoiceField, ModelChoiceField, set_queryset
 from helhet.core.models import Organisation, User
 from helhet.core.versions import BasedOnVersion
 
@@ -176,8 +176,8 @@ class PositionForm(EditForm):
     percent = forms.IntegerField(
         label=_("Share of full time (%)"), min_value=1, max_value=100, initial=100
     )
-    employer = forms.ModelChoiceField(label=_("Employed by"), queryset=Organisation.objects.none())
-    payer = forms.ModelChoiceField(label=_("Paid by"), queryset=Organisation.objects.none())
+    employer = ModelChoiceField(label=_("Employed by"), queryset=Organisation.objects.none())
+    payer = ModelChoiceField(label=_("Paid by"), queryset=Organisation.objects.none())
     vacant = forms.BooleanField(label=_("Vacant"), required=False)
 
     def __init__(self, *args, parties=None, **kwargs):
@@ -189,7 +189,7 @@ class PositionForm(EditForm):
 class CostForm(EditForm):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     kind = forms.ChoiceField(label=_("Kind"), choices=Cost.Kind.choices)
-    party = forms.ModelChoiceField(
+    party = ModelChoiceField(
         label=_("Borne by"),
         queryset=Organisation.objects.none(),
         required=False,
