@@ -237,6 +237,7 @@ PAGES = {
     "bookings:person": _("bookings"),
     "bookings:cancel": _("booking cancel form"),
     "bookings:rebook": _("form to move a booking"),
+    "bookings:edit": _("form to change a booking"),
     "bookings:attended": _("booking marked as attended"),
     "bookings:no_show": _("booking marked as a no-show"),
     "plans:sip": _("SIP"),
