@@ -354,8 +354,7 @@ def relative_update(
 @transaction.atomic
 def note_opened(*, access: PersonAccess) -> None:
     """Put ACCESS.person first in ACCESS.user's recently opened (`people/recent.py`): one
-    upsert and no read; the database trims the user's rows to `recent.RECENT_MAX` as one is
-    inserted (a trigger, migration people 0004)."""
+    upsert and no read; reading the list trims it (`recent.trim`)."""
     RecentlyOpened.objects.bulk_create(
         [RecentlyOpened(user=access.user, person=access.person, opened_at=timezone.now())],
         update_conflicts=True,

@@ -163,8 +163,8 @@ class Change(models.Model):
 
 class RecentlyOpened(models.Model):
     """A person whose overview USER opened, and when last: the start page's "Recently opened"
-    (`people/recent.py`). One row per user and person, at most `recent.RECENT_MAX` per user
-    (trimmed by a trigger as one is inserted, migration 0004); shown only while the user may
+    (`people/recent.py`). One row per user and person, trimmed to the newest
+    `recent.RECENT_MAX` when the list is read (`recent.trim`); shown only while the user may
     still see the person."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
