@@ -273,11 +273,12 @@ def cost_save(
     based_on: int | None = None,
 ) -> Cost:
     """A cost of a year: USER's party's own (PARTY: their organisation) or shared (PARTY None).
-    A party records only its own costs; any party records the shared ones. A change is based on
-    the cost's version BASED_ON (`core/versions.py`)."""
+    A party records only its own costs; any party records shared ones, and changes only the
+    costs it recorded (`_cost`). A change is based on the cost's version BASED_ON
+    (`core/versions.py`)."""
     agreement, acting = _agreement_for_acting(user, agreement_id)
     if cost_id is None:
-        cost = Cost(agreement=agreement)
+        cost = Cost(agreement=agreement, recorded_by=acting)
     else:
         cost = _cost(agreement, acting, cost_id)
         check_based_on(based_on, cost.version)
@@ -297,12 +298,20 @@ def cost_save(
     return cost
 
 
+def may_change_cost(cost: Cost, party: Organisation | None) -> bool:
+    """Whether PARTY may change or remove COST: its own cost it recorded, or a shared cost it
+    recorded (never another party's, nor one recorded before the recorder was kept)."""
+    return (
+        party is not None and cost.recorded_by_id == party.pk and cost.party_id in (None, party.pk)
+    )
+
+
 def _cost(agreement: Agreement, acting: Organisation, cost_id: int) -> Cost:
     cost = (
         Cost.objects.select_for_update(of=("self",)).filter(pk=cost_id, agreement=agreement).first()
     )
-    if cost is None or (cost.party_id is not None and cost.party_id != acting.pk):
-        raise ValidationError(_("You record your own party's costs and shared ones."))
+    if cost is None or not may_change_cost(cost, acting):
+        raise ValidationError(_("A cost is changed or removed only by the party that recorded it."))
     return cost
 
 
@@ -322,8 +331,12 @@ def key_save(
     """The key for the shared costs of YEAR: METHOD and the parties' fixed SHARES (percent, by
     organisation id). Under a fixed key the shares add up to 100; under the population or use
     key, the shares of the parties that are not municipalities leave the rest to the
-    municipalities (`costs.divide`)."""
-    agreement, _party = _agreement_for_acting(user, agreement_id)
+    municipalities (`costs.divide`). Who set it (USER and their party) and when is kept and
+    shown on the statement. Only a party to the agreement sets it (`_agreement_for_acting`).
+
+    Not yet: the other parties' approval of a changed key (as `version_approve` does for the
+    agreement); the key saved is used at once."""
+    agreement, party = _agreement_for_acting(user, agreement_id)
     if method not in CostKey.Method.values:
         raise ValidationError({"method": _("Choose a key.")})
     parties = {o.pk: o for o in access.parties(agreement)}
@@ -342,7 +355,14 @@ def key_save(
     if total > 100:
         raise ValidationError(_("The shares add up to more than 100 %."))
     key, _created = CostKey.objects.update_or_create(
-        agreement=agreement, year=year, defaults={"method": method}
+        agreement=agreement,
+        year=year,
+        defaults={
+            "method": method,
+            "set_by": user,
+            "set_by_party": party,
+            "set_at": timezone.now(),
+        },
     )
     key.shares.all().delete()
     KeyShare.objects.bulk_create(

@@ -260,7 +260,9 @@ class Position(models.Model):
 
 
 class Cost(models.Model):
-    """A cost of a year: a party's own (PARTY set) or shared by the key (PARTY empty)."""
+    """A cost of a year: a party's own (PARTY set) or shared by the key (PARTY empty). Edited
+    and removed only by the party that recorded it (`RECORDED_BY`; empty for a cost recorded
+    before it was kept: then by no one)."""
 
     class Kind(models.TextChoices):
         STAFF = "staff", _("Staff")
@@ -291,6 +293,14 @@ class Cost(models.Model):
     amount = models.PositiveBigIntegerField(
         _("amount (SEK)"), validators=[MaxValueValidator(limits.MAX_AMOUNT)]
     )
+    recorded_by = models.ForeignKey(
+        Organisation,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     version = models.PositiveIntegerField(default=0)  # no lost update (core/versions.py)
 
     class Meta:
@@ -306,7 +316,8 @@ class Cost(models.Model):
 class CostKey(models.Model):
     """How an agreement's shared costs of a year are divided (`costs.divide`): fixed shares for
     every party; or fixed shares for the parties that are not municipalities and the rest among
-    the municipalities by population or by use (enrolled persons resident there)."""
+    the municipalities by population or by use (enrolled persons resident there). Who set it
+    and when is kept and shown on the statement (empty for a key set before it was kept)."""
 
     class Method(models.TextChoices):
         FIXED = "fixed", _("Fixed shares")
@@ -318,6 +329,23 @@ class CostKey(models.Model):
         _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
     method = models.CharField(_("key"), max_length=20, choices=Method.choices)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("set by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    set_by_party = models.ForeignKey(
+        Organisation,
+        verbose_name=_("set by party"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    set_at = models.DateTimeField(_("set at"), null=True, blank=True)
 
     class Meta:
         ordering = ["agreement", "year"]

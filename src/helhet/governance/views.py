@@ -361,7 +361,7 @@ def cost(request, cost_id: int):
         .first()
     )
     party = access.acting_party(request.user, found.agreement) if found else None
-    if found is None or party is None or found.party_id not in (None, party.pk):
+    if found is None or not actions.may_change_cost(found, party):
         raise Http404
     back = reverse("governance:costs", args=[found.agreement_id]) + f"?year={found.year}"
     if request.method == "POST" and "delete" in request.POST:
