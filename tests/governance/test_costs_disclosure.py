@@ -48,13 +48,17 @@ def _use_key(g, region_share=Decimal(0)):
     Cost.objects.create(
         agreement=g.agreement, year=2026, kind="premises", amount=100_000, recorded_by=g.region
     )
-    actions.key_save(
+    key = actions.key_save(
         user=g.manager,
         agreement_id=g.agreement.pk,
         year=2026,
         method="use",
         shares={g.region.pk: region_share},
     )
+    for user in [g.coordinator, *getattr(g, "bosses", [])]:
+        actions.key_approve(user=user, key_id=key.pk)
+    key.refresh_from_db()
+    assert key.state == CostKey.State.IN_FORCE
 
 
 def _shown(client, g):
@@ -91,10 +95,12 @@ def four_parties(gov):
     v2 = propose(g.agreement, g.manager, based_on=1, parties=[g.region, g.municipality, oa, oc])
     for user in (g.manager, g.coordinator):
         actions.version_approve(user=user, version_id=v2.pk)
+    g.bosses = []
     for organisation, name in ((oa, "boss_a"), (oc, "boss_c")):
         boss = f.UserFactory(username=name, organisation=organisation)
         f.MembershipFactory(user=boss, unit=g.clinic, role="manager")
         actions.version_approve(user=boss, version_id=v2.pk)
+        g.bosses.append(boss)
     return g
 
 
@@ -242,19 +248,79 @@ def test_the_cost_page_opens_to_the_recorder_only(client, gov):
 # --- Who sets the key ----------------------------------------------------------------------
 
 
-def test_the_key_keeps_and_shows_who_set_it_and_when(client, gov):
-    key = actions.key_save(
-        user=gov.coordinator,
-        agreement_id=gov.agreement.pk,
+def _propose(g, user, region, municipality):
+    return actions.key_save(
+        user=user,
+        agreement_id=g.agreement.pk,
         year=2026,
         method="fixed",
-        shares={gov.region.pk: Decimal(50), gov.municipality.pk: Decimal(50)},
+        shares={g.region.pk: Decimal(region), g.municipality.pk: Decimal(municipality)},
     )
-    assert (key.set_by, key.set_by_party) == (gov.coordinator, gov.region)
+
+
+def _shares(g):
+    return {
+        line.organisation.name: line.shared for line in costs.statement(g.agreement, 2026).lines
+    }
+
+
+def test_one_party_alone_does_not_set_the_key_for_everyone(client, gov):
+    """The reviewer's case: the region proposes to put every shared cost on the municipality;
+    nothing is divided by it until the municipality approves, and the page says so."""
+    _shared(gov)
+    key = _propose(gov, gov.coordinator, 0, 100)
+    assert (key.state, key.set_by, key.set_by_party) == ("proposed", gov.coordinator, gov.region)
     assert key.set_at is not None
+    assert _shares(gov) == {"Region Testland": 0, "Testby kommun": 0}  # no key in force
+    client.force_login(gov.steering)
+    page = client.get(reverse("governance:costs", args=[gov.agreement.pk]), {"year": 2026}).text
+    assert "Proposed key, waiting for approval" in page
+    assert f"Proposed by Region Testland ({gov.coordinator})" in page
+    assert page.count("Not yet") == 1  # the municipality; the region approved by proposing
+
+
+def test_the_key_is_in_force_when_every_party_has_approved_and_shows_who_set_it(client, gov):
+    _shared(gov)
+    first = _propose(gov, gov.coordinator, 60, 40)
+    client.force_login(gov.manager)
+    url = reverse("governance:cost_key", args=[gov.agreement.pk]) + "?year=2026"
+    assert "Approve the proposed key" in client.get(url).text
+    assert client.post(url, {"approve": str(first.pk)}).status_code == 302
+    first.refresh_from_db()
+    assert first.state == "in_force"
+    assert _shares(gov) == {"Region Testland": 60_000, "Testby kommun": 40_000}
+    second = _propose(gov, gov.manager, 0, 100)  # a change waits; the first stays in force
+    assert _shares(gov) == {"Region Testland": 60_000, "Testby kommun": 40_000}
+    actions.key_approve(user=gov.coordinator, key_id=second.pk)
+    first.refresh_from_db()
+    assert first.state == "superseded"
+    assert _shares(gov) == {"Region Testland": 0, "Testby kommun": 100_000}
     client.force_login(gov.steering)
     page = client.get(reverse("governance:costs", args=[gov.agreement.pk]), {"year": 2026})
-    assert f"Set by Region Testland ({gov.coordinator})" in page.text
+    assert f"Set by Testby kommun ({gov.manager})" in page.text
+
+
+def test_a_later_proposal_replaces_the_waiting_one(gov):
+    first = _propose(gov, gov.coordinator, 0, 100)
+    _propose(gov, gov.manager, 50, 50)
+    first.refresh_from_db()
+    assert first.state == "replaced"
+    with pytest.raises(ValidationError, match="not waiting for approval"):
+        actions.key_approve(user=gov.manager, key_id=first.pk)
+
+
+def test_a_party_approves_once_and_others_do_not_approve(client, gov):
+    key = _propose(gov, gov.coordinator, 0, 100)
+    with pytest.raises(ValidationError, match="already approved"):
+        actions.key_approve(user=gov.coordinator, key_id=key.pk)
+    for user in (gov.steering, gov.nurse, gov.other_manager):
+        with pytest.raises(ValidationError):
+            actions.key_approve(user=user, key_id=key.pk)
+    client.force_login(gov.steering)
+    url = reverse("governance:cost_key", args=[gov.agreement.pk]) + "?year=2026"
+    assert client.post(url, {"approve": str(key.pk)}).status_code == 404
+    key.refresh_from_db()
+    assert key.state == "proposed" and key.approvals.count() == 1
 
 
 def test_an_organisation_that_is_not_a_party_does_not_set_the_key(gov):

@@ -106,9 +106,11 @@ def test_a_party_adds_only_its_own_positions_and_costs(gov):
 def _costs(g, key, shares):
     Cost.objects.create(agreement=g.agreement, year=2026, kind="premises", amount=100_000)
     Cost.objects.create(agreement=g.agreement, year=2026, kind="staff", amount=500, party=g.region)
-    actions.key_save(
+    proposed = actions.key_save(
         user=g.manager, agreement_id=g.agreement.pk, year=2026, method=key, shares=shares
     )
+    for user in [g.coordinator] + [u for u in [getattr(g, "boss", None)] if u]:
+        actions.key_approve(user=user, key_id=proposed.pk)
     return {line.organisation.name: line for line in costs.statement(g.agreement, 2026).lines}
 
 
@@ -138,7 +140,7 @@ def three_parties(gov):
     boss = f.UserFactory(username="annanby_chef", organisation=second)
     f.MembershipFactory(user=boss, unit=gov.clinic, role="manager")
     actions.version_approve(user=boss, version_id=v2.pk)
-    gov.second, gov.other = second, other
+    gov.second, gov.other, gov.boss = second, other, boss
     return gov
 
 

@@ -162,6 +162,7 @@ def _costs(agreement: Agreement, key: str, county: County, today: datetime.date)
             method=method,
             set_by_party=region,
             set_at=timezone.now(),
+            state=CostKey.State.IN_FORCE,
         )
         if method == CostKey.Method.FIXED:
             shares = {"region": 50, "norrby": 30, "soderby": 20}

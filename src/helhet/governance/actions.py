@@ -28,6 +28,7 @@ from .models import (
     CostKey,
     EscalationStep,
     Goal,
+    KeyApproval,
     KeyShare,
     Position,
 )
@@ -331,11 +332,13 @@ def key_save(
     """The key for the shared costs of YEAR: METHOD and the parties' fixed SHARES (percent, by
     organisation id). Under a fixed key the shares add up to 100; under the population or use
     key, the shares of the parties that are not municipalities leave the rest to the
-    municipalities (`costs.divide`). Who set it (USER and their party) and when is kept and
-    shown on the statement. Only a party to the agreement sets it (`_agreement_for_acting`).
+    municipalities (`costs.divide`).
 
-    Not yet: the other parties' approval of a changed key (as `version_approve` does for the
-    agreement); the key saved is used at once."""
+    The key is proposed by USER's party, which approves it so; it is in force when every party
+    to the agreement has approved it (`key_approve`), as a version of the agreement is, and until
+    then the statement divides by the key in force. A proposal waiting for the year is replaced
+    by this one. Only a party to the agreement proposes (`_agreement_for_acting`); who and when
+    is kept and shown on the statement."""
     agreement, party = _agreement_for_acting(user, agreement_id)
     if method not in CostKey.Method.values:
         raise ValidationError({"method": _("Choose a key.")})
@@ -354,18 +357,45 @@ def key_save(
         raise ValidationError(_("Fixed shares add up to 100 %."))
     if total > 100:
         raise ValidationError(_("The shares add up to more than 100 %."))
-    key, _created = CostKey.objects.update_or_create(
+    keys = CostKey.objects.filter(agreement=agreement, year=year)
+    keys.filter(state=State.PROPOSED).update(state=State.REPLACED)
+    key = CostKey.objects.create(
         agreement=agreement,
         year=year,
-        defaults={
-            "method": method,
-            "set_by": user,
-            "set_by_party": party,
-            "set_at": timezone.now(),
-        },
+        method=method,
+        set_by=user,
+        set_by_party=party,
+        set_at=timezone.now(),
     )
-    key.shares.all().delete()
     KeyShare.objects.bulk_create(
         KeyShare(key=key, organisation=parties[pk], percent=share) for pk, share in fixed.items()
     )
+    return _approve_key(key, party, user)
+
+
+@transaction.atomic
+def key_approve(*, user: User, key_id: int) -> CostKey:
+    """USER's party approves the proposed cost key KEY_ID; the last party's approval puts it in
+    force for its year (the key in force before is superseded)."""
+    key = CostKey.objects.filter(pk=key_id).first()
+    if key is None:
+        raise ValidationError(_("There is no such proposal."))
+    agreement, party = _agreement_for_acting(user, key.agreement_id)
+    key = CostKey.objects.select_for_update(of=("self",)).get(pk=key_id)
+    if key.state != State.PROPOSED:
+        raise ValidationError(_("This key is not waiting for approval."))
+    if key.approvals.filter(organisation=party).exists():
+        raise ValidationError(_("Your organisation has already approved this key."))
+    return _approve_key(key, party, user)
+
+
+def _approve_key(key: CostKey, party: Organisation, user: User) -> CostKey:
+    KeyApproval.objects.create(key=key, organisation=party, approved_by=user)
+    approved = set(key.approvals.values_list("organisation_id", flat=True))
+    if set(access.parties(key.agreement).values_list("pk", flat=True)) <= approved:
+        CostKey.objects.filter(
+            agreement=key.agreement_id, year=key.year, state=State.IN_FORCE
+        ).update(state=State.SUPERSEDED)
+        key.state = State.IN_FORCE
+        key.save(update_fields=["state"])
     return key

@@ -33,7 +33,7 @@ from helhet.followup.indicators import clients
 from helhet.followup.report import Cell
 
 from . import access
-from .models import Agreement, Cost, CostKey, Population
+from .models import Agreement, Cost, CostKey, KeyApproval, Population
 
 HUNDRED = Decimal(100)
 USE_STEP = 5  # use counts are rounded up to a multiple of this (`rounded_use`)
@@ -60,6 +60,8 @@ class Statement:
     costs: list[Cost]
     lines: list[PartyLine]
     notes: list[str] = field(default_factory=list)
+    proposal: CostKey | None = None  # a key waiting for the parties' approval
+    approvals: list[tuple[Organisation, KeyApproval | None]] = field(default_factory=list)
 
     @property
     def shared_costs(self) -> list[Cost]:
@@ -111,8 +113,8 @@ def population_by_municipality(municipality_ids: list[int], year: int) -> dict[i
 
 
 def divide(agreement: Agreement, key: CostKey | None, parties: list[Organisation], year: int):
-    """Each party's percent of the shared costs and the figure behind it, and notes on what
-    could not be divided."""
+    """Each party's percent of the shared costs by KEY (the key in force: every party has
+    approved it) and the figure behind it, and notes on what could not be divided."""
     lines = {o.pk: PartyLine(o) for o in parties}
     notes: list[str] = []
     if key is None:
@@ -149,7 +151,10 @@ def statement(agreement: Agreement, year: int) -> Statement:
     """The statement of YEAR: the costs, and per party its own costs, its percent of the shared
     ones, that part in kronor and its total."""
     parties = list(access.parties(agreement).select_related("municipality"))
-    key = CostKey.objects.filter(agreement=agreement, year=year).first()
+    keys = CostKey.objects.filter(agreement=agreement, year=year).select_related(
+        "set_by", "set_by_party"
+    )
+    key = keys.filter(state=CostKey.State.IN_FORCE).first()
     costs = list(
         Cost.objects.filter(agreement=agreement, year=year)
         .select_related("party")
@@ -157,6 +162,13 @@ def statement(agreement: Agreement, year: int) -> Statement:
     )
     lines, notes = divide(agreement, key, parties, year)
     result = Statement(agreement, year, key, costs, list(lines.values()), notes)
+    result.proposal = (
+        keys.filter(state=CostKey.State.PROPOSED).prefetch_related("shares__organisation").first()
+    )
+    if result.proposal is not None:
+        approvals = result.proposal.approvals.select_related("approved_by")
+        by_party = {approval.organisation_id: approval for approval in approvals}
+        result.approvals = [(party, by_party.get(party.pk)) for party in parties]
     shared = Decimal(result.shared_total)
     for line in result.lines:
         line.own = sum(c.amount for c in costs if c.party_id == line.organisation.pk)

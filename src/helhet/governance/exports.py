@@ -42,6 +42,10 @@ def statement_xlsx(statement: Statement) -> bytes:
                 when.strftime("%Y-%m-%d %H:%M") if when else "",
             ]
         )
+    if statement.proposal is not None:
+        waiting = [party.name for party, approval in statement.approvals if approval is None]
+        proposed = str(statement.proposal.get_method_display())
+        sheet.append([_("Proposed key, waiting for approval"), proposed, ", ".join(waiting)])
     sheet.append([])
     header = [_("Party"), _("Own costs"), _("Share (%)"), _("Basis"), _("Shared costs"), _("Total")]
     sheet.append(header)
