@@ -118,7 +118,9 @@ def _governance(c):
     c.position = Position.objects.create(
         agreement=c.agreement, profession="nurse", employer=c.region, payer=c.region
     )
-    c.cost = Cost.objects.create(agreement=c.agreement, year=2026, kind="premises", amount=1)
+    c.cost = Cost.objects.create(
+        agreement=c.agreement, year=2026, kind="premises", amount=1, recorded_by=c.region
+    )
     c.steering_group = SteeringGroup.objects.get(name="Styrgrupp Testby")
 
 

@@ -30,7 +30,9 @@ def _url(g, name):
     own_position = Position.objects.create(
         agreement=g.agreement, profession="nurse", employer=g.region, payer=g.region
     )
-    shared = Cost.objects.create(agreement=g.agreement, year=2026, kind="premises", amount=1000)
+    shared = Cost.objects.create(
+        agreement=g.agreement, year=2026, kind="premises", amount=1000, recorded_by=g.region
+    )
     args = {
         "governance:version": g.v1.pk,
         "governance:steering_group": g.group.pk,

@@ -106,9 +106,11 @@ def test_a_party_adds_only_its_own_positions_and_costs(gov):
 def _costs(g, key, shares):
     Cost.objects.create(agreement=g.agreement, year=2026, kind="premises", amount=100_000)
     Cost.objects.create(agreement=g.agreement, year=2026, kind="staff", amount=500, party=g.region)
-    actions.key_save(
+    proposed = actions.key_save(
         user=g.manager, agreement_id=g.agreement.pk, year=2026, method=key, shares=shares
     )
+    for user in [g.coordinator] + [u for u in [getattr(g, "boss", None)] if u]:
+        actions.key_approve(user=user, key_id=proposed.pk)
     return {line.organisation.name: line for line in costs.statement(g.agreement, 2026).lines}
 
 
@@ -138,7 +140,7 @@ def three_parties(gov):
     boss = f.UserFactory(username="annanby_chef", organisation=second)
     f.MembershipFactory(user=boss, unit=gov.clinic, role="manager")
     actions.version_approve(user=boss, version_id=v2.pk)
-    gov.second, gov.other = second, other
+    gov.second, gov.other, gov.boss = second, other, boss
     return gov
 
 
@@ -152,7 +154,7 @@ def test_by_population_the_municipalities_divide_what_the_region_leaves(three_pa
     assert lines["Annanby kommun"].shared == 12_500
 
 
-def test_by_use_small_counts_are_suppressed(three_parties):
+def test_by_use_counts_are_rounded_up_to_a_multiple_of_five(three_parties):
     g = three_parties
     for _n in range(6):
         person = f.PersonFactory(municipality=g.home, registered_by=g.nurse)
@@ -164,10 +166,10 @@ def test_by_use_small_counts_are_suppressed(three_parties):
         person=person, unit=g.clinic, opened_by=g.nurse, opened_on=datetime.date(2025, 2, 1)
     )
     lines = _costs(g, "use", {g.region.pk: Decimal(50)})
-    # Testby: the patient and six more; Annanby: one, open since 2025
-    assert lines["Annanby kommun"].basis.small and lines["Annanby kommun"].basis.value is None
-    assert lines["Testby kommun"].basis.suppressed  # else 7 − total would give Annanby away
-    assert lines["Testby kommun"].shared == 43_750
+    # Testby: the patient and six more (7: 10); Annanby: one, open since 2025 (1: 5)
+    assert (lines["Annanby kommun"].basis.value, lines["Testby kommun"].basis.value) == (5, 10)
+    assert lines["Testby kommun"].percent == Decimal("33.33")
+    assert (lines["Testby kommun"].shared, lines["Annanby kommun"].shared) == (33_330, 16_670)
 
 
 def test_the_statement_page_and_the_xlsx(client, gov):
@@ -193,12 +195,14 @@ def test_a_key_that_does_not_add_up_re_renders_the_form_with_the_reason(client, 
 
 
 def test_a_stale_edit_of_a_cost_or_a_position_is_refused_and_shows_the_reason(client, gov):
-    cost = Cost.objects.create(agreement=gov.agreement, year=2026, kind="premises", amount=100)
+    cost = Cost.objects.create(
+        agreement=gov.agreement, year=2026, kind="premises", amount=100, recorded_by=gov.region
+    )
     position = Position.objects.create(
         agreement=gov.agreement, profession="nurse", employer=gov.region, payer=gov.region
     )
     actions.cost_save(
-        user=gov.manager,
+        user=gov.coordinator,
         agreement_id=gov.agreement.pk,
         cost_id=cost.pk,
         based_on=0,
@@ -235,7 +239,13 @@ def test_a_stale_edit_of_a_cost_or_a_position_is_refused_and_shows_the_reason(cl
 
 
 def test_a_cost_is_changed_and_removed_on_its_page(client, gov):
-    cost = Cost.objects.create(agreement=gov.agreement, year=2026, kind="premises", amount=100)
+    cost = Cost.objects.create(
+        agreement=gov.agreement,
+        year=2026,
+        kind="premises",
+        amount=100,
+        recorded_by=gov.municipality,
+    )
     client.force_login(gov.manager)
     url = reverse("governance:cost", args=[cost.pk])
     data = {"version": "0", "year": "2026", "kind": "cleaning", "amount": "300"}

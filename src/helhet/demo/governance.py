@@ -138,15 +138,32 @@ def _costs(agreement: Agreement, key: str, county: County, today: datetime.date)
                 year=year,
                 kind=Cost.Kind.STAFF,
                 party=position.employer,
+                recorded_by=position.employer,
                 description=position.get_profession_display(),
                 amount=SALARY * position.percent // 100,
             )
+        region = county.organisations["region"]
         for kind, amount in SHARED.items():
-            Cost.objects.create(agreement=agreement, year=year, kind=kind, amount=amount)
+            Cost.objects.create(
+                agreement=agreement, year=year, kind=kind, amount=amount, recorded_by=region
+            )
         if key == "act":
-            Cost.objects.create(agreement=agreement, year=year, kind=Cost.Kind.CARS, amount=150_000)
+            Cost.objects.create(
+                agreement=agreement,
+                year=year,
+                kind=Cost.Kind.CARS,
+                amount=150_000,
+                recorded_by=region,
+            )
         method = KEYS.get(key, CostKey.Method.USE)
-        cost_key = CostKey.objects.create(agreement=agreement, year=year, method=method)
+        cost_key = CostKey.objects.create(
+            agreement=agreement,
+            year=year,
+            method=method,
+            set_by_party=region,
+            set_at=timezone.now(),
+            state=CostKey.State.IN_FORCE,
+        )
         if method == CostKey.Method.FIXED:
             shares = {"region": 50, "norrby": 30, "soderby": 20}
         else:

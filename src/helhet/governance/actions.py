@@ -28,6 +28,7 @@ from .models import (
     CostKey,
     EscalationStep,
     Goal,
+    KeyApproval,
     KeyShare,
     Position,
 )
@@ -273,11 +274,12 @@ def cost_save(
     based_on: int | None = None,
 ) -> Cost:
     """A cost of a year: USER's party's own (PARTY: their organisation) or shared (PARTY None).
-    A party records only its own costs; any party records the shared ones. A change is based on
-    the cost's version BASED_ON (`core/versions.py`)."""
+    A party records only its own costs; any party records shared ones, and changes only the
+    costs it recorded (`_cost`). A change is based on the cost's version BASED_ON
+    (`core/versions.py`)."""
     agreement, acting = _agreement_for_acting(user, agreement_id)
     if cost_id is None:
-        cost = Cost(agreement=agreement)
+        cost = Cost(agreement=agreement, recorded_by=acting)
     else:
         cost = _cost(agreement, acting, cost_id)
         check_based_on(based_on, cost.version)
@@ -297,12 +299,20 @@ def cost_save(
     return cost
 
 
+def may_change_cost(cost: Cost, party: Organisation | None) -> bool:
+    """Whether PARTY may change or remove COST: its own cost it recorded, or a shared cost it
+    recorded (never another party's, nor one recorded before the recorder was kept)."""
+    return (
+        party is not None and cost.recorded_by_id == party.pk and cost.party_id in (None, party.pk)
+    )
+
+
 def _cost(agreement: Agreement, acting: Organisation, cost_id: int) -> Cost:
     cost = (
         Cost.objects.select_for_update(of=("self",)).filter(pk=cost_id, agreement=agreement).first()
     )
-    if cost is None or (cost.party_id is not None and cost.party_id != acting.pk):
-        raise ValidationError(_("You record your own party's costs and shared ones."))
+    if cost is None or not may_change_cost(cost, acting):
+        raise ValidationError(_("A cost is changed or removed only by the party that recorded it."))
     return cost
 
 
@@ -322,8 +332,14 @@ def key_save(
     """The key for the shared costs of YEAR: METHOD and the parties' fixed SHARES (percent, by
     organisation id). Under a fixed key the shares add up to 100; under the population or use
     key, the shares of the parties that are not municipalities leave the rest to the
-    municipalities (`costs.divide`)."""
-    agreement, _party = _agreement_for_acting(user, agreement_id)
+    municipalities (`costs.divide`).
+
+    The key is proposed by USER's party, which approves it so; it is in force when every party
+    to the agreement has approved it (`key_approve`), as a version of the agreement is, and until
+    then the statement divides by the key in force. A proposal waiting for the year is replaced
+    by this one. Only a party to the agreement proposes (`_agreement_for_acting`); who and when
+    is kept and shown on the statement."""
+    agreement, party = _agreement_for_acting(user, agreement_id)
     if method not in CostKey.Method.values:
         raise ValidationError({"method": _("Choose a key.")})
     parties = {o.pk: o for o in access.parties(agreement)}
@@ -341,11 +357,45 @@ def key_save(
         raise ValidationError(_("Fixed shares add up to 100 %."))
     if total > 100:
         raise ValidationError(_("The shares add up to more than 100 %."))
-    key, _created = CostKey.objects.update_or_create(
-        agreement=agreement, year=year, defaults={"method": method}
+    keys = CostKey.objects.filter(agreement=agreement, year=year)
+    keys.filter(state=State.PROPOSED).update(state=State.REPLACED)
+    key = CostKey.objects.create(
+        agreement=agreement,
+        year=year,
+        method=method,
+        set_by=user,
+        set_by_party=party,
+        set_at=timezone.now(),
     )
-    key.shares.all().delete()
     KeyShare.objects.bulk_create(
         KeyShare(key=key, organisation=parties[pk], percent=share) for pk, share in fixed.items()
     )
+    return _approve_key(key, party, user)
+
+
+@transaction.atomic
+def key_approve(*, user: User, key_id: int) -> CostKey:
+    """USER's party approves the proposed cost key KEY_ID; the last party's approval puts it in
+    force for its year (the key in force before is superseded)."""
+    key = CostKey.objects.filter(pk=key_id).first()
+    if key is None:
+        raise ValidationError(_("There is no such proposal."))
+    agreement, party = _agreement_for_acting(user, key.agreement_id)
+    key = CostKey.objects.select_for_update(of=("self",)).get(pk=key_id)
+    if key.state != State.PROPOSED:
+        raise ValidationError(_("This key is not waiting for approval."))
+    if key.approvals.filter(organisation=party).exists():
+        raise ValidationError(_("Your organisation has already approved this key."))
+    return _approve_key(key, party, user)
+
+
+def _approve_key(key: CostKey, party: Organisation, user: User) -> CostKey:
+    KeyApproval.objects.create(key=key, organisation=party, approved_by=user)
+    approved = set(key.approvals.values_list("organisation_id", flat=True))
+    if set(access.parties(key.agreement).values_list("pk", flat=True)) <= approved:
+        CostKey.objects.filter(
+            agreement=key.agreement_id, year=key.year, state=State.IN_FORCE
+        ).update(state=State.SUPERSEDED)
+        key.state = State.IN_FORCE
+        key.save(update_fields=["state"])
     return key

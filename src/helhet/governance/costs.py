@@ -4,10 +4,17 @@ costs by the year's key — the one rule (`divide`) for the page, the xlsx and t
 - Fixed shares: each party's percent.
 - By population or by use: the parties that are not municipalities take their fixed percent;
   the rest is divided among the municipal parties by their municipality's population that
-  year (the latest known up to it), or by use: the persons enrolled at the agreement's units
+  year (the latest known up to it), or by use: the clients enrolled at the agreement's units
   during the year and resident in the municipality (`enrolled_by_municipality`, from
-  care.Episode: a count, no person named). Use counts are shown through the follow-up's
-  suppression (`followup.suppression.suppress_parts`): 1 to 4 as "<5".
+  care.Episode through the follow-up's one rule for clients, `followup.indicators.clients`:
+  relatives enrolled for their own support are not counted; a count, no person named).
+
+Disclosure control of the use key (`rounded_use`): each count is rounded up to a multiple of
+five before anything is computed from it — the rule is "a municipality with use pays for at
+least five" — and only the rounded count is shown. The percents and kronor follow from the
+rounded counts, so no count under five, nor the difference from a follow-up figure (relatives,
+another unit), can be worked out from the page, the xlsx or the PDF: a rounded count stands
+for any of five true ones.
 Amounts are whole kronor, each part rounded.
 """
 
@@ -22,13 +29,14 @@ from django.utils.translation import gettext as _
 
 from helhet.care.models import Episode
 from helhet.core.models import Organisation
+from helhet.followup.indicators import clients
 from helhet.followup.report import Cell
-from helhet.followup.suppression import suppress_parts
 
 from . import access
-from .models import Agreement, Cost, CostKey, Population
+from .models import Agreement, Cost, CostKey, KeyApproval, Population
 
 HUNDRED = Decimal(100)
+USE_STEP = 5  # use counts are rounded up to a multiple of this (`rounded_use`)
 
 
 @dataclass
@@ -52,6 +60,8 @@ class Statement:
     costs: list[Cost]
     lines: list[PartyLine]
     notes: list[str] = field(default_factory=list)
+    proposal: CostKey | None = None  # a key waiting for the parties' approval
+    approvals: list[tuple[Organisation, KeyApproval | None]] = field(default_factory=list)
 
     @property
     def shared_costs(self) -> list[Cost]:
@@ -71,17 +81,24 @@ class Statement:
 
 
 def enrolled_by_municipality(agreement: Agreement, year: int) -> dict[int, int]:
-    """Persons enrolled at AGREEMENT's units at some time in YEAR, by municipality of residence
-    (id): one aggregate query."""
+    """Clients enrolled at AGREEMENT's units at some time in YEAR, by municipality of residence
+    (id): one aggregate query. Relatives enrolled for their own support are not clients
+    (`followup.indicators.clients`). Exact counts: shown only through `rounded_use`."""
     first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     rows = (
-        Episode.objects.filter(unit__agreements=agreement, opened_on__lte=last)
+        clients(Episode.objects.filter(unit__agreements=agreement, opened_on__lte=last))
         .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=first))
         .exclude(person__municipality=None)
         .values("person__municipality")
         .annotate(persons=Count("person", distinct=True))
     )
     return {row["person__municipality"]: row["persons"] for row in rows}
+
+
+def rounded_use(count: int) -> int:
+    """COUNT rounded up to a multiple of `USE_STEP` (0 stays 0): a municipality with use pays
+    for at least five, and a count under five cannot be told from the rounded one."""
+    return -(-count // USE_STEP) * USE_STEP
 
 
 def population_by_municipality(municipality_ids: list[int], year: int) -> dict[int, int]:
@@ -96,8 +113,8 @@ def population_by_municipality(municipality_ids: list[int], year: int) -> dict[i
 
 
 def divide(agreement: Agreement, key: CostKey | None, parties: list[Organisation], year: int):
-    """Each party's percent of the shared costs and the figure behind it, and notes on what
-    could not be divided."""
+    """Each party's percent of the shared costs by KEY (the key in force: every party has
+    approved it) and the figure behind it, and notes on what could not be divided."""
     lines = {o.pk: PartyLine(o) for o in parties}
     notes: list[str] = []
     if key is None:
@@ -117,16 +134,12 @@ def divide(agreement: Agreement, key: CostKey | None, parties: list[Organisation
     if key.method == CostKey.Method.POPULATION:
         measure = population_by_municipality(municipality_ids, year)
     else:
-        measure = enrolled_by_municipality(agreement, year)
+        exact = enrolled_by_municipality(agreement, year)
+        measure = {pk: rounded_use(count) for pk, count in exact.items()}
     weights = {o.pk: measure.get(o.municipality_id or 0, 0) for o in municipal}
     whole = sum(weights.values())
-    shown = (
-        suppress_parts(weights)
-        if key.method == CostKey.Method.USE
-        else {pk: Cell(value) for pk, value in weights.items()}
-    )
     for o in municipal:
-        lines[o.pk].basis = shown[o.pk]
+        lines[o.pk].basis = Cell(weights[o.pk])
         if whole:
             lines[o.pk].percent = (rest * weights[o.pk] / whole).quantize(Decimal("0.01"))
     if not whole:
@@ -138,7 +151,10 @@ def statement(agreement: Agreement, year: int) -> Statement:
     """The statement of YEAR: the costs, and per party its own costs, its percent of the shared
     ones, that part in kronor and its total."""
     parties = list(access.parties(agreement).select_related("municipality"))
-    key = CostKey.objects.filter(agreement=agreement, year=year).first()
+    keys = CostKey.objects.filter(agreement=agreement, year=year).select_related(
+        "set_by", "set_by_party"
+    )
+    key = keys.filter(state=CostKey.State.IN_FORCE).first()
     costs = list(
         Cost.objects.filter(agreement=agreement, year=year)
         .select_related("party")
@@ -146,6 +162,13 @@ def statement(agreement: Agreement, year: int) -> Statement:
     )
     lines, notes = divide(agreement, key, parties, year)
     result = Statement(agreement, year, key, costs, list(lines.values()), notes)
+    result.proposal = (
+        keys.filter(state=CostKey.State.PROPOSED).prefetch_related("shares__organisation").first()
+    )
+    if result.proposal is not None:
+        approvals = result.proposal.approvals.select_related("approved_by")
+        by_party = {approval.organisation_id: approval for approval in approvals}
+        result.approvals = [(party, by_party.get(party.pk)) for party in parties]
     shared = Decimal(result.shared_total)
     for line in result.lines:
         line.own = sum(c.amount for c in costs if c.party_id == line.organisation.pk)

@@ -1,11 +1,12 @@
 """The yearly cost statement as xlsx (openpyxl, as the follow-up's exports): the costs, then per
 party its own costs, its share of the shared costs and its total. Use counts as on the page
-(suppressed: `tables.figure`)."""
+(rounded up to a multiple of five: `costs.rounded_use`), and who set the key."""
 
 from __future__ import annotations
 
 import io
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helhet.followup import tables
@@ -31,6 +32,20 @@ def statement_xlsx(statement: Statement) -> bytes:
     sheet["A1"].font = bold
     key = statement.key.get_method_display() if statement.key else _("No key")
     sheet.append([_("Key"), str(key)])
+    if statement.key is not None and statement.key.set_by_party is not None:
+        when = timezone.localtime(statement.key.set_at) if statement.key.set_at else None
+        sheet.append(
+            [
+                _("Set by"),
+                statement.key.set_by_party.name,
+                str(statement.key.set_by or ""),
+                when.strftime("%Y-%m-%d %H:%M") if when else "",
+            ]
+        )
+    if statement.proposal is not None:
+        waiting = [party.name for party, approval in statement.approvals if approval is None]
+        proposed = str(statement.proposal.get_method_display())
+        sheet.append([_("Proposed key, waiting for approval"), proposed, ", ".join(waiting)])
     sheet.append([])
     header = [_("Party"), _("Own costs"), _("Share (%)"), _("Basis"), _("Shared costs"), _("Total")]
     sheet.append(header)

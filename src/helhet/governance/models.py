@@ -260,7 +260,9 @@ class Position(models.Model):
 
 
 class Cost(models.Model):
-    """A cost of a year: a party's own (PARTY set) or shared by the key (PARTY empty)."""
+    """A cost of a year: a party's own (PARTY set) or shared by the key (PARTY empty). Edited
+    and removed only by the party that recorded it (`RECORDED_BY`; empty for a cost recorded
+    before it was kept: then by no one)."""
 
     class Kind(models.TextChoices):
         STAFF = "staff", _("Staff")
@@ -291,6 +293,14 @@ class Cost(models.Model):
     amount = models.PositiveBigIntegerField(
         _("amount (SEK)"), validators=[MaxValueValidator(limits.MAX_AMOUNT)]
     )
+    recorded_by = models.ForeignKey(
+        Organisation,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     version = models.PositiveIntegerField(default=0)  # no lost update (core/versions.py)
 
     class Meta:
@@ -306,29 +316,89 @@ class Cost(models.Model):
 class CostKey(models.Model):
     """How an agreement's shared costs of a year are divided (`costs.divide`): fixed shares for
     every party; or fixed shares for the parties that are not municipalities and the rest among
-    the municipalities by population or by use (enrolled persons resident there)."""
+    the municipalities by population or by use (enrolled persons resident there).
+
+    A key is proposed by a party (who and when kept: `set_by`, `set_by_party`, `set_at`) and is
+    in force once every party of the agreement has a `KeyApproval` (`actions.key_approve`), as
+    a version of the agreement is; until then the statement divides by the key in force. A
+    waiting proposal is replaced by a later one; every key is kept."""
 
     class Method(models.TextChoices):
         FIXED = "fixed", _("Fixed shares")
         POPULATION = "population", _("By population")
         USE = "use", _("By use (enrolled persons per municipality)")
 
+    State = AgreementVersion.State
+
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="keys")
     year = models.PositiveSmallIntegerField(
         _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
     method = models.CharField(_("key"), max_length=20, choices=Method.choices)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PROPOSED
+    )
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("set by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    set_by_party = models.ForeignKey(
+        Organisation,
+        verbose_name=_("set by party"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    set_at = models.DateTimeField(_("set at"), null=True, blank=True)
 
     class Meta:
         ordering = ["agreement", "year"]
         verbose_name = _("cost key")
         verbose_name_plural = _("cost keys")
         constraints = [
-            models.UniqueConstraint(fields=["agreement", "year"], name="governance_one_key_a_year")
+            models.UniqueConstraint(
+                fields=["agreement", "year"],
+                condition=Q(state="in_force"),
+                name="governance_one_key_a_year",
+            ),
+            models.UniqueConstraint(
+                fields=["agreement", "year"],
+                condition=Q(state="proposed"),
+                name="governance_one_key_proposal_a_year",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_method_display()} {self.year}"
+
+
+class KeyApproval(models.Model):
+    """A party's approval of a proposed cost key, by a manager or coordinator of that party."""
+
+    key = models.ForeignKey(CostKey, on_delete=models.CASCADE, related_name="approvals")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["approved_at", "pk"]
+        verbose_name = _("approval of a cost key")
+        verbose_name_plural = _("approvals of cost keys")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "organisation"], name="governance_one_key_approval_per_party"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.key})"
 
 
 class KeyShare(models.Model):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from helhet.core import pdf
+from helhet.core.converters import parse_id
 from helhet.core.forms import run_action
 from helhet.core.submissions import once
 from helhet.core.versions import StaleEdit, stale_page
@@ -34,7 +35,7 @@ from .forms import (
     key_initial,
     proposal_initial,
 )
-from .models import AgreementVersion, ChecklistItem, Cost, CostKey, Position
+from .models import AgreementVersion, ChecklistItem, Cost, Position
 from .staffing import staffing as staffing_rows
 
 State = AgreementVersion.State
@@ -361,7 +362,7 @@ def cost(request, cost_id: int):
         .first()
     )
     party = access.acting_party(request.user, found.agreement) if found else None
-    if found is None or party is None or found.party_id not in (None, party.pk):
+    if found is None or not actions.may_change_cost(found, party):
         raise Http404
     back = reverse("governance:costs", args=[found.agreement_id]) + f"?year={found.year}"
     if request.method == "POST" and "delete" in request.POST:
@@ -409,14 +410,28 @@ def cost_key(request, agreement_id: int):
     if access.acting_party(request.user, found) is None:
         raise Http404
     year = _year(request)
+    back = reverse("governance:costs", args=[found.pk]) + f"?year={year}"
+    if request.method == "POST" and "approve" in request.POST:
+        try:
+            actions.key_approve(user=request.user, key_id=parse_id(request.POST["approve"]) or 0)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Your organisation has approved the key."))
+        return redirect(back)
     parties = list(access.parties(found))
-    key = CostKey.objects.filter(agreement=found, year=year).first()
-    form = KeyForm(request.POST or None, parties=parties, initial=key_initial(key))
+    statement = cost_rules.statement(found, year)
+    form = KeyForm(
+        request.POST or None,
+        parties=parties,
+        initial=key_initial(statement.proposal or statement.key),
+    )
     if request.method == "POST" and form.is_valid():
         if run_action(form, actions.key_save, user=request.user, agreement_id=found.pk, year=year):
-            messages.success(request, _("The key is saved."))
-            return redirect(reverse("governance:costs", args=[found.pk]) + f"?year={year}")
-    context = {"agreement": found, "form": form, "year": year}
+            messages.success(request, _("The key is proposed to the other parties."))
+            return redirect(back)
+    context = {"agreement": found, "form": form, "year": year, "statement": statement}
+    context["party_id"] = request.user.organisation_id
     return render(request, "governance/cost_key.html", context)
 
 
