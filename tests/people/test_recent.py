@@ -2,20 +2,14 @@
 those the user may still see, the list logged as the search is."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from helhet.access.models import Basis
 from helhet.core.models import Membership
-from helhet.people.actions import note_opened
-from helhet.people.models import RecentlyOpened
 from helhet.people.recent import RECENT_MAX
 
 from .. import factories as f
 from ..log_rows import named
-from ..plans.conftest import access_of
 from .utils import log_in, log_rows
 
 pytestmark = pytest.mark.django_db
@@ -122,34 +116,16 @@ def test_another_users_list_is_not_shown_even_of_a_person_both_see(client, count
     assert log_rows(what="recently opened") == []
 
 
-def test_an_invisible_person_is_not_shown_and_not_logged(client, county):
-    """A row of a person the user can no longer see (here: one written for a person they never
-    could) is neither shown nor named in the log."""
-    stranger = f.PersonFactory(family_name="Främling", registered_by=county.outsider)
-    f.EpisodeFactory(person=stranger, unit=county.other_unit, opened_by=county.outsider)
-    RecentlyOpened.objects.create(user=county.nurse, person=stranger, opened_at=timezone.now())
+def test_another_page_of_the_person_does_not_count_as_opening_them(client, county):
+    """The list is read from the log's overview rows: the contacts page is not an opening."""
     log_in(client, county.nurse, county.clinic)
-    assert "Främling" not in client.get(HOME).text
-    assert log_rows(stranger, what="recently opened") == []
-
-
-def test_at_most_eight_rows_are_kept_per_user_and_another_users_are_untouched(client, county):
-    log_in(client, county.coordinator, county.clinic)
+    assert client.get(reverse("contacts:list", args=[county.patient.pk])).status_code == 200
+    assert "Tolvansson" not in recent_section(client.get(HOME))
     open_overview(client, county.patient)
-    client.logout()
-    log_in(client, county.nurse, county.clinic)
-    for i in range(RECENT_MAX + 3):
-        person = f.PersonFactory(family_name=f"Person{i:02}", registered_by=county.nurse)
-        f.EpisodeFactory(person=person, unit=county.clinic, opened_by=county.nurse)
-        open_overview(client, person)
-    client.get(HOME)  # reading the list trims it
-    kept = RecentlyOpened.objects.filter(user=county.nurse)
-    assert kept.count() == RECENT_MAX
-    assert not kept.filter(person__family_name__in=["Person00", "Person01", "Person02"]).exists()
-    assert RecentlyOpened.objects.filter(user=county.coordinator).count() == 1
+    assert "Tolvansson" in recent_section(client.get(HOME))
 
 
-def test_opening_again_moves_the_person_first_without_a_second_row(client, county):
+def test_opening_again_moves_the_person_first_and_lists_them_once(client, county):
     other = f.PersonFactory(family_name="Andersson", registered_by=county.nurse)
     f.EpisodeFactory(person=other, unit=county.clinic, opened_by=county.nurse)
     log_in(client, county.nurse, county.clinic)
@@ -157,15 +133,4 @@ def test_opening_again_moves_the_person_first_without_a_second_row(client, count
         open_overview(client, person)
     shown = recent_section(client.get(HOME))
     assert shown.index("Tolvansson") < shown.index("Andersson")
-    assert RecentlyOpened.objects.filter(user=county.nurse, person=county.patient).count() == 1
-
-
-def test_noting_a_person_opened_is_one_upsert_and_reads_nothing(county):
-    """The overview writes the list with one statement; reading the list trims it."""
-    access = access_of(county.nurse, county.patient, county.clinic)
-    with CaptureQueriesContext(connection) as queries:
-        note_opened(access=access)
-    [statement] = [
-        q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"].upper()
-    ]
-    assert statement.upper().startswith("INSERT") and "ON CONFLICT" in statement.upper()
+    assert shown.count("Tolvansson") == 1

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helhet.access import policy, refusals
@@ -26,7 +25,7 @@ from helhet.core.versions import check_based_on
 
 from . import changes
 from .identity import IdentityNumber
-from .models import Change, Person, RecentlyOpened, Relative
+from .models import Change, Person, Relative
 
 
 class PersonAlreadyRegistered(ValidationError):
@@ -349,15 +348,3 @@ def relative_update(
     changed = _save_version(actor=actor, unit=unit, person=person, record=relative, values=values)
     record_access(actor, access, action="update", what=what("relative changed", ", ".join(changed)))
     return relative
-
-
-@transaction.atomic
-def note_opened(*, access: PersonAccess) -> None:
-    """Put ACCESS.person first in ACCESS.user's recently opened (`people/recent.py`): one
-    upsert and no read; reading the list trims it (`recent.trim`)."""
-    RecentlyOpened.objects.bulk_create(
-        [RecentlyOpened(user=access.user, person=access.person, opened_at=timezone.now())],
-        update_conflicts=True,
-        unique_fields=["user", "person"],
-        update_fields=["opened_at"],
-    )

@@ -159,23 +159,3 @@ class Change(models.Model):
 
     def __str__(self) -> str:
         return f"change {self.number} of person {self.person_id}"
-
-
-class RecentlyOpened(models.Model):
-    """A person whose overview USER opened, and when last: the start page's "Recently opened"
-    (`people/recent.py`). One row per user and person, trimmed to the newest
-    `recent.RECENT_MAX` when the list is read (`recent.trim`); shown only while the user may
-    still see the person."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="recently_opened")
-    opened_at = models.DateTimeField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "person"], name="recently_opened_unique")
-        ]
-        indexes = [models.Index(fields=["user", "-opened_at"])]
-
-    def __str__(self) -> str:
-        return f"person {self.person_id} opened by user {self.user_id}"

@@ -74,7 +74,6 @@ def overview(request, person_id: int):
         "may_produce_log_extract": access_selectors.may_produce_log_extract(access, unit),
     }
     record_access(Actor.from_request(request), access, action="read", what="overview")
-    actions.note_opened(access=access)
     return render(request, "people/overview.html", context)
 
 
