@@ -209,6 +209,9 @@ def _deviations(agreement: Agreement, version, county: County, today: datetime.d
     answerers = {"norrby": county.users["per.chef"], "region": county.users["eva.samordnare"]}
     for reporter, to, category, days, status, about, text in DEVIATIONS:
         user = county.users[reporter]
+        party = user.organisation
+        if party is None:  # staff always have one; for the type checker
+            continue
         reported = today - datetime.timedelta(days=days)
         answer_by = reported + datetime.timedelta(days=version.deviation_answer_days)
         answered = status != S.REPORTED
@@ -218,7 +221,7 @@ def _deviations(agreement: Agreement, version, county: County, today: datetime.d
             agreement=agreement,
             unit=unit,
             reported_by=user,
-            reporting_party=user.organisation,
+            reporting_party=party,
             reported_at=timezone.make_aware(datetime.datetime.combine(reported, datetime.time(10))),
             addressed_to=county.organisations[to],
             function="Enhetschef" if to == "norrby" else "Verksamhetschef psykiatrin",
