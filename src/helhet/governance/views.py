@@ -472,7 +472,7 @@ def statement_pdf(request, agreement_id: int):
 def deviation_list(request):
     """The deviations the user may see (`deviations.visible`): no person named."""
     unit = getattr(request, "unit", None)
-    shown = deviations.visible(request.user).order_by("status", "answer_by", "-pk")
+    shown = deviations.visible(request.user).order_by("-reported_at", "-pk")
     context = {
         "deviations": shown[:200],
         "may_report": deviations.may_report(request.user, unit)
