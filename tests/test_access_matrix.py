@@ -141,6 +141,10 @@ MATRIX = {
     # ending: a warning of the actor's own organisation at the clinic (see url_for)
     "alerts:end": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
     # --- /alerts ---
+    # --- governance: reporting a deviation between the authorities about the person (a write
+    # page: emergency access is read-only) ---
+    "governance:person_deviation_new": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
+    # --- /governance ---
     # --- bookings: the person's bookings read (emergency too); a booking's pages write ---
     "bookings:person": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
     "bookings:edit": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),

@@ -100,7 +100,7 @@ def world(county, consent_for_coordination):
 def _governance(c):
     """The clinic's agreement, in force, with a position and a shared cost (no person in any)."""
     from helhet.governance import actions as governance
-    from helhet.governance.models import Agreement, Cost, Position
+    from helhet.governance.models import Agreement, Cost, Deviation, Position
 
     c.agreement = Agreement.objects.create(name="Överenskommelse Testby")
     c.agreement.units.add(c.clinic)
@@ -122,6 +122,20 @@ def _governance(c):
         agreement=c.agreement, year=2026, kind="premises", amount=1, recorded_by=c.region
     )
     c.steering_group = SteeringGroup.objects.get(name="Styrgrupp Testby")
+    # a deviation about the protected patient, reported by the region's coordinator
+    c.deviation = Deviation.objects.create(
+        agreement=c.agreement,
+        unit=c.clinic,
+        reported_by=c.coordinator,
+        reporting_party=c.region,
+        addressed_to=c.municipality,
+        function="Enhetschef",
+        category=Deviation.Category.HANDOVER,
+        happened_on=timezone.localdate(),
+        description="Ingen överlämning",
+        person=c.patient,
+        answer_by=timezone.localdate(),
+    )
 
 
 def _staff(c):
@@ -327,6 +341,7 @@ ARGUMENTS = {
     "check_id": lambda c: [c.agreement.checklist.first().pk],
     "position_id": lambda c: [c.position.pk],
     "cost_id": lambda c: [c.cost.pk],
+    "deviation_id": lambda c: [c.deviation.pk],
 }
 QUERIES = {
     # a URL's name: the query strings it is asked with (else none)
@@ -466,6 +481,7 @@ NOT_A_PAGE_FOR_THE_COORDINATOR = {
     "intake:wait": "POST only",
     "followup:export_new": "POST only",
     "governance:approve": "POST only",
+    "governance:deviation_close": "POST only",
     "care:episode_reactivate": "the coordinator is not a member where the episode closed",
     "mfa:recovery": "POST only",
     "mfa:remove_app": "the coordinator has no such device",

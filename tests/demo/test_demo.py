@@ -680,3 +680,26 @@ def test_every_unit_has_an_agreement_in_force_with_a_half_done_checklist_staffin
         )
     client.force_login(User.objects.get(username="birgitta.styrgrupp"))
     assert client.get(reverse("governance:index")).status_code == 200
+
+
+def test_the_clinic_has_a_dozen_deviations_in_every_state_some_escalated(demo, client):
+    from helhet.followup.models import SteeringGroup
+    from helhet.governance.models import Deviation
+
+    today = timezone.localdate()
+    deviations = Deviation.objects.all()
+    assert deviations.count() == 12
+    assert set(deviations.values_list("status", flat=True)) == set(Deviation.Status.values)
+    assert deviations.overdue(today).count() >= 2
+    assert deviations.filter(person__isnull=False).exists()
+    client.force_login(User.objects.get(username="birgitta.styrgrupp"))
+    group = SteeringGroup.objects.get()
+    page = client.get(reverse("governance:steering_group", args=[group.pk]))
+    assert len(page.context["escalated"]) == deviations.overdue(today).count()
+    client.force_login(User.objects.get(username="per.chef"))
+    page = client.get(reverse("governance:deviations"))
+    assert page.status_code == 200
+    assert (
+        len(page.context["deviations"])
+        == deviations.filter(addressed_to__name="Norrby kommun").count()
+    )

@@ -84,10 +84,19 @@ def test_the_index_lists_only_the_agreements_of_ones_own_units(client, gov, acto
 
 
 def test_the_menu_links_the_agreements_where_it_links_the_follow_up(client, gov):
+    link = f'href="{reverse("governance:index")}"'
     client.force_login(gov.manager)
-    assert reverse("governance:index") in client.get(reverse("followup:index")).text
+    assert link in client.get(reverse("followup:index")).text
     client.force_login(gov.nurse)
-    assert reverse("governance:index") not in client.get("/").text
+    assert link not in client.get("/").text
+
+
+def test_the_menu_links_the_deviations_for_staff_of_a_unit_only(client, gov):
+    link = f'href="{reverse("governance:deviations")}"'
+    client.force_login(gov.nurse)
+    assert link in client.get("/").text
+    client.force_login(gov.steering)
+    assert link not in client.get(reverse("followup:index")).text
 
 
 def test_an_agreement_that_does_not_exist_is_not_found(client, gov):

@@ -1047,3 +1047,30 @@ def records_basis_consent(
         default=Subquery(disclosed.values("consent_id")[:1]),
         output_field=BigIntegerField(),
     )
+
+
+def identity_grant(
+    user, *, person: Person, owner_id: int, unit_id: int, on: datetime.date
+) -> Grant | None:
+    """May USER be told who PERSON is in a record OWNER_ID keeps at UNIT_ID that is addressed
+    to USER's organisation outside a care relationship (a deviation between the authorities,
+    `governance.deviations`)? The owner's own staff: yes (own organisation). Another
+    organisation: only where a consent of the person in force ON discloses the person's
+    enrolment (who they are, where they are enrolled) from the owner to it, and no block of the
+    owner's records at the unit stands. Never to a user who is not staff of a unit (a
+    steering-group member, of whichever organisation; an administrator)."""
+    if not is_clinical(user) or not Membership.objects.filter(user=user).exists():
+        return None
+    if user.organisation_id == owner_id:
+        return OWN
+    blocked = Block.objects.filter(
+        person=person, organisation_id=owner_id, unit_id=unit_id, lifted_on__isnull=True
+    )
+    if blocked.exists():
+        return None
+    found = (
+        disclosing(user, RecordCategory.ENROLMENT, on, person=person, owner=owner_id)
+        .select_related("consent")
+        .first()
+    )
+    return Grant(Basis.CONSENT, found.consent) if found else None

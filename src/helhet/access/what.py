@@ -160,6 +160,11 @@ WHAT = {
     "warning form": _("warning form"),
     "warning end form": _("warning end form"),
     # /alerts
+    # governance: a deviation between the authorities about a person
+    "deviation": _("deviation between the authorities"),
+    "deviation form": _("deviation form"),
+    "deviation reported": _("deviation reported"),
+    # /governance
     # bookings (the calendar)
     "bookings": _("bookings"),
     "booking form": _("booking form"),
@@ -253,6 +258,7 @@ PAGES = {
     "alerts:end": _("warning end form"),
     "conference:person_add": _("form to put the person on the team conference"),
     "conference:item": _("team conference item"),
+    "governance:person_deviation_new": _("deviation form"),
 }
 
 # What a refused row adds when the person was found but the page still answered "not found".

@@ -1,13 +1,16 @@
 """The demo county's collaboration agreements (issue 17): one per unit, in force, signed by the
 region and both municipalities, with a half-done checklist, positions for the staff who work
 there and a vacancy, this year's and last year's costs, a key per unit (population at the
-clinic, fixed shares at Mini-Maria, use at the ACT team) and the municipalities' populations."""
+clinic, fixed shares at Mini-Maria, use at the ACT team) and the municipalities' populations;
+and a dozen deviations between the authorities at the clinic in every state, some overdue
+(escalated to the steering group), a few about a person."""
 
 import datetime
 from decimal import Decimal
 
 from django.utils import timezone
 
+from helhet.care.models import Episode
 from helhet.core.models import Membership
 from helhet.governance.models import (
     Agreement,
@@ -15,6 +18,7 @@ from helhet.governance.models import (
     ChecklistItem,
     Cost,
     CostKey,
+    Deviation,
     EscalationStep,
     Goal,
     KeyShare,
@@ -88,6 +92,8 @@ def add_agreements(county: County, *, today: datetime.date) -> None:
         _checklist(agreement, today)
         _positions(agreement, unit, county)
         _costs(agreement, key, county, today)
+        if key == "clinic":
+            _deviations(agreement, version, county, today)
 
 
 def _checklist(agreement: Agreement, today: datetime.date) -> None:
@@ -171,4 +177,82 @@ def _costs(agreement: Agreement, key: str, county: County, today: datetime.date)
         KeyShare.objects.bulk_create(
             KeyShare(key=cost_key, organisation=county.organisations[o], percent=Decimal(p))
             for o, p in shares.items()
+        )
+
+
+C, S = Deviation.Category, Deviation.Status
+# (reporter, addressed to, category, days ago reported, status, about a person, what happened)
+DEVIATIONS = (
+    ("anna.sjukskoterska", "norrby", C.HANDOVER, 3, S.REPORTED, True,
+     "Ingen överlämning från boendet när personen skrevs ut från tillnyktringen."),
+    ("erik.lakare", "norrby", C.TARGET_GROUP, 6, S.REPORTED, False,
+     "Socialtjänsten avslog insats med hänvisning till målgruppen trots överenskommelsen."),
+    ("emma.sjukskoterska", "region", C.UNANSWERED, 20, S.REPORTED, True,
+     "Konsultationsremiss till psykiatrin obesvarad i tre veckor."),
+    ("sara.socionom", "region", C.UNANSWERED, 30, S.REPORTED, False,
+     "Avvikelse skickad till psykiatrins mottagning har aldrig besvarats."),
+    ("anna.sjukskoterska", "norrby", C.MONEY, 40, S.REPORTED, False,
+     "Oenighet om vem som betalar bilen till ACT-teamets hembesök."),
+    ("emma.sjukskoterska", "region", C.PATIENT_SAFETY, 12, S.REPORTED, False,
+     "Läkemedelslistan uppdaterades inte efter utskrivning från psykiatrin."),
+    ("erik.lakare", "norrby", C.SECRECY, 25, S.ANSWERED, False,
+     "Uppgifter lämnades ut utan samtycke i samband med SIP-kallelse."),
+    ("sara.socionom", "region", C.RESPONSIBILITY, 35, S.ANSWERED, True,
+     "Oklart vem som ansvarar för uppföljning efter avbruten behandling."),
+    ("anna.sjukskoterska", "norrby", C.WORK_ENVIRONMENT, 50, S.ANSWERED, False,
+     "Hembesök utan riskbedömning från socialtjänsten."),
+    ("emma.sjukskoterska", "region", C.HANDOVER, 60, S.CLOSED, False,
+     "Journalkopia kom inte fram inför teamkonferensen."),
+    ("erik.lakare", "norrby", C.UNANSWERED, 70, S.CLOSED, False,
+     "Anmälan om oro besvarades inte inom avtalad tid."),
+    ("sara.socionom", "region", C.MONEY, 80, S.CLOSED, False,
+     "Lokalkostnaden fördelades inte enligt nyckeln."),
+)  # fmt: skip
+ANSWERS = {
+    "norrby": ("Per Engström, enhetschef", "Rutinen för överlämning ses över; ny kontaktperson."),
+    "region": ("Eva Lundgren, samordnare", "Remisser bevakas nu dagligen av mottagningens team."),
+}
+
+
+def _deviations(agreement: Agreement, version, county: County, today: datetime.date) -> None:
+    """A dozen deviations at the clinic between the region and Norrby: waiting (some overdue,
+    escalated), answered (two late) and closed; three about a person enrolled there."""
+    unit = agreement.units.get()
+    persons = list(
+        Episode.objects.filter(unit=unit, closed_on__isnull=True)
+        .order_by("pk")
+        .values_list("person_id", flat=True)[:3]
+    )
+    answerers = {"norrby": county.users["per.chef"], "region": county.users["eva.samordnare"]}
+    for reporter, to, category, days, status, about, text in DEVIATIONS:
+        user = county.users[reporter]
+        party = user.organisation
+        if party is None:  # staff always have one; for the type checker
+            continue
+        reported = today - datetime.timedelta(days=days)
+        answer_by = reported + datetime.timedelta(days=version.deviation_answer_days)
+        answered = status != S.REPORTED
+        answered_on = min(reported + datetime.timedelta(days=days // 3 + 5), today)
+        who, measures = ANSWERS[to]
+        Deviation.objects.create(
+            agreement=agreement,
+            unit=unit,
+            reported_by=user,
+            reporting_party=party,
+            reported_at=timezone.make_aware(datetime.datetime.combine(reported, datetime.time(10))),
+            addressed_to=county.organisations[to],
+            function="Enhetschef" if to == "norrby" else "Verksamhetschef psykiatrin",
+            category=category,
+            happened_on=reported - datetime.timedelta(days=1),
+            description=text,
+            person_id=persons.pop(0) if about and persons else None,
+            answer_by=answer_by,
+            status=status,
+            answer=f"Svar från {who}: vi har tagit emot avvikelsen." if answered else "",
+            measures=measures if answered else "",
+            answered_by=answerers[to] if answered else None,
+            answered_on=answered_on if answered else None,
+            closed_on=min(answered_on + datetime.timedelta(days=7), today)
+            if status == S.CLOSED
+            else None,
         )

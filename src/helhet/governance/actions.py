@@ -1,7 +1,9 @@
 """Writes on an agreement: propose a version, approve it for a party, the checklist, staffing,
-costs and the cost key. Keyword-only and atomic; every one is by a party's manager or
-coordinator (`access.acting_party`), else ValidationError, and nothing is saved. Nothing here
-names a person, so no access-log row is written."""
+costs and the cost key, each by a party's manager or coordinator (`access.acting_party`); and
+deviations between the authorities: reported by any member of staff at a unit under an
+agreement, answered by the addressed party, closed or reopened by the reporter
+(`deviations.py` has who may). Keyword-only and atomic, else ValidationError, and nothing is
+saved. Only a deviation about a person names one: its report is logged (`record_access`)."""
 
 from __future__ import annotations
 
@@ -14,11 +16,13 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from helhet.access.log import Actor, record_access
+from helhet.access.policy import PersonAccess
 from helhet.core import limits
 from helhet.core.models import Organisation, User
 from helhet.core.versions import check_based_on
 
-from . import access
+from . import access, deviations
 from .models import (
     Agreement,
     AgreementVersion,
@@ -26,6 +30,7 @@ from .models import (
     ChecklistItem,
     Cost,
     CostKey,
+    Deviation,
     EscalationStep,
     Goal,
     KeyApproval,
@@ -399,3 +404,120 @@ def _approve_key(key: CostKey, party: Organisation, user: User) -> CostKey:
         key.state = State.IN_FORCE
         key.save(update_fields=["state"])
     return key
+
+
+@transaction.atomic
+def deviation_report(
+    *,
+    actor: Actor,
+    access: PersonAccess | None = None,
+    addressed_to,
+    function: str,
+    category: str,
+    happened_on: datetime.date,
+    description: str,
+) -> Deviation:
+    """A deviation reported by ACTOR's user at ACTOR's unit to another party of the unit's
+    agreement in force (ADDRESSED_TO, its FUNCTION), to be answered within the agreement's
+    days. About ACCESS's person when given: the reporter must act for them at the unit; the
+    report is logged."""
+    user, unit = actor.user, actor.unit
+    if unit is None or user.organisation_id is None or not deviations.may_report(user, unit):
+        raise ValidationError(_("Only staff at a unit may report a deviation."))
+    version = deviations.version_in_force(unit)
+    if version is None:
+        raise ValidationError(_("The unit has no agreement in force to report a deviation under."))
+    if access is not None and not access.may_act_at(unit.pk):
+        raise ValidationError(
+            _("You may report a deviation only about a person you work with here.")
+        )
+    party = deviations.addressable(user, version).filter(pk=_ids([addressed_to]).pop()).first()
+    if party is None:
+        raise ValidationError({"addressed_to": _("Choose another party to the agreement.")})
+    if category not in Deviation.Category.values:
+        raise ValidationError({"category": _("Choose a category.")})
+    today = timezone.localdate()
+    if happened_on > today:
+        raise ValidationError(
+            {"happened_on": _("The deviation cannot have happened in the future.")}
+        )
+    function, description = function.strip(), description.strip()
+    if not function:
+        raise ValidationError({"function": _("Name the function the deviation is addressed to.")})
+    if not description:
+        raise ValidationError({"description": _("Write what happened.")})
+    deviation = Deviation.objects.create(
+        agreement=version.agreement,
+        unit=unit,
+        reported_by=user,
+        reporting_party_id=user.organisation_id,
+        addressed_to=party,
+        function=function,
+        category=category,
+        happened_on=happened_on,
+        description=description,
+        person=access.person if access is not None else None,
+        answer_by=deviations.answer_by(version, today),
+    )
+    if access is not None:
+        record_access(actor, access, action="write", what="deviation reported")
+    return deviation
+
+
+def _deviation(user: User, deviation_id: int) -> Deviation:
+    found = (
+        Deviation.objects.select_for_update(of=("self",))
+        .filter(pk=deviation_id, pk__in=deviations.visible(user).values("pk"))
+        .select_related("agreement")
+        .first()
+    )
+    if found is None:
+        raise ValidationError(_("There is no such deviation."))
+    return found
+
+
+@transaction.atomic
+def deviation_answer(
+    *, user: User, deviation_id: int, answer: str, measures: str = ""
+) -> Deviation:
+    """The addressed party's answer and the measures taken; the deviation is answered."""
+    deviation = _deviation(user, deviation_id)
+    if not deviations.may_answer(user, deviation):
+        raise ValidationError(
+            _("Only a manager or coordinator of the addressed party may answer the deviation.")
+        )
+    if deviation.status != Deviation.Status.REPORTED:
+        raise ValidationError(_("The deviation is not waiting for an answer."))
+    if not answer.strip():
+        raise ValidationError({"answer": _("Write the answer.")})
+    deviation.answer, deviation.measures = answer.strip(), measures.strip()
+    deviation.answered_by, deviation.answered_on = user, timezone.localdate()
+    deviation.status = Deviation.Status.ANSWERED
+    deviation.save()
+    return deviation
+
+
+@transaction.atomic
+def deviation_close(*, user: User, deviation_id: int, reopen: bool = False) -> Deviation:
+    """The reporter closes the answered deviation, or REOPEN: it waits for a new answer, with a
+    new deadline from the agreement in force (the earlier answer is kept until then)."""
+    deviation = _deviation(user, deviation_id)
+    if not deviations.may_close(user, deviation):
+        raise ValidationError(_("Only the reporter may close or reopen the deviation."))
+    today = timezone.localdate()
+    if reopen:
+        if deviation.status == Deviation.Status.REPORTED:
+            raise ValidationError(_("The deviation is already waiting for an answer."))
+        version = deviation.agreement.versions.filter(state=State.IN_FORCE).first()
+        if version is None:
+            raise ValidationError(_("The agreement has no version in force."))
+        deviation.status = Deviation.Status.REPORTED
+        deviation.answer_by = deviations.answer_by(version, today)
+        deviation.answered_on, deviation.closed_on = None, None
+        deviation.reopened += 1
+    else:
+        if deviation.status != Deviation.Status.ANSWERED:
+            raise ValidationError(_("Only an answered deviation can be closed."))
+        deviation.status, deviation.closed_on = Deviation.Status.CLOSED, today
+    deviation.save()
+    return deviation

@@ -13,7 +13,7 @@ from helhet.core.forms import DateInput, IdMultipleChoiceField, ModelChoiceField
 from helhet.core.models import Organisation, User
 from helhet.core.versions import BasedOnVersion
 
-from .models import ChecklistItem, Cost, CostKey
+from .models import ChecklistItem, Cost, CostKey, Deviation
 
 STEPS = 4  # the ladder's steps on the form (unit managers … the county's body)
 
@@ -239,3 +239,39 @@ def key_initial(key) -> dict:
     return {"method": key.method} | {
         f"share_{share.organisation_id}": share.percent for share in key.shares.all()
     }
+
+
+class DeviationForm(forms.Form):
+    """A deviation to another party of the unit's agreement (`actions.deviation_report`)."""
+
+    addressed_to = ModelChoiceField(label=_("Addressed to"), queryset=Organisation.objects.none())
+    function = forms.CharField(
+        label=_("Function addressed"),
+        max_length=limits.NAME_LENGTH,
+        help_text=_("The role or title that answers for the party, e.g. the unit manager."),
+    )
+    category = forms.ChoiceField(label=_("Category"), choices=Deviation.Category.choices)
+    happened_on = forms.DateField(
+        label=_("Happened on"), widget=DateInput(), validators=[limits.PAST]
+    )
+    description = forms.CharField(
+        label=_("What happened"),
+        max_length=limits.TEXT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def __init__(self, *args, parties=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        set_queryset(self.fields["addressed_to"], parties or Organisation.objects.none())
+
+
+class DeviationAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Answer"), max_length=limits.TEXT_LENGTH, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    measures = forms.CharField(
+        label=_("Measures taken"),
+        max_length=limits.TEXT_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -4,8 +4,8 @@ costs with their key. Nothing here names a person.
 
 An agreement's content lives in its versions: a change is proposed as a new version, which takes
 effect when every party (of the version in force and of the proposal) has approved it; every
-version is kept. Later slices hang on the version: deviations answer within
-`deviation_answer_days`, disputes climb the `EscalationStep`s.
+version is kept. Deviations between the authorities are answered within the version in force's
+`deviation_answer_days` (`Deviation`, `deviations.py`); disputes climb the `EscalationStep`s.
 """
 
 from django.conf import settings
@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helhet.core import limits
 from helhet.core.models import Municipality, Organisation, Unit, User
+from helhet.people.models import Person
 
 from . import checklist
 
@@ -450,3 +451,90 @@ class Population(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality} {self.year}: {self.population}"
+
+
+class DeviationQuerySet(models.QuerySet):
+    def overdue(self, today):
+        """Reported, not answered, past the deadline: escalated to the steering group. The one
+        rule (`Deviation.overdue` is its twin for one row)."""
+        return self.filter(status=Deviation.Status.REPORTED, answer_by__lt=today)
+
+
+class Deviation(models.Model):
+    """A deviation (avvikelse) between the authorities of an agreement: reported by a member of
+    staff of one party at a unit, addressed to another party's named function, which answers
+    by the deadline of the agreement in force (`answer_by`); past it, the deviation is
+    escalated to the steering group (`overdue`). Optionally about a person, whose identity the
+    reporting party holds (`deviations.identity`)."""
+
+    class Category(models.TextChoices):
+        HANDOVER = "handover", _("Handover")
+        UNANSWERED = "unanswered", _("Unanswered referral or consultation")
+        SECRECY = "secrecy", _("Secrecy")
+        RESPONSIBILITY = "responsibility", _("Responsibility")
+        MONEY = "money", _("Money")
+        TARGET_GROUP = "target_group", _("Target group")
+        PATIENT_SAFETY = "patient_safety", _("Patient safety")
+        WORK_ENVIRONMENT = "work_environment", _("Work environment")
+
+    class Status(models.TextChoices):
+        REPORTED = "reported", _("reported")
+        ANSWERED = "answered", _("answered")
+        CLOSED = "closed", _("closed")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="deviations")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reporting_party = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
+    addressed_to = models.ForeignKey(
+        Organisation, verbose_name=_("addressed to"), on_delete=models.PROTECT, related_name="+"
+    )
+    function = models.CharField(_("function addressed"), max_length=limits.NAME_LENGTH)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    happened_on = models.DateField(_("happened on"))
+    description = models.TextField(_("what happened"), max_length=limits.TEXT_LENGTH)
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answer_by = models.DateField(_("answer by"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.REPORTED
+    )
+    answer = models.TextField(_("answer"), max_length=limits.TEXT_LENGTH, blank=True)
+    measures = models.TextField(_("measures taken"), max_length=limits.TEXT_LENGTH, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    reopened = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+
+    objects = DeviationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-reported_at", "-pk"]
+        verbose_name = _("deviation")
+        verbose_name_plural = _("deviations")
+        indexes = [
+            models.Index(fields=["unit", "status", "answer_by"], name="governance_deviation_due")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(addressed_to=models.F("reporting_party")),
+                name="governance_deviation_to_another_party",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} ({self.happened_on})"
+
+    @property
+    def overdue(self) -> bool:
+        return self.status == self.Status.REPORTED and self.answer_by < timezone.localdate()
+
+    @property
+    def answered_on_time(self) -> bool:
+        return self.answered_on is not None and self.answered_on <= self.answer_by

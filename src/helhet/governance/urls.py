@@ -28,4 +28,17 @@ urlpatterns = [
     path("governance/checklist/<id:check_id>/", views.checklist_item, name="checklist_item"),
     path("governance/positions/<id:position_id>/", views.position, name="position"),
     path("governance/costs/<id:cost_id>/", views.cost, name="cost"),
+    path("governance/deviations/", views.deviation_list, name="deviations"),
+    path("governance/deviations/new/", views.deviation_new, name="deviation_new"),
+    path(
+        "persons/<id:person_id>/deviations/new/",
+        views.person_deviation_new,
+        name="person_deviation_new",
+    ),
+    path("governance/deviations/<id:deviation_id>/", views.deviation, name="deviation"),
+    path(
+        "governance/deviations/<id:deviation_id>/close/",
+        views.deviation_close,
+        name="deviation_close",
+    ),
 ]

@@ -1,7 +1,9 @@
 """Governance pages: the agreements a user reads, an agreement and its versions, proposing and
 approving, the PDF of the agreement in force, the checklist, staffing, costs and the yearly
-statement (page, xlsx, PDF), and a steering group's page. Who may read and act is asked of
-`access` (deny by default: "not found"); nothing here shows a person."""
+statement (page, xlsx, PDF), a steering group's page, and deviations between the authorities.
+Who may read and act is asked of `access` and `deviations` (deny by default: "not found"). Only
+a deviation's own page and the report form about a person show one, through the access layer
+(`deviations.identity`, `people.selectors.access_for_writing`), each logged."""
 
 from __future__ import annotations
 
@@ -16,18 +18,22 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from helhet.access.log import Actor, record_access
 from helhet.core import pdf
 from helhet.core.converters import parse_id
-from helhet.core.forms import run_action
+from helhet.core.forms import onto_form, run_action
 from helhet.core.submissions import once
 from helhet.core.versions import StaleEdit, stale_page
 from helhet.followup.access import require_followup
+from helhet.people.selectors import access_for_writing
 
-from . import access, actions, exports
+from . import access, actions, deviations, exports
 from . import costs as cost_rules
 from .forms import (
     ChecklistItemForm,
     CostForm,
+    DeviationAnswerForm,
+    DeviationForm,
     KeyForm,
     PositionForm,
     ProposalForm,
@@ -35,7 +41,7 @@ from .forms import (
     key_initial,
     proposal_initial,
 )
-from .models import AgreementVersion, ChecklistItem, Cost, Position
+from .models import AgreementVersion, ChecklistItem, Cost, Deviation, Position
 from .staffing import staffing as staffing_rows
 
 State = AgreementVersion.State
@@ -82,7 +88,17 @@ def steering_group(request, group_id: int):
     agreements = list(
         access.readable_agreements(request.user).filter(units__steering_groups=group).distinct()
     )
-    context = {"group": group, "agreements": agreements, "open_items": _open_items(agreements)}
+    reported = Deviation.objects.filter(agreement__in=agreements, unit__steering_groups=group)
+    today = timezone.localdate()
+    context = {
+        "group": group,
+        "agreements": agreements,
+        "open_items": _open_items(agreements),
+        "escalated": reported.overdue(today).select_related(
+            "unit", "reporting_party", "addressed_to"
+        ),
+        "figures": deviations.figures(reported, today),
+    }
     return render(request, "governance/steering_group.html", context)
 
 
@@ -461,3 +477,100 @@ def statement_pdf(request, agreement_id: int):
     context = {"agreement": found, "statement": cost_rules.statement(found, year)}
     filename = f"costs-{found.pk}-{year}.pdf"
     return pdf.render_pdf(request, "governance/statement_pdf.html", context, filename=filename)
+
+
+# --- Deviations between the authorities --------------------------------------------------
+
+
+@login_required
+@require_GET
+def deviation_list(request):
+    """The deviations the user may see (`deviations.visible`): no person named."""
+    unit = getattr(request, "unit", None)
+    shown = deviations.visible(request.user).order_by("-reported_at", "-pk")
+    context = {
+        "deviations": shown[:200],
+        "may_report": deviations.may_report(request.user, unit)
+        and deviations.version_in_force(unit) is not None,
+        "today": timezone.localdate(),
+    }
+    return render(request, "governance/deviations.html", context)
+
+
+def _report(request, access=None):
+    unit = getattr(request, "unit", None)
+    if not deviations.may_report(request.user, unit):
+        raise Http404
+    version = deviations.version_in_force(unit)
+    parties = deviations.addressable(request.user, version)
+    form, actor = DeviationForm(request.POST or None, parties=parties), Actor.from_request(request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = actions.deviation_report(actor=actor, access=access, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, onto_form(form, error))
+        else:
+            messages.success(request, _("The deviation is reported."))
+            return redirect("governance:deviation", deviation_id=done.pk)
+    if access is not None:
+        record_access(actor, access, action="read", what="deviation form")
+    context = {"form": form, "version": version, "unit": unit}
+    if access is not None:
+        context |= {"person": access.person, "access": access}
+    return render(request, "governance/deviation_new.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@once
+def deviation_new(request):
+    return _report(request)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@once
+def person_deviation_new(request, person_id: int):
+    return _report(request, access_for_writing(request, person_id))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deviation(request, deviation_id: int):
+    found = deviations.deviation_or_404(request.user, deviation_id)
+    may_answer = deviations.may_answer(request.user, found)
+    form = None
+    if may_answer and found.status == Deviation.Status.REPORTED:
+        form = DeviationAnswerForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            if run_action(form, actions.deviation_answer, user=request.user, deviation_id=found.pk):
+                messages.success(request, _("The answer is recorded."))
+                return redirect("governance:deviation", deviation_id=found.pk)
+    elif request.method == "POST":
+        raise Http404
+    context = {
+        "d": found,
+        "form": form,
+        "may_close": deviations.may_close(request.user, found),
+        "person": deviations.identity(Actor.from_request(request), found),
+    }
+    return render(request, "governance/deviation.html", context)
+
+
+@login_required
+@require_POST
+def deviation_close(request, deviation_id: int):
+    found = deviations.deviation_or_404(request.user, deviation_id)
+    if not deviations.may_close(request.user, found):
+        raise Http404
+    reopen = "reopen" in request.POST
+    try:
+        actions.deviation_close(user=request.user, deviation_id=found.pk, reopen=reopen)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("The deviation is reopened.") if reopen else _("The deviation is closed."),
+        )
+    return redirect("governance:deviation", deviation_id=found.pk)

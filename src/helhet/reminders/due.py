@@ -16,6 +16,7 @@ from helhet.access.models import Consent
 from helhet.care.models import Episode
 from helhet.contacts.models import Contact
 from helhet.core.models import Unit
+from helhet.governance.models import Deviation
 from helhet.intake.models import Referral
 from helhet.plans.models import PlanVersion, SipMeeting
 
@@ -23,6 +24,7 @@ from helhet.plans.models import PlanVersion, SipMeeting
 SIP_FOLLOW_UP_AHEAD = datetime.timedelta(days=7)
 PLAN_REVIEW_AHEAD = datetime.timedelta(days=14)
 CONSENT_EXPIRY_AHEAD = datetime.timedelta(days=30)
+DEVIATION_ANSWER_AHEAD = datetime.timedelta(days=3)
 
 
 @dataclass(frozen=True)
@@ -113,3 +115,16 @@ def no_recent_contacts(unit: Unit, today: datetime.date) -> dict[int, Due]:
         pk: Due(person, owner, (timezone.localdate(last) if last else opened) + period)
         for pk, person, owner, opened, last in rows
     }
+
+
+def deviations_to_answer(unit: Unit, today: datetime.date) -> dict[int, Due]:
+    """Deviations between the authorities reported at the unit and not answered, due within
+    three days or past due (by deviation; no person: the reminder is the addressed party's,
+    its owner). Past the deadline the deviation is escalated to the steering group
+    (`Deviation.objects.overdue`)."""
+    rows = Deviation.objects.filter(
+        unit=unit,
+        status=Deviation.Status.REPORTED,
+        answer_by__lte=today + DEVIATION_ANSWER_AHEAD,
+    ).values_list("pk", "addressed_to_id", "answer_by")
+    return {pk: Due(None, owner, on) for pk, owner, on in rows}

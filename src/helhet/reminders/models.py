@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 
 class Reminder(models.Model):
-    """Something due for a person (or, for a referral, the unit) at a unit."""
+    """Something due for a person (or, for a referral or a deviation, the unit) at a unit."""
 
     class Kind(models.TextChoices):
         # source: the SIP meeting that set the follow-up date
@@ -33,6 +33,9 @@ class Reminder(models.Model):
         REFERRAL_WAITING = "referral_waiting", _("Referral waiting too long")
         # source: the open episode
         NO_RECENT_CONTACT = "no_recent_contact", _("No recent contact")
+        # source: the deviation between the authorities (no person: the addressed party's
+        # managers and coordinators answer it; organisation: the addressed party)
+        DEVIATION_ANSWER_DUE = "deviation_answer_due", _("Deviation to answer")
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
     person = models.ForeignKey(
@@ -67,7 +70,8 @@ class Reminder(models.Model):
                 name="reminder_one_open_per_source",
             ),
             models.CheckConstraint(
-                condition=Q(person__isnull=False) | Q(kind="referral_waiting"),
+                condition=Q(person__isnull=False)
+                | Q(kind__in=["referral_waiting", "deviation_answer_due"]),
                 name="reminder_names_person_unless_referral",
             ),
         ]

@@ -8,6 +8,8 @@ review by `policy.records_readable_q` (`grant_for`'s twin), a SIP follow-up by
 SIP is one joint plan). Consents and the enrolment (no recent contact) are readable to anyone
 with a relationship at the unit.
 Referrals waiting have no person yet: they are the unit's, shown to its members like the inbox.
+Deviations to answer name no person: they are shown to the addressed party's managers and
+coordinators at the unit (`deviations_to_answer`).
 """
 
 import datetime
@@ -15,15 +17,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
-from django.db.models import Case, Exists, OuterRef, Q, When
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, When
 from django.utils import timezone
 
 from helhet.access import policy
 from helhet.access.models import RecordCategory
 from helhet.care import selectors as care
 from helhet.core import raw
-from helhet.core.models import Unit, User
+from helhet.core.models import Membership, Unit, User
 from helhet.core.selectors import labels, overview_url_maker, url_maker
+from helhet.followup.access import FOLLOW_UP_ROLES
 from helhet.intake.models import Referral
 from helhet.people.models import LISTED_FIELDS, Person
 
@@ -44,6 +47,7 @@ ACT_AT = {
     Kind.CONSENT_EXPIRING: "access:consent_new",
     Kind.NO_RECENT_CONTACT: "contacts:new",
     Kind.REFERRAL_WAITING: "intake:detail",
+    Kind.DEVIATION_ANSWER_DUE: "governance:deviation",
 }
 # Rows shown of each kind, the most overdue first.
 GROUP_SIZE = 100
@@ -61,6 +65,7 @@ class Group:
 class TaskList:
     groups: list[Group] = field(default_factory=list)
     referrals: Group | None = None
+    deviations: Group | None = None
 
     @property
     def persons(self) -> list:
@@ -69,8 +74,8 @@ class TaskList:
 
     @property
     def empty(self) -> bool:
-        return not any(g.reminders for g in self.groups) and not (
-            self.referrals and self.referrals.reminders
+        return not any(g.reminders for g in self.groups) and not any(
+            g and g.reminders for g in (self.referrals, self.deviations)
         )
 
 
@@ -111,7 +116,27 @@ def task_list(user: User, *, unit: Unit, whole_unit: bool) -> TaskList:
     ).order_by("due_on", "pk")
     rows = _with_referrals(list(referrals[: GROUP_SIZE + 1]))
     tasks.referrals = _group(Kind.REFERRAL_WAITING, kind_labels[Kind.REFERRAL_WAITING], rows, today)
+    tasks.deviations = _group(
+        Kind.DEVIATION_ANSWER_DUE,
+        kind_labels[Kind.DEVIATION_ANSWER_DUE],
+        list(deviations_to_answer(user, unit)[: GROUP_SIZE + 1]),
+        today,
+    )
     return tasks
+
+
+def deviations_to_answer(user: User, unit: Unit) -> QuerySet[Reminder]:
+    """The open reminders of deviations at UNIT addressed to USER's organisation, for its
+    managers and coordinators at the unit (who answer them: `governance.deviations`)."""
+    answering = Membership.objects.filter(user=user, unit=unit, role__in=FOLLOW_UP_ROLES)
+    if user.organisation_id is None or not answering.exists():
+        return Reminder.objects.none()
+    return Reminder.objects.filter(
+        unit=unit,
+        kind=Kind.DEVIATION_ANSWER_DUE,
+        organisation_id=user.organisation_id,
+        resolved_at__isnull=True,
+    ).order_by("due_on", "pk")
 
 
 # The columns of a reminder that a task list reads.
@@ -218,9 +243,9 @@ def with_links(reminders: list[Reminder], today: datetime.date) -> list[Reminder
     act_at = {str(kind): url_maker(name) for kind, name in ACT_AT.items()}
     for reminder in reminders:
         reminder.days_overdue = (today - reminder.due_on).days
-        is_referral = reminder.kind == Kind.REFERRAL_WAITING
+        by_source = reminder.person_id is None  # a referral's or a deviation's
         reminder.act_url = act_at[reminder.kind](
-            reminder.source_id if is_referral else reminder.person_id
+            reminder.source_id if by_source else reminder.person_id
         )
         if reminder.person_id is not None:
             reminder.overview_url = overview_url(reminder.person_id)
