@@ -35,13 +35,14 @@ def agreement_in_force(site):
         actions.version_approve(user=user, version_id=version.pk)
     year = datetime.date.today().year
     Cost.objects.create(agreement=agreement, year=year, kind="premises", amount=300_000)
-    actions.key_save(
+    key = actions.key_save(
         user=site.manager,
         agreement_id=agreement.pk,
         year=year,
         method="fixed",
         shares={site.region.pk: 50, site.municipality.pk: 50},
     )
+    actions.key_approve(user=site.coordinator, key_id=key.pk)  # the other party: in force
     return agreement
 
 
