@@ -40,9 +40,15 @@ demo: install compilemessages migrate
 		trap 'kill $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 		$(BIN)/helhet runserver $(ADDRESS)
 
-# Babel compiles the catalogue (helhet compile-translations): no GNU gettext needed.
-compilemessages: install
+# Babel compiles the catalogue (helhet compile-translations): no GNU gettext needed. Only when a
+# catalogue changed (the stamp under var/): two test runs side by side (.ci/run) do not rewrite
+# the compiled files under each other.
+CATALOGUES := $(wildcard $(LOCALE_DIR)/*/LC_MESSAGES/*.po)
+COMPILED := var/.translations-compiled
+compilemessages: install $(COMPILED)
+$(COMPILED): $(CATALOGUES) $(BIN)/helhet
 	$(BIN)/helhet compile-translations
+	mkdir -p $(dir $@) && touch $@
 
 messages: install
 	mkdir -p $(LOCALE_DIR)
