@@ -119,19 +119,3 @@ def _basis(place, cells) -> list[tuple[str, str]]:
     except KeyError:
         return []
     return [(base, key) if (base, key) in cells else (base, "") for base in basis]
-
-
-def suppress_parts(parts: dict) -> dict:
-    """Counts that add up to a total that is shown (persons per municipality for a cost key):
-    rules 1 and 2 for one relation. A dict of the same keys to `Cell`s: 1 to 4 hidden as "<5";
-    when just one is hidden, the smallest other non-zero count is hidden too (as "–")."""
-    small = {key for key, value in parts.items() if is_small(value)}
-    hidden = set(small)
-    if len(hidden) == 1:
-        others = [(value, key) for key, value in parts.items() if key not in hidden and value]
-        if others:
-            hidden.add(min(others, key=lambda pair: pair[0])[1])
-    return {
-        key: Cell(None, suppressed=True, small=key in small) if key in hidden else Cell(value)
-        for key, value in parts.items()
-    }
