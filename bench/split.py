@@ -20,6 +20,8 @@ from run import profiling_setup  # noqa: E402 (bench/run.py sets Django up)
 
 from helhet.access import log as access_log  # noqa: E402
 from helhet.access import policy  # noqa: E402
+from helhet.bookings import selectors as bookings_selectors  # noqa: E402
+from helhet.contacts import selectors as contacts_selectors  # noqa: E402
 from helhet.people import selectors as people_selectors  # noqa: E402
 from helhet.timeline import selectors as timeline_selectors  # noqa: E402
 
@@ -48,6 +50,7 @@ def timed(name, function):
 
 def main() -> int:
     args, client, pages, page = profiling_setup(__doc__.split("\n\n")[0], requests=200)
+    from django.db.models.query import QuerySet
     from django.template import Template
 
     policy.person_access = timed("access", policy.person_access)
@@ -55,6 +58,9 @@ def main() -> int:
     Template.render = timed("template", Template.render)
     people_selectors.person_overview = timed("overview reads", people_selectors.person_overview)
     timeline_selectors.timeline_page = timed("timeline reads", timeline_selectors.timeline_page)
+    bookings_selectors.entries = timed("calendar rows", bookings_selectors.entries)
+    contacts_selectors.contacts_page = timed("contacts reads", contacts_selectors.contacts_page)
+    QuerySet._fetch_all = timed("ORM fetches", QuerySet._fetch_all)
     for _ in range(10):
         client.get(page.url)
     for _ in range(args.requests):

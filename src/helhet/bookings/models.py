@@ -156,6 +156,15 @@ class Booking(models.Model):
     # refused rather than lost.
     version = models.PositiveIntegerField(default=0)
 
+    # Not columns: what the person's list shows of it, made once per page (`_mark_rows`).
+    staff_names: str
+    kind_label: str
+    length: str
+    status_label: str
+    status_flag: str
+    cancelled_by_label: str
+    urls: dict[str, str]
+
     class Meta:
         ordering = ["starts_at", "id"]
         verbose_name = _("booking")

@@ -139,6 +139,8 @@ class Contact(Correctable):
     # and `mark_relatives`.
     note_shown: bool
     staff_names: str  # the staff, joined, for the contacts list
+    kind_label: str  # the kind's label and the length, made once per page (`contacts_page`)
+    length: str
     note_withheld: bool
     interventions_shown: list["Intervention"]
     relative_shown: bool

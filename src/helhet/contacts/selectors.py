@@ -10,13 +10,22 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 
 from helhet.access.models import RecordCategory
 from helhet.access.policy import PersonAccess
 from helhet.care.selectors import caseload
 from helhet.core.corrections import mark_reasons
 from helhet.core.models import Unit, User
-from helhet.core.selectors import ListPage, list_page, person_record_url_maker, unit_staff
+from helhet.core.selectors import (
+    ListPage,
+    labels,
+    list_page,
+    person_record_url_maker,
+    related_of,
+    staff_names,
+    unit_staff,
+)
 from helhet.people.models import Person, Relative
 from helhet.people.selectors import parse_search
 
@@ -46,16 +55,33 @@ def contacts_page(access: PersonAccess, number, *, holding: int | None = None) -
     holds the contact HOLDING (an id; a timeline item's link) when the user may read it."""
     if holding is not None:
         number = _page_holding(access, holding) or number
-    contacts = _with_contact_details(
-        readable_contacts(access).select_related("unit", "organisation", "recorded_by")
+    # The page's ids first, then their rows with what they show: joined before the sort, the
+    # unit, organisation, writer and relative cost a join for every contact of a long history.
+    page = list_page(
+        readable_contacts(access).values_list("pk", flat=True),
+        number,
+        size=settings.HELHET_PAGE_SIZE,
     )
-    page = list_page(contacts, number, size=settings.HELHET_PAGE_SIZE)
-    page.object_list = decorate(access, page.object_list)
+    shown = (
+        Contact.objects.filter(pk__in=page.object_list)
+        .select_related("unit", "organisation", "recorded_by", "relative")
+        .in_bulk()
+    )
+    interventions = related_of(
+        Contact.interventions, page.object_list, Intervention.objects.order_by("name")
+    )
+    page.object_list = decorate(access, [shown[pk] for pk in page.object_list], interventions)
     mark_relatives(access, page.object_list)
     mark_correctable(access, page.object_list)
+    # What each row shows, made once per page rather than by tags on each row: a choice's
+    # `get_..._display` translated every label of the choices, on every row.
+    staff = staff_names(Contact.staff, [contact.pk for contact in page.object_list])
+    kinds, length = labels(Contact.Kind), gettext("%(n)s min")
     for contact in page.object_list:
-        # Joined here: the template's loop over `staff.all` cost a queryset per row.
-        contact.staff_names = ", ".join(str(u) for u in contact.staff.all())
+        contact.staff_names = staff.get(contact.pk, "")
+        contact.kind_label = kinds.get(contact.kind, contact.kind)
+        minutes = contact.duration_minutes
+        contact.length = length % {"n": minutes} if minutes else ""
     return page
 
 

@@ -10,6 +10,39 @@ from . import raw
 from .models import User
 
 
+def related_of(relation, ids, ordered: QuerySet) -> dict[int, list]:
+    """The objects of a many-to-many RELATION (e.g. `Contact.interventions`) of each of the
+    rows IDS, by the row's id, in the order of ORDERED (a queryset of the related model).
+
+    Two queries, and one instance for each object named: a prefetch makes one for each row
+    and object, and filters a queryset for each row (a page of 50 contacts: 10 ms)."""
+    field = relation.field
+    row, other = field.m2m_field_name(), field.m2m_reverse_field_name()
+    pairs = list(
+        relation.through.objects.filter(**{f"{row}__in": ids}).values_list(
+            f"{row}_id", f"{other}_id"
+        )
+    )
+    objects = {o.pk: o for o in ordered.filter(pk__in={pk for _, pk in pairs})}
+    place = {pk: n for n, pk in enumerate(objects)}
+    given: dict[int, list] = {row_id: [] for row_id in ids}
+    for row_id, pk in sorted(pairs, key=lambda pair: place[pair[1]]):
+        given[row_id].append(objects[pk])
+    return given
+
+
+def staff_names(staff, ids) -> dict[int, str]:
+    """The staff of the rows IDS as a list shows them, by the row's id: their names in name
+    order, joined. STAFF: the rows' many-to-many field to User (e.g. `Booking.staff`)."""
+    users = User.objects.only("username", "first_name", "last_name").order_by(
+        "last_name", "first_name"
+    )
+    return {
+        row_id: ", ".join(map(str, named))
+        for row_id, named in related_of(staff, ids, users).items()
+    }
+
+
 def unit_staff(unit_id: int) -> QuerySet[User]:
     """Clinical staff who are members of the unit: the choices for a case team."""
     return (
