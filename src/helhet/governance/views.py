@@ -27,7 +27,7 @@ from helhet.core.versions import StaleEdit, stale_page
 from helhet.followup.access import require_followup
 from helhet.people.selectors import access_for_writing
 
-from . import access, actions, deviations, exports
+from . import access, actions, deviations, disputes, exports
 from . import costs as cost_rules
 from .forms import (
     ChecklistItemForm,
@@ -98,6 +98,7 @@ def steering_group(request, group_id: int):
             "unit", "reporting_party", "addressed_to"
         ),
         "figures": deviations.figures(reported, today),
+        "disputes": disputes.running_for(group, agreements),
     }
     return render(request, "governance/steering_group.html", context)
 
