@@ -8,19 +8,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from helhet.access.log import Actor, record_access
-from helhet.core.forms import onto_form, run_action
+from helhet.access.log import Actor
+from helhet.core.forms import run_action
 from helhet.core.submissions import once
 from helhet.people.selectors import access_for_writing
 
 from . import dispute_actions, disputes
+from .about_person import person_context, submit
 from .deviations import addressable
 from .dispute_forms import DecisionForm, DisputeForm
 
@@ -50,20 +50,11 @@ def _raise(request, access=None):
         opponents=addressable(request.user, version),
         about_person=access is not None,
     )
-    actor = Actor.from_request(request)
-    if request.method == "POST" and form.is_valid():
-        try:
-            done = dispute_actions.dispute_raise(actor=actor, access=access, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, onto_form(form, error))
-        else:
-            messages.success(request, _("The dispute is raised."))
-            return redirect("governance:dispute", dispute_id=done.pk)
-    if access is not None:
-        record_access(actor, access, action="read", what="dispute form")
-    context = {"form": form, "version": version, "unit": unit}
-    if access is not None:
-        context |= {"person": access.person, "access": access}
+    done = submit(request, form, dispute_actions.dispute_raise, access=access, what="dispute form")
+    if done is not None:
+        messages.success(request, _("The dispute is raised."))
+        return redirect("governance:dispute", dispute_id=done.pk)
+    context = {"form": form, "version": version, "unit": unit} | person_context(access)
     return render(request, "governance/dispute_new.html", context)
 
 
