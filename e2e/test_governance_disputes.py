@@ -37,10 +37,10 @@ def test_a_manager_raises_a_dispute_and_the_other_party_moves_it_up_a_step(
     page.get_by_role("link", name="Väck en tvist mellan huvudmännen om personen").click()
     coordinator.check("new dispute about the person")
     page.get_by_label("Mot").select_option(label="Testby kommun")
-    page.get_by_label("Gäller").select_option("needs")
+    page.locator("#id_kind").select_option("needs")
     page.get_by_label("Vad tvisten gäller").fill("Vem ger boendestöd innan behandlingen börjar?")
     page.get_by_role("button", name="Väck tvisten").click()
-    expect(page.locator(".errorlist").first).to_be_visible()  # who acts meanwhile is required
+    expect(page.get_by_role("alert")).to_contain_text("Gör insatsen under tiden")  # required
     page.get_by_label("Gör insatsen under tiden").select_option(label="Region Testland")
     page.get_by_label("Vad parten gör under tiden").fill("Psykiatrin fortsätter behandlingen.")
     page.get_by_role("button", name="Väck tvisten").click()
@@ -58,8 +58,8 @@ def test_a_manager_raises_a_dispute_and_the_other_party_moves_it_up_a_step(
     expect(page.get_by_role("main")).to_contain_text("Tolvansson")  # under the consent
     manager.check("dispute to decide")
     page.get_by_label("Inte löst: tvisten lyfts till nästa steg").check()
-    page.get_by_label("Beslut", exact=True).fill("Enhetscheferna är inte överens.")
-    page.get_by_label("Skäl", exact=True).fill("Huvudmännen bedömer behovet olika.")
+    page.locator("#id_decision").fill("Enhetscheferna är inte överens.")
+    page.locator("#id_reasons").fill("Huvudmännen bedömer behovet olika.")
     page.get_by_role("button", name="Registrera beslutet").click()
     expect(page.get_by_role("status")).to_contain_text("Beslutet är registrerat.")
     main = page.get_by_role("main")

@@ -76,3 +76,4 @@ class DecisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         if last:  # the last step can only settle
             cast(forms.ChoiceField, self.fields["settled"]).choices = SETTLED[:1]
+            self.fields["settled"].initial = "yes"
