@@ -144,6 +144,8 @@ MATRIX = {
     # --- governance: reporting a deviation between the authorities about the person (a write
     # page: emergency access is read-only) ---
     "governance:person_deviation_new": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
+    # raising a dispute about the person: a party's manager or coordinator at the unit only
+    "governance:person_dispute_new": (NF, NF, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
     # --- /governance ---
     # --- bookings: the person's bookings read (emergency too); a booking's pages write ---
     "bookings:person": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
@@ -365,6 +367,9 @@ def url_for(request, county, name, actor) -> str:
     # --- /conference ---
     elif name == "alerts:end":
         args.append(alert_of_own_organisation(county, actor).pk)
+    # --- governance: the clinic's agreement in force, with its escalation ladder ---
+    elif name == "governance:person_dispute_new":
+        agreement_in_force(county)
     # --- bookings: the patient's booking at the clinic tomorrow, made by the nurse ---
     elif name.startswith("bookings:") and name != "bookings:person":
         tomorrow = timezone.now() + datetime.timedelta(days=1)
@@ -374,6 +379,12 @@ def url_for(request, county, name, actor) -> str:
         args.append(booking.pk)
     # --- /bookings ---
     return reverse(name, args=args)
+
+
+def agreement_in_force(county):
+    from .governance.conftest import agreement_in_force
+
+    return agreement_in_force(county)
 
 
 def conference_item(county):

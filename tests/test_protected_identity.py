@@ -100,7 +100,15 @@ def world(county, consent_for_coordination):
 def _governance(c):
     """The clinic's agreement, in force, with a position and a shared cost (no person in any)."""
     from helhet.governance import actions as governance
-    from helhet.governance.models import Agreement, Cost, Deviation, Position
+    from helhet.governance.models import (
+        Agreement,
+        Cost,
+        Deviation,
+        Dispute,
+        DisputeDecision,
+        EscalationStep,
+        Position,
+    )
 
     c.agreement = Agreement.objects.create(name="Överenskommelse Testby")
     c.agreement.units.add(c.clinic)
@@ -135,6 +143,36 @@ def _governance(c):
         description="Ingen överlämning",
         person=c.patient,
         answer_by=timezone.localdate(),
+    )
+    # a dispute about the protected patient, raised by the region's coordinator, at step 2
+    for position, body in enumerate(["Enhetscheferna", "Styrgruppen"], start=1):
+        EscalationStep.objects.create(
+            version=c.agreement_version, position=position, body=body, days=14
+        )
+    c.dispute = Dispute.objects.create(
+        agreement=c.agreement,
+        ladder=c.agreement_version,
+        unit=c.clinic,
+        raised_by=c.coordinator,
+        raising_party=c.region,
+        against=c.municipality,
+        kind=Dispute.Kind.NEEDS,
+        question="Vem ansvarar för boendestödet?",
+        person=c.patient,
+        meanwhile_party=c.region,
+        meanwhile="Regionen fortsätter behandlingen",
+        step=2,
+        decide_by=timezone.localdate(),
+    )
+    DisputeDecision.objects.create(
+        dispute=c.dispute,
+        step=1,
+        body="Enhetscheferna",
+        settled=False,
+        decision="Ingen enighet",
+        reasons="Olika bedömningar",
+        decided_by=c.manager,
+        decided_party=c.municipality,
     )
 
 
@@ -342,6 +380,7 @@ ARGUMENTS = {
     "position_id": lambda c: [c.position.pk],
     "cost_id": lambda c: [c.cost.pk],
     "deviation_id": lambda c: [c.deviation.pk],
+    "dispute_id": lambda c: [c.dispute.pk],
 }
 QUERIES = {
     # a URL's name: the query strings it is asked with (else none)

@@ -33,14 +33,21 @@ def propose(agreement, user, *, based_on=None, **changes):
     )
 
 
-@pytest.fixture
-def gov(county):
-    c = county
+def agreement_in_force(c):
+    """The clinic's agreement, version 1 in force (approved by both parties): C.agreement,
+    C.v1."""
     c.agreement = Agreement.objects.create(name="Överenskommelse Socialmedicin")
     c.agreement.units.set([c.clinic])
     c.v1 = propose(c.agreement, c.coordinator)
     actions.version_approve(user=c.coordinator, version_id=c.v1.pk)
     actions.version_approve(user=c.manager, version_id=c.v1.pk)
+    return c.agreement
+
+
+@pytest.fixture
+def gov(county):
+    c = county
+    agreement_in_force(c)
     c.steering = f.UserFactory(
         username="steering", organisation=c.region, profession=User.Profession.MANAGER
     )

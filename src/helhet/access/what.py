@@ -164,6 +164,10 @@ WHAT = {
     "deviation": _("deviation between the authorities"),
     "deviation form": _("deviation form"),
     "deviation reported": _("deviation reported"),
+    # governance: a dispute between the authorities about a person
+    "dispute": _("dispute between the authorities"),
+    "dispute form": _("dispute form"),
+    "dispute raised": _("dispute raised"),
     # /governance
     # bookings (the calendar)
     "bookings": _("bookings"),
@@ -259,6 +263,7 @@ PAGES = {
     "conference:person_add": _("form to put the person on the team conference"),
     "conference:item": _("team conference item"),
     "governance:person_deviation_new": _("deviation form"),
+    "governance:person_dispute_new": _("dispute form"),
 }
 
 # What a refused row adds when the person was found but the page still answered "not found".

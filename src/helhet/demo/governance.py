@@ -2,8 +2,9 @@
 region and both municipalities, with a half-done checklist, positions for the staff who work
 there and a vacancy, this year's and last year's costs, a key per unit (population at the
 clinic, fixed shares at Mini-Maria, use at the ACT team) and the municipalities' populations;
-and a dozen deviations between the authorities at the clinic in every state, some overdue
-(escalated to the steering group), a few about a person."""
+a dozen deviations between the authorities at the clinic in every state, some overdue
+(escalated to the steering group), a few about a person; and two disputes at the clinic, one
+about a person's needs at its second step, one about money settled."""
 
 import datetime
 from decimal import Decimal
@@ -19,6 +20,8 @@ from helhet.governance.models import (
     Cost,
     CostKey,
     Deviation,
+    Dispute,
+    DisputeDecision,
     EscalationStep,
     Goal,
     KeyShare,
@@ -94,6 +97,7 @@ def add_agreements(county: County, *, today: datetime.date) -> None:
         _costs(agreement, key, county, today)
         if key == "clinic":
             _deviations(agreement, version, county, today)
+            _disputes(agreement, version, county, today)
 
 
 def _checklist(agreement: Agreement, today: datetime.date) -> None:
@@ -256,3 +260,60 @@ def _deviations(agreement: Agreement, version, county: County, today: datetime.d
             if status == S.CLOSED
             else None,
         )
+
+
+def _disputes(agreement: Agreement, version, county: County, today: datetime.date) -> None:
+    """Two disputes at the clinic between Norrby and the region: about a person's needs, at its
+    second step (the unit managers did not agree; the region goes on treating meanwhile), and
+    about the cars' costs, settled by the line managers at the second step."""
+    unit = agreement.units.get()
+    ladder = list(version.steps.order_by("position"))
+    norrby, region = county.organisations["norrby"], county.organisations["region"]
+    per, eva = county.users["per.chef"], county.users["eva.samordnare"]
+    person = (
+        Episode.objects.filter(unit=unit, closed_on__isnull=True)
+        .order_by("-pk")
+        .values_list("person_id", flat=True)
+        .first()
+    )
+
+    def at(days_ago: int) -> datetime.datetime:
+        day = today - datetime.timedelta(days=days_ago)
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(14)))
+
+    moved_up = today - datetime.timedelta(days=6)  # the unit managers' decision
+    needs = Dispute.objects.create(
+        agreement=agreement, ladder=version, unit=unit, raised_by=per, raising_party=norrby,
+        raised_at=at(20), against=region, kind=Dispute.Kind.NEEDS,
+        question="Socialtjänsten bedömer att personen behöver psykiatrisk heldygnsvård innan "
+        "boendestöd kan ges; psykiatrin bedömer att boendestöd behövs först.",
+        person_id=person, meanwhile_party=region,
+        meanwhile="Psykiatrins öppenvård fortsätter behandlingen med veckovisa besök; "
+        "socialtjänsten deltar i SIP-mötet.",
+        step=2, decide_by=moved_up + datetime.timedelta(days=ladder[1].days),
+    )  # fmt: skip
+    DisputeDecision.objects.create(
+        dispute=needs, step=1, body=ladder[0].body, settled=False, decided_by=eva,
+        decided_party=region, decided_at=at(6),
+        decision="Enhetscheferna är inte överens; tvisten lyfts till linjecheferna.",
+        reasons="Huvudmännens bedömningar av behovet skiljer sig och ingen av dem kan ensam "
+        "besluta om den andras insats.",
+    )  # fmt: skip
+    money = Dispute.objects.create(
+        agreement=agreement, ladder=version, unit=unit, raised_by=eva, raising_party=region,
+        raised_at=at(90), against=norrby, kind=Dispute.Kind.MONEY,
+        question="Vem betalar leasingbilen som ACT-teamet använder för hembesök?",
+        step=2, decide_by=today - datetime.timedelta(days=40), status=Dispute.Status.SETTLED,
+        settled_on=today - datetime.timedelta(days=50),
+    )  # fmt: skip
+    DisputeDecision.objects.create(
+        dispute=money, step=1, body=ladder[0].body, settled=False, decided_by=per,
+        decided_party=norrby, decided_at=at(78),
+        decision="Ingen enighet på enhetsnivå.", reasons="Bilen saknas i kostnadsnyckeln.",
+    )  # fmt: skip
+    DisputeDecision.objects.create(
+        dispute=money, step=2, body=ladder[1].body, settled=True, decided_by=eva,
+        decided_party=region, decided_at=at(50),
+        decision="Bilen blir en gemensam kostnad och delas enligt nyckeln från nästa år.",
+        reasons="Bilen används för båda huvudmännens insatser; överenskommelsen ändras.",
+    )  # fmt: skip

@@ -538,3 +538,128 @@ class Deviation(models.Model):
     @property
     def answered_on_time(self) -> bool:
         return self.answered_on is not None and self.answered_on <= self.answer_by
+
+
+class DisputeQuerySet(models.QuerySet):
+    def running(self):
+        return self.filter(status=Dispute.Status.RUNNING)
+
+    def overdue(self, today):
+        """Running past the current step's deadline: marked on the steering group's page. The
+        one rule (`Dispute.overdue` is its twin for one row)."""
+        return self.running().filter(decide_by__lt=today)
+
+
+class Dispute(models.Model):
+    """A dispute (tvist) between two parties of an agreement in force, climbing the ladder of
+    the version in force when it was raised (`ladder`, its `EscalationStep`s): at each step a
+    decision with its reasons settles it or moves it up to the next step with a new deadline;
+    the last step can only settle. Optionally about a person, whose identity the raising party
+    holds (`disputes.identity`); then who acts meanwhile is required: the person's help goes
+    on while the dispute runs."""
+
+    class Kind(models.TextChoices):
+        RESPONSIBILITY = "responsibility", _("Responsibility")
+        MONEY = "money", _("Money")
+        TARGET_GROUP = "target_group", _("Target group")
+        NEEDS = "needs", _("Differing assessments of a person's needs")
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("running")
+        SETTLED = "settled", _("settled")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="disputes")
+    ladder = models.ForeignKey(
+        AgreementVersion, on_delete=models.PROTECT, related_name="+"
+    )  # the version in force when raised: its steps are the ladder
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    raising_party = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    raised_at = models.DateTimeField(_("raised at"), default=timezone.now)
+    against = models.ForeignKey(
+        Organisation, verbose_name=_("against"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("about"), max_length=20, choices=Kind.choices)
+    question = models.TextField(_("what the dispute is about"), max_length=limits.TEXT_LENGTH)
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    meanwhile_party = models.ForeignKey(
+        Organisation,
+        verbose_name=_("acts meanwhile"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    meanwhile = models.TextField(
+        _("what it does meanwhile"), max_length=limits.TEXT_LENGTH, blank=True
+    )
+    step = models.PositiveSmallIntegerField(_("step"), default=1)
+    decide_by = models.DateField(_("decide by"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.RUNNING
+    )
+    settled_on = models.DateField(_("settled on"), null=True, blank=True)
+
+    objects = DisputeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+        verbose_name = _("dispute")
+        verbose_name_plural = _("disputes")
+        indexes = [
+            models.Index(fields=["unit", "status", "decide_by"], name="governance_dispute_due")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(against=models.F("raising_party")),
+                name="governance_dispute_against_another_party",
+            ),
+            models.CheckConstraint(
+                condition=Q(person__isnull=True)
+                | (Q(meanwhile_party__isnull=False) & ~Q(meanwhile="")),
+                name="governance_dispute_about_a_person_says_who_acts",
+            ),
+            models.CheckConstraint(condition=Q(step__gte=1), name="governance_dispute_step"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.raised_at:%Y-%m-%d})"
+
+    @property
+    def overdue(self) -> bool:
+        return self.status == self.Status.RUNNING and self.decide_by < timezone.localdate()
+
+
+class DisputeDecision(models.Model):
+    """The decision at one step of a dispute, with its reasons: settled (the dispute is closed
+    with it) or not (the dispute moves up to the next step). Every step's decision is kept."""
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="decisions")
+    step = models.PositiveSmallIntegerField(_("step"))
+    body = models.CharField(_("who decides"), max_length=limits.NAME_LENGTH)
+    settled = models.BooleanField(_("settled"))
+    decision = models.TextField(_("decision"), max_length=limits.TEXT_LENGTH)
+    reasons = models.TextField(_("reasons"), max_length=limits.TEXT_LENGTH)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_party = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["dispute", "step"]
+        verbose_name = _("decision in a dispute")
+        verbose_name_plural = _("decisions in disputes")
+        constraints = [
+            # one decision a step: no double escalation
+            models.UniqueConstraint(
+                fields=["dispute", "step"], name="governance_one_decision_a_step"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dispute} ({self.step})"

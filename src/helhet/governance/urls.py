@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import disputes_views, views
 
 app_name = "governance"
 urlpatterns = [
@@ -41,4 +41,14 @@ urlpatterns = [
         views.deviation_close,
         name="deviation_close",
     ),
+]
+urlpatterns += [
+    path("governance/disputes/", disputes_views.dispute_list, name="disputes"),
+    path("governance/disputes/new/", disputes_views.dispute_new, name="dispute_new"),
+    path(
+        "persons/<id:person_id>/disputes/new/",
+        disputes_views.person_dispute_new,
+        name="person_dispute_new",
+    ),
+    path("governance/disputes/<id:dispute_id>/", disputes_views.dispute, name="dispute"),
 ]

@@ -18,17 +18,18 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from helhet.access.log import Actor, record_access
+from helhet.access.log import Actor
 from helhet.core import pdf
 from helhet.core.converters import parse_id
-from helhet.core.forms import onto_form, run_action
+from helhet.core.forms import run_action
 from helhet.core.submissions import once
 from helhet.core.versions import StaleEdit, stale_page
 from helhet.followup.access import require_followup
 from helhet.people.selectors import access_for_writing
 
-from . import access, actions, deviations, exports
+from . import access, actions, deviations, disputes, exports
 from . import costs as cost_rules
+from .about_person import person_context, submit
 from .forms import (
     ChecklistItemForm,
     CostForm,
@@ -98,6 +99,7 @@ def steering_group(request, group_id: int):
             "unit", "reporting_party", "addressed_to"
         ),
         "figures": deviations.figures(reported, today),
+        "disputes": disputes.running_for(group, agreements),
     }
     return render(request, "governance/steering_group.html", context)
 
@@ -503,20 +505,12 @@ def _report(request, access=None):
         raise Http404
     version = deviations.version_in_force(unit)
     parties = deviations.addressable(request.user, version)
-    form, actor = DeviationForm(request.POST or None, parties=parties), Actor.from_request(request)
-    if request.method == "POST" and form.is_valid():
-        try:
-            done = actions.deviation_report(actor=actor, access=access, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, onto_form(form, error))
-        else:
-            messages.success(request, _("The deviation is reported."))
-            return redirect("governance:deviation", deviation_id=done.pk)
-    if access is not None:
-        record_access(actor, access, action="read", what="deviation form")
-    context = {"form": form, "version": version, "unit": unit}
-    if access is not None:
-        context |= {"person": access.person, "access": access}
+    form = DeviationForm(request.POST or None, parties=parties)
+    done = submit(request, form, actions.deviation_report, access=access, what="deviation form")
+    if done is not None:
+        messages.success(request, _("The deviation is reported."))
+        return redirect("governance:deviation", deviation_id=done.pk)
+    context = {"form": form, "version": version, "unit": unit} | person_context(access)
     return render(request, "governance/deviation_new.html", context)
 
 

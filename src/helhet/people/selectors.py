@@ -2,7 +2,9 @@
 
 import datetime
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -188,6 +190,14 @@ class Overview:
     full_history: bool = False
     # Read-only through a closed episode: the closed episodes the user may reopen, one a unit.
     reopenable: list[Episode] = field(default_factory=list)
+    # What other parts add to the overview (`OVERVIEW_READS`), by name.
+    more: dict[str, Any] = field(default_factory=dict)
+
+
+# What other parts of Helhet show on the overview (the running disputes about the person,
+# `governance`): name -> reader(access, active unit id), registered by their app. Read with the
+# overview, before its log row: what they show is part of its read.
+OVERVIEW_READS: dict[str, Callable[[PersonAccess, int | None], Any]] = {}
 
 
 def person_overview(
@@ -228,6 +238,7 @@ def person_overview(
     _with_consented_relatives(shown_consents)
     _decorate_episodes(overview, episodes)
     _decorate_consents(overview)
+    overview.more = {name: read(access, unit_id) for name, read in OVERVIEW_READS.items()}
     return overview
 
 

@@ -16,7 +16,7 @@ from helhet.access.models import Consent
 from helhet.care.models import Episode
 from helhet.contacts.models import Contact
 from helhet.core.models import Unit
-from helhet.governance.models import Deviation
+from helhet.governance.models import Deviation, Dispute
 from helhet.intake.models import Referral
 from helhet.plans.models import PlanVersion, SipMeeting
 
@@ -25,6 +25,7 @@ SIP_FOLLOW_UP_AHEAD = datetime.timedelta(days=7)
 PLAN_REVIEW_AHEAD = datetime.timedelta(days=14)
 CONSENT_EXPIRY_AHEAD = datetime.timedelta(days=30)
 DEVIATION_ANSWER_AHEAD = datetime.timedelta(days=3)
+DISPUTE_STEP_AHEAD = datetime.timedelta(days=3)
 
 
 @dataclass(frozen=True)
@@ -127,4 +128,15 @@ def deviations_to_answer(unit: Unit, today: datetime.date) -> dict[int, Due]:
         status=Deviation.Status.REPORTED,
         answer_by__lte=today + DEVIATION_ANSWER_AHEAD,
     ).values_list("pk", "addressed_to_id", "answer_by")
+    return {pk: Due(None, owner, on) for pk, owner, on in rows}
+
+
+def disputes_to_decide(unit: Unit, today: datetime.date) -> dict[int, Due]:
+    """Running disputes at the unit whose current step's deadline is within three days or
+    past (by dispute; no person: the reminder is the raising party's, its owner; both parties'
+    managers and coordinators see it). A step decided moves the deadline: the reminder moves
+    with it."""
+    rows = Dispute.objects.filter(
+        unit=unit, status=Dispute.Status.RUNNING, decide_by__lte=today + DISPUTE_STEP_AHEAD
+    ).values_list("pk", "raising_party_id", "decide_by")
     return {pk: Due(None, owner, on) for pk, owner, on in rows}

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
 
 class Reminder(models.Model):
-    """Something due for a person (or, for a referral or a deviation, the unit) at a unit."""
+    """Something due for a person (or, for a referral, a deviation or a dispute, the unit) at a
+    unit."""
 
     class Kind(models.TextChoices):
         # source: the SIP meeting that set the follow-up date
@@ -36,6 +37,9 @@ class Reminder(models.Model):
         # source: the deviation between the authorities (no person: the addressed party's
         # managers and coordinators answer it; organisation: the addressed party)
         DEVIATION_ANSWER_DUE = "deviation_answer_due", _("Deviation to answer")
+        # source: the dispute between the authorities (no person: both parties' managers and
+        # coordinators decide at its step; organisation: the raising party)
+        DISPUTE_STEP_DUE = "dispute_step_due", _("Dispute step to decide")
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
     person = models.ForeignKey(
@@ -71,7 +75,7 @@ class Reminder(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(person__isnull=False)
-                | Q(kind__in=["referral_waiting", "deviation_answer_due"]),
+                | Q(kind__in=["referral_waiting", "deviation_answer_due", "dispute_step_due"]),
                 name="reminder_names_person_unless_referral",
             ),
         ]

@@ -26,6 +26,7 @@ CAUSES = {
     Kind.REFERRAL_WAITING: due.referrals_waiting,
     Kind.NO_RECENT_CONTACT: due.no_recent_contacts,
     Kind.DEVIATION_ANSWER_DUE: due.deviations_to_answer,
+    Kind.DISPUTE_STEP_DUE: due.disputes_to_decide,
 }
 # A task list older than this asks for a refresh when it is opened.
 STALE_AFTER = datetime.timedelta(minutes=10)

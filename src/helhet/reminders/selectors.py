@@ -9,7 +9,8 @@ SIP is one joint plan). Consents and the enrolment (no recent contact) are reada
 with a relationship at the unit.
 Referrals waiting have no person yet: they are the unit's, shown to its members like the inbox.
 Deviations to answer name no person: they are shown to the addressed party's managers and
-coordinators at the unit (`deviations_to_answer`).
+coordinators at the unit (`deviations_to_answer`); disputes to decide, to both parties'
+(`disputes_to_decide`).
 """
 
 import datetime
@@ -27,6 +28,7 @@ from helhet.core import raw
 from helhet.core.models import Membership, Unit, User
 from helhet.core.selectors import labels, overview_url_maker, url_maker
 from helhet.followup.access import FOLLOW_UP_ROLES
+from helhet.governance.models import Dispute
 from helhet.intake.models import Referral
 from helhet.people.models import LISTED_FIELDS, Person
 
@@ -48,6 +50,7 @@ ACT_AT = {
     Kind.NO_RECENT_CONTACT: "contacts:new",
     Kind.REFERRAL_WAITING: "intake:detail",
     Kind.DEVIATION_ANSWER_DUE: "governance:deviation",
+    Kind.DISPUTE_STEP_DUE: "governance:dispute",
 }
 # Rows shown of each kind, the most overdue first.
 GROUP_SIZE = 100
@@ -66,6 +69,7 @@ class TaskList:
     groups: list[Group] = field(default_factory=list)
     referrals: Group | None = None
     deviations: Group | None = None
+    disputes: Group | None = None
 
     @property
     def persons(self) -> list:
@@ -75,7 +79,7 @@ class TaskList:
     @property
     def empty(self) -> bool:
         return not any(g.reminders for g in self.groups) and not any(
-            g and g.reminders for g in (self.referrals, self.deviations)
+            g and g.reminders for g in (self.referrals, self.deviations, self.disputes)
         )
 
 
@@ -122,6 +126,12 @@ def task_list(user: User, *, unit: Unit, whole_unit: bool) -> TaskList:
         list(deviations_to_answer(user, unit)[: GROUP_SIZE + 1]),
         today,
     )
+    tasks.disputes = _group(
+        Kind.DISPUTE_STEP_DUE,
+        kind_labels[Kind.DISPUTE_STEP_DUE],
+        list(disputes_to_decide(user, unit)[: GROUP_SIZE + 1]),
+        today,
+    )
     return tasks
 
 
@@ -136,6 +146,20 @@ def deviations_to_answer(user: User, unit: Unit) -> QuerySet[Reminder]:
         kind=Kind.DEVIATION_ANSWER_DUE,
         organisation_id=user.organisation_id,
         resolved_at__isnull=True,
+    ).order_by("due_on", "pk")
+
+
+def disputes_to_decide(user: User, unit: Unit) -> QuerySet[Reminder]:
+    """The open reminders of disputes at UNIT between USER's organisation and another party,
+    for its managers and coordinators at the unit (who decide at each step:
+    `governance.disputes`)."""
+    deciding = Membership.objects.filter(user=user, unit=unit, role__in=FOLLOW_UP_ROLES)
+    if user.organisation_id is None or not deciding.exists():
+        return Reminder.objects.none()
+    party = Q(raising_party_id=user.organisation_id) | Q(against_id=user.organisation_id)
+    ours = Dispute.objects.filter(party, pk=OuterRef("source_id"))
+    return Reminder.objects.filter(
+        Exists(ours), unit=unit, kind=Kind.DISPUTE_STEP_DUE, resolved_at__isnull=True
     ).order_by("due_on", "pk")
 
 
@@ -243,7 +267,7 @@ def with_links(reminders: list[Reminder], today: datetime.date) -> list[Reminder
     act_at = {str(kind): url_maker(name) for kind, name in ACT_AT.items()}
     for reminder in reminders:
         reminder.days_overdue = (today - reminder.due_on).days
-        by_source = reminder.person_id is None  # a referral's or a deviation's
+        by_source = reminder.person_id is None  # a referral's, a deviation's or a dispute's
         reminder.act_url = act_at[reminder.kind](
             reminder.source_id if by_source else reminder.person_id
         )
