@@ -44,6 +44,7 @@ from django.db.models import (
     When,
     prefetch_related_objects,
 )
+from django.db.models.functions import Now
 from django.http import Http404
 from django.utils import timezone
 
@@ -223,7 +224,7 @@ def visible_persons(
     *,
     unit: Unit | None = None,
     on: datetime.date | None = None,
-    at: datetime.datetime | None = None,
+    at: datetime.datetime | Now | None = None,
     units: dict[int, str] | None = None,
     closed: bool = True,
 ) -> QuerySet[Person]:
@@ -231,8 +232,8 @@ def visible_persons(
     or emergency access; at UNIT, when given, those with a relationship there (the lists of
     open work).
 
-    ON (today) and AT (now) are the date and time the access is judged at; UNITS as for
-    `relationship_episodes`.
+    ON (today) and AT (now, or the database's clock: `Now()`) are the date and time the access
+    is judged at; UNITS as for `relationship_episodes`.
     """
     if not is_clinical(user):  # no relationship, and no emergency access either
         return Person.objects.none()
