@@ -9,7 +9,8 @@ SIP is one joint plan). Consents and the enrolment (no recent contact) are reada
 with a relationship at the unit.
 Referrals waiting have no person yet: they are the unit's, shown to its members like the inbox.
 Deviations to answer name no person: they are shown to the addressed party's managers and
-coordinators at the unit (`deviations_to_answer`).
+coordinators at the unit (`deviations_to_answer`); so are the steps of the steering groups'
+year, to the unit's managers and coordinators (`cycle_steps_due`).
 """
 
 import datetime
@@ -48,6 +49,7 @@ ACT_AT = {
     Kind.NO_RECENT_CONTACT: "contacts:new",
     Kind.REFERRAL_WAITING: "intake:detail",
     Kind.DEVIATION_ANSWER_DUE: "governance:deviation",
+    Kind.CYCLE_STEP_DUE: "governance:cycle_step",
 }
 # Rows shown of each kind, the most overdue first.
 GROUP_SIZE = 100
@@ -66,6 +68,7 @@ class TaskList:
     groups: list[Group] = field(default_factory=list)
     referrals: Group | None = None
     deviations: Group | None = None
+    cycle: Group | None = None
 
     @property
     def persons(self) -> list:
@@ -75,7 +78,7 @@ class TaskList:
     @property
     def empty(self) -> bool:
         return not any(g.reminders for g in self.groups) and not any(
-            g and g.reminders for g in (self.referrals, self.deviations)
+            g and g.reminders for g in (self.referrals, self.deviations, self.cycle)
         )
 
 
@@ -122,6 +125,12 @@ def task_list(user: User, *, unit: Unit, whole_unit: bool) -> TaskList:
         list(deviations_to_answer(user, unit)[: GROUP_SIZE + 1]),
         today,
     )
+    tasks.cycle = _group(
+        Kind.CYCLE_STEP_DUE,
+        kind_labels[Kind.CYCLE_STEP_DUE],
+        list(cycle_steps_due(user, unit)[: GROUP_SIZE + 1]),
+        today,
+    )
     return tasks
 
 
@@ -136,6 +145,16 @@ def deviations_to_answer(user: User, unit: Unit) -> QuerySet[Reminder]:
         kind=Kind.DEVIATION_ANSWER_DUE,
         organisation_id=user.organisation_id,
         resolved_at__isnull=True,
+    ).order_by("due_on", "pk")
+
+
+def cycle_steps_due(user: User, unit: Unit) -> QuerySet[Reminder]:
+    """The open reminders of the steering groups' yearly steps at UNIT, for its managers and
+    coordinators (who, with the groups' members, mark them done: `governance.steering`)."""
+    if not Membership.objects.filter(user=user, unit=unit, role__in=FOLLOW_UP_ROLES).exists():
+        return Reminder.objects.none()
+    return Reminder.objects.filter(
+        unit=unit, kind=Kind.CYCLE_STEP_DUE, resolved_at__isnull=True
     ).order_by("due_on", "pk")
 
 
