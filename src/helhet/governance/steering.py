@@ -166,6 +166,9 @@ def deviation_figures(group: SteeringGroup, today: datetime.date) -> list[deviat
 # --- The year's cycle -----------------------------------------------------------------------
 
 
+OVERDUE_FOR = datetime.timedelta(days=183)
+
+
 def step_date(step: CycleStep, year: int) -> datetime.date:
     """STEP's day in YEAR (the month's last day when it has fewer days)."""
     return datetime.date(year, step.month, min(step.day, calendar.monthrange(year, step.month)[1]))
@@ -173,10 +176,11 @@ def step_date(step: CycleStep, year: int) -> datetime.date:
 
 def next_due(step: CycleStep, done_years: set[int], today: datetime.date) -> datetime.date | None:
     """The step's first occurrence not done, of last year, this year and next year, that is
-    less than a year past (an undone step stays overdue until the next year's takes over)."""
+    less than half a year past: an undone step stays overdue for half a year (a step due in
+    December is still due in January), then the next year's occurrence takes over."""
     for year in (today.year - 1, today.year, today.year + 1):
         day = step_date(step, year)
-        if year not in done_years and (today - day).days < 365:
+        if year not in done_years and (today - day).days < OVERDUE_FOR.days:
             return day
     return None
 
