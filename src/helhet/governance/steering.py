@@ -41,35 +41,25 @@ def groups(user: User) -> QuerySet[SteeringGroup]:
     return SteeringGroup.objects.filter(pk__in=ids)
 
 
-def meeting_or_404(user: User, meeting_id: int) -> Meeting:
-    found = (
-        Meeting.objects.filter(pk=meeting_id, group__in=groups(user))
-        .select_related("group")
-        .first()
-    )
+def _one_or_404(found):
     if found is None:
         raise Http404
     return found
+
+
+def meeting_or_404(user: User, meeting_id: int) -> Meeting:
+    meetings = Meeting.objects.filter(pk=meeting_id, group__in=groups(user))
+    return _one_or_404(meetings.select_related("group").first())
 
 
 def decision_or_404(user: User, decision_id: int) -> Decision:
-    found = (
-        Decision.objects.filter(pk=decision_id, meeting__group__in=groups(user))
-        .select_related("meeting__group", "owner", "done_by")
-        .first()
-    )
-    if found is None:
-        raise Http404
-    return found
+    decisions = Decision.objects.filter(pk=decision_id, meeting__group__in=groups(user))
+    return _one_or_404(decisions.select_related("meeting__group", "owner", "done_by").first())
 
 
 def step_or_404(user: User, step_id: int) -> CycleStep:
-    found = (
-        CycleStep.objects.filter(pk=step_id, group__in=groups(user)).select_related("group").first()
-    )
-    if found is None:
-        raise Http404
-    return found
+    steps = CycleStep.objects.filter(pk=step_id, group__in=groups(user))
+    return _one_or_404(steps.select_related("group").first())
 
 
 def members(group: SteeringGroup) -> QuerySet[User]:

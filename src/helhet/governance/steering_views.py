@@ -5,6 +5,8 @@ coordinators; "not found" otherwise); the writes are `steering_actions`. No pers
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -66,13 +68,7 @@ def meeting_new(request, group_id: int):
 def meeting(request, meeting_id: int):
     found = steering.meeting_or_404(request.user, meeting_id)
     group, today = found.group, timezone.localdate()
-    context = {
-        "group": group,
-        "meeting": found,
-        "agenda": found.agenda.all(),
-        "attendees": found.attendees.select_related("organisation").order_by("last_name"),
-        "decisions": found.decisions.select_related("owner", "done_by"),
-        "carried": steering.open_decisions(group, before=found),
+    context = _minutes_context(found) | {
         "followup": steering.followup(found, today),
         "open_items": steering.open_items(group),
         "figures": steering.deviation_figures(group, today),
@@ -85,21 +81,11 @@ def meeting(request, meeting_id: int):
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request, meeting_id: int):
     found = steering.meeting_or_404(request.user, meeting_id)
-    members = steering.members(found.group)
-
-    def build(data):
-        return MeetingForm(data, members=members)
-
-    form = MeetingForm(request.POST or None, members=members, initial=meeting_initial(found))
+    build = partial(MeetingForm, members=steering.members(found.group))
+    form = build(request.POST or None, initial=meeting_initial(found))
     if request.method == "POST":
-        saved, form = _save(
-            request,
-            form,
-            actions.meeting_save,
-            build,
-            group_id=found.group_id,
-            meeting_id=found.pk,
-        )
+        ids = {"group_id": found.group_id, "meeting_id": found.pk}
+        saved, form = _save(request, form, actions.meeting_save, build, **ids)
         if saved is not None:
             messages.success(request, _("The meeting is saved."))
             return redirect("governance:meeting", meeting_id=found.pk)
@@ -156,21 +142,12 @@ def decision_new(request, meeting_id: int):
 @require_http_methods(["GET", "POST"])
 def decision(request, decision_id: int):
     found = steering.decision_or_404(request.user, decision_id)
-    meeting, members = found.meeting, steering.members(found.meeting.group)
-
-    def build(data):
-        return DecisionForm(data, members=members)
-
-    form = DecisionForm(request.POST or None, members=members, initial=decision_initial(found))
+    meeting = found.meeting
+    build = partial(DecisionForm, members=steering.members(meeting.group))
+    form = build(request.POST or None, initial=decision_initial(found))
     if request.method == "POST":
-        saved, form = _save(
-            request,
-            form,
-            actions.decision_save,
-            build,
-            meeting_id=meeting.pk,
-            decision_id=found.pk,
-        )
+        ids = {"meeting_id": meeting.pk, "decision_id": found.pk}
+        saved, form = _save(request, form, actions.decision_save, build, **ids)
         if saved is not None:
             messages.success(request, _("The decision is saved."))
             return redirect(reverse("governance:meeting", args=[meeting.pk]) + "#decisions")
@@ -200,14 +177,8 @@ def cycle_step(request, step_id: int):
     back = reverse("governance:steering_group", args=[group.pk]) + "#cycle"
     form = CycleStepForm(request.POST or None, initial=step_initial(found))
     if request.method == "POST":
-        saved, form = _save(
-            request,
-            form,
-            actions.cycle_step_save,
-            CycleStepForm,
-            group_id=group.pk,
-            step_id=found.pk,
-        )
+        ids = {"group_id": group.pk, "step_id": found.pk}
+        saved, form = _save(request, form, actions.cycle_step_save, CycleStepForm, **ids)
         if saved is not None:
             messages.success(request, _("The step is saved."))
             return redirect(back)
