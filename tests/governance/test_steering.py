@@ -422,3 +422,29 @@ def test_the_steering_page_lists_the_members_per_party(client, gov):
         ("Testby kommun", [municipal]),
     ]
     assert Membership.objects.filter(user=municipal).count() == 0
+
+
+def test_the_units_xlsx_export_has_the_deviations_of_the_period(client, gov):
+    import io
+
+    import openpyxl
+
+    from helhet.followup.models import ExportJob
+
+    actions.deviation_report(
+        actor=Actor(gov.nurse, gov.clinic),
+        addressed_to=gov.municipality,
+        function="Enhetschef",
+        category=Deviation.Category.HANDOVER,
+        happened_on=TODAY(),
+        description="Ingen överlämning.",
+    )
+    client.force_login(gov.steering)
+    data = {"scope": "unit", "unit_id": gov.clinic.pk, "kind": "custom", "format": "xlsx"}
+    data |= {"start": (TODAY() - 5 * DAY).isoformat(), "end": TODAY().isoformat()}
+    assert client.post(reverse("followup:export_new"), data).status_code == 302
+    job = ExportJob.objects.get(owner=gov.steering)
+    got = client.get(reverse("followup:export_download", args=[job.pk]))
+    sheet = openpyxl.load_workbook(io.BytesIO(got.content))["Deviations"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert rows == [("Testby kommun", "Handover", 1, 0, 1, 0)]
