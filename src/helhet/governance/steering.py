@@ -21,24 +21,15 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from helhet.core.models import Membership, User
+from helhet.core.models import User
 from helhet.followup import indicators, tables
-from helhet.followup.access import FOLLOW_UP_ROLES
 from helhet.followup.models import SteeringGroup
 from helhet.followup.periods import Period
 
-from . import deviations
+from . import access, deviations
 from .models import ChecklistItem, CycleDone, CycleStep, Decision, Deviation, Meeting
 
-
-def groups(user: User) -> QuerySet[SteeringGroup]:
-    """The steering groups USER reads and acts for: a member, or a manager or coordinator at
-    one of its units."""
-    if not (user.is_authenticated and user.is_active):
-        return SteeringGroup.objects.none()
-    managed = Membership.objects.filter(user=user, role__in=FOLLOW_UP_ROLES).values("unit")
-    ids = SteeringGroup.objects.filter(Q(members=user) | Q(units__in=managed)).values("pk")
-    return SteeringGroup.objects.filter(pk__in=ids)
+groups = access.steering_groups  # the one rule: members, and the units' managers and coordinators
 
 
 def _one_or_404(found):
