@@ -174,6 +174,34 @@ def _governance(c):
         decided_by=c.manager,
         decided_party=c.municipality,
     )
+    _steering_work(c)
+
+
+def _steering_work(c):
+    """A meeting of the steering group with a decision, and a step of its year (no person)."""
+    from helhet.governance import steering_actions as work
+
+    today = timezone.localdate()
+    c.meeting = work.meeting_save(
+        user=c.coordinator,
+        group_id=c.steering_group.pk,
+        based_on=None,
+        held_on=today,
+        period_start=today - datetime.timedelta(days=30),
+        period_end=today - datetime.timedelta(days=1),
+        agenda=["Uppföljningen"],
+    )
+    c.decision = work.decision_save(
+        user=c.coordinator, meeting_id=c.meeting.pk, based_on=None, text="Rutin", owner_function="X"
+    )
+    c.step = work.cycle_step_save(
+        user=c.coordinator,
+        group_id=c.steering_group.pk,
+        based_on=None,
+        kind="budget",
+        month=9,
+        day=1,
+    )
 
 
 def _staff(c):
@@ -381,6 +409,9 @@ ARGUMENTS = {
     "cost_id": lambda c: [c.cost.pk],
     "deviation_id": lambda c: [c.deviation.pk],
     "dispute_id": lambda c: [c.dispute.pk],
+    "meeting_id": lambda c: [c.meeting.pk],
+    "decision_id": lambda c: [c.decision.pk],
+    "step_id": lambda c: [c.step.pk],
 }
 QUERIES = {
     # a URL's name: the query strings it is asked with (else none)
@@ -521,6 +552,7 @@ NOT_A_PAGE_FOR_THE_COORDINATOR = {
     "followup:export_new": "POST only",
     "governance:approve": "POST only",
     "governance:deviation_close": "POST only",
+    "governance:cycle_step_done": "POST only",
     "care:episode_reactivate": "the coordinator is not a member where the episode closed",
     "mfa:recovery": "POST only",
     "mfa:remove_app": "the coordinator has no such device",

@@ -35,6 +35,11 @@ LONGEST = "9" * 18  # the longest id a query string may give
         f"/governance/checklist/{HUGE}/",
         f"/governance/positions/{HUGE}/",
         f"/governance/costs/{HUGE}/",
+        f"/governance/steering-groups/{HUGE}/meetings/new/",
+        f"/governance/meetings/{HUGE}/",
+        f"/governance/meetings/{HUGE}/minutes/pdf/",
+        f"/governance/decisions/{HUGE}/",
+        f"/governance/cycle/{HUGE}/",
     ],
 )
 def test_a_25_digit_id_in_a_path_is_not_found(client, county, path):

@@ -13,18 +13,24 @@ from django.utils import timezone
 
 from helhet.care.models import Episode
 from helhet.core.models import Membership
+from helhet.governance import steering
 from helhet.governance.models import (
+    AgendaItem,
     Agreement,
     AgreementVersion,
     ChecklistItem,
     Cost,
     CostKey,
+    CycleDone,
+    CycleStep,
+    Decision,
     Deviation,
     Dispute,
     DisputeDecision,
     EscalationStep,
     Goal,
     KeyShare,
+    Meeting,
     Population,
     Position,
 )
@@ -98,6 +104,7 @@ def add_agreements(county: County, *, today: datetime.date) -> None:
         if key == "clinic":
             _deviations(agreement, version, county, today)
             _disputes(agreement, version, county, today)
+    add_steering_work(county, today=today)
 
 
 def _checklist(agreement: Agreement, today: datetime.date) -> None:
@@ -317,3 +324,90 @@ def _disputes(agreement: Agreement, version, county: County, today: datetime.dat
         decision="Bilen blir en gemensam kostnad och delas enligt nyckeln från nästa år.",
         reasons="Bilen används för båda huvudmännens insatser; överenskommelsen ändras.",
     )  # fmt: skip
+# --- The steering group's year (issue 17, item 7) ---------------------------------------------
+
+AGENDA = (
+    "Föregående protokoll och öppna beslut",
+    "Uppföljningen av perioden",
+    "Checklistan i överenskommelsen",
+    "Avvikelser mellan huvudmännen",
+    "Ekonomi och bemanning",
+    "Övriga frågor",
+)
+DECISIONS = (  # text, owner (a member's username, or a party's function), due in days
+    ("Ta fram en gemensam rutin för överlämning vid utskrivning.", "birgitta.styrgrupp", 45),
+    ("Utreda hur bilkostnaden för uppsökande arbete ska fördelas.", "Ekonomichef, Norrby", 60),
+    ("Bjuda in brukarrådet till nästa möte.", "hans.styrgrupp", 30),
+)
+CYCLE = (  # kind, name, month, day
+    ("follow_up_report", "", 2, 15),
+    ("user_survey", "", 5, 31),
+    ("budget", "", 9, 15),
+    ("agreement_renewal", "", 10, 1),
+    ("other", "Brukarrevision", 11, 15),
+    ("other", "Verksamhetsplan för nästa år", 12, 20),
+)
+
+
+def add_steering_work(county: County, *, today: datetime.date) -> None:
+    """A year of the steering group's meetings, one three weeks after each of the last four
+    quarters (agenda, attendees, minutes, three decisions: the earlier done, the latest open,
+    one of them overdue) and the next one planned; and its year's cycle, the steps before
+    today done (but the user survey, overdue) and the rest to come."""
+    from helhet.followup.models import SteeringGroup
+    from helhet.followup.periods import Period
+
+    from .county import STEERING, STEERING_GROUP
+
+    group = SteeringGroup.objects.get(name=STEERING_GROUP)
+    members = [county.users[spec.username] for spec in STEERING]
+    quarter = Period.quarter(today.year, (today.month - 1) // 3 + 1)
+    for n in range(4, -1, -1):
+        period = quarter.shifted(-n)
+        held_on = period.end + datetime.timedelta(days=22)
+        past = held_on < today
+        meeting = Meeting.objects.create(
+            group=group,
+            held_on=held_on,
+            place="Regionhuset, sal Demo" if n % 2 else "Norrby stadshus",
+            period_start=period.start,
+            period_end=period.end,
+            minutes=_minutes(period) if past else "",
+            created_by=members[0],
+        )
+        AgendaItem.objects.bulk_create(
+            AgendaItem(meeting=meeting, position=i, title=t) for i, t in enumerate(AGENDA)
+        )
+        if not past:
+            continue
+        meeting.attendees.set(members)
+        for text, owner, days in DECISIONS:
+            # the latest meeting's decisions are due ahead: only the earlier one left is overdue
+            due_on = (today if n == 1 else held_on) + datetime.timedelta(days=days)
+            done = n > 2 or (n == 2 and owner != "Ekonomichef, Norrby")  # one left overdue
+            by_member = owner in county.users
+            Decision.objects.create(
+                meeting=meeting,
+                text=text,
+                owner=county.users[owner] if by_member else None,
+                owner_function="" if by_member else owner,
+                due_on=due_on,
+                done_on=min(due_on, today) if done else None,
+                done_by=members[0] if done else None,
+            )
+    for kind, name, month, day in CYCLE:
+        step = CycleStep.objects.create(
+            group=group, kind=kind, name=name, month=month, day=day, remind_days=21
+        )
+        on = steering.step_date(step, today.year)
+        if on < today and kind != "user_survey":
+            CycleDone.objects.create(step=step, year=today.year, done_on=on, done_by=members[0])
+
+
+def _minutes(period) -> str:
+    return (
+        f"Styrgruppen gick igenom uppföljningen för {period.label}: antalet inskrivna och "
+        "besöken ligger i nivå med föregående period. Checklistan i överenskommelsen är till "
+        "hälften klar; kostnaderna för lokaler och bilar fördelas enligt nyckeln. Två "
+        "avvikelser till kommunen har inte besvarats i tid och tas upp med enhetscheferna."
+    )

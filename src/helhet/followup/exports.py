@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
 
 from django.template.loader import render_to_string
@@ -47,6 +47,8 @@ class Export:
     reports: list[UnitReport]
     made_at: datetime.datetime
     made_by: str
+    # a unit's deviations between the authorities in the period (`governance.deviations`)
+    deviations: list = field(default_factory=list)
 
     @property
     def units(self) -> list[str]:
@@ -135,6 +137,8 @@ def write_xlsx(export: Export) -> bytes:
     _style(cover, bold, widths=(18, 80))
     for title, rows in export.rows_by_group():
         _figures_sheet(book.create_sheet(_sheet_title(title)), export, rows, bold)
+    if export.deviations:
+        _deviations_sheet(book.create_sheet(_sheet_title(_("Deviations"))), export, bold)
     sheet = book.create_sheet(_sheet_title(_("Definitions")))
     sheet.append([_("Code"), _("Indicator"), _("Definition"), _("Goal images")])
     for indicator in definitions.INDICATORS:
@@ -154,6 +158,18 @@ def write_xlsx(export: Export) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _deviations_sheet(sheet, export: Export, bold) -> None:
+    """The unit's deviations between the authorities per addressed party and category, as the
+    unit's follow-up page shows them."""
+    sheet.append(
+        [_("Addressed to"), _("Category"), _("Reported"), _("Answered on time")]
+        + [_("Open"), _("Overdue")]
+    )
+    for row in export.deviations:
+        sheet.append([row.party, row.category, row.reported, row.on_time, row.open, row.overdue])
+    _style(sheet, bold, widths=(30, 36, 12, 18, 10, 12))
 
 
 def _sheet_title(name: str) -> str:

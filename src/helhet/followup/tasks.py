@@ -31,6 +31,7 @@ from django_tasks import task
 
 from helhet.core import pdf
 from helhet.core.models import Unit, User
+from helhet.governance import deviations
 
 from . import access, exports, indicators
 from .forms import CountyFilterForm, TrendFilterForm, UnitFilterForm
@@ -223,6 +224,12 @@ def _compute(job: ExportJob, spec: Spec, *, progress: Callable[[int], None]) -> 
         ]
     progress(90)
     owner = job.owner
+    found = []
+    if spec.scope == "unit":  # by the rule of the unit's page and the steering group's
+        period = spec.periods[0]
+        found = deviations.figures(
+            deviations.reported_in([unit], *period.bounds()), timezone.localdate()
+        )
     return exports.Export(
         scope=spec.scope,
         title=spec.title,
@@ -231,6 +238,7 @@ def _compute(job: ExportJob, spec: Spec, *, progress: Callable[[int], None]) -> 
         reports=reports,
         made_at=timezone.localtime(),
         made_by=owner.get_full_name() or owner.get_username(),
+        deviations=found,
     )
 
 

@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from helhet.core.models import Unit
+from helhet.governance import deviations
 
 from . import access, charts, indicators, tables
 
@@ -58,6 +60,10 @@ def unit(request, unit_id: int):
                 for table in tables.unit_tables(report)
             ],
             "period_query": period.query(),
+            # between the authorities, by the steering page's rule (`deviations.figures`)
+            "deviations": deviations.figures(
+                deviations.reported_in([followup.unit], *period.bounds()), timezone.localdate()
+            ),
             "export_params": {
                 "scope": "unit",
                 "unit_id": followup.unit.pk,

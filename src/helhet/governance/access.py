@@ -14,7 +14,7 @@ Nothing here shows a person: no access-log row is written.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from helhet.core.models import Membership, Organisation, User
@@ -53,17 +53,20 @@ def version_or_404(user: User, version_id: int) -> AgreementVersion:
     return found
 
 
+def steering_groups(user: User) -> QuerySet[SteeringGroup]:
+    """The steering groups whose page and work USER reads and acts on: a member, or a manager
+    or coordinator at one of its units (`steering`: meetings, decisions, the year's cycle)."""
+    if not (user.is_authenticated and user.is_active):
+        return SteeringGroup.objects.none()
+    managed = Membership.objects.filter(user=user, role__in=FOLLOW_UP_ROLES).values("unit")
+    ids = SteeringGroup.objects.filter(Q(members=user) | Q(units__in=managed)).values("pk")
+    return SteeringGroup.objects.filter(pk__in=ids)
+
+
 def steering_group_or_404(user: User, group_id: int) -> SteeringGroup:
-    """A steering group whose page USER may read: a member, or a manager or coordinator at one
-    of its units."""
-    groups = SteeringGroup.objects.filter(pk=group_id)
-    found = (
-        groups.filter(members=user).first()
-        or groups.filter(
-            units__memberships__user=user, units__memberships__role__in=FOLLOW_UP_ROLES
-        ).first()
-    )
-    if found is None or not (user.is_authenticated and user.is_active):
+    """A steering group whose page USER may read (`steering_groups`)."""
+    found = steering_groups(user).filter(pk=group_id).first()
+    if found is None:
         raise Http404
     return found
 

@@ -185,3 +185,9 @@ def figures(deviations: QuerySet[Deviation], today: datetime.date) -> list[Figur
         )
         for r in rows
     ]
+
+
+def reported_in(units, start: datetime.datetime, end: datetime.datetime) -> QuerySet[Deviation]:
+    """The deviations reported at UNITS in [START, END) (a follow-up period's `bounds()`): the
+    follow-up's figures per party and category are `figures` of these."""
+    return Deviation.objects.filter(unit__in=units, reported_at__gte=start, reported_at__lt=end)

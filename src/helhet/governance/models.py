@@ -663,3 +663,182 @@ class DisputeDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dispute} ({self.step})"
+
+
+# --- The steering group's work (issue 17, item 7): meetings, decisions, the year's cycle ------
+
+
+class Meeting(models.Model):
+    """A meeting of a steering group: when and where, the agenda, who attended (of the members),
+    the minutes, and the follow-up period it looks at (`steering.period`)."""
+
+    group = models.ForeignKey(
+        "followup.SteeringGroup", on_delete=models.CASCADE, related_name="meetings"
+    )
+    held_on = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=limits.NAME_LENGTH, blank=True)
+    period_start = models.DateField(_("follow-up from"))
+    period_end = models.DateField(_("follow-up until"))
+    minutes = models.TextField(_("minutes"), max_length=limits.NOTE_LENGTH, blank=True)
+    attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("attendees"), related_name="+", blank=True
+    )
+    version = models.PositiveIntegerField(default=0)  # no lost update (core/versions.py)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["group", "-held_on", "-pk"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="governance_meeting_period_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} {self.held_on}"
+
+
+class AgendaItem(models.Model):
+    """One item of a meeting's agenda, in order."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
+    position = models.PositiveSmallIntegerField()
+    title = models.CharField(_("item"), max_length=limits.NAME_LENGTH)
+
+    class Meta:
+        ordering = ["meeting", "position"]
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DecisionQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(done_on__isnull=True)
+
+
+class Decision(models.Model):
+    """A decision of a meeting: what, who owns it (a member, or a party's named function), by
+    when, and when and by whom it was done. Open decisions follow the group to its next
+    meetings and its page."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
+    text = models.TextField(_("decision"), max_length=limits.TEXT_LENGTH)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner (member)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    owner_function = models.CharField(
+        _("owner (a party's function)"), max_length=limits.NAME_LENGTH, blank=True
+    )
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=0)  # no lost update (core/versions.py)
+
+    objects = DecisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "pk"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(owner__isnull=False) | ~Q(owner_function=""),
+                name="governance_decision_has_owner",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    @property
+    def overdue(self) -> bool:
+        return (
+            self.done_on is None and self.due_on is not None and self.due_on < timezone.localdate()
+        )
+
+
+class CycleStep(models.Model):
+    """A step of a steering group's year (the annual cycle), due on the same day each year and
+    marked done per year (`CycleDone`); reminded `remind_days` before (`reminders` kind
+    `cycle_step_due`)."""
+
+    class Kind(models.TextChoices):
+        FOLLOW_UP_REPORT = "follow_up_report", _("Follow-up report")
+        AGREEMENT_RENEWAL = "agreement_renewal", _("Agreement renewal")
+        BUDGET = "budget", _("Budget")
+        USER_SURVEY = "user_survey", _("User survey")
+        OTHER = "other", _("Other step")
+
+    group = models.ForeignKey(
+        "followup.SteeringGroup", on_delete=models.CASCADE, related_name="cycle_steps"
+    )
+    kind = models.CharField(_("step"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=limits.NAME_LENGTH, blank=True)
+    month = models.PositiveSmallIntegerField(
+        _("month"), validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    day = models.PositiveSmallIntegerField(
+        _("day"), validators=[MinValueValidator(1), MaxValueValidator(31)]
+    )
+    remind_days = models.PositiveSmallIntegerField(
+        _("days of reminder ahead"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(limits.MAX_DAYS)],
+    )
+    version = models.PositiveIntegerField(default=0)  # no lost update (core/versions.py)
+
+    class Meta:
+        ordering = ["group", "month", "day", "pk"]
+        verbose_name = _("step of the year's cycle")
+        verbose_name_plural = _("steps of the year's cycle")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(month__gte=1, month__lte=12, day__gte=1, day__lte=31),
+                name="governance_cycle_step_day",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="other") | ~Q(name=""), name="governance_cycle_other_named"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or str(self.get_kind_display())
+
+
+class CycleDone(models.Model):
+    """A step of the cycle done for a year."""
+
+    step = models.ForeignKey(CycleStep, on_delete=models.CASCADE, related_name="done")
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    done_on = models.DateField(_("done on"))
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["step", "year"]
+        verbose_name = _("step done")
+        verbose_name_plural = _("steps done")
+        constraints = [
+            models.UniqueConstraint(fields=["step", "year"], name="governance_cycle_done_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.step} {self.year}"

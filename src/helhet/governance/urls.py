@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import disputes_views, views
+from . import disputes_views, steering_views, views
 
 app_name = "governance"
 urlpatterns = [
@@ -40,6 +40,41 @@ urlpatterns = [
         "governance/deviations/<id:deviation_id>/close/",
         views.deviation_close,
         name="deviation_close",
+    ),
+    # --- the steering group's work: meetings, decisions, the year's cycle ---
+    path(
+        "governance/steering-groups/<id:group_id>/meetings/new/",
+        steering_views.meeting_new,
+        name="meeting_new",
+    ),
+    path("governance/meetings/<id:meeting_id>/", steering_views.meeting, name="meeting"),
+    path(
+        "governance/meetings/<id:meeting_id>/edit/",
+        steering_views.meeting_edit,
+        name="meeting_edit",
+    ),
+    path("governance/meetings/<id:meeting_id>/minutes/", steering_views.minutes, name="minutes"),
+    path(
+        "governance/meetings/<id:meeting_id>/minutes/pdf/",
+        steering_views.minutes_pdf,
+        name="minutes_pdf",
+    ),
+    path(
+        "governance/meetings/<id:meeting_id>/decisions/new/",
+        steering_views.decision_new,
+        name="decision_new",
+    ),
+    path("governance/decisions/<id:decision_id>/", steering_views.decision, name="decision"),
+    path(
+        "governance/steering-groups/<id:group_id>/cycle/new/",
+        steering_views.cycle_step_new,
+        name="cycle_step_new",
+    ),
+    path("governance/cycle/<id:step_id>/", steering_views.cycle_step, name="cycle_step"),
+    path(
+        "governance/cycle/<id:step_id>/done/",
+        steering_views.cycle_step_done,
+        name="cycle_step_done",
     ),
 ]
 urlpatterns += [

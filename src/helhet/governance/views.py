@@ -27,7 +27,7 @@ from helhet.core.versions import StaleEdit, stale_page
 from helhet.followup.access import require_followup
 from helhet.people.selectors import access_for_writing
 
-from . import access, actions, deviations, disputes, exports
+from . import access, actions, deviations, disputes, exports, steering
 from . import costs as cost_rules
 from .about_person import person_context, submit
 from .forms import (
@@ -101,6 +101,7 @@ def steering_group(request, group_id: int):
         "figures": deviations.figures(reported, today),
         "disputes": disputes.running_for(group, agreements),
     }
+    context |= steering.page(group, today)
     return render(request, "governance/steering_group.html", context)
 
 

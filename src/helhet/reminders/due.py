@@ -16,7 +16,8 @@ from helhet.access.models import Consent
 from helhet.care.models import Episode
 from helhet.contacts.models import Contact
 from helhet.core.models import Unit
-from helhet.governance.models import Deviation, Dispute
+from helhet.governance.models import CycleStep, Deviation, Dispute
+from helhet.governance.steering import next_due
 from helhet.intake.models import Referral
 from helhet.plans.models import PlanVersion, SipMeeting
 
@@ -140,3 +141,17 @@ def disputes_to_decide(unit: Unit, today: datetime.date) -> dict[int, Due]:
         unit=unit, status=Dispute.Status.RUNNING, decide_by__lte=today + DISPUTE_STEP_AHEAD
     ).values_list("pk", "raising_party_id", "decide_by")
     return {pk: Due(None, owner, on) for pk, owner, on in rows}
+def cycle_steps_due(unit: Unit, today: datetime.date) -> dict[int, Due]:
+    """The steps of the year's cycle of the steering groups that have the unit, not done and
+    due within their own days of reminder (`CycleStep.remind_days`) or past due (by step; no
+    person; the unit's managers and coordinators are reminded: `selectors.cycle_steps_due`).
+    The owner is the unit's first organisation."""
+    owner = unit.organisations.order_by("pk").values_list("pk", flat=True).first()
+    if owner is None:
+        return {}
+    causes = {}
+    for step in CycleStep.objects.filter(group__units=unit).prefetch_related("done"):
+        on = next_due(step, {done.year for done in step.done.all()}, today)
+        if on is not None and (on - today).days <= step.remind_days:
+            causes[step.pk] = Due(None, owner, on)
+    return causes

@@ -40,6 +40,10 @@ class Reminder(models.Model):
         # source: the dispute between the authorities (no person: both parties' managers and
         # coordinators decide at its step; organisation: the raising party)
         DISPUTE_STEP_DUE = "dispute_step_due", _("Dispute step to decide")
+        # source: the step of a steering group's year (no person: the managers and
+        # coordinators of each of the group's units are reminded; organisation: the unit's
+        # first organisation)
+        CYCLE_STEP_DUE = "cycle_step_due", _("Step of the steering group's year due")
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
     person = models.ForeignKey(
@@ -68,14 +72,22 @@ class Reminder(models.Model):
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")
         constraints = [
+            # Per unit: a steering group's step is reminded at each of the group's units.
             models.UniqueConstraint(
-                fields=["kind", "source_id"],
+                fields=["unit", "kind", "source_id"],
                 condition=Q(resolved_at__isnull=True),
                 name="reminder_one_open_per_source",
             ),
             models.CheckConstraint(
                 condition=Q(person__isnull=False)
-                | Q(kind__in=["referral_waiting", "deviation_answer_due", "dispute_step_due"]),
+                | Q(
+                    kind__in=[
+                        "referral_waiting",
+                        "deviation_answer_due",
+                        "dispute_step_due",
+                        "cycle_step_due",
+                    ]
+                ),
                 name="reminder_names_person_unless_referral",
             ),
         ]

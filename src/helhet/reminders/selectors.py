@@ -10,7 +10,8 @@ with a relationship at the unit.
 Referrals waiting have no person yet: they are the unit's, shown to its members like the inbox.
 Deviations to answer name no person: they are shown to the addressed party's managers and
 coordinators at the unit (`deviations_to_answer`); disputes to decide, to both parties'
-(`disputes_to_decide`).
+(`disputes_to_decide`); the steps of the steering groups' year, to the unit's managers and
+coordinators (`cycle_steps_due`).
 """
 
 import datetime
@@ -51,6 +52,7 @@ ACT_AT = {
     Kind.REFERRAL_WAITING: "intake:detail",
     Kind.DEVIATION_ANSWER_DUE: "governance:deviation",
     Kind.DISPUTE_STEP_DUE: "governance:dispute",
+    Kind.CYCLE_STEP_DUE: "governance:cycle_step",
 }
 # Rows shown of each kind, the most overdue first.
 GROUP_SIZE = 100
@@ -70,6 +72,7 @@ class TaskList:
     referrals: Group | None = None
     deviations: Group | None = None
     disputes: Group | None = None
+    cycle: Group | None = None
 
     @property
     def persons(self) -> list:
@@ -79,7 +82,8 @@ class TaskList:
     @property
     def empty(self) -> bool:
         return not any(g.reminders for g in self.groups) and not any(
-            g and g.reminders for g in (self.referrals, self.deviations, self.disputes)
+            g and g.reminders
+            for g in (self.referrals, self.deviations, self.disputes, self.cycle)
         )
 
 
@@ -132,6 +136,12 @@ def task_list(user: User, *, unit: Unit, whole_unit: bool) -> TaskList:
         list(disputes_to_decide(user, unit)[: GROUP_SIZE + 1]),
         today,
     )
+    tasks.cycle = _group(
+        Kind.CYCLE_STEP_DUE,
+        kind_labels[Kind.CYCLE_STEP_DUE],
+        list(cycle_steps_due(user, unit)[: GROUP_SIZE + 1]),
+        today,
+    )
     return tasks
 
 
@@ -160,6 +170,16 @@ def disputes_to_decide(user: User, unit: Unit) -> QuerySet[Reminder]:
     ours = Dispute.objects.filter(party, pk=OuterRef("source_id"))
     return Reminder.objects.filter(
         Exists(ours), unit=unit, kind=Kind.DISPUTE_STEP_DUE, resolved_at__isnull=True
+    ).order_by("due_on", "pk")
+
+
+def cycle_steps_due(user: User, unit: Unit) -> QuerySet[Reminder]:
+    """The open reminders of the steering groups' yearly steps at UNIT, for its managers and
+    coordinators (who, with the groups' members, mark them done: `governance.steering`)."""
+    if not Membership.objects.filter(user=user, unit=unit, role__in=FOLLOW_UP_ROLES).exists():
+        return Reminder.objects.none()
+    return Reminder.objects.filter(
+        unit=unit, kind=Kind.CYCLE_STEP_DUE, resolved_at__isnull=True
     ).order_by("due_on", "pk")
 
 
