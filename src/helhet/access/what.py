@@ -95,6 +95,8 @@ WHAT = {
     "referral declined": _("referral declined"),
     "referral accepted": _("referral accepted"),
     "referral decline form": _("referral decline form"),
+    "commission": _("commission of a referral from social services recorded"),
+    "commission form": _("commission form"),
     "referral accept form": _("referral accept form"),
     # assessments
     "assessments": _("assessments"),
@@ -164,6 +166,9 @@ WHAT = {
     "deviation": _("deviation between the authorities"),
     "deviation form": _("deviation form"),
     "deviation reported": _("deviation reported"),
+    "consultation": _("consultation between the authorities"),
+    "consultation form": _("consultation form"),
+    "consultation asked": _("consultation asked"),
     # /governance
     # bookings (the calendar)
     "bookings": _("bookings"),
@@ -259,6 +264,7 @@ PAGES = {
     "conference:person_add": _("form to put the person on the team conference"),
     "conference:item": _("team conference item"),
     "governance:person_deviation_new": _("deviation form"),
+    "governance:person_consultation_new": _("consultation form"),
 }
 
 # What a refused row adds when the person was found but the page still answered "not found".

@@ -78,6 +78,7 @@ def version_propose(
     goals: list[str] = (),  # type: ignore[assignment]
     steps: list[tuple[str, int]] = (),  # type: ignore[assignment]
     deviation_answer_days: int = 14,
+    consultation_answer_days: int = 5,
     change: str = "",
 ) -> AgreementVersion:
     """A new version of the agreement, proposed by USER's party, based on version BASED_ON (the
@@ -122,6 +123,7 @@ def version_propose(
         mission=mission.strip(),
         target_group=target_group.strip(),
         deviation_answer_days=deviation_answer_days,
+        consultation_answer_days=consultation_answer_days,
     )
     version.parties.set(Organisation.objects.filter(pk__in=party_ids))
     Goal.objects.bulk_create(

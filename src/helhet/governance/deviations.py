@@ -116,28 +116,32 @@ def may_close(user: User, deviation: Deviation) -> bool:
 
 
 def identity(actor: log.Actor, deviation: Deviation) -> Person | None:
-    """The deviation's person as ACTOR may be told who they are (`policy.identity_grant`): the
-    read is logged with one row on the grant's basis. None: no person, or the identity is held
-    by the reporting party."""
-    person = deviation.person
+    """The deviation's person as ACTOR may be told who they are (`named`). None: no person,
+    or the identity is held by the reporting party."""
+    return named(
+        actor,
+        person=deviation.person,
+        owner_id=deviation.reporting_party_id,
+        unit_id=deviation.unit_id,
+        what="deviation",
+    )
+
+
+def named(
+    actor: log.Actor, *, person: Person | None, owner_id: int, unit_id: int, what: str
+) -> Person | None:
+    """PERSON, in a record OWNER_ID keeps at UNIT_ID and addresses to another party, as ACTOR
+    may be told who they are (`policy.identity_grant`): the read is logged with one row (WHAT)
+    on the grant's basis. None: no person, or the identity is held by the owner."""
     if person is None:
         return None
     grant = policy.identity_grant(
-        actor.user,
-        person=person,
-        owner_id=deviation.reporting_party_id,
-        unit_id=deviation.unit_id,
-        on=timezone.localdate(),
+        actor.user, person=person, owner_id=owner_id, unit_id=unit_id, on=timezone.localdate()
     )
     if grant is None:
         return None
     entry = log.entry_for(
-        actor,
-        person=person,
-        action="read",
-        what="deviation",
-        basis=grant.basis,
-        consent=grant.consent,
+        actor, person=person, action="read", what=what, basis=grant.basis, consent=grant.consent
     )
     log.append([entry])
     return person

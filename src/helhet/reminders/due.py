@@ -16,7 +16,7 @@ from helhet.access.models import Consent
 from helhet.care.models import Episode
 from helhet.contacts.models import Contact
 from helhet.core.models import Unit
-from helhet.governance.models import Deviation
+from helhet.governance.models import Consultation, Deviation
 from helhet.intake.models import Referral
 from helhet.plans.models import PlanVersion, SipMeeting
 
@@ -25,6 +25,7 @@ SIP_FOLLOW_UP_AHEAD = datetime.timedelta(days=7)
 PLAN_REVIEW_AHEAD = datetime.timedelta(days=14)
 CONSENT_EXPIRY_AHEAD = datetime.timedelta(days=30)
 DEVIATION_ANSWER_AHEAD = datetime.timedelta(days=3)
+CONSULTATION_ANSWER_AHEAD = datetime.timedelta(days=2)
 
 
 @dataclass(frozen=True)
@@ -126,5 +127,17 @@ def deviations_to_answer(unit: Unit, today: datetime.date) -> dict[int, Due]:
         unit=unit,
         status=Deviation.Status.REPORTED,
         answer_by__lte=today + DEVIATION_ANSWER_AHEAD,
+    ).values_list("pk", "addressed_to_id", "answer_by")
+    return {pk: Due(None, owner, on) for pk, owner, on in rows}
+
+
+def consultations_to_answer(unit: Unit, today: datetime.date) -> dict[int, Due]:
+    """Consultations asked at the unit and not answered, due within two days or past due (by
+    consultation; no person: the reminder is the addressed party's, its owner, shown to the
+    contact person asked: `selectors.consultations_to_answer`)."""
+    rows = Consultation.objects.filter(
+        unit=unit,
+        status=Consultation.Status.ASKED,
+        answer_by__lte=today + CONSULTATION_ANSWER_AHEAD,
     ).values_list("pk", "addressed_to_id", "answer_by")
     return {pk: Due(None, owner, on) for pk, owner, on in rows}

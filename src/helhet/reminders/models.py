@@ -36,6 +36,9 @@ class Reminder(models.Model):
         # source: the deviation between the authorities (no person: the addressed party's
         # managers and coordinators answer it; organisation: the addressed party)
         DEVIATION_ANSWER_DUE = "deviation_answer_due", _("Deviation to answer")
+        # source: the consultation between the authorities (no person: the addressed contact
+        # person answers it, or the party's managers and coordinators; organisation: the party)
+        CONSULTATION_ANSWER_DUE = "consultation_answer_due", _("Consultation to answer")
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
     person = models.ForeignKey(
@@ -71,7 +74,13 @@ class Reminder(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(person__isnull=False)
-                | Q(kind__in=["referral_waiting", "deviation_answer_due"]),
+                | Q(
+                    kind__in=[
+                        "referral_waiting",
+                        "deviation_answer_due",
+                        "consultation_answer_due",
+                    ]
+                ),
                 name="reminder_names_person_unless_referral",
             ),
         ]

@@ -3,8 +3,8 @@
 A refresh computes every kind's causes (`due.py`, one query each), adds a reminder for each new
 cause, moves the due date of one whose cause changed date, and resolves the open reminders
 whose cause has gone (the plan reviewed, the consent renewed, the referral decided, the
-contact held, the episode closed, the deviation answered). A fixed number of queries per
-unit however many persons.
+contact held, the episode closed, the deviation or the consultation answered). A fixed number
+of queries per unit however many persons.
 """
 
 import datetime
@@ -26,6 +26,7 @@ CAUSES = {
     Kind.REFERRAL_WAITING: due.referrals_waiting,
     Kind.NO_RECENT_CONTACT: due.no_recent_contacts,
     Kind.DEVIATION_ANSWER_DUE: due.deviations_to_answer,
+    Kind.CONSULTATION_ANSWER_DUE: due.consultations_to_answer,
 }
 # A task list older than this asks for a refresh when it is opened.
 STALE_AFTER = datetime.timedelta(minutes=10)

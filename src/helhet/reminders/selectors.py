@@ -9,7 +9,8 @@ SIP is one joint plan). Consents and the enrolment (no recent contact) are reada
 with a relationship at the unit.
 Referrals waiting have no person yet: they are the unit's, shown to its members like the inbox.
 Deviations to answer name no person: they are shown to the addressed party's managers and
-coordinators at the unit (`deviations_to_answer`).
+coordinators at the unit (`deviations_to_answer`); consultations to answer, to the contact
+person asked (`consultations_to_answer`).
 """
 
 import datetime
@@ -27,6 +28,7 @@ from helhet.core import raw
 from helhet.core.models import Membership, Unit, User
 from helhet.core.selectors import labels, overview_url_maker, url_maker
 from helhet.followup.access import FOLLOW_UP_ROLES
+from helhet.governance.models import Consultation
 from helhet.intake.models import Referral
 from helhet.people.models import LISTED_FIELDS, Person
 
@@ -48,6 +50,7 @@ ACT_AT = {
     Kind.NO_RECENT_CONTACT: "contacts:new",
     Kind.REFERRAL_WAITING: "intake:detail",
     Kind.DEVIATION_ANSWER_DUE: "governance:deviation",
+    Kind.CONSULTATION_ANSWER_DUE: "governance:consultation",
 }
 # Rows shown of each kind, the most overdue first.
 GROUP_SIZE = 100
@@ -66,6 +69,7 @@ class TaskList:
     groups: list[Group] = field(default_factory=list)
     referrals: Group | None = None
     deviations: Group | None = None
+    consultations: Group | None = None
 
     @property
     def persons(self) -> list:
@@ -75,7 +79,7 @@ class TaskList:
     @property
     def empty(self) -> bool:
         return not any(g.reminders for g in self.groups) and not any(
-            g and g.reminders for g in (self.referrals, self.deviations)
+            g and g.reminders for g in (self.referrals, self.deviations, self.consultations)
         )
 
 
@@ -122,6 +126,12 @@ def task_list(user: User, *, unit: Unit, whole_unit: bool) -> TaskList:
         list(deviations_to_answer(user, unit)[: GROUP_SIZE + 1]),
         today,
     )
+    tasks.consultations = _group(
+        Kind.CONSULTATION_ANSWER_DUE,
+        kind_labels[Kind.CONSULTATION_ANSWER_DUE],
+        list(consultations_to_answer(user, unit)[: GROUP_SIZE + 1]),
+        today,
+    )
     return tasks
 
 
@@ -135,6 +145,24 @@ def deviations_to_answer(user: User, unit: Unit) -> QuerySet[Reminder]:
         unit=unit,
         kind=Kind.DEVIATION_ANSWER_DUE,
         organisation_id=user.organisation_id,
+        resolved_at__isnull=True,
+    ).order_by("due_on", "pk")
+
+
+def consultations_to_answer(user: User, unit: Unit) -> QuerySet[Reminder]:
+    """The open reminders of consultations at UNIT that USER answers: those addressed to USER
+    as the contact person, and, as a manager or coordinator of the addressed party at the unit,
+    those addressed to the party's function (no contact person named)."""
+    if user.organisation_id is None:
+        return Reminder.objects.none()
+    answering = Q(contact=user)
+    if Membership.objects.filter(user=user, unit=unit, role__in=FOLLOW_UP_ROLES).exists():
+        answering |= Q(contact__isnull=True, addressed_to_id=user.organisation_id)
+    asked = Consultation.objects.filter(answering, unit=unit).values("pk")
+    return Reminder.objects.filter(
+        unit=unit,
+        kind=Kind.CONSULTATION_ANSWER_DUE,
+        source_id__in=asked,
         resolved_at__isnull=True,
     ).order_by("due_on", "pk")
 
