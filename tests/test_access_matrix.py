@@ -144,6 +144,8 @@ MATRIX = {
     # --- governance: reporting a deviation between the authorities about the person (a write
     # page: emergency access is read-only) ---
     "governance:person_deviation_new": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
+    # asking another party for a consultation about the person (a write page, as above)
+    "governance:person_consultation_new": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
     # --- /governance ---
     # --- bookings: the person's bookings read (emergency too); a booking's pages write ---
     "bookings:person": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),

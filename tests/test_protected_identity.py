@@ -136,6 +136,29 @@ def _governance(c):
         person=c.patient,
         answer_by=timezone.localdate(),
     )
+    # the region's coordinator as its contact person, asked about the protected patient by
+    # the municipality's manager (the coordinator, as the contact person, sees it)
+    from helhet.governance.models import Consultation, ContactPerson
+
+    c.contact_person = ContactPerson.objects.create(
+        unit=c.clinic,
+        party=c.region,
+        user=c.coordinator,
+        function="Kontaktperson",
+        recorded_by=c.coordinator,
+    )
+    c.consultation = Consultation.objects.create(
+        agreement=c.agreement,
+        unit=c.clinic,
+        asked_by=c.manager,
+        asking_party=c.municipality,
+        addressed_to=c.region,
+        contact=c.coordinator,
+        function="Kontaktperson",
+        question="Vilken vårdnivå?",
+        person=c.patient,
+        answer_by=timezone.localdate(),
+    )
 
 
 def _staff(c):
@@ -274,6 +297,14 @@ def _referrals(c):
     c.plain_referral = f.ReferralFactory(
         unit=c.clinic, registered_by=c.nurse, name="Olle Öppen", contact=PLAIN_CONTACT
     )
+    # from social services, protected, without its commission yet: the commission form walks
+    c.social_services_referral = f.ReferralFactory(
+        unit=c.clinic,
+        registered_by=c.nurse,
+        protected_identity=True,
+        source=Referral.Source.SOCIAL_SERVICES,
+        **REFERRAL,
+    )
 
 
 def _exports(c):
@@ -317,7 +348,12 @@ ARGUMENTS = {
     "consent_id": lambda c: [c.consent.pk],
     "assessment_id": lambda c: [c.assessment.pk],
     "instrument": lambda c: ["audit", "dudit"],
-    "referral_id": lambda c: [c.linked_referral.pk, c.protected_referral.pk, c.plain_referral.pk],
+    "referral_id": lambda c: [
+        c.linked_referral.pk,
+        c.protected_referral.pk,
+        c.plain_referral.pk,
+        c.social_services_referral.pk,
+    ],
     "unit_id": lambda c: [c.clinic.pk, c.other_unit.pk],
     "job_id": lambda c: [job.pk for job in c.jobs],
     "slug": lambda c: [c.clinic.slug],
@@ -342,6 +378,8 @@ ARGUMENTS = {
     "position_id": lambda c: [c.position.pk],
     "cost_id": lambda c: [c.cost.pk],
     "deviation_id": lambda c: [c.deviation.pk],
+    "consultation_id": lambda c: [c.consultation.pk],
+    "contact_person_id": lambda c: [c.contact_person.pk],
 }
 QUERIES = {
     # a URL's name: the query strings it is asked with (else none)
@@ -482,6 +520,9 @@ NOT_A_PAGE_FOR_THE_COORDINATOR = {
     "followup:export_new": "POST only",
     "governance:approve": "POST only",
     "governance:deviation_close": "POST only",
+    "governance:contact_remove": "POST only",
+    "governance:consultation_close": "POST only",
+    "governance:consultation_deviation": "POST only",
     "care:episode_reactivate": "the coordinator is not a member where the episode closed",
     "mfa:recovery": "POST only",
     "mfa:remove_app": "the coordinator has no such device",
