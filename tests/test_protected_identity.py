@@ -379,7 +379,7 @@ ARGUMENTS = {
     "cost_id": lambda c: [c.cost.pk],
     "deviation_id": lambda c: [c.deviation.pk],
     "consultation_id": lambda c: [c.consultation.pk],
-    "contact_person_id": lambda c: [c.contact_person.pk],
+    "named_contact_id": lambda c: [c.contact_person.pk],
 }
 QUERIES = {
     # a URL's name: the query strings it is asked with (else none)

@@ -56,8 +56,8 @@ def contact_list(request):
 
 @login_required
 @require_POST
-def contact_remove(request, contact_person_id: int):
-    found = consultations.contact_or_404(request.user, contact_person_id)
+def contact_remove(request, named_contact_id: int):
+    found = consultations.contact_or_404(request.user, named_contact_id)
     try:
         actions.contact_remove(user=request.user, contact_id=found.pk)
     except ValidationError as error:

@@ -44,7 +44,7 @@ urlpatterns = [
     # --- consultation across the boundary ---
     path("governance/contacts/", consultation_views.contact_list, name="contacts"),
     path(
-        "governance/contacts/<id:contact_person_id>/remove/",
+        "governance/contacts/<id:named_contact_id>/remove/",
         consultation_views.contact_remove,
         name="contact_remove",
     ),
