@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -467,14 +467,20 @@ def deviation_report(
 
 
 def _deviation(user: User, deviation_id: int) -> Deviation:
+    return locked(deviations.visible(user), deviation_id, _("There is no such deviation."))
+
+
+def locked(visible: QuerySet, pk: int, missing: str):
+    """Row PK of VISIBLE (what the user may see), locked for update with its agreement; else
+    ValidationError(MISSING)."""
     found = (
-        Deviation.objects.select_for_update(of=("self",))
-        .filter(pk=deviation_id, pk__in=deviations.visible(user).values("pk"))
+        visible.model.objects.select_for_update(of=("self",))
+        .filter(pk=pk, pk__in=visible.values("pk"))
         .select_related("agreement")
         .first()
     )
     if found is None:
-        raise ValidationError(_("There is no such deviation."))
+        raise ValidationError(missing)
     return found
 
 

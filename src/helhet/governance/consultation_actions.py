@@ -111,15 +111,8 @@ def consultation_ask(
 
 
 def _consultation(user: User, consultation_id: int) -> Consultation:
-    found = (
-        Consultation.objects.select_for_update(of=("self",))
-        .filter(pk=consultation_id, pk__in=consultations.visible(user).values("pk"))
-        .select_related("agreement")
-        .first()
-    )
-    if found is None:
-        raise ValidationError(_("There is no such consultation."))
-    return found
+    visible = consultations.visible(user)
+    return actions.locked(visible, consultation_id, _("There is no such consultation."))
 
 
 @transaction.atomic

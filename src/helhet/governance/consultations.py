@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from helhet.access import log
@@ -114,12 +114,7 @@ def visible(user: User) -> QuerySet[Consultation]:
     """The consultations USER may see (the module's rule), newest first."""
     if not (user.is_authenticated and user.is_active):
         return Consultation.objects.none()
-    manages = Membership.objects.filter(
-        user=user, unit__agreements=OuterRef("agreement"), role__in=FOLLOW_UP_ROLES
-    )
-    addressed = Q(addressed_to_id=user.organisation_id) & Q(Exists(manages))
-    if user.organisation_id is None:
-        addressed = Q(pk__in=[])
+    addressed = deviations.addressed_to_manager(user)
     ids = Consultation.objects.filter(Q(asked_by=user) | Q(contact=user) | addressed).values("pk")
     return Consultation.objects.filter(pk__in=ids).select_related(
         "unit", "asking_party", "addressed_to", "contact"

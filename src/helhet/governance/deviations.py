@@ -81,17 +81,24 @@ def visible(user: User) -> QuerySet[Deviation]:
     """The deviations USER may see (the module's rule), newest first."""
     if not (user.is_authenticated and user.is_active):
         return Deviation.objects.none()
-    manages = Membership.objects.filter(
-        user=user, unit__agreements=OuterRef("agreement"), role__in=FOLLOW_UP_ROLES
-    )
-    addressed = Q(addressed_to_id=user.organisation_id) & Q(Exists(manages))
     steering = Q(unit__steering_groups__members=user)
-    if user.organisation_id is None:
-        addressed = Q(pk__in=[])
-    ids = Deviation.objects.filter(Q(reported_by=user) | addressed | steering).values("pk")
+    ids = Deviation.objects.filter(
+        Q(reported_by=user) | addressed_to_manager(user) | steering
+    ).values("pk")
     return Deviation.objects.filter(pk__in=ids).select_related(
         "unit", "reporting_party", "addressed_to"
     )
+
+
+def addressed_to_manager(user: User) -> Q:
+    """Rows (with an `agreement` and an `addressed_to` party) addressed to USER's organisation
+    where USER is a manager or coordinator at one of the agreement's units."""
+    if user.organisation_id is None:
+        return Q(pk__in=[])
+    manages = Membership.objects.filter(
+        user=user, unit__agreements=OuterRef("agreement"), role__in=FOLLOW_UP_ROLES
+    )
+    return Q(addressed_to_id=user.organisation_id) & Q(Exists(manages))
 
 
 def deviation_or_404(user: User, deviation_id: int) -> Deviation:
