@@ -310,6 +310,9 @@ def _consultations(unit, county: County, today: datetime.date) -> None:
     days = agreement.versions.get(state=AgreementVersion.State.IN_FORCE).consultation_answer_days
     for asker, to, ago, answered, about, question in CONSULTATIONS:
         user = county.users[asker]
+        party = user.organisation
+        if party is None:  # staff always have one; for the type checker
+            continue
         contact = ContactPerson.objects.filter(unit=unit, party=county.organisations[to]).first()
         person = (
             Episode.objects.filter(
@@ -326,7 +329,7 @@ def _consultations(unit, county: County, today: datetime.date) -> None:
             agreement=agreement,
             unit=unit,
             asked_by=user,
-            asking_party=user.organisation,
+            asking_party=party,
             asked_at=asked,
             addressed_to=county.organisations[to],
             contact=contact.user if contact else None,
@@ -351,7 +354,7 @@ def _commission(unit, county: County, today: datetime.date) -> None:
     if referral is None:
         referral = Referral.objects.create(
             unit=unit,
-            organisation=sara.organisation,
+            organisation=county.organisations["norrby"],
             source=Referral.Source.SOCIAL_SERVICES,
             referrer="Socialtjänsten Norrby, vuxenenheten",
             name="Nils Nyman",
