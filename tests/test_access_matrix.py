@@ -146,6 +146,8 @@ MATRIX = {
     "governance:person_deviation_new": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
     # raising a dispute about the person: a party's manager or coordinator at the unit only
     "governance:person_dispute_new": (NF, NF, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
+    # asking another party for a consultation about the person (a write page, as above)
+    "governance:person_consultation_new": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
     # --- /governance ---
     # --- bookings: the person's bookings read (emergency too); a booking's pages write ---
     "bookings:person": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),

@@ -174,6 +174,29 @@ def _governance(c):
         decided_by=c.manager,
         decided_party=c.municipality,
     )
+    # the region's coordinator as its contact person, asked about the protected patient by
+    # the municipality's manager (the coordinator, as the contact person, sees it)
+    from helhet.governance.models import Consultation, ContactPerson
+
+    c.contact_person = ContactPerson.objects.create(
+        unit=c.clinic,
+        party=c.region,
+        user=c.coordinator,
+        function="Kontaktperson",
+        recorded_by=c.coordinator,
+    )
+    c.consultation = Consultation.objects.create(
+        agreement=c.agreement,
+        unit=c.clinic,
+        asked_by=c.manager,
+        asking_party=c.municipality,
+        addressed_to=c.region,
+        contact=c.coordinator,
+        function="Kontaktperson",
+        question="Vilken vårdnivå?",
+        person=c.patient,
+        answer_by=timezone.localdate(),
+    )
     _steering_work(c)
 
 
@@ -340,6 +363,14 @@ def _referrals(c):
     c.plain_referral = f.ReferralFactory(
         unit=c.clinic, registered_by=c.nurse, name="Olle Öppen", contact=PLAIN_CONTACT
     )
+    # from social services, protected, without its commission yet: the commission form walks
+    c.social_services_referral = f.ReferralFactory(
+        unit=c.clinic,
+        registered_by=c.nurse,
+        protected_identity=True,
+        source=Referral.Source.SOCIAL_SERVICES,
+        **REFERRAL,
+    )
 
 
 def _exports(c):
@@ -383,7 +414,12 @@ ARGUMENTS = {
     "consent_id": lambda c: [c.consent.pk],
     "assessment_id": lambda c: [c.assessment.pk],
     "instrument": lambda c: ["audit", "dudit"],
-    "referral_id": lambda c: [c.linked_referral.pk, c.protected_referral.pk, c.plain_referral.pk],
+    "referral_id": lambda c: [
+        c.linked_referral.pk,
+        c.protected_referral.pk,
+        c.plain_referral.pk,
+        c.social_services_referral.pk,
+    ],
     "unit_id": lambda c: [c.clinic.pk, c.other_unit.pk],
     "job_id": lambda c: [job.pk for job in c.jobs],
     "slug": lambda c: [c.clinic.slug],
@@ -412,6 +448,8 @@ ARGUMENTS = {
     "meeting_id": lambda c: [c.meeting.pk],
     "decision_id": lambda c: [c.decision.pk],
     "step_id": lambda c: [c.step.pk],
+    "consultation_id": lambda c: [c.consultation.pk],
+    "named_contact_id": lambda c: [c.contact_person.pk],
 }
 QUERIES = {
     # a URL's name: the query strings it is asked with (else none)
@@ -553,6 +591,9 @@ NOT_A_PAGE_FOR_THE_COORDINATOR = {
     "governance:approve": "POST only",
     "governance:deviation_close": "POST only",
     "governance:cycle_step_done": "POST only",
+    "governance:contact_remove": "POST only",
+    "governance:consultation_close": "POST only",
+    "governance:consultation_deviation": "POST only",
     "care:episode_reactivate": "the coordinator is not a member where the episode closed",
     "mfa:recovery": "POST only",
     "mfa:remove_app": "the coordinator has no such device",

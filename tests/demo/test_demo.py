@@ -703,3 +703,23 @@ def test_the_clinic_has_a_dozen_deviations_in_every_state_some_escalated(demo, c
         len(page.context["deviations"])
         == deviations.filter(addressed_to__name="Norrby kommun").count()
     )
+
+
+def test_contact_persons_consultations_and_a_commission(demo, client):
+    from helhet.governance.models import Consultation, ContactPerson
+    from helhet.intake.models import Commission
+
+    today = timezone.localdate()
+    for unit in Unit.objects.filter(agreements__isnull=False):
+        assert ContactPerson.objects.filter(unit=unit).values("party").distinct().count() >= 2
+    consultations = Consultation.objects.all()
+    assert consultations.filter(status=Consultation.Status.ANSWERED).exists()
+    assert consultations.overdue(today).exists()
+    assert consultations.filter(status="asked", answer_by__gte=today).exists()
+    assert consultations.filter(person__isnull=True).exists()
+    assert consultations.filter(person__isnull=False).exists()
+    commission = Commission.objects.get()
+    assert commission.referral.source == "social_services"
+    client.force_login(User.objects.get(username="anna.sjukskoterska"))
+    page = client.get(reverse("intake:detail", args=[commission.referral.pk]))
+    assert page.status_code == 200 and commission.questions[:20] in page.content.decode()

@@ -97,6 +97,7 @@ def test_proposing_and_approving_through_the_pages(client, gov):
         "target_group": "Vuxna",
         "goals": "Mål ett\nMål två",
         "deviation_answer_days": "10",
+        "consultation_answer_days": "5",
         "step_1_body": "Enhetscheferna",
         "step_1_days": "7",
     }
@@ -124,6 +125,7 @@ def test_a_proposal_page_with_an_error_re_renders_with_it(client, gov):
         "mission": "x",
         "target_group": "y",
         "deviation_answer_days": "10",
+        "consultation_answer_days": "5",
     }
     response = client.post(url, data)
     assert response.status_code == 200

@@ -95,6 +95,8 @@ WHAT = {
     "referral declined": _("referral declined"),
     "referral accepted": _("referral accepted"),
     "referral decline form": _("referral decline form"),
+    "commission": _("commission of a referral from social services recorded"),
+    "commission form": _("commission form"),
     "referral accept form": _("referral accept form"),
     # assessments
     "assessments": _("assessments"),
@@ -168,6 +170,9 @@ WHAT = {
     "dispute": _("dispute between the authorities"),
     "dispute form": _("dispute form"),
     "dispute raised": _("dispute raised"),
+    "consultation": _("consultation between the authorities"),
+    "consultation form": _("consultation form"),
+    "consultation asked": _("consultation asked"),
     # /governance
     # bookings (the calendar)
     "bookings": _("bookings"),
@@ -264,6 +269,7 @@ PAGES = {
     "conference:item": _("team conference item"),
     "governance:person_deviation_new": _("deviation form"),
     "governance:person_dispute_new": _("dispute form"),
+    "governance:person_consultation_new": _("consultation form"),
 }
 
 # What a refused row adds when the person was found but the page still answered "not found".

@@ -3,8 +3,11 @@ region and both municipalities, with a half-done checklist, positions for the st
 there and a vacancy, this year's and last year's costs, a key per unit (population at the
 clinic, fixed shares at Mini-Maria, use at the ACT team) and the municipalities' populations;
 a dozen deviations between the authorities at the clinic in every state, some overdue
-(escalated to the steering group), a few about a person; and two disputes at the clinic, one
-about a person's needs at its second step, one about money settled."""
+(escalated to the steering group), a few about a person; two disputes at the clinic, one
+about a person's needs at its second step, one about money settled; a contact person for every
+party at every unit, a few consultations at the clinic (answered, waiting, overdue, a general
+one) and a referral from social services with its commission; and a year of the steering
+group's meetings and its yearly cycle."""
 
 import datetime
 from decimal import Decimal
@@ -19,6 +22,8 @@ from helhet.governance.models import (
     Agreement,
     AgreementVersion,
     ChecklistItem,
+    Consultation,
+    ContactPerson,
     Cost,
     CostKey,
     CycleDone,
@@ -34,6 +39,7 @@ from helhet.governance.models import (
     Population,
     Position,
 )
+from helhet.intake.models import Commission, Referral
 
 from .county import County
 
@@ -105,6 +111,7 @@ def add_agreements(county: County, *, today: datetime.date) -> None:
             _deviations(agreement, version, county, today)
             _disputes(agreement, version, county, today)
     add_steering_work(county, today=today)
+    add_consultations(county, today=today)
 
 
 def _checklist(agreement: Agreement, today: datetime.date) -> None:
@@ -324,6 +331,8 @@ def _disputes(agreement: Agreement, version, county: County, today: datetime.dat
         decision="Bilen blir en gemensam kostnad och delas enligt nyckeln från nästa år.",
         reasons="Bilen används för båda huvudmännens insatser; överenskommelsen ändras.",
     )  # fmt: skip
+
+
 # --- The steering group's year (issue 17, item 7) ---------------------------------------------
 
 AGENDA = (
@@ -410,4 +419,115 @@ def _minutes(period) -> str:
         "besöken ligger i nivå med föregående period. Checklistan i överenskommelsen är till "
         "hälften klar; kostnaderna för lokaler och bilar fördelas enligt nyckeln. Två "
         "avvikelser till kommunen har inte besvarats i tid och tas upp med enhetscheferna."
+    )
+
+
+# --- Consultation across the boundary ---------------------------------------------------------
+
+# (asker, addressed party, days ago asked, answered, about a person, question)
+CONSULTATIONS = (
+    ("anna.sjukskoterska", "norrby", 12, True, True,
+     "Personen skrivs ut från tillnyktringen på fredag. Kan boendestödet komma igång samma dag?"),
+    ("erik.lakare", "norrby", 1, False, False,
+     "Hur lång är väntetiden just nu för en utredning om boende med stöd?"),
+    ("sara.socionom", "region", 9, False, True,
+     "Personen har slutat hämta sina läkemedel. Finns en plan för uppföljning hos psykiatrin?"),
+    ("karin.kurator", "region", 2, False, False,
+     "Kan psykiatrin delta i vår gruppverksamhet för anhöriga en gång i månaden?"),
+)  # fmt: skip
+ANSWER = "Ja, vi tar det på nästa teamträff och återkommer med namn på ansvarig handläggare."
+
+
+def add_consultations(county: County, *, today: datetime.date) -> None:
+    """A contact person for each party at each unit under an agreement (the first of its staff
+    there), four consultations at the clinic and a commission on a referral from social
+    services there."""
+    for unit in county.units.values():
+        version = unit.agreements.get().versions.get(state=AgreementVersion.State.IN_FORCE)
+        for party in version.parties.all():
+            members = Membership.objects.filter(unit=unit, user__organisation=party)
+            member = (
+                members.filter(role=Membership.Role.STAFF).order_by("user__username").first()
+                or members.order_by("user__username").first()
+            )
+            if member is not None:
+                ContactPerson.objects.create(
+                    unit=unit,
+                    party=party,
+                    user=member.user,
+                    function=f"Kontaktperson {party.name}",
+                    recorded_by=member.user,
+                )
+    clinic = county.units["clinic"]
+    _consultations(clinic, county, today)
+    _commission(clinic, county, today)
+
+
+def _consultations(unit, county: County, today: datetime.date) -> None:
+    agreement = unit.agreements.get()
+    days = agreement.versions.get(state=AgreementVersion.State.IN_FORCE).consultation_answer_days
+    for asker, to, ago, answered, about, question in CONSULTATIONS:
+        user = county.users[asker]
+        party = user.organisation
+        if party is None:  # staff always have one; for the type checker
+            continue
+        contact = ContactPerson.objects.filter(unit=unit, party=county.organisations[to]).first()
+        person = (
+            Episode.objects.filter(
+                unit=unit, closed_on__isnull=True, organisation=user.organisation
+            )
+            .order_by("pk")
+            .values_list("person_id", flat=True)
+            .first()
+        )
+        asked = timezone.make_aware(
+            datetime.datetime.combine(today - datetime.timedelta(days=ago), datetime.time(9))
+        )
+        Consultation.objects.create(
+            agreement=agreement,
+            unit=unit,
+            asked_by=user,
+            asking_party=party,
+            asked_at=asked,
+            addressed_to=county.organisations[to],
+            contact=contact.user if contact else None,
+            function=contact.function if contact else "Enhetschef",
+            question=question,
+            person_id=person if about else None,
+            answer_by=asked.date() + datetime.timedelta(days=days),
+            status=Consultation.Status.ANSWERED if answered else Consultation.Status.ASKED,
+            answer=ANSWER if answered else "",
+            answered_by=contact.user if answered and contact else None,
+            answered_at=asked + datetime.timedelta(days=3) if answered else None,
+        )
+
+
+def _commission(unit, county: County, today: datetime.date) -> None:
+    """The commission of a waiting referral from social services (one is made if the journeys
+    left none)."""
+    referral = Referral.objects.filter(
+        unit=unit, source=Referral.Source.SOCIAL_SERVICES, state__in=Referral.OPEN_STATES
+    ).first()
+    sara = county.users["sara.socionom"]
+    if referral is None:
+        referral = Referral.objects.create(
+            unit=unit,
+            organisation=county.organisations["norrby"],
+            source=Referral.Source.SOCIAL_SERVICES,
+            referrer="Socialtjänsten Norrby, vuxenenheten",
+            name="Nils Nyman",
+            question="Missbruk och ångest; behöver insatser från båda huvudmännen.",
+            received_on=today - datetime.timedelta(days=4),
+            registered_by=sara,
+        )
+    Commission.objects.create(
+        referral=referral,
+        task="Bedöm behovet av samordnade insatser från socialtjänsten och psykiatrin och föreslå "
+        "en plan, i samråd med personen.",
+        questions="Behövs en SIP? Vilken vårdnivå behövs för abstinensen? Kan personen bo kvar "
+        "i egen lägenhet med stöd?",
+        starts_on=today,
+        ends_on=today + datetime.timedelta(days=90),
+        contact="Sara Nilsson, socialsekreterare, Norrby kommun, 0550-123 45",
+        recorded_by=sara,
     )

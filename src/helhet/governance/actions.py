@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -78,6 +78,7 @@ def version_propose(
     goals: list[str] = (),  # type: ignore[assignment]
     steps: list[tuple[str, int]] = (),  # type: ignore[assignment]
     deviation_answer_days: int = 14,
+    consultation_answer_days: int = 5,
     change: str = "",
 ) -> AgreementVersion:
     """A new version of the agreement, proposed by USER's party, based on version BASED_ON (the
@@ -122,6 +123,7 @@ def version_propose(
         mission=mission.strip(),
         target_group=target_group.strip(),
         deviation_answer_days=deviation_answer_days,
+        consultation_answer_days=consultation_answer_days,
     )
     version.parties.set(Organisation.objects.filter(pk__in=party_ids))
     Goal.objects.bulk_create(
@@ -465,14 +467,20 @@ def deviation_report(
 
 
 def _deviation(user: User, deviation_id: int) -> Deviation:
+    return locked(deviations.visible(user), deviation_id, _("There is no such deviation."))
+
+
+def locked(visible: QuerySet, pk: int, missing: str):
+    """Row PK of VISIBLE (what the user may see), locked for update with its agreement; else
+    ValidationError(MISSING)."""
     found = (
-        Deviation.objects.select_for_update(of=("self",))
-        .filter(pk=deviation_id, pk__in=deviations.visible(user).values("pk"))
+        visible.model.objects.select_for_update(of=("self",))
+        .filter(pk=pk, pk__in=visible.values("pk"))
         .select_related("agreement")
         .first()
     )
     if found is None:
-        raise ValidationError(_("There is no such deviation."))
+        raise ValidationError(missing)
     return found
 
 

@@ -81,17 +81,24 @@ def visible(user: User) -> QuerySet[Deviation]:
     """The deviations USER may see (the module's rule), newest first."""
     if not (user.is_authenticated and user.is_active):
         return Deviation.objects.none()
-    manages = Membership.objects.filter(
-        user=user, unit__agreements=OuterRef("agreement"), role__in=FOLLOW_UP_ROLES
-    )
-    addressed = Q(addressed_to_id=user.organisation_id) & Q(Exists(manages))
     steering = Q(unit__steering_groups__members=user)
-    if user.organisation_id is None:
-        addressed = Q(pk__in=[])
-    ids = Deviation.objects.filter(Q(reported_by=user) | addressed | steering).values("pk")
+    ids = Deviation.objects.filter(
+        Q(reported_by=user) | addressed_to_manager(user) | steering
+    ).values("pk")
     return Deviation.objects.filter(pk__in=ids).select_related(
         "unit", "reporting_party", "addressed_to"
     )
+
+
+def addressed_to_manager(user: User) -> Q:
+    """Rows (with an `agreement` and an `addressed_to` party) addressed to USER's organisation
+    where USER is a manager or coordinator at one of the agreement's units."""
+    if user.organisation_id is None:
+        return Q(pk__in=[])
+    manages = Membership.objects.filter(
+        user=user, unit__agreements=OuterRef("agreement"), role__in=FOLLOW_UP_ROLES
+    )
+    return Q(addressed_to_id=user.organisation_id) & Q(Exists(manages))
 
 
 def deviation_or_404(user: User, deviation_id: int) -> Deviation:
@@ -116,11 +123,11 @@ def may_close(user: User, deviation: Deviation) -> bool:
 
 
 def identity(actor: log.Actor, deviation: Deviation) -> Person | None:
-    """The deviation's person as ACTOR may be told who they are (`named`): held by the
-    reporting party."""
+    """The deviation's person as ACTOR may be told who they are (`named`). None: no person,
+    or the identity is held by the reporting party."""
     return named(
         actor,
-        deviation.person,
+        person=deviation.person,
         owner_id=deviation.reporting_party_id,
         unit_id=deviation.unit_id,
         what="deviation",
@@ -128,11 +135,11 @@ def identity(actor: log.Actor, deviation: Deviation) -> Person | None:
 
 
 def named(
-    actor: log.Actor, person: Person | None, *, owner_id: int, unit_id: int, what: str
+    actor: log.Actor, *, person: Person | None, owner_id: int, unit_id: int, what: str
 ) -> Person | None:
-    """PERSON of a record OWNER_ID keeps at UNIT_ID (a deviation, a dispute) as ACTOR may be
-    told who they are (`policy.identity_grant`): the read is logged with one row (WHAT) on the
-    grant's basis. None: no person, or the identity is held by the owner."""
+    """PERSON, in a record OWNER_ID keeps at UNIT_ID and addresses to another party, as ACTOR
+    may be told who they are (`policy.identity_grant`): the read is logged with one row (WHAT)
+    on the grant's basis. None: no person, or the identity is held by the owner."""
     if person is None:
         return None
     grant = policy.identity_grant(

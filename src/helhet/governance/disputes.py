@@ -97,7 +97,7 @@ def identity(actor: log.Actor, dispute: Dispute) -> Person | None:
     """The dispute's person as ACTOR may be told who they are: held by the raising party."""
     return named(
         actor,
-        dispute.person,
+        person=dispute.person,
         owner_id=dispute.raising_party_id,
         unit_id=dispute.unit_id,
         what="dispute",

@@ -78,6 +78,12 @@ class ProposalForm(BasedOnVersion):
     deviation_answer_days = forms.IntegerField(
         label=_("Days to answer a deviation"), min_value=1, max_value=limits.MAX_DAYS, initial=14
     )
+    consultation_answer_days = forms.IntegerField(
+        label=_("Days to answer a consultation"),
+        min_value=1,
+        max_value=limits.MAX_DAYS,
+        initial=5,
+    )
 
     def __init__(self, *args, parties=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -122,7 +128,7 @@ class ProposalForm(BasedOnVersion):
 def proposal_initial(version) -> dict:
     """A proposal's form starting from VERSION (the latest), or empty."""
     if version is None:
-        return {"version": 0, "deviation_answer_days": 14}
+        return {"version": 0, "deviation_answer_days": 14, "consultation_answer_days": 5}
     initial = {
         "version": version.number,
         "parties": list(version.parties.all()),
@@ -138,6 +144,7 @@ def proposal_initial(version) -> dict:
         "mission",
         "target_group",
         "deviation_answer_days",
+        "consultation_answer_days",
     ):
         initial[name] = getattr(version, name)
     for n, step in enumerate(version.steps.all(), start=1):

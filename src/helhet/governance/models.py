@@ -82,6 +82,11 @@ class AgreementVersion(models.Model):
         default=14,
         validators=[MinValueValidator(1), MaxValueValidator(limits.MAX_DAYS)],
     )
+    consultation_answer_days = models.PositiveSmallIntegerField(
+        _("days to answer a consultation"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(limits.MAX_DAYS)],
+    )
 
     class Meta:
         ordering = ["agreement", "-number"]
@@ -842,3 +847,128 @@ class CycleDone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.step} {self.year}"
+
+
+class ContactPerson(models.Model):
+    """A party's named contact person at a unit (kontaktperson): a member of staff of the party
+    at the unit, with the function they serve (e.g. "kontaktperson psykiatrin"); kept by the
+    party's managers and coordinators there (`consultations.may_keep_contacts`)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    party = models.ForeignKey(
+        Organisation, verbose_name=_("party"), on_delete=models.PROTECT, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("contact person"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    function = models.CharField(_("function"), max_length=limits.NAME_LENGTH)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["unit__name", "party__name", "function", "pk"]
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact persons")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "party", "user"], name="governance_one_contact_per_user"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.function} ({self.party})"
+
+
+class ConsultationQuerySet(models.QuerySet):
+    def overdue(self, today):
+        """Asked, not answered, past the deadline (`Consultation.overdue` is its twin)."""
+        return self.filter(status=Consultation.Status.ASKED, answer_by__lt=today)
+
+
+class Consultation(models.Model):
+    """A consultation request (konsultation) across the boundary: a question from a member of
+    staff of one party at a unit to another party of the agreement, addressed to its contact
+    person (or, with none, the party's function), answered by the deadline of the agreement
+    in force. About a person or not; the asking party holds the person's identity
+    (`consultations.identity`)."""
+
+    class Status(models.TextChoices):
+        ASKED = "asked", _("waiting for an answer")
+        ANSWERED = "answered", _("answered")
+        CLOSED = "closed", _("closed")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="consultations")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    asking_party = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    asked_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    addressed_to = models.ForeignKey(
+        Organisation, verbose_name=_("addressed to"), on_delete=models.PROTECT, related_name="+"
+    )
+    contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("contact person"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    function = models.CharField(_("function addressed"), max_length=limits.NAME_LENGTH)
+    question = models.TextField(_("question"), max_length=limits.QUESTION_LENGTH)
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answer_by = models.DateField(_("answer by"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ASKED
+    )
+    answer = models.TextField(_("answer"), max_length=limits.QUESTION_LENGTH, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    deviation = models.ForeignKey(
+        Deviation,
+        verbose_name=_("reported as a deviation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = ConsultationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-asked_at", "-pk"]
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+        indexes = [
+            models.Index(fields=["unit", "status", "answer_by"], name="governance_consultation_due")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(addressed_to=models.F("asking_party")),
+                name="governance_consultation_to_another_party",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="asked", answered_at__isnull=True)
+                | (~Q(status="asked") & ~Q(answer="") & Q(answered_at__isnull=False))
+                | Q(status="closed", answered_at__isnull=True),
+                name="governance_consultation_answered_when_answered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"consultation {self.pk} ({self.answer_by})"
+
+    @property
+    def overdue(self) -> bool:
+        return self.status == self.Status.ASKED and self.answer_by < timezone.localdate()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import disputes_views, steering_views, views
+from . import consultation_views, disputes_views, steering_views, views
 
 app_name = "governance"
 urlpatterns = [
@@ -86,4 +86,37 @@ urlpatterns += [
         name="person_dispute_new",
     ),
     path("governance/disputes/<id:dispute_id>/", disputes_views.dispute, name="dispute"),
+    # --- consultation across the boundary ---
+    path("governance/contacts/", consultation_views.contact_list, name="contacts"),
+    path(
+        "governance/contacts/<id:named_contact_id>/remove/",
+        consultation_views.contact_remove,
+        name="contact_remove",
+    ),
+    path("governance/consultations/", consultation_views.consultation_list, name="consultations"),
+    path(
+        "governance/consultations/new/",
+        consultation_views.consultation_new,
+        name="consultation_new",
+    ),
+    path(
+        "persons/<id:person_id>/consultations/new/",
+        consultation_views.person_consultation_new,
+        name="person_consultation_new",
+    ),
+    path(
+        "governance/consultations/<id:consultation_id>/",
+        consultation_views.consultation,
+        name="consultation",
+    ),
+    path(
+        "governance/consultations/<id:consultation_id>/close/",
+        consultation_views.consultation_close,
+        name="consultation_close",
+    ),
+    path(
+        "governance/consultations/<id:consultation_id>/deviation/",
+        consultation_views.consultation_deviation,
+        name="consultation_deviation",
+    ),
 ]

@@ -25,7 +25,7 @@ from helhet.people.actions import NotRegistered, already_seen, refusals_logged, 
 from helhet.people.identity import IdentityNumber
 from helhet.people.models import Person
 
-from .models import Referral
+from .models import Commission, Referral
 
 # --- Coming in ----------------------------------------------------------------------------
 
@@ -448,3 +448,44 @@ def _log_unlinked(actor: Actor, *, action: str, what: str) -> None:
 def referral_viewed(*, actor: Actor, what: str) -> None:
     """Log a look at the inbox, the meeting list or an unlinked referral."""
     _log_unlinked(actor, action="read", what=what)
+
+
+@transaction.atomic
+def commission_add(
+    *,
+    actor: Actor,
+    referral: Referral,
+    access: policy.PersonAccess | None,
+    task: str,
+    questions: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    contact: str,
+) -> Commission:
+    """The commission (uppdragsbeskrivning) of REFERRAL, one from social services that ACTOR
+    may act on (`selectors.referral_for_commission`): one per referral. Logged like a write
+    on the referral: on ACCESS's person once it is linked, else with no person."""
+    if referral.source != Referral.Source.SOCIAL_SERVICES:
+        raise ValidationError(_("Only a referral from social services comes with a commission."))
+    if Commission.objects.filter(referral=referral).exists():
+        raise ValidationError(_("The referral already has its commission."))
+    task, questions, contact = task.strip(), questions.strip(), contact.strip()
+    if not (task and questions and contact):
+        raise ValidationError(_("Write the task, the questions and the contact."))
+    if ends_on < starts_on:
+        raise ValidationError({"ends_on": _("The period cannot end before it starts.")})
+    commission = Commission.objects.create(
+        referral=referral,
+        task=task,
+        questions=questions,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        contact=contact,
+        recorded_by=actor.user,
+    )
+    done = what("commission", referral.pk)
+    if access is not None:
+        log.record_access(actor, access, action="write", what=done)
+    else:
+        _log_unlinked(actor, action="write", what=done)
+    return commission

@@ -212,3 +212,29 @@ class SelfReferralForm(forms.Form):
     @property
     def is_from_a_robot(self) -> bool:
         return bool(self.data.get("website"))
+
+
+class CommissionForm(forms.Form):
+    """The commission of a referral from social services (`actions.commission_add`)."""
+
+    task = forms.CharField(
+        label=_("What social services asks the unit to do"),
+        max_length=limits.TEXT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    questions = forms.CharField(
+        label=_("Questions to answer"),
+        max_length=limits.TEXT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    starts_on = forms.DateField(
+        label=_("From"), widget=DateInput(), validators=[limits.REVIEW_RANGE]
+    )
+    ends_on = forms.DateField(
+        label=_("Until"), widget=DateInput(), validators=[limits.REVIEW_RANGE]
+    )
+    contact = forms.CharField(
+        label=_("Contact at social services"),
+        max_length=limits.NAME_LENGTH,
+        help_text=_("Name, title and how to reach them."),
+    )

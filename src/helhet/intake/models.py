@@ -152,3 +152,33 @@ class Referral(models.Model):
     def formatted_identity_number(self) -> str:
         n = self.identity_number
         return f"{n[:8]}-{n[8:]}" if n else ""
+
+
+class Commission(models.Model):
+    """A commission (uppdragsbeskrivning) that comes with a referral from social services: what
+    social services asks the unit to do, the questions to answer, the period and the contact
+    at social services. Part of the referral: read and written through its access rules
+    (`selectors.referral_for_reading`)."""
+
+    referral = models.OneToOneField(Referral, on_delete=models.CASCADE, related_name="commission")
+    task = models.TextField(_("what the unit is asked to do"), max_length=limits.TEXT_LENGTH)
+    questions = models.TextField(_("questions to answer"), max_length=limits.TEXT_LENGTH)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    contact = models.CharField(_("contact at social services"), max_length=limits.NAME_LENGTH)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("commission")
+        verbose_name_plural = _("commissions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="commission_period_ordered"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"commission of referral {self.referral_id}"

@@ -73,7 +73,13 @@ def referral_for_reading(request, referral_id: int) -> ReferralView:
         raise Http404
     referral = (
         Referral.objects.select_related(
-            "unit", "organisation", "registered_by", "decided_by", "redirect_unit", "episode"
+            "unit",
+            "organisation",
+            "registered_by",
+            "decided_by",
+            "redirect_unit",
+            "episode",
+            "commission",
         )
         .filter(pk=referral_id, unit=unit)
         .first()
@@ -89,6 +95,19 @@ def referral_for_reading(request, referral_id: int) -> ReferralView:
     if not readable:
         raise Http404
     return ReferralView(referral, access)
+
+
+def referral_for_commission(request, referral_id: int) -> ReferralView:
+    """A referral from social services without its commission yet, that the user may read
+    (`referral_for_reading`) and act on: an unlinked one by any clinical member of the unit, a
+    linked one by whoever may write for the person at its unit; else Http404."""
+    found = referral_for_reading(request, referral_id)
+    referral = found.referral
+    if referral.source != Referral.Source.SOCIAL_SERVICES or hasattr(referral, "commission"):
+        raise Http404
+    if found.access is not None and not found.access.may_act_at(referral.unit_id):
+        raise Http404
+    return found
 
 
 def referral_for_triage(request, referral_id: int) -> Referral:
@@ -136,7 +155,7 @@ def person_referrals(access: PersonAccess) -> list[Referral]:
     across organisations under the coordination consent at that unit (the policy's rule).
     """
     referrals = Referral.objects.filter(person=access.person).select_related(
-        "unit", "organisation", "decided_by"
+        "unit", "organisation", "decided_by", "commission"
     )
     return access.readable(
         referrals.order_by("-received_on", "-pk"),

@@ -12,6 +12,7 @@ urlpatterns = [
     path(f"{referral}/accept/", views.accept, name="accept"),
     path(f"{referral}/decline/", views.decline, name="decline"),
     path(f"{referral}/wait/", views.wait, name="wait"),
+    path(f"{referral}/commission/", views.commission, name="commission"),
     path("persons/<id:person_id>/referrals/", views.person_referrals, name="person_referrals"),
     # The public way in: no login.
     path("in/<slug:slug>/", public.self_referral, name="self_referral"),

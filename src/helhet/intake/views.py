@@ -21,7 +21,7 @@ from helhet.core.selectors import unit_staff
 from helhet.core.submissions import once
 
 from . import actions, selectors
-from .forms import DeclineForm, ReferralForm, accept_form
+from .forms import CommissionForm, DeclineForm, ReferralForm, accept_form
 
 ACCEPTED_MESSAGES = {
     "new": gettext_lazy("The referral is accepted and the episode is opened. Next: the consent."),
@@ -168,3 +168,29 @@ def accept(request, referral_id: int):
             return redirect(after, person_id=accepted.person_id)
     actions.referral_viewed(actor=actor, what=what("referral accept form", referral.pk))
     return render(request, "intake/accept.html", {"form": form, "r": referral})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@once
+def commission(request, referral_id: int):
+    """The commission of a referral from social services, added by staff who may act on it."""
+    found = selectors.referral_for_commission(request, referral_id)
+    form = CommissionForm(request.POST or None)
+    actor = Actor.from_request(request)
+    if request.method == "POST" and form.is_valid():
+        done = run_action(
+            form,
+            actions.commission_add,
+            actor=actor,
+            referral=found.referral,
+            access=found.access,
+        )
+        if done:
+            messages.success(request, _("The commission is saved with the referral."))
+            return redirect("intake:detail", referral_id=found.referral.pk)
+    if found.access is not None:
+        record_access(actor, found.access, action="read", what=what("commission form", referral_id))
+    else:
+        actions.referral_viewed(actor=actor, what=what("commission form", referral_id))
+    return render(request, "intake/commission.html", {"form": form, "r": found.referral})

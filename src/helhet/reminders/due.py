@@ -16,7 +16,7 @@ from helhet.access.models import Consent
 from helhet.care.models import Episode
 from helhet.contacts.models import Contact
 from helhet.core.models import Unit
-from helhet.governance.models import CycleStep, Deviation, Dispute
+from helhet.governance.models import Consultation, CycleStep, Deviation, Dispute
 from helhet.governance.steering import next_due
 from helhet.intake.models import Referral
 from helhet.plans.models import PlanVersion, SipMeeting
@@ -27,6 +27,7 @@ PLAN_REVIEW_AHEAD = datetime.timedelta(days=14)
 CONSENT_EXPIRY_AHEAD = datetime.timedelta(days=30)
 DEVIATION_ANSWER_AHEAD = datetime.timedelta(days=3)
 DISPUTE_STEP_AHEAD = datetime.timedelta(days=3)
+CONSULTATION_ANSWER_AHEAD = datetime.timedelta(days=2)
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,8 @@ def disputes_to_decide(unit: Unit, today: datetime.date) -> dict[int, Due]:
         unit=unit, status=Dispute.Status.RUNNING, decide_by__lte=today + DISPUTE_STEP_AHEAD
     ).values_list("pk", "raising_party_id", "decide_by")
     return {pk: Due(None, owner, on) for pk, owner, on in rows}
+
+
 def cycle_steps_due(unit: Unit, today: datetime.date) -> dict[int, Due]:
     """The steps of the year's cycle of the steering groups that have the unit, not done and
     due within their own days of reminder (`CycleStep.remind_days`) or past due (by step; no
@@ -155,3 +158,15 @@ def cycle_steps_due(unit: Unit, today: datetime.date) -> dict[int, Due]:
         if on is not None and (on - today).days <= step.remind_days:
             causes[step.pk] = Due(None, owner, on)
     return causes
+
+
+def consultations_to_answer(unit: Unit, today: datetime.date) -> dict[int, Due]:
+    """Consultations asked at the unit and not answered, due within two days or past due (by
+    consultation; no person: the reminder is the addressed party's, its owner, shown to the
+    contact person asked: `selectors.consultations_to_answer`)."""
+    rows = Consultation.objects.filter(
+        unit=unit,
+        status=Consultation.Status.ASKED,
+        answer_by__lte=today + CONSULTATION_ANSWER_AHEAD,
+    ).values_list("pk", "addressed_to_id", "answer_by")
+    return {pk: Due(None, owner, on) for pk, owner, on in rows}

@@ -44,6 +44,9 @@ class Reminder(models.Model):
         # coordinators of each of the group's units are reminded; organisation: the unit's
         # first organisation)
         CYCLE_STEP_DUE = "cycle_step_due", _("Step of the steering group's year due")
+        # source: the consultation between the authorities (no person: the addressed contact
+        # person answers it, or the party's managers and coordinators; organisation: the party)
+        CONSULTATION_ANSWER_DUE = "consultation_answer_due", _("Consultation to answer")
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
     person = models.ForeignKey(
@@ -86,6 +89,7 @@ class Reminder(models.Model):
                         "deviation_answer_due",
                         "dispute_step_due",
                         "cycle_step_due",
+                        "consultation_answer_due",
                     ]
                 ),
                 name="reminder_names_person_unless_referral",

@@ -3,8 +3,9 @@
 A refresh computes every kind's causes (`due.py`, one query each), adds a reminder for each new
 cause, moves the due date of one whose cause changed date, and resolves the open reminders
 whose cause has gone (the plan reviewed, the consent renewed, the referral decided, the
-contact held, the episode closed, the deviation answered, the step done). A fixed number of
-queries per unit however many persons.
+contact held, the episode closed, the deviation or the consultation answered, the dispute's
+step decided, the step of the year done). A fixed number of queries per unit however many
+persons.
 """
 
 import datetime
@@ -28,6 +29,7 @@ CAUSES = {
     Kind.DEVIATION_ANSWER_DUE: due.deviations_to_answer,
     Kind.DISPUTE_STEP_DUE: due.disputes_to_decide,
     Kind.CYCLE_STEP_DUE: due.cycle_steps_due,
+    Kind.CONSULTATION_ANSWER_DUE: due.consultations_to_answer,
 }
 # A task list older than this asks for a refresh when it is opened.
 STALE_AFTER = datetime.timedelta(minutes=10)

@@ -11,7 +11,8 @@ Referrals waiting have no person yet: they are the unit's, shown to its members 
 Deviations to answer name no person: they are shown to the addressed party's managers and
 coordinators at the unit (`deviations_to_answer`); disputes to decide, to both parties'
 (`disputes_to_decide`); the steps of the steering groups' year, to the unit's managers and
-coordinators (`cycle_steps_due`).
+coordinators (`cycle_steps_due`); consultations to answer, to the contact person asked
+(`consultations_to_answer`).
 """
 
 import datetime
@@ -29,7 +30,7 @@ from helhet.core import raw
 from helhet.core.models import Membership, Unit, User
 from helhet.core.selectors import labels, overview_url_maker, url_maker
 from helhet.followup.access import FOLLOW_UP_ROLES
-from helhet.governance.models import Dispute
+from helhet.governance.models import Consultation, Dispute
 from helhet.intake.models import Referral
 from helhet.people.models import LISTED_FIELDS, Person
 
@@ -53,6 +54,7 @@ ACT_AT = {
     Kind.DEVIATION_ANSWER_DUE: "governance:deviation",
     Kind.DISPUTE_STEP_DUE: "governance:dispute",
     Kind.CYCLE_STEP_DUE: "governance:cycle_step",
+    Kind.CONSULTATION_ANSWER_DUE: "governance:consultation",
 }
 # Rows shown of each kind, the most overdue first.
 GROUP_SIZE = 100
@@ -73,6 +75,7 @@ class TaskList:
     deviations: Group | None = None
     disputes: Group | None = None
     cycle: Group | None = None
+    consultations: Group | None = None
 
     @property
     def persons(self) -> list:
@@ -83,7 +86,13 @@ class TaskList:
     def empty(self) -> bool:
         return not any(g.reminders for g in self.groups) and not any(
             g and g.reminders
-            for g in (self.referrals, self.deviations, self.disputes, self.cycle)
+            for g in (
+                self.referrals,
+                self.deviations,
+                self.disputes,
+                self.cycle,
+                self.consultations,
+            )
         )
 
 
@@ -142,6 +151,12 @@ def task_list(user: User, *, unit: Unit, whole_unit: bool) -> TaskList:
         list(cycle_steps_due(user, unit)[: GROUP_SIZE + 1]),
         today,
     )
+    tasks.consultations = _group(
+        Kind.CONSULTATION_ANSWER_DUE,
+        kind_labels[Kind.CONSULTATION_ANSWER_DUE],
+        list(consultations_to_answer(user, unit)[: GROUP_SIZE + 1]),
+        today,
+    )
     return tasks
 
 
@@ -180,6 +195,24 @@ def cycle_steps_due(user: User, unit: Unit) -> QuerySet[Reminder]:
         return Reminder.objects.none()
     return Reminder.objects.filter(
         unit=unit, kind=Kind.CYCLE_STEP_DUE, resolved_at__isnull=True
+    ).order_by("due_on", "pk")
+
+
+def consultations_to_answer(user: User, unit: Unit) -> QuerySet[Reminder]:
+    """The open reminders of consultations at UNIT that USER answers: those addressed to USER
+    as the contact person, and, as a manager or coordinator of the addressed party at the unit,
+    those addressed to the party's function (no contact person named)."""
+    if user.organisation_id is None:
+        return Reminder.objects.none()
+    answering = Q(contact=user)
+    if Membership.objects.filter(user=user, unit=unit, role__in=FOLLOW_UP_ROLES).exists():
+        answering |= Q(contact__isnull=True, addressed_to_id=user.organisation_id)
+    asked = Consultation.objects.filter(answering, unit=unit).values("pk")
+    return Reminder.objects.filter(
+        unit=unit,
+        kind=Kind.CONSULTATION_ANSWER_DUE,
+        source_id__in=asked,
+        resolved_at__isnull=True,
     ).order_by("due_on", "pk")
 
 

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('followup', '0002_export_job'),
-        ('governance', '0004_disputes'),
+        ('governance', '0005_consultations'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

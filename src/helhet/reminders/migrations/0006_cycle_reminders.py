@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('core', '0008_unit_calendar_feed_shows_names'),
         ('people', '0003_edits_and_changes'),
-        ('reminders', '0004_dispute_reminders'),
+        ('reminders', '0005_consultation_reminders'),
     ]
 
     operations = [
