@@ -448,3 +448,21 @@ def test_the_units_xlsx_export_has_the_deviations_of_the_period(client, gov):
     sheet = openpyxl.load_workbook(io.BytesIO(got.content))["Deviations"]
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert rows == [("Testby kommun", "Handover", 1, 0, 1, 0)]
+
+
+def test_the_agreements_page_lists_only_the_groups_whose_page_the_user_may_open(client, gov):
+    """A member of one group sees another group of the same unit neither listed nor opened."""
+    from helhet.followup.models import SteeringGroup
+
+    other = SteeringGroup.objects.create(name="Styrgruppen Grannland")
+    other.units.set([gov.clinic])
+    client.force_login(gov.steering)
+    index = client.get(reverse("governance:index")).content.decode()
+    assert gov.group.name in index
+    assert other.name not in index
+    assert client.get(reverse("governance:steering_group", args=[other.pk])).status_code == 404
+    # the unit's manager follows up the unit, so opens both and sees both listed
+    client.force_login(gov.manager)
+    index = client.get(reverse("governance:index")).content.decode()
+    assert gov.group.name in index and other.name in index
+    assert client.get(reverse("governance:steering_group", args=[other.pk])).status_code == 200

@@ -71,10 +71,6 @@ def steering_group_or_404(user: User, group_id: int) -> SteeringGroup:
     return found
 
 
-def readable_steering_groups(user: User) -> QuerySet[SteeringGroup]:
-    return SteeringGroup.objects.filter(units__in=followup_units(user)).distinct()
-
-
 def parties(agreement: Agreement) -> QuerySet[Organisation]:
     """The agreement's parties: those of the version in force, else of the latest version, else
     (no version yet) the organisations running its units."""

@@ -77,7 +77,8 @@ def index(request):
     agreements = list(access.readable_agreements(request.user).prefetch_related("units"))
     context = {
         "agreements": agreements,
-        "groups": access.readable_steering_groups(request.user),
+        # the groups whose page the user may open (`steering_group`)
+        "groups": access.steering_groups(request.user).order_by("name"),
     }
     return render(request, "governance/index.html", context)
 
