@@ -219,6 +219,21 @@ def units_by_access_mode(units: dict[int, str]) -> tuple[list[int], list[int]]:
     return team, sorted(u for u in units if u not in team)
 
 
+def sql_key(user: User, *, on: datetime.date, units: dict[int, str] | None) -> tuple:
+    """What the querysets of this module are built from for USER ON a day with UNITS (as
+    `relationship_episodes` takes them): the key under which a list keeps their compiled SQL
+    (`raw.compiled_once`). Emergency access is judged in such SQL by the database's clock
+    (`visible_persons(at=Now())`); episodes, case teams and consents are read by the SQL."""
+    return (
+        user.pk,
+        user.organisation_id,
+        is_clinical(user),
+        on,
+        None if units is None else tuple(sorted(units.items())),
+        settings.HELHET_CLOSED_READABLE_MONTHS,
+    )
+
+
 def visible_persons(
     user: User,
     *,

@@ -126,8 +126,11 @@ def caseload_page(user: User, *, unit: Unit, whole_unit: bool, number, units=Non
     UNIT and its access mode instead of reading the memberships again."""
     if units is not None and unit.pk not in units:
         return ListPage([], 1, has_next=False, size=settings.HELHET_PAGE_SIZE)
-    listed = caseload(user, unit=unit, whole_unit=whole_unit, units=units)
-    sql, params = listed.query.sql_with_params()
+    on = timezone.localdate()
+    sql, params = raw.compiled_once(  # built and compiled once per user, units, unit and day
+        ("caseload", *policy.sql_key(user, on=on, units=units), unit.pk, whole_unit),
+        lambda: caseload(user, unit=unit, whole_unit=whole_unit, on=on, units=units),
+    )
     persons = raw.Sliced(Person, sql, list(params))
     page = list_page(persons, number, size=settings.HELHET_PAGE_SIZE)
     roles, bases = labels(CaseTeamMember.Role), labels(Basis)

@@ -215,6 +215,25 @@ def compiled_through(model: type[Model], sql: str, params: list, first) -> tuple
     )
 
 
+# The SQL `compiled_once` keeps, by key; emptied when it holds this many.
+_COMPILED: dict[tuple, tuple[str, tuple]] = {}
+COMPILED_MAX = 1000
+
+
+def compiled_once(key: tuple, build) -> tuple[str, tuple]:
+    """The SQL and parameters of the queryset BUILD() makes, built and compiled once per
+    process and database for KEY: for the lists whose access rule costs more to build and
+    compile than to run (the search, the caseload). KEY must name everything the SQL is made
+    from (`policy.sql_key`, and the list's own arguments), so that a kept SQL is never stale."""
+    key = (connection.alias, *key)
+    found = _COMPILED.get(key)
+    if found is None:
+        if len(_COMPILED) >= COMPILED_MAX:
+            _COMPILED.clear()
+        found = _COMPILED[key] = build().query.sql_with_params()
+    return found
+
+
 class Sliced:
     """The rows of a SELECT (a queryset's `sql_with_params`, `read_through`) as MODEL
     instances, read a slice at a time: `rows[start:stop]` is one query with LIMIT and OFFSET.
