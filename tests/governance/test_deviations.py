@@ -182,6 +182,25 @@ def test_the_steering_group_never_sees_who_it_is(client, gov, consent_for_coordi
     assert len(rows_about(gov.patient)) == before
 
 
+def test_the_identity_is_told_only_to_staff_of_the_unit_where_it_is_kept(gov):
+    """The reporting organisation's staff at another unit (inner secrecy) and a steering-group
+    member who is staff elsewhere are not told who the person is; staff at the unit are."""
+    elsewhere = f.UserFactory(username="region_elsewhere", organisation=gov.region)
+    f.MembershipFactory(user=elsewhere, unit=gov.other_unit, role=Membership.Role.MANAGER)
+    f.MembershipFactory(user=gov.steering, unit=gov.other_unit)
+
+    def told(user):
+        return policy.identity_grant(
+            user, person=gov.patient, owner_id=gov.region.pk, unit_id=gov.clinic.pk, on=TODAY()
+        )
+
+    assert told(elsewhere) is None
+    assert told(gov.steering) is None
+    assert told(gov.nurse) is not None  # the region's staff at the clinic
+    f.MembershipFactory(user=elsewhere, unit=gov.clinic)
+    assert told(elsewhere) is not None
+
+
 def test_the_report_form_about_a_person_is_for_those_who_work_with_them(client, gov):
     url = reverse("governance:person_deviation_new", args=[gov.patient.pk])
     client.force_login(gov.nurse)

@@ -1069,13 +1069,15 @@ def identity_grant(
     user, *, person: Person, owner_id: int, unit_id: int, on: datetime.date
 ) -> Grant | None:
     """May USER be told who PERSON is in a record OWNER_ID keeps at UNIT_ID that is addressed
-    to USER's organisation outside a care relationship (a deviation between the authorities,
-    `governance.deviations`)? The owner's own staff: yes (own organisation). Another
-    organisation: only where a consent of the person in force ON discloses the person's
+    to USER's organisation outside a care relationship (a deviation, a dispute or a
+    consultation between the authorities, `governance.deviations.named`)? Only to staff of
+    UNIT_ID, where the record is kept: of the owner, yes (own organisation); of another
+    organisation, only where a consent of the person in force ON discloses the person's
     enrolment (who they are, where they are enrolled) from the owner to it, and no block of the
-    owner's records at the unit stands. Never to a user who is not staff of a unit (a
-    steering-group member, of whichever organisation; an administrator)."""
-    if not is_clinical(user) or not Membership.objects.filter(user=user).exists():
+    owner's records at the unit stands. Never to anyone else: the owner's staff at other units
+    (inner secrecy), a steering-group member (of whichever organisation, even one who is staff
+    elsewhere), an administrator."""
+    if not is_clinical(user) or not Membership.objects.filter(user=user, unit_id=unit_id).exists():
         return None
     if user.organisation_id == owner_id:
         return OWN
