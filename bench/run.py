@@ -12,7 +12,7 @@
 3. Requests each page through django.test.Client (force_login; no network), warmed up, then
    round-robin N times: each page once timed (Django's plain cursor, nothing captured) and once
    with its queries captured (SQL statements and database time per request).
-4. Prints a table and checks the targets: the overview in at most 15 queries whatever the
+4. Prints a table and checks the targets: the overview in at most 16 queries whatever the
    person's history; the timeline, contacts, assessments and SIP pages in no more queries for
    the long history than for the ordinary person; every page's median at most 4x the minimal
    page's median.
@@ -78,7 +78,8 @@ from helhet.demo import bookings as demo_bookings  # noqa: E402
 from helhet.people.identity import make_personnummer  # noqa: E402
 from helhet.people.models import Person, Relative  # noqa: E402
 
-OVERVIEW_MAX_QUERIES = 15
+# 15 until issue 17: the running disputes about the person (who acts meanwhile) are one more.
+OVERVIEW_MAX_QUERIES = 16
 # Issue 3's benchmark: the person's pages with five years of care (bench/journey_history.py).
 SHORT_HISTORY = 0.01  # the ordinary person gets 1% of it: the query counts are compared
 LONG_HISTORY_PAGES = (
