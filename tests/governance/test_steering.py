@@ -155,17 +155,20 @@ def test_a_member_records_a_meeting_with_its_agenda_in_order(client, gov):
     assert list(saved.attendees.all()) == [gov.steering]
 
 
-def test_an_attendee_who_is_no_member_is_refused_with_a_message(client, gov):
-    client.force_login(gov.steering)
-    url = reverse("governance:meeting_new", args=[gov.group.pk])
+def _post_meeting(client, g, **changes):
+    """The new-meeting form posted by the group's member: a month before today, and CHANGES."""
+    client.force_login(g.steering)
     data = {
         "version": "0",
         "held_on": TODAY().isoformat(),
         "period_start": (TODAY() - 30 * DAY).isoformat(),
         "period_end": (TODAY() - DAY).isoformat(),
-        "attendees": [str(gov.nurse.pk)],
     }
-    response = client.post(url, data)
+    return client.post(reverse("governance:meeting_new", args=[g.group.pk]), data | changes)
+
+
+def test_an_attendee_who_is_no_member_is_refused_with_a_message(client, gov):
+    response = _post_meeting(client, gov, attendees=[str(gov.nurse.pk)])
     assert response.status_code == 200
     assert not Meeting.objects.exists()
 
@@ -595,15 +598,7 @@ def test_a_units_manager_sees_only_their_units_items_and_follow_up(client, two_u
 
 
 def test_a_period_longer_than_the_follow_up_allows_is_refused_with_a_message(client, gov):
-    client.force_login(gov.steering)
-    url = reverse("governance:meeting_new", args=[gov.group.pk])
-    data = {
-        "version": "0",
-        "held_on": TODAY().isoformat(),
-        "period_start": (TODAY() - 15 * 365 * DAY).isoformat(),
-        "period_end": (TODAY() - DAY).isoformat(),
-    }
-    response = client.post(url, data)
+    response = _post_meeting(client, gov, period_start=(TODAY() - 15 * 365 * DAY).isoformat())
     assert response.status_code == 200
     assert "at most 10 years" in response.content.decode()
     assert not Meeting.objects.exists()

@@ -184,9 +184,14 @@ def cycle_step(request, step_id: int):
             return redirect(back)
     done = found.done.select_related("done_by").order_by("-year")
     years = {d.year for d in done}
-    due_year = steering.due_year(found, years, timezone.localdate())
-    due_year = None if due_year in years else due_year  # None: nothing to mark done
-    context = {"group": group, "step": found, "form": form, "done": done, "due_year": due_year}
+    due = steering.due_year(found, years, timezone.localdate())
+    context = {
+        "group": group,
+        "step": found,
+        "form": form,
+        "done": done,
+        "due_year": None if due in years else due,  # None: nothing to mark done
+    }
     return render(request, "governance/cycle_step.html", context)
 
 
