@@ -8,8 +8,11 @@ queryset here). Staff of its units, members of other groups, administrators: 404
 
 A meeting looks at a follow-up period: its page shows the follow-up of the group's units for
 it (`followup.indicators.county_comparison` of those units, always suppressed: a steering
-group's page leaves the unit), the open checklist items of their agreements and the
-deviation figures (`deviations.figures`). Nothing here names a person: no log row.
+group's page leaves the unit), the open checklist items of their agreements that the user
+may read, links to the follow-up pages of the units the user may follow up, and the deviation
+figures (`deviations.figures`). A step of the year's cycle is marked done for the occurrence
+that is due (`due_year`: in January, still last year's December step). Nothing here names
+a person: no log row.
 """
 
 from __future__ import annotations
