@@ -2,7 +2,7 @@
 (members per party, the year's cycle), records a meeting that looks at the last month, opens
 it — the follow-up of the period and the open checklist items are there — records a decision
 with its owner and due date, and opens the printable minutes, the decision, the meeting's edit
-page and a new step of the year's cycle. axe checks every page."""
+page and a new step of the year's cycle, marked done on its own page. axe checks every page."""
 
 import datetime
 
@@ -96,3 +96,10 @@ def test_a_member_opens_a_meeting_with_the_follow_up_and_records_a_decision(site
     step = group.cycle_steps.get()
     ui.goto(f"/governance/cycle/{step.pk}/")
     ui.check("cycle step")
+
+    # --- the step's page (where its reminder leads) marks the occurrence due done --------------
+    page.get_by_role("button", name=f"Utfört för {today.year}").click()
+    expect(page.get_by_role("status")).to_contain_text("Årshjulet är uppdaterat.")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Budget")
+    assert list(step.done.values_list("year", flat=True)) == [today.year]
+    ui.check("cycle step done")

@@ -414,3 +414,62 @@ def test_the_task_list_links_the_consultation_to_answer(client, cons):
     client.force_login(cons.social_worker)
     page = client.get(reverse("reminders:mine") + "?scope=unit")
     assert reverse("governance:consultation", args=[done.pk]) in page.content.decode()
+
+
+# --- the addressed party's managers, when the contact person cannot answer ----------------
+
+
+def _due(g, days, **changes):
+    """A consultation to the contact person, due in DAYS (past when negative), reminded."""
+    done = ask(g, **changes)
+    answer_by = TODAY() + datetime.timedelta(days=days)
+    Consultation.objects.filter(pk=done.pk).update(answer_by=answer_by)
+    refresh_unit(g.clinic)
+    return done
+
+
+def _reminded(g, user):
+    tasks = task_list(user, unit=g.clinic, whole_unit=True)
+    return [r.source_id for r in tasks.consultations.reminders]
+
+
+def test_once_overdue_the_addressed_partys_managers_are_reminded_too(cons):
+    late = _due(cons, -1)
+    assert _reminded(cons, cons.social_worker) == [late.pk]
+    assert _reminded(cons, cons.manager) == [late.pk]
+    assert _reminded(cons, cons.coordinator) == []  # the other party's coordinator
+    assert _reminded(cons, cons.nurse) == []
+
+
+def test_before_the_deadline_the_managers_are_not_reminded_while_the_contact_is_there(cons):
+    _due(cons, 1)
+    assert _reminded(cons, cons.manager) == []
+
+
+def test_a_contact_person_no_longer_named_reminds_the_partys_managers(cons):
+    waiting = _due(cons, 1)
+    ContactPerson.objects.filter(pk=cons.contact.pk).delete()
+    assert _reminded(cons, cons.manager) == [waiting.pk]
+    assert _reminded(cons, cons.coordinator) == []
+
+
+def test_a_contact_person_who_left_the_unit_reminds_the_partys_managers(cons):
+    waiting = _due(cons, 1)
+    Membership.objects.filter(user=cons.social_worker, unit=cons.clinic).delete()
+    assert _reminded(cons, cons.manager) == [waiting.pk]
+    assert _reminded(cons, cons.coordinator) == []
+
+
+def test_an_inactive_contact_person_reminds_the_partys_managers(cons):
+    waiting = _due(cons, 1)
+    type(cons.social_worker).objects.filter(pk=cons.social_worker.pk).update(is_active=False)
+    assert _reminded(cons, cons.manager) == [waiting.pk]
+
+
+def test_a_manager_of_another_party_is_never_reminded(cons):
+    late = _due(cons, -1)
+    ContactPerson.objects.filter(pk=cons.contact.pk).delete()
+    Membership.objects.filter(user=cons.social_worker, unit=cons.clinic).delete()
+    assert late.addressed_to == cons.municipality
+    assert _reminded(cons, cons.coordinator) == []  # region, a coordinator at the clinic
+    assert _reminded(cons, cons.other_manager) == []  # region, a manager elsewhere

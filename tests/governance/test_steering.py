@@ -17,7 +17,14 @@ from helhet.core.models import Membership
 from helhet.core.versions import STALE_MESSAGE
 from helhet.governance import actions, deviations, steering
 from helhet.governance import steering_actions as work
-from helhet.governance.models import CycleDone, CycleStep, Decision, Deviation, Meeting
+from helhet.governance.models import (
+    Agreement,
+    CycleDone,
+    CycleStep,
+    Decision,
+    Deviation,
+    Meeting,
+)
 from helhet.reminders.models import Reminder
 from helhet.reminders.refresh import refresh_unit
 from helhet.reminders.selectors import task_list
@@ -148,17 +155,20 @@ def test_a_member_records_a_meeting_with_its_agenda_in_order(client, gov):
     assert list(saved.attendees.all()) == [gov.steering]
 
 
-def test_an_attendee_who_is_no_member_is_refused_with_a_message(client, gov):
-    client.force_login(gov.steering)
-    url = reverse("governance:meeting_new", args=[gov.group.pk])
+def _post_meeting(client, g, **changes):
+    """The new-meeting form posted by the group's member: a month before today, and CHANGES."""
+    client.force_login(g.steering)
     data = {
         "version": "0",
         "held_on": TODAY().isoformat(),
         "period_start": (TODAY() - 30 * DAY).isoformat(),
         "period_end": (TODAY() - DAY).isoformat(),
-        "attendees": [str(gov.nurse.pk)],
     }
-    response = client.post(url, data)
+    return client.post(reverse("governance:meeting_new", args=[g.group.pk]), data | changes)
+
+
+def test_an_attendee_who_is_no_member_is_refused_with_a_message(client, gov):
+    response = _post_meeting(client, gov, attendees=[str(gov.nurse.pk)])
     assert response.status_code == 200
     assert not Meeting.objects.exists()
 
@@ -466,3 +476,139 @@ def test_the_agreements_page_lists_only_the_groups_whose_page_the_user_may_open(
     index = client.get(reverse("governance:index")).content.decode()
     assert gov.group.name in index and other.name in index
     assert client.get(reverse("governance:steering_group", args=[other.pk])).status_code == 200
+
+
+# --- The year's cycle around New Year: "Done" marks the occurrence that is due --------------
+
+NEW_YEAR = datetime.date(2027, 1, 5)  # last year's December step is still due
+
+
+def _in_january(monkeypatch):
+    """The pages' today: NEW_YEAR (a date given as an argument keeps its own)."""
+    real = timezone.localdate
+    monkeypatch.setattr(
+        timezone,
+        "localdate",
+        lambda value=None, tz=None: NEW_YEAR if value is None else real(value, tz),
+    )
+
+
+def _now():
+    return timezone.make_aware(datetime.datetime.combine(NEW_YEAR, datetime.time(9)))
+
+
+def test_in_january_the_steering_page_marks_last_years_december_step(gov):
+    step = _step(gov, datetime.date(2026, 12, 20))
+    [row] = steering.cycle(gov.group, NEW_YEAR)
+    assert (row.year, row.due_on, row.state) == (2026, datetime.date(2026, 12, 20), "overdue")
+    refresh_unit(gov.clinic, now=_now())
+    reminder = Reminder.objects.get(kind=Reminder.Kind.CYCLE_STEP_DUE, resolved_at__isnull=True)
+    assert reminder.due_on == datetime.date(2026, 12, 20)
+    work.cycle_step_done(user=gov.manager, step_id=step.pk, year=row.year)
+    assert list(CycleDone.objects.values_list("year", flat=True)) == [2026]
+    refresh_unit(gov.clinic, now=_now())
+    assert Reminder.objects.get(pk=reminder.pk).resolved_at is not None
+    [row] = steering.cycle(gov.group, NEW_YEAR)  # then this year's December is to come
+    assert (row.year, row.state) == (2027, "later")
+
+
+def test_a_step_due_this_year_is_marked_for_this_year():
+    step = CycleStep(month=1, day=20, remind_days=14)
+    assert steering.due_year(step, set(), NEW_YEAR) == 2027
+    december = CycleStep(month=12, day=20, remind_days=14)
+    assert steering.due_year(december, set(), NEW_YEAR) == 2026
+    assert steering.due_year(december, {2026}, NEW_YEAR) == 2027
+
+
+def test_the_steering_pages_done_button_posts_the_year_due(client, gov, monkeypatch):
+    _step(gov, datetime.date(2026, 12, 20))
+    _in_january(monkeypatch)
+    client.force_login(gov.steering)
+    page = client.get(reverse("governance:steering_group", args=[gov.group.pk]))
+    assert '<input type="hidden" name="year" value="2026">' in page.content.decode()
+
+
+def test_the_step_page_a_reminder_links_to_marks_last_years_december_step(client, gov, monkeypatch):
+    step = _step(gov, datetime.date(2026, 12, 20))
+    _in_january(monkeypatch)
+    client.force_login(gov.coordinator)
+    url = reverse("governance:cycle_step", args=[step.pk])
+    page = client.get(url)
+    assert page.context["due_year"] == 2026 and "Done for 2026" in page.content.decode()
+    done = client.post(
+        reverse("governance:cycle_step_done", args=[step.pk]), {"year": 2026, "from_step": "1"}
+    )
+    assert done.status_code == 302 and done.url == url
+    assert CycleDone.objects.get().year == 2026
+    assert client.get(url).context["due_year"] == 2027
+
+
+def test_a_nurse_sees_no_step_page_to_mark_it_done(client, gov, monkeypatch):
+    step = _step(gov, datetime.date(2026, 12, 20))
+    _in_january(monkeypatch)
+    client.force_login(gov.nurse)
+    assert client.get(reverse("governance:cycle_step", args=[step.pk])).status_code == 404
+    done = reverse("governance:cycle_step_done", args=[step.pk])
+    assert client.post(done, {"year": 2026, "from_step": "1"}).status_code == 404
+    assert not CycleDone.objects.exists()
+
+
+# --- The meeting page shows only what the user may open -------------------------------------
+
+
+@pytest.fixture
+def two_units(gov):
+    """The group has the other unit too, under its own agreement."""
+    gov.group.units.add(gov.other_unit)
+    other = Agreement.objects.create(name="Överenskommelse Mini-Maria")
+    other.units.set([gov.other_unit])  # with its checklist, every item open
+    gov.other_agreement = other
+    return gov
+
+
+def _agreements(response):
+    return {item.agreement for item in response.context["open_items"]}
+
+
+def _linked_units(response):
+    return {unit for unit, _query in response.context["followup"].units}
+
+
+def test_a_member_sees_the_items_and_follow_ups_of_all_the_groups_units(client, two_units, held):
+    client.force_login(two_units.steering)
+    page = client.get(reverse("governance:meeting", args=[held.pk]))
+    assert _agreements(page) == {two_units.agreement, two_units.other_agreement}
+    assert _linked_units(page) == {two_units.clinic, two_units.other_unit}
+
+
+def test_a_units_manager_sees_only_their_units_items_and_follow_up(client, two_units, held):
+    client.force_login(two_units.other_manager)
+    page = client.get(reverse("governance:meeting", args=[held.pk]))
+    assert page.status_code == 200
+    assert _agreements(page) == {two_units.other_agreement}
+    assert _linked_units(page) == {two_units.other_unit}
+    assert reverse("followup:unit", args=[two_units.clinic.pk]) not in page.content.decode()
+    client.force_login(two_units.coordinator)
+    page = client.get(reverse("governance:meeting", args=[held.pk]))
+    assert _agreements(page) == {two_units.agreement}
+    assert _linked_units(page) == {two_units.clinic}
+
+
+# --- The meeting's period: the follow-up's own limits ---------------------------------------
+
+
+def test_a_period_longer_than_the_follow_up_allows_is_refused_with_a_message(client, gov):
+    response = _post_meeting(client, gov, period_start=(TODAY() - 15 * 365 * DAY).isoformat())
+    assert response.status_code == 200
+    assert "at most 10 years" in response.content.decode()
+    assert not Meeting.objects.exists()
+
+
+def test_a_period_before_the_follow_up_starts_or_ending_before_it_starts_is_refused(gov):
+    with pytest.raises(ValidationError):
+        meeting(gov, period_start=datetime.date(1999, 6, 1), period_end=datetime.date(2000, 5, 1))
+    with pytest.raises(ValidationError) as refused:
+        meeting(gov, period_start=TODAY() - DAY, period_end=TODAY() - 2 * DAY)
+    assert "period_end" in refused.value.error_dict
+    assert not Meeting.objects.exists()
+    assert meeting(gov, period_start=TODAY() - 365 * DAY, period_end=TODAY() - DAY).pk

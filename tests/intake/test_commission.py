@@ -142,3 +142,21 @@ def test_under_consent_the_municipality_reads_it_on_the_persons_referrals(
     page = client.get(reverse("intake:person_referrals", args=[county.patient.pk]))
     assert page.status_code == 200
     assert "Behövs en SIP?" in page.content.decode()
+
+
+def test_a_second_tabs_post_re_renders_with_the_message(client, county):
+    referral = _referral(county)
+    log_in(client, county.nurse, county.clinic)
+    assert client.post(_url(referral), DATA).status_code == 302
+    second = client.post(_url(referral), DATA | {"task": "En annan beskrivning."})
+    assert second.status_code == 200
+    assert "already has its commission" in second.content.decode()
+    assert Commission.objects.get(referral=referral).task == DATA["task"]
+
+
+def test_staff_of_another_unit_posting_after_it_is_added_get_not_found(client, county):
+    referral = _referral(county)
+    log_in(client, county.nurse, county.clinic)
+    client.post(_url(referral), DATA)
+    log_in(client, county.outsider, county.other_unit)
+    assert client.post(_url(referral), DATA).status_code == 404

@@ -8,8 +8,11 @@ queryset here). Staff of its units, members of other groups, administrators: 404
 
 A meeting looks at a follow-up period: its page shows the follow-up of the group's units for
 it (`followup.indicators.county_comparison` of those units, always suppressed: a steering
-group's page leaves the unit), the open checklist items of their agreements and the
-deviation figures (`deviations.figures`). Nothing here names a person: no log row.
+group's page leaves the unit), the open checklist items of their agreements that the user
+may read, links to the follow-up pages of the units the user may follow up, and the deviation
+figures (`deviations.figures`). A step of the year's cycle is marked done for the occurrence
+that is due (`due_year`: in January, still last year's December step). Nothing here names
+a person: no log row.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from django.http import Http404
 
 from helhet.core.models import User
 from helhet.followup import indicators, tables
+from helhet.followup.access import followup_units
 from helhet.followup.models import SteeringGroup
 from helhet.followup.periods import Period
 
@@ -116,7 +120,9 @@ class FollowUp:
     units: list  # (unit, the query string of its follow-up page for the period)
 
 
-def followup(meeting: Meeting, today: datetime.date) -> FollowUp:
+def followup(meeting: Meeting, today: datetime.date, user: User) -> FollowUp:
+    """The follow-up of MEETING's period; the units' own follow-up pages linked only of the
+    units USER may follow up (`followup_units`: the others' would be "not found")."""
     shown = period(meeting)
     units = list(meeting.group.units.order_by("name"))
     ended = shown.end <= today
@@ -124,14 +130,21 @@ def followup(meeting: Meeting, today: datetime.date) -> FollowUp:
     if ended and units:
         reports = indicators.county_comparison(units, shown, suppress=True)
         found = tables.side_by_side_tables(reports, lambda r: r.unit_name)
-    return FollowUp(shown, ended, found, [(unit, shown.query()) for unit in units])
+    yours = set(
+        followup_units(user).filter(pk__in=[u.pk for u in units]).values_list("pk", flat=True)
+    )
+    links = [(unit, shown.query()) for unit in units if unit.pk in yours]
+    return FollowUp(shown, ended, found, links)
 
 
-def open_items(group: SteeringGroup) -> QuerySet[ChecklistItem]:
-    """The open checklist items of the agreements of the group's units."""
+def open_items(group: SteeringGroup, user: User) -> QuerySet[ChecklistItem]:
+    """The open checklist items of the agreements of the group's units that USER may read
+    (`access.readable_agreements`: the others' pages are "not found" to USER)."""
     return (
         ChecklistItem.objects.filter(
-            agreement__units__steering_groups=group, status__in=ChecklistItem.OPEN
+            agreement__units__steering_groups=group,
+            agreement__in=access.readable_agreements(user).values("pk"),
+            status__in=ChecklistItem.OPEN,
         )
         .distinct()
         .select_related("agreement")
@@ -166,24 +179,37 @@ def next_due(step: CycleStep, done_years: set[int], today: datetime.date) -> dat
     return None
 
 
+def due_year(step: CycleStep, done: set[int], today: datetime.date) -> int:
+    """The year whose occurrence of STEP a "Done" marks: the one due (`next_due`, what the
+    reminder is about: in January still last year's December step), else this year's."""
+    due = next_due(step, done, today)
+    return due.year if due is not None else today.year
+
+
 @dataclass
 class CycleRow:
     step: CycleStep
+    year: int  # the occurrence shown, which "Done" marks
     due_on: datetime.date
     done: CycleDone | None
     state: str  # "done", "overdue", "soon" (within its reminder) or "later"
 
 
-def cycle(group: SteeringGroup, year: int, today: datetime.date) -> list[CycleRow]:
-    """The group's cycle in YEAR: each step's date and whether it is done, in date order."""
+def cycle(group: SteeringGroup, today: datetime.date) -> list[CycleRow]:
+    """The group's cycle this year: each step's date and whether it is done, in date order; a
+    step whose last year's occurrence is still due (`next_due`: a December step in January)
+    shows that occurrence, so that "Done" marks it."""
     steps = list(group.cycle_steps.all())
-    done = {
-        d.step_id: d
-        for d in CycleDone.objects.filter(step__in=steps, year=year).select_related("done_by")
+    years = (today.year - 1, today.year, today.year + 1)
+    done: dict[tuple[int, int], CycleDone] = {
+        (d.step_id, d.year): d
+        for d in CycleDone.objects.filter(step__in=steps, year__in=years).select_related("done_by")
     }
     rows = []
     for step in steps:
-        day, finished = step_date(step, year), done.get(step.pk)
+        done_in = {year for step_id, year in done if step_id == step.pk}
+        year = min(today.year, due_year(step, done_in, today))
+        day, finished = step_date(step, year), done.get((step.pk, year))
         if finished is not None:
             state = "done"
         elif day < today:
@@ -192,7 +218,7 @@ def cycle(group: SteeringGroup, year: int, today: datetime.date) -> list[CycleRo
             state = "soon"
         else:
             state = "later"
-        rows.append(CycleRow(step, day, finished, state))
+        rows.append(CycleRow(step, year, day, finished, state))
     return sorted(rows, key=lambda row: (row.due_on, row.step.pk))
 
 
@@ -203,6 +229,6 @@ def page(group: SteeringGroup, today: datetime.date) -> dict:
         "parties": members_per_party(group),
         "meetings": group.meetings.order_by("-held_on", "-pk"),
         "open_decisions": open_decisions(group),
-        "cycle": cycle(group, today.year, today),
+        "cycle": cycle(group, today),
         "year": today.year,
     }

@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 
 from helhet.core.models import User
 from helhet.core.versions import check_based_on
+from helhet.followup import periods
 from helhet.followup.models import SteeringGroup
+from helhet.followup.periods import Period
 
 from . import steering
 from .models import AgendaItem, CycleDone, CycleStep, Decision, Meeting
@@ -46,8 +48,10 @@ def _locked(model, user: User, pk: int, group_path: str):
 
 
 def _check_meeting(group, held_on, period_start, period_end, attendees) -> None:
-    if period_end < period_start:
-        raise ValidationError({"period_end": _("The period ends before it starts.")})
+    try:  # the follow-up's own limits: in order, not too early nor too long, ended
+        periods.check(Period.custom(period_start, period_end))
+    except ValidationError as error:
+        raise ValidationError({"period_end": error}) from None
     if period_end > held_on:
         raise ValidationError(
             {"period_end": _("The follow-up period must end by the day of the meeting.")}

@@ -69,8 +69,8 @@ def meeting(request, meeting_id: int):
     found = steering.meeting_or_404(request.user, meeting_id)
     group, today = found.group, timezone.localdate()
     context = _minutes_context(found) | {
-        "followup": steering.followup(found, today),
-        "open_items": steering.open_items(group),
+        "followup": steering.followup(found, today, request.user),
+        "open_items": steering.open_items(group, request.user),
         "figures": steering.deviation_figures(group, today),
         "form": DecisionForm(members=steering.members(group), initial={"version": 0}),
     }
@@ -182,9 +182,16 @@ def cycle_step(request, step_id: int):
         if saved is not None:
             messages.success(request, _("The step is saved."))
             return redirect(back)
-    today = timezone.localdate()
     done = found.done.select_related("done_by").order_by("-year")
-    context = {"group": group, "step": found, "form": form, "done": done, "year": today.year}
+    years = {d.year for d in done}
+    due = steering.due_year(found, years, timezone.localdate())
+    context = {
+        "group": group,
+        "step": found,
+        "form": form,
+        "done": done,
+        "due_year": None if due in years else due,  # None: nothing to mark done
+    }
     return render(request, "governance/cycle_step.html", context)
 
 
@@ -207,4 +214,6 @@ def cycle_step_done(request, step_id: int):
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("The year's cycle is updated."))
+    if "from_step" in request.POST:  # the step's own page, where a reminder leads
+        return redirect("governance:cycle_step", step_id=found.pk)
     return redirect(reverse("governance:steering_group", args=[found.group_id]) + "#cycle")

@@ -467,6 +467,8 @@ def commission_add(
     on the referral: on ACCESS's person once it is linked, else with no person."""
     if referral.source != Referral.Source.SOCIAL_SERVICES:
         raise ValidationError(_("Only a referral from social services comes with a commission."))
+    # The referral's row locked: a second tab's post waits here, then finds the first's.
+    list(Referral.objects.select_for_update().filter(pk=referral.pk).values_list("pk"))
     if Commission.objects.filter(referral=referral).exists():
         raise ValidationError(_("The referral already has its commission."))
     task, questions, contact = task.strip(), questions.strip(), contact.strip()

@@ -100,10 +100,13 @@ def referral_for_reading(request, referral_id: int) -> ReferralView:
 def referral_for_commission(request, referral_id: int) -> ReferralView:
     """A referral from social services without its commission yet, that the user may read
     (`referral_for_reading`) and act on: an unlinked one by any clinical member of the unit, a
-    linked one by whoever may write for the person at its unit; else Http404."""
+    linked one by whoever may write for the person at its unit; else Http404. A post reaches
+    the action even once the commission is added (another tab's), which answers with the
+    form's message (`actions.commission_add`)."""
     found = referral_for_reading(request, referral_id)
     referral = found.referral
-    if referral.source != Referral.Source.SOCIAL_SERVICES or hasattr(referral, "commission"):
+    added = request.method != "POST" and hasattr(referral, "commission")
+    if referral.source != Referral.Source.SOCIAL_SERVICES or added:
         raise Http404
     if found.access is not None and not found.access.may_act_at(referral.unit_id):
         raise Http404

@@ -11,8 +11,9 @@ Referrals waiting have no person yet: they are the unit's, shown to its members 
 Deviations to answer name no person: they are shown to the addressed party's managers and
 coordinators at the unit (`deviations_to_answer`); disputes to decide, to both parties'
 (`disputes_to_decide`); the steps of the steering groups' year, to the unit's managers and
-coordinators (`cycle_steps_due`); consultations to answer, to the contact person asked
-(`consultations_to_answer`).
+coordinators (`cycle_steps_due`); consultations to answer, to the contact person asked and,
+when none is named, the deadline has passed or the contact is away or gone, to the addressed
+party's managers and coordinators at the unit (`consultations_to_answer`).
 """
 
 import datetime
@@ -30,7 +31,7 @@ from helhet.core import raw
 from helhet.core.models import Membership, Unit, User
 from helhet.core.selectors import labels, overview_url_maker, url_maker
 from helhet.followup.access import FOLLOW_UP_ROLES
-from helhet.governance.models import Consultation, Dispute
+from helhet.governance.models import Consultation, ContactPerson, Dispute
 from helhet.intake.models import Referral
 from helhet.people.models import LISTED_FIELDS, Person
 
@@ -201,12 +202,25 @@ def cycle_steps_due(user: User, unit: Unit) -> QuerySet[Reminder]:
 def consultations_to_answer(user: User, unit: Unit) -> QuerySet[Reminder]:
     """The open reminders of consultations at UNIT that USER answers: those addressed to USER
     as the contact person, and, as a manager or coordinator of the addressed party at the unit,
-    those addressed to the party's function (no contact person named)."""
+    those addressed to the party's function (no contact person named), those past their
+    deadline, and those whose contact person is no longer the party's contact person at the
+    unit, nor a member there, nor active (away or gone: someone else must answer)."""
     if user.organisation_id is None:
         return Reminder.objects.none()
     answering = Q(contact=user)
     if Membership.objects.filter(user=user, unit=unit, role__in=FOLLOW_UP_ROLES).exists():
-        answering |= Q(contact__isnull=True, addressed_to_id=user.organisation_id)
+        still_contact = ContactPerson.objects.filter(
+            unit=OuterRef("unit"), party=OuterRef("addressed_to"), user=OuterRef("contact")
+        )
+        still_member = Membership.objects.filter(unit=OuterRef("unit"), user=OuterRef("contact"))
+        for_the_party = (
+            Q(contact__isnull=True)
+            | Q(answer_by__lt=timezone.localdate())
+            | Q(contact__is_active=False)
+            | ~Exists(still_contact)
+            | ~Exists(still_member)
+        )
+        answering |= Q(for_the_party, addressed_to_id=user.organisation_id)
     asked = Consultation.objects.filter(answering, unit=unit).values("pk")
     return Reminder.objects.filter(
         unit=unit,
