@@ -49,11 +49,11 @@ GOALS = (
     "Färre avbrott i behandlingen mellan huvudmännen.",
     "Brukarna upplever att de får samordnat stöd.",
 )
-LADDER = (
-    ("Enhetscheferna på enheten", 14),
-    ("Parternas linjechefer", 21),
-    ("Styrgruppen", 30),
-    ("Länets samverkansorgan", 60),
+LADDER = (  # who decides, days, whether the steering group does
+    ("Enhetscheferna på enheten", 14, False),
+    ("Parternas linjechefer", 21, False),
+    ("Styrgruppen", 30, True),
+    ("Länets samverkansorgan", 60, False),
 )
 SHARED = {  # kind: yearly amount (SEK)
     Cost.Kind.PREMISES: 420_000,
@@ -101,8 +101,10 @@ def add_agreements(county: County, *, today: datetime.date) -> None:
             Goal(version=version, position=i, text=text) for i, text in enumerate(GOALS)
         )
         EscalationStep.objects.bulk_create(
-            EscalationStep(version=version, position=i, body=body, days=days)
-            for i, (body, days) in enumerate(LADDER)
+            EscalationStep(
+                version=version, position=i, body=body, days=days, by_steering_group=by_group
+            )
+            for i, (body, days, by_group) in enumerate(LADDER)
         )
         _checklist(agreement, today)
         _positions(agreement, unit, county)
