@@ -314,9 +314,7 @@ def test_a_blank_who_acts_meanwhile_re_renders_the_form(client, ladder):
 # --- the steering group's page lists only what its reader may open ---------------------------
 
 
-def test_the_steering_page_lists_disputes_and_deviations_only_to_whom_may_open_them(
-    client, ladder
-):
+def test_the_steering_page_lists_disputes_and_deviations_only_to_whom_may_open_them(client, ladder):
     third = f.UserFactory(username="third", organisation=f.OrganisationFactory())
     f.MembershipFactory(user=third, unit=ladder.clinic, role=Membership.Role.COORDINATOR)
     dispute = raise_(ladder)

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from helhet.access.log import Actor, record_access
 from helhet.access.policy import PersonAccess
@@ -106,7 +106,7 @@ def _locked(user: User, dispute_id: int) -> Dispute:
     return dispute
 
 
-MOVED_ON = _lazy("The dispute has moved on since you opened it: read the decision recorded.")
+MOVED_ON = gettext_lazy("The dispute has moved on since you opened it: read the decision recorded.")
 
 
 @transaction.atomic
@@ -227,6 +227,8 @@ def dispute_settlement_answer(
         _drop_proposal(dispute)
         dispute.save()
         return dispute
+    proposer = dispute.proposed_by
+    assert proposer is not None  # a proposal names its proposer (the database's constraint)
     DisputeDecision.objects.create(
         dispute=dispute,
         step=dispute.step,
@@ -234,8 +236,8 @@ def dispute_settlement_answer(
         settled=True,
         decision=dispute.proposed_decision,
         reasons=dispute.proposed_reasons,
-        decided_by_id=dispute.proposed_by_id,
-        decided_party_id=dispute.proposed_party_id,
+        decided_by=proposer,
+        decided_party=dispute.proposed_party,
         confirmed_by=user,
         confirmed_party=disputes.party_of(user, dispute),
     )

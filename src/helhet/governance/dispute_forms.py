@@ -78,9 +78,9 @@ class DecisionForm(forms.Form):
     reasons = _text(_("Reasons"))
     meanwhile_party, meanwhile = _meanwhile_fields()
 
-    def __init__(self, *args, dispute: Dispute, outcomes: list, **kwargs):
+    def __init__(self, data=None, *, dispute: Dispute, outcomes: list):
         initial = {"step": dispute.step, "meanwhile_party": dispute.meanwhile_party_id}
-        super().__init__(*args, initial=initial | {"meanwhile": dispute.meanwhile}, **kwargs)
+        super().__init__(data, initial=initial | {"meanwhile": dispute.meanwhile})
         cast(forms.ChoiceField, self.fields["settled"]).choices = outcomes
         if len(outcomes) == 1:
             self.fields["settled"].initial = outcomes[0][0]

@@ -84,9 +84,12 @@ def visible(user: User) -> QuerySet[Dispute]:
 
 
 def dispute_or_404(user: User, dispute_id: int) -> Dispute:
-    found = visible(user).filter(pk=dispute_id).select_related(
-        "person", "meanwhile_party", "proposed_by", "proposed_party"
-    ).first()
+    found = (
+        visible(user)
+        .filter(pk=dispute_id)
+        .select_related("person", "meanwhile_party", "proposed_by", "proposed_party")
+        .first()
+    )
     if found is None:
         raise Http404
     return found
