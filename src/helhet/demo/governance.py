@@ -280,8 +280,9 @@ def _deviations(agreement: Agreement, version, county: County, today: datetime.d
 
 def _disputes(agreement: Agreement, version, county: County, today: datetime.date) -> None:
     """Two disputes at the clinic between Norrby and the region: about a person's needs, at its
-    second step (the unit managers did not agree; the region goes on treating meanwhile), and
-    about the cars' costs, settled by the line managers at the second step."""
+        second step (the unit managers did not agree; the region goes on treating meanwhile), and
+        about the cars' costs, settled by the line managers at the second step (proposed by the
+    region, confirmed by Norrby)."""
     unit = agreement.units.get()
     ladder = list(version.steps.order_by("position"))
     norrby, region = county.organisations["norrby"], county.organisations["region"]
@@ -329,7 +330,7 @@ def _disputes(agreement: Agreement, version, county: County, today: datetime.dat
     )  # fmt: skip
     DisputeDecision.objects.create(
         dispute=money, step=2, body=ladder[1].body, settled=True, decided_by=eva,
-        decided_party=region, decided_at=at(50),
+        decided_party=region, decided_at=at(50), confirmed_by=per, confirmed_party=norrby,
         decision="Bilen blir en gemensam kostnad och delas enligt nyckeln från nästa år.",
         reasons="Bilen används för båda huvudmännens insatser; överenskommelsen ändras.",
     )  # fmt: skip

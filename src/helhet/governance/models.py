@@ -548,6 +548,21 @@ class Deviation(models.Model):
         return self.answered_on is not None and self.answered_on <= self.answer_by
 
 
+def _meanwhile_fields() -> tuple[models.ForeignKey, models.TextField]:
+    """Who acts meanwhile (a party) and what it does: a dispute's, and a decision's change."""
+    party = models.ForeignKey(
+        Organisation,
+        verbose_name=_("acts meanwhile"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    return party, models.TextField(
+        _("what it does meanwhile"), max_length=limits.TEXT_LENGTH, blank=True
+    )
+
+
 class DisputeQuerySet(models.QuerySet):
     def running(self):
         return self.filter(status=Dispute.Status.RUNNING)
@@ -594,17 +609,7 @@ class Dispute(models.Model):
     person = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    meanwhile_party = models.ForeignKey(
-        Organisation,
-        verbose_name=_("acts meanwhile"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    meanwhile = models.TextField(
-        _("what it does meanwhile"), max_length=limits.TEXT_LENGTH, blank=True
-    )
+    meanwhile_party, meanwhile = _meanwhile_fields()
     step = models.PositiveSmallIntegerField(_("step"), default=1)
     decide_by = models.DateField(_("decide by"))
     status = models.CharField(
@@ -690,17 +695,7 @@ class DisputeDecision(models.Model):
     confirmed_party = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    meanwhile_party = models.ForeignKey(
-        Organisation,
-        verbose_name=_("acts meanwhile"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    meanwhile = models.TextField(
-        _("what it does meanwhile"), max_length=limits.TEXT_LENGTH, blank=True
-    )
+    meanwhile_party, meanwhile = _meanwhile_fields()
 
     class Meta:
         ordering = ["dispute", "step"]
