@@ -341,3 +341,38 @@ def test_say_names_no_one_on_a_settled_dispute(ladder):
     done = decide(ladder, at_step(ladder, 4), user=ladder.manager, settled=True)
     for user in (ladder.manager, ladder.coordinator, ladder.steering):
         assert disputes.say(user, done) is None
+
+
+# --- the ladder as the agreement sets it -------------------------------------------------------
+
+
+def test_a_proposal_flags_the_steering_groups_step_and_the_form_starts_from_it(client, gov):
+    client.force_login(gov.manager)
+    url = reverse("governance:propose", args=[gov.agreement.pk])
+    form = client.get(url).context["form"]
+    assert form["step_2_steering"].value() is True and not form["step_1_steering"].value()
+    data = {
+        "version": "1",
+        "parties": [gov.region.pk, gov.municipality.pk],
+        "starts_on": "2026-01-01",
+        "mission": "Uppdrag",
+        "target_group": "Vuxna",
+        "deviation_answer_days": "14",
+        "consultation_answer_days": "5",
+        "step_1_body": "Enhetscheferna",
+        "step_1_days": "14",
+        "step_2_body": "Styrgruppen",
+        "step_2_days": "30",
+        "step_2_steering": "on",
+    }
+    assert client.post(url, data).status_code == 302
+    v2 = gov.agreement.versions.get(number=2)
+    assert [s.by_steering_group for s in v2.steps.all()] == [False, True]
+
+
+def test_the_steering_group_decides_at_one_step_at_most(gov):
+    from .conftest import propose
+
+    with pytest.raises(ValidationError):
+        propose(gov.agreement, gov.manager, steps=[("Styrgruppen", 30, True), ("Länet", 60, True)])
+    assert gov.agreement.versions.count() == 1
