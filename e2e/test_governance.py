@@ -29,7 +29,7 @@ def agreement_in_force(site):
         target_group="Vuxna med missbruk och psykisk ohälsa.",
         starts_on=datetime.date(2026, 1, 1),
         goals=["Fler får en SIP"],
-        steps=[("Enhetscheferna", 14), ("Styrgruppen", 30)],
+        steps=[("Enhetscheferna", 14, False), ("Styrgruppen", 30, True)],
     )
     for user in (site.coordinator, site.manager):
         actions.version_approve(user=user, version_id=version.pk)

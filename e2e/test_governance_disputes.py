@@ -1,9 +1,10 @@
 """Disputes between the authorities in a real browser, in Swedish: the region's coordinator
 raises a dispute about the patient's needs from the person's overview (who acts meanwhile
 required); the municipality's manager finds it under "Tvister", records a decision that does
-not settle it, and the dispute moves up to step 2: the page shows the decision with its
-reasons and the new deadline, and the overview says who acts meanwhile. axe checks every
-page."""
+not settle it, and the dispute moves up to step 2 (the line managers): the page shows the
+decision with its reasons and the new deadline, and the overview says who acts meanwhile.
+There the region proposes a settlement, which takes effect when the municipality's manager
+confirms it. axe checks every page."""
 
 import datetime
 
@@ -11,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from helhet.governance.models import Dispute
+from helhet.governance.models import Dispute, EscalationStep
 
 from .conftest import PASSWORD
 from .test_governance import agreement_in_force, steering_member
@@ -21,6 +22,9 @@ def test_a_manager_raises_a_dispute_and_the_other_party_moves_it_up_a_step(
     site, new_ui, consent_for_coordination
 ):
     agreement = agreement_in_force(site)  # ladder: Enhetscheferna 14 days, Styrgruppen 30
+    version = agreement.versions.get(state="in_force")  # the line managers' step between them
+    version.steps.filter(body="Styrgruppen").update(position=2)
+    EscalationStep.objects.create(version=version, position=1, body="Linjecheferna", days=21)
     member = steering_member(site)
     overview = reverse("people:overview", args=[site.patient.pk])
 
@@ -65,9 +69,9 @@ def test_a_manager_raises_a_dispute_and_the_other_party_moves_it_up_a_step(
     main = page.get_by_role("main")
     expect(main).to_contain_text("Inte löst: lyft till nästa steg")
     expect(main).to_contain_text("Huvudmännen bedömer behovet olika.")
-    deadline = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
+    deadline = (timezone.localdate() + datetime.timedelta(days=21)).isoformat()
     expect(page.locator("[aria-current=step]")).to_contain_text(f"beslut senast {deadline}")
-    expect(page.locator("[aria-current=step]")).to_contain_text("Steg 2: Styrgruppen")
+    expect(page.locator("[aria-current=step]")).to_contain_text("Steg 2: Linjecheferna")
     manager.check("moved up")
     dispute.refresh_from_db()
     assert dispute.step == 2
@@ -87,3 +91,23 @@ def test_a_manager_raises_a_dispute_and_the_other_party_moves_it_up_a_step(
     steering.goto(reverse("governance:steering_group", args=[site.clinic.steering_groups.get().pk]))
     expect(page.get_by_role("table", name="Pågående tvister")).to_contain_text(deadline)
     steering.check("steering group")
+
+    # --- the region proposes a settlement at the line managers' step; the municipality confirms
+    url = reverse("governance:dispute", args=[dispute.pk])
+    page = coordinator.goto(url)
+    page.get_by_label("Löst: föreslås den andra parten, som bekräftar det").check()
+    page.locator("#id_decision").fill("Kommunen ger boendestöd från nästa månad.")
+    page.locator("#id_reasons").fill("Linjecheferna är överens om behovet.")
+    page.get_by_role("button", name="Registrera beslutet").click()
+    expect(page.get_by_role("status")).to_contain_text("Lösningen är föreslagen.")
+    expect(page.get_by_role("button", name="Bekräfta lösningen")).to_have_count(0)
+    coordinator.check("settlement proposed")
+    page = manager.goto(url)
+    expect(page.get_by_role("main")).to_contain_text("Kommunen ger boendestöd från nästa månad.")
+    manager.check("settlement to confirm")
+    page.get_by_role("button", name="Bekräfta lösningen").click()
+    expect(page.get_by_role("status")).to_contain_text("Lösningen är bekräftad: tvisten är löst.")
+    expect(page.get_by_role("main")).to_contain_text("bekräftat av")
+    manager.check("settled")
+    dispute.refresh_from_db()
+    assert dispute.status == Dispute.Status.SETTLED and dispute.step == 2

@@ -590,6 +590,7 @@ NOT_A_PAGE_FOR_THE_COORDINATOR = {
     "followup:export_new": "POST only",
     "governance:approve": "POST only",
     "governance:deviation_close": "POST only",
+    "governance:dispute_settlement": "POST only",
     "governance:cycle_step_done": "POST only",
     "governance:contact_remove": "POST only",
     "governance:consultation_close": "POST only",

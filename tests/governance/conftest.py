@@ -26,7 +26,7 @@ def propose(agreement, user, *, based_on=None, **changes):
         "starts_on": datetime.date(2026, 1, 1),
         "ends_on": datetime.date(2027, 12, 31),
         "goals": ["Fler får en SIP", "Färre avbrott"],
-        "steps": [("Enhetscheferna", 14), ("Styrgruppen", 30)],
+        "steps": [("Enhetscheferna", 14, False), ("Styrgruppen", 30, True)],
     }
     return actions.version_propose(
         user=user, agreement_id=agreement.pk, based_on=based_on, **(data | changes)

@@ -62,6 +62,22 @@ def decide(g, dispute, *, user=None, settled=False, step=None):
     )
 
 
+def answer(g, dispute, *, user=None, confirm=True, proposal=None):
+    return dispute_actions.dispute_settlement_answer(
+        user=user or g.manager,
+        dispute_id=dispute.pk,
+        proposal=proposal or Dispute.objects.get(pk=dispute.pk).proposal_number,
+        confirm=confirm,
+    )
+
+
+def settle(g, dispute):
+    """Settled at a step of the parties: proposed by the region's coordinator, confirmed by
+    the municipality's manager."""
+    decide(g, dispute, user=g.coordinator, settled=True)
+    return answer(g, dispute, user=g.manager)
+
+
 # --- raising ---------------------------------------------------------------------------------
 
 
@@ -204,8 +220,8 @@ def test_not_settled_moves_up_a_step_with_a_new_deadline_and_keeps_the_decision(
     assert rungs[0].decision == decision and rungs[1].decide_by == moved.decide_by
 
 
-def test_settled_closes_the_dispute_with_the_decision(gov):
-    done = decide(gov, raise_(gov), user=gov.coordinator, settled=True)
+def test_settled_and_confirmed_closes_the_dispute_with_the_decision(gov):
+    done = settle(gov, raise_(gov))
     assert (done.status, done.settled_on, done.step) == (Dispute.Status.SETTLED, TODAY(), 1)
     assert [r.state for r in disputes.ladder(done)] == ["done", "to come"]
     with pytest.raises(ValidationError):
@@ -215,10 +231,10 @@ def test_settled_closes_the_dispute_with_the_decision(gov):
 def test_the_last_step_can_only_settle(gov):
     done = decide(gov, raise_(gov))
     with pytest.raises(ValidationError):
-        decide(gov, done)  # step 2 of 2: not settled is refused
+        decide(gov, done, user=gov.steering)  # step 2 of 2: not settled is refused
     done.refresh_from_db()
     assert (done.step, done.status, done.decisions.count()) == (2, Dispute.Status.RUNNING, 1)
-    assert decide(gov, done, settled=True).status == Dispute.Status.SETTLED
+    assert decide(gov, done, user=gov.steering, settled=True).status == Dispute.Status.SETTLED
 
 
 def test_a_decision_from_a_page_of_an_earlier_step_is_refused(gov):
@@ -285,7 +301,7 @@ def test_the_overview_says_who_acts_meanwhile_and_links_for_those_who_may_read_i
     log_in(client, gov.manager, gov.clinic)  # under the consent: reads both
     page = client.get(url).content.decode()
     assert MEANWHILE in page and link in page
-    decide(gov, decide(gov, done), settled=True)
+    decide(gov, decide(gov, done), user=gov.steering, settled=True)
     assert MEANWHILE not in client.get(url).content.decode()  # settled: no longer runs
 
 
@@ -346,7 +362,7 @@ def test_the_task_list_links_to_the_dispute(client, gov):
 
 def test_the_steering_groups_page_shows_running_disputes_overdue_marked(client, gov):
     late, on_time, settled = raise_(gov), raise_(gov, kind="money"), raise_(gov)
-    decide(gov, settled, settled=True)
+    settle(gov, settled)
     Dispute.objects.filter(pk=late.pk).update(decide_by=TODAY() - datetime.timedelta(days=1))
     assert list(Dispute.objects.overdue(TODAY())) == [late]
     client.force_login(gov.steering)

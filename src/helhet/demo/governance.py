@@ -49,11 +49,11 @@ GOALS = (
     "Färre avbrott i behandlingen mellan huvudmännen.",
     "Brukarna upplever att de får samordnat stöd.",
 )
-LADDER = (
-    ("Enhetscheferna på enheten", 14),
-    ("Parternas linjechefer", 21),
-    ("Styrgruppen", 30),
-    ("Länets samverkansorgan", 60),
+LADDER = (  # who decides, days, whether the steering group does
+    ("Enhetscheferna på enheten", 14, False),
+    ("Parternas linjechefer", 21, False),
+    ("Styrgruppen", 30, True),
+    ("Länets samverkansorgan", 60, False),
 )
 SHARED = {  # kind: yearly amount (SEK)
     Cost.Kind.PREMISES: 420_000,
@@ -101,8 +101,10 @@ def add_agreements(county: County, *, today: datetime.date) -> None:
             Goal(version=version, position=i, text=text) for i, text in enumerate(GOALS)
         )
         EscalationStep.objects.bulk_create(
-            EscalationStep(version=version, position=i, body=body, days=days)
-            for i, (body, days) in enumerate(LADDER)
+            EscalationStep(
+                version=version, position=i, body=body, days=days, by_steering_group=by_group
+            )
+            for i, (body, days, by_group) in enumerate(LADDER)
         )
         _checklist(agreement, today)
         _positions(agreement, unit, county)
@@ -278,8 +280,9 @@ def _deviations(agreement: Agreement, version, county: County, today: datetime.d
 
 def _disputes(agreement: Agreement, version, county: County, today: datetime.date) -> None:
     """Two disputes at the clinic between Norrby and the region: about a person's needs, at its
-    second step (the unit managers did not agree; the region goes on treating meanwhile), and
-    about the cars' costs, settled by the line managers at the second step."""
+        second step (the unit managers did not agree; the region goes on treating meanwhile), and
+        about the cars' costs, settled by the line managers at the second step (proposed by the
+    region, confirmed by Norrby)."""
     unit = agreement.units.get()
     ladder = list(version.steps.order_by("position"))
     norrby, region = county.organisations["norrby"], county.organisations["region"]
@@ -327,7 +330,7 @@ def _disputes(agreement: Agreement, version, county: County, today: datetime.dat
     )  # fmt: skip
     DisputeDecision.objects.create(
         dispute=money, step=2, body=ladder[1].body, settled=True, decided_by=eva,
-        decided_party=region, decided_at=at(50),
+        decided_party=region, decided_at=at(50), confirmed_by=per, confirmed_party=norrby,
         decision="Bilen blir en gemensam kostnad och delas enligt nyckeln från nästa år.",
         reasons="Bilen används för båda huvudmännens insatser; överenskommelsen ändras.",
     )  # fmt: skip

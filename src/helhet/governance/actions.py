@@ -76,7 +76,7 @@ def version_propose(
     decided_on: datetime.date | None = None,
     signatories: str = "",
     goals: list[str] = (),  # type: ignore[assignment]
-    steps: list[tuple[str, int]] = (),  # type: ignore[assignment]
+    steps: list[tuple[str, int, bool]] = (),  # type: ignore[assignment]
     deviation_answer_days: int = 14,
     consultation_answer_days: int = 5,
     change: str = "",
@@ -102,11 +102,13 @@ def version_propose(
     goals = [goal.strip() for goal in goals if goal.strip()]
     if any(len(goal) > limits.TEXT_LENGTH for goal in goals):
         raise ValidationError({"goals": _("A goal may be at most 2,000 characters long.")})
-    for body, days in steps:
+    for body, days, _by_group in steps:
         if not body.strip() or not 1 <= days <= limits.MAX_DAYS:
             raise ValidationError(
                 {"steps": _("Each step of the ladder needs who decides and 1 to 365 days.")}
             )
+    if sum(1 for *_rest, by_group in steps if by_group) > 1:
+        raise ValidationError({"steps": _("The steering group decides at one step at most.")})
     versions.filter(state=State.PROPOSED).update(state=State.REPLACED)
     number = (agreement.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = AgreementVersion.objects.create(
@@ -130,8 +132,10 @@ def version_propose(
         Goal(version=version, position=i, text=text) for i, text in enumerate(goals)
     )
     EscalationStep.objects.bulk_create(
-        EscalationStep(version=version, position=i, body=body.strip(), days=days)
-        for i, (body, days) in enumerate(steps)
+        EscalationStep(
+            version=version, position=i, body=body.strip(), days=days, by_steering_group=by_group
+        )
+        for i, (body, days, by_group) in enumerate(steps)
     )
     return version
 

@@ -1,8 +1,8 @@
 """Writes on disputes between the authorities: raised by a party's manager or coordinator at a
 unit under an agreement in force, against another party of it; decided at each step of the
-ladder by a manager or coordinator of either party (`disputes.py` has who may). Keyword-only
-and atomic, else ValidationError, and nothing is saved. Only a dispute about a person names
-one: its raising is logged (`record_access`)."""
+ladder by whom `disputes.say` names (a settlement of the parties proposed by one and confirmed
+by the other). Keyword-only and atomic, else ValidationError, and nothing is saved. Only a
+dispute about a person names one: its raising is logged (`record_access`)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from helhet.access.log import Actor, record_access
 from helhet.access.policy import PersonAccess
@@ -53,7 +54,8 @@ def dispute_raise(
     question, meanwhile = question.strip(), meanwhile.strip()
     if not question:
         raise ValidationError({"question": _("Write what the dispute is about.")})
-    acting = _meanwhile(meanwhile_party, meanwhile, {user.organisation_id, party.pk}, access)
+    parties = {user.organisation_id, party.pk}
+    acting = _meanwhile(meanwhile_party, meanwhile, parties, required=access is not None)
     first = disputes.steps(version)[0]
     dispute = Dispute.objects.create(
         agreement=version.agreement,
@@ -74,12 +76,12 @@ def dispute_raise(
     return dispute
 
 
-def _meanwhile(party, text: str, parties: set, access: PersonAccess | None) -> int | None:
+def _meanwhile(party, text: str, parties: set, *, required: bool) -> int | None:
     """The id of the party that acts meanwhile (one of the two PARTIES), None when none is
-    named; required, with what it does, for a dispute about a person."""
+    named; REQUIRED, with what it does, for a dispute about a person."""
     party_id = getattr(party, "pk", party)
     if party_id is None and not text:
-        if access is not None:
+        if required:
             raise ValidationError(
                 {"meanwhile_party": _("Say which party acts for the person meanwhile.")}
             )
@@ -91,13 +93,8 @@ def _meanwhile(party, text: str, parties: set, access: PersonAccess | None) -> i
     return party_id
 
 
-@transaction.atomic
-def dispute_decide(
-    *, user: User, dispute_id: int, step: int, settled: bool, decision: str, reasons: str
-) -> Dispute:
-    """The decision at STEP, the dispute's current step (else it has moved on meanwhile and
-    nothing is saved), with its reasons: SETTLED closes the dispute with it; otherwise it moves
-    up to the next step with that step's deadline. The last step can only settle."""
+def _locked(user: User, dispute_id: int) -> Dispute:
+    """DISPUTE_ID locked for a decision, if USER may see it (`disputes.visible`)."""
     dispute = (
         Dispute.objects.select_for_update(of=("self",))
         .filter(pk=dispute_id, pk__in=disputes.visible(user).values("pk"))
@@ -106,28 +103,51 @@ def dispute_decide(
     )
     if dispute is None:
         raise ValidationError(_("There is no such dispute."))
-    party = disputes.party_of(user, dispute)
-    if party is None:
+    return dispute
+
+
+MOVED_ON = gettext_lazy("The dispute has moved on since you opened it: read the decision recorded.")
+
+
+@transaction.atomic
+def dispute_decide(
+    *,
+    user: User,
+    dispute_id: int,
+    step: int,
+    settled: bool,
+    decision: str,
+    reasons: str,
+    meanwhile_party=None,
+    meanwhile: str | None = None,
+) -> Dispute:
+    """The decision at STEP, the dispute's current step (else it has moved on meanwhile and
+    nothing is saved), with its reasons, recorded by whom `disputes.say` names. SETTLED closes
+    the dispute with it, except at a step of the parties, where it is proposed to the other
+    party (`dispute_settlement_answer`); otherwise it moves up to the next step with that
+    step's deadline (a proposal waiting is dropped), and with MEANWHILE (a text: a form's) who
+    acts meanwhile may change. The last step can only settle."""
+    dispute = _locked(user, dispute_id)
+    ladder = disputes.steps(dispute.ladder)
+    say = disputes.say(user, dispute, ladder)
+    if say is None and dispute.status == Dispute.Status.RUNNING and step == dispute.step:
         raise ValidationError(
-            _("Only a manager or coordinator of a party to the dispute may record a decision.")
+            _("Only those who decide at this step of the ladder may record its decision.")
         )
-    if dispute.status != Dispute.Status.RUNNING or step != dispute.step:
-        raise ValidationError(
-            _("The dispute has moved on since you opened it: read the decision recorded.")
-        )
+    if say is None or step != dispute.step:
+        raise ValidationError(MOVED_ON)
     decision, reasons = decision.strip(), reasons.strip()
     if not decision:
         raise ValidationError({"decision": _("Write the decision.")})
     if not reasons:
         raise ValidationError({"reasons": _("Write the reasons for the decision.")})
-    ladder = disputes.steps(dispute.ladder)
-    last = dispute.step >= len(ladder)
-    if last and not settled:
+    if not settled and not say.escalates:
         raise ValidationError(
             {"settled": _("The last step of the ladder decides: the dispute is settled there.")}
         )
-    today = timezone.localdate()
-    DisputeDecision.objects.create(
+    if settled and not say.settles:
+        return _propose(dispute, user, say, decision, reasons)
+    record = DisputeDecision(
         dispute=dispute,
         step=dispute.step,
         body=ladder[dispute.step - 1].body,
@@ -135,12 +155,90 @@ def dispute_decide(
         decision=decision,
         reasons=reasons,
         decided_by=user,
-        decided_party=party,
+        decided_party=say.party,
     )
+    if not settled and meanwhile is not None:
+        _change_meanwhile(dispute, record, meanwhile_party, meanwhile)
+    record.save()
+    return _after(dispute, ladder, settled=settled)
+
+
+def _propose(dispute: Dispute, user: User, say, decision: str, reasons: str) -> Dispute:
+    """A settlement proposed by SAY's party, waiting for the other party's confirmation."""
+    if dispute.proposed_party_id is not None:
+        raise ValidationError(
+            {"settled": _("A settlement is proposed already: it is confirmed or rejected first.")}
+        )
+    dispute.proposal_number += 1
+    dispute.proposed_by, dispute.proposed_party = user, say.party
+    dispute.proposed_at = timezone.now()
+    dispute.proposed_decision, dispute.proposed_reasons = decision, reasons
+    dispute.save()
+    return dispute
+
+
+def _change_meanwhile(dispute: Dispute, record: DisputeDecision, party, text: str) -> None:
+    """Who acts meanwhile from RECORD's decision on, when it changes (kept on the decision too);
+    it stays named for a dispute about a person."""
+    parties = {dispute.raising_party_id, dispute.against_id}
+    text = text.strip()
+    party_id = _meanwhile(party, text, parties, required=dispute.person_id is not None)
+    new = (party_id, text if party_id else "")
+    if new == (dispute.meanwhile_party_id, dispute.meanwhile):
+        return
+    dispute.meanwhile_party_id, dispute.meanwhile = new
+    record.meanwhile_party_id, record.meanwhile = new
+
+
+def _after(dispute: Dispute, ladder, *, settled: bool) -> Dispute:
+    """DISPUTE after its current step's decision: settled, or up a step with its deadline; a
+    proposed settlement no longer waits."""
+    today = timezone.localdate()
     if settled:
         dispute.status, dispute.settled_on = Dispute.Status.SETTLED, today
     else:
         dispute.step += 1
         dispute.decide_by = disputes.decide_by(ladder[dispute.step - 1], today)
-    dispute.save(update_fields=["status", "settled_on", "step", "decide_by"])
+    _drop_proposal(dispute)
+    dispute.save()
     return dispute
+
+
+def _drop_proposal(dispute: Dispute) -> None:
+    dispute.proposed_by = dispute.proposed_party = dispute.proposed_at = None
+    dispute.proposed_decision = dispute.proposed_reasons = ""
+
+
+@transaction.atomic
+def dispute_settlement_answer(
+    *, user: User, dispute_id: int, proposal: int, confirm: bool
+) -> Dispute:
+    """The other party's answer to the settlement proposed (number PROPOSAL, the one the page
+    showed): CONFIRM settles the dispute with the proposed decision, recorded with both
+    parties' names; otherwise the proposal is withdrawn and the step stays."""
+    dispute = _locked(user, dispute_id)
+    if dispute.proposed_party_id is None or proposal != dispute.proposal_number:
+        raise ValidationError(MOVED_ON)
+    if not disputes.may_answer_settlement(user, dispute):
+        raise ValidationError(
+            _("Only the other party's manager or coordinator confirms or rejects a settlement.")
+        )
+    if not confirm:
+        _drop_proposal(dispute)
+        dispute.save()
+        return dispute
+    proposer = dispute.proposed_by
+    assert proposer is not None  # a proposal names its proposer (the database's constraint)
+    DisputeDecision.objects.create(
+        dispute=dispute,
+        step=dispute.step,
+        body=disputes.steps(dispute.ladder)[dispute.step - 1].body,
+        settled=True,
+        decision=dispute.proposed_decision,
+        reasons=dispute.proposed_reasons,
+        decided_by=proposer,
+        decided_party=dispute.proposed_party,
+        confirmed_by=user,
+        confirmed_party=disputes.party_of(user, dispute),
+    )
+    return _after(dispute, [], settled=True)

@@ -4,9 +4,19 @@ overview of who acts meanwhile.
 
 Who may see a dispute (deny by default, "not found" otherwise):
 - the managers and coordinators of its two parties (the raising one and the one it is raised
-  against) at one of the agreement's units (`access.manages`), who decide at each step;
-- the members of a steering group that has its unit (read only; a step past its deadline is
-  marked overdue on the steering group's page).
+  against) at one of the agreement's units (`access.manages`);
+- the members of a steering group that has its unit (a step past its deadline is marked
+  overdue on the steering group's page).
+
+Who records the decision at the current step (`say`):
+- at a step of the parties (every step but the steering group's and the last): either party's
+  manager or coordinator records "not settled", which moves it up (escalation is unilateral);
+  "settled" is a proposal that takes effect only when the other party's manager or coordinator
+  confirms it (`may_answer_settlement`);
+- at the steering group's step (`EscalationStep.by_steering_group`): the members of a steering
+  group that has the unit, alone; the parties read;
+- at the last step (the county's body): either party's manager or coordinator or a steering-group
+  member records the body's decision, which settles.
 Other staff do not: a dispute is between the parties' management, and the member of staff who
 works with the person learns from the person's overview who acts meanwhile (`running_notes`).
 
@@ -28,6 +38,7 @@ from helhet.access import log
 from helhet.access.policy import PersonAccess
 from helhet.core.models import Membership, Organisation, Unit, User
 from helhet.followup.access import FOLLOW_UP_ROLES
+from helhet.followup.models import SteeringGroup
 from helhet.people.models import Person
 
 from . import access
@@ -73,7 +84,12 @@ def visible(user: User) -> QuerySet[Dispute]:
 
 
 def dispute_or_404(user: User, dispute_id: int) -> Dispute:
-    found = visible(user).filter(pk=dispute_id).select_related("person", "meanwhile_party").first()
+    found = (
+        visible(user)
+        .filter(pk=dispute_id)
+        .select_related("person", "meanwhile_party", "proposed_by", "proposed_party")
+        .first()
+    )
     if found is None:
         raise Http404
     return found
@@ -89,8 +105,41 @@ def party_of(user: User, dispute: Dispute) -> Organisation | None:
     return user.organisation
 
 
-def may_decide(user: User, dispute: Dispute) -> bool:
-    return dispute.status == Status.RUNNING and party_of(user, dispute) is not None
+@dataclass(frozen=True)
+class Say:
+    """What a user may record at a running dispute's current step."""
+
+    party: Organisation | None  # recorded for this party; None: as a steering-group member
+    settles: bool  # "settled" closes the dispute at once (else it is proposed to the other party)
+    escalates: bool  # "not settled" moves it up (not at the last step)
+
+
+def say(user: User, dispute: Dispute, ladder: list[EscalationStep] | None = None) -> Say | None:
+    """What USER may record at DISPUTE's current step (the module's rule); None: nothing."""
+    if dispute.status != Status.RUNNING:
+        return None
+    ladder = steps(dispute.ladder) if ladder is None else ladder
+    step, last = ladder[dispute.step - 1], dispute.step >= len(ladder)
+    if step.by_steering_group:
+        return Say(None, True, not last) if steering_member(user, dispute) else None
+    party = party_of(user, dispute)
+    if last:  # the county's body decides: recorded by a party or the steering group
+        member = party is None and steering_member(user, dispute)
+        return Say(party, True, False) if party is not None or member else None
+    return Say(party, False, True) if party is not None else None
+
+
+def steering_member(user: User, dispute: Dispute) -> bool:
+    """Whether USER is a member of a steering group that has DISPUTE's unit."""
+    return SteeringGroup.objects.filter(units=dispute.unit_id, members=user.pk).exists()
+
+
+def may_answer_settlement(user: User, dispute: Dispute) -> bool:
+    """The other party's manager or coordinator confirms or rejects a proposed settlement."""
+    if dispute.status != Status.RUNNING or dispute.proposed_party_id is None:
+        return False
+    party = party_of(user, dispute)
+    return party is not None and party.pk != dispute.proposed_party_id
 
 
 def identity(actor: log.Actor, dispute: Dispute) -> Person | None:
@@ -104,12 +153,14 @@ def identity(actor: log.Actor, dispute: Dispute) -> Person | None:
     )
 
 
-def running_for(group, agreements) -> QuerySet[Dispute]:
-    """The running disputes at GROUP's units under AGREEMENTS, the earliest deadline first
-    (for the steering group's page: its step and deadline, overdue marked)."""
+def running_for(user: User, group, agreements) -> QuerySet[Dispute]:
+    """The running disputes at GROUP's units under AGREEMENTS that USER may see (`visible`:
+    the list shows none whose page refuses them), the earliest deadline first (for the steering
+    group's page: its step and deadline, overdue marked)."""
     return (
         Dispute.objects.running()
         .filter(agreement__in=agreements, unit__steering_groups=group)
+        .filter(pk__in=visible(user).values("pk"))
         .select_related("agreement", "unit", "raising_party", "against")
         .order_by("decide_by", "pk")
     )
@@ -137,7 +188,12 @@ def steps(version: AgreementVersion) -> list[EscalationStep]:
 def ladder(dispute: Dispute) -> list[Rung]:
     """DISPUTE's steps: done (with the decision), the current one (with its deadline; none
     when settled) and those to come. Two queries."""
-    decisions = {d.step: d for d in dispute.decisions.select_related("decided_by", "decided_party")}
+    decisions = {
+        d.step: d
+        for d in dispute.decisions.select_related(
+            "decided_by", "decided_party", "confirmed_by", "confirmed_party", "meanwhile_party"
+        )
+    }
     rungs = []
     for number, step in enumerate(steps(dispute.ladder), start=1):
         running = dispute.status == Status.RUNNING and number == dispute.step
@@ -190,22 +246,26 @@ def _may_act_as_manager(access: PersonAccess, unit_id: int) -> bool:
 def running_notes(access: PersonAccess) -> list[Note]:
     """The running disputes about ACCESS's person at the units where the user may read the
     person (a relationship, or a closed episode's read-only one), unless the raising party's
-    records there are blocked. One query; none when the user reads the person at no unit
-    (emergency access)."""
+    records there are blocked. One plain query (every overview asks it, and most persons have
+    no dispute: the rule of who may open one is asked only of those found, a second query);
+    none when the user reads the person at no unit (emergency access)."""
     units = set(access.relationship_units) | set(access.closed_units)
     if not units:
         return []
-    readable = visible(access.user).filter(pk=OuterRef("pk"))
-    rows = (
-        Dispute.objects.running()
-        .filter(person=access.person, unit_id__in=units)
+    rows = [
+        d
+        for d in Dispute.objects.running()
+        .filter(person=access.person, unit_id__in=units, meanwhile_party__isnull=False)
         .select_related("meanwhile_party")
-        .annotate(readable=Exists(readable))
         .order_by("raised_at", "pk")
+        if not access.is_blocked(owner_id=d.raising_party_id, unit_id=d.unit_id)
+    ]
+    if not rows:
+        return []
+    readable = set(
+        visible(access.user).filter(pk__in=[d.pk for d in rows]).values_list("pk", flat=True)
     )
     return [
-        Note(d.pk, d.get_kind_display(), d.meanwhile_party.name, d.meanwhile, d.readable)
+        Note(d.pk, d.get_kind_display(), d.meanwhile_party.name, d.meanwhile, d.pk in readable)
         for d in rows
-        if d.meanwhile_party is not None
-        and not access.is_blocked(owner_id=d.raising_party_id, unit_id=d.unit_id)
     ]

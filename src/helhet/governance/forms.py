@@ -100,9 +100,15 @@ class ProposalForm(BasedOnVersion):
                 max_value=limits.MAX_DAYS,
                 required=False,
             )
+            self.fields[f"step_{n}_steering"] = forms.BooleanField(
+                label=_("Step %(n)s: the steering group decides") % {"n": n}, required=False
+            )
 
     def step_fields(self):
-        return [(self[f"step_{n}_body"], self[f"step_{n}_days"]) for n in range(1, STEPS + 1)]
+        return [
+            (self[f"step_{n}_body"], self[f"step_{n}_days"], self[f"step_{n}_steering"])
+            for n in range(1, STEPS + 1)
+        ]
 
     def clean(self):
         data = super().clean() or {}
@@ -119,9 +125,10 @@ class ProposalForm(BasedOnVersion):
         data["based_on"] = data.pop("version")
         data["goals"] = data["goals"].splitlines()
         data["steps"] = [
-            (data.pop(f"step_{n}_body"), data.pop(f"step_{n}_days")) for n in range(1, STEPS + 1)
+            (data.pop(f"step_{n}_body"), data.pop(f"step_{n}_days"), data.pop(f"step_{n}_steering"))
+            for n in range(1, STEPS + 1)
         ]
-        data["steps"] = [(body, days) for body, days in data["steps"] if body]
+        data["steps"] = [step for step in data["steps"] if step[0]]
         return data
 
 
@@ -149,6 +156,7 @@ def proposal_initial(version) -> dict:
         initial[name] = getattr(version, name)
     for n, step in enumerate(version.steps.all(), start=1):
         initial |= {f"step_{n}_body": step.body, f"step_{n}_days": step.days}
+        initial[f"step_{n}_steering"] = step.by_steering_group
     return initial
 
 

@@ -134,7 +134,9 @@ class Goal(models.Model):
 
 class EscalationStep(models.Model):
     """One step of the ladder a dispute climbs (unit managers, line managers, the steering
-    group, the county's body), with the days it has to decide."""
+    group, the county's body), with the days it has to decide. At the step marked
+    `by_steering_group` the unit's steering group decides; at the others the parties
+    (`disputes.say` has who records what)."""
 
     version = models.ForeignKey(AgreementVersion, on_delete=models.CASCADE, related_name="steps")
     position = models.PositiveSmallIntegerField()
@@ -142,6 +144,7 @@ class EscalationStep(models.Model):
     days = models.PositiveSmallIntegerField(
         _("days to decide"), validators=[MinValueValidator(1), MaxValueValidator(limits.MAX_DAYS)]
     )
+    by_steering_group = models.BooleanField(_("the steering group decides"), default=False)
 
     class Meta:
         ordering = ["version", "position"]
@@ -545,6 +548,21 @@ class Deviation(models.Model):
         return self.answered_on is not None and self.answered_on <= self.answer_by
 
 
+def _meanwhile_fields() -> tuple[models.ForeignKey, models.TextField]:
+    """Who acts meanwhile (a party) and what it does: a dispute's, and a decision's change."""
+    party = models.ForeignKey(
+        Organisation,
+        verbose_name=_("acts meanwhile"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    return party, models.TextField(
+        _("what it does meanwhile"), max_length=limits.TEXT_LENGTH, blank=True
+    )
+
+
 class DisputeQuerySet(models.QuerySet):
     def running(self):
         return self.filter(status=Dispute.Status.RUNNING)
@@ -591,23 +609,30 @@ class Dispute(models.Model):
     person = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    meanwhile_party = models.ForeignKey(
-        Organisation,
-        verbose_name=_("acts meanwhile"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    meanwhile = models.TextField(
-        _("what it does meanwhile"), max_length=limits.TEXT_LENGTH, blank=True
-    )
+    meanwhile_party, meanwhile = _meanwhile_fields()
     step = models.PositiveSmallIntegerField(_("step"), default=1)
     decide_by = models.DateField(_("decide by"))
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.RUNNING
     )
     settled_on = models.DateField(_("settled on"), null=True, blank=True)
+    # A settlement proposed by one party at a step of the parties, waiting for the other
+    # party's confirmation (`dispute_actions.dispute_settlement_answer`); numbered, so that an
+    # answer from a page that showed an earlier proposal is refused.
+    proposal_number = models.PositiveIntegerField(default=0)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_party = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(_("settlement proposed at"), null=True, blank=True)
+    proposed_decision = models.TextField(
+        _("proposed decision"), max_length=limits.TEXT_LENGTH, blank=True
+    )
+    proposed_reasons = models.TextField(
+        _("reasons of the proposal"), max_length=limits.TEXT_LENGTH, blank=True
+    )
 
     objects = DisputeQuerySet.as_manager()
 
@@ -629,6 +654,11 @@ class Dispute(models.Model):
                 name="governance_dispute_about_a_person_says_who_acts",
             ),
             models.CheckConstraint(condition=Q(step__gte=1), name="governance_dispute_step"),
+            models.CheckConstraint(
+                condition=Q(proposed_by__isnull=True, proposed_party__isnull=True)
+                | Q(status="running", proposed_by__isnull=False, proposed_party__isnull=False),
+                name="governance_dispute_proposal_while_running",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -641,7 +671,10 @@ class Dispute(models.Model):
 
 class DisputeDecision(models.Model):
     """The decision at one step of a dispute, with its reasons: settled (the dispute is closed
-    with it) or not (the dispute moves up to the next step). Every step's decision is kept."""
+    with it) or not (the dispute moves up to the next step). Every step's decision is kept.
+    `decided_party` is the party it was recorded for (none: by a steering-group member); a
+    settlement of the parties names the other party's confirmation; a decision that moved the
+    dispute up names who acts meanwhile from then on when it changed that."""
 
     dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="decisions")
     step = models.PositiveSmallIntegerField(_("step"))
@@ -652,8 +685,17 @@ class DisputeDecision(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    decided_party = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    decided_party = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_party = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    meanwhile_party, meanwhile = _meanwhile_fields()
 
     class Meta:
         ordering = ["dispute", "step"]

@@ -86,6 +86,11 @@ urlpatterns += [
         name="person_dispute_new",
     ),
     path("governance/disputes/<id:dispute_id>/", disputes_views.dispute, name="dispute"),
+    path(
+        "governance/disputes/<id:dispute_id>/settlement/",
+        disputes_views.dispute_settlement,
+        name="dispute_settlement",
+    ),
     # --- consultation across the boundary ---
     path("governance/contacts/", consultation_views.contact_list, name="contacts"),
     path(

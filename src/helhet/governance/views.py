@@ -92,15 +92,16 @@ def steering_group(request, group_id: int):
     )
     reported = Deviation.objects.filter(agreement__in=agreements, unit__steering_groups=group)
     today = timezone.localdate()
+    # the lists show only what the user may open (the deviation's and dispute's own rule);
+    # the figures are counts per party and category, as the follow-up shows them
+    escalated = reported.overdue(today).filter(pk__in=deviations.visible(request.user).values("pk"))
     context = {
         "group": group,
         "agreements": agreements,
         "open_items": _open_items(agreements),
-        "escalated": reported.overdue(today).select_related(
-            "unit", "reporting_party", "addressed_to"
-        ),
+        "escalated": escalated.select_related("unit", "reporting_party", "addressed_to"),
         "figures": deviations.figures(reported, today),
-        "disputes": disputes.running_for(group, agreements),
+        "disputes": disputes.running_for(request.user, group, agreements),
     }
     context |= steering.page(group, today)
     return render(request, "governance/steering_group.html", context)
