@@ -115,9 +115,9 @@ def _mark_rows(bookings: list[Booking]) -> None:
         b.length = length % {"n": b.duration_minutes}
         b.status_label, b.status_flag = statuses[b.status], STATUS_FLAGS.get(b.status, "")
         b.cancelled_by_label = cancelled_by.get(b.cancelled_by, "")
-        b.urls = {name: url(b.person_id, b.pk) for name, url in actions.items()}
-        if not b.is_booked:
-            b.urls = {}
+        b.urls = {}
+        if b.is_booked:
+            b.urls = {name: url(b.person_id, b.pk) for name, url in actions.items()}
 
 
 # The links on a booked row of the person's list.

@@ -298,43 +298,52 @@ def position(request, position_id: int):
     party = access.acting_party(request.user, found.agreement) if found else None
     if found is None or party is None or found.employer_id != party.pk:
         raise Http404
-    back = reverse("governance:staffing", args=[found.agreement_id])
+    done = _party_row_edit(
+        request,
+        found,
+        form_class=PositionForm,
+        fields=("profession", "title", "percent", "employer", "payer", "vacant"),
+        save=actions.position_save,
+        delete=actions.position_delete,
+        row={"position_id": found.pk},
+        back=reverse("governance:staffing", args=[found.agreement_id]),
+        saved=_("The position is saved."),
+        removed=_("The position is removed."),
+    )
+    if isinstance(done, HttpResponse):
+        return done
+    context = {"agreement": found.agreement, "position": found, "form": done}
+    return render(request, "governance/position.html", context)
+
+
+def _party_row_edit(
+    request, found, *, form_class, fields, save, delete, row: dict, back: str, saved, removed
+):
+    """The edit page of a party's own row of an agreement (a position, a cost), FOUND: a POST
+    with "delete" removes it (DELETE with ROW, its id), another saves FORM_CLASS's form (SAVE;
+    its version refuses a stale edit, shown as such). The redirect to BACK when done, else the
+    form to show (FIELDS and the version as it stands, or as posted)."""
     if request.method == "POST" and "delete" in request.POST:
         try:
-            actions.position_delete(user=request.user, position_id=found.pk)
+            delete(user=request.user, **row)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("The position is removed."))
+            messages.success(request, removed)
         return redirect(back)
-    initial = {
-        "profession": found.profession,
-        "title": found.title,
-        "percent": found.percent,
-        "employer": found.employer,
-        "payer": found.payer,
-        "vacant": found.vacant,
-        "version": found.version,
-    }
     parties = access.parties(found.agreement)
-    form = PositionForm(request.POST or None, parties=parties, initial=initial)
+    initial = {name: getattr(found, name) for name in (*fields, "version")}
+    form = form_class(request.POST or None, parties=parties, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = run_action(
-                form,
-                actions.position_save,
-                user=request.user,
-                agreement_id=found.agreement_id,
-                position_id=found.pk,
-            )
+            done = run_action(form, save, user=request.user, agreement_id=found.agreement_id, **row)
         except StaleEdit as stale:
-            form = stale_page(lambda data: PositionForm(data, parties=parties), request.POST, stale)
+            form = stale_page(lambda data: form_class(data, parties=parties), request.POST, stale)
         else:
-            if saved:
-                messages.success(request, _("The position is saved."))
+            if done:
+                messages.success(request, saved)
                 return redirect(back)
-    context = {"agreement": found.agreement, "position": found, "form": form}
-    return render(request, "governance/position.html", context)
+    return form
 
 
 def _year(request) -> int:
@@ -386,42 +395,22 @@ def cost(request, cost_id: int):
     party = access.acting_party(request.user, found.agreement) if found else None
     if found is None or not actions.may_change_cost(found, party):
         raise Http404
-    back = reverse("governance:costs", args=[found.agreement_id]) + f"?year={found.year}"
-    if request.method == "POST" and "delete" in request.POST:
-        try:
-            actions.cost_delete(user=request.user, cost_id=found.pk)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("The cost is removed."))
-        return redirect(back)
-    initial = {
-        "year": found.year,
-        "kind": found.kind,
-        "party": found.party,
-        "description": found.description,
-        "amount": found.amount,
-        "version": found.version,
-    }
-    parties = access.parties(found.agreement)
-    form = CostForm(request.POST or None, parties=parties, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = run_action(
-                form,
-                actions.cost_save,
-                user=request.user,
-                agreement_id=found.agreement_id,
-                cost_id=found.pk,
-            )
-        except StaleEdit as stale:
-            form = stale_page(lambda data: CostForm(data, parties=parties), request.POST, stale)
-        else:
-            if saved:
-                messages.success(request, _("The cost is saved."))
-                return redirect(back)
+    done = _party_row_edit(
+        request,
+        found,
+        form_class=CostForm,
+        fields=("year", "kind", "party", "description", "amount"),
+        save=actions.cost_save,
+        delete=actions.cost_delete,
+        row={"cost_id": found.pk},
+        back=reverse("governance:costs", args=[found.agreement_id]) + f"?year={found.year}",
+        saved=_("The cost is saved."),
+        removed=_("The cost is removed."),
+    )
+    if isinstance(done, HttpResponse):
+        return done
     return render(
-        request, "governance/cost.html", {"agreement": found.agreement, "cost": found, "form": form}
+        request, "governance/cost.html", {"agreement": found.agreement, "cost": found, "form": done}
     )
 
 
