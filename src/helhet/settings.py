@@ -146,6 +146,14 @@ TEMPLATES = [
             "builtins": ["helhet.core.submissions"],
         },
     },
+    {
+        # Long tables' rows (`{% rows %}`, core/rows.py): <app>/jinja2/ only, no text of their own.
+        "NAME": "rows",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "helhet.core.rows.environment"},
+    },
 ]
 
 CACHE_TABLE = "helhet_cache"
@@ -355,6 +363,9 @@ HELHET_LOG_CHECKPOINT_SYSLOG = env_str("HELHET_LOG_CHECKPOINT_SYSLOG", "")
 HELHET_LOG_CHECKPOINT_URL = env_str("HELHET_LOG_CHECKPOINT_URL", "")
 # Rows per page in caseloads and other lists.
 HELHET_PAGE_SIZE = env_int("HELHET_PAGE_SIZE", 50)
+# Rows a page of a person's own records (contacts, bookings): read newest first and rarely
+# far back; each row is judged by the policy and named in the log row.
+HELHET_RECORD_PAGE_SIZE = env_int("HELHET_RECORD_PAGE_SIZE", 25)
 # Persons per page of search results: a search is narrowed (a given name, the number), not
 # paged through, and each page costs a policy check and an access-log row per person.
 HELHET_SEARCH_PAGE_SIZE = env_int("HELHET_SEARCH_PAGE_SIZE", 25)

@@ -285,7 +285,7 @@ def test_earlier_bookings_come_a_page_at_a_time_newest_first_and_unreadable_ones
 ):
     """The page judges every booking but loads and shows only a page of the earlier ones; a
     booking the reader may not read neither shows nor takes a place on a page."""
-    settings.HELHET_PAGE_SIZE = 3
+    settings.HELHET_RECORD_PAGE_SIZE = 3
     f.ConsentFactory(
         person=county.patient, unit=county.clinic, recorded_by=county.nurse, coordination=True
     )

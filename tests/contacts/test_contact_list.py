@@ -110,7 +110,7 @@ def test_the_outsider_without_emergency_access_gets_not_found(client, county):
 
 
 def test_the_list_pages_through_a_long_history(client, county, settings):
-    settings.HELHET_PAGE_SIZE = 5
+    settings.HELHET_RECORD_PAGE_SIZE = 5
     for days in range(7):
         region_contact(county, starts_at=timezone.now() - datetime.timedelta(days=days + 1))
     log_in(client, county.nurse, county.clinic)

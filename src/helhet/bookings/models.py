@@ -160,6 +160,7 @@ class Booking(models.Model):
     staff_names: str
     kind_label: str
     length: str
+    moved_from: str  # "Moved from <when>", for a booking moved here from another
     status_label: str
     status_flag: str
     cancelled_by_label: str

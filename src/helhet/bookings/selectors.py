@@ -22,6 +22,7 @@ from helhet.access.policy import PersonAccess
 from helhet.contacts.models import Contact
 from helhet.core import raw
 from helhet.core.models import Unit, User
+from helhet.core.rows import minute
 from helhet.core.selectors import (
     ListPage,
     labels,
@@ -85,7 +86,7 @@ def person_bookings(access: PersonAccess, *, now: datetime.datetime, number) -> 
     earlier = list_page(
         [pk for pk, ends_at in reversed(readable) if ends_at < now],
         number,
-        size=settings.HELHET_PAGE_SIZE,
+        size=settings.HELHET_RECORD_PAGE_SIZE,
     )
     shown = (
         Booking.objects.filter(pk__in=[*upcoming, *earlier.object_list])
@@ -107,7 +108,7 @@ def _mark_rows(bookings: list[Booking]) -> None:
         labels(Booking.Status),
         labels(Booking.CancelledBy),
     )
-    length = gettext("%(n)s min")
+    length, moved_from = gettext("%(n)s min"), gettext("Moved from %(when)s")
     actions = {name: pair_url_maker(f"bookings:{name}") for name in BOOKED_ACTIONS}
     for b in bookings:
         b.staff_names = staff.get(b.pk, "")
@@ -115,6 +116,8 @@ def _mark_rows(bookings: list[Booking]) -> None:
         b.length = length % {"n": b.duration_minutes}
         b.status_label, b.status_flag = statuses[b.status], STATUS_FLAGS.get(b.status, "")
         b.cancelled_by_label = cancelled_by.get(b.cancelled_by, "")
+        moved = b.rebooked_from
+        b.moved_from = moved_from % {"when": minute(moved.starts_at)} if moved else ""
         b.urls = {}
         if b.is_booked:
             b.urls = {name: url(b.person_id, b.pk) for name, url in actions.items()}
@@ -212,9 +215,15 @@ def named_persons(user: User, bookings: list[Booking], *, unit: Unit) -> dict[in
 
 
 def entries(
-    user: User, bookings: list[Booking], *, unit: Unit, roles: Mapping[int, str]
+    user: User,
+    bookings: list[Booking],
+    *,
+    unit: Unit,
+    roles: Mapping[int, str],
+    actions: bool = False,
 ) -> list[Entry]:
-    """BOOKINGS as USER sees them (ROLES: USER's role per unit, for the place)."""
+    """BOOKINGS as USER sees them (ROLES: USER's role per unit, for the place); with ACTIONS,
+    the links that mark a booking attended or a no-show (the start page's)."""
     named = named_persons(user, bookings, unit=unit)
     staff = staff_names(Booking.staff, [b.pk for b in bookings])
     person_url, kinds = url_maker("bookings:person"), labels(Contact.Kind)
@@ -241,8 +250,8 @@ def entries(
                 status_flag=STATUS_FLAGS.get(b.status, ""),
                 cancelled_by=cancelled_by.get(b.cancelled_by, ""),
                 session_url=session_url(b.group_session_id) if b.group_session_id else "",
-                attended_url=attended_url(b.person_id, b.pk),
-                no_show_url=no_show_url(b.person_id, b.pk),
+                attended_url=attended_url(b.person_id, b.pk) if actions else "",
+                no_show_url=no_show_url(b.person_id, b.pk) if actions else "",
             )
         )
     return rows
@@ -295,7 +304,7 @@ def todays_bookings(request) -> list[Entry]:
         return []
     today = timezone.localdate()
     bookings = list(calendar_bookings(unit=unit, first=today, last=today, staff=request.user))
-    return entries(request.user, bookings, unit=unit, roles=roles_of(request))
+    return entries(request.user, bookings, unit=unit, roles=roles_of(request), actions=True)
 
 
 # --- Group sessions -----------------------------------------------------------------------

@@ -141,6 +141,8 @@ class Contact(Correctable):
     staff_names: str  # the staff, joined, for the contacts list
     kind_label: str  # the kind's label and the length, made once per page (`contacts_page`)
     length: str
+    relative_label: str  # "with relative <name>", when the relative is shown
+    written_by: str  # "Written by <who>", when the note is shown
     note_withheld: bool
     interventions_shown: list["Intervention"]
     relative_shown: bool

@@ -60,7 +60,7 @@ def contacts_page(access: PersonAccess, number, *, holding: int | None = None) -
     page = list_page(
         readable_contacts(access).values_list("pk", flat=True),
         number,
-        size=settings.HELHET_PAGE_SIZE,
+        size=settings.HELHET_RECORD_PAGE_SIZE,
     )
     shown = (
         Contact.objects.filter(pk__in=page.object_list)
@@ -77,11 +77,15 @@ def contacts_page(access: PersonAccess, number, *, holding: int | None = None) -
     # `get_..._display` translated every label of the choices, on every row.
     staff = staff_names(Contact.staff, [contact.pk for contact in page.object_list])
     kinds, length = labels(Contact.Kind), gettext("%(n)s min")
+    with_relative, written_by = gettext("with relative %(name)s"), gettext("Written by %(who)s")
     for contact in page.object_list:
         contact.staff_names = staff.get(contact.pk, "")
         contact.kind_label = kinds.get(contact.kind, contact.kind)
         minutes = contact.duration_minutes
         contact.length = length % {"n": minutes} if minutes else ""
+        relative = contact.relative if contact.relative_shown else None
+        contact.relative_label = with_relative % {"name": relative.name} if relative else ""
+        contact.written_by = written_by % {"who": contact.recorded_by} if contact.note_shown else ""
     return page
 
 
@@ -93,7 +97,7 @@ def _page_holding(access: PersonAccess, contact_id: int) -> int | None:
     if key is None:
         return None
     newer = readable.filter(Q(starts_at__gt=key) | Q(starts_at=key, pk__gt=contact_id))
-    return newer.count() // settings.HELHET_PAGE_SIZE + 1
+    return newer.count() // settings.HELHET_RECORD_PAGE_SIZE + 1
 
 
 def decorate(

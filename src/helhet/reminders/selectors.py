@@ -239,7 +239,8 @@ class Due:
     or WHOLE_UNIT everyone) whose record USER may read, the most overdue first; each with the
     consent it is disclosed by (`disclosed_by`), without its person (`with_persons`).
 
-    The rule's SQL is built and compiled once (that costs more than running it), then read
+    The rule's SQL is built and compiled once per user, unit, scope and day
+    (`raw.compiled_once`: that costs more than running it), then read
     through batches of the unit's open reminders in due order of persons with an episode on
     the caseload (`raw.compiled_through`; the index `reminder_open_by_unit_due`) until the
     rows asked for are found: the rule is asked
@@ -252,22 +253,27 @@ class Due:
 
     def __init__(self, user: User, *, unit: Unit, whole_unit: bool):
         today = timezone.localdate()
-        persons = care.caseload_persons(user, unit=unit, whole_unit=whole_unit)
-        shown = (
-            Reminder.objects.filter(
-                readable_q(user, today=today), Exists(persons.filter(pk=OuterRef("person")))
+
+        def shown() -> QuerySet[Reminder]:
+            persons = care.caseload_persons(user, unit=unit, whole_unit=whole_unit, on=today)
+            return (
+                Reminder.objects.filter(
+                    readable_q(user, today=today), Exists(persons.filter(pk=OuterRef("person")))
+                )
+                .annotate(disclosed_by=_disclosed_by(user, today=today))
+                .only(*COLUMNS)
+                .order_by("due_on", "pk")
             )
-            .annotate(disclosed_by=_disclosed_by(user, today=today))
-            .only(*COLUMNS)
-            .order_by("due_on", "pk")
-        )
+
         self.unit = unit
         # Read first: the reminders of persons with an episode on the caseload, of whom the
         # rule then keeps those USER may see and whose record USER may read.
         self.episodes = care.caseload_episodes(user, unit=unit, whole_unit=whole_unit).filter(
             person=OuterRef("person")
         )
-        sql, params = shown.query.sql_with_params()
+        sql, params = raw.compiled_once(  # once per user, unit, scope and day
+            ("tasks due", *policy.sql_key(user, on=today, units=None), unit.pk, whole_unit), shown
+        )
         self.sql, self.params = sql, list(params)
 
     def rows(
