@@ -119,6 +119,16 @@ def reactivatable(access: PersonAccess, episode: Episode, episodes: list[Episode
     )
 
 
+def caseload_sql(user: User, *, unit: Unit, whole_unit: bool, units=None) -> tuple[str, tuple]:
+    """The SQL of `caseload` today, built and compiled once per user, units, unit and day
+    (`raw.compiled_once`: that costs more than running it)."""
+    on = timezone.localdate()
+    return raw.compiled_once(
+        ("caseload", *policy.sql_key(user, on=on, units=units), unit.pk, whole_unit),
+        lambda: caseload(user, unit=unit, whole_unit=whole_unit, on=on, units=units),
+    )
+
+
 def caseload_page(user: User, *, unit: Unit, whole_unit: bool, number, units=None) -> ListPage:
     """One page of the caseload, each person labelled with the user's case-team role and the
     basis USER sees them on (the labels translated once per page, not once per row). UNITS:
@@ -126,11 +136,7 @@ def caseload_page(user: User, *, unit: Unit, whole_unit: bool, number, units=Non
     UNIT and its access mode instead of reading the memberships again."""
     if units is not None and unit.pk not in units:
         return ListPage([], 1, has_next=False, size=settings.HELHET_PAGE_SIZE)
-    on = timezone.localdate()
-    sql, params = raw.compiled_once(  # built and compiled once per user, units, unit and day
-        ("caseload", *policy.sql_key(user, on=on, units=units), unit.pk, whole_unit),
-        lambda: caseload(user, unit=unit, whole_unit=whole_unit, on=on, units=units),
-    )
+    sql, params = caseload_sql(user, unit=unit, whole_unit=whole_unit, units=units)
     persons = raw.Sliced(Person, sql, list(params))
     page = list_page(persons, number, size=settings.HELHET_PAGE_SIZE)
     roles, bases = labels(CaseTeamMember.Role), labels(Basis)

@@ -7,10 +7,12 @@ once its reading window has passed, takes a person off it at once) and is logged
 is, one row naming each person shown.
 """
 
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from helhet.access import listing, policy
 from helhet.access.models import AccessLogEntry
+from helhet.core import raw
 from helhet.core.selectors import overview_url_maker
 
 from .models import LISTED_FIELDS, Person
@@ -24,7 +26,7 @@ def recently_opened(request) -> list[Person]:
     """The persons whose overview the user opened last (up to RECENT_MAX) that they may still
     see, newest first, each with the `list_basis` the log records and its `overview_url`. Two
     queries: the user's latest overview rows (by the log's index on user and time), and the
-    persons."""
+    persons through the access rule."""
     user = request.user
     if not policy.is_clinical(user):
         return []
@@ -39,11 +41,22 @@ def recently_opened(request) -> list[Person]:
         return []
     today, units = timezone.localdate(), policy.member_units(request.memberships)
     unit = getattr(request, "unit", None)
-    visible = policy.visible_persons(user, on=today, units=units).filter(pk__in=ids)
-    persons = listing.with_list_basis(
-        visible, user, unit_id=unit.pk if unit else None, on=today, units=units
-    ).only(*LISTED_FIELDS)
-    found = {p.pk: p for p in persons}
+    unit_id = unit.pk if unit else None
+    # The rule is built and compiled once per user, units, unit and day (`raw.compiled_once`,
+    # as the search's), then read through the persons opened.
+    rule, rule_params = raw.compiled_once(
+        ("recently opened", *policy.sql_key(user, on=today, units=units), unit_id),
+        lambda: listing.with_list_basis(
+            policy.visible_persons(user, on=today, units=units, at=Now()),
+            user,
+            unit_id=unit_id,
+            on=today,
+            units=units,
+        ).only(*LISTED_FIELDS),
+    )
+    opened_persons = Person.objects.filter(pk__in=ids).values("id", *LISTED_FIELDS)
+    sql, params = raw.compiled_through(Person, rule, list(rule_params), opened_persons)
+    found = {p.pk: p for p in raw.Sliced(Person, sql, params)[: len(ids)]}
     overview_url = overview_url_maker()
     shown = [found[i] for i in ids if i in found]
     for person in shown:
