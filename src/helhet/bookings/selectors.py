@@ -145,6 +145,7 @@ class Entry:
     # What the row shows, made once per page rather than by tags on each row (a week of 200
     # bookings: a reverse, a translated label and two time filters a row).
     person_url: str = ""
+    day: datetime.date = datetime.date.min  # the local day it starts
     kind: str = ""
     times: str = ""
     staff: str = ""
@@ -233,10 +234,10 @@ def entries(
         pair_url_maker("bookings:attended"),
         pair_url_maker("bookings:no_show"),
     )
-    rows = []
+    rows, zone = [], timezone.get_current_timezone()
     for b in bookings:
         person = named.get(b.person_id)
-        starts, ends = timezone.localtime(b.starts_at), timezone.localtime(b.ends_at)
+        starts, ends = b.starts_at.astimezone(zone), b.ends_at.astimezone(zone)
         rows.append(
             Entry(
                 b,
@@ -244,6 +245,7 @@ def entries(
                 place=booking_place(b, person, roles=roles),
                 person_url=person_url(b.person_id),
                 kind=kinds.get(b.kind, b.kind),
+                day=starts.date(),
                 times=f"{starts:%H:%M}–{ends:%H:%M}",
                 staff=staff.get(b.pk, ""),
                 status=statuses[b.status],
@@ -285,7 +287,7 @@ def by_day(
 ) -> list[Day]:
     days = [Day(first + datetime.timedelta(days=n)) for n in range((last - first).days + 1)]
     for row in rows:
-        days[(timezone.localdate(row.booking.starts_at) - first).days].entries.append(row)
+        days[(row.day - first).days].entries.append(row)
     for session in sessions:
         days[(timezone.localdate(session.starts_at) - first).days].sessions.append(session)
     return days
