@@ -8,8 +8,10 @@ inbox's unit-level row, the search's kind of row for the recently opened).
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.db import transaction
 from django.utils import timezone
 
 from helhet.access.log import Actor, record_listing
@@ -43,31 +45,31 @@ class Today:
 
 def today(request) -> Today:
     """The start page's lists for REQUEST's user at the active unit, each logged as its page
-    logs it."""
+    logs it: the lists are read first, then their log rows written in one transaction (one
+    commit, and the log's chain held only while they are written)."""
     page = Today(recent=recent.recently_opened(request))
+    actor = Actor.from_request(request)
+    log: list[Callable[[], object]] = []
     if request.unit is not None:
-        _bookings(request, page)
-        _tasks(request, page)
+        log.append(_tasks(request, page))  # first: it reads the caseload's rule
+        page.bookings = calendar.todays_bookings(request)
+        log.append(
+            lambda: record_listing(
+                actor, calendar.listed(page.bookings), action="read", what="todays bookings"
+            )
+        )
         _referrals(request, page)
-    record_listing(Actor.from_request(request), page.recent, action="read", what="recently opened")
+        log.append(lambda: referral_viewed(actor=actor, what="referral inbox"))
+    log.append(lambda: record_listing(actor, page.recent, action="read", what="recently opened"))
+    with transaction.atomic():
+        for write in log:
+            write()
     return page
 
 
-def _bookings(request, page: Today) -> None:
-    """The bookings at the active unit today on which the user is among the staff, as the
-    calendar shows them: a person the user may not see there is "Booked", without a name."""
-    page.bookings = calendar.todays_bookings(request)
-    record_listing(
-        Actor.from_request(request),
-        calendar.listed(page.bookings),
-        action="read",
-        what="todays bookings",
-    )
-
-
-def _tasks(request, page: Today) -> None:
-    """Overdue and due-soon reminders for the persons on the user's case teams, logged as the
-    task list logs the persons it shows."""
+def _tasks(request, page: Today) -> Callable[[], object]:
+    """Overdue and due-soon reminders for the persons on the user's case teams; returns the
+    writing of their log row, as the task list logs the persons it shows."""
     refresh.request_refresh(request.unit)
     on = timezone.localdate()
     mine = tasks.Due(request.user, unit=request.unit, whole_unit=False)
@@ -78,11 +80,10 @@ def _tasks(request, page: Today) -> None:
     page.overdue, page.due_soon = overdue[:START_ROWS], soon[:START_ROWS]
     page.more_tasks = len(overdue) > START_ROWS or len(soon) > START_ROWS
     shown = tasks.with_links(tasks.with_persons([*page.overdue, *page.due_soon]), on)
-    task_listing.record_task_listing(request, tasks.persons_of(shown), what="tasks")
+    return lambda: task_listing.record_task_listing(request, tasks.persons_of(shown), what="tasks")
 
 
 def _referrals(request, page: Today) -> None:
     """The undecided referrals at the active unit, oldest first (names are on their pages)."""
     waiting = intake.with_days_waiting(intake.open_referrals(request.unit)[: START_ROWS + 1])
     page.referrals, page.more_referrals = waiting[:START_ROWS], len(waiting) > START_ROWS
-    referral_viewed(actor=Actor.from_request(request), what="referral inbox")
