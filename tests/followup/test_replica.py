@@ -95,12 +95,15 @@ def caught_up(timeout: float = 30) -> None:
 
 
 def real_replica() -> bool:
-    """Whether the replica is a real one (a server in recovery), not a mirror."""
-    if connections["replica"].vendor != "postgresql":
+    """Whether the replica is a server of its own (.ci/replica), which must then be in
+    recovery; else it is the mirror, a second connection to the test database."""
+    primary, replica = (connections[alias].settings_dict for alias in ("default", "replica"))
+    if (replica["HOST"], replica["PORT"]) == (primary["HOST"], primary["PORT"]):
         return False
     with connections["replica"].cursor() as cursor:
         cursor.execute("SELECT pg_is_in_recovery()")
-        return cursor.fetchone()[0]
+        assert cursor.fetchone()[0], "the replica's server is not in recovery"
+    return True
 
 
 def tables(queries) -> str:
