@@ -56,10 +56,6 @@ def unit(request, unit_id: int):
             report = indicators.unit_report(
                 followup.unit, period, breakdown=breakdown, suppress=followup.suppress
             )
-            # between the authorities, by the steering page's rule (`deviations.figures`)
-            found = deviations.figures(
-                deviations.reported_in([followup.unit], *period.bounds()), timezone.localdate()
-            )
         context |= {
             "report": report,
             "sections": [
@@ -67,7 +63,10 @@ def unit(request, unit_id: int):
                 for table in tables.unit_tables(report)
             ],
             "period_query": period.query(),
-            "deviations": found,
+            # between the authorities, by the steering page's rule (`deviations.figures`)
+            "deviations": deviations.figures(
+                deviations.reported_in([followup.unit], *period.bounds()), timezone.localdate()
+            ),
             "export_params": {
                 "scope": "unit",
                 "unit_id": followup.unit.pk,
@@ -91,13 +90,15 @@ def trend(request, unit_id: int):
         periods = form.cleaned_data["period"].preceding(form.cleaned_data["count"])
         group = form.cleaned_data["group"]
         with reading_from_replica():
-            found = indicators.trend(
-                followup.unit,
-                periods,
-                breakdown=form.cleaned_data["breakdown"],
-                suppress=followup.suppress,
-            )
-        reports = [report.column(group) for report in found]
+            reports = [
+                report.column(group)
+                for report in indicators.trend(
+                    followup.unit,
+                    periods,
+                    breakdown=form.cleaned_data["breakdown"],
+                    suppress=followup.suppress,
+                )
+            ]
         chosen = form.cleaned_data["indicator"]
         context |= {
             "reports": reports,
