@@ -157,27 +157,49 @@ TEMPLATES = [
 ]
 
 CACHE_TABLE = "helhet_cache"
+
+
+def database(url: str) -> dj_database_url.DBConfig:
+    """The settings of the database at URL (DATABASE_URL's form), with Helhet's options."""
+    config = dj_database_url.parse(url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60))
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["CONN_MAX_AGE"] = 0
+        config["OPTIONS"] = {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+        }
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # A page request's queries are short and read a page of rows: JIT compiling costs more
+        # than it saves, and so does starting parallel workers. With workers the planner also
+        # chose, for "my caseload" at 100,000 persons, to join and sort all 4,460 of the user's
+        # case teams (38 ms) over walking the name index to the first 51 (5 ms).
+        options = config.setdefault("OPTIONS", {})
+        options["options"] = (
+            f"{options.get('options', '')} -c jit=off -c max_parallel_workers_per_gather=0"
+        ).strip()
+    return config
+
+
 DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'helhet.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
-    )
+    "default": database(env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'helhet.sqlite3'}"))
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        "transaction_mode": "IMMEDIATE",
-    }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # A page request's queries are short and read a page of rows: JIT compiling costs more
-    # than it saves, and so does starting parallel workers. With workers the planner also
-    # chose, for "my caseload" at 100,000 persons, to join and sort all 4,460 of the user's
-    # case teams (38 ms) over walking the name index to the first 51 (5 ms).
-    _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _options["options"] = (
-        f"{_options.get('options', '')} -c jit=off -c max_parallel_workers_per_gather=0"
-    ).strip()
+# A PostgreSQL streaming replica of the default database (README "A read replica"): the
+# follow-up's figures and exports read from it (core/replica.py); everything else, and every
+# write, uses the primary. Empty: one database.
+HELHET_READ_REPLICA = ""
+if _replica_url := env_str("DATABASE_REPLICA_URL", ""):
+    DATABASES["replica"] = database(_replica_url)
+    if {DATABASES[alias]["ENGINE"] for alias in DATABASES} != {"django.db.backends.postgresql"}:
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL: a replica needs PostgreSQL, as DATABASE_URL's database."
+        )
+    # An unreachable replica costs a follow-up page this many seconds before it reads from
+    # the primary instead.
+    DATABASES["replica"]["OPTIONS"].setdefault(
+        "connect_timeout", env_int("DATABASE_REPLICA_CONNECT_TIMEOUT", 3)
+    )
+    HELHET_READ_REPLICA = "replica"
+DATABASE_ROUTERS = ["helhet.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"

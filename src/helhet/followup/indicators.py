@@ -34,7 +34,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connections, router, transaction
 from django.db.models import (
     Case,
     CharField,
@@ -777,7 +777,9 @@ def report_settings():
     a page's connection has none) for that transaction only (`set_config(..., is_local)`, one
     statement more): the distinct counts' sorts stay in memory (a county year at 100,000
     persons: 3.3 s at 4 MB, 2.5–2.8 s at 64 MB) and the scans of a year's contacts share the
-    CPUs."""
+    CPUs. On the database the report reads from (the read replica: `core.replica`)."""
+    using = router.db_for_read(Episode)
+    connection = connections[using]
     if connection.vendor != "postgresql":
         yield
         return
@@ -789,7 +791,7 @@ def report_settings():
     if not local:
         yield
         return
-    with transaction.atomic(savepoint=False):
+    with transaction.atomic(using=using, savepoint=False):
         with connection.cursor() as cursor:
             calls = ", ".join(["set_config(%s, %s, true)"] * len(local))
             cursor.execute(f"SELECT {calls}", [x for item in local.items() for x in item])

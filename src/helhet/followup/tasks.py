@@ -4,7 +4,8 @@
   breakdown, unit type, trend length), the unit against `access.unit_followup` (a unit one may
   not follow up is "not found"), saves an `ExportJob` and queues `run_export`.
 - `run_export`, run by `helhet db_worker` (at once in the tests), checks the same again for the
-  job's owner — access may have ended since — computes the reports, always suppressed (an
+  job's owner — access may have ended since — computes the reports (from the read replica where
+  there is one, `core.replica`; the checks on the primary), always suppressed (an
   export leaves the unit) in one computation as the pages make them (a county's units and a
   trend's periods together), writes the file and records its progress (5 % computing, 90 %
   writing, 100 % done). Whatever goes wrong ends the job as failed with a message in the
@@ -31,6 +32,7 @@ from django_tasks import task
 
 from helhet.core import pdf
 from helhet.core.models import Unit, User
+from helhet.core.replica import reading_from_replica
 from helhet.governance import deviations
 
 from . import access, exports, indicators
@@ -204,6 +206,7 @@ def run_export(job_id: int) -> str:
     return job.state
 
 
+@reading_from_replica()
 def _compute(job: ExportJob, spec: Spec, *, progress: Callable[[int], None]) -> exports.Export:
     """The reports, suppressed, in the pages' one computation per scope (a county's units and a
     trend's periods together, in the same queries): progress 5 % while it runs, 90 % after."""

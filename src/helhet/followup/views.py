@@ -1,6 +1,7 @@
 """Follow-up pages: aggregates per unit and period, the trend, the county comparison and the
 definitions. Who may see which unit, and whether exactly, is asked of `access` (deny by
-default: "not found"); the figures come from `indicators`; nothing here names a person."""
+default: "not found", on the primary); the figures come from `indicators`, read from the read
+replica where there is one (`core.replica`); nothing here names a person."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from helhet.core.models import Unit
+from helhet.core.replica import reading_from_replica
 from helhet.governance import deviations
 
 from . import access, charts, indicators, tables
@@ -50,9 +52,10 @@ def unit(request, unit_id: int):
     context = {"form": form, "unit": followup.unit, "followup": followup, "breakdowns": BREAKDOWNS}
     if form.is_valid():
         period, breakdown = form.cleaned_data["period"], form.cleaned_data["breakdown"]
-        report = indicators.unit_report(
-            followup.unit, period, breakdown=breakdown, suppress=followup.suppress
-        )
+        with reading_from_replica():
+            report = indicators.unit_report(
+                followup.unit, period, breakdown=breakdown, suppress=followup.suppress
+            )
         context |= {
             "report": report,
             "sections": [
@@ -86,15 +89,16 @@ def trend(request, unit_id: int):
     if form.is_valid():
         periods = form.cleaned_data["period"].preceding(form.cleaned_data["count"])
         group = form.cleaned_data["group"]
-        reports = [
-            report.column(group)
-            for report in indicators.trend(
-                followup.unit,
-                periods,
-                breakdown=form.cleaned_data["breakdown"],
-                suppress=followup.suppress,
-            )
-        ]
+        with reading_from_replica():
+            reports = [
+                report.column(group)
+                for report in indicators.trend(
+                    followup.unit,
+                    periods,
+                    breakdown=form.cleaned_data["breakdown"],
+                    suppress=followup.suppress,
+                )
+            ]
         chosen = form.cleaned_data["indicator"]
         context |= {
             "reports": reports,
@@ -138,7 +142,8 @@ def county(request):
     if form.is_valid():
         period, unit_type = form.cleaned_data["period"], form.cleaned_data["unit_type"]
         units = list(access.county_units(unit_type))
-        reports = indicators.county_comparison(units, period, suppress=True)
+        with reading_from_replica():
+            reports = indicators.county_comparison(units, period, suppress=True)
         context |= {
             "reports": reports,
             "unit_type_label": Unit.Type(unit_type).label,

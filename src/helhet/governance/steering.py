@@ -25,6 +25,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from helhet.core.models import User
+from helhet.core.replica import reading_from_replica
 from helhet.followup import indicators, tables
 from helhet.followup.access import followup_units
 from helhet.followup.models import SteeringGroup
@@ -128,7 +129,8 @@ def followup(meeting: Meeting, today: datetime.date, user: User) -> FollowUp:
     ended = shown.end <= today
     found: list[tables.Table] = []
     if ended and units:
-        reports = indicators.county_comparison(units, shown, suppress=True)
+        with reading_from_replica():
+            reports = indicators.county_comparison(units, shown, suppress=True)
         found = tables.side_by_side_tables(reports, lambda r: r.unit_name)
     yours = set(
         followup_units(user).filter(pk__in=[u.pk for u in units]).values_list("pk", flat=True)

@@ -1,0 +1,81 @@
+"""The read replica: where a county outgrows one database, the follow-up reads from a streaming
+replica of it (`DATABASE_REPLICA_URL`, settings `HELHET_READ_REPLICA`).
+
+Only the code inside `reading_from_replica()` reads there: the follow-up's figures on its pages
+and the steering group's meeting page, and the exports' figures (`followup.tasks`). Everything
+else stays on the primary: who may follow up a unit (`followup.access`, so that a role taken
+away counts at once), person pages, the access log, sessions, every write (`db_for_write`), and
+every read inside a transaction on the primary, which may have written what the replica has not
+yet replayed. A replica lags behind by the time its replay takes; the follow-up's figures are a
+period's aggregates and may be that much behind. A replica that cannot be reached is left for the
+primary, with a warning in the log, when the block begins (`reachable`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from contextvars import ContextVar
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+
+logger = logging.getLogger(__name__)
+
+# The replica's alias while the current block reads from it; None elsewhere.
+_reading: ContextVar[str | None] = ContextVar("helhet_reading_from_replica", default=None)
+
+
+@contextmanager
+def reading_from_replica() -> Iterator[None]:
+    """Within the block, reads go to the read replica when one is configured and reachable and
+    no transaction is open on the primary; otherwise, and always for writes, to the primary.
+    Also a decorator."""
+    alias = settings.HELHET_READ_REPLICA or None
+    token = _reading.set(alias if alias and not _in_transaction() and reachable(alias) else None)
+    try:
+        yield
+    finally:
+        _reading.reset(token)
+
+
+def _in_transaction() -> bool:
+    return connections[DEFAULT_DB_ALIAS].in_atomic_block
+
+
+def reachable(alias: str) -> bool:
+    """Whether the database ALIAS answers: its open connection still works, or a new one can be
+    made. Not: logged as a warning, the connection closed."""
+    connection = connections[alias]
+    try:
+        if connection.connection is not None and not connection.is_usable():
+            connection.close()
+        connection.ensure_connection()
+    except DatabaseError:
+        logger.warning("The read replica %r cannot be reached: reading from the primary", alias)
+        with suppress(DatabaseError):
+            connection.close()
+        return False
+    return True
+
+
+class ReplicaRouter:
+    """Reads inside `reading_from_replica` to the replica, unless a transaction is open on the
+    primary; everything else to the primary, which alone is migrated."""
+
+    def db_for_read(self, model, **hints) -> str:
+        alias = _reading.get()
+        if alias and not _in_transaction():
+            return alias
+        # Explicitly: an instance read from the replica leads its related reads back here.
+        return DEFAULT_DB_ALIAS
+
+    def db_for_write(self, model, **hints) -> str:
+        return DEFAULT_DB_ALIAS
+
+    def allow_relation(self, obj1, obj2, **hints) -> bool:
+        return True  # one database and its copy
+
+    def allow_migrate(self, db, app_label, model_name=None, **hints) -> bool:
+        return db == DEFAULT_DB_ALIAS
