@@ -37,15 +37,16 @@ def test_a_rows_template_has_no_words_of_its_own(path):
 
 def test_the_tag_renders_escaped_html():
     page = Template(
-        '{% load helhet_rows %}{% rows "contacts/correction_cell.html" r=r label=label may_record=True words=words %}'
+        '{% load helhet_rows %}{% rows "contacts/correction_cell.html" r=r label=label '
+        "may_record=True words=words %}"
     )
     record = type("Record", (), {"corrects_id": None, "may_correct": True, "correct_url": "/x/"})()
     html = page.render(
         Context({"r": record, "label": "<b>1</b>", "words": {"correct": "Rätta <i>"}})
     )
     assert (
-        '<a href="/x/">Rätta &lt;i&gt;<span class="visually-hidden"> &lt;b&gt;1&lt;/b&gt;</span></a>'
-        in html
+        '<a href="/x/">Rätta &lt;i&gt;<span class="visually-hidden"> '
+        "&lt;b&gt;1&lt;/b&gt;</span></a>" in html
     )
 
 
