@@ -168,6 +168,7 @@ def definitions(request):
         "groups": [(code, label, defs.in_group(code)) for code, label in defs.GROUPS],
         "common": defs.COMMON_TEXT,
         "suppression": defs.SUPPRESSION_TEXT,
+        "municipality": defs.MUNICIPALITY_TEXT,
         "goal_images": defs.GOAL_IMAGES,
         "age_groups": [
             (Unit.Type.MINI_MARIA.label, age_groups(Unit.Type.MINI_MARIA)),
