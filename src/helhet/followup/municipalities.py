@@ -30,9 +30,7 @@ UNKNOWN_LABEL = _("Unknown municipality")
 def group_expression(person: str = "person") -> Expression:
     """The group key of the person at the lookup PERSON, computed in the database."""
     municipality = Cast(F(f"{person}__municipality"), CharField())
-    return Concat(
-        Value(PREFIX), Coalesce(municipality, Value("unknown")), output_field=CharField()
-    )
+    return Concat(Value(PREFIX), Coalesce(municipality, Value("unknown")), output_field=CharField())
 
 
 def key_of(municipality_id: int) -> str:

@@ -18,15 +18,17 @@ import datetime
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any, cast
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone, translation
+from django.utils.choices import flatten_choices
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.choices import flatten_choices
 from django.utils.translation import gettext_lazy
 from django_tasks import task
 
@@ -109,7 +111,8 @@ def export_spec(user: User, data: Mapping[str, str]) -> Spec:
     period = form.cleaned_data["period"]
     group = form.cleaned_data.get("group") or "total"
     # a group's label as its form offers it: a trend's or a comparison's one column
-    choices = form.fields["group"].choices if "group" in form.fields else []
+    field = cast(forms.ChoiceField | None, form.fields.get("group"))
+    choices: Any = field.choices if field else []
     label = str(dict(flatten_choices(choices)).get(group, ""))
     if scope == "county":
         unit_type = form.cleaned_data["unit_type"]

@@ -86,9 +86,7 @@ def trend(request, unit_id: int):
     if form.is_valid():
         periods = form.cleaned_data["period"].preceding(form.cleaned_data["count"])
         group = form.cleaned_data["group"]
-        reports = indicators.trend(
-            followup.unit, periods, group=group, suppress=followup.suppress
-        )
+        reports = indicators.trend(followup.unit, periods, group=group, suppress=followup.suppress)
         chosen = form.cleaned_data["indicator"]
         context |= {
             "reports": reports,

@@ -1,0 +1,95 @@
+"""The cost key by use reads the follow-up's breakdown by municipality: the clients enrolled during
+the year per municipality of residence are the unit's figure "enrolled" by municipality for the
+year (one rule: `followup.indicators.enrolled_between`, `clients`, `municipalities`)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from helhet.followup import municipalities
+from helhet.followup.indicators import unit_report
+from helhet.followup.periods import Period
+from helhet.governance import actions, costs
+from helhet.governance.models import Cost, CostKey
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+FEBRUARY = D(2026, 2, 1)
+
+
+def _enrol(g, municipality, n, opened_on=FEBRUARY, closed_on=None, as_relative=False):
+    for _n in range(n):
+        person = f.PersonFactory(municipality=municipality, registered_by=g.nurse)
+        closing = {}
+        if closed_on:
+            closing = {
+                "closed_on": closed_on,
+                "closure_reason": f.ClosureReasonFactory(),
+                "closed_by": g.nurse,
+            }
+        f.EpisodeFactory(
+            person=person,
+            unit=g.clinic,
+            opened_by=g.nurse,
+            opened_on=opened_on,
+            as_relative=as_relative,
+            **closing,
+        )
+
+
+@pytest.fixture
+def spread(gov):
+    """The clinic in 2026: Testby 1 (the county's patient) + 8, one more Testby client who left
+    in 2025, two Testby relatives for their own support, Annanby (not a party) 3, and one
+    person with no municipality registered."""
+    g = gov
+    g.clinic.serves_relatives = True
+    g.clinic.save()
+    g.annanby = f.MunicipalityFactory(code="9902", name="Annanby")
+    _enrol(g, g.home, 8)
+    _enrol(g, g.home, 1, opened_on=D(2025, 1, 1), closed_on=D(2025, 12, 31))
+    _enrol(g, g.home, 2, as_relative=True)
+    _enrol(g, g.annanby, 3)
+    _enrol(g, None, 1)
+    return g
+
+
+def test_the_use_count_is_the_follow_ups_enrolled_by_municipality(spread):
+    g = spread
+    report = unit_report(g.clinic, Period.year(2026), breakdown="municipality", suppress=False)
+    cells = report.row("enrolled").cells
+    followed = {
+        municipalities.municipality_id(group.key): cells[group.key].value
+        for group in report.groups
+        if group.key not in ("total", municipalities.UNKNOWN)
+    }
+    assert followed == {g.home.pk: 9, g.annanby.pk: 3}  # hand-counted above
+    assert costs.enrolled_by_municipality(g.agreement, 2026) == followed
+    assert cells[municipalities.UNKNOWN].value == 1  # in the total, paid by no one
+    assert cells["total"].value == 13
+
+
+def test_the_statement_divides_by_the_follow_ups_figure_rounded(spread):
+    g = spread
+    Cost.objects.create(
+        agreement=g.agreement, year=2026, kind="premises", amount=100_000, recorded_by=g.region
+    )
+    key = actions.key_save(
+        user=g.manager,
+        agreement_id=g.agreement.pk,
+        year=2026,
+        method="use",
+        shares={g.region.pk: Decimal(50)},
+    )
+    actions.key_approve(user=g.coordinator, key_id=key.pk)
+    assert CostKey.objects.get(pk=key.pk).state == CostKey.State.IN_FORCE
+    report = unit_report(g.clinic, Period.year(2026), breakdown="municipality", suppress=False)
+    testby = report.row("enrolled").cells[municipalities.key_of(g.home.pk)].value
+    [line] = [
+        line
+        for line in costs.statement(g.agreement, 2026).lines
+        if line.organisation == g.municipality
+    ]
+    assert line.basis is not None and line.basis.value == costs.rounded_use(testby) == 10
