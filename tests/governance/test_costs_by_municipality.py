@@ -3,9 +3,12 @@ the year per municipality of residence are the unit's figure "enrolled" by munic
 year (one rule: `followup.indicators.enrolled_between`, `clients`, `municipalities`)."""
 
 import datetime
+import html
+import re
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from helhet.followup import municipalities
 from helhet.followup.indicators import unit_report
@@ -13,6 +16,8 @@ from helhet.followup.periods import Period
 from helhet.governance import actions, costs
 from helhet.governance.models import Cost, CostKey
 from tests import factories as f
+
+from .test_steering import meeting
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -93,3 +98,22 @@ def test_the_statement_divides_by_the_follow_ups_figure_rounded(spread):
         if line.organisation == g.municipality
     ]
     assert line.basis is not None and line.basis.value == costs.rounded_use(testby) == 10
+
+
+def test_the_steering_groups_meeting_offers_the_follow_up_by_municipality(client, spread):
+    g = spread
+    held = meeting(g)
+    client.force_login(g.steering)
+    page = client.get(reverse("governance:meeting", args=[held.pk])).content.decode()
+    link = re.search(r'href="([^"]*breakdown=municipality)"', page)
+    assert link is not None
+    shown = client.get(html.unescape(link.group(1)))
+    assert shown.status_code == 200 and shown.context["report"].breakdown == "municipality"
+    # the period is the last 60 days: its groups are those of the figures, then unknown
+    assert "Testby" in [group.label for group in shown.context["report"].groups]
+
+
+def test_who_may_not_follow_the_unit_up_gets_no_breakdown_by_municipality(client, spread):
+    client.force_login(spread.outsider)
+    url = reverse("followup:unit", args=[spread.clinic.pk])
+    assert client.get(url, {"breakdown": "municipality"}).status_code == 404
