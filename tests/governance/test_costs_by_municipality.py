@@ -13,10 +13,10 @@ from django.urls import reverse
 from helhet.followup import municipalities
 from helhet.followup.indicators import unit_report
 from helhet.followup.periods import Period
-from helhet.governance import actions, costs
-from helhet.governance.models import Cost, CostKey
+from helhet.governance import costs
 from tests import factories as f
 
+from .test_costs_disclosure import _use_key
 from .test_steering import meeting
 
 pytestmark = pytest.mark.django_db
@@ -78,18 +78,7 @@ def test_the_use_count_is_the_follow_ups_enrolled_by_municipality(spread):
 
 def test_the_statement_divides_by_the_follow_ups_figure_rounded(spread):
     g = spread
-    Cost.objects.create(
-        agreement=g.agreement, year=2026, kind="premises", amount=100_000, recorded_by=g.region
-    )
-    key = actions.key_save(
-        user=g.manager,
-        agreement_id=g.agreement.pk,
-        year=2026,
-        method="use",
-        shares={g.region.pk: Decimal(50)},
-    )
-    actions.key_approve(user=g.coordinator, key_id=key.pk)
-    assert CostKey.objects.get(pk=key.pk).state == CostKey.State.IN_FORCE
+    _use_key(g, Decimal(50))
     report = unit_report(g.clinic, Period.year(2026), breakdown="municipality", suppress=False)
     testby = report.row("enrolled").cells[municipalities.key_of(g.home.pk)].value
     [line] = [
