@@ -285,7 +285,9 @@ class Population:
         else:
             spans = self._history(unit_key)
         last_closed = spans[-1][1] is not None
-        code = "9901" if show else _weighted(rng, RESIDENCE_WEIGHTS[unit_key])
+        code = (
+            show.get("residence", "9901") if show else _weighted(rng, RESIDENCE_WEIGHTS[unit_key])
+        )
         team = self._team(unit_key, code, show)
         opener = team[0]
 

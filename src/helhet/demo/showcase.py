@@ -16,6 +16,9 @@ the clinic whatever the date); README.md names them. Keys of an entry:
 - disclose: the categories the opener's organisation discloses to the other one under the
   consent (else drawn at random, both ways);
 - age, given_by, protected, coordination_number: for the minors and special cases;
+- residence: the municipality code where the person lives (else Norrby, 9901): two of the ACT
+  team's persons live in Västerby and Österby, so the follow-up by municipality shows a team
+  serving several municipalities at any scale;
 - laro: in the LARO group (daily dispensing); incomplete: the instrument whose latest form was
   saved incomplete. The named persons' journeys (journeys.py) are recorded by their owner
   organisation's staff only, so a consent discloses exactly what the README says.
@@ -146,8 +149,9 @@ SHOWCASE: list[dict[str, Any]] = [
         "history": "open",
         "team": ("anna.sjukskoterska", "linnea.casemanager"),
         "consent": "none",
+        "residence": "9903",
     },
-    {"unit": "act", "history": "reactivated", "consent": "active"},
+    {"unit": "act", "history": "reactivated", "consent": "active", "residence": "9904"},
     {
         "unit": "clinic",
         "history": "reactivated",

@@ -594,6 +594,16 @@ COMMON_TEXT = _(
     "the legal sex in the population register. A person is counted once per unit and group."
 )
 
+MUNICIPALITY_TEXT = _(
+    "By municipality, a person is counted in their municipality of residence as it is "
+    "registered now, in the person's details: no earlier residence is kept, so a person who "
+    "has moved is counted in their present municipality for every period. A person with no "
+    "municipality registered is counted under “Unknown municipality”. The columns are the "
+    "municipalities the unit serves and every other one its persons live in; the total is the "
+    "sum of the columns. The cost key by use counts the clients enrolled during the year by "
+    "the same rule."
+)
+
 SUPPRESSION_TEXT = _(
     "Small numbers are suppressed wherever figures cross units or leave the unit (the county "
     "comparison, trends shared outside the unit, every export): a count of 1 to 4 is shown as "

@@ -12,14 +12,15 @@ from django.utils.translation import pgettext_lazy
 
 from helhet.core.models import Unit
 
-from . import definitions
-from .indicators import groups_of
+from . import definitions, municipalities
+from .indicators import breakdown_of, groups_of
 from .periods import PeriodForm, last_full_year
 
 BREAKDOWNS = [
     ("total", pgettext_lazy("breakdown", "Total")),
     ("sex", _("By sex")),
     ("age", _("By age group")),
+    ("municipality", _("By municipality")),
 ]
 MAX_TREND = 24  # the help text names it
 
@@ -40,6 +41,21 @@ class UnitFilterForm(PeriodForm):
 
 class CountyFilterForm(PeriodForm):
     unit_type = forms.ChoiceField(label=_("Unit type"), choices=Unit.Type.choices)
+    group = forms.ChoiceField(
+        label=_("Residents of"),
+        required=False,
+        help_text=_("Everyone, or the persons resident in one municipality."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["group"]).choices = [
+            ("total", pgettext_lazy("breakdown", "Total")),
+            (_("By municipality"), municipalities.choices()),
+        ]
+
+    def clean_group(self):
+        return self.cleaned_data.get("group") or "total"
 
 
 def _indicator_choices():
@@ -60,7 +76,10 @@ class TrendFilterForm(PeriodForm):
     group = forms.ChoiceField(
         label=_("Group"),
         required=False,
-        help_text=_("Everyone, or one sex or age group (the age at the start of each period)."),
+        help_text=_(
+            "Everyone, or one sex, age group (the age at the start of each period) or "
+            "municipality of residence."
+        ),
     )
 
     def __init__(self, *args, unit_type: str = "", **kwargs):
@@ -79,14 +98,9 @@ class TrendFilterForm(PeriodForm):
         return cleaned
 
 
-def breakdown_of(group: str) -> str:
-    """The breakdown whose column GROUP is: "sex:female" is by sex, "age:13-15" by age."""
-    return group.split(":")[0] if ":" in group else "total"
-
-
 def group_choices(unit_type: str) -> list:
-    """Everyone, then the sexes and the unit type's age groups (every unit type's when none is
-    given: an export's data is checked before its unit is known)."""
+    """Everyone, then the sexes, the unit type's age groups (every unit type's when none is
+    given: an export's data is checked before its unit is known) and the municipalities."""
     types = [unit_type] if unit_type else [Unit.Type.MINI_MARIA, Unit.Type.SOCIAL_MEDICINE]
     ages = {g.key: g.label for t in types for g in groups_of(t, "age")[1:]}
     sexes = [(g.key, g.label) for g in groups_of(types[0], "sex")[1:]]
@@ -94,4 +108,5 @@ def group_choices(unit_type: str) -> list:
         ("total", pgettext_lazy("breakdown", "Total")),
         (_("By sex"), sexes),
         (_("By age group"), list(ages.items())),
+        (_("By municipality"), municipalities.choices()),
     ]

@@ -2,12 +2,14 @@
 
 Each source (episodes, closures, contacts, interventions, dispensings, assessments, referrals,
 SIP meetings) is one aggregate query grouped by unit and by the breakdown's group key — a
-`Case(When(...))` on the person's legal sex or birth date (`agegroups`) — with filtered
+`Case(When(...))` on the person's legal sex or birth date (`agegroups`), or the person's
+municipality of residence itself (`municipalities`) — with filtered
 aggregates (`Count(..., filter=Q(...))`, `Count(distinct=True)`) for the figures. Every
 client figure's source is filtered by `clients` (a person enrolled at the unit as a relative is
 not a client there); the relatives' own figures are two queries more (their episodes, their
 contacts). The number of queries does not grow with the data or, for `county_comparison`,
-with the number of units: 16 for a unit report by total, 18 by sex or age. A `trend` over
+with the number of units: 16 for a unit report by total, 18 by sex or age, 19 by municipality
+(the names of the municipalities found are one query more). A `trend` over
 periods that do not overlap makes the period the group key instead (`Case(When(<date> in
 period i))`, by sex or age "p<i>|<group>" with the age at period i's start): 14 queries (16 by
 sex or age) and two per period for the episodes' figures (clients' and relatives'). The trend
@@ -15,7 +17,8 @@ of one group is its column of the breakdown's reports (`UnitReport.column`), so 
 suppressed together with the other groups.
 
 The total column of a breakdown is the sum of its groups for counts (every person, contact or
-episode falls in exactly one group: unknown sex and "other" ages are groups too), the sum of
+episode falls in exactly one group: unknown sex, "other" ages and unknown municipality are
+groups too, and every municipality found is a group), the sum of
 the changes over the sum of the persons for mean changes; medians and percentiles of the total
 are a query of their own.
 
@@ -28,6 +31,7 @@ middle one or two (median; the mean of the two when their number is even) and ra
 from __future__ import annotations
 
 import datetime
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import contextmanager
@@ -75,13 +79,13 @@ from helhet.intake.models import Referral
 from helhet.people.models import Person
 from helhet.plans.models import SipMeeting, SipVersion
 
-from . import definitions
+from . import definitions, municipalities
 from .agegroups import OTHER, OTHER_LABEL, age_group_expression, age_groups
 from .periods import Period, local_zone
 from .report import Cell, Group, Measure, Row, UnitReport
 from .suppression import suppress as suppress_report
 
-BREAKDOWNS = ("total", "sex", "age")
+BREAKDOWNS = ("total", "sex", "age", "municipality")
 MEDICATION_EXCLUDED = ("drug_test",)  # a sample, not a medication
 CHANGES = ("improved", "unchanged", "worse")
 # the figures of the episodes' query, in the order of its aggregates
@@ -129,30 +133,39 @@ def relatives(rows, person: str = "person_id", unit: str = "unit_id"):
 
 
 def unit_report(
-    unit: Unit, period: Period, *, breakdown: str = "total", suppress: bool = True
+    unit: Unit,
+    period: Period,
+    *,
+    breakdown: str = "total",
+    suppress: bool = True,
+    group: str = "total",
 ) -> UnitReport:
-    """UNIT's indicators for PERIOD, by BREAKDOWN ("total", "sex" or "age")."""
-    if breakdown not in BREAKDOWNS:
-        raise ValueError(f"unknown breakdown {breakdown!r}")
-    [report] = _Computation([unit], [period], breakdown).reports()
-    return suppress_report(report) if suppress else report
+    """UNIT's indicators for PERIOD, by BREAKDOWN ("total", "sex", "age" or "municipality"), or
+    only GROUP's column (its breakdown's, suppressed with the others: `UnitReport.column`)."""
+    [report] = _reports([unit], [period], breakdown, group, suppress)
+    return report
 
 
 def county_comparison(
-    units: Sequence[Unit], period: Period, *, suppress: bool = True
+    units: Sequence[Unit], period: Period, *, group: str = "total", suppress: bool = True
 ) -> list[UnitReport]:
-    """One total report per unit, in the order given, from the same queries (GROUP BY unit)."""
+    """One report per unit, in the order given, from the same queries (GROUP BY unit): the
+    total, or GROUP's column of each unit (e.g. the residents of one municipality)."""
     if not units:
         return []
-    reports = _Computation(list(units), [period], "total").reports()
-    return [suppress_report(report) for report in reports] if suppress else reports
+    return _reports(list(units), [period], "total", group, suppress)
 
 
 def trend(
-    unit: Unit, periods: Sequence[Period], *, breakdown: str = "total", suppress: bool = True
+    unit: Unit,
+    periods: Sequence[Period],
+    *,
+    breakdown: str = "total",
+    suppress: bool = True,
+    group: str = "total",
 ) -> list[UnitReport]:
-    """UNIT's report for each of PERIODS by BREAKDOWN, in their order (each period's age groups
-    by the age at its own start).
+    """UNIT's report for each of PERIODS by BREAKDOWN, or GROUP's column of each, in their order
+    (each period's age groups by the age at its own start).
 
     Periods that do not overlap (those of `Period.preceding`) are computed together: each
     event (contact, closure, assessment, referral, ...) falls in at most one of them, so the
@@ -160,34 +173,68 @@ def trend(
     Overlapping periods get a report each."""
     periods = list(periods)
     ordered = sorted(periods, key=lambda period: period.start)
-    if breakdown not in BREAKDOWNS:
-        raise ValueError(f"unknown breakdown {breakdown!r}")
     if any(a.end >= b.start for a, b in zip(ordered, ordered[1:], strict=False)):
         return [
-            unit_report(unit, period, breakdown=breakdown, suppress=suppress) for period in periods
+            unit_report(unit, period, breakdown=breakdown, suppress=suppress, group=group)
+            for period in periods
         ]
     if not periods:
         return []
-    reports = _Computation([unit], periods, breakdown).reports()
-    return [suppress_report(report) for report in reports] if suppress else reports
+    return _reports([unit], periods, breakdown, group, suppress)
+
+
+def breakdown_of(group: str) -> str:
+    """The breakdown whose column GROUP is: "sex:female" is by sex, "age:13-15" by age,
+    "municipality:<id>" by municipality."""
+    return group.split(":")[0] if ":" in group else "total"
+
+
+def _reports(units, periods, breakdown: str, group: str, suppress: bool) -> list[UnitReport]:
+    """The reports of UNITS and PERIODS by BREAKDOWN (by GROUP's breakdown when GROUP is given,
+    and then GROUP's column of each, that group among the columns even when no one is in it),
+    suppressed when SUPPRESS: every group of a report together, before a column is taken."""
+    if group != "total":
+        breakdown = breakdown_of(group)
+    if breakdown not in BREAKDOWNS:
+        raise ValueError(f"unknown breakdown {breakdown!r}")
+    reports = _Computation(units, periods, breakdown, also=[group]).reports()
+    if suppress:
+        reports = [suppress_report(report) for report in reports]
+    return [report.column(group) for report in reports]
+
+
+def enrolled_between(episodes, start: datetime.date, end: datetime.date):
+    """EPISODES open at some time from START to END (both included): the one rule of the
+    persons enrolled in a period, of the follow-up and of the cost key by use
+    (`governance.costs`)."""
+    return episodes.filter(opened_on__lte=end).filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gte=start)
+    )
 
 
 # --- The computation ----------------------------------------------------------------------
 
 
 def groups_of(unit_type: str, breakdown: str) -> list[Group]:
+    """The groups of a breakdown known before any figure (by municipality: "unknown" only;
+    the municipalities are those of the figures, `municipalities.groups`)."""
     groups = [Group("total", pgettext("breakdown", "Total"))]
     if breakdown == "sex":
         groups += [Group(key, str(Person.Sex(value).label)) for value, key in SEX_KEYS]
     elif breakdown == "age":
         groups += [Group(key, label) for key, label, _low, _high in age_groups(unit_type)]
         groups.append(Group(OTHER, str(OTHER_LABEL)))
+    elif breakdown == "municipality":
+        groups.append(Group(municipalities.UNKNOWN, str(municipalities.UNKNOWN_LABEL)))
     return groups
 
 
 class _Computation:
-    def __init__(self, units: list[Unit], periods: list[Period], breakdown: str):
+    def __init__(
+        self, units: list[Unit], periods: list[Period], breakdown: str, also: Sequence[str] = ()
+    ):
         self.units = units
+        self.also = list(also)  # group keys among the columns even with no one in them
         self.unit_ids = [unit.pk for unit in units]
         self.periods = periods
         self.trend = len(periods) > 1  # the group key is then the period ("p0", "p1", ...)
@@ -247,6 +294,8 @@ class _Computation:
         if self.breakdown == "age":
             unit_type = self.units[0].unit_type
             return age_group_expression(unit_type, period.start, f"{person}__birth_date")
+        if self.breakdown == "municipality":
+            return municipalities.group_expression(person)
         return Value("total", output_field=CharField())
 
     def put(self, unit_id, group, indicator, key, value) -> None:
@@ -272,9 +321,8 @@ class _Computation:
         )
         at_end = Q(closed_on__isnull=True) | Q(closed_on__gt=end)
         rows = (
-            clients(Episode.objects.with_reactivation())
-            .filter(unit__in=self.unit_ids, opened_on__lte=end)
-            .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=start))
+            enrolled_between(clients(Episode.objects.with_reactivation()), start, end)
+            .filter(unit__in=self.unit_ids)
             .alias(has_sip=Exists(sip), has_consent=Exists(consent))
             .order_by()
             .values("unit_id", g=group)
@@ -322,9 +370,8 @@ class _Computation:
     def _relatives(self, period: Period, group) -> None:
         start, end = period.start, period.end
         rows = (
-            relatives(Episode.objects.all())
-            .filter(unit__in=self.unit_ids, opened_on__lte=end)
-            .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=start))
+            enrolled_between(relatives(Episode.objects.all()), start, end)
+            .filter(unit__in=self.unit_ids)
             .order_by()
             .values("unit_id", g=group)
             .annotate(
@@ -665,11 +712,12 @@ class _Computation:
             self.sip_follow_ups()
             self.waits()
         computed_at = timezone.now()
+        self.groups = self.groups_found()
         if not self.trend:
             return [self.report(unit, self.period, computed_at) for unit in self.units]
         [unit] = self.units
         reports = []
-        groups = groups_of(unit.unit_type, self.breakdown)
+        groups = self.groups
         for index, period in enumerate(self.periods):
             self.alias = {"total": f"p{index}"} | {
                 group.key: f"p{index}|{group.key}" for group in groups if group.key != "total"
@@ -719,8 +767,19 @@ class _Computation:
                 rows += [(code, f"change:{name}", labels[name]) for name in CHANGES]
         return rows
 
+    def groups_found(self) -> list[Group]:
+        """The report's columns: the breakdown's groups; by municipality those of the figures
+        (of every unit and period computed, so the units of a comparison have the same), the
+        units' served municipalities and the groups asked for (`also`)."""
+        groups = groups_of(self.units[0].unit_type, self.breakdown)
+        if self.breakdown != "municipality":
+            return groups
+        places = itertools.chain(self.values, self.sums, self.percentiles)
+        keys = {group.rpartition("|")[2] for _unit, group in places} | set(self.also)
+        return groups[:1] + municipalities.groups(self.unit_ids, keys)
+
     def report(self, unit: Unit, period: Period, computed_at: datetime.datetime) -> UnitReport:
-        groups = groups_of(unit.unit_type, self.breakdown)
+        groups = self.groups
         parts = [group.key for group in groups if group.key != "total"]
         rows = []
         for code, key, label in self.row_keys():

@@ -1,11 +1,13 @@
 """The shapes a follow-up report takes, shared by the computation, the pages and the exports.
 
-A report is per unit and period: columns are the breakdown's groups ("total" first, then by sex
-or by age group), rows are indicators (and their sub-rows: contacts by kind, closures by reason,
-each catalogue intervention). Nothing here names a person: a report holds aggregates only.
+A report is per unit and period: columns are the breakdown's groups ("total" first, then by sex,
+by age group or by municipality), rows are indicators (and their sub-rows: contacts by kind,
+closures by reason, each catalogue intervention). Nothing here names a person: a report holds
+aggregates only.
 
 - `indicators.unit_report(unit, period, breakdown=..., suppress=...)` makes one `UnitReport`.
-- `indicators.county_comparison(units, period, suppress=True)` makes one per unit, total only.
+- `indicators.county_comparison(units, period, group=..., suppress=True)` makes one per unit,
+  the total or one group's column (e.g. one municipality's residents).
 - `indicators.trend(unit, periods, suppress=...)` makes one per period.
 - `suppression.suppress(report)` returns the report with counts 1–4 shown as "<5" and the derived
   figures that would reveal them hidden. Every view or export that crosses units or leaves the
@@ -49,7 +51,8 @@ class Cell:
 @dataclass(frozen=True)
 class Group:
     """One column of a breakdown: key "total", "sex:female", "sex:male", "sex:unknown",
-    "age:13-15", "age:18-29", "age:70-", "age:other" (outside the unit type's groups)."""
+    "age:13-15", "age:18-29", "age:70-", "age:other" (outside the unit type's groups),
+    "municipality:<id>", "municipality:unknown" (`municipalities`)."""
 
     key: str
     label: str
@@ -73,7 +76,7 @@ class UnitReport:
     unit_name: str
     unit_type: str
     period: Period
-    breakdown: str  # "total", "sex" or "age"
+    breakdown: str  # "total", "sex", "age" or "municipality"
     groups: list[Group]
     rows: list[Row]
     suppressed: bool = False  # small-cell suppression applied

@@ -19,12 +19,15 @@ import datetime
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any, cast
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone, translation
+from django.utils.choices import flatten_choices
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -37,7 +40,6 @@ from helhet.governance import deviations
 
 from . import access, exports, indicators
 from .forms import CountyFilterForm, TrendFilterForm, UnitFilterForm
-from .indicators import groups_of
 from .models import ExportJob
 from .periods import Period
 
@@ -76,7 +78,7 @@ class Spec:
     units: list[Unit]
     periods: list[Period]
     breakdown: str
-    group: str = "total"  # a trend of one sex or age group
+    group: str = "total"  # a trend or comparison of one sex, age group or municipality
 
     @property
     def period_label(self) -> str:
@@ -109,23 +111,23 @@ def export_spec(user: User, data: Mapping[str, str]) -> Spec:
     if not form.is_valid():
         raise ValidationError([m for errors in form.errors.values() for m in errors])
     period = form.cleaned_data["period"]
+    group = form.cleaned_data.get("group") or "total"
+    # a group's label as its form offers it: a trend's or a comparison's one column
+    field = cast(forms.ChoiceField | None, form.fields.get("group"))
+    choices: Any = field.choices if field else []
+    label = str(dict(flatten_choices(choices)).get(group, ""))
     if scope == "county":
         unit_type = form.cleaned_data["unit_type"]
-        return Spec(
-            scope,
-            str(Unit.Type(unit_type).label),
-            slugify(unit_type),
-            list(access.county_units(unit_type)),
-            [period],
-            "total",
-        )
+        title, slug = str(Unit.Type(unit_type).label), slugify(unit_type)
+        if group != "total":
+            title, slug = f"{title}, {label}", slugify(f"{unit_type} {label}")
+        units = list(access.county_units(unit_type))
+        return Spec(scope, title, slug, units, [period], "total", group)
     assert unit is not None  # (a unit's or a trend's export)
     periods = period.preceding(form.cleaned_data["count"]) if scope == "trend" else [period]
     breakdown = form.cleaned_data.get("breakdown") or "total"
-    group = form.cleaned_data.get("group") or "total"
     if group == "total":
         return Spec(scope, unit.name, unit.slug, [unit], periods, breakdown)
-    [label] = [g.label for g in groups_of(unit.unit_type, breakdown) if g.key == group]
     title = f"{unit.name}, {label}"
     return Spec(scope, title, slugify(f"{unit.slug} {group}"), [unit], periods, breakdown, group)
 
@@ -213,14 +215,11 @@ def _compute(job: ExportJob, spec: Spec, *, progress: Callable[[int], None]) -> 
     progress(5)
     [unit, *_others] = spec.units
     if spec.scope == "county":
-        reports = indicators.county_comparison(spec.units, spec.periods[0], suppress=True)
+        reports = indicators.county_comparison(
+            spec.units, spec.periods[0], group=spec.group, suppress=True
+        )
     elif spec.scope == "trend":
-        reports = [
-            report.column(spec.group)
-            for report in indicators.trend(
-                unit, spec.periods, breakdown=spec.breakdown, suppress=True
-            )
-        ]
+        reports = indicators.trend(unit, spec.periods, group=spec.group, suppress=True)
     else:
         reports = [
             indicators.unit_report(unit, spec.periods[0], breakdown=spec.breakdown, suppress=True)

@@ -90,15 +90,9 @@ def trend(request, unit_id: int):
         periods = form.cleaned_data["period"].preceding(form.cleaned_data["count"])
         group = form.cleaned_data["group"]
         with reading_from_replica():
-            reports = [
-                report.column(group)
-                for report in indicators.trend(
-                    followup.unit,
-                    periods,
-                    breakdown=form.cleaned_data["breakdown"],
-                    suppress=followup.suppress,
-                )
-            ]
+            reports = indicators.trend(
+                followup.unit, periods, group=group, suppress=followup.suppress
+            )
         chosen = form.cleaned_data["indicator"]
         context |= {
             "reports": reports,
@@ -141,18 +135,22 @@ def county(request):
     context = {"form": form, "own_units": units}
     if form.is_valid():
         period, unit_type = form.cleaned_data["period"], form.cleaned_data["unit_type"]
+        group = form.cleaned_data["group"]
         units = list(access.county_units(unit_type))
         with reading_from_replica():
-            reports = indicators.county_comparison(units, period, suppress=True)
+            reports = indicators.county_comparison(units, period, group=group, suppress=True)
         context |= {
             "reports": reports,
             "unit_type_label": Unit.Type(unit_type).label,
+            # the residents of one municipality: the column's label (`UnitReport.column`)
+            "group_label": reports[0].groups[0].label if reports and group != "total" else "",
             "sections": _county_sections(reports),
             "export_params": {
                 "scope": "county",
                 "unit_type": unit_type,
                 **period.query(),
                 "breakdown": "total",
+                "group": group,
             },
         }
     return render(request, "followup/county.html", context)
@@ -175,6 +173,7 @@ def definitions(request):
         "groups": [(code, label, defs.in_group(code)) for code, label in defs.GROUPS],
         "common": defs.COMMON_TEXT,
         "suppression": defs.SUPPRESSION_TEXT,
+        "municipality": defs.MUNICIPALITY_TEXT,
         "goal_images": defs.GOAL_IMAGES,
         "age_groups": [
             (Unit.Type.MINI_MARIA.label, age_groups(Unit.Type.MINI_MARIA)),

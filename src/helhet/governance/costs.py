@@ -5,9 +5,10 @@ costs by the year's key — the one rule (`divide`) for the page, the xlsx and t
 - By population or by use: the parties that are not municipalities take their fixed percent;
   the rest is divided among the municipal parties by their municipality's population that
   year (the latest known up to it), or by use: the clients enrolled at the agreement's units
-  during the year and resident in the municipality (`enrolled_by_municipality`, from
-  care.Episode through the follow-up's one rule for clients, `followup.indicators.clients`:
-  relatives enrolled for their own support are not counted; a count, no person named).
+  during the year and resident in the municipality (`enrolled_by_municipality`: the
+  follow-up's figure "enrolled" by municipality, by its rules — `followup.indicators.clients`,
+  relatives enrolled for their own support are not counted; `enrolled_between`; the breakdown's
+  group `followup.municipalities.group_expression` — a count, no person named).
 
 Disclosure control of the use key (`rounded_use`): each count is rounded up to a multiple of
 five before anything is computed from it — the rule is "a municipality with use pays for at
@@ -24,12 +25,13 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from helhet.care.models import Episode
 from helhet.core.models import Organisation
-from helhet.followup.indicators import clients
+from helhet.followup import municipalities
+from helhet.followup.indicators import clients, enrolled_between
 from helhet.followup.report import Cell
 
 from . import access
@@ -82,17 +84,22 @@ class Statement:
 
 def enrolled_by_municipality(agreement: Agreement, year: int) -> dict[int, int]:
     """Clients enrolled at AGREEMENT's units at some time in YEAR, by municipality of residence
-    (id): one aggregate query. Relatives enrolled for their own support are not clients
-    (`followup.indicators.clients`). Exact counts: shown only through `rounded_use`."""
+    (id): one aggregate query, by the follow-up's rules — enrolled in the period
+    (`enrolled_between`), clients only (`clients`: relatives enrolled for their own support
+    are not), grouped as its breakdown by municipality (`municipalities.group_expression`) —
+    so a unit's figure "enrolled" by municipality for the year is this count (a person
+    enrolled at two of the units counts once here). Exact counts: shown only through
+    `rounded_use`."""
     first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    episodes = clients(Episode.objects.filter(unit__agreements=agreement))
     rows = (
-        clients(Episode.objects.filter(unit__agreements=agreement, opened_on__lte=last))
-        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=first))
-        .exclude(person__municipality=None)
-        .values("person__municipality")
+        enrolled_between(episodes, first, last)
+        .order_by()
+        .values(g=municipalities.group_expression("person"))
         .annotate(persons=Count("person", distinct=True))
     )
-    return {row["person__municipality"]: row["persons"] for row in rows}
+    found = {municipalities.municipality_id(row["g"]): row["persons"] for row in rows}
+    return {pk: persons for pk, persons in found.items() if pk is not None}
 
 
 def rounded_use(count: int) -> int:
