@@ -105,6 +105,12 @@ WHAT = {
     "assessment form": _("assessment form"),
     "assessment corrected": _("assessment corrected"),
     "assessment correction form": _("assessment correction form"),
+    # outcomes
+    "outcomes": _("outcomes"),
+    "outcome recorded": _("outcome recorded"),
+    "outcome form": _("outcome form"),
+    "outcome corrected": _("outcome corrected"),
+    "outcome correction form": _("outcome correction form"),
     # contacts
     "contacts": _("contacts"),
     "latest contacts": _("latest contacts"),
@@ -236,6 +242,9 @@ PAGES = {
     "assessments:latest": _("latest assessments"),
     "assessments:new": _("assessment form"),
     "assessments:correct": _("assessment correction form"),
+    "outcomes:list": _("outcomes"),
+    "outcomes:new": _("outcome form"),
+    "outcomes:correct": _("outcome correction form"),
     "contacts:list": _("contacts"),
     "contacts:new": _("contact form"),
     "contacts:latest": _("latest contacts"),
