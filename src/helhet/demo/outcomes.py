@@ -79,7 +79,7 @@ def _follow(rng: random.Random, state: dict) -> None:
 
 def _fields(rng: random.Random, state: dict, number: int) -> dict:
     episodes = rng.randint(1, 3) if state["inpatient"] else 0
-    fields = {area: area in state["areas"] for area in ProblemArea.values}
+    fields: dict[str, object] = {area: area in state["areas"] for area in ProblemArea.values}
     fields |= {
         "housing": state["housing"],
         "occupation": state["occupation"],

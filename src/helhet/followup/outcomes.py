@@ -140,7 +140,7 @@ def _changes(computation: _Computation, in_force) -> None:
     intake = _same(occasion=INTAKE, assessed_on__lte=OuterRef("assessed_on")).order_by(
         "-assessed_on", "-id"
     )
-    states = {}
+    states: dict[str, Any] = {}
     for code, worse in CHANGES.items():
         states[f"{code}_then"] = Subquery(
             intake.annotate(flag=_flag(worse)).values("flag")[:1], output_field=IntegerField()

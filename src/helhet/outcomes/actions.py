@@ -2,7 +2,7 @@
 leaves nothing saved; each write logs one access-log row in its transaction."""
 
 import datetime
-from typing import TypedDict, Unpack
+from typing import TypedDict, Unpack, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -78,11 +78,16 @@ def outcome_correct(
     mine = Outcome.objects.filter(
         person=access.person, organisation_id=actor.organisation_id, unit=unit
     )
-    earlier = lock_for_correcting(
-        mine,
-        outcome_id,
-        refused=_("Only the organisation that recorded an outcome may correct it, at its unit."),
-        corrected=_("This outcome has been corrected already: on %(date)s by %(user)s."),
+    earlier = cast(
+        Outcome,
+        lock_for_correcting(
+            mine,
+            outcome_id,
+            refused=_(
+                "Only the organisation that recorded an outcome may correct it, at its unit."
+            ),
+            corrected=_("This outcome has been corrected already: on %(date)s by %(user)s."),
+        ),
     )
     outcome = Outcome(
         person=access.person,
@@ -113,7 +118,7 @@ def _save(outcome: Outcome, access: PersonAccess, entered: OutcomeEntry) -> None
     outcome.no_diagnosis_text = text if reason == Outcome.NoDiagnosis.OTHER else ""
     outcome.housing, outcome.occupation = entered["housing"], entered["occupation"]
     for name in ("period_months", "inpatient_episodes", "inpatient_days", "emergency_visits"):
-        setattr(outcome, name, entered[name])  # type: ignore[literal-required]
+        setattr(outcome, name, entered[name])
     outcome.save()
 
 

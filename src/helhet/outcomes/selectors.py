@@ -4,7 +4,7 @@ outcomes disclosed under a consent are logged on that basis. One query a page.""
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from helhet.access.models import RecordCategory
@@ -71,6 +71,6 @@ def default_occasion(access: PersonAccess, unit_id: int | None) -> str:
     """Intake when the user's organisation has no outcome of the person at the unit, else
     follow-up (its own records only: proposing a follow-up tells nothing of the other's)."""
     own = readable_outcomes(access).filter(
-        unit_id=unit_id, organisation_id=access.user.organisation_id
+        Q(unit_id=unit_id), Q(organisation_id=access.user.organisation_id)
     )
     return Outcome.Occasion.FOLLOW_UP if own.exists() else Outcome.Occasion.INTAKE
