@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -272,3 +273,13 @@ def test_an_outcome_is_corrected_once(nurse, county):
     earlier = f.OutcomeFactory(person=county.patient, unit=county.clinic, recorded_by=county.nurse)
     nurse.post(correct_url(earlier), form_data(reason="Fel datum."))
     assert nurse.get(correct_url(earlier)).status_code == 404  # no longer in force
+
+
+def test_the_database_holds_diagnoses_or_a_reason_too(county):
+    at = {"person": county.patient, "unit": county.clinic, "recorded_by": county.nurse}
+    with pytest.raises(IntegrityError), transaction.atomic():
+        f.OutcomeFactory(**at, diagnoses=[])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        f.OutcomeFactory(**at, no_diagnosis_reason="ongoing")
+    f.OutcomeFactory(**at, diagnoses=[], no_diagnosis_reason="ongoing")
+    assert Outcome.objects.count() == 1

@@ -134,6 +134,11 @@ class Outcome(Correctable):
                 condition=Q(no_diagnosis_reason="other") | Q(no_diagnosis_text=""),
                 name="outcome_other_reason_text_only_for_other",
             ),
+            models.CheckConstraint(  # diagnoses, or the reason none is set: one of the two
+                condition=(Q(no_diagnosis_reason="") & ~Q(diagnoses=[]))
+                | (~Q(no_diagnosis_reason="") & Q(diagnoses=[])),
+                name="outcome_diagnoses_or_reason",
+            ),
         ]
         indexes = [
             models.Index(fields=["person", "assessed_on"], name="outcome_person_history"),
