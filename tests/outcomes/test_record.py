@@ -11,12 +11,12 @@ from django.utils import timezone
 
 from helhet.access.log import Actor
 from helhet.access.models import Basis
-from helhet.core.models import Membership, Unit
 from helhet.outcomes import actions
 from helhet.outcomes.icd10 import normalised, parse_codes
 from helhet.outcomes.models import Outcome
 
 from .. import factories as f
+from ..access.test_closed_episodes import case_team_episode
 from ..contacts.test_record_contact import access_of
 from ..people.utils import log_in, log_rows
 
@@ -187,21 +187,9 @@ def test_staff_of_another_unit_find_no_person(client, county):
 
 @pytest.fixture
 def act_team(county):
-    """A case-team-only unit where the patient's episode has the nurse on its case team, and
-    a colleague of hers who is a member of the unit but not on the case team."""
-    unit = f.UnitFactory(
-        name="ACT-teamet",
-        access_mode=Unit.AccessMode.CASE_TEAM,
-        organisations=[county.region, county.municipality],
-    )
-    f.MembershipFactory(user=county.nurse, unit=unit)
-    county.colleague = f.UserFactory(username="colleague", organisation=county.region)
-    f.MembershipFactory(user=county.colleague, unit=unit, role=Membership.Role.STAFF)
-    episode = f.EpisodeFactory(
-        person=county.patient, unit=unit, opened_by=county.nurse, opened_on="2026-01-20"
-    )
-    f.CaseTeamMemberFactory(episode=episode, user=county.nurse, added_by=county.nurse)
-    return unit
+    """A case-team-only unit where the patient's open episode has the nurse on its case team,
+    and a colleague of hers who is a member there but not on the case team."""
+    return case_team_episode(county, datetime.date(2026, 1, 20)).unit
 
 
 def test_at_a_case_team_unit_the_case_team_records(client, county, act_team):
