@@ -271,3 +271,19 @@ def test_the_database_holds_diagnoses_or_a_reason_too(county):
         f.OutcomeFactory(**at, no_diagnosis_reason="ongoing")
     f.OutcomeFactory(**at, diagnoses=[], no_diagnosis_reason="ongoing")
     assert Outcome.objects.count() == 1
+
+
+def test_the_page_reads_in_swedish(nurse, county):
+    f.OutcomeFactory(person=county.patient, unit=county.clinic, recorded_by=county.nurse)
+    nurse.cookies["django_language"] = "sv"
+    text = nurse.get(list_url(county.patient)).text
+    for words in (
+        "Utfall för Tolvan Tolvansson",
+        "<dt>Problemområden</dt><dd>Alkohol</dd>",
+        "<dt>Diagnoser (ICD-10)</dt><dd>F10.2</dd>",
+        "<dt>Boende</dt><dd>Hyresrätt med eget kontrakt</dd>",
+        "<dt>Sysselsättning eller försörjning</dt><dd>Ekonomiskt bistånd</dd>",
+        "<dt>Psykiatrisk slutenvård</dt><dd>Vårdtillfällen 1, vårddagar 7, de senaste 6 månaderna",
+        "<dt>Psykiatrisk akutvård</dt><dd>Besök 2, de senaste 6 månaderna",
+    ):
+        assert words in text
