@@ -98,6 +98,7 @@ MATRIX = {
     # --- /assessments ---
     # --- outcomes: read like assessments; correcting an outcome of the actor's organisation ---
     "outcomes:list": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
+    "outcomes:latest": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
     "outcomes:new": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
     "outcomes:correct": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
     # --- /outcomes ---

@@ -287,3 +287,30 @@ def test_the_page_reads_in_swedish(nurse, county):
         "<dt>Psykiatrisk akutvård</dt><dd>Besök 2, de senaste 6 månaderna",
     ):
         assert words in text
+
+
+def test_the_overviews_line_shows_the_newest_outcome_in_force_the_reader_may_see(
+    client, county, consent_for_coordination
+):
+    first = f.OutcomeFactory(person=county.patient, unit=county.clinic, recorded_by=county.nurse)
+    f.OutcomeFactory(
+        person=county.patient,
+        unit=county.clinic,
+        recorded_by=county.nurse,
+        occasion="follow_up",
+        assessed_on=datetime.date(2026, 5, 1),
+        housing="homeless",
+    )
+    f.OutcomeFactory(
+        person=county.patient,
+        unit=county.clinic,
+        recorded_by=county.nurse,
+        diagnoses=["F12.2"],
+        **{"corrects": first, "original": first, "correction_reason": "Fel."},
+    )
+    url = reverse("outcomes:latest", args=[county.patient.pk])
+    text = log_in(client, county.nurse, county.clinic).get(url).text
+    assert "2026-05-01" in text and "Homeless or in acute housing" in text
+    assert [row.what for row in log_rows(county.patient)] == ["latest outcome"]
+    text = log_in(client, county.social_worker, county.clinic).get(url).text
+    assert "No outcome you may see." in text and "2026-05-01" not in text

@@ -107,6 +107,7 @@ WHAT = {
     "assessment correction form": _("assessment correction form"),
     # outcomes
     "outcomes": _("outcomes"),
+    "latest outcome": _("latest outcome"),
     "outcome recorded": _("outcome recorded"),
     "outcome form": _("outcome form"),
     "outcome corrected": _("outcome corrected"),
@@ -243,6 +244,7 @@ PAGES = {
     "assessments:new": _("assessment form"),
     "assessments:correct": _("assessment correction form"),
     "outcomes:list": _("outcomes"),
+    "outcomes:latest": _("latest outcome"),
     "outcomes:new": _("outcome form"),
     "outcomes:correct": _("outcome correction form"),
     "contacts:list": _("contacts"),

@@ -51,6 +51,15 @@ def outcome_history(access: PersonAccess, *, unit_id: int | None) -> History:
     return History(rows, current)
 
 
+def latest_outcome(access: PersonAccess) -> Outcome | None:
+    """The newest outcome in force the user may read (the overview's line), in one query."""
+    newest = readable_outcomes(access).filter(correction__isnull=True).select_related("unit")
+    found = access.readable(
+        newest.order_by("-assessed_on", "-recorded_at", "-id")[:1], category=CATEGORY
+    )
+    return found[0] if found else None
+
+
 def outcome_for_correcting(access: PersonAccess, outcome_id: int) -> Outcome:
     """One of the person's outcomes in force, recorded by the user's organisation; else Http404
     (another organisation's, or one corrected already, is not the user's to correct)."""

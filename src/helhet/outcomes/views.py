@@ -34,6 +34,17 @@ def outcomes(request, person_id: int):
 
 
 @login_required
+@require_http_methods(["GET"])
+@policy.without_page_reads
+def latest(request, person_id: int):
+    """The newest outcome in force: the line the overview's outcome block asks for."""
+    access = policy.person_access(request, person_id)
+    outcome = selectors.latest_outcome(access)
+    record_access(Actor.from_request(request), access, action="read", what="latest outcome")
+    return render(request, "outcomes/latest.html", {"o": outcome, "person": access.person})
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 @once
 def outcome_new(request, person_id: int):
