@@ -176,6 +176,30 @@ class EmergencyAccessFactory(factory.django.DjangoModelFactory):
 # --- assessments ---
 
 from helhet.assessments.models import Assessment  # noqa: E402
+from helhet.outcomes.models import Outcome  # noqa: E402
+
+
+class OutcomeFactory(factory.django.DjangoModelFactory):
+    """An intake outcome: alcohol, F10.2, rented housing, economic assistance, one week of
+    psychiatric inpatient care and two emergency visits in the last six months."""
+
+    class Meta:
+        model = Outcome
+
+    person = factory.SubFactory(PersonFactory)
+    unit = factory.SubFactory(UnitFactory)
+    recorded_by = factory.SubFactory(UserFactory)
+    organisation = factory.SelfAttribute("recorded_by.organisation")
+    assessed_on = datetime.date(2026, 2, 1)
+    occasion = "intake"
+    alcohol = True
+    diagnoses = factory.LazyFunction(lambda: ["F10.2"])
+    housing = "rented"
+    occupation = "assistance"
+    period_months = 6
+    inpatient_episodes = 1
+    inpatient_days = 7
+    emergency_visits = 2
 
 
 class AssessmentFactory(factory.django.DjangoModelFactory):

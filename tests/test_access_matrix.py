@@ -96,6 +96,12 @@ MATRIX = {
     # correcting: a result of the actor's own organisation (see url_for); emergency is read-only
     "assessments:correct": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
     # --- /assessments ---
+    # --- outcomes: read like assessments; correcting an outcome of the actor's organisation ---
+    "outcomes:list": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
+    "outcomes:latest": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
+    "outcomes:new": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
+    "outcomes:correct": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
+    # --- /outcomes ---
     # --- contacts: lists and the overview's block are read pages; the forms write ---
     "contacts:list": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
     "contacts:latest": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
@@ -286,6 +292,14 @@ def assessment_of_own_organisation(county, actor):
     return f.AssessmentFactory(person=county.patient, unit=county.clinic, recorded_by=recorder)
 
 
+def outcome_of_own_organisation(county, actor):
+    """An outcome at the clinic, recorded by the actor's organisation (as
+    `assessment_of_own_organisation`): only the recording organisation may correct it."""
+    municipal = actor in ("sw_consent", "sw_no_consent", "mgr_consent")
+    recorder = county.social_worker if municipal else county.nurse
+    return f.OutcomeFactory(person=county.patient, unit=county.clinic, recorded_by=recorder)
+
+
 def record_of_own_organisation(county, actor, name):
     """A contact, drug test or dispensing at the clinic, corrected once (so that its versions
     are two), recorded by the actor's organisation (as `assessment_of_own_organisation`): only
@@ -355,6 +369,8 @@ def url_for(request, county, name, actor) -> str:
     elif name == "assessments:correct":
         args.append(assessment_of_own_organisation(county, actor).pk)
     # --- /assessments ---
+    elif name == "outcomes:correct":
+        args.append(outcome_of_own_organisation(county, actor).pk)
     # --- contacts: corrections and versions ---
     elif name.startswith("contacts:") and name.endswith(("_correct", "_versions")):
         args.append(record_of_own_organisation(county, actor, name).pk)

@@ -272,6 +272,7 @@ def _records(c):
         closure_reason=f.ClosureReasonFactory(),
     )
     c.assessment = f.AssessmentFactory(person=c.patient, unit=c.clinic, recorded_by=c.nurse)
+    c.outcome = f.OutcomeFactory(person=c.patient, unit=c.clinic, recorded_by=c.nurse)
     c.block = f.BlockFactory(person=c.patient, unit=c.clinic, recorded_by=c.nurse)
     c.alert = f.AlertFactory(person=c.patient, unit=c.clinic, added_by=c.nurse)
     c.contact = f.ContactFactory(
@@ -413,6 +414,7 @@ ARGUMENTS = {
     "episode_id": lambda c: [c.episode.pk, c.closed_episode.pk],
     "consent_id": lambda c: [c.consent.pk],
     "assessment_id": lambda c: [c.assessment.pk],
+    "outcome_id": lambda c: [c.outcome.pk],
     "instrument": lambda c: ["audit", "dudit"],
     "referral_id": lambda c: [
         c.linked_referral.pk,

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "helhet.care",
     "helhet.intake",
     "helhet.assessments",
+    "helhet.outcomes",
     "helhet.contacts",
     "helhet.bookings",
     "helhet.plans",

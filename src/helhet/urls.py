@@ -49,6 +49,7 @@ urlpatterns = [
     path("", include("helhet.access.urls")),
     path("", include("helhet.intake.urls")),
     path("", include("helhet.assessments.urls")),
+    path("", include("helhet.outcomes.urls")),
     path("", include("helhet.contacts.urls")),
     path("", include("helhet.bookings.urls")),
     path("", include("helhet.plans.urls")),

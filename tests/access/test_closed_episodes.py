@@ -120,10 +120,9 @@ def test_the_other_organisations_closed_episode_is_read_by_its_own_staff_only(cl
     assert overview(log_in(client, county.nurse), county).status_code == 404
 
 
-@pytest.fixture
-def case_team_unit(county):
-    """A case-team-only unit where the nurse and a colleague of hers are members, and the
-    patient's region episode there, with the nurse on its case team, closed a week ago."""
+def case_team_episode(county, opened_on):
+    """At a case-team-only unit where the nurse and a colleague of hers (`county.colleague`)
+    are members, the patient's region episode opened on OPENED_ON, the nurse on its case team."""
     unit = f.UnitFactory(
         name="ACT-teamet",
         access_mode=Unit.AccessMode.CASE_TEAM,
@@ -132,13 +131,21 @@ def case_team_unit(county):
     f.MembershipFactory(user=county.nurse, unit=unit)
     county.colleague = f.UserFactory(username="colleague", organisation=county.region)
     f.MembershipFactory(user=county.colleague, unit=unit, role=Membership.Role.STAFF)
-    county.episode.delete()
     episode = f.EpisodeFactory(
-        person=county.patient, unit=unit, opened_by=county.nurse, opened_on=days_ago(100)
+        person=county.patient, unit=unit, opened_by=county.nurse, opened_on=opened_on
     )
     f.CaseTeamMemberFactory(episode=episode, user=county.nurse, added_by=county.nurse)
+    return episode
+
+
+@pytest.fixture
+def case_team_unit(county):
+    """`case_team_episode` (the patient's only episode), opened 100 days ago and closed a
+    week ago."""
+    county.episode.delete()
+    episode = case_team_episode(county, days_ago(100))
     close(episode, days_ago(7))
-    return unit
+    return episode.unit
 
 
 def test_at_a_case_team_unit_the_closed_episodes_case_team_reads(client, county, case_team_unit):

@@ -28,6 +28,7 @@ from helhet.demo.showcase import SHOWCASE, formatted, identity_number
 from helhet.followup import indicators
 from helhet.followup.periods import last_full_year
 from helhet.intake.models import Referral
+from helhet.outcomes.models import Outcome
 from helhet.people.identity import age_on, parse
 from helhet.people.models import Person, Relative
 from helhet.plans.models import PlanVersion, Sip, SipIntervention, SipMeeting
@@ -723,3 +724,24 @@ def test_contact_persons_consultations_and_a_commission(demo, client):
     client.force_login(User.objects.get(username="anna.sjukskoterska"))
     page = client.get(reverse("intake:detail", args=[commission.referral.pk]))
     assert page.status_code == 200 and commission.questions[:20] in page.content.decode()
+
+
+def test_outcomes_are_taken_at_intake_and_follow_up_and_the_same_seed_gives_the_same(demo):
+    saved = list(Outcome.objects.order_by("pk"))
+    occasions = {outcome.occasion for outcome in saved}
+    assert occasions == {"intake", "follow_up"}
+    # one outcome beside each occasion of the AUDIT: the same day, recorder and episode
+    audits = Assessment.objects.filter(instrument="audit")
+    assert sorted((o.episode_id, o.assessed_on, o.recorded_by_id) for o in saved) == sorted(
+        audits.values_list("episode_id", "assessed_on", "recorded_by_id")
+    )
+    for outcome in saved:  # what the action would accept
+        assert bool(outcome.diagnoses) != bool(outcome.no_diagnosis_reason)
+        assert outcome.inpatient_days >= outcome.inpatient_episodes and outcome.problem_areas
+    population = Population(saved_county(), seed=1, today=timezone.localdate())
+    again = [o for b in [population.batch(0, 7), population.batch(7, PERSONS)] for o in b.outcomes]
+
+    def fields(rows):
+        return [(o.assessed_on, o.housing, o.diagnoses, o.inpatient_days) for o in rows]
+
+    assert fields(again) == fields(saved)

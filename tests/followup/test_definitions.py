@@ -12,6 +12,7 @@ GROUP_CODES = [
     "closures",
     "interventions",
     "assessments",
+    "outcomes",
     "wait_times",
     "sip",
     "consent",
@@ -58,6 +59,9 @@ def test_the_ten_goal_images_name_real_indicators():
     assert goals[1].indicators == () and "user audits" in str(goals[1].how)
     assert [g.number for g in definitions.get("reactivated").goal_images] == [8, 9]
     assert definitions.get("no_shows").goal_images == [goals[8]]
+    # seed 000's goal, fewer patients in psychiatric care: målbild 6 follows the outcomes
+    assert definitions.get("inpatient_change").goal_images == [goals[5]]
+    assert "psychiatric inpatient" in str(goals[5].how)
 
 
 def test_the_goal_images_read_in_swedish_as_the_inquiry_wrote_them():

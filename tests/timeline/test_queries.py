@@ -23,12 +23,12 @@ from .conftest import (
 
 # The request, measured: session and user (2), the user's memberships (1); the person, episodes
 # (each with whether the user is on its case team), consents, disclosures (4); one query per
-# source: contacts (+ their interventions), assessments, plan versions, SIP versions, SIP
-# meetings, referrals, drug tests (+ results), dispensings, team conference decisions (11); the
+# source: contacts (+ their interventions), assessments, outcomes, plan versions, SIP versions,
+# SIP meetings, referrals, drug tests (+ results), dispensings, team conference decisions (12); the
 # owners' names (1); the log row (savepoint, chain head, rows, head, release: 5, and one fewer
 # on PostgreSQL); the session kept alive (3). The page's header names the user's organisation:
 # it comes with the owners' names.
-LATEST_QUERIES = 24 + LOG_STATEMENTS
+LATEST_QUERIES = 25 + LOG_STATEMENTS
 # The page has the person header too: its warnings and the case managers of the open episode.
 PAGE_QUERIES = LATEST_QUERIES + 2
 

@@ -51,6 +51,7 @@ from helhet.plans.models import (
 
 from . import bulk, names
 from .county import STAFF, UNITS, County
+from .outcomes import outcomes
 
 ORGANISATION_OF_MUNICIPALITY = {"9901": "norrby", "9902": "soderby"}
 
@@ -340,7 +341,9 @@ class Journeys:
             if laro:
                 self._dispensings(rng, person, unit_key, start, end, batch)
             if age_on(person.birth_date, first) >= 18:  # AUDIT and DUDIT are for adults
-                self._assessments(rng, person, earlier, work, first, end, show, batch)
+                occasions = self._assessments(rng, person, earlier, work, first, end, show, batch)
+                seed = f"{self.seed}-{index}-{earlier.opened_on}"
+                batch.outcomes += outcomes(seed, person, earlier, occasions)
         if not show and rng.random() < DECLINED_SHARE:  # one for every ten or so accepted
             days = (self.today - 20 * DAY - self.window_start).days
             received = self.window_start + rng.randint(0, max(days, 0)) * DAY
@@ -560,9 +563,10 @@ class Journeys:
 
     # Assessments -----------------------------------------------------------------------
 
-    def _assessments(self, rng, person, episode, work, first, end, show, batch) -> None:
+    def _assessments(self, rng, person, episode, work, first, end, show, batch) -> list[tuple]:
         """AUDIT and DUDIT at intake (the first contact), then follow-ups until END: a quarter
-        apart for the first year, then yearly; some persons are never followed up."""
+        apart for the first year, then yearly; some persons are never followed up. The
+        occasions: (day, recorder, when recorded) each, for the outcomes taken with them."""
         days = [first]
         if show or rng.random() >= NOT_FOLLOWED_UP_SHARE:
             while True:
@@ -575,8 +579,10 @@ class Journeys:
         levels = {"audit": rng.uniform(0.15, 0.8)}
         levels["dudit"] = rng.uniform(0.2, 0.8) if rng.random() < 0.5 else rng.uniform(0, 0.1)
         last = len(days) - 1
+        occasions = []
         for number, day in enumerate(days):
             [recorder] = work.on(day, 1) if number else [self.county_user(episode.opened_by_id)]
+            occasions.append((day, recorder, self.at(day, 16)))
             for instrument in self.instruments:
                 level = levels[instrument.code]
                 answers: dict[int, int | None] = {
@@ -616,6 +622,7 @@ class Journeys:
                 )
             for code in levels:
                 levels[code] = _next_level(rng, levels[code], trajectory)
+        return occasions
 
     # The units' inboxes ----------------------------------------------------------------
 

@@ -26,6 +26,7 @@ from helhet.bookings.models import Booking
 from helhet.care.models import CaseTeamMember, ClosureReason, Episode
 from helhet.contacts.models import Contact, DrugTest, DrugTestResult, MedicationDispensing
 from helhet.intake.models import Referral
+from helhet.outcomes.models import Outcome
 from helhet.people.identity import age_on, make_personnummer
 from helhet.people.models import Person, Relative
 from helhet.plans.models import (
@@ -138,6 +139,7 @@ class Batch:
     bookings: list[Booking] = field(default_factory=list)  # of the booked contacts
     booking_staff: list[tuple[Booking, int]] = field(default_factory=list)  # (booking, user id)
     assessments: list[Assessment] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
     drug_tests: list[DrugTest] = field(default_factory=list)
     drug_test_results: list[DrugTestResult] = field(default_factory=list)
     dispensings: list[MedicationDispensing] = field(default_factory=list)
@@ -167,6 +169,7 @@ class Batch:
             (Booking, self.bookings),
             (BOOKING_STAFF_LINK, self.booking_staff),
             (Assessment, self.assessments),
+            (Outcome, self.outcomes),
             (DrugTest, self.drug_tests),
             (DrugTestResult, self.drug_test_results),
             (MedicationDispensing, self.dispensings),
@@ -203,6 +206,7 @@ AS_SET = {
     Contact: "recorded_at",
     Booking: "booked_at",
     Assessment: "recorded_at",
+    Outcome: "recorded_at",
     DrugTest: "recorded_at",
     MedicationDispensing: "recorded_at",
     PlanVersion: "created_at",

@@ -54,6 +54,7 @@ GROUPS = [
     ("closures", _("Closures and reactivations")),
     ("interventions", _("Interventions")),
     ("assessments", _("AUDIT and DUDIT")),
+    ("outcomes", _("Outcomes")),
     ("wait_times", _("Wait times")),
     ("sip", _("SIP")),
     ("consent", _("Consent")),
@@ -135,6 +136,93 @@ def _instrument(code: str, title: str) -> list[Indicator]:
         ),
     ]
 
+
+OUTCOME_INTAKE = _(
+    "Persons with an outcome recorded at the unit as an intake, dated in the period, not "
+    "corrected by a later one. Each person once, with their first such outcome in the period."
+)
+OUTCOME_CHANGE = _(
+    "Persons with an outcome recorded at the unit as a follow-up dated in the period and an "
+    "intake outcome at the unit on or before it (corrected outcomes left out). Their latest "
+    "follow-up in the period is compared with the latest intake before it: %(what)s"
+)
+
+_OUTCOMES = [
+    Indicator(
+        "outcome_intake",
+        "outcomes",
+        _("Persons with an outcome at intake"),
+        _lazy_format(
+            _("%(rule)s The sub-rows are their problem areas: a person may have several."),
+            rule=OUTCOME_INTAKE,
+        ),
+        C,
+    ),
+    Indicator(
+        "outcome_diagnosis",
+        "outcomes",
+        _("Diagnoses at intake, or the reason none is set"),
+        _(
+            "The persons of the row above, by whether ICD-10 diagnoses were set at intake, or "
+            "else the reason none was: the sub-rows add up to the row."
+        ),
+        C,
+        parts="diagnosis:",
+    ),
+    Indicator(
+        "homeless_intake",
+        "outcomes",
+        _("Homeless at intake"),
+        _lazy_format(
+            _("%(rule)s Of them, those homeless or in acute housing at intake."),
+            rule=OUTCOME_INTAKE,
+        ),
+        C,
+    ),
+    Indicator(
+        "inpatient_intake",
+        "outcomes",
+        _("Psychiatric inpatient care before intake"),
+        _lazy_format(
+            _(
+                "%(rule)s Of them, those with at least one episode of psychiatric inpatient "
+                "care in the period before intake that the outcome covers (six months unless "
+                "another length was recorded)."
+            ),
+            rule=OUTCOME_INTAKE,
+        ),
+        C,
+    ),
+    Indicator(
+        "inpatient_change",
+        "outcomes",
+        _("Psychiatric inpatient care: change from intake to follow-up"),
+        _lazy_format(
+            OUTCOME_CHANGE,
+            what=_(
+                "inpatient care in the period before the intake but none in the period "
+                "before the follow-up is improved, the same (care in both or in neither) "
+                "unchanged, care only before the follow-up worse."
+            ),
+        ),
+        C,
+        parts="change:",
+    ),
+    Indicator(
+        "homeless_change",
+        "outcomes",
+        _("Homelessness: change from intake to follow-up"),
+        _lazy_format(
+            OUTCOME_CHANGE,
+            what=_(
+                "homeless at intake and housed at the follow-up is improved, the same in both "
+                "unchanged, housed at intake and homeless at the follow-up worse."
+            ),
+        ),
+        C,
+        parts="change:",
+    ),
+]
 
 INDICATORS: list[Indicator] = [
     Indicator("enrolled", "enrolment", _("Persons enrolled"), ENROLLED, C),
@@ -281,6 +369,7 @@ INDICATORS: list[Indicator] = [
     ),
     *_instrument("audit", "AUDIT"),
     *_instrument("dudit", "DUDIT"),
+    *_OUTCOMES,
     Indicator(
         "referrals_decided",
         "wait_times",
@@ -539,10 +628,18 @@ GOAL_IMAGES: list[GoalImage] = [
     GoalImage(
         6,
         _("A working everyday life and a meaningful context"),
-        ("interventions", "audit_mean_change", "dudit_mean_change"),
+        (
+            "interventions",
+            "audit_mean_change",
+            "dudit_mean_change",
+            "inpatient_intake",
+            "inpatient_change",
+            "homeless_change",
+        ),
         _(
-            "Housing and employment support among the interventions, and the mean change of "
-            "the AUDIT and DUDIT totals."
+            "Housing and employment support among the interventions, the mean change of the "
+            "AUDIT and DUDIT totals, and the outcomes: fewer persons in psychiatric inpatient "
+            "care and fewer homeless at follow-up than at intake."
         ),
     ),
     GoalImage(

@@ -4,14 +4,15 @@ Each source (episodes, closures, contacts, interventions, dispensings, assessmen
 SIP meetings) is one aggregate query grouped by unit and by the breakdown's group key — a
 `Case(When(...))` on the person's legal sex or birth date (`agegroups`), or the person's
 municipality of residence itself (`municipalities`) — with filtered
-aggregates (`Count(..., filter=Q(...))`, `Count(distinct=True)`) for the figures. Every
+aggregates (`Count(..., filter=Q(...))`, `Count(distinct=True)`) for the figures (the outcomes
+two: `outcomes`). Every
 client figure's source is filtered by `clients` (a person enrolled at the unit as a relative is
 not a client there); the relatives' own figures are two queries more (their episodes, their
 contacts). The number of queries does not grow with the data or, for `county_comparison`,
-with the number of units: 16 for a unit report by total, 18 by sex or age, 19 by municipality
+with the number of units: 18 for a unit report by total, 20 by sex or age, 21 by municipality
 (the names of the municipalities found are one query more). A `trend` over
 periods that do not overlap makes the period the group key instead (`Case(When(<date> in
-period i))`, by sex or age "p<i>|<group>" with the age at period i's start): 14 queries (16 by
+period i))`, by sex or age "p<i>|<group>" with the age at period i's start): 16 queries (18 by
 sex or age) and two per period for the episodes' figures (clients' and relatives'). The trend
 of one group is its column of the breakdown's reports (`UnitReport.column`), so it is
 suppressed together with the other groups.
@@ -79,7 +80,7 @@ from helhet.intake.models import Referral
 from helhet.people.models import Person
 from helhet.plans.models import SipMeeting, SipVersion
 
-from . import definitions, municipalities
+from . import definitions, municipalities, outcomes
 from .agegroups import OTHER, OTHER_LABEL, age_group_expression, age_groups
 from .periods import Period, local_zone
 from .report import Cell, Group, Measure, Row, UnitReport
@@ -709,6 +710,7 @@ class _Computation:
             self.interventions()
             self.medication_records()
             self.assessments()
+            outcomes.compute(self)
             self.sip_follow_ups()
             self.waits()
         computed_at = timezone.now()
@@ -765,6 +767,8 @@ class _Computation:
                     "worse": gettext("Worse"),
                 }
                 rows += [(code, f"change:{name}", labels[name]) for name in CHANGES]
+            elif (outcome_rows := outcomes.sub_rows(code)) is not None:
+                rows += [(code, key, label) for key, label in outcome_rows]
         return rows
 
     def groups_found(self) -> list[Group]:

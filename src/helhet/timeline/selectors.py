@@ -37,6 +37,7 @@ from .sources import Item
 GROUPS = {
     "contacts": (_("Contacts"), (sources.contacts,)),
     "assessments": (_("Assessments"), (sources.assessments,)),
+    "outcomes": (_("Outcomes"), (sources.outcomes,)),
     "plans": (
         _("Treatment plans and SIP"),
         (sources.plan_versions, sources.sip_versions, sources.sip_meetings),
@@ -50,6 +51,7 @@ GROUPS = {
 KINDS = (
     "contact",
     "assessment",
+    "outcome",
     "plan_version",
     "sip_version",
     "sip_meeting",
@@ -106,6 +108,7 @@ WORDS = {
     "the_meeting_in_the_sip": _("The meeting in the SIP"),
     "the_referral": _("The referral among the person's referrals"),
     "the_result_in_the_history": _("The result in the history of assessments"),
+    "the_outcome_in_the_history": _("The outcome among the person's outcomes"),
     "the_person_agreed_on": _("The person agreed on"),
     "until_withdrawn": _("until withdrawn"),
     "valid": _("Valid"),
@@ -117,6 +120,7 @@ WORDS = {
 LINKS = {
     "contacts": "contacts:list",
     "assessments": "assessments:history",
+    "outcomes": "outcomes:list",
     "history": "people:history",
     "medication": "contacts:medication",
     "plans": "plans:plans",

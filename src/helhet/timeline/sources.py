@@ -32,6 +32,7 @@ from helhet.core import raw
 from helhet.core.corrections import in_force_sql
 from helhet.core.models import Organisation, Unit
 from helhet.intake.models import Referral
+from helhet.outcomes.models import Outcome
 from helhet.plans.models import PlanVersion, Sip, SipMeeting, SipVersion, TreatmentPlan
 
 from .cursor import Cursor, between_sql, day_end
@@ -123,6 +124,7 @@ _REFERRAL, _DRUG_TEST, _DISPENSING = (
     raw.Columns(DrugTest, "t"),
     raw.Columns(MedicationDispensing, "d"),
 )
+_OUTCOME = raw.Columns(Outcome, "o")
 _UNIT = raw.Columns(Unit, "u")
 _DECISION = raw.Columns(ConferenceItem, "k")
 
@@ -211,6 +213,19 @@ def assessments(
         raw.set_related(assessment, "correction", corr.build(row, a.width + _UNIT.width))
         items.append(_item(assessment.assessed_on, "assessment", assessment, ASSESSMENTS))
     return items
+
+
+def outcomes(
+    access: PersonAccess, cursor: Cursor | None, limit: int, floor: Cursor | None = None
+) -> list[Item]:
+    """Outcomes (read as assessments are), the versions in force."""
+    o = _OUTCOME
+    read = _of_person(access, o).owned_by(
+        access, ASSESSMENTS, o.column("organisation_id"), o.column("unit_id")
+    )
+    read.where.append(in_force_sql(o))
+    rows = read.rows("assessed_on", "outcome", cursor, floor, limit, dated=True)
+    return [_item(r.assessed_on, "outcome", r, ASSESSMENTS) for r in _at_units(o, rows)]
 
 
 def plan_versions(
