@@ -73,7 +73,7 @@ def test_each_item_links_to_itself_on_the_page_that_shows_it(client, county, coo
 
 
 def test_a_contact_links_to_the_page_of_the_list_that_holds_it(client, county, settings):
-    settings.HELHET_PAGE_SIZE = 3
+    settings.HELHET_RECORD_PAGE_SIZE = 3
     oldest = contact(county, starts_at=at(1))
     for day in range(2, 9):
         contact(county, starts_at=at(day))
@@ -90,7 +90,7 @@ def test_a_contact_links_to_the_page_of_the_list_that_holds_it(client, county, s
 def test_a_contact_the_user_may_not_read_opens_the_first_page_and_tells_nothing(
     client, county, settings
 ):
-    settings.HELHET_PAGE_SIZE = 3
+    settings.HELHET_RECORD_PAGE_SIZE = 3
     hidden = contact(county, user=county.social_worker, starts_at=at(1))
     for day in range(2, 9):
         contact(county, starts_at=at(day))
