@@ -131,3 +131,15 @@ def test_the_trend_and_the_comparison_are_suppressed_too(county):
     assert means[2].hidden and means[1].value is None
     [compared, _r] = results.comparison([county.clinic], Period.year(2025))
     assert compared.rows[0].means[0].value == pytest.approx(4.3)
+
+
+def test_the_follow_up_unit_page_links_to_the_survey_results(client, county):
+    log_in(client, county.manager, county.clinic)
+    page = client.get(reverse("followup:unit", args=[county.clinic.pk]), YEAR)
+    assert reverse("surveys:results", args=[county.clinic.pk]) in page.text
+
+
+def test_the_definitions_page_names_the_survey_questions_of_each_goal_image(client, county):
+    log_in(client, county.manager, county.clinic)
+    page = client.get(reverse("followup:definitions"))
+    assert "I have a say in my support and my treatment." in page.text
