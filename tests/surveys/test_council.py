@@ -29,6 +29,7 @@ def test_the_manager_records_a_meeting_and_a_proposal_and_answers_it(client, cou
     )
     proposal = Proposal.objects.get()
     assert proposal.meeting == meeting and proposal.decision == "waiting"
+    assert client.get(reverse("surveys:proposal_answer", args=[proposal.pk])).status_code == 200
     client.post(
         reverse("surveys:proposal_answer", args=[proposal.pk]),
         {
@@ -45,11 +46,27 @@ def test_the_manager_records_a_meeting_and_a_proposal_and_answers_it(client, cou
 
 
 def test_staff_of_the_unit_cannot_record_or_answer(client, county):
+    proposal = Proposal.objects.create(
+        unit=county.clinic,
+        raised_on=datetime.date(2025, 4, 2),
+        text="Kvällsöppet",
+        recorded_by=county.manager,
+    )
     log_in(client, county.nurse, county.clinic)
     url = reverse("surveys:meeting_new", args=[county.clinic.pk])
     assert client.get(url).status_code == 404
     assert client.post(url, {"held_on": "2025-04-02", "groups": ["persons"]}).status_code == 404
     assert not CouncilMeeting.objects.exists()
+    answer = reverse("surveys:proposal_answer", args=[proposal.pk])
+    data = {
+        "decision": "accepted",
+        "answer": "Ja",
+        "answered_by": "Chef",
+        "answered_on": "2025-05-01",
+    }
+    assert client.post(answer, data).status_code == 404
+    proposal.refresh_from_db()
+    assert proposal.decision == "waiting"
 
 
 def test_a_meeting_in_the_future_is_refused_with_the_form(client, county):

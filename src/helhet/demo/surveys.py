@@ -36,6 +36,7 @@ COMMENTS = (
     (CommentState.CLEARED, "Jag vill kunna boka tid via nätet."),
     (CommentState.CLEARED, "Min kontaktperson har följt mig hela vägen."),
     (CommentState.REJECTED, ""),
+    (CommentState.REJECTED, ""),
     (CommentState.WAITING, "Sara på mottagningen var jättebra när jag var här i tisdags."),
     (CommentState.WAITING, "Väntrummet är för litet när det är öppen mottagning."),
 )

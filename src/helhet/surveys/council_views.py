@@ -43,11 +43,8 @@ def council(request, unit_id: int):
 def meeting_new(request, unit_id: int):
     found = access.council_unit_or_404(request.user, unit_id)
     form = MeetingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if run_action(form, actions.meeting_record, user=request.user, units=[found]):
-            messages.success(request, _("The meeting is recorded."))
-            return redirect("surveys:council", unit_id=found.pk)
-    return render(request, "surveys/council_form.html", {"unit": found, "form": form})
+    saved = _("The meeting is recorded.")
+    return _record(request, found, form, actions.meeting_record, saved, units=[found])
 
 
 @login_required
@@ -57,11 +54,18 @@ def proposal_new(request, unit_id: int):
     found = access.council_unit_or_404(request.user, unit_id)
     form = ProposalForm(request.POST or None)
     set_queryset(form.fields["meeting"], meetings_of(found), label=lambda m: str(m.held_on))
+    saved = _("The proposal is recorded.")
+    return _record(request, found, form, actions.proposal_record, saved, unit=found)
+
+
+def _record(request, at, form, action, saved: str, **kwargs):
+    """Run ACTION from the posted FORM and go back to the council page of unit AT saying SAVED;
+    else the form again, with its messages."""
     if request.method == "POST" and form.is_valid():
-        if run_action(form, actions.proposal_record, user=request.user, unit=found):
-            messages.success(request, _("The proposal is recorded."))
-            return redirect("surveys:council", unit_id=found.pk)
-    return render(request, "surveys/council_form.html", {"unit": found, "form": form})
+        if run_action(form, action, user=request.user, **kwargs):
+            messages.success(request, saved)
+            return redirect("surveys:council", unit_id=at.pk)
+    return render(request, "surveys/council_form.html", {"unit": at, "form": form})
 
 
 @login_required

@@ -12,6 +12,7 @@ Both are open without login (`@login_not_required`) and show nothing but the que
 from __future__ import annotations
 
 import secrets
+from functools import wraps
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -26,7 +27,7 @@ from helhet.intake import flood
 
 from . import actions, questionnaires
 from .forms import AnswerForm, CodeForm
-from .models import Channel
+from .models import Channel, Kiosk
 from .views import KIOSK_KEY
 
 SITTING_KEY = "helhet_kiosk_sitting"
@@ -34,18 +35,26 @@ CODE_LIMITS = flood.Limits("survey-code", per_address=30, per_unit=500, window_s
 NO_UNIT = 0  # the counter of the codes refused, whatever their unit
 
 
-def _kiosk(request):
-    return actions.running_kiosk(request.session.get(KIOSK_KEY))
+def kiosk_page(view):
+    """A kiosk's page: open without login, and only on a device whose session holds a running
+    kiosk (passed to VIEW); "not open on this device" (404) otherwise."""
+
+    @login_not_required
+    @csrf_protect
+    @wraps(view)
+    def page(request):
+        running = actions.running_kiosk(request.session.get(KIOSK_KEY))
+        if running is None:
+            return render(request, "surveys/kiosk_closed.html", status=404)
+        return view(request, running)
+
+    return page
 
 
-@login_not_required
-@csrf_protect
+@kiosk_page
 @require_http_methods(["GET", "POST"])
-def kiosk(request):
+def kiosk(request, running: Kiosk):
     """The start screen: "Start" begins a sitting."""
-    running = _kiosk(request)
-    if running is None:
-        return render(request, "surveys/kiosk_closed.html", status=404)
     if request.method == "POST":
         request.session[SITTING_KEY] = secrets.token_urlsafe(16)
         return redirect("surveys:kiosk_answer")
@@ -54,14 +63,10 @@ def kiosk(request):
     return render(request, "surveys/kiosk_start.html", context)
 
 
-@login_not_required
-@csrf_protect
+@kiosk_page
 @require_http_methods(["GET", "POST"])
-def kiosk_answer(request):
+def kiosk_answer(request, running: Kiosk):
     """One answer per sitting: saving it ends the sitting."""
-    running = _kiosk(request)
-    if running is None:
-        return render(request, "surveys/kiosk_closed.html", status=404)
     if not request.session.get(SITTING_KEY):
         return redirect("surveys:kiosk")
     questionnaire = questionnaires.get(running.questionnaire)
@@ -82,11 +87,9 @@ def kiosk_answer(request):
     return render(request, "surveys/kiosk_answer.html", context)
 
 
-@login_not_required
+@kiosk_page
 @require_GET
-def kiosk_thanks(request):
-    if _kiosk(request) is None:
-        return render(request, "surveys/kiosk_closed.html", status=404)
+def kiosk_thanks(request, running: Kiosk):
     return render(request, "surveys/kiosk_thanks.html")
 
 

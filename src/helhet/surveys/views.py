@@ -56,19 +56,25 @@ def unit(request, unit_id: int):
     return render(request, "surveys/unit.html", context)
 
 
+def _chosen(request) -> str | None:
+    """The questionnaire chosen for a kiosk or a code; None, with the message, when none is."""
+    form = QuestionnaireForm(request.POST)
+    if form.is_valid():
+        return form.cleaned_data["questionnaire"]
+    messages.error(request, _("Choose the questionnaire."))
+    return None
+
+
 @login_required
 @require_POST
 def kiosk_start(request, unit_id: int):
     """Start a kiosk on this device: the staff member is logged out, the device answers only
     the kiosk's questionnaire from now on."""
     found = access.staff_unit_or_404(request.user, unit_id)
-    form = QuestionnaireForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose the questionnaire."))
+    chosen = _chosen(request)
+    if chosen is None:
         return redirect("surveys:unit", unit_id=found.pk)
-    token = actions.kiosk_start(
-        user=request.user, unit=found, questionnaire=form.cleaned_data["questionnaire"]
-    )
+    token = actions.kiosk_start(user=request.user, unit=found, questionnaire=chosen)
     logout(request)
     request.session[KIOSK_KEY] = token
     return redirect("surveys:kiosk")
@@ -88,15 +94,10 @@ def kiosk_stop(request, unit_id: int):
 @once
 def code_new(request, unit_id: int):
     found = access.staff_unit_or_404(request.user, unit_id)
-    form = QuestionnaireForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose the questionnaire."))
+    chosen = _chosen(request)
+    if chosen is None:
         return redirect("surveys:unit", unit_id=found.pk)
-    issued = actions.code_issue(
-        unit=found,
-        questionnaire=form.cleaned_data["questionnaire"],
-        today=timezone.localdate(),
-    )
+    issued = actions.code_issue(unit=found, questionnaire=chosen, today=timezone.localdate())
     request.session[SLIP_KEY] = {
         "unit": found.pk,
         "code": issued.code,
