@@ -143,3 +143,19 @@ def test_the_definitions_page_names_the_survey_questions_of_each_goal_image(clie
     log_in(client, county.manager, county.clinic)
     page = client.get(reverse("followup:definitions"))
     assert "I have a say in my support and my treatment." in page.text
+
+
+def test_the_results_page_asks_the_database_as_often_for_ten_times_the_answers(client, county):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    log_in(client, county.manager, county.clinic)
+    url = reverse("surveys:results", args=[county.clinic.pk])
+    counts = []
+    for _round in range(2):
+        for _n in range(5 if not counts else 45):
+            answer(county.clinic, DAY, {1: 4, 2: 5}, comment="Tack")
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url, YEAR).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
