@@ -159,3 +159,24 @@ def test_the_results_page_asks_the_database_as_often_for_ten_times_the_answers(c
             assert client.get(url, YEAR).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_comment_reviewed_meanwhile_is_refused_on_the_page_with_the_reason(client, county):
+    first, *_rest = _with_comments(county)
+    actions.comment_review(unit=county.clinic, response_id=first.pk, decision="reject", text="")
+    log_in(client, county.nurse, county.clinic)
+    url = reverse("surveys:comments", args=[county.clinic.pk])
+    page = client.post(url, {"response": first.pk, "decision": "clear", "text": "x"})
+    assert page.status_code == 200
+    assert "This comment has already been reviewed." in page.text
+    first.refresh_from_db()
+    assert (first.comment, first.comment_state) == ("", CommentState.REJECTED)
+
+
+def test_the_results_page_shows_cleared_comments_only(client, county):
+    first, *_rest = _with_comments(county)
+    actions.comment_review(unit=county.clinic, response_id=first.pk, decision="clear", text="Bra")
+    log_in(client, county.manager, county.clinic)
+    page = client.get(reverse("surveys:results", args=[county.clinic.pk]), YEAR)
+    assert "<li>Bra</li>" in page.text
+    assert "från Tolvan" not in page.text

@@ -157,26 +157,30 @@ def paper(request, unit_id: int, questionnaire: str):
 def comments(request, unit_id: int):
     """The unit's comments waiting for review: cleared (edited) or rejected by its staff."""
     found = access.staff_unit_or_404(request.user, unit_id)
-    posted = CommentReviewForm(request.POST or None)
     response_id = parse_id(request.POST.get("response"))
+    posted = CommentReviewForm(request.POST or None, auto_id=f"comment-{response_id}-%s")
     if request.method == "POST" and posted.is_valid():
         if run_action(posted, actions.comment_review, unit=found, response_id=response_id):
             messages.success(request, _("The comment is reviewed."))
             return redirect("surveys:comments", unit_id=found.pk)
-    waiting = Response.objects.filter(unit=found, comment_state=CommentState.WAITING).order_by(
-        "month", "pk"
+    waiting = list(
+        Response.objects.filter(unit=found, comment_state=CommentState.WAITING).order_by(
+            "month", "pk"
+        )[:50]
     )
+    if posted.errors and response_id not in {response.pk for response in waiting}:
+        messages.error(request, " ".join(map(str, posted.non_field_errors())))  # meanwhile
     # one form per comment, each with its own ids (the posted one with its messages)
     rows = [
         (
             response,
-            CommentReviewForm(
-                request.POST if response.pk == response_id else None,
-                initial={"text": response.comment},
-                auto_id=f"comment-{response.pk}-%s",
+            posted
+            if response.pk == response_id
+            else CommentReviewForm(
+                initial={"text": response.comment}, auto_id=f"comment-{response.pk}-%s"
             ),
         )
-        for response in waiting[:50]
+        for response in waiting
     ]
     return render(request, "surveys/comments.html", {"unit": found, "rows": rows})
 
