@@ -452,6 +452,10 @@ ARGUMENTS = {
     "step_id": lambda c: [c.step.pk],
     "consultation_id": lambda c: [c.consultation.pk],
     "named_contact_id": lambda c: [c.contact_person.pk],
+    # surveys (anonymous answers: no person on any of their pages)
+    "questionnaire": lambda c: ["persons", "relatives"],
+    "code": lambda c: ["ABCD2345"],
+    "proposal_id": lambda c: [0],
 }
 QUERIES = {
     # a URL's name: the query strings it is asked with (else none)
@@ -607,6 +611,16 @@ NOT_A_PAGE_FOR_THE_COORDINATOR = {
     "otp_webauthn:credential-authentication-complete": "POST only (the passkey script's JSON)",
     "oidc_login": "redirects to an identity provider (none is configured here)",
     "oidc_callback": "an identity provider's answer: redirects to the login page",
+    "surveys:index": "redirects to the active unit's survey page",
+    "surveys:kiosk_start": "POST only",
+    "surveys:kiosk_stop": "POST only",
+    "surveys:code_new": "POST only",
+    "surveys:code_slip": "no slip made: redirects to the unit's survey page",
+    "surveys:kiosk": "no kiosk runs in the coordinator's session (404)",
+    "surveys:kiosk_answer": "no kiosk runs in the coordinator's session (404)",
+    "surveys:kiosk_thanks": "no kiosk runs in the coordinator's session (404)",
+    "surveys:code_answer": "no such code (refused, 404)",
+    "surveys:proposal_answer": "no proposal in this world (404)",
 }
 
 SHOWN_TO_THE_ALLOWED = {

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "helhet.followup",
     "helhet.conference",
     "helhet.governance",
+    "helhet.surveys",
     "helhet.demo",
 ]
 

@@ -59,4 +59,5 @@ urlpatterns = [
     path("", include("helhet.followup.urls")),
     path("", include("helhet.governance.urls")),
     path("", include("helhet.conference.urls")),
+    path("", include("helhet.surveys.urls")),
 ]

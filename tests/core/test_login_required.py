@@ -27,6 +27,13 @@ PUBLIC = {
     "oidc_login",
     "oidc_callback",
     "bookings:feed",  # a private token in the address (bookings/feeds.py)
+    # the surveys' ways in without login (surveys/public.py): the kiosk, the one-time code
+    "surveys:kiosk",
+    "surveys:kiosk_answer",
+    "surveys:kiosk_thanks",
+    "surveys:code_enter",
+    "surveys:code_answer",
+    "surveys:code_thanks",
 }
 # A value for each URL argument, by name, else by converter.
 VALUES = {"app_label": "core", "uidb64": "MQ", "token": "set-password"}

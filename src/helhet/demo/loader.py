@@ -17,6 +17,7 @@ from .county import County, create_county
 from .governance import add_agreements
 from .journeys import DEFAULT_YEARS
 from .population import Population
+from .surveys import add_surveys
 
 BATCH_SIZE = 2000  # persons at a time, with their whole history (and rows per bulk insert)
 
@@ -65,6 +66,7 @@ def load(
     add_conferences(county, today=timezone.localdate())
     add_bookings(county, today=timezone.localdate())
     add_agreements(county, today=timezone.localdate())
+    add_surveys(county, today=timezone.localdate(), seed=seed)
     if connection.vendor == "postgresql":
         # A bulk load leaves the planner without statistics until autovacuum comes by: at
         # 100,000 persons the task list then took over a minute instead of a quarter second.

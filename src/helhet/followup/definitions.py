@@ -579,8 +579,9 @@ GOAL_IMAGES: list[GoalImage] = [
         _("To be listened to, understood and treated with the same respect as others"),
         (),
         _(
-            "The person's own experience, which no record holds: follow it up with user "
-            "audits (brukarrevision) or surveys."
+            "The person's own experience, which no record holds: the persons' and the "
+            "relatives' surveys ask whether they are listened to, understood and treated with "
+            "respect (the unit's survey results); user audits (brukarrevision) add to them."
         ),
     ),
     GoalImage(
@@ -612,8 +613,9 @@ GOAL_IMAGES: list[GoalImage] = [
         ("sip_share", "audit_change", "dudit_change"),
         _(
             "A SIP is made with the person and records their agreement; the change from "
-            "intake to follow-up shows their own use. Their influence itself: ask them (user "
-            "audits, surveys)."
+            "intake to follow-up shows their own use. Their influence itself: the persons' "
+            "survey asks whether they have a say and handle their situation better, and the "
+            "user council's proposals with the unit's answers stand beside its results."
         ),
     ),
     GoalImage(
@@ -678,7 +680,8 @@ GOAL_IMAGES: list[GoalImage] = [
         ("intervention_persons", "interventions"),
         _(
             "Relatives' support among the interventions; what the relatives may be told is "
-            "in each person's consent."
+            "in each person's consent. The relatives' survey asks whether they are listened "
+            "to and get support of their own."
         ),
     ),
 ]

@@ -49,6 +49,8 @@ class Export:
     made_by: str
     # a unit's deviations between the authorities in the period (`governance.deviations`)
     deviations: list = field(default_factory=list)
+    # a unit's survey results in the period (`surveys.results.unit_results`)
+    surveys: list = field(default_factory=list)
 
     @property
     def units(self) -> list[str]:
@@ -139,6 +141,12 @@ def write_xlsx(export: Export) -> bytes:
         _figures_sheet(book.create_sheet(_sheet_title(title)), export, rows, bold)
     if export.deviations:
         _deviations_sheet(book.create_sheet(_sheet_title(_("Deviations"))), export, bold)
+    if export.surveys:
+        from helhet.surveys.exports import write_sheet
+
+        surveys = book.create_sheet(_sheet_title(_("Surveys")))
+        write_sheet(surveys, export.surveys)
+        _style(surveys, bold, widths=(60, 12, 10, 10, 100))
     sheet = book.create_sheet(_sheet_title(_("Definitions")))
     sheet.append([_("Code"), _("Indicator"), _("Definition"), _("Goal images")])
     for indicator in definitions.INDICATORS:

@@ -37,6 +37,7 @@ from helhet.core import pdf
 from helhet.core.models import Unit, User
 from helhet.core.replica import reading_from_replica
 from helhet.governance import deviations
+from helhet.surveys import results as survey_results
 
 from . import access, exports, indicators
 from .forms import CountyFilterForm, TrendFilterForm, UnitFilterForm
@@ -226,12 +227,13 @@ def _compute(job: ExportJob, spec: Spec, *, progress: Callable[[int], None]) -> 
         ]
     progress(90)
     owner = job.owner
-    found = []
+    found, surveys = [], []
     if spec.scope == "unit":  # by the rule of the unit's page and the steering group's
         period = spec.periods[0]
         found = deviations.figures(
             deviations.reported_in([unit], *period.bounds()), timezone.localdate()
         )
+        surveys = survey_results.unit_results(unit, period)
     return exports.Export(
         scope=spec.scope,
         title=spec.title,
@@ -241,6 +243,7 @@ def _compute(job: ExportJob, spec: Spec, *, progress: Callable[[int], None]) -> 
         made_at=timezone.localtime(),
         made_by=owner.get_full_name() or owner.get_username(),
         deviations=found,
+        surveys=surveys,
     )
 
 
