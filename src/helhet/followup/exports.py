@@ -49,6 +49,20 @@ class Export:
     made_by: str
     # a unit's deviations between the authorities in the period (`governance.deviations`)
     deviations: list = field(default_factory=list)
+    # the agreement's targets held against the reports' figures (`governance.targets.held`)
+    targets: list = field(default_factory=list)
+
+    def targets_of(self, report: UnitReport, row: Row) -> list:
+        """The targets held against REPORT's figure of ROW (an indicator's own row)."""
+        if row.key:
+            return []
+        return [
+            h
+            for h in self.targets
+            if h.unit_id == report.unit_id
+            and h.period == report.period
+            and h.target.indicator == row.indicator
+        ]
 
     @property
     def units(self) -> list[str]:
@@ -137,6 +151,8 @@ def write_xlsx(export: Export) -> bytes:
     _style(cover, bold, widths=(18, 80))
     for title, rows in export.rows_by_group():
         _figures_sheet(book.create_sheet(_sheet_title(title)), export, rows, bold)
+    if export.targets:
+        _targets_sheet(book.create_sheet(_sheet_title(_("Targets"))), export, bold)
     if export.deviations:
         _deviations_sheet(book.create_sheet(_sheet_title(_("Deviations"))), export, bold)
     sheet = book.create_sheet(_sheet_title(_("Definitions")))
@@ -170,6 +186,25 @@ def _deviations_sheet(sheet, export: Export, bold) -> None:
     for row in export.deviations:
         sheet.append([row.party, row.category, row.reported, row.on_time, row.open, row.overdue])
     _style(sheet, bold, widths=(30, 36, 12, 18, 10, 12))
+
+
+def _targets_sheet(sheet, export: Export, bold) -> None:
+    """The agreement's targets against the figures, with their status in words."""
+    sheet.append(
+        [_("Unit"), _("Period"), _("Indicator"), _("Target value"), _("Actual"), _("Status")]
+    )
+    for h in export.targets:
+        sheet.append(
+            [
+                h.unit_name,
+                h.period.label,
+                str(h.indicator.name),
+                h.target_text,
+                h.actual.text,
+                h.status_label,
+            ]
+        )
+    _style(sheet, bold, widths=(30, 14, 44, 14, 12, 14))
 
 
 def _sheet_title(name: str) -> str:
@@ -238,6 +273,8 @@ def write_csv(export: Export) -> bytes:
         _("Group"),
         _("Value"),
         pgettext("what a figure counts", "Measure"),
+        _("Target value"),
+        _("Status"),
     ]
     writer.writerow(header)
     rows = [row for _title, group_rows in export.rows_by_group() for row in group_rows]
@@ -254,9 +291,19 @@ def write_csv(export: Export) -> bytes:
                         group.label,
                         _csv_value(_figure(report, row, group), row.measure),
                         measure_name(row.measure),
+                        *_csv_target(export, report, row, group),
                     ]
                 )
     return out.getvalue().encode("utf-8-sig")
+
+
+def _csv_target(export: Export, report: UnitReport, row: Row, group: Group) -> list[str]:
+    """The target and its status on the line of an indicator's total, else empty."""
+    held = export.targets_of(report, row) if group.key == "total" else []
+    return [
+        "; ".join(h.target_text for h in held),
+        "; ".join(h.status_label for h in held),
+    ]
 
 
 def _csv_value(f: tables.Figure, measure: str) -> str:

@@ -31,7 +31,7 @@ from django_tasks import task
 
 from helhet.core import pdf
 from helhet.core.models import Unit, User
-from helhet.governance import deviations
+from helhet.governance import deviations, targets
 
 from . import access, exports, indicators
 from .forms import CountyFilterForm, TrendFilterForm, UnitFilterForm
@@ -239,6 +239,8 @@ def _compute(job: ExportJob, spec: Spec, *, progress: Callable[[int], None]) -> 
         made_at=timezone.localtime(),
         made_by=owner.get_full_name() or owner.get_username(),
         deviations=found,
+        # the agreement's targets are the unit's, not one group's
+        targets=targets.held(reports) if spec.group == "total" else [],
     )
 
 

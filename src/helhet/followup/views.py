@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from helhet.core.models import Unit
-from helhet.governance import deviations
+from helhet.governance import deviations, targets
 
 from . import access, charts, indicators, tables
 
@@ -60,6 +60,7 @@ def unit(request, unit_id: int):
                 for table in tables.unit_tables(report)
             ],
             "period_query": period.query(),
+            "held": targets.held([report]),
             # between the authorities, by the steering page's rule (`deviations.figures`)
             "deviations": deviations.figures(
                 deviations.reported_in([followup.unit], *period.bounds()), timezone.localdate()
@@ -100,6 +101,8 @@ def trend(request, unit_id: int):
             "reports": reports,
             "subject": reports[0].unit_name,
             "sections": _trend_sections(reports, chosen),
+            # the agreement's targets are the unit's, not one group's
+            "held": targets.held(reports) if group == "total" else None,
             "period_query": form.cleaned_data["period"].query(),
             "export_params": {
                 "scope": "trend",
@@ -143,6 +146,7 @@ def county(request):
             "reports": reports,
             "unit_type_label": Unit.Type(unit_type).label,
             "sections": _county_sections(reports),
+            "held": targets.held(reports),
             "export_params": {
                 "scope": "county",
                 "unit_type": unit_type,

@@ -27,7 +27,7 @@ from helhet.core.versions import StaleEdit, stale_page
 from helhet.followup.access import require_followup
 from helhet.people.selectors import access_for_writing
 
-from . import access, actions, consultations, deviations, disputes, exports, steering
+from . import access, actions, consultations, deviations, disputes, exports, steering, targets
 from . import costs as cost_rules
 from .about_person import person_context, submit
 from .forms import (
@@ -134,6 +134,7 @@ def agreement(request, agreement_id: int):
         )
     context["versions"] = found.versions.order_by("-number")
     context["open_items"] = _open_items([found])
+    context["standing"] = targets.standing(found, timezone.localdate())
     context["contacts"] = consultations.contacts(found.units.all())
     return render(request, "governance/agreement.html", context)
 
