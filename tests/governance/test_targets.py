@@ -23,6 +23,7 @@ from helhet.followup import indicators
 from helhet.followup.models import ExportJob
 from helhet.followup.periods import Period
 from helhet.followup.report import Cell, Measure, Row, UnitReport
+from helhet.governance import steering_actions as work
 from helhet.governance import target_actions, targets
 from helhet.governance.models import AgreementVersion, Target
 from tests import factories as f
@@ -415,3 +416,21 @@ def test_the_pdf_export_shows_the_targets(client, with_figures):
     reader = pypdf.PdfReader(io.BytesIO(ExportJob.objects.get(format="pdf").content))
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
     assert "Status" in text and "≥ 100 7 ✗ Ej uppnått" in text and "≥ 1 <5 – Ingen siffra" in text
+
+
+def test_the_steering_groups_meeting_shows_the_targets_of_its_period(client, with_figures):
+    g = with_figures
+    _targets_for(g)
+    held = work.meeting_save(
+        user=g.steering,
+        group_id=g.group.pk,
+        based_on=None,
+        held_on=timezone.localdate(),
+        period_start=D(2025, 1, 1),
+        period_end=D(2025, 12, 31),
+        attendees=[g.steering],
+    )
+    in_swedish(client, g.steering)
+    page = client.get(reverse("governance:meeting", args=[held.pk]))
+    assert "Överenskommelsernas målvärden, 2025" in page.text
+    assert "Ej uppnått" in page.text and "Ingen siffra" in page.text

@@ -70,7 +70,7 @@ TARGETS = (
     ("sip_share", Target.Comparison.AT_LEAST, 80, 0, 7),
     ("first_contact_wait_median", Target.Comparison.AT_MOST, 7, None, 3),
     ("no_show_rate", Target.Comparison.AT_MOST, 15, 1, 3),
-    ("priority_share", Target.Comparison.AT_LEAST, 50, None, 5),
+    ("priority_share", Target.Comparison.AT_LEAST, 20, None, 5),
     ("new_enrolments", Target.Comparison.AT_LEAST, 20, None, 1),
 )
 KEYS = {"clinic": CostKey.Method.POPULATION, "mini_maria": CostKey.Method.FIXED}

@@ -79,9 +79,12 @@ def target(request, target_id: int):
         .select_related("agreement_version__agreement")
         .first()
     )
-    agreement = found.agreement_version.agreement if found else None
-    if found is None or access.acting_party(request.user, agreement) is None:
+    if (
+        found is None
+        or access.acting_party(request.user, found.agreement_version.agreement) is None
+    ):
         raise Http404
+    agreement = found.agreement_version.agreement
     back = reverse("governance:targets", args=[agreement.pk])
     if request.method == "POST" and "delete" in request.POST:
         try:

@@ -17,7 +17,6 @@ No person is named: the figures are the follow-up's aggregates.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -38,7 +37,7 @@ STATUS_LABELS = {MET: _("Met"), NOT_MET: _("Not met"), NO_FIGURE: _("No figure")
 # shown beside the word (the word is the text alternative): never colour alone
 STATUS_SYMBOLS = {MET: "✓", NOT_MET: "✗", NO_FIGURE: "–"}
 NUMERIC = (Measure.COUNT, Measure.PERCENT, Measure.DAYS, Measure.SCORE)
-SIGNS = {Target.Comparison.AT_LEAST: "≥", Target.Comparison.AT_MOST: "≤"}
+SIGNS: dict[str, str] = {Target.Comparison.AT_LEAST: "≥", Target.Comparison.AT_MOST: "≤"}
 
 
 def indicator_of(code: str) -> definitions.Indicator:
@@ -170,16 +169,13 @@ def latest_period(target: Target, today: datetime.date) -> Period | None:
 
 
 def period_of(start: datetime.date, end: datetime.date) -> Period:
-    """START–END as a year, a quarter or a month when it is one (so it reads as one)."""
-    last_day = calendar.monthrange(end.year, end.month)[1]
-    whole_months = start.day == 1 and end.day == last_day and start.year == end.year
-    months = end.month - start.month + 1
-    if whole_months and months == 12:
-        return Period.year(start.year)
-    if whole_months and months == 3 and start.month % 3 == 1:
-        return Period.quarter(start.year, start.month // 3 + 1)
-    if whole_months and months == 1:
-        return Period.month(start.year, start.month)
+    """START–END as a year, a quarter or a month when it is exactly one (the follow-up's pages
+    and exports name it so), else the dates."""
+    candidates = [Period.year(start.year), Period.month(start.year, start.month)]
+    candidates.append(Period.quarter(start.year, (start.month - 1) // 3 + 1))
+    for candidate in candidates:
+        if (candidate.start, candidate.end) == (start, end):
+            return candidate
     return Period.custom(start, end)
 
 
