@@ -434,3 +434,15 @@ def test_the_steering_groups_meeting_shows_the_targets_of_its_period(client, wit
     page = client.get(reverse("governance:meeting", args=[held.pk]))
     assert "Överenskommelsernas målvärden, 2025" in page.text
     assert "Ej uppnått" in page.text and "Ingen siffra" in page.text
+
+
+def test_the_trend_chart_marks_the_target_at_its_period(client, with_figures):
+    g = with_figures
+    add(g, indicator="enrolled", value=Decimal(5))  # a count: 2025 only
+    in_swedish(client, g.manager)
+    url = reverse("followup:trend", args=[g.clinic.pk])
+    page = client.get(url + "?kind=year&year=2025&count=2&indicator=enrolled")
+    assert page.text.count('class="target"') == 1
+    assert "Målvärde ≥ 5 för 2025." in page.text
+    one_group = client.get(url + "?kind=year&year=2025&count=2&indicator=enrolled&group=sex:male")
+    assert 'class="target"' not in one_group.text

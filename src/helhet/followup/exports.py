@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from helhet.core import pdf
+from helhet.governance import targets
 
 from . import charts, definitions, tables
 
@@ -351,13 +352,16 @@ def _pdf_sections(export: Export) -> list[tuple[tables.Table, charts.Chart | Non
             (table, charts.group_chart(report, table.group, prefix="pdf"))
             for table in tables.unit_tables(report)
         ]
-    draw = charts.trend_chart if export.scope == "trend" else charts.comparison_chart
     return [
-        (
-            table,
-            draw(export.reports, table.indicators[0].code, prefix="pdf")
-            if table.indicators
-            else None,
-        )
+        (table, _pdf_chart(export, table.indicators[0].code) if table.indicators else None)
         for table in tables.side_by_side_tables(export.reports, export.heading)
     ]
+
+
+def _pdf_chart(export: Export, indicator: str) -> charts.Chart | None:
+    """The chart of INDICATOR across the reports: a trend's line with its targets marked, or
+    the units' bars."""
+    if export.scope != "trend":
+        return charts.comparison_chart(export.reports, indicator, prefix="pdf")
+    marks = targets.marks(export.targets, export.reports, indicator)
+    return charts.trend_chart(export.reports, indicator, prefix="pdf", targets=marks)

@@ -97,12 +97,13 @@ def trend(request, unit_id: int):
             )
         ]
         chosen = form.cleaned_data["indicator"]
+        # the agreement's targets are the unit's, not one group's
+        held = targets.held(reports) if group == "total" else None
         context |= {
             "reports": reports,
             "subject": reports[0].unit_name,
-            "sections": _trend_sections(reports, chosen),
-            # the agreement's targets are the unit's, not one group's
-            "held": targets.held(reports) if group == "total" else None,
+            "sections": _trend_sections(reports, chosen, held or []),
+            "held": held,
             "period_query": form.cleaned_data["period"].query(),
             "export_params": {
                 "scope": "trend",
@@ -115,8 +116,9 @@ def trend(request, unit_id: int):
     return render(request, "followup/trend.html", context)
 
 
-def _trend_sections(reports, chosen: str):
-    """Per indicator group: the table (periods as columns) and a line per indicator."""
+def _trend_sections(reports, chosen: str, held):
+    """Per indicator group: the table (periods as columns) and a line per indicator, with its
+    targets (HELD) marked."""
     sections = []
     for table in tables.side_by_side_tables(reports, lambda r: r.period.label):
         if chosen:
@@ -125,7 +127,12 @@ def _trend_sections(reports, chosen: str):
                 continue
             table = tables.Table(table.group, table.title, table.columns, rows)
         lines = [
-            charts.trend_chart(reports, indicator.code, prefix="trend")
+            charts.trend_chart(
+                reports,
+                indicator.code,
+                prefix="trend",
+                targets=targets.marks(held, reports, indicator.code),
+            )
             for indicator in table.indicators
         ]
         sections.append((table, [line for line in lines if line is not None]))

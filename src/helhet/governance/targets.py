@@ -156,6 +156,17 @@ def held(reports: Sequence[UnitReport]) -> list[Held]:
     return rows
 
 
+def marks(held_rows: Sequence[Held], reports: Sequence[UnitReport], indicator: str) -> dict:
+    """The targets of INDICATOR for a trend's chart: {index of the report's period: (value,
+    text)}, the first target of each period."""
+    index = {report.period: n for n, report in enumerate(reports)}
+    found: dict[int, tuple[float, str]] = {}
+    for h in held_rows:
+        if h.target.indicator == indicator and h.period in index:
+            found.setdefault(index[h.period], (float(h.target.value), h.target_text))
+    return found
+
+
 def latest_period(target: Target, today: datetime.date) -> Period | None:
     """The latest full period to hold TARGET against: its own period once it has ended; for a
     share, a wait or a score, until then its full months so far; None before that (and for a
