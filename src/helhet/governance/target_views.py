@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,11 +16,11 @@ from django.views.decorators.http import require_http_methods
 
 from helhet.core.forms import run_action
 from helhet.core.submissions import once
-from helhet.core.versions import StaleEdit, stale_page
 
 from . import access, target_actions, targets
 from .models import Target
 from .target_forms import TargetForm, target_initial
+from .views import row_edit
 
 
 def _form(agreement, data=None, initial=None) -> TargetForm:
@@ -86,29 +85,19 @@ def target(request, target_id: int):
         raise Http404
     agreement = found.agreement_version.agreement
     back = reverse("governance:targets", args=[agreement.pk])
-    if request.method == "POST" and "delete" in request.POST:
-        try:
-            target_actions.target_delete(user=request.user, target_id=found.pk)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("The target is removed."))
-        return redirect(back)
-    form = _form(agreement, request.POST or None, target_initial(found))
-    if request.method == "POST" and form.is_valid():
-        try:
-            done = run_action(
-                form,
-                target_actions.target_save,
-                user=request.user,
-                agreement_id=agreement.pk,
-                target_id=found.pk,
-            )
-        except StaleEdit as stale:
-            form = stale_page(lambda data: _form(agreement, data), request.POST, stale)
-        else:
-            if done:
-                messages.success(request, _("The target is saved."))
-                return redirect(back)
-    context = {"agreement": agreement, "target": found, "form": form}
+    done = row_edit(
+        request,
+        build=lambda data, initial=None: _form(agreement, data, initial),
+        initial=target_initial(found),
+        agreement_id=agreement.pk,
+        save=target_actions.target_save,
+        delete=target_actions.target_delete,
+        row={"target_id": found.pk},
+        back=back,
+        saved=_("The target is saved."),
+        removed=_("The target is removed."),
+    )
+    if isinstance(done, HttpResponse):
+        return done
+    context = {"agreement": agreement, "target": found, "form": done, "back_url": back}
     return render(request, "governance/target.html", context)
