@@ -109,6 +109,14 @@ def test_a_period_that_ends_before_it_starts_is_refused(gov):
     assert (one_day.starts_on, one_day.ends_on) == (D(2025, 6, 1), D(2025, 6, 1))
 
 
+def test_a_period_the_follow_up_cannot_show_is_refused(gov):
+    with pytest.raises(ValidationError):
+        add(gov, year=None, starts_on=D(1999, 12, 1), ends_on=D(2000, 1, 31))
+    with pytest.raises(ValidationError):
+        add(gov, year=None, starts_on=D(2020, 1, 1), ends_on=D(2030, 1, 1))
+    assert not Target.objects.exists()
+
+
 def test_a_year_is_the_period_from_new_year_to_new_years_eve(gov):
     target = add(gov, year=2026)
     assert (target.starts_on, target.ends_on) == (D(2026, 1, 1), D(2026, 12, 31))

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 
 from helhet.core.models import User
 from helhet.core.versions import check_based_on
+from helhet.followup import periods
+from helhet.followup.periods import Period
 from helhet.followup.report import Measure
 
 from . import targets
@@ -161,6 +163,8 @@ def _period(
         raise ValidationError(_("Give the year, or the first and the last day of the period."))
     if ends_on < starts_on:
         raise ValidationError({"ends_on": _("The period cannot end before it starts.")})
+    # a period the follow-up can show (from 2000, at most ten years), ended or not
+    periods.check(Period.custom(starts_on, ends_on), today=ends_on)
     return starts_on, ends_on
 
 
