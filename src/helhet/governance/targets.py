@@ -37,6 +37,8 @@ STATUS_LABELS = {MET: _("Met"), NOT_MET: _("Not met"), NO_FIGURE: _("No figure")
 # shown beside the word (the word is the text alternative): never colour alone
 STATUS_SYMBOLS = {MET: "✓", NOT_MET: "✗", NO_FIGURE: "–"}
 NUMERIC = (Measure.COUNT, Measure.PERCENT, Measure.DAYS, Measure.SCORE)
+# the order of the indicators on the pages
+ORDER = {indicator.code: n for n, indicator in enumerate(definitions.INDICATORS)}
 SIGNS: dict[str, str] = {Target.Comparison.AT_LEAST: "≥", Target.Comparison.AT_MOST: "≤"}
 
 
@@ -134,12 +136,11 @@ def in_force(unit_ids: Iterable[int]) -> dict[int, list[Target]]:
 def held(reports: Sequence[UnitReport]) -> list[Held]:
     """Every target in force for each report's unit and period, held against the report's
     total column, report by report, in the order of the indicators."""
-    order = {indicator.code: n for n, indicator in enumerate(definitions.INDICATORS)}
     per_unit = in_force(report.unit_id for report in reports)
     rows = []
     for report in reports:
         found = [t for t in per_unit[report.unit_id] if applies(t, report.period)]
-        for target in sorted(found, key=lambda t: (order[t.indicator], t.pk)):
+        for target in sorted(found, key=lambda t: (ORDER[t.indicator], t.pk)):
             row = report.row(target.indicator)
             cell = row.cells.get("total") if row is not None else None
             measure = definitions.get(target.indicator).measure
@@ -217,7 +218,10 @@ def standing(agreement: Agreement, today: datetime.date) -> list[Standing]:
     version = agreement.versions.filter(state=AgreementVersion.State.IN_FORCE).first()
     if version is None:
         return []
-    found = list(version.targets.select_related("goal", "unit", "agreement_version"))
+    found = sorted(
+        version.targets.select_related("goal", "unit", "agreement_version"),
+        key=lambda t: (t.starts_on, ORDER[t.indicator], t.pk),
+    )
     units = {unit.pk: unit for unit in agreement.units.all()}
     periods = {target.pk: latest_period(target, today) for target in found}
     reports: dict[tuple[int, Period], UnitReport] = {}
