@@ -108,6 +108,7 @@ def _governance(c):
         DisputeDecision,
         EscalationStep,
         Position,
+        Target,
     )
 
     c.agreement = Agreement.objects.create(name="Överenskommelse Testby")
@@ -128,6 +129,15 @@ def _governance(c):
     )
     c.cost = Cost.objects.create(
         agreement=c.agreement, year=2026, kind="premises", amount=1, recorded_by=c.region
+    )
+    c.target = Target.objects.create(
+        agreement_version=c.agreement_version,
+        indicator="enrolled",
+        comparison=Target.Comparison.AT_LEAST,
+        value=1,
+        goal_image=9,
+        starts_on=datetime.date(2025, 1, 1),
+        ends_on=datetime.date(2025, 12, 31),
     )
     c.steering_group = SteeringGroup.objects.get(name="Styrgrupp Testby")
     # a deviation about the protected patient, reported by the region's coordinator
@@ -445,6 +455,7 @@ ARGUMENTS = {
     "check_id": lambda c: [c.agreement.checklist.first().pk],
     "position_id": lambda c: [c.position.pk],
     "cost_id": lambda c: [c.cost.pk],
+    "target_id": lambda c: [c.target.pk],
     "deviation_id": lambda c: [c.deviation.pk],
     "dispute_id": lambda c: [c.dispute.pk],
     "meeting_id": lambda c: [c.meeting.pk],

@@ -154,7 +154,7 @@ def test_a_swedish_request_gives_a_swedish_csv_with_semicolons(client, exports_c
     job = the_job(c.steering)
     assert job.params["language"] == "sv"
     header = download(client, job).content.decode("utf-8-sig").splitlines()[0]
-    assert header.count(";") == 7 and "," not in header
+    assert header.count(";") == 9 and "," not in header
 
 
 @pytest.mark.skipif(not pdf.available(), reason="WeasyPrint is not installed here")

@@ -163,6 +163,8 @@ def test_the_csv_is_one_long_table_with_a_header_line_per_figure():
         "Group",
         "Value",
         "Measure",
+        "Target value",  # an agreement's target and its status, on an indicator's total
+        "Status",
     ]
     by_key = {(r[2], r[4], r[5]): r for r in table[1:]}
     assert len(table) - 1 == 7 * 3  # seven rows, three groups
@@ -175,10 +177,12 @@ def test_the_csv_is_one_long_table_with_a_header_line_per_figure():
         "Total",
         "12",
         "number",
+        "",
+        "",
     ]
     assert by_key[("enrolled", "", "Male")][6] == "<5"
     assert by_key[("contacts", "Phone", "Female")][6] == "0"
-    assert by_key[("no_show_rate", "", "Total")][6:] == ["12.5", "percent"]
+    assert by_key[("no_show_rate", "", "Total")][6:8] == ["12.5", "percent"]
     assert by_key[("no_show_rate", "", "Male")][6] == "–"
     assert by_key[("audit_mean_change", "", "Total")][6] == "-2.2"  # one decimal, as shown
 
@@ -188,7 +192,7 @@ def test_the_csv_in_swedish_has_semicolons_and_decimal_commas():
         content = exports.write_csv(an_export())
         unit = translation.gettext("Unit")  # "Enhet" once the catalogue is compiled
     table = read_csv(content, ";")
-    assert table[0][0] == unit and len(table[0]) == 8
+    assert table[0][0] == unit and len(table[0]) == 10
     assert table[0][7] == "Mått"  # what a figure counts, not a SIP's measure ("Åtgärd")
     rate = next(r for r in table if r[2] == "no_show_rate" and r[5] == "Total")
     assert rate[6] == "12,5"

@@ -2,7 +2,8 @@
 region and both municipalities, with a half-done checklist, positions for the staff who work
 there and a vacancy, this year's and last year's costs, a key per unit (population at the
 clinic, fixed shares at Mini-Maria, use at the ACT team) and the municipalities' populations;
-a dozen deviations between the authorities at the clinic in every state, some overdue
+targets on the follow-up's indicators for last year and this year (`TARGETS`); a dozen
+deviations between the authorities at the clinic in every state, some overdue
 (escalated to the steering group), a few about a person; two disputes at the clinic, one
 about a person's needs at its second step, one about money settled; a contact person for every
 party at every unit, a few consultations at the clinic (answered, waiting, overdue, a general
@@ -38,6 +39,7 @@ from helhet.governance.models import (
     Meeting,
     Population,
     Position,
+    Target,
 )
 from helhet.intake.models import Commission, Referral
 
@@ -61,6 +63,16 @@ SHARED = {  # kind: yearly amount (SEK)
     Cost.Kind.SUPERVISION: 80_000,
     Cost.Kind.EVALUATION: 50_000,
 }
+# the agreement's targets (issue 18): indicator, comparison, value, the goal's place (None: a
+# goal image alone), the goal image; each for last year and for this year
+TARGETS = (
+    ("sip_on_time_share", Target.Comparison.AT_LEAST, 80, None, 7),
+    ("sip_share", Target.Comparison.AT_LEAST, 80, 0, 7),
+    ("first_contact_wait_median", Target.Comparison.AT_MOST, 7, None, 3),
+    ("no_show_rate", Target.Comparison.AT_MOST, 15, 1, 3),
+    ("priority_share", Target.Comparison.AT_LEAST, 20, None, 5),
+    ("new_enrolments", Target.Comparison.AT_LEAST, 20, None, 1),
+)
 KEYS = {"clinic": CostKey.Method.POPULATION, "mini_maria": CostKey.Method.FIXED}
 SALARY = 650_000  # a full-time position a year, with social costs
 
@@ -107,6 +119,7 @@ def add_agreements(county: County, *, today: datetime.date) -> None:
             for i, (body, days, by_group) in enumerate(LADDER)
         )
         _checklist(agreement, today)
+        _targets(version, today)
         _positions(agreement, unit, county)
         _costs(agreement, key, county, today)
         if key == "clinic":
@@ -114,6 +127,25 @@ def add_agreements(county: County, *, today: datetime.date) -> None:
             _disputes(agreement, version, county, today)
     add_steering_work(county, today=today)
     add_consultations(county, today=today)
+
+
+def _targets(version: AgreementVersion, today: datetime.date) -> None:
+    """The targets of `TARGETS` for last year and this year, at every unit of the agreement."""
+    goals = dict(version.goals.values_list("position", "pk"))
+    Target.objects.bulk_create(
+        Target(
+            agreement_version=version,
+            indicator=code,
+            comparison=comparison,
+            value=Decimal(value),
+            goal_id=goals[goal] if goal is not None else None,
+            goal_image=image,
+            starts_on=datetime.date(year, 1, 1),
+            ends_on=datetime.date(year, 12, 31),
+        )
+        for code, comparison, value, goal, image in TARGETS
+        for year in (today.year - 1, today.year)
+    )
 
 
 def _checklist(agreement: Agreement, today: datetime.date) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -71,6 +71,7 @@ class Chart:
     lines: tuple[str, ...] = ()  # polyline points, one per unbroken run of shown figures
     points: tuple[Point, ...] = ()
     x_ticks: tuple[Tick, ...] = ()
+    marks: tuple[Point, ...] = ()  # an agreement's target at a period (a dashed dash)
     width: int = WIDTH
     bar_height: int = BAR_HEIGHT
 
@@ -120,16 +121,23 @@ def comparison_chart(
 
 
 def trend_chart(
-    reports: Sequence[UnitReport], indicator: str, key: str = "", *, prefix: str = ""
+    reports: Sequence[UnitReport],
+    indicator: str,
+    key: str = "",
+    *,
+    prefix: str = "",
+    targets: Mapping[int, tuple[float, str]] | None = None,
 ) -> Chart | None:
-    """A line over the reports' periods (oldest first), totals."""
+    """A line over the reports' periods (oldest first), totals; TARGETS, the agreement's
+    target at a period (by its index: value and text), marked there."""
     totals = _totals(reports, indicator, key, lambda r: r.period.label)
     if totals is None:
         return None
     names = _names(reports[0], indicator, key)
     names["first"], names["last"] = reports[0].period.label, reports[-1].period.label
     title = _("%(indicator)s, %(unit)s, %(first)s to %(last)s") % names
-    return line_chart(_chart_id(prefix, indicator, key, "trend"), title, *totals)
+    chart_id = _chart_id(prefix, indicator, key, "trend")
+    return line_chart(chart_id, title, *totals, targets=targets or {})
 
 
 def _totals(reports: Sequence[UnitReport], indicator: str, key: str, label):
@@ -241,12 +249,22 @@ def bar_chart(chart_id: str, title: str, items: list[tuple[str, Figure]], measur
     )
 
 
-def line_chart(chart_id: str, title: str, items: list[tuple[str, Figure]], measure: str) -> Chart:
+def line_chart(
+    chart_id: str,
+    title: str,
+    items: list[tuple[str, Figure]],
+    measure: str,
+    *,
+    targets: Mapping[int, tuple[float, str]] | None = None,
+) -> Chart:
     """A line through the shown figures, one per period (oldest first); a hidden figure breaks
-    the line rather than being bridged."""
+    the line rather than being bridged. TARGETS (by the period's index: value, text) are
+    marked at their periods and named in the description."""
+    targets = targets or {}
     left, right = LINE_LEFT, WIDTH - LINE_RIGHT
     top, bottom = LINE_TOP, LINE_HEIGHT - LINE_BOTTOM
-    lo, hi, ticks = _scale([f.value for _l, f in items if f.value is not None], measure)
+    values = [f.value for _l, f in items if f.value is not None]
+    lo, hi, ticks = _scale(values + [value for value, _t in targets.values()], measure)
     step = (right - left - 2 * LINE_PAD) / max(len(items) - 1, 1)
 
     def x(index: int) -> float:
@@ -278,7 +296,7 @@ def line_chart(chart_id: str, title: str, items: list[tuple[str, Figure]], measu
         id=chart_id,
         kind="line",
         title=title,
-        description=_describe_line(items),
+        description=_describe_line(items) + _describe_targets(items, targets),
         height=LINE_HEIGHT,
         left=left,
         top=top,
@@ -289,6 +307,16 @@ def line_chart(chart_id: str, title: str, items: list[tuple[str, Figure]], measu
         lines=tuple(lines),
         points=tuple(points),
         x_ticks=tuple(x_ticks),
+        marks=tuple(
+            Point(x(i), y(value), items[i][0], text) for i, (value, text) in targets.items()
+        ),
+    )
+
+
+def _describe_targets(items, targets: Mapping[int, tuple[float, str]]) -> str:
+    return "".join(
+        " " + _("Target %(target)s in %(period)s.") % {"target": text, "period": items[i][0]}
+        for i, (_value, text) in sorted(targets.items())
     )
 
 

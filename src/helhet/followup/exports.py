@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from helhet.core import pdf
+from helhet.governance import targets
 
 from . import charts, definitions, tables
 
@@ -51,6 +52,20 @@ class Export:
     deviations: list = field(default_factory=list)
     # a unit's survey results in the period (`surveys.results.unit_results`)
     surveys: list = field(default_factory=list)
+    # the agreement's targets held against the reports' figures (`governance.targets.held`)
+    targets: list = field(default_factory=list)
+
+    def targets_of(self, report: UnitReport, row: Row) -> list:
+        """The targets held against REPORT's figure of ROW (an indicator's own row)."""
+        if row.key:
+            return []
+        return [
+            h
+            for h in self.targets
+            if h.unit_id == report.unit_id
+            and h.period == report.period
+            and h.target.indicator == row.indicator
+        ]
 
     @property
     def units(self) -> list[str]:
@@ -139,6 +154,8 @@ def write_xlsx(export: Export) -> bytes:
     _style(cover, bold, widths=(18, 80))
     for title, rows in export.rows_by_group():
         _figures_sheet(book.create_sheet(_sheet_title(title)), export, rows, bold)
+    if export.targets:
+        _targets_sheet(book.create_sheet(_sheet_title(_("Targets"))), export, bold)
     if export.deviations:
         _deviations_sheet(book.create_sheet(_sheet_title(_("Deviations"))), export, bold)
     if export.surveys:
@@ -178,6 +195,25 @@ def _deviations_sheet(sheet, export: Export, bold) -> None:
     for row in export.deviations:
         sheet.append([row.party, row.category, row.reported, row.on_time, row.open, row.overdue])
     _style(sheet, bold, widths=(30, 36, 12, 18, 10, 12))
+
+
+def _targets_sheet(sheet, export: Export, bold) -> None:
+    """The agreement's targets against the figures, with their status in words."""
+    sheet.append(
+        [_("Unit"), _("Period"), _("Indicator"), _("Target value"), _("Actual"), _("Status")]
+    )
+    for h in export.targets:
+        sheet.append(
+            [
+                h.unit_name,
+                h.period.label,
+                str(h.indicator.name),
+                h.target_text,
+                h.actual.text,
+                h.status_label,
+            ]
+        )
+    _style(sheet, bold, widths=(30, 14, 44, 14, 12, 14))
 
 
 def _sheet_title(name: str) -> str:
@@ -246,6 +282,8 @@ def write_csv(export: Export) -> bytes:
         _("Group"),
         _("Value"),
         pgettext("what a figure counts", "Measure"),
+        _("Target value"),
+        _("Status"),
     ]
     writer.writerow(header)
     rows = [row for _title, group_rows in export.rows_by_group() for row in group_rows]
@@ -262,9 +300,19 @@ def write_csv(export: Export) -> bytes:
                         group.label,
                         _csv_value(_figure(report, row, group), row.measure),
                         measure_name(row.measure),
+                        *_csv_target(export, report, row, group),
                     ]
                 )
     return out.getvalue().encode("utf-8-sig")
+
+
+def _csv_target(export: Export, report: UnitReport, row: Row, group: Group) -> list[str]:
+    """The target and its status on the line of an indicator's total, else empty."""
+    held = export.targets_of(report, row) if group.key == "total" else []
+    return [
+        "; ".join(h.target_text for h in held),
+        "; ".join(h.status_label for h in held),
+    ]
 
 
 def _csv_value(f: tables.Figure, measure: str) -> str:
@@ -312,13 +360,16 @@ def _pdf_sections(export: Export) -> list[tuple[tables.Table, charts.Chart | Non
             (table, charts.group_chart(report, table.group, prefix="pdf"))
             for table in tables.unit_tables(report)
         ]
-    draw = charts.trend_chart if export.scope == "trend" else charts.comparison_chart
     return [
-        (
-            table,
-            draw(export.reports, table.indicators[0].code, prefix="pdf")
-            if table.indicators
-            else None,
-        )
+        (table, _pdf_chart(export, table.indicators[0].code) if table.indicators else None)
         for table in tables.side_by_side_tables(export.reports, export.heading)
     ]
+
+
+def _pdf_chart(export: Export, indicator: str) -> charts.Chart | None:
+    """The chart of INDICATOR across the reports: a trend's line with its targets marked, or
+    the units' bars."""
+    if export.scope != "trend":
+        return charts.comparison_chart(export.reports, indicator, prefix="pdf")
+    marks = targets.marks(export.targets, export.reports, indicator)
+    return charts.trend_chart(export.reports, indicator, prefix="pdf", targets=marks)

@@ -36,7 +36,7 @@ from django_tasks import task
 from helhet.core import pdf
 from helhet.core.models import Unit, User
 from helhet.core.replica import reading_from_replica
-from helhet.governance import deviations
+from helhet.governance import deviations, targets
 from helhet.surveys import results as survey_results
 
 from . import access, exports, indicators
@@ -244,6 +244,8 @@ def _compute(job: ExportJob, spec: Spec, *, progress: Callable[[int], None]) -> 
         made_by=owner.get_full_name() or owner.get_username(),
         deviations=found,
         surveys=surveys,
+        # the agreement's targets are the unit's, not one group's
+        targets=targets.held(reports) if spec.group == "total" else [],
     )
 
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 
 from helhet.core.models import Unit
 from helhet.core.replica import reading_from_replica
-from helhet.governance import deviations
+from helhet.governance import deviations, targets
 
 from . import access, charts, indicators, tables
 
@@ -63,6 +63,7 @@ def unit(request, unit_id: int):
                 for table in tables.unit_tables(report)
             ],
             "period_query": period.query(),
+            "held": targets.held([report]),
             # between the authorities, by the steering page's rule (`deviations.figures`)
             "deviations": deviations.figures(
                 deviations.reported_in([followup.unit], *period.bounds()), timezone.localdate()
@@ -94,10 +95,13 @@ def trend(request, unit_id: int):
                 followup.unit, periods, group=group, suppress=followup.suppress
             )
         chosen = form.cleaned_data["indicator"]
+        # the agreement's targets are the unit's, not one group's
+        held = targets.held(reports) if group == "total" else None
         context |= {
             "reports": reports,
             "subject": reports[0].unit_name,
-            "sections": _trend_sections(reports, chosen),
+            "sections": _trend_sections(reports, chosen, held or []),
+            "held": held,
             "period_query": form.cleaned_data["period"].query(),
             "export_params": {
                 "scope": "trend",
@@ -110,8 +114,9 @@ def trend(request, unit_id: int):
     return render(request, "followup/trend.html", context)
 
 
-def _trend_sections(reports, chosen: str):
-    """Per indicator group: the table (periods as columns) and a line per indicator."""
+def _trend_sections(reports, chosen: str, held):
+    """Per indicator group: the table (periods as columns) and a line per indicator, with its
+    targets (HELD) marked."""
     sections = []
     for table in tables.side_by_side_tables(reports, lambda r: r.period.label):
         if chosen:
@@ -120,7 +125,12 @@ def _trend_sections(reports, chosen: str):
                 continue
             table = tables.Table(table.group, table.title, table.columns, rows)
         lines = [
-            charts.trend_chart(reports, indicator.code, prefix="trend")
+            charts.trend_chart(
+                reports,
+                indicator.code,
+                prefix="trend",
+                targets=targets.marks(held, reports, indicator.code),
+            )
             for indicator in table.indicators
         ]
         sections.append((table, [line for line in lines if line is not None]))
@@ -145,6 +155,8 @@ def county(request):
             # the residents of one municipality: the column's label (`UnitReport.column`)
             "group_label": reports[0].groups[0].label if reports and group != "total" else "",
             "sections": _county_sections(reports),
+            # the agreement's targets are the units', not one municipality's residents'
+            "held": targets.held(reports) if group == "total" else [],
             "export_params": {
                 "scope": "county",
                 "unit_type": unit_type,

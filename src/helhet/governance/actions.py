@@ -137,6 +137,9 @@ def version_propose(
         )
         for i, (body, days, by_group) in enumerate(steps)
     )
+    from .target_actions import carry_over  # (it builds on this module's helpers)
+
+    carry_over(latest, version)
     return version
 
 

@@ -21,6 +21,8 @@ from helhet.people.models import Person
 
 from . import checklist
 
+TARGET_MAX = 1_000_000  # a target's value: a count, days, a percent or a score
+
 
 class Agreement(models.Model):
     """A collaboration agreement (samverkansavtal / överenskommelse) of one or more units."""
@@ -130,6 +132,82 @@ class Goal(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class Target(models.Model):
+    """A measurable target of an agreement's version (`targets.py` has which targets apply to a
+    unit and period, and whether one is met): an indicator of the follow-up (a code of
+    `followup.definitions.INDICATORS`) compared at least or at most with VALUE, in the
+    indicator's unit (percent, days, a count, a score), over the period STARTS_ON–ENDS_ON, at
+    one of the agreement's units (UNIT) or all of them. It serves a goal of its version, a
+    goal image (målbild 1–10), or both. No person is named."""
+
+    class Comparison(models.TextChoices):
+        AT_LEAST = "at_least", _("at least")
+        AT_MOST = "at_most", _("at most")
+
+    agreement_version = models.ForeignKey(
+        AgreementVersion,
+        verbose_name=_("agreement version"),
+        on_delete=models.CASCADE,
+        related_name="targets",
+    )
+    goal = models.ForeignKey(
+        Goal,
+        verbose_name=_("goal"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="targets",
+    )
+    goal_image = models.PositiveSmallIntegerField(
+        _("goal image"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    indicator = models.CharField(_("indicator"), max_length=40)
+    comparison = models.CharField(_("comparison"), max_length=10, choices=Comparison.choices)
+    value = models.DecimalField(
+        _("target value"),
+        max_digits=12,
+        decimal_places=1,
+        validators=[MinValueValidator(-TARGET_MAX), MaxValueValidator(TARGET_MAX)],
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"))
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty: every unit of the agreement."),
+    )
+    version = models.PositiveIntegerField(default=0)  # no lost update (core/versions.py)
+
+    class Meta:
+        ordering = ["agreement_version", "starts_on", "indicator", "pk"]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(goal__isnull=False) | Q(goal_image__isnull=False),
+                name="governance_target_serves_a_goal",
+            ),
+            models.CheckConstraint(
+                condition=Q(goal_image__isnull=True) | Q(goal_image__gte=1, goal_image__lte=10),
+                name="governance_target_goal_image",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="governance_target_period_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.get_comparison_display()} {self.value}"
 
 
 class EscalationStep(models.Model):

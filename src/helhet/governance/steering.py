@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -31,7 +31,7 @@ from helhet.followup.access import followup_units
 from helhet.followup.models import SteeringGroup
 from helhet.followup.periods import Period
 
-from . import access, deviations
+from . import access, deviations, targets
 from .models import ChecklistItem, CycleDone, CycleStep, Decision, Deviation, Meeting
 
 groups = access.steering_groups  # the one rule: members, and the units' managers and coordinators
@@ -99,15 +99,8 @@ def open_decisions(group: SteeringGroup, *, before: Meeting | None = None) -> Qu
 
 
 def period(meeting: Meeting) -> Period:
-    """The meeting's follow-up period, as a year, quarter or month when it is exactly one (the
-    follow-up's own pages and exports name it so), else the dates."""
-    start, end = meeting.period_start, meeting.period_end
-    candidates = [Period.year(start.year), Period.month(start.year, start.month)]
-    candidates.append(Period.quarter(start.year, (start.month - 1) // 3 + 1))
-    for candidate in candidates:
-        if (candidate.start, candidate.end) == (start, end):
-            return candidate
-    return Period.custom(start, end)
+    """The meeting's follow-up period, named as the follow-up names it (`targets.period_of`)."""
+    return targets.period_of(meeting.period_start, meeting.period_end)
 
 
 @dataclass
@@ -119,6 +112,7 @@ class FollowUp:
     ended: bool
     tables: list[tables.Table]
     units: list  # (unit, the query string of its follow-up page for the period)
+    held: list = field(default_factory=list)  # the agreements' targets (`targets.held`)
 
 
 def followup(meeting: Meeting, today: datetime.date, user: User) -> FollowUp:
@@ -128,15 +122,17 @@ def followup(meeting: Meeting, today: datetime.date, user: User) -> FollowUp:
     units = list(meeting.group.units.order_by("name"))
     ended = shown.end <= today
     found: list[tables.Table] = []
+    held: list[targets.Held] = []
     if ended and units:
         with reading_from_replica():
             reports = indicators.county_comparison(units, shown, suppress=True)
         found = tables.side_by_side_tables(reports, lambda r: r.unit_name)
+        held = targets.held(reports)
     yours = set(
         followup_units(user).filter(pk__in=[u.pk for u in units]).values_list("pk", flat=True)
     )
     links = [(unit, shown.query()) for unit in units if unit.pk in yours]
-    return FollowUp(shown, ended, found, links)
+    return FollowUp(shown, ended, found, links, held)
 
 
 def open_items(group: SteeringGroup, user: User) -> QuerySet[ChecklistItem]:

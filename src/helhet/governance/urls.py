@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import consultation_views, disputes_views, steering_views, views
+from . import consultation_views, disputes_views, steering_views, target_views, views
 
 app_name = "governance"
 urlpatterns = [
@@ -23,6 +23,12 @@ urlpatterns = [
         views.statement_pdf,
         name="statement_pdf",
     ),
+    path(
+        "governance/agreements/<id:agreement_id>/targets/",
+        target_views.target_list,
+        name="targets",
+    ),
+    path("governance/targets/<id:target_id>/", target_views.target, name="target"),
     path("governance/versions/<id:version_id>/", views.version, name="version"),
     path("governance/versions/<id:version_id>/approve/", views.approve, name="approve"),
     path("governance/checklist/<id:check_id>/", views.checklist_item, name="checklist_item"),

@@ -27,7 +27,7 @@ from helhet.core.versions import StaleEdit, stale_page
 from helhet.followup.access import require_followup
 from helhet.people.selectors import access_for_writing
 
-from . import access, actions, consultations, deviations, disputes, exports, steering
+from . import access, actions, consultations, deviations, disputes, exports, steering, targets
 from . import costs as cost_rules
 from .about_person import person_context, submit
 from .forms import (
@@ -134,6 +134,7 @@ def agreement(request, agreement_id: int):
         )
     context["versions"] = found.versions.order_by("-number")
     context["open_items"] = _open_items([found])
+    context["standing"] = targets.standing(found, timezone.localdate())
     context["contacts"] = consultations.contacts(found.units.all())
     return render(request, "governance/agreement.html", context)
 
@@ -298,6 +299,7 @@ def position(request, position_id: int):
     party = access.acting_party(request.user, found.agreement) if found else None
     if found is None or party is None or found.employer_id != party.pk:
         raise Http404
+    back = reverse("governance:staffing", args=[found.agreement_id])
     done = _party_row_edit(
         request,
         found,
@@ -306,23 +308,53 @@ def position(request, position_id: int):
         save=actions.position_save,
         delete=actions.position_delete,
         row={"position_id": found.pk},
-        back=reverse("governance:staffing", args=[found.agreement_id]),
+        back=back,
         saved=_("The position is saved."),
         removed=_("The position is removed."),
     )
     if isinstance(done, HttpResponse):
         return done
-    context = {"agreement": found.agreement, "position": found, "form": done}
+    context = {"agreement": found.agreement, "position": found, "form": done, "back_url": back}
     return render(request, "governance/position.html", context)
 
 
 def _party_row_edit(
     request, found, *, form_class, fields, save, delete, row: dict, back: str, saved, removed
 ):
-    """The edit page of a party's own row of an agreement (a position, a cost), FOUND: a POST
-    with "delete" removes it (DELETE with ROW, its id), another saves FORM_CLASS's form (SAVE;
-    its version refuses a stale edit, shown as such). The redirect to BACK when done, else the
-    form to show (FIELDS and the version as it stands, or as posted)."""
+    """The edit page of a party's own row of an agreement (a position, a cost), FOUND: FORM_CLASS
+    with the agreement's parties and FIELDS as they stand (`row_edit`)."""
+    parties = access.parties(found.agreement)
+    return row_edit(
+        request,
+        build=lambda data, initial=None: form_class(data, parties=parties, initial=initial),
+        initial={name: getattr(found, name) for name in (*fields, "version")},
+        agreement_id=found.agreement_id,
+        save=save,
+        delete=delete,
+        row=row,
+        back=back,
+        saved=saved,
+        removed=removed,
+    )
+
+
+def row_edit(
+    request,
+    *,
+    build,
+    initial: dict,
+    agreement_id: int,
+    save,
+    delete,
+    row: dict,
+    back,
+    saved,
+    removed,
+):
+    """The edit page of a row of an agreement (a position, a cost, a target): a POST with
+    "delete" removes it (DELETE with ROW, its id), another saves BUILD(data)'s form (SAVE; its
+    version refuses a stale edit, shown as such). The redirect to BACK when done, else the form
+    to show (INITIAL, the row and its version as it stands, or as posted)."""
     if request.method == "POST" and "delete" in request.POST:
         try:
             delete(user=request.user, **row)
@@ -331,14 +363,12 @@ def _party_row_edit(
         else:
             messages.success(request, removed)
         return redirect(back)
-    parties = access.parties(found.agreement)
-    initial = {name: getattr(found, name) for name in (*fields, "version")}
-    form = form_class(request.POST or None, parties=parties, initial=initial)
+    form = build(request.POST or None, initial)
     if request.method == "POST" and form.is_valid():
         try:
-            done = run_action(form, save, user=request.user, agreement_id=found.agreement_id, **row)
+            done = run_action(form, save, user=request.user, agreement_id=agreement_id, **row)
         except StaleEdit as stale:
-            form = stale_page(lambda data: form_class(data, parties=parties), request.POST, stale)
+            form = stale_page(build, request.POST, stale)
         else:
             if done:
                 messages.success(request, saved)
@@ -395,6 +425,7 @@ def cost(request, cost_id: int):
     party = access.acting_party(request.user, found.agreement) if found else None
     if found is None or not actions.may_change_cost(found, party):
         raise Http404
+    back = reverse("governance:costs", args=[found.agreement_id]) + f"?year={found.year}"
     done = _party_row_edit(
         request,
         found,
@@ -403,15 +434,14 @@ def cost(request, cost_id: int):
         save=actions.cost_save,
         delete=actions.cost_delete,
         row={"cost_id": found.pk},
-        back=reverse("governance:costs", args=[found.agreement_id]) + f"?year={found.year}",
+        back=back,
         saved=_("The cost is saved."),
         removed=_("The cost is removed."),
     )
     if isinstance(done, HttpResponse):
         return done
-    return render(
-        request, "governance/cost.html", {"agreement": found.agreement, "cost": found, "form": done}
-    )
+    context = {"agreement": found.agreement, "cost": found, "form": done, "back_url": back}
+    return render(request, "governance/cost.html", context)
 
 
 @login_required
