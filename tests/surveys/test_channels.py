@@ -3,11 +3,14 @@
 import datetime
 
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
 from helhet.surveys import actions
 from helhet.surveys.models import Channel, Kiosk, Response, SurveyCode
+from helhet.surveys.public import SITTING_KEY
+from helhet.surveys.views import KIOSK_KEY
 
 from ..people.utils import log_in
 
@@ -61,6 +64,32 @@ def test_the_kiosk_takes_one_answer_per_sitting_then_shows_the_start_screen(clie
     client.post(KIOSK)  # the next person's sitting
     client.post(KIOSK_ANSWER, {"q1": "3"})
     assert Response.objects.count() == 2
+
+
+def test_a_sitting_sent_twice_at_once_saves_one_answer(client, county):
+    # Two posts of one sitting in flight together: the second finds the sitting claimed.
+    _start_kiosk(client, county.nurse, county.clinic)
+    client.post(KIOSK)
+    sitting = client.session[SITTING_KEY]
+    cache.add(f"helhet-kiosk-sitting:{sitting}", 1)  # the first post's claim
+    assert client.post(KIOSK_ANSWER, {"q1": "5"})["Location"] == KIOSK
+    assert not Response.objects.exists()
+
+
+def test_the_kiosk_outlasts_the_staff_idle_limit_but_not_its_own_end(client, county):
+    _start_kiosk(client, county.nurse, county.clinic)
+    age = client.session.get_expiry_age()
+    assert age > settings.SESSION_COOKIE_AGE
+    assert actions.KIOSK_HOURS * 3600 - 60 <= age <= actions.KIOSK_HOURS * 3600
+
+
+def test_the_kiosk_is_not_open_inside_a_staff_session(client, county):
+    _start_kiosk(client, county.nurse, county.clinic)
+    assert client.get(KIOSK).status_code == 200
+    log_in(client, county.nurse, county.clinic)  # someone logs in on the tablet
+    assert client.session.get(KIOSK_KEY)  # the kiosk's token survived the login
+    assert client.get(KIOSK).status_code == 404
+    assert client.post(KIOSK_ANSWER, {"q1": "5"}).status_code == 404
 
 
 def test_a_stopped_kiosk_takes_no_answer(client, county):
@@ -128,6 +157,17 @@ def test_an_unknown_code_is_refused_and_counted_against_the_flood_limit(client, 
     assert client.get(url).status_code == 429
     # a real code from the same sender is refused too until the window has passed
     assert client.get(reverse("surveys:code_answer", args=[_code(county)])).status_code == 429
+
+
+def test_codes_refused_from_some_senders_do_not_shut_out_the_others(client, county):
+    url = reverse("surveys:code_answer", args=["ABCD2345"])
+    for address in range(20):  # twenty senders guessing, each up to their own limit
+        for _attempt in range(30):
+            client.get(url, REMOTE_ADDR=f"192.0.2.{address}")
+    code = _code(county)
+    answered = client.get(reverse("surveys:code_answer", args=[code]), REMOTE_ADDR="198.51.100.7")
+    assert answered.status_code == 200
+    assert client.get(url, REMOTE_ADDR="192.0.2.1").status_code == 429  # the guesser is not
 
 
 def test_the_code_page_is_open_without_login(client, county):

@@ -181,3 +181,12 @@ def test_the_results_page_shows_cleared_comments_only(client, county):
     page = client.get(reverse("surveys:results", args=[county.clinic.pk]), YEAR)
     assert "<li>Bra</li>" in page.text
     assert "från Tolvan" not in page.text
+
+
+def test_one_hidden_column_hides_the_smallest_other_too():
+    # a year's 14 answers beside its quarters 7, 2, 0, 5: the 2 would be 14 - 7 - 0 - 5
+    shown_counts = [figure.value for figure in results.complemented([7, 2, 0, 5])]
+    assert shown_counts == [7, None, 0, None]
+    # two hidden already: nothing more to hide; none hidden: nothing hidden
+    assert [f.value for f in results.complemented([7, 2, 3, 5])] == [7, None, None, 5]
+    assert [f.value for f in results.complemented([7, 6, 0, 5])] == [7, 6, 0, 5]

@@ -15,6 +15,7 @@ import secrets
 from functools import wraps
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -32,7 +33,12 @@ from .views import KIOSK_KEY
 
 SITTING_KEY = "helhet_kiosk_sitting"
 CODE_LIMITS = flood.Limits("survey-code", per_address=30, per_unit=500, window_seconds=3600)
-NO_UNIT = 0  # the counter of the codes refused, whatever their unit
+# Codes refused (unknown, used, expired) count against their sender only: a counter shared by
+# every sender would let a few addresses guessing shut out every code holder of the county.
+REFUSED_LIMITS = flood.Limits(
+    "survey-code-refused", per_address=30, per_unit=2**31, window_seconds=3600
+)
+NO_UNIT = 0  # the unit counter of the refused codes, never reached
 
 
 def kiosk_page(view):
@@ -44,7 +50,8 @@ def kiosk_page(view):
     @wraps(view)
     def page(request):
         running = actions.running_kiosk(request.session.get(KIOSK_KEY))
-        if running is None:
+        # Never inside a staff member's session: a person at the tablet would reach their pages.
+        if running is None or request.user.is_authenticated:
             return render(request, "surveys/kiosk_closed.html", status=404)
         return view(request, running)
 
@@ -73,7 +80,10 @@ def kiosk_answer(request, running: Kiosk):
     form = AnswerForm(request.POST or None, questionnaire=questionnaire)
     if request.method == "POST" and form.is_valid():
         sitting = request.session.pop(SITTING_KEY, None)
-        if sitting and run_action(
+        # The sitting is claimed once, across requests (two sent at once: one answer).
+        claim = f"helhet-kiosk-sitting:{sitting}"
+        claimed = bool(sitting) and cache.add(claim, 1, timeout=actions.KIOSK_HOURS * 3600)
+        if claimed and run_action(
             form,
             actions.response_submit,
             unit=running.unit,
@@ -82,6 +92,9 @@ def kiosk_answer(request, running: Kiosk):
             day=timezone.localdate(),
         ):
             return redirect("surveys:kiosk_thanks")
+        if not claimed:
+            return redirect("surveys:kiosk")
+        cache.delete(claim)
         request.session[SITTING_KEY] = sitting
     context = {"questionnaire": questionnaire, "form": form, "kiosk": running}
     return render(request, "surveys/kiosk_answer.html", context)
@@ -114,12 +127,12 @@ def code_answer(request, code: str):
     """The questionnaire of a valid code; a used, expired or unknown code is refused, saying
     why. Every look-up counts against the flood limit."""
     today = timezone.localdate()
-    if flood.is_flooded(request, NO_UNIT, CODE_LIMITS):
+    if flood.is_flooded(request, NO_UNIT, REFUSED_LIMITS):
         return render(request, "surveys/code_busy.html", status=429)
     try:
         found = actions.code_check(code, today=today)
     except ValidationError as error:
-        flood.count_message(request, NO_UNIT, CODE_LIMITS)
+        flood.count_message(request, NO_UNIT, REFUSED_LIMITS)
         refusal = {"error": error.messages[0]}
         return render(request, "surveys/code_refused.html", refusal, status=404)
     if flood.is_flooded(request, found.unit_id, CODE_LIMITS):

@@ -186,7 +186,19 @@ def _table(questionnaire, columns, found: list[tuple[int, dict[int, dict[int, in
         )
         for question in questionnaire.questions
     ]
-    return Table(questionnaire, columns, [shown(n) for n, _items in found], rows)
+    return Table(questionnaire, columns, complemented([n for n, _items in found]), rows)
+
+
+def complemented(counts: list[int]) -> list[Figure]:
+    """COUNTS as a row of columns shows them: 1–4 hidden, and when exactly one is hidden, the
+    smallest other above zero too, so that the hidden one cannot be worked out from a total
+    shown elsewhere (a year's answers beside its quarters)."""
+    figures = [shown(n) for n in counts]
+    hidden = [i for i, figure in enumerate(figures) if figure.hidden]
+    others = sorted((n, i) for i, n in enumerate(counts) if n and i not in hidden)
+    if len(hidden) == 1 and others:
+        figures[others[0][1]] = Figure(None, hidden=True)
+    return figures
 
 
 def trend_periods(period: Period) -> list[Period]:

@@ -4,6 +4,8 @@ slip), enter answers from paper, review the comments, and read the results. Who 
 
 from __future__ import annotations
 
+import datetime
+
 import segno
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -77,6 +79,9 @@ def kiosk_start(request, unit_id: int):
     token = actions.kiosk_start(user=request.user, unit=found, questionnaire=chosen)
     logout(request)
     request.session[KIOSK_KEY] = token
+    # The device's session lasts as long as the kiosk, not the staff's idle limit: the start
+    # screen may wait for hours without a request.
+    request.session.set_expiry(datetime.timedelta(hours=actions.KIOSK_HOURS))
     return redirect("surveys:kiosk")
 
 
