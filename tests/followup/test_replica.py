@@ -31,7 +31,9 @@ from .test_pages import figures
 
 pytestmark = [
     pytest.mark.replica,
-    pytest.mark.django_db(transaction=True, databases=["default", "replica"]),
+    pytest.mark.django_db(
+        transaction=True, serialized_rollback=True, databases=["default", "replica"]
+    ),
 ]
 
 YEAR_2025 = {"kind": "year", "year": "2025"}
