@@ -12,8 +12,9 @@ import datetime
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
+from helhet.core import raw
 from helhet.core.models import Unit
-from helhet.people.models import Person
+from helhet.people.models import LISTED_FIELDS, Person
 
 from . import policy
 from .models import Basis
@@ -85,3 +86,15 @@ def unit_list_basis(user, *, unit: Unit, on: datetime.date, episode: str = "epis
         ),
         "list_consent_id": Case(When(own, then=None), default=Subquery(coordination)),
     }
+
+
+def persons_through(rule: tuple[str, tuple], ids: list[int]) -> list[Person]:
+    """The persons IDS that RULE (the compiled SQL of a list of persons, `raw.compiled_once`)
+    has, each with the columns a list shows and logs and whatever else RULE selects (its
+    `list_basis`): one query, the rule read through those persons only."""
+    if not ids:
+        return []
+    sql, params = rule
+    theirs = Person.objects.filter(pk__in=ids).values("id", *LISTED_FIELDS)
+    sql, read_params = raw.compiled_through(Person, sql, list(params), theirs)
+    return raw.Sliced(Person, sql, read_params)[: len(ids)]

@@ -201,7 +201,7 @@ def named_persons(user: User, bookings: list[Booking], *, unit: Unit) -> dict[in
     if not ids:
         return {}
     on = timezone.localdate()
-    rule, rule_params = raw.compiled_once(
+    rule = raw.compiled_once(
         ("calendar names", *policy.sql_key(user, on=on, units=None), unit.pk),
         lambda: (
             policy.visible_persons(user, unit=unit, on=on)
@@ -210,9 +210,7 @@ def named_persons(user: User, bookings: list[Booking], *, unit: Unit) -> dict[in
             .only(*LISTED_FIELDS)
         ),
     )
-    theirs = Person.objects.filter(pk__in=ids).values("id", *LISTED_FIELDS)
-    sql, params = raw.compiled_through(Person, rule, list(rule_params), theirs)
-    return {p.pk: p for p in raw.Sliced(Person, sql, params)[: len(ids)]}
+    return {p.pk: p for p in listing.persons_through(rule, ids)}
 
 
 def entries(

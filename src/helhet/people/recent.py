@@ -44,7 +44,7 @@ def recently_opened(request) -> list[Person]:
     unit_id = unit.pk if unit else None
     # The rule is built and compiled once per user, units, unit and day (`raw.compiled_once`,
     # as the search's), then read through the persons opened.
-    rule, rule_params = raw.compiled_once(
+    rule = raw.compiled_once(
         ("recently opened", *policy.sql_key(user, on=today, units=units), unit_id),
         lambda: listing.with_list_basis(
             policy.visible_persons(user, on=today, units=units, at=Now()),
@@ -54,9 +54,7 @@ def recently_opened(request) -> list[Person]:
             units=units,
         ).only(*LISTED_FIELDS),
     )
-    opened_persons = Person.objects.filter(pk__in=ids).values("id", *LISTED_FIELDS)
-    sql, params = raw.compiled_through(Person, rule, list(rule_params), opened_persons)
-    found = {p.pk: p for p in raw.Sliced(Person, sql, params)[: len(ids)]}
+    found = {p.pk: p for p in listing.persons_through(rule, ids)}
     overview_url = overview_url_maker()
     shown = [found[i] for i in ids if i in found]
     for person in shown:
