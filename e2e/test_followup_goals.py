@@ -3,13 +3,19 @@ outcome form (a nurse), the agreement's targets (the coordinator), the unit's su
 staff page, paper entry, results, comments to review, the user council — and the public pages
 a person answers on (the code's page, the kiosk's start screen and questionnaire)."""
 
+import datetime
+from decimal import Decimal
+
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from helhet.governance import steering_actions, target_actions
 from helhet.surveys import actions as surveys
+from helhet.surveys import questionnaires
+from helhet.surveys.models import Channel
 
 from .conftest import PASSWORD
-from .test_governance import agreement_in_force
+from .test_governance import agreement_in_force, steering_member
 
 
 def log_in(ui, user):
@@ -64,3 +70,60 @@ def test_outcomes_targets_and_surveys_pages_pass_axe(site, new_ui):
     page = ui.goto(f"/s/{code}/", status=200)
     expect(page.locator("fieldset").first).to_be_visible()
     ui.check("code questionnaire")
+
+
+def test_the_steering_groups_meeting_shows_targets_outcomes_and_survey_results(site, new_ui):
+    """Issue 18's "done when": a steering group's page with the agreement's targets, the
+    outcomes and the survey results of the period, in Swedish, with axe."""
+    agreement = agreement_in_force(site)
+    member = steering_member(site)
+    group = site.clinic.steering_groups.get()
+    # the last whole month: its targets, its answers (kept by month) and its follow-up
+    first_of_this = timezone.localdate().replace(day=1)
+    end = first_of_this - datetime.timedelta(days=1)
+    start = end.replace(day=1)
+    target_actions.target_save(
+        user=site.coordinator,
+        agreement_id=agreement.pk,
+        agreement_version=agreement.versions.get(),
+        indicator="sip_share",
+        comparison="at_least",
+        value=Decimal(80),
+        goal_image=1,
+        starts_on=start,
+        ends_on=end,
+    )
+    questionnaire = questionnaires.get("persons")
+    for value in (5, 4, 4, 3, 4):
+        surveys.response_submit(
+            unit=site.clinic,
+            questionnaire=questionnaire,
+            channel=Channel.PAPER,
+            day=start,
+            answers={1: value},
+            comment="",
+        )
+    meeting = steering_actions.meeting_save(
+        user=member,
+        group_id=group.pk,
+        based_on=None,
+        held_on=timezone.localdate(),
+        period_start=start,
+        period_end=end,
+        place="Regionhuset",
+        agenda=["Uppföljningen"],
+        attendees=[member],
+        minutes="",
+    )
+
+    ui = new_ui(locale="sv-SE")
+    page = log_in(ui, member)
+    ui.goto(f"/governance/meetings/{meeting.pk}/", status=200)
+    main = page.get_by_role("main")
+    expect(page.get_by_role("heading", name="Målvärden")).to_be_visible()
+    expect(main).to_contain_text("80")
+    expect(page.get_by_role("heading", name="Utfall", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="Personernas egen röst: enkäter")).to_be_visible()
+    voice = page.locator("section[aria-labelledby=group-voice]")
+    expect(voice).to_contain_text("4,0")  # (5 + 4 + 4 + 3 + 4) / 5, in Swedish
+    ui.check("steering meeting with targets, outcomes and surveys")

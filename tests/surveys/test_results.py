@@ -2,6 +2,7 @@
 follow the unit up."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -190,3 +191,52 @@ def test_one_hidden_column_hides_the_smallest_other_too():
     # two hidden already: nothing more to hide; none hidden: nothing hidden
     assert [f.value for f in results.complemented([7, 2, 3, 5])] == [7, None, None, 5]
     assert [f.value for f in results.complemented([7, 6, 0, 5])] == [7, 6, 0, 5]
+
+
+def _voice_section(text: str) -> list[str]:
+    """The figures of the page's survey section, as shown, in order."""
+    start = text.index('id="group-voice"')
+    section = text[start : text.index("</section>", start)]
+    return [
+        re.sub(r"<[^>]+>", "", cell).strip()
+        for cell in re.findall(r'class="number">(.*?)</td>', section, re.S)
+    ]
+
+
+def test_the_follow_up_unit_page_shows_the_survey_means_beside_the_figures(client, county):
+    for value in (5, 4, 4, 3, 4):
+        answer(county.clinic, DAY, {1: value, 2: 2})
+    answer(county.clinic, DAY, {3: 5})  # question 3: one answer
+    log_in(client, county.manager, county.clinic)
+    voice = _voice_section(client.get(reverse("followup:unit", args=[county.clinic.pk]), YEAR).text)
+    # answers (six), question 1: (5+4+4+3+4)/5, question 2, question 3 rests on one answer
+    assert voice[:4] == ["6", "4.0", "2.0", "&lt;5"]
+    assert "5.0" not in voice
+
+
+def test_the_steering_groups_meeting_shows_the_survey_means_of_its_units(client, steering):
+    from helhet.governance import steering_actions
+
+    for _n in range(5):
+        answer(steering.clinic, DAY, {1: 2})
+        answer(steering.other_unit, DAY, {1: 5})  # not one of the group's units
+    held = steering_actions.meeting_save(
+        user=steering.steering,
+        group_id=steering.clinic.steering_groups.get().pk,
+        based_on=None,
+        held_on=datetime.date(2026, 1, 20),
+        period_start=datetime.date(2025, 1, 1),
+        period_end=datetime.date(2025, 12, 31),
+        place="",
+        agenda=[],
+        attendees=[steering.steering],
+        minutes="",
+    )
+    url = reverse("governance:meeting", args=[held.pk])
+    log_in(client, steering.steering)
+    page = client.get(url).text
+    voice = _voice_section(page)
+    assert voice[:2] == ["5", "2.0"]  # one column: the group's clinic, not the other unit
+    assert "5.0" not in voice
+    log_in(client, steering.outsider)
+    assert client.get(url).status_code == 404

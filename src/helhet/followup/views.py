@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from helhet.core.models import Unit
 from helhet.core.replica import reading_from_replica
 from helhet.governance import deviations, targets
+from helhet.surveys import results as survey_results
 
 from . import access, charts, indicators, tables
 
@@ -56,6 +57,7 @@ def unit(request, unit_id: int):
             report = indicators.unit_report(
                 followup.unit, period, breakdown=breakdown, suppress=followup.suppress
             )
+            voice = survey_results.comparison([followup.unit], period)
         context |= {
             "report": report,
             "sections": [
@@ -64,6 +66,7 @@ def unit(request, unit_id: int):
             ],
             "period_query": period.query(),
             "held": targets.held([report]),
+            "voice": voice,
             # between the authorities, by the steering page's rule (`deviations.figures`)
             "deviations": deviations.figures(
                 deviations.reported_in([followup.unit], *period.bounds()), timezone.localdate()

@@ -30,6 +30,7 @@ from helhet.followup import indicators, tables
 from helhet.followup.access import followup_units
 from helhet.followup.models import SteeringGroup
 from helhet.followup.periods import Period
+from helhet.surveys import results as survey_results
 
 from . import access, deviations, targets
 from .models import ChecklistItem, CycleDone, CycleStep, Decision, Deviation, Meeting
@@ -113,6 +114,8 @@ class FollowUp:
     tables: list[tables.Table]
     units: list  # (unit, the query string of its follow-up page for the period)
     held: list = field(default_factory=list)  # the agreements' targets (`targets.held`)
+    # the persons' and relatives' own voice: each questionnaire's means per unit (suppressed)
+    surveys: list = field(default_factory=list)
 
 
 def followup(meeting: Meeting, today: datetime.date, user: User) -> FollowUp:
@@ -123,16 +126,18 @@ def followup(meeting: Meeting, today: datetime.date, user: User) -> FollowUp:
     ended = shown.end <= today
     found: list[tables.Table] = []
     held: list[targets.Held] = []
+    voice: list[survey_results.Table] = []
     if ended and units:
         with reading_from_replica():
             reports = indicators.county_comparison(units, shown, suppress=True)
+            voice = survey_results.comparison(units, shown)
         found = tables.side_by_side_tables(reports, lambda r: r.unit_name)
         held = targets.held(reports)
     yours = set(
         followup_units(user).filter(pk__in=[u.pk for u in units]).values_list("pk", flat=True)
     )
     links = [(unit, shown.query()) for unit in units if unit.pk in yours]
-    return FollowUp(shown, ended, found, links, held)
+    return FollowUp(shown, ended, found, links, held, voice)
 
 
 def open_items(group: SteeringGroup, user: User) -> QuerySet[ChecklistItem]:
