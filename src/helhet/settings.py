@@ -201,6 +201,8 @@ if _replica_url := env_str("DATABASE_REPLICA_URL", ""):
         "connect_timeout", env_int("DATABASE_REPLICA_CONNECT_TIMEOUT", 3)
     )
     HELHET_READ_REPLICA = "replica"
+# A replica found unreachable, or lost during a read, is not tried again for this many seconds.
+HELHET_REPLICA_RETRY_SECONDS = env_int("HELHET_REPLICA_RETRY_SECONDS", 30)
 DATABASE_ROUTERS = ["helhet.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

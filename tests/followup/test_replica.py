@@ -19,7 +19,8 @@ from django.urls import reverse
 from helhet.access.models import AccessLogEntry
 from helhet.alerts.models import Alert
 from helhet.core.models import Membership, Unit
-from helhet.core.replica import reading_from_replica
+from helhet.core import replica as replica_module
+from helhet.core.replica import from_replica, reading_from_replica
 from helhet.followup import tasks
 from helhet.followup.models import ExportJob, SteeringGroup
 from helhet.governance import steering
@@ -43,6 +44,14 @@ YEAR_2025 = {"kind": "year", "year": "2025"}
 def routed(settings):
     """The follow-up reads from the replica (as when DATABASE_REPLICA_URL is set)."""
     settings.HELHET_READ_REPLICA = "replica"
+
+
+@pytest.fixture(autouse=True)
+def replica_up():
+    """No test inherits a replica another test found unreachable."""
+    replica_module._down_until.clear()
+    yield
+    replica_module._down_until.clear()
 
 
 @pytest.fixture
@@ -235,6 +244,66 @@ def test_an_unreachable_replica_leaves_the_page_to_the_primary_with_a_warning(
     assert figures(response, "Persons enrolled")[0] == "3"
     assert '"care_episode"' in tables(on_primary)
     assert "cannot be reached" in caplog.text
+
+
+def lost_after(statements: int, monkeypatch):
+    """The replica's connection breaks at its STATEMENTS+1-th statement, and is unusable from
+    then on (a server gone away mid-report)."""
+    replica = connections["replica"]
+    ran = []
+    broken = []
+
+    def wrapper(execute, sql, params, many, context):
+        if len(ran) >= statements:
+            broken.append(sql)
+            raise OperationalError("server closed the connection unexpectedly")
+        ran.append(sql)
+        return execute(sql, params, many, context)
+
+    monkeypatch.setattr(replica, "is_usable", lambda: not broken)
+    return replica.execute_wrapper(wrapper)
+
+
+def test_a_replica_lost_during_the_report_leaves_the_page_to_the_primary_for_a_while(
+    client, followed, routed, monkeypatch, caplog
+):
+    client.force_login(followed.manager)
+    with (
+        caplog.at_level(logging.WARNING, logger="helhet.core.replica"),
+        lost_after(3, monkeypatch),
+        CaptureQueriesContext(connections["default"]) as on_primary,
+    ):
+        response = unit_page(client, followed)
+        assert response.status_code == 200
+        assert figures(response, "Persons enrolled")[0] == "3"
+        assert '"care_episode"' in tables(on_primary)
+        assert "was lost during a read" in caplog.text
+        # the next page does not try the replica again (no connection timeout to wait for)
+        with CaptureQueriesContext(connections["replica"]) as on_replica:
+            assert figures(unit_page(client, followed), "Persons enrolled")[0] == "3"
+        assert len(on_replica) == 0
+
+
+def test_after_the_retry_time_the_replica_is_read_again(client, followed, routed, settings):
+    settings.HELHET_REPLICA_RETRY_SECONDS = 0
+    replica_module._mark_down("replica", "was lost during a read")
+    client.force_login(followed.manager)
+    with CaptureQueriesContext(connections["replica"]) as on_replica:
+        assert figures(unit_page(client, followed), "Persons enrolled")[0] == "3"
+    assert '"care_episode"' in tables(on_replica)
+
+
+def test_an_error_that_is_not_the_replicas_is_not_hidden_by_a_second_read(routed):
+    calls = []
+
+    def read():
+        calls.append(1)
+        raise OperationalError("canceling statement due to statement timeout")
+
+    with pytest.raises(OperationalError):
+        from_replica(read)  # the replica still answers: the read itself failed
+    assert len(calls) == 1
+    assert replica_module.reachable("replica")
 
 
 # --- A real replica: its figures lag, who may does not -------------------------------------

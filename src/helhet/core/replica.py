@@ -7,24 +7,35 @@ else stays on the primary: who may follow up a unit (`followup.access`, so that 
 away counts at once), person pages, the access log, sessions, every write (`db_for_write`), and
 every read inside a transaction on the primary, which may have written what the replica has not
 yet replayed. A replica lags behind by the time its replay takes; the follow-up's figures are a
-period's aggregates and may be that much behind. A replica that cannot be reached is left for the
-primary, with a warning in the log, when the block begins (`reachable`).
+period's aggregates and may be that much behind.
+
+A replica that cannot be reached is left for the primary, with a warning in the log, when the
+block begins (`reachable`), and then not tried again for `HELHET_REPLICA_RETRY_SECONDS`, so
+that not every page waits for its connection timeout. A replica lost in the middle of a read
+(`from_replica`) is marked so too, and the read is done again on the primary: the page shows
+its figures, not an error.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
+from typing import TypeVar
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, OperationalError, connections
 
 logger = logging.getLogger(__name__)
 
+T = TypeVar("T")
+
 # The replica's alias while the current block reads from it; None elsewhere.
 _reading: ContextVar[str | None] = ContextVar("helhet_reading_from_replica", default=None)
+# alias -> the time.monotonic() until which a replica found unreachable is not tried again
+_down_until: dict[str, float] = {}
 
 
 @contextmanager
@@ -40,24 +51,54 @@ def reading_from_replica() -> Iterator[None]:
         _reading.reset(token)
 
 
+def from_replica(read: Callable[[], T]) -> T:
+    """READ() inside `reading_from_replica`; when the replica is lost during it (a connection
+    error, after which its connection no longer works), READ() again on the primary, with a
+    warning, and the replica left alone for a while (`reachable`)."""
+    with reading_from_replica():
+        alias = _reading.get()
+        try:
+            return read()
+        except (OperationalError, InterfaceError):
+            if alias is None or connections[alias].is_usable():
+                raise  # not the replica's: the primary's, or the query's own
+            _mark_down(alias, "was lost during a read")
+    return read()
+
+
 def _in_transaction() -> bool:
     return connections[DEFAULT_DB_ALIAS].in_atomic_block
 
 
 def reachable(alias: str) -> bool:
     """Whether the database ALIAS answers: its open connection still works, or a new one can be
-    made. Not: logged as a warning, the connection closed."""
+    made. Not: logged as a warning, the connection closed, and not tried again for
+    `HELHET_REPLICA_RETRY_SECONDS`."""
+    if time.monotonic() < _down_until.get(alias, 0.0):
+        return False
     connection = connections[alias]
     try:
         if connection.connection is not None and not connection.is_usable():
             connection.close()
         connection.ensure_connection()
     except DatabaseError:
-        logger.warning("The read replica %r cannot be reached: reading from the primary", alias)
-        with suppress(DatabaseError):
-            connection.close()
+        _mark_down(alias, "cannot be reached")
         return False
+    _down_until.pop(alias, None)
     return True
+
+
+def _mark_down(alias: str, what: str) -> None:
+    retry = settings.HELHET_REPLICA_RETRY_SECONDS
+    logger.warning(
+        "The read replica %r %s: reading from the primary, and for the next %s seconds",
+        alias,
+        what,
+        retry,
+    )
+    _down_until[alias] = time.monotonic() + retry
+    with suppress(DatabaseError):
+        connections[alias].close()
 
 
 class ReplicaRouter:

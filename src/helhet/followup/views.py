@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from helhet.core.models import Unit
-from helhet.core.replica import reading_from_replica
+from helhet.core.replica import from_replica
 from helhet.governance import deviations, targets
 from helhet.surveys import results as survey_results
 
@@ -53,11 +53,14 @@ def unit(request, unit_id: int):
     context = {"form": form, "unit": followup.unit, "followup": followup, "breakdowns": BREAKDOWNS}
     if form.is_valid():
         period, breakdown = form.cleaned_data["period"], form.cleaned_data["breakdown"]
-        with reading_from_replica():
-            report = indicators.unit_report(
-                followup.unit, period, breakdown=breakdown, suppress=followup.suppress
+        report, voice = from_replica(
+            lambda: (
+                indicators.unit_report(
+                    followup.unit, period, breakdown=breakdown, suppress=followup.suppress
+                ),
+                survey_results.comparison([followup.unit], period),
             )
-            voice = survey_results.comparison([followup.unit], period)
+        )
         context |= {
             "report": report,
             "sections": [
@@ -93,10 +96,11 @@ def trend(request, unit_id: int):
     if form.is_valid():
         periods = form.cleaned_data["period"].preceding(form.cleaned_data["count"])
         group = form.cleaned_data["group"]
-        with reading_from_replica():
-            reports = indicators.trend(
+        reports = from_replica(
+            lambda: indicators.trend(
                 followup.unit, periods, group=group, suppress=followup.suppress
             )
+        )
         chosen = form.cleaned_data["indicator"]
         # the agreement's targets are the unit's, not one group's
         held = targets.held(reports) if group == "total" else None
@@ -150,8 +154,9 @@ def county(request):
         period, unit_type = form.cleaned_data["period"], form.cleaned_data["unit_type"]
         group = form.cleaned_data["group"]
         units = list(access.county_units(unit_type))
-        with reading_from_replica():
-            reports = indicators.county_comparison(units, period, group=group, suppress=True)
+        reports = from_replica(
+            lambda: indicators.county_comparison(units, period, group=group, suppress=True)
+        )
         context |= {
             "reports": reports,
             "unit_type_label": Unit.Type(unit_type).label,

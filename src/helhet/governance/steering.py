@@ -25,7 +25,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from helhet.core.models import User
-from helhet.core.replica import reading_from_replica
+from helhet.core.replica import from_replica
 from helhet.followup import indicators, tables
 from helhet.followup.access import followup_units
 from helhet.followup.models import SteeringGroup
@@ -128,9 +128,12 @@ def followup(meeting: Meeting, today: datetime.date, user: User) -> FollowUp:
     held: list[targets.Held] = []
     voice: list[survey_results.Table] = []
     if ended and units:
-        with reading_from_replica():
-            reports = indicators.county_comparison(units, shown, suppress=True)
-            voice = survey_results.comparison(units, shown)
+        reports, voice = from_replica(
+            lambda: (
+                indicators.county_comparison(units, shown, suppress=True),
+                survey_results.comparison(units, shown),
+            )
+        )
         found = tables.side_by_side_tables(reports, lambda r: r.unit_name)
         held = targets.held(reports)
     yours = set(
