@@ -454,3 +454,28 @@ def test_the_trend_chart_marks_the_target_at_its_period(client, with_figures):
     assert "Målvärde ≥ 5 för 2025." in page.text
     one_group = client.get(url + "?kind=year&year=2025&count=2&indicator=enrolled&group=sex:male")
     assert 'class="target"' not in one_group.text
+
+
+def test_the_version_page_lists_the_targets_it_sets(client, with_figures):
+    g = with_figures
+    _targets_for(g)
+    in_swedish(client, g.steering)
+    text = client.get(reverse("governance:version", args=[g.v1.pk])).text
+    assert "Målvärden i version 1" in text
+    assert "≥ 5" in text and "≥ 100" in text and "Målbild 9" in text
+    # a version without targets says so
+    g.v1.targets.all().delete()
+    assert "Versionen anger inga målvärden." in client.get(
+        reverse("governance:version", args=[g.v1.pk])
+    ).text
+
+
+@pytest.mark.skipif(not pdf.available(), reason="WeasyPrint is not installed here")
+def test_the_agreements_pdf_lists_the_targets_of_the_version_in_force(client, with_figures):
+    g = with_figures
+    _targets_for(g)
+    in_swedish(client, g.steering)
+    response = client.get(reverse("governance:pdf", args=[g.agreement.pk]))
+    reader = pypdf.PdfReader(io.BytesIO(response.content))
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    assert "Målvärden i version 1" in text and "≥ 100" in text

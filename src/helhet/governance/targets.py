@@ -209,6 +209,16 @@ class Standing:
         return definitions.get(self.target.indicator)
 
 
+def of_version(version: AgreementVersion) -> list[Standing]:
+    """The targets VERSION sets, in the order of their periods and indicators, without figures:
+    what the version page and the agreement's PDF list."""
+    found = version.targets.select_related("goal", "unit", "agreement_version")
+    return [
+        Standing(target, None, [])
+        for target in sorted(found, key=lambda t: (t.starts_on, ORDER[t.indicator], t.pk))
+    ]
+
+
 def standing(agreement: Agreement, today: datetime.date) -> list[Standing]:
     """The targets of AGREEMENT's version in force with their status at each of their units for
     their latest full period, always suppressed (the page is read beyond the units): one
@@ -218,10 +228,7 @@ def standing(agreement: Agreement, today: datetime.date) -> list[Standing]:
     version = agreement.versions.filter(state=AgreementVersion.State.IN_FORCE).first()
     if version is None:
         return []
-    found = sorted(
-        version.targets.select_related("goal", "unit", "agreement_version"),
-        key=lambda t: (t.starts_on, ORDER[t.indicator], t.pk),
-    )
+    found = [s.target for s in of_version(version)]
     units = {unit.pk: unit for unit in agreement.units.all()}
     periods = {target.pk: latest_period(target, today) for target in found}
     reports: dict[tuple[int, Period], UnitReport] = {}

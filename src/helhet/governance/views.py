@@ -143,7 +143,7 @@ def agreement(request, agreement_id: int):
 @require_GET
 def version(request, version_id: int):
     shown = access.version_or_404(request.user, version_id)
-    context = {"agreement": shown.agreement, "v": shown}
+    context = {"agreement": shown.agreement, "v": shown, "targets": targets.of_version(shown)}
     return render(request, "governance/version.html", context)
 
 
@@ -207,7 +207,7 @@ def agreement_pdf(request, agreement_id: int):
     if not pdf.available():
         return pdf.unavailable(request, fallback_url=reverse("governance:version", args=[shown.pk]))
     filename = f"agreement-{found.pk}-version-{shown.number}.pdf"
-    context = {"agreement": found, "v": shown}
+    context = {"agreement": found, "v": shown, "targets": targets.of_version(shown)}
     return pdf.render_pdf(request, "governance/agreement_pdf.html", context, filename=filename)
 
 
