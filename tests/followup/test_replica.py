@@ -18,8 +18,8 @@ from django.urls import reverse
 
 from helhet.access.models import AccessLogEntry
 from helhet.alerts.models import Alert
-from helhet.core.models import Membership, Unit
 from helhet.core import replica as replica_module
+from helhet.core.models import Membership, Unit
 from helhet.core.replica import from_replica, reading_from_replica
 from helhet.followup import tasks
 from helhet.followup.models import ExportJob, SteeringGroup
