@@ -465,9 +465,10 @@ def test_the_version_page_lists_the_targets_it_sets(client, with_figures):
     assert "≥ 5" in text and "≥ 100" in text and "Målbild 9" in text
     # a version without targets says so
     g.v1.targets.all().delete()
-    assert "Versionen anger inga målvärden." in client.get(
-        reverse("governance:version", args=[g.v1.pk])
-    ).text
+    assert (
+        "Versionen anger inga målvärden."
+        in client.get(reverse("governance:version", args=[g.v1.pk])).text
+    )
 
 
 @pytest.mark.skipif(not pdf.available(), reason="WeasyPrint is not installed here")
