@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from helhet.followup import municipalities
+from helhet.followup.forms import CountyFilterForm
 from helhet.followup.indicators import county_comparison, trend, unit_report
 from helhet.followup.periods import Period
 from helhet.followup.report import Measure
@@ -216,3 +217,14 @@ def test_the_definitions_page_says_the_municipality_is_the_present_residence(cli
     page = client.get(reverse("followup:definitions"))
     assert "folkbokföringskommun så som den är registrerad nu" in page.text
     assert "Okänd kommun" in page.text
+
+
+def test_the_municipalities_the_units_serve_come_first_in_the_choice_of_residents(by_place):
+    elsewhere = f.MunicipalityFactory(code="9984", name="Aaby")  # first by name, served by none
+    served, others = municipalities.choice_groups()
+    assert [name for _key, name in served[1]] == ["Aby", "Bby", "Cby"]
+    other_names = [name for _key, name in others[1]]
+    assert other_names[0] == "Aaby" and "Aby" not in other_names
+    assert others[1][-1] == (municipalities.UNKNOWN, "Unknown municipality")
+    form = CountyFilterForm({"unit_type": "social_medicine", "group": key(elsewhere)})
+    assert form.is_valid(), form.errors  # every municipality stays a choice

@@ -51,7 +51,7 @@ class CountyFilterForm(PeriodForm):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["group"]).choices = [
             ("total", pgettext_lazy("breakdown", "Total")),
-            (_("By municipality"), municipalities.choices()),
+            *municipalities.choice_groups(),
         ]
 
     def clean_group(self):
@@ -108,5 +108,5 @@ def group_choices(unit_type: str) -> list:
         ("total", pgettext_lazy("breakdown", "Total")),
         (_("By sex"), sexes),
         (_("By age group"), list(ages.items())),
-        (_("By municipality"), municipalities.choices()),
+        *municipalities.choice_groups(),
     ]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import CharField, Expression, F, Q, Value
+from django.db.models import CharField, Count, Expression, F, Q, Value
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +25,8 @@ from .report import Group
 PREFIX = "municipality:"
 UNKNOWN = f"{PREFIX}unknown"
 UNKNOWN_LABEL = _("Unknown municipality")
+SERVED_LABEL = _("By municipality: those the units serve")
+OTHERS_LABEL = _("By municipality: the others")
 
 
 def group_expression(person: str = "person") -> Expression:
@@ -60,8 +62,20 @@ def groups(unit_ids: Iterable[int], keys: Iterable[str]) -> list[Group]:
     return [Group(key_of(pk), name) for pk, name in rows] + [Group(UNKNOWN, str(UNKNOWN_LABEL))]
 
 
-def choices() -> list[tuple[str, str]]:
-    """Every municipality's group (reference data, one query), then "unknown": a trend's or a
-    comparison's column by municipality."""
-    rows = Municipality.objects.order_by("name", "code").values_list("pk", "name")
-    return [(key_of(pk), name) for pk, name in rows] + [(UNKNOWN, str(UNKNOWN_LABEL))]
+def choice_groups() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The option groups of the municipalities' groups (reference data, one query): those the
+    county's units serve (`Unit.municipalities`) first, then the other municipalities and
+    "unknown" — a trend's or a comparison's column by municipality, without scrolling through
+    the country's 290 to find the few a unit serves."""
+    rows = (
+        Municipality.objects.alias(units=Count("unit"))
+        .annotate(served=Q(units__gt=0))
+        .order_by("name", "code")
+        .values_list("pk", "name", "served")
+    )
+    served = [(key_of(pk), name) for pk, name, is_served in rows if is_served]
+    others = [(key_of(pk), name) for pk, name, is_served in rows if not is_served]
+    return [
+        (str(SERVED_LABEL), served),
+        (str(OTHERS_LABEL), others + [(UNKNOWN, str(UNKNOWN_LABEL))]),
+    ]
