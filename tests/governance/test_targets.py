@@ -480,3 +480,18 @@ def test_the_agreements_pdf_lists_the_targets_of_the_version_in_force(client, wi
     reader = pypdf.PdfReader(io.BytesIO(response.content))
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
     assert "Målvärden i version 1" in text and "≥ 100" in text
+
+
+def test_a_target_added_to_the_version_in_force_beside_a_proposal_says_it_is_not_in_it(
+    client, gov
+):
+    v2 = propose(gov.agreement, gov.coordinator)
+    client.force_login(gov.coordinator)
+    url = reverse("governance:targets", args=[gov.agreement.pk])
+    page = client.post(url, FORM | {"agreement_version": gov.v1.pk}, follow=True)
+    assert "does not have this target" in page.text
+    assert gov.v1.targets.count() == 1 and v2.targets.count() == 0
+    # added to the proposal itself: nothing to warn about
+    page = client.post(url, FORM | {"agreement_version": v2.pk}, follow=True)
+    assert "The target is added." in page.text
+    assert "does not have this target" not in page.text

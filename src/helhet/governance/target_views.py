@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from helhet.core.forms import run_action
@@ -21,6 +22,12 @@ from . import access, target_actions, targets
 from .models import Target
 from .target_forms import TargetForm, target_initial
 from .views import row_edit
+
+
+NOT_IN_PROPOSAL = gettext_lazy(
+    "The proposed version waiting for approval does not have this target: it ends when the "
+    "proposal comes into force, unless it is added to the proposal too."
+)
 
 
 def _form(agreement, data=None, initial=None) -> TargetForm:
@@ -49,6 +56,9 @@ def target_list(request, agreement_id: int):
                 form, target_actions.target_save, user=request.user, agreement_id=found.pk
             ):
                 messages.success(request, _("The target is added."))
+                chosen = form.cleaned_data["agreement_version"]
+                if chosen != latest:  # the version in force, beside a proposal waiting
+                    messages.warning(request, NOT_IN_PROPOSAL)
                 return redirect("governance:targets", agreement_id=found.pk)
     proposed = target_actions.editable_versions(found).filter(state="proposed").first()
     context = {
