@@ -482,9 +482,7 @@ def test_the_agreements_pdf_lists_the_targets_of_the_version_in_force(client, wi
     assert "Målvärden i version 1" in text and "≥ 100" in text
 
 
-def test_a_target_added_to_the_version_in_force_beside_a_proposal_says_it_is_not_in_it(
-    client, gov
-):
+def test_a_target_added_to_the_version_in_force_beside_a_proposal_says_it_is_not_in_it(client, gov):
     v2 = propose(gov.agreement, gov.coordinator)
     client.force_login(gov.coordinator)
     url = reverse("governance:targets", args=[gov.agreement.pk])

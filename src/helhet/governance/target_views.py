@@ -23,7 +23,6 @@ from .models import Target
 from .target_forms import TargetForm, target_initial
 from .views import row_edit
 
-
 NOT_IN_PROPOSAL = gettext_lazy(
     "The proposed version waiting for approval does not have this target: it ends when the "
     "proposal comes into force, unless it is added to the proposal too."
