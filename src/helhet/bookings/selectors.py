@@ -217,14 +217,14 @@ def calendar_rows(bookings: QuerySet[Booking]) -> list[CalendarBooking]:
 
 def calendar_bookings(
     *, unit: Unit, first: datetime.date, last: datetime.date, staff: User | None = None
-) -> list[CalendarBooking]:
+) -> QuerySet[Booking]:
     """The bookings at UNIT from FIRST to LAST (local days), of STAFF when given; cancelled
     ones included (the calendar shows them struck out)."""
     start, end = _bounds(first, last)
     bookings = Booking.objects.filter(unit=unit, starts_at__gte=start, starts_at__lt=end)
     if staff is not None:
         bookings = bookings.filter(staff=staff)
-    return calendar_rows(bookings.order_by("starts_at", "pk"))
+    return bookings.order_by("starts_at", "pk")
 
 
 def named_persons(
@@ -251,16 +251,19 @@ def named_persons(
 
 def entries(
     user: User,
-    bookings: list[CalendarBooking],
+    found: QuerySet[Booking],
     *,
     unit: Unit,
     roles: Mapping[int, str],
     actions: bool = False,
 ) -> list[Entry]:
-    """BOOKINGS as USER sees them (ROLES: USER's role per unit, for the place); with ACTIONS,
-    the links that mark a booking attended or a no-show (the start page's)."""
+    """The bookings FOUND (in the calendar's order) as USER sees them (ROLES: USER's role
+    per unit, for the place); with ACTIONS, the links that mark a booking attended or a
+    no-show (the start page's). Read as tuples (`calendar_rows`), their staff through FOUND
+    as a subquery."""
+    bookings = calendar_rows(found)
     named = named_persons(user, bookings, unit=unit)
-    staff = staff_names(Booking.staff, [b.pk for b in bookings])
+    staff = staff_names(Booking.staff, found)
     person_url, kinds = url_maker("bookings:person"), labels(Contact.Kind)
     statuses, cancelled_by = labels(Booking.Status), labels(Booking.CancelledBy)
     session_url = url_maker("bookings:session")
@@ -357,8 +360,7 @@ def member_session(request, session_id: int) -> GroupSession | None:
 
 
 def participants(user: User, session: GroupSession, *, roles: Mapping[int, str]) -> list[Entry]:
-    bookings = calendar_rows(session.participants.order_by("pk"))
-    return entries(user, bookings, unit=session.unit, roles=roles)
+    return entries(user, session.participants.order_by("pk"), unit=session.unit, roles=roles)
 
 
 def upcoming_sessions(unit: Unit) -> QuerySet[GroupSession]:
