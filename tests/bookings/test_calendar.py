@@ -192,6 +192,27 @@ def test_a_group_session_is_planned_and_a_person_booked_into_it(client, county):
     ]
 
 
+def test_a_group_sessions_participants_show_their_status_and_who_cancelled(client, county):
+    session = group_session(county)
+    for status, cancelled_by in (("booked", ""), ("cancelled", "person")):
+        f.BookingFactory(
+            episode=county.episode,
+            booked_by=county.nurse,
+            starts_at=session.starts_at,
+            ends_at=session.ends_at,
+            group_session=session,
+            kind="group",
+            status=status,
+            cancelled_by=cancelled_by,
+        )
+    log_in(client, county.nurse, county.clinic)
+    page = client.get(reverse("bookings:session", args=[session.pk]))
+    assert "<td>Booked</td>" in page.text
+    assert (
+        '<span class="flag">Cancelled</span> <span class="muted">(The person)</span>' in page.text
+    )
+
+
 def test_a_group_sessions_participants_hide_persons_the_viewer_may_not_see(client, county):
     session = group_session(county)
     f.BookingFactory(
