@@ -157,6 +157,7 @@ MATRIX = {
     # --- /governance ---
     # --- bookings: the person's bookings read (emergency too); a booking's pages write ---
     "bookings:person": (OWN, CONSENT, NF, NF, NF, LOGIN, EMERGENCY, OWN, CONSENT),
+    "bookings:new": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
     "bookings:edit": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
     "bookings:cancel": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
     "bookings:rebook": (OWN, CONSENT, NF, NF, NF, LOGIN, NF, OWN, CONSENT),
@@ -389,7 +390,7 @@ def url_for(request, county, name, actor) -> str:
     elif name == "governance:person_dispute_new":
         agreement_in_force(county)
     # --- bookings: the patient's booking at the clinic tomorrow, made by the nurse ---
-    elif name.startswith("bookings:") and name != "bookings:person":
+    elif name.startswith("bookings:") and name not in ("bookings:person", "bookings:new"):
         tomorrow = timezone.now() + datetime.timedelta(days=1)
         booking = f.BookingFactory(
             episode=county.episode, booked_by=county.nurse, starts_at=tomorrow

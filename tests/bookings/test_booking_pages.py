@@ -24,7 +24,7 @@ def book(client, county, **changes):
         "staff": [county.nurse.pk],
         "place": "Rum 3",
     } | changes
-    return client.post(reverse("bookings:person", args=[county.patient.pk]), data)
+    return client.post(reverse("bookings:new", args=[county.patient.pk]), data)
 
 
 def test_the_nurse_books_the_patient_and_the_booking_is_logged(client, county):
@@ -72,14 +72,26 @@ def test_nobody_without_a_relationship_at_the_unit_may_book(client, county, who)
         assert only_refused(AccessLogEntry.objects.filter(user=user))
 
 
-def test_emergency_access_reads_the_bookings_without_a_form(client, county, booking):
+def test_the_nurse_finds_the_booking_form_behind_the_bookings_pages_link(client, county):
+    log_in(client, county.nurse, county.clinic)
+    new = reverse("bookings:new", args=[county.patient.pk])
+    listed = client.get(reverse("bookings:person", args=[county.patient.pk]))
+    assert listed.context["may_book"] and f'href="{new}"' in listed.text
+    assert 'name="kind"' not in listed.text  # the list alone: the form is a page of its own
+    page = client.get(new)
+    assert page.status_code == 200 and 'name="kind"' in page.text
+    assert [row.what for row in log_rows(county.patient)] == ["bookings", "booking form"]
+
+
+def test_emergency_access_reads_the_bookings_without_a_link_to_book(client, county, booking):
     f.EmergencyAccessFactory(user=county.outsider, person=county.patient, unit=county.other_unit)
     log_in(client, county.outsider)
     response = client.get(reverse("bookings:person", args=[county.patient.pk]))
     assert response.status_code == 200
-    assert response.context["form"] is None and response.context["access"].is_emergency
-    assert 'name="kind"' not in response.text
+    assert not response.context["may_book"] and response.context["access"].is_emergency
+    assert reverse("bookings:new", args=[county.patient.pk]) not in response.text
     assert response.context["person"] == county.patient
+    assert client.get(reverse("bookings:new", args=[county.patient.pk])).status_code == 404
 
 
 def test_a_time_in_the_past_is_refused_in_swedish_and_nothing_is_saved(client, county):

@@ -48,9 +48,9 @@ def test_the_unit_day_names_only_the_persons_the_viewer_may_see(
     assert "Tolvan Tolvansson" in response.text
     assert "Hemlig" not in response.text
     [entries] = [d.entries for d in response.context["days"]]
-    assert [(e.booking, e.person) for e in entries] == [
-        (booking, county.patient),
-        (stranger_booking, None),
+    assert [(e.booking.pk, e.person) for e in entries] == [
+        (booking.pk, county.patient),
+        (stranger_booking.pk, None),
     ]
     [row] = listing_rows(county.nurse)
     assert [item.person_id for item in row.listed_persons()] == [county.patient.pk]
@@ -83,13 +83,13 @@ def test_my_week_shows_my_bookings_only(client, county, booking):
     response = client.get(reverse("bookings:calendar"), {"view": "week", "day": day})
     assert response.status_code == 200
     assert len(response.context["days"]) == 7
-    shown = [e.booking for d in response.context["days"] for e in d.entries]
-    assert shown == [booking] and other not in shown
+    shown = [e.booking.pk for d in response.context["days"] for e in d.entries]
+    assert shown == [booking.pk] and other.pk not in shown
     # a colleague's week, chosen
     response = client.get(
         reverse("bookings:calendar"), {"view": "week", "day": day, "staff": county.coordinator.pk}
     )
-    assert [e.booking for d in response.context["days"] for e in d.entries] == [other]
+    assert [e.booking.pk for d in response.context["days"] for e in d.entries] == [other.pk]
 
 
 def test_the_week_starts_on_monday():
@@ -133,7 +133,7 @@ def test_todays_bookings_for_the_start_page(rf, county):
     request = rf.get("/")
     request.user, request.unit = county.nurse, county.clinic
     [entry] = selectors.todays_bookings(request)
-    assert (entry.booking, entry.person) == (mine, county.patient)
+    assert (entry.booking.pk, entry.person) == (mine.pk, county.patient)
     request.user = county.outsider
     request.unit = county.other_unit
     assert selectors.todays_bookings(request) == []
@@ -179,7 +179,7 @@ def test_a_group_session_is_planned_and_a_person_booked_into_it(client, county):
     session = GroupSession.objects.get()
     assert response.url == reverse("bookings:session", args=[session.pk])
     booked = client.post(
-        reverse("bookings:person", args=[county.patient.pk]),
+        reverse("bookings:new", args=[county.patient.pk]),
         {"form": "group", "group-group_session": session.pk},
     )
     assert booked.status_code == 302
@@ -187,7 +187,30 @@ def test_a_group_session_is_planned_and_a_person_booked_into_it(client, county):
     assert (booking.group_session, booking.kind, booking.starts_at) == (session, "group", starts)
     assert set(booking.staff.all()) == {county.nurse, county.coordinator}
     page = client.get(reverse("bookings:session", args=[session.pk]))
-    assert [(e.booking, e.person) for e in page.context["rows"]] == [(booking, county.patient)]
+    assert [(e.booking.pk, e.person) for e in page.context["rows"]] == [
+        (booking.pk, county.patient)
+    ]
+
+
+def test_a_group_sessions_participants_show_their_status_and_who_cancelled(client, county):
+    session = group_session(county)
+    for status, cancelled_by in (("booked", ""), ("cancelled", "person")):
+        f.BookingFactory(
+            episode=county.episode,
+            booked_by=county.nurse,
+            starts_at=session.starts_at,
+            ends_at=session.ends_at,
+            group_session=session,
+            kind="group",
+            status=status,
+            cancelled_by=cancelled_by,
+        )
+    log_in(client, county.nurse, county.clinic)
+    page = client.get(reverse("bookings:session", args=[session.pk]))
+    assert "<td>Booked</td>" in page.text
+    assert (
+        '<span class="flag">Cancelled</span> <span class="muted">(The person)</span>' in page.text
+    )
 
 
 def test_a_group_sessions_participants_hide_persons_the_viewer_may_not_see(client, county):
@@ -229,7 +252,7 @@ def test_a_group_session_in_the_past_is_refused_and_nothing_saved(client, county
 def test_a_person_is_booked_into_a_group_session_once(client, county):
     session = group_session(county)
     log_in(client, county.nurse, county.clinic)
-    url = reverse("bookings:person", args=[county.patient.pk])
+    url = reverse("bookings:new", args=[county.patient.pk])
     data = {"form": "group", "group-group_session": session.pk}
     assert client.post(url, data).status_code == 302
     again = client.post(url, data)

@@ -180,7 +180,7 @@ def test_the_remind_command_sends_the_reminders_due(county, phone, tmp_path, set
 def test_booking_with_the_reminder_ticked_records_the_consent(client, county):
     log_in(client, county.nurse, county.clinic)
     client.post(
-        reverse("bookings:person", args=[county.patient.pk]),
+        reverse("bookings:new", args=[county.patient.pk]),
         {
             "form": "booking",
             "kind": "phone",

@@ -100,7 +100,7 @@ def session_at(county, starts, *, staff=None) -> GroupSession:
 def book_into(client, county, session):
     client.raise_request_exception = False
     log_in(client, county.nurse, county.clinic)
-    url = reverse("bookings:person", args=[county.patient.pk])
+    url = reverse("bookings:new", args=[county.patient.pk])
     return client.post(url, {"form": "group", "group-group_session": session.pk})
 
 
@@ -232,7 +232,7 @@ def test_the_unit_cancels_a_group_session_and_its_participants(client, county):
     ).exists()
     # the staff are free again, and the session is no longer offered
     response = client.post(
-        reverse("bookings:person", args=[county.patient.pk]),
+        reverse("bookings:new", args=[county.patient.pk]),
         {
             "form": "booking",
             "kind": "visit",

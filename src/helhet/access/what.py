@@ -260,6 +260,7 @@ PAGES = {
     "contacts:dispensing_correct": _("dispensing correction form"),
     "contacts:dispensing_versions": _("dispensing and its earlier versions"),
     "bookings:person": _("bookings"),
+    "bookings:new": _("booking form"),
     "bookings:cancel": _("booking cancel form"),
     "bookings:rebook": _("form to move a booking"),
     "bookings:edit": _("form to change a booking"),

@@ -55,7 +55,7 @@ def _calendar(request, unit: Unit, *, per_staff: bool):
         shown = {"view": "week" if week else "day", "day": day, "staff": staff}
         form = CalendarForm(initial=shown, staff=unit_staff(unit.pk))
     first, last = selectors.period(day, week=week)
-    bookings = list(selectors.calendar_bookings(unit=unit, first=first, last=last, staff=staff))
+    bookings = selectors.calendar_bookings(unit=unit, first=first, last=last, staff=staff)
     sessions = selectors.calendar_sessions(unit=unit, first=first, last=last, staff=staff)
     rows = selectors.entries(request.user, bookings, unit=unit, roles=roles_of(request))
     record_listing(  # read at the calendar's unit, whichever unit is active

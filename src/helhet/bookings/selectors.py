@@ -6,9 +6,12 @@ A list of bookings names a person only when the viewer may see them at the booki
 without a name. The persons named are what the view logs (`record_listing`).
 """
 
+from __future__ import annotations
+
 import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -45,7 +48,9 @@ def with_staff(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
     )
 
 
-def booking_place(booking: Booking, person: Person | None, *, roles: Mapping[int, str]) -> str:
+def booking_place(
+    booking: Booking | CalendarBooking, person: Person | None, *, roles: Mapping[int, str]
+) -> str:
     """THE rule for showing a booking's place, which may be a home address or a telephone
     number: only where PERSON (the booking's person, None when not named to the viewer) is
     named, and for a protected identity only to the roles that see protected contact details
@@ -139,7 +144,7 @@ class Entry:
     """One booking as a calendar shows it: the person's name only when the viewer may see
     them (PERSON None: "Booked")."""
 
-    booking: Booking
+    booking: CalendarBooking
     person: Person | None
     place: str = ""  # `booking_place`: empty when not to be shown
     # What the row shows, made once per page rather than by tags on each row (a week of 200
@@ -181,6 +186,35 @@ def _bounds(first: datetime.date, last: datetime.date) -> tuple[datetime.datetim
     return start, end
 
 
+class CalendarBooking(NamedTuple):
+    """A booking as a calendar row shows it, one tuple of its columns (`calendar_rows`): a
+    model instance with its group session cost more than the rest of the row."""
+
+    pk: int
+    person_id: int
+    unit_id: int
+    kind: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    place: str
+    status: str
+    cancelled_by: str
+    group_session_id: int | None
+    group_session_title: str | None
+
+    @property
+    def is_booked(self) -> bool:
+        return self.status == Booking.Status.BOOKED
+
+
+# The columns of a CalendarBooking, in its order.
+CALENDAR_COLUMNS = (*CalendarBooking._fields[:-1], "group_session__title")
+
+
+def calendar_rows(bookings: QuerySet[Booking]) -> list[CalendarBooking]:
+    return [CalendarBooking._make(row) for row in bookings.values_list(*CALENDAR_COLUMNS)]
+
+
 def calendar_bookings(
     *, unit: Unit, first: datetime.date, last: datetime.date, staff: User | None = None
 ) -> QuerySet[Booking]:
@@ -190,10 +224,12 @@ def calendar_bookings(
     bookings = Booking.objects.filter(unit=unit, starts_at__gte=start, starts_at__lt=end)
     if staff is not None:
         bookings = bookings.filter(staff=staff)
-    return bookings.select_related("group_session").order_by("starts_at", "pk")
+    return bookings.order_by("starts_at", "pk")
 
 
-def named_persons(user: User, bookings: list[Booking], *, unit: Unit) -> dict[int, Person]:
+def named_persons(
+    user: User, bookings: Iterable[Booking | CalendarBooking], *, unit: Unit
+) -> dict[int, Person]:
     """The persons of BOOKINGS (all at UNIT) USER may see there, by id: one query, each with
     the `list_basis` its listing is logged on. The rule's SQL is built and compiled once per
     user, unit and day (`raw.compiled_once`) and read through the bookings' persons."""
@@ -215,16 +251,19 @@ def named_persons(user: User, bookings: list[Booking], *, unit: Unit) -> dict[in
 
 def entries(
     user: User,
-    bookings: list[Booking],
+    found: QuerySet[Booking],
     *,
     unit: Unit,
     roles: Mapping[int, str],
     actions: bool = False,
 ) -> list[Entry]:
-    """BOOKINGS as USER sees them (ROLES: USER's role per unit, for the place); with ACTIONS,
-    the links that mark a booking attended or a no-show (the start page's)."""
+    """The bookings FOUND (in the calendar's order) as USER sees them (ROLES: USER's role
+    per unit, for the place); with ACTIONS, the links that mark a booking attended or a
+    no-show (the start page's). Read as tuples (`calendar_rows`), their staff through FOUND
+    as a subquery."""
+    bookings = calendar_rows(found)
     named = named_persons(user, bookings, unit=unit)
-    staff = staff_names(Booking.staff, [b.pk for b in bookings])
+    staff = staff_names(Booking.staff, found)
     person_url, kinds = url_maker("bookings:person"), labels(Contact.Kind)
     statuses, cancelled_by = labels(Booking.Status), labels(Booking.CancelledBy)
     session_url = url_maker("bookings:session")
@@ -241,7 +280,7 @@ def entries(
                 b,
                 person,
                 place=booking_place(b, person, roles=roles),
-                person_url=person_url(b.person_id),
+                person_url=person_url(b.person_id) if person else "",
                 kind=kinds.get(b.kind, b.kind),
                 day=starts.date(),
                 times=f"{starts:%H:%M}–{ends:%H:%M}",
@@ -257,7 +296,7 @@ def entries(
     return rows
 
 
-# How a calendar row marks a status (as `_status.html` does for the other lists).
+# How a calendar row marks a status.
 STATUS_FLAGS: dict[str, str] = {
     Booking.Status.CANCELLED: "flag",
     Booking.Status.NO_SHOW: "flag warn",
@@ -303,7 +342,7 @@ def todays_bookings(request) -> list[Entry]:
     if unit is None or not policy.is_clinical(request.user):
         return []
     today = timezone.localdate()
-    bookings = list(calendar_bookings(unit=unit, first=today, last=today, staff=request.user))
+    bookings = calendar_bookings(unit=unit, first=today, last=today, staff=request.user)
     return entries(request.user, bookings, unit=unit, roles=roles_of(request), actions=True)
 
 
@@ -321,8 +360,7 @@ def member_session(request, session_id: int) -> GroupSession | None:
 
 
 def participants(user: User, session: GroupSession, *, roles: Mapping[int, str]) -> list[Entry]:
-    bookings = list(with_staff(session.participants.all()).order_by("pk"))
-    return entries(user, bookings, unit=session.unit, roles=roles)
+    return entries(user, session.participants.order_by("pk"), unit=session.unit, roles=roles)
 
 
 def upcoming_sessions(unit: Unit) -> QuerySet[GroupSession]:

@@ -6,6 +6,7 @@ app_name = "bookings"
 person = "persons/<id:person_id>/bookings"
 urlpatterns = [
     path(f"{person}/", views.person_bookings, name="person"),
+    path(f"{person}/new/", views.booking_new, name="new"),
     path(f"{person}/<id:booking_id>/change/", views.booking_edit, name="edit"),
     path(f"{person}/<id:booking_id>/cancel/", views.booking_cancel, name="cancel"),
     path(f"{person}/<id:booking_id>/move/", views.booking_rebook, name="rebook"),

@@ -46,32 +46,40 @@ def _may_book(request, access) -> bool:
 
 
 @login_required
+@require_http_methods(["GET"])
+def person_bookings(request, person_id: int):
+    """The person's bookings: those to come, a page of the earlier ones and, where the user
+    may book them, the links to book (`booking_new`) and to act on each booking."""
+    access = policy.person_access(request, person_id)
+    bookings = selectors.person_bookings(access, now=timezone.now(), number=request.GET.get("page"))
+    record_access(Actor.from_request(request), access, action="read", what="bookings")
+    context = _context(access) | {"bookings": bookings, "may_book": _may_book(request, access)}
+    return render(request, "bookings/person.html", context)
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 @once
-def person_bookings(request, person_id: int):
-    """The person's bookings, the form to book them and to book them into a group session."""
-    access = policy.person_access(request, person_id)
-    actor, may_book = Actor.from_request(request), _may_book(request, access)
-    if request.method == "POST" and not may_book:
-        raise Http404
-    form = group = None
-    if may_book:
-        staff = unit_staff(request.unit.pk)
-        data = request.POST if request.method == "POST" else None
-        which = request.POST.get("form")
-        form = BookingForm(data if which != "group" else None, staff=staff, writer=request.user)
-        group = GroupSessionChoiceForm(
-            data if which == "group" else None,
-            sessions=selectors.upcoming_sessions(request.unit),
-            prefix="group",
-        )
-        if request.method == "POST" and _book(request, actor, access, form, group, which):
-            messages.success(request, _("The booking is made."))
-            return redirect("bookings:person", person_id=person_id)
-    bookings = selectors.person_bookings(access, now=timezone.now(), number=request.GET.get("page"))
-    record_access(actor, access, action="read", what="bookings")
-    context = _context(access) | {"bookings": bookings, "form": form, "group": group}
-    return render(request, "bookings/person.html", context)
+def booking_new(request, person_id: int):
+    """Book the person at the active unit: a time of their own, or into a group session (the
+    POST's `form` says which of the two forms was sent)."""
+    access = access_for_writing(request, person_id)
+    actor, which = Actor.from_request(request), request.POST.get("form")
+    data = request.POST if request.method == "POST" else None
+    form = BookingForm(
+        data if which != "group" else None, staff=unit_staff(request.unit.pk), writer=request.user
+    )
+    group = GroupSessionChoiceForm(
+        data if which == "group" else None,
+        sessions=selectors.upcoming_sessions(request.unit),
+        prefix="group",
+    )
+    if request.method == "POST" and _book(actor, access, form, group, which):
+        messages.success(request, _("The booking is made."))
+        return redirect("bookings:person", person_id=person_id)
+    record_access(actor, access, action="read", what="booking form")
+    context = _context(access) | {"form": form, "group": group}
+    return render(request, "bookings/new.html", context)
 
 
 def _context(access) -> dict:
@@ -80,7 +88,7 @@ def _context(access) -> dict:
     return {"access": access, "person": access.person, "show_place": person_details_shown(access)}
 
 
-def _book(request, actor, access, form, group, which) -> bool:
+def _book(actor, access, form, group, which) -> bool:
     if which == "group":
         return group.is_valid() and run_action(
             group, actions.participant_add, actor=actor, access=access

@@ -13,6 +13,9 @@ from .models import User
 def related_of(relation, ids, ordered: QuerySet) -> dict[int, list]:
     """The objects of a many-to-many RELATION (e.g. `Contact.interventions`) of each of the
     rows IDS, by the row's id, in the order of ORDERED (a queryset of the related model).
+    IDS: a list of the rows' ids, or a queryset of the rows, which is read as a subquery (a
+    calendar week's 200 ids cost more to pass one by one than to read); a row without any
+    objects has an empty list when IDS is a list, and no entry when it is a queryset.
 
     Two queries, and one instance for each object named: a prefetch makes one for each row
     and object, and filters a queryset for each row (a page of 50 contacts: 10 ms)."""
@@ -25,15 +28,16 @@ def related_of(relation, ids, ordered: QuerySet) -> dict[int, list]:
     )
     objects = {o.pk: o for o in ordered.filter(pk__in={pk for _, pk in pairs})}
     place = {pk: n for n, pk in enumerate(objects)}
-    given: dict[int, list] = {row_id: [] for row_id in ids}
+    given: dict[int, list] = {} if isinstance(ids, QuerySet) else {row_id: [] for row_id in ids}
     for row_id, pk in sorted(pairs, key=lambda pair: place[pair[1]]):
-        given[row_id].append(objects[pk])
+        given.setdefault(row_id, []).append(objects[pk])
     return given
 
 
 def staff_names(staff, ids) -> dict[int, str]:
-    """The staff of the rows IDS as a list shows them, by the row's id: their names in name
-    order, joined. STAFF: the rows' many-to-many field to User (e.g. `Booking.staff`)."""
+    """The staff of the rows IDS (ids or a queryset, as `related_of` takes them) as a list
+    shows them, by the row's id: their names in name order, joined. STAFF: the rows'
+    many-to-many field to User (e.g. `Booking.staff`)."""
     users = User.objects.only("username", "first_name", "last_name").order_by(
         "last_name", "first_name"
     )
