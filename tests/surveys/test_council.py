@@ -89,18 +89,22 @@ def test_a_meeting_in_the_future_is_refused_with_the_form(client, county):
 APRIL = datetime.date(2025, 4, 2)
 
 
+def meeting_at(c, unit, notes=""):
+    return actions.meeting_record(
+        user=c.manager,
+        units=[unit],
+        held_on=APRIL,
+        groups=["persons"],
+        participants="6",
+        notes=notes,
+    )
+
+
 @pytest.fixture
 def recorded(steering):
     """The clinic's meeting and a proposal raised at it, as recorded by its manager."""
     c = steering
-    c.meeting = actions.meeting_record(
-        user=c.manager,
-        units=[c.clinic],
-        held_on=APRIL,
-        groups=["persons"],
-        participants="6",
-        notes="Kvällsöpet",
-    )
+    c.meeting = meeting_at(c, c.clinic, notes="Kvällsöpet")
     c.proposal = actions.proposal_record(
         user=c.manager,
         unit=c.clinic,
@@ -238,14 +242,7 @@ def test_a_bad_meeting_edit_renders_the_form_again_in_swedish(client, recorded, 
 
 def test_a_proposal_cannot_move_to_another_units_meeting(client, recorded):
     c = recorded
-    elsewhere = actions.meeting_record(
-        user=c.manager,
-        units=[c.other_unit],
-        held_on=APRIL,
-        groups=["staff"],
-        participants="",
-        notes="",
-    )
+    elsewhere = meeting_at(c, c.other_unit)
     log_in(client, c.manager, c.clinic)
     response = client.post(edit_urls(c)[1], proposal_data(c, meeting=elsewhere.pk))
     assert response.status_code == 200

@@ -1,6 +1,7 @@
 """The user-influence routines of the agreement beside the survey results: user council
 meetings (groups, never names) and the users' proposals with the unit's answers. Read by
-whoever may follow the unit up; recorded and answered by the unit's managers and coordinators."""
+whoever may follow the unit up; recorded, corrected and answered by the unit's managers and
+coordinators. A correction is based on the version the form showed (`core/versions.py`)."""
 
 from __future__ import annotations
 
