@@ -1,7 +1,8 @@
 """Issue 18's pages in a real browser, in Swedish, with axe on each: a person's outcomes and the
 outcome form (a nurse), the agreement's targets (the coordinator), the unit's surveys — the
-staff page, paper entry, results, comments to review, the user council — and the public pages
-a person answers on (the code's page, the kiosk's start screen and questionnaire)."""
+staff page, paper entry, results, comments to review, the user council and a meeting's edit
+page — and the public pages a person answers on (the code's page, the kiosk's start screen and
+questionnaire)."""
 
 import datetime
 from decimal import Decimal
@@ -53,12 +54,31 @@ def test_outcomes_targets_and_surveys_pages_pass_axe(site, new_ui):
     page = ui.goto(f"/governance/agreements/{agreement.pk}/targets/", status=200)
     expect(page.get_by_role("main")).to_contain_text("Målvärden")
     ui.check("targets")
+    meeting = surveys.meeting_record(
+        user=site.coordinator,
+        units=[site.clinic],
+        held_on=timezone.localdate(),
+        groups=["persons"],
+        participants="6",
+        notes="Kvällsöppet",
+    )
+    surveys.proposal_record(
+        user=site.coordinator,
+        unit=site.clinic,
+        meeting=meeting,
+        raised_on=timezone.localdate(),
+        from_group="persons",
+        text="Öppet på kvällen",
+    )
     for name, path in [
         ("results", f"/surveys/units/{unit}/results/"),
         ("council", f"/surveys/units/{unit}/council/"),
     ]:
         ui.goto(path, status=200)
         ui.check(name)
+    page = ui.goto(f"/surveys/council/meetings/{meeting.pk}/edit/", status=200)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ändra mötet")
+    ui.check("council meeting edit")
 
     # the public pages: a code from a slip, answered without logging in
     code = surveys.code_issue(

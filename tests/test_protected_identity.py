@@ -632,6 +632,8 @@ NOT_A_PAGE_FOR_THE_COORDINATOR = {
     "surveys:kiosk_thanks": "no kiosk runs in the coordinator's session (404)",
     "surveys:code_answer": "no such code (refused, 404)",
     "surveys:proposal_answer": "no proposal in this world (404)",
+    "surveys:proposal_edit": "no proposal in this world (404)",
+    "surveys:meeting_edit": "no user council meeting in this world (404)",
 }
 
 SHOWN_TO_THE_ALLOWED = {

@@ -1,6 +1,7 @@
 """The writes of the surveys: an answer from any channel, kiosks, one-time codes, the review of
 comments, and the user council's meetings and proposals. Each is one transaction; bad input
-raises ValidationError with a message in the reader's language."""
+raises ValidationError with a message in the reader's language. Edits carry the version they
+were based on (`core/versions.py`)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from helhet.core.models import Unit, User
+from helhet.core.versions import check_based_on
 
 from . import questionnaires
 from .models import (
@@ -223,6 +225,18 @@ def comment_review(*, unit: Unit, response_id: int | None, decision: str, text: 
 # --- The user council ------------------------------------------------------------------------
 
 
+def _check_meeting(held_on: datetime.date, groups: list[str]) -> None:
+    if held_on > timezone.localdate():
+        raise ValidationError(_("The meeting cannot lie in the future."), code="future")
+    if not groups or not set(groups) <= set(ParticipantGroup.values):
+        raise ValidationError(_("Choose who took part."), code="groups")
+
+
+def _check_raised(raised_on: datetime.date) -> None:
+    if raised_on > timezone.localdate():
+        raise ValidationError(_("The date cannot lie in the future."), code="future")
+
+
 @transaction.atomic
 def meeting_record(
     *,
@@ -234,14 +248,33 @@ def meeting_record(
     notes: str,
 ) -> CouncilMeeting:
     """Record a user council meeting of UNITS: the groups that took part, never names."""
-    if held_on > timezone.localdate():
-        raise ValidationError(_("The meeting cannot lie in the future."), code="future")
-    if not groups or not set(groups) <= set(ParticipantGroup.values):
-        raise ValidationError(_("Choose who took part."), code="groups")
+    _check_meeting(held_on, groups)
     meeting = CouncilMeeting.objects.create(
         held_on=held_on, groups=groups, participants=participants, notes=notes, recorded_by=user
     )
     meeting.units.set(units)
+    return meeting
+
+
+@transaction.atomic
+def meeting_edit(
+    *,
+    meeting_id: int,
+    based_on: int | None,
+    held_on: datetime.date,
+    groups: list[str],
+    participants: str,
+    notes: str,
+) -> CouncilMeeting:
+    """Correct a recorded meeting (the view asked who may), as recording it checks, based on
+    its version; its units stay."""
+    meeting = CouncilMeeting.objects.select_for_update().get(pk=meeting_id)
+    check_based_on(based_on, meeting.version)
+    _check_meeting(held_on, groups)
+    meeting.held_on, meeting.groups = held_on, groups
+    meeting.participants, meeting.notes = participants, notes
+    meeting.version += 1
+    meeting.save(update_fields=["held_on", "groups", "participants", "notes", "version"])
     return meeting
 
 
@@ -256,8 +289,7 @@ def proposal_record(
     text: str,
 ) -> Proposal:
     """Record a proposal from the users to UNIT (at MEETING, when raised at one)."""
-    if raised_on > timezone.localdate():
-        raise ValidationError(_("The date cannot lie in the future."), code="future")
+    _check_raised(raised_on)
     return Proposal.objects.create(
         unit=unit,
         meeting=meeting,
@@ -266,6 +298,35 @@ def proposal_record(
         text=text,
         recorded_by=user,
     )
+
+
+@transaction.atomic
+def proposal_edit(
+    *,
+    proposal_id: int,
+    based_on: int | None,
+    meeting: CouncilMeeting | None,
+    raised_on: datetime.date,
+    from_group: str,
+    text: str,
+) -> Proposal:
+    """Correct what was proposed (the view asked who may, and offers the unit's meetings), as
+    recording it checks, based on its version; answered or not, as long as it was raised by
+    the answer's date. The answer has its own page and is left as it is."""
+    proposal = Proposal.objects.select_for_update().get(pk=proposal_id)
+    check_based_on(based_on, proposal.version)
+    _check_raised(raised_on)
+    if proposal.answered_on is not None and raised_on > proposal.answered_on:
+        raise ValidationError(
+            _("The proposal cannot be raised after it was answered (%(day)s)."),
+            code="date",
+            params={"day": proposal.answered_on.isoformat()},
+        )
+    proposal.meeting, proposal.raised_on = meeting, raised_on
+    proposal.from_group, proposal.text = from_group, text
+    proposal.version += 1
+    proposal.save(update_fields=["meeting", "raised_on", "from_group", "text", "version"])
+    return proposal
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from helhet.core import limits
 from helhet.core.forms import DateInput, ModelChoiceField
+from helhet.core.versions import BasedOnVersion
 
 from . import questionnaires
 from .actions import CLEAR, REJECT
@@ -120,6 +121,33 @@ class ProposalForm(forms.Form):
     text = forms.CharField(
         label=_("Proposal"), max_length=limits.TEXT_LENGTH, widget=forms.Textarea(attrs={"rows": 4})
     )
+
+
+class Edit(BasedOnVersion):
+    """A recorded meeting's or proposal's form, based on the version shown."""
+
+    def action_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["based_on"] = data.pop("version")
+        return data
+
+
+class MeetingEditForm(Edit, MeetingForm):
+    pass
+
+
+class ProposalEditForm(Edit, ProposalForm):
+    pass
+
+
+def meeting_initial(meeting: CouncilMeeting) -> dict:
+    fields = ("version", "held_on", "groups", "participants", "notes")
+    return {name: getattr(meeting, name) for name in fields}
+
+
+def proposal_initial(proposal: Proposal) -> dict:
+    fields = ("version", "raised_on", "from_group", "text")
+    return {name: getattr(proposal, name) for name in fields} | {"meeting": proposal.meeting_id}
 
 
 class ProposalAnswerForm(forms.Form):

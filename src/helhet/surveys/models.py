@@ -125,6 +125,7 @@ class CouncilMeeting(models.Model):
     )
     notes = models.TextField(_("notes"), max_length=limits.NOTE_LENGTH, blank=True)
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField(default=0)  # no lost update (core/versions.py)
 
     class Meta:
         ordering = ["-held_on", "-pk"]
@@ -162,6 +163,8 @@ class Proposal(models.Model):
         _("answered on"), null=True, blank=True, validators=[limits.PAST]
     )
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    # no lost update of what was proposed (core/versions.py); the answer's fields are not counted
+    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-raised_on", "-pk"]

@@ -26,6 +26,16 @@ urlpatterns = [
         name="proposal_new",
     ),
     path(
+        "surveys/council/meetings/<id:meeting_id>/edit/",
+        council_views.meeting_edit,
+        name="meeting_edit",
+    ),
+    path(
+        "surveys/proposals/<id:proposal_id>/edit/",
+        council_views.proposal_edit,
+        name="proposal_edit",
+    ),
+    path(
         "surveys/proposals/<id:proposal_id>/answer/",
         council_views.proposal_answer,
         name="proposal_answer",
