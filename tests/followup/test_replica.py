@@ -293,6 +293,32 @@ def test_after_the_retry_time_the_replica_is_read_again(client, followed, routed
     assert '"care_episode"' in tables(on_replica)
 
 
+class RecoveryConflict(Exception):
+    sqlstate = "40001"  # as psycopg's SerializationFailure
+
+
+def test_a_read_cancelled_by_the_replicas_replay_is_read_again_on_the_primary(routed, caplog):
+    calls = []
+
+    def read():
+        calls.append(_reading_alias())
+        if len(calls) == 1:
+            raise OperationalError("canceling statement due to conflict with recovery") from (
+                RecoveryConflict()
+            )
+        return "figures"
+
+    with caplog.at_level(logging.WARNING, logger="helhet.core.replica"):
+        assert from_replica(read) == "figures"
+    assert calls == ["replica", None]  # once on the replica, then on the primary
+    assert "cancelled by its replay" in caplog.text
+    assert replica_module.reachable("replica")  # not marked down: the replica is up
+
+
+def _reading_alias():
+    return replica_module._reading.get()
+
+
 def test_an_error_that_is_not_the_replicas_is_not_hidden_by_a_second_read(routed):
     calls = []
 

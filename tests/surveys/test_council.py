@@ -38,6 +38,7 @@ def test_the_manager_records_a_meeting_and_a_proposal_and_answers_it(client, cou
     client.post(
         reverse("surveys:proposal_answer", args=[proposal.pk]),
         {
+            "version": "0",
             "decision": "partly",
             "answer": "Prövas under hösten.",
             "answered_by": "Enhetschef",
@@ -159,20 +160,21 @@ def test_the_coordinator_corrects_a_recorded_meeting_and_proposal(client, record
 def test_an_answered_proposal_is_corrected_and_keeps_its_answer(client, recorded):
     c = recorded
     answer = {"decision": "accepted", "answer": "Ja", "answered_by": "Chef"}
-    actions.proposal_answer(proposal=c.proposal, answered_on=APRIL, **answer)
+    actions.proposal_answer(proposal_id=c.proposal.pk, based_on=0, answered_on=APRIL, **answer)
     log_in(client, c.manager, c.clinic)
     url = reverse("surveys:proposal_edit", args=[c.proposal.pk])
-    assert client.post(url, proposal_data(c, raised_on="2025-04-02")).status_code == 302
+    data = proposal_data(c, raised_on="2025-04-02", version="1")  # answered: version 1
+    assert client.post(url, data).status_code == 302
     c.proposal.refresh_from_db()
     assert (c.proposal.text, c.proposal.decision, c.proposal.answer) == (
         "Öppet på kvällen",
         "accepted",
         "Ja",
     )
-    response = client.post(url, proposal_data(c, version="1", raised_on="2025-04-03"))
+    response = client.post(url, proposal_data(c, version="2", raised_on="2025-04-03"))
     assert response.status_code == 200 and "2025-04-02" in response.text
     c.proposal.refresh_from_db()
-    assert (c.proposal.raised_on, c.proposal.version) == (APRIL, 1)
+    assert (c.proposal.raised_on, c.proposal.version) == (APRIL, 2)
 
 
 def another_units_manager(c):
@@ -219,8 +221,68 @@ def test_a_stale_edit_is_refused_and_keeps_what_was_typed(client, recorded):
     actions.proposal_edit(proposal_id=c.proposal.pk, based_on=0, **first)
     response = client.post(proposal_url, proposal_data(c, text="Mitt förslag"))
     assert response.status_code == 200 and "Mitt förslag" in response.text
+    assert "Någon annan sparade en ny version" in response.text
+    assert "Sparad under tiden: version 1" in response.text and "<dd>Först</dd>" in response.text
     c.proposal.refresh_from_db()
     assert (c.proposal.text, c.proposal.version) == ("Först", 1)
+    resent = proposal_data(c, text="Mitt förslag", version="1")
+    assert client.post(proposal_url, resent).status_code == 302
+    c.proposal.refresh_from_db()
+    assert (c.proposal.text, c.proposal.version) == ("Mitt förslag", 2)
+
+
+def test_a_stale_meeting_edit_shows_the_values_saved_meanwhile_by_their_names(client, recorded):
+    c = recorded
+    first = {"held_on": APRIL, "groups": ["relatives"], "participants": "6", "notes": "Först"}
+    actions.meeting_edit(meeting_id=c.meeting.pk, based_on=0, **first)
+    log_in(client, c.coordinator, c.clinic)
+    response = client.post(edit_urls(c)[0], meeting_data(notes="Min version"))
+    assert "Saved meanwhile: version 1" in response.text
+    assert "<dd>Relatives</dd>" in response.text and "<dd>Först</dd>" in response.text
+
+
+def test_an_answer_based_on_an_older_version_is_refused_and_keeps_what_was_typed(client, recorded):
+    c = recorded
+    url = reverse("surveys:proposal_answer", args=[c.proposal.pk])
+    answer = {"decision": "accepted", "answer": "Ja", "answered_by": "Chef"}
+    actions.proposal_answer(proposal_id=c.proposal.pk, based_on=0, answered_on=APRIL, **answer)
+    log_in(client, c.manager, c.clinic)
+    mine = {
+        "version": "0",
+        "decision": "declined",
+        "answer": "Nej, inte nu",
+        "answered_by": "Enhetschef",
+        "answered_on": "2025-05-01",
+    }
+    response = client.post(url, mine)
+    assert response.status_code == 200
+    assert "Nej, inte nu" in response.text and "Saved meanwhile: version 1" in response.text
+    c.proposal.refresh_from_db()
+    assert (c.proposal.answer, c.proposal.version) == ("Ja", 1)
+    assert client.post(url, mine | {"version": "1"}).status_code == 302
+    c.proposal.refresh_from_db()
+    assert (c.proposal.answer, c.proposal.decision, c.proposal.version) == (
+        "Nej, inte nu",
+        "declined",
+        2,
+    )
+
+
+def test_an_answer_dated_before_the_proposal_as_saved_now_is_refused(client, recorded):
+    c = recorded
+    moved = {"meeting": None, "raised_on": datetime.date(2025, 4, 20), "from_group": "persons"}
+    actions.proposal_edit(proposal_id=c.proposal.pk, based_on=0, text="Flyttat", **moved)
+    with pytest.raises(actions.ValidationError):
+        actions.proposal_answer(
+            proposal_id=c.proposal.pk,
+            based_on=1,
+            decision="accepted",
+            answer="Ja",
+            answered_by="Chef",
+            answered_on=datetime.date(2025, 4, 10),
+        )
+    c.proposal.refresh_from_db()
+    assert (c.proposal.answer, c.proposal.version) == ("", 1)
 
 
 @pytest.mark.parametrize(

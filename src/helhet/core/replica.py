@@ -59,11 +59,26 @@ def from_replica(read: Callable[[], T]) -> T:
         alias = _reading.get()
         try:
             return read()
-        except (OperationalError, InterfaceError):
-            if alias is None or connections[alias].is_usable():
+        except (OperationalError, InterfaceError) as error:
+            if alias is None:
+                raise
+            if _cancelled_by_recovery(error):
+                # a standby cancels a long read whose rows its replay must remove: the replica
+                # is up, the read is simply done again where nothing replays
+                logger.warning("A read on the replica %r was cancelled by its replay", alias)
+            elif connections[alias].is_usable():
                 raise  # not the replica's: the primary's, or the query's own
-            _mark_down(alias, "was lost during a read")
+            else:
+                _mark_down(alias, "was lost during a read")
     return read()
+
+
+def _cancelled_by_recovery(error: BaseException) -> bool:
+    """Whether ERROR is a standby's "canceling statement due to conflict with recovery"
+    (SQLSTATE 40001 on the replica: a serialization failure, which a read-only follow-up query
+    meets only that way)."""
+    cause = error.__cause__
+    return getattr(cause, "sqlstate", None) == "40001"
 
 
 def _in_transaction() -> bool:

@@ -22,7 +22,7 @@ closed"), which is the same guard.
 
 from django import forms
 from django.http import QueryDict
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 FIELD = "version"
 
@@ -87,3 +87,27 @@ def stale_page(build, data: QueryDict, stale: StaleEdit):
     form = getattr(page, "form", page)
     form.add_error(None, STALE_MESSAGE)
     return page
+
+
+def saved_values(record, form: forms.Form) -> list[tuple[str, str]]:
+    """RECORD's saved values of FORM's visible fields, (label, value), a choice by the label the
+    form gives it: shown beside the form after a stale save, to compare with."""
+    return [
+        (str(field.label), _shown(getattr(record, name), field))
+        for name, field in form.fields.items()
+        if not field.widget.is_hidden
+    ]
+
+
+def _shown(value, field: forms.Field) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(_shown(one, field) for one in value) or "–"
+    if value is True:
+        return gettext("Yes")
+    if value is False:
+        return gettext("No")
+    if value in (None, ""):
+        return "–"
+    if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+        return str(dict(field.choices).get(value, value))
+    return str(value)

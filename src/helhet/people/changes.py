@@ -20,6 +20,7 @@ from helhet.access.contact_details import may_see_protected_details
 from helhet.access.models import RecordCategory
 from helhet.access.policy import PersonAccess
 from helhet.core.selectors import ListPage, list_page
+from helhet.core.versions import saved_values
 
 from .models import Change, Person, Relative
 
@@ -103,11 +104,7 @@ def relative_for_editing(access: PersonAccess, relative_id: int) -> Relative:
 def saved_rows(record: Person | Relative, form) -> list[tuple[str, str]]:
     """RECORD's saved values of FORM's fields, (label, value): shown beside the form after a
     stale save (`core.versions`)."""
-    return [
-        (str(field.label), _shown(getattr(record, name)))
-        for name, field in form.fields.items()
-        if not field.widget.is_hidden
-    ]
+    return saved_values(record, form)
 
 
 def stored(value):

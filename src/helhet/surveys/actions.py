@@ -332,13 +332,17 @@ def proposal_edit(
 @transaction.atomic
 def proposal_answer(
     *,
-    proposal: Proposal,
+    proposal_id: int,
+    based_on: int | None,
     decision: str,
     answer: str,
     answered_by: str,
     answered_on: datetime.date,
 ) -> None:
-    """The unit's answer to PROPOSAL: the decision, the answer, who (a function) and when."""
+    """The unit's answer to proposal PROPOSAL_ID: the decision, the answer, who (a function)
+    and when; a new answer replaces it, based on the proposal's version."""
+    proposal = Proposal.objects.select_for_update().get(pk=proposal_id)
+    check_based_on(based_on, proposal.version)
     if decision == Proposal.Decision.WAITING:
         raise ValidationError(_("Choose the decision."), code="decision")
     if answered_on > timezone.localdate() or answered_on < proposal.raised_on:
@@ -347,4 +351,5 @@ def proposal_answer(
         )
     proposal.decision, proposal.answer = decision, answer
     proposal.answered_by, proposal.answered_on = answered_by, answered_on
-    proposal.save(update_fields=["decision", "answer", "answered_by", "answered_on"])
+    proposal.version += 1
+    proposal.save(update_fields=["decision", "answer", "answered_by", "answered_on", "version"])

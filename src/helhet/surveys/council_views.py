@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from helhet.core.forms import run_action, set_queryset
 from helhet.core.submissions import once
-from helhet.core.versions import StaleEdit, stale_page
+from helhet.core.versions import StaleEdit, saved_values, stale_page
 
 from . import access, actions
 from .forms import (
@@ -80,6 +80,7 @@ def meeting_edit(request, meeting_id: int):
         actions.meeting_edit,
         **texts,
         build=MeetingEditForm,
+        current=lambda: CouncilMeeting.objects.get(pk=found.pk),
         meeting_id=found.pk,
     )
 
@@ -104,14 +105,25 @@ def proposal_edit(request, proposal_id: int):
     form = build(request.POST or None, initial=proposal_initial(found))
     texts = {"saved": _("The proposal is saved."), "title": _("Edit the proposal")}
     return _save(
-        request, found.unit, form, actions.proposal_edit, **texts, build=build, proposal_id=found.pk
+        request,
+        found.unit,
+        form,
+        actions.proposal_edit,
+        **texts,
+        build=build,
+        current=lambda: Proposal.objects.select_related("meeting").get(pk=found.pk),
+        proposal_id=found.pk,
     )
 
 
-def _save(request, at, form, action, *, saved: str, title: str, build=None, **kwargs):
+def _save(
+    request, at, form, action, *, saved, title, build=None, current=None, extra=None, **kwargs
+):
     """Run ACTION with KWARGS and the posted FORM's data and go back to the council page of
     unit AT saying SAVED; else the form again (TITLE) with its messages. An edit names the
-    form's BUILD: a stale save re-renders it with the user's values and the message."""
+    form's BUILD and how to read the record's CURRENT state: a stale save re-renders the form
+    with the user's values and the message, beside the values saved meanwhile."""
+    meanwhile = None
     if request.method == "POST" and form.is_valid():
         try:
             if run_action(form, action, **kwargs):
@@ -119,7 +131,16 @@ def _save(request, at, form, action, *, saved: str, title: str, build=None, **kw
                 return redirect("surveys:council", unit_id=at.pk)
         except StaleEdit as stale:
             form = stale_page(build, request.POST, stale)
-    context = {"unit": at, "form": form, "title": title, "new": build is None}
+            record = current()
+            meanwhile = {"number": record.version, "values": saved_values(record, form)}
+    context = {
+        "unit": at,
+        "form": form,
+        "title": title,
+        "new": build is None,
+        "meanwhile": meanwhile,
+        **(extra or {}),
+    }
     return render(request, "surveys/council_form.html", context)
 
 
@@ -127,12 +148,21 @@ def _save(request, at, form, action, *, saved: str, title: str, build=None, **kw
 @require_http_methods(["GET", "POST"])
 def proposal_answer(request, proposal_id: int):
     proposal = access.council_proposal_or_404(request.user, proposal_id)
-    initial = {"decision": proposal.decision, "answer": proposal.answer}
+    initial = {
+        "decision": proposal.decision,
+        "answer": proposal.answer,
+        "version": proposal.version,
+    }
     form = ProposalAnswerForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        if run_action(form, actions.proposal_answer, proposal=proposal):
-            messages.success(request, _("The answer is recorded."))
-            return redirect("surveys:council", unit_id=proposal.unit_id)
-    title = _("Answer the proposal")
-    context = {"unit": proposal.unit, "form": form, "proposal": proposal, "title": title}
-    return render(request, "surveys/council_form.html", context)
+    texts = {"saved": _("The answer is recorded."), "title": _("Answer the proposal")}
+    return _save(
+        request,
+        proposal.unit,
+        form,
+        actions.proposal_answer,
+        **texts,
+        build=ProposalAnswerForm,
+        current=lambda: Proposal.objects.get(pk=proposal.pk),
+        proposal_id=proposal.pk,
+        extra={"proposal": proposal},
+    )

@@ -150,7 +150,7 @@ def proposal_initial(proposal: Proposal) -> dict:
     return {name: getattr(proposal, name) for name in fields} | {"meeting": proposal.meeting_id}
 
 
-class ProposalAnswerForm(forms.Form):
+class ProposalAnswerForm(Edit):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[c for c in Proposal.Decision.choices if c[0] != Proposal.Decision.WAITING],
