@@ -109,5 +109,7 @@ def _shown(value, field: forms.Field) -> str:
     if value in (None, ""):
         return "–"
     if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
-        return str(dict(field.choices).get(value, value))
+        choices: list = list(field.choices)  # type: ignore[arg-type]  # normalised by Django
+        labels = {key: label for key, label in choices if not isinstance(label, list | tuple)}
+        return str(labels.get(value, value))
     return str(value)
