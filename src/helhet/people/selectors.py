@@ -240,7 +240,7 @@ def person_overview(
         full_history=full_history,
     )
     # The policy loads no case teams or consented relatives: they are loaded for the rows shown.
-    _with_team_rows(shown_episodes)
+    with_team_rows(shown_episodes)
     _with_consented_relatives(shown_consents)
     _decorate_episodes(overview, episodes)
     _decorate_consents(overview)
@@ -311,7 +311,7 @@ class TeamMember:
     role_label: str = ""
 
 
-def _with_team_rows(episodes: list[Episode]) -> None:
+def with_team_rows(episodes: list[Episode]) -> None:
     """Each of EPISODES with its `team` (TeamMember, by role and family name): one query."""
     t, u, o = _MEMBER, _USER, ORGANISATIONS
     teams: dict[int, list[TeamMember]] = {e.pk: [] for e in episodes}
