@@ -71,6 +71,7 @@ def sip_views(
         .select_related("unit")
         .annotate(counted=Count("versions", filter=None if hidden is None else ~hidden))
     )
+    counted = {sip.pk: sip.counted for sip in have}
     sips: list[Sip | None] = list(have)
     if unit is not None and access.may_act_at(unit.pk) and unit.pk not in {s.unit_id for s in have}:
         sips.append(None)
@@ -109,7 +110,7 @@ def sip_views(
         if sip is not None and allowed:
             own = [v for v in versions if v.sip_id == sip.pk]
             view.versions = policy.readable_sip(access, own, unit=unit_of)
-            view.withheld = sip.counted - len(view.versions)
+            view.withheld = counted[sip.pk] - len(view.versions)
             view.meetings = policy.readable_sip(
                 access, [m for m in meetings if m.sip_id == sip.pk], unit=unit_of
             )
