@@ -179,6 +179,39 @@ def test_emergency_access_does_not_pass_a_block(client, emergency_reader, name):
     assert NOTICE in content or name == "contacts:list"
 
 
+def _clinic_sip_by_owner(world) -> None:
+    """The clinic's SIP with a version by the municipality beside the region's, under a
+    coordination consent there that discloses the municipality's plans to the region: the
+    outsider (the region, at Mini-Maria, no relationship at the clinic) reads it by owner."""
+    consent = f.ConsentFactory(person=world.patient, unit=world.clinic, recorded_by=world.nurse)
+    f.ConsentDisclosureFactory(
+        consent=consent,
+        from_organisation=world.municipality,
+        to_organisation=world.region,
+        category=RecordCategory.PLANS,
+    )
+    sip = world.patient.sips.get(unit=world.clinic)
+    f.SipVersionFactory(sip=sip, created_by=world.social_worker, goal="Kommunens version")
+
+
+def test_without_a_block_the_outsider_reads_both_versions_of_the_clinics_sip(client, world):
+    _clinic_sip_by_owner(world)
+    log_in(client, world.outsider, world.other_unit)
+    text = page(client, "plans:sip", world)
+    assert "Read version" in text and "not disclosed" not in text
+
+
+def test_a_sip_version_a_block_hides_is_not_counted_as_withheld(client, world):
+    """The region's version at the blocked clinic is neither shown nor counted among the
+    versions not disclosed: the reader learns only that something is blocked."""
+    _clinic_sip_by_owner(world)
+    block_clinic(world)
+    log_in(client, world.outsider, world.other_unit)
+    text = page(client, "plans:sip", world)
+    assert "Kommunens version" in text
+    assert "Read version" not in text and "not disclosed" not in text
+
+
 # --- Recording and lifting ------------------------------------------------------------------
 
 

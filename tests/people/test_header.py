@@ -190,3 +190,28 @@ def test_the_header_asks_the_same_number_of_times_for_a_long_history(client, cou
     short = header_queries(client, url)
     grow(9)
     assert header_queries(client, url) == short
+
+
+def test_the_warnings_are_read_for_a_person_with_a_warning_in_force(client, county):
+    """Asked with the person (`PersonAccess.present`): a warning in force is read and shown."""
+    log_in(client, county.nurse, county.clinic)
+    url = reverse("contacts:medication", args=[county.patient.pk])
+    without = header_queries(client, url)
+    f.AlertFactory(person=county.patient, unit=county.clinic, added_by=county.nurse)
+    assert header_queries(client, url) == without + 1
+    assert "Hund i lägenheten" in client.get(url).text
+
+
+def test_no_warning_is_read_for_a_person_whose_warnings_have_ended(client, county):
+    log_in(client, county.nurse, county.clinic)
+    url = reverse("contacts:medication", args=[county.patient.pk])
+    without = header_queries(client, url)
+    f.AlertFactory(
+        person=county.patient,
+        unit=county.clinic,
+        added_by=county.nurse,
+        ended_on=datetime.date(2026, 1, 1),
+        ended_by=county.nurse,
+    )
+    assert header_queries(client, url) == without
+    assert "Hund i lägenheten" not in client.get(url).text

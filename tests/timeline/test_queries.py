@@ -29,8 +29,9 @@ from .conftest import (
 # on PostgreSQL); the session kept alive (3). The page's header names the user's organisation:
 # it comes with the owners' names.
 LATEST_QUERIES = 25 + LOG_STATEMENTS
-# The page has the person header too: its warnings and the case managers of the open episode.
-PAGE_QUERIES = LATEST_QUERIES + 2
+# The page has the person header too: the case managers of the open episode (its warnings are
+# read only for a person who has any, asked with the person).
+PAGE_QUERIES = LATEST_QUERIES + 1
 
 
 def history(county, *, contacts, assessments, versions, first=1):

@@ -81,6 +81,8 @@ class Consent(models.Model):
     given_by_label: str
     disclosure_lines: SafeString
     relative_lines: SafeString
+    print_url: str  # the consent form to sign, and recording its withdrawal
+    withdraw_url: str
 
     class Meta:
         ordering = ["-valid_from", "-id"]

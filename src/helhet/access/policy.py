@@ -48,9 +48,11 @@ from django.db.models.functions import Now
 from django.http import Http404
 from django.utils import timezone
 
+from helhet.alerts.models import Alert
 from helhet.care.models import CaseTeamMember, ClosureReason, Episode, add_months
 from helhet.core import raw
 from helhet.core.models import Membership, Municipality, Unit, User
+from helhet.governance.models import Dispute
 from helhet.people.models import Person
 
 from . import contact_details, refusals
@@ -308,6 +310,9 @@ class PersonAccess:
     consent_disclosures: dict[int, list[tuple[int, int, str]]] = field(default_factory=dict)
     # The person's blocks in force: (organisation id, unit id) whose records there are blocked.
     blocks: list[tuple[int, int]] = field(default_factory=list)
+    # What the person has of what few persons have (`PRESENT`), asked with the person: the
+    # pages read those rows only when there are any.
+    present: frozenset[str] = frozenset()
     # The request's active unit (None outside a request): whose episode "began" for the
     # earlier-records flag.
     unit_id: int | None = None
@@ -692,7 +697,7 @@ def person_access(request, person_id: int) -> PersonAccess:
     user = request.user
     if not is_clinical(user):
         raise Http404
-    person, blocked = _person(person_id)
+    person, present = _person(person_id)
     if person is None:
         raise refusals.refuse(request, person_id=person_id)
     units: dict[int, Unit] = {}  # shared by the episodes and consents at each unit
@@ -705,7 +710,8 @@ def person_access(request, person_id: int) -> PersonAccess:
         member_roles=contact_details.roles_of(request),
         today=timezone.localdate(),
         consent_disclosures=_disclosures(person),
-        blocks=_blocks(person) if blocked else [],
+        blocks=_blocks(person) if "blocks" in present else [],
+        present=present,
         unit_id=getattr(getattr(request, "unit", None), "pk", None),
         full_page=not getattr(request, "htmx", False)
         and not getattr(request, _WITHOUT_PAGE_READS, False),
@@ -738,29 +744,48 @@ _TEAM = raw.Columns(CaseTeamMember, "t")
 _DISCLOSURE = raw.Columns(ConsentDisclosure, "d")
 
 
+# What few persons have, by name: (model, the condition on its rows besides the person's, its
+# parameters). The person read asks whether each exists, so that the rows are read only then:
+# the blocks in force (by the policy), the warnings in force (by the person header) and the
+# running disputes about the person (by the overview).
+PRESENT = {
+    "blocks": (Block, "{lifted_on} IS NULL", []),
+    "alerts": (Alert, "{ended_on} IS NULL", []),
+    "disputes": (Dispute, "{status} = %s", [Dispute.Status.RUNNING]),
+}
+
+
 @functools.cache
 def _person_sql() -> str:
-    p, m, b = _PERSON, _MUNICIPALITY, _BLOCK
-    # whether a block is in force: the blocks are read only then (few persons have one)
+    p, m = _PERSON, _MUNICIPALITY
+    present = []
+    for name, (model, condition, _params) in PRESENT.items():
+        rows = raw.Columns(model, f"has_{name}")
+        columns = {attname: rows.column(attname) for attname in rows.attnames}
+        present.append(
+            f"EXISTS (SELECT 1 FROM {rows.table} WHERE {rows.column('person_id')}"
+            f" = {p.column('id')} AND {condition.format(**columns)})"
+        )
     return (
-        f"SELECT {p.sql}, {m.sql}, EXISTS (SELECT 1 FROM {b.table}"
-        f" WHERE {b.column('person_id')} = {p.column('id')} AND {b.column('lifted_on')} IS NULL)"
-        f" FROM {p.table}"
+        f"SELECT {p.sql}, {m.sql}, {', '.join(present)} FROM {p.table}"
         f" LEFT JOIN {m.table} ON {m.column('id')} = {p.column('municipality_id')}"
         f" WHERE {p.column('id')} = %s"
     )
 
 
-def _person(person_id: int) -> tuple[Person | None, bool]:
-    """The person with PERSON_ID (None when there is none), and whether a block is in force."""
+def _person(person_id: int) -> tuple[Person | None, frozenset[str]]:
+    """The person with PERSON_ID (None when there is none), and what of `PRESENT` they have."""
     if not 0 < person_id < 2**63:  # no such id in any database (SQLite overflows on it)
-        return None, False
-    found = raw.rows(_person_sql(), [person_id])
+        return None, frozenset()
+    params = [param for _model, _condition, params in PRESENT.values() for param in params]
+    found = raw.rows(_person_sql(), [*params, person_id])
     if not found:
-        return None, False
-    person = _PERSON.build(found[0])
-    raw.set_related(person, "municipality", _MUNICIPALITY.build(found[0], _PERSON.width))
-    return person, bool(found[0][-1])
+        return None, frozenset()
+    row = found[0]
+    person = _PERSON.build(row)
+    raw.set_related(person, "municipality", _MUNICIPALITY.build(row, _PERSON.width))
+    flags = row[_PERSON.width + _MUNICIPALITY.width :]
+    return person, frozenset(name for name, flag in zip(PRESENT, flags, strict=True) if flag)
 
 
 @functools.cache

@@ -10,7 +10,9 @@ from .models import Alert
 def active_alerts(access: PersonAccess) -> list[Alert]:
     """The person's warnings in force that USER may read, each as a record of the category its
     kind reveals, kept at its unit (`models.CATEGORY_OF_KIND`), oldest first, each with
-    `may_end`. One query."""
+    `may_end`. One query, none when the person has no warning in force (`access.present`)."""
+    if "alerts" not in access.present:
+        return []
     alerts = (
         Alert.objects.filter(person=access.person, ended_on__isnull=True)
         .select_related("unit")

@@ -8,6 +8,7 @@ corrections of one row at once cannot both be saved, and the action locks the ro
 that the second is told who corrected it (`lock_for_correcting`).
 """
 
+import functools
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -146,9 +147,11 @@ def mark_reasons(access: "PersonAccess", records) -> None:
         record.reason_withheld = bool(record.correction_reason) and not record.reason_shown
 
 
+@functools.cache
 def in_force_sql(columns: raw.Columns) -> str:
     """`in_force()` for a plain SELECT (`core.raw`): the row under COLUMNS' alias is not
-    superseded. Built from the model's metadata, no value of any user in it."""
+    superseded. Built from the model's metadata, no value of any user in it: once per
+    COLUMNS (the module-level columns of each read)."""
     later = raw.Columns(columns.model, f"{columns.alias}_later")
     return (
         f"NOT EXISTS (SELECT 1 FROM {later.table}"

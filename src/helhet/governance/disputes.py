@@ -248,9 +248,10 @@ def running_notes(access: PersonAccess) -> list[Note]:
     person (a relationship, or a closed episode's read-only one), unless the raising party's
     records there are blocked. One plain query (every overview asks it, and most persons have
     no dispute: the rule of who may open one is asked only of those found, a second query);
-    none when the user reads the person at no unit (emergency access)."""
+    none when the user reads the person at no unit (emergency access) or the person has no
+    running dispute (`access.present`, asked with the person)."""
     units = set(access.relationship_units) | set(access.closed_units)
-    if not units:
+    if not units or "disputes" not in access.present:
         return []
     rows = [
         d

@@ -10,13 +10,14 @@ case managers of the episodes shown (none without one).
 import datetime
 from dataclasses import dataclass
 
-from helhet.access.policy import PersonAccess, case_team_members, consent_is_active
+from helhet.access.policy import PersonAccess, consent_is_active
 from helhet.alerts.models import Alert
 from helhet.alerts.selectors import active_alerts
 from helhet.care.models import CaseTeamMember, Episode
 from helhet.reminders.due import CONSENT_EXPIRY_AHEAD
 
 from .identity import age_on
+from .selectors import with_team_rows
 
 
 @dataclass(frozen=True)
@@ -93,31 +94,18 @@ def coordination_consent(access: PersonAccess, unit_id: int) -> CoordinationCons
 
 
 def _case_managers(episodes: list[Episode]) -> dict[int, list[str]]:
-    """The case managers of EPISODES by episode id, "name (organisation)": from the case teams
-    a page has loaded already (the overview's `team`), else in one query; none when there are
-    no episodes."""
-    found: dict[int, list[str]] = {}
-    unloaded = []
-    for episode in episodes:
-        team = getattr(episode, "team", None)  # people.selectors._with_team_rows
-        if team is None:
-            unloaded.append(episode.pk)
-            continue
-        found[episode.pk] = [
+    """The case managers of EPISODES by episode id, "name (organisation)", from their case
+    teams: loaded already by the overview (`with_team_rows`), else in one query (none when
+    there are no episodes)."""
+    with_team_rows([e for e in episodes if getattr(e, "team", None) is None])
+    return {
+        e.pk: [
             _named(m.name, m.organisation)
-            for m in team
+            for m in e.team
             if m.role == CaseTeamMember.Role.CASE_MANAGER
         ]
-    if not unloaded:
-        return found
-    members = case_team_members().filter(
-        episode__in=unloaded, role=CaseTeamMember.Role.CASE_MANAGER
-    )
-    for m in members.order_by("user__last_name", "pk"):
-        organisation = m.user.organisation.name if m.user.organisation else ""
-        name = m.user.get_full_name() or m.user.username
-        found.setdefault(m.episode_id, []).append(_named(name, organisation))
-    return found
+        for e in episodes
+    }
 
 
 def _named(name: str, organisation: str) -> str:

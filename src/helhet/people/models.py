@@ -108,6 +108,7 @@ class Relative(models.Model):
     # contacts the reader may read.
     support_count: int
     support_latest: datetime.datetime | None
+    edit_url: str
 
     class Meta:
         ordering = ["name"]

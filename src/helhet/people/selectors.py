@@ -30,7 +30,13 @@ from helhet.core import raw
 from helhet.core.corrections import in_force_sql
 from helhet.core.models import Organisation, User
 from helhet.core.raw import ORGANISATIONS
-from helhet.core.selectors import ListPage, labels, list_page, overview_url_maker
+from helhet.core.selectors import (
+    ListPage,
+    labels,
+    list_page,
+    overview_url_maker,
+    person_record_url_maker,
+)
 
 from . import identity
 from .models import LISTED_FIELDS, Person, Relative
@@ -220,6 +226,9 @@ def person_overview(
     episodes = access.visible_episodes()
     consents = access.visible_consents()
     relatives = access.readable(_relatives(access), category=RecordCategory.RELATIVES)
+    edit_url = person_record_url_maker("people:relative_edit", access.person.pk)
+    for relative in relatives:  # reversed once per page, not once per relative
+        relative.edit_url = edit_url(relative.pk)
     for consent in consents:
         consent.state = consent_state(consent, access.today)
     shown_episodes = episodes if full_history else _latest(episodes, lambda e: e.is_open)
@@ -240,7 +249,7 @@ def person_overview(
         full_history=full_history,
     )
     # The policy loads no case teams or consented relatives: they are loaded for the rows shown.
-    _with_team_rows(shown_episodes)
+    with_team_rows(shown_episodes)
     _with_consented_relatives(shown_consents)
     _decorate_episodes(overview, episodes)
     _decorate_consents(overview)
@@ -311,7 +320,7 @@ class TeamMember:
     role_label: str = ""
 
 
-def _with_team_rows(episodes: list[Episode]) -> None:
+def with_team_rows(episodes: list[Episode]) -> None:
     """Each of EPISODES with its `team` (TeamMember, by role and family name): one query."""
     t, u, o = _MEMBER, _USER, ORGANISATIONS
     teams: dict[int, list[TeamMember]] = {e.pk: [] for e in episodes}
@@ -386,8 +395,12 @@ def _decorate_consents(overview: Overview) -> None:
     organisations = _organisations(overview)
     forms, givers = labels(Consent.Form), labels(Consent.GivenBy)
     categories = labels(RecordCategory)
+    # reversed once per page, not once per consent
+    print_url = person_record_url_maker("access:consent_print", access.person.pk)
+    withdraw_url = person_record_url_maker("access:consent_withdraw", access.person.pk)
     for consent in overview.consents:
         consent.may_withdraw = consent.state == "active" and access.may_act_at(consent.unit_id)
+        consent.print_url, consent.withdraw_url = print_url(consent.pk), withdraw_url(consent.pk)
         consent.form_label, consent.given_by_label = forms[consent.form], givers[consent.given_by]
         # One line each, joined here: a template loop over a long history's disclosures cost
         # more than the rest of the consent.

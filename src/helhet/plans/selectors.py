@@ -11,7 +11,7 @@ records of category PLANS: `readable_q`, then `readable`.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404
 
 from helhet.access import policy
@@ -20,7 +20,7 @@ from helhet.access.policy import PersonAccess
 from helhet.core.models import Unit
 from helhet.people.models import Relative
 
-from .models import PlanVersion, Sip, SipMeeting, SipVersion, TreatmentPlan
+from .models import PlanVersion, Sip, SipIntervention, SipMeeting, SipVersion, TreatmentPlan
 
 PLANS, RELATIVES = RecordCategory.PLANS, RecordCategory.RELATIVES
 
@@ -45,17 +45,14 @@ class SipView:
         return self.versions[0] if self.versions else None
 
 
-def _version_details(queryset):
-    return queryset.select_related(
-        "organisation", "overall_responsible", "created_by"
-    ).prefetch_related(
-        "relatives",
-        Prefetch(
-            "interventions__intervention",
-        ),
-        "interventions__responsible_organisation",
-        "interventions__responsible_staff",
-        "measures",
+def _with_details(versions: list[SipVersion]) -> None:
+    """Load what a shown version lists (relatives, interventions with their catalogue entry
+    and who is responsible, measures) onto VERSIONS, read already: three queries."""
+    interventions = SipIntervention.objects.select_related(
+        "intervention", "responsible_organisation", "responsible_staff"
+    )
+    prefetch_related_objects(
+        versions, "relatives", Prefetch("interventions", queryset=interventions), "measures"
     )
 
 
@@ -65,26 +62,26 @@ def sip_views(
     """The person's SIPs: one per unit with a SIP, and the active UNIT's (when the user may
     act there) even before it has one. VERSION_ID picks the version shown; else the latest
     readable one. A fixed number of queries however many versions and meetings there are."""
-    have = list(Sip.objects.filter(person=access.person).select_related("unit"))
+    # Each SIP with its versions that no block hides: those not readable are counted as
+    # withheld. Versions a block hides are not even counted: the reader is told only that
+    # blocked information exists (the overview's notice), not where or how much.
+    hidden = access.blocked_q(PLANS, owner_field="versions__organisation_id", unit_field="unit")
+    have = list(
+        Sip.objects.filter(person=access.person)
+        .select_related("unit")
+        .annotate(counted=Count("versions", filter=None if hidden is None else ~hidden))
+    )
+    counted = {sip.pk: sip.counted for sip in have}
     sips: list[Sip | None] = list(have)
     if unit is not None and access.may_act_at(unit.pk) and unit.pk not in {s.unit_id for s in have}:
         sips.append(None)
-    sip_ids = [s.pk for s in sips if s is not None]
+    sip_ids = [s.pk for s in have]
     mine = policy.sip_q(access)
     versions = list(
         SipVersion.objects.filter(mine, sip_id__in=sip_ids)
-        .select_related("organisation", "created_by")
+        .select_related("organisation", "created_by", "overall_responsible")
         .order_by("-number")
     )
-    # Versions a block hides are not even counted as withheld: the reader is told only that
-    # blocked information exists (the overview's notice), not where or how much.
-    blocked = access.blocked_q(PLANS, owner_field="organisation_id", unit_field="sip__unit")
-    counted = SipVersion.objects.filter(sip_id__in=sip_ids)
-    if blocked is not None:
-        counted = counted.exclude(blocked)
-    counts: dict[int, int] = {}
-    for sip_id in counted.values_list("sip_id", flat=True):
-        counts[sip_id] = counts.get(sip_id, 0) + 1
     blocked_units = {u for units in access.hidden_blocks.values() for u in units}
     meetings = list(
         SipMeeting.objects.filter(mine, sip_id__in=sip_ids).select_related("caller", "organisation")
@@ -113,7 +110,7 @@ def sip_views(
         if sip is not None and allowed:
             own = [v for v in versions if v.sip_id == sip.pk]
             view.versions = policy.readable_sip(access, own, unit=unit_of)
-            view.withheld = counts.get(sip.pk, 0) - len(view.versions)
+            view.withheld = counted[sip.pk] - len(view.versions)
             view.meetings = policy.readable_sip(
                 access, [m for m in meetings if m.sip_id == sip.pk], unit=unit_of
             )
@@ -126,21 +123,16 @@ def sip_views(
 
 
 def _load_shown(views: list[SipView], version_id: int | None) -> None:
-    """Load the details of the version each SIP shows (VERSION_ID if readable, else the
-    latest readable); Http404 when VERSION_ID is not among the versions the user may read."""
-    wanted: dict[int, SipView] = {}
+    """Pick the version each SIP shows (VERSION_ID if readable, else the latest readable) and
+    load its details; Http404 when VERSION_ID is not among the versions the user may read."""
     for view in views:
-        ids = [v.pk for v in view.versions]
-        if version_id is not None and version_id in ids:
-            wanted[version_id] = view
-        elif view.versions:
-            wanted[view.versions[0].pk] = view
+        picked = [v for v in view.versions if v.pk == version_id]
+        view.shown = picked[0] if picked else view.latest
     if version_id is not None and not any(
-        version_id in [v.pk for v in view.versions] for view in views
+        view.shown and view.shown.pk == version_id for view in views
     ):
         raise Http404
-    for version in _version_details(SipVersion.objects.filter(pk__in=list(wanted))):
-        wanted[version.pk].shown = version
+    _with_details([view.shown for view in views if view.shown])
 
 
 def sip_to_print(access: PersonAccess, *, unit: Unit | None, version_id: int | None) -> SipView:

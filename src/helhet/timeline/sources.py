@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from itertools import islice
+from operator import attrgetter
 from typing import Any
 
 from helhet.access import policy
@@ -78,13 +79,22 @@ class Item:
         return f"timeline/items/{self.kind}.html"
 
 
-def _newest(items, cursor: Cursor | None, limit: int, floor: Cursor | None) -> list[Item]:
-    """The first LIMIT + 1 of ITEMS older than CURSOR and newer than FLOOR, newest first (for
-    in-memory sources)."""
-    older = (
-        i for i in items if (cursor is None or i.key < cursor) and (floor is None or i.key > floor)
-    )
-    return list(islice(sorted(older, key=lambda i: i.key, reverse=True), limit + 1))
+def _newest(
+    items, cursor: Cursor | None, limit: int, floor: Cursor | None, *, readable=None
+) -> list[Item]:
+    """The first LIMIT + 1 of ITEMS (newest first) older than CURSOR and newer than FLOOR
+    that are READABLE (asked only of those, when given), for the in-memory sources: ITEMS is
+    read only as far as the floor."""
+    found: list[Item] = []
+    for item in items:
+        key = item.key
+        if floor is not None and key <= floor:
+            break
+        if (cursor is None or key < cursor) and (readable is None or readable(item)):
+            found.append(item)
+            if len(found) > limit:
+                break
+    return found
 
 
 def _item(at, kind: str, record, category: str | None, *, unit: Unit | None = None) -> Item:
@@ -336,13 +346,17 @@ def episodes(
     access: PersonAccess, cursor: Cursor | None, limit: int, floor: Cursor | None = None
 ) -> list[Item]:
     """Episodes opened, reactivated and closed, from the episodes the access has loaded."""
-    items = []
+    events = []
     for e in access.episodes:  # the policy links each to its earlier one: no query
         opened = "episode_reactivated" if e.is_reactivation else "episode_opened"
-        items.append(_item(e.opened_on, opened, e, ENROLMENT))
+        events.append((e.opened_on, opened, e.pk, e))
         if e.closed_on:
-            items.append(_item(e.closed_on, "episode_closed", e, ENROLMENT))
-    return _newest((i for i in items if _may_read(access, i)), cursor, limit, floor)
+            events.append((e.closed_on, "episode_closed", e.pk, e))
+    # By day, kind and id, newest first: the items' order (each stands at the end of its day),
+    # so that only the items down to the floor are made.
+    events.sort(key=lambda event: event[:3], reverse=True)
+    items = (_item(day, kind, e, ENROLMENT) for day, kind, _pk, e in events)
+    return _newest(items, cursor, limit, floor, readable=lambda i: _may_read(access, i))
 
 
 def consents(
@@ -354,7 +368,7 @@ def consents(
         items.append(_item(c.recorded_at, "consent_recorded", c, None))
         if c.withdrawn_on:
             items.append(_item(c.withdrawn_on, "consent_withdrawn", c, None))
-    return _newest(items, cursor, limit, floor)
+    return _newest(sorted(items, key=attrgetter("key"), reverse=True), cursor, limit, floor)
 
 
 def drug_tests(
