@@ -489,9 +489,7 @@ class _Computation:
         else:
             rows = (
                 clients(Booking.objects.all())
-                .filter(
-                    held, unit__in=self.unit_ids, starts_at__gte=self.lo, starts_at__lt=self.hi
-                )
+                .filter(held, unit__in=self.unit_ids, starts_at__gte=self.lo, starts_at__lt=self.hi)
                 .order_by()
                 .values("unit_id", g=self.key("person", "starts_at", instant=True))
                 .annotate(booked_contacts=Count("id"), no_shows=Count("id", filter=missed))
@@ -534,7 +532,11 @@ class _Computation:
         for item in self.catalogue:
             only = Q(intervention_id=item["id"])
             per_item[f"n_{item['id']}"] = n(intervention_id=item["id"])
-            per_item[f"p_{item['id']}"] = Count(person, distinct=True, filter=only)
+            # one summary row per person and item: its persons are its rows
+            if self.summarised:
+                per_item[f"p_{item['id']}"] = Count("id", filter=only)
+            else:
+                per_item[f"p_{item['id']}"] = Count(person, distinct=True, filter=only)
         if self.summarised:
             given = clients(self.summaries(SummaryIntervention))
             group_key = self.key("person", "start")
@@ -543,13 +545,17 @@ class _Computation:
                 unit__in=self.unit_ids, starts_at__gte=self.lo, starts_at__lt=self.hi, attended=True
             )
             group_key = self.key("person", "starts_at", instant=True)
-        for row in given.order_by().values(unit, g=group_key).annotate(
-            persons=Count(person, distinct=True),
-            given=n(),
-            priority=n(intervention_id__in=priority_ids),
-            medication_persons=Count(person, distinct=True, filter=medication),
-            medication_n=n(intervention_id__in=medication_ids),
-            **per_item,
+        for row in (
+            given.order_by()
+            .values(unit, g=group_key)
+            .annotate(
+                persons=Count(person, distinct=True),
+                given=n(),
+                priority=n(intervention_id__in=priority_ids),
+                medication_persons=Count(person, distinct=True, filter=medication),
+                medication_n=n(intervention_id__in=medication_ids),
+                **per_item,
+            )
         ):
             unit_id, group = row[unit], row["g"]
             self.put(unit_id, group, "intervention_persons", "", row["persons"])
