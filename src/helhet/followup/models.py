@@ -149,6 +149,9 @@ class Summary(models.Model):
         ]
         indexes = [models.Index(fields=["kind", "start", "unit"], name="followup_summary_period")]
 
+    def __str__(self) -> str:
+        return f"{self.kind} {self.start}"
+
 
 class SummaryIntervention(models.Model):
     """One person's interventions of one catalogue item at one unit in one month, quarter or
@@ -175,3 +178,6 @@ class SummaryIntervention(models.Model):
         indexes = [
             models.Index(fields=["kind", "start", "unit"], name="followup_summary_item_period")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.start}: {self.n}"
