@@ -23,6 +23,14 @@ groups too, and every municipality found is a group), the sum of
 the changes over the sum of the persons for mean changes; medians and percentiles of the total
 are a query of their own.
 
+For whole months, quarters and years (`Period.kind`; a trend's periods are of one kind) the
+sources that grow with the history — the contacts and the relatives' contacts, bookings,
+interventions, dispensings and drug tests — read the summaries (`summaries`: one row per unit,
+person and period with that person's counts) instead of every record: distinct persons are the
+rows whose count is above zero, counts are sums, and the group key and `clients` are the
+person's, as over the raw rows, so the figures are the same. A custom period, and `raw=True`
+(the reference the summaries are checked against), read the raw rows.
+
 Medians and the 90th percentile: a window query ranks the waits of each unit and group
 (`RowNumber` and `Count` over the partition) and returns only the rows at the ranks needed: the
 middle one or two (median; the mean of the two when their number is even) and rank ⌈0.9 n⌉
