@@ -49,6 +49,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connections, router, transaction
 from django.db.models import (
+    Aggregate,
     Case,
     CharField,
     Count,
@@ -66,7 +67,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Concat, RowNumber, TruncDate
+from django.db.models.functions import Coalesce, Concat, RowNumber, TruncDate
 from django.utils import timezone
 from django.utils.translation import get_language, gettext, pgettext
 
@@ -444,6 +445,7 @@ class _Computation:
 
     def contacts(self) -> None:
         rows: Iterable[Mapping[str, Any]]
+        kinds: dict[str, Aggregate | Coalesce]
         if self.summarised:
             kinds = {f"kind_{kind}": summaries.total(kind) for kind in Contact.Kind.values}
             rows = (

@@ -5,6 +5,8 @@ as aggregates only. Membership of a steering group is not a `core.Membership`: i
 care relationship, no unit to work in and no page with a person on it.
 """
 
+from __future__ import annotations
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -139,6 +141,8 @@ class Summary(models.Model):
     dispensings = models.PositiveIntegerField(default=0)
     drug_tests = models.PositiveIntegerField(default=0)
 
+    objects: models.Manager[Summary] = models.Manager()
+
     class Meta:
         verbose_name = _("follow-up summary")
         verbose_name_plural = _("follow-up summaries")
@@ -165,6 +169,8 @@ class SummaryIntervention(models.Model):
         "contacts.Intervention", on_delete=models.CASCADE, related_name="+", db_index=False
     )
     n = models.PositiveIntegerField()
+
+    objects: models.Manager[SummaryIntervention] = models.Manager()
 
     class Meta:
         verbose_name = _("follow-up summary of an intervention")

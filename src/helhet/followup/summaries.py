@@ -27,6 +27,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, DateField, Q, Sum
@@ -155,7 +156,7 @@ def _month(when: str) -> Trunc:
     return Trunc(when, "month", output_field=DateField(), tzinfo=local_zone())
 
 
-def stored(persons: Iterable[int]) -> tuple[dict[Key, dict], dict[ItemKey, dict]]:
+def stored(persons: Iterable[int]) -> tuple[dict[Key, Any], dict[ItemKey, Any]]:
     """PERSONS' stored summaries, keyed as `raw`'s, each with its id."""
     persons = list(persons)
     summaries = {
