@@ -275,6 +275,18 @@ from helhet.contacts.models import (  # noqa: E402
     Intervention,
     MedicationDispensing,
 )
+from helhet.followup import summaries  # noqa: E402
+
+
+class Summarised:
+    """A factory of a record the follow-up summarises: it refreshes the person's summaries
+    after the record and its links are saved, as every action that writes one does."""
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        super()._after_postgeneration(instance, create, results)  # type: ignore[misc]
+        if create:
+            summaries.refresh([instance.person_id])
 
 
 class InterventionFactory(factory.django.DjangoModelFactory):
@@ -290,7 +302,7 @@ class InterventionFactory(factory.django.DjangoModelFactory):
     authority = Intervention.Authority.BOTH
 
 
-class ContactFactory(factory.django.DjangoModelFactory):
+class ContactFactory(Summarised, factory.django.DjangoModelFactory):
     """An attended visit, recorded by a staff member at the episode's unit, an hour ago."""
 
     class Meta:
@@ -320,7 +332,7 @@ class ContactFactory(factory.django.DjangoModelFactory):
             )
 
 
-class DrugTestFactory(factory.django.DjangoModelFactory):
+class DrugTestFactory(Summarised, factory.django.DjangoModelFactory):
     class Meta:
         model = DrugTest
 
@@ -341,7 +353,7 @@ class DrugTestResultFactory(factory.django.DjangoModelFactory):
     result = DrugTestResult.Result.NEGATIVE
 
 
-class MedicationDispensingFactory(factory.django.DjangoModelFactory):
+class MedicationDispensingFactory(Summarised, factory.django.DjangoModelFactory):
     class Meta:
         model = MedicationDispensing
 
@@ -446,7 +458,7 @@ class AlertFactory(factory.django.DjangoModelFactory):
 from helhet.bookings.models import BOOKABLE_KINDS, Booking  # noqa: E402
 
 
-class BookingFactory(factory.django.DjangoModelFactory):
+class BookingFactory(Summarised, factory.django.DjangoModelFactory):
     """A 45-minute visit booked a day ahead at the episode's unit, by a staff member."""
 
     class Meta:

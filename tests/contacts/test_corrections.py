@@ -22,7 +22,9 @@ from helhet.contacts.models import (
 )
 from helhet.core import raw
 from helhet.core.corrections import in_force_sql
+from helhet.followup import summaries
 from helhet.followup.indicators import unit_report
+from helhet.followup.models import Summary, SummaryIntervention
 from helhet.followup.periods import Period
 from helhet.reminders.due import no_recent_contacts
 from helhet.timeline.selectors import timeline_page
@@ -104,6 +106,28 @@ def test_the_correction_form_is_filled_in_with_the_recorded_contact(client, coun
     assert 'name="reason"' in response.text
     row = log_rows(county.patient)[-1]
     assert (row.action, row.what) == ("read", "contact correction form")
+
+
+def test_each_record_and_correction_keeps_the_followup_summaries_of_the_person_exact(
+    county, visit, drug_test, dispensing
+):
+    month = timezone.localdate(AN_HOUR_AGO).replace(day=1)
+    where = {"person": county.patient, "unit": county.clinic, "kind": "month", "start": month}
+    kept = Summary.objects.get(**where)
+    assert (kept.attended, kept.not_attended, kept.drug_tests, kept.dispensings) == (1, 0, 1, 1)
+    correct_visit(county, visit)  # not attended after all
+    actions.drug_test_correct(
+        **acting(county),
+        drug_test_id=drug_test.pk,
+        reason=REASON,
+        taken_at=AN_HOUR_AGO,
+        sample="urine",
+        results={"amphetamine": "negative"},
+    )
+    kept = Summary.objects.get(**where)  # rewritten: a row that differs is replaced
+    assert (kept.attended, kept.not_attended, kept.drug_tests, kept.dispensings) == (0, 1, 1, 1)
+    assert not SummaryIntervention.objects.filter(person=county.patient).exists()
+    assert summaries.check() == []
 
 
 def test_the_nurse_corrects_attendance_and_the_list_shows_the_correction_only(

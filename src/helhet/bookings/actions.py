@@ -26,6 +26,7 @@ from helhet.contacts.actions import acting_unit, contact_record, open_episode, u
 from helhet.contacts.models import Contact
 from helhet.core.models import Unit, User
 from helhet.core.versions import check_based_on
+from helhet.followup import summaries
 
 from .models import BOOKABLE_KINDS, MAX_BOOKING_MINUTES, Booking, GroupSession
 
@@ -313,6 +314,7 @@ def _outcome(actor: Actor, booking: Booking, status: str, contact) -> Booking:
     booking.contact = contact
     booking.changed_by = actor.user
     booking.save(update_fields=["status", "contact", "changed_by"])
+    summaries.refresh([booking.person_id])  # a held booking counts in the follow-up
     return booking
 
 

@@ -28,6 +28,7 @@ from helhet.care.models import Episode
 from helhet.care.selectors import caseload
 from helhet.core.corrections import as_correction_of, correction_reason, lock_for_correcting
 from helhet.core.models import Unit, User
+from helhet.followup import summaries
 from helhet.people.models import Person, Relative
 
 from .models import (
@@ -218,6 +219,7 @@ def contact_record(
     )
     _save_contact(contact, actor=actor, access=access, entered=entered)
     record_access(actor, access, action="create", what=what("contact recorded", unit))
+    summaries.refresh([contact.person_id])
     return contact
 
 
@@ -341,6 +343,7 @@ def drop_in_record(
         action="create",
         what=what("contact recorded", unit),
     )
+    summaries.refresh(persons)
     return contacts
 
 
@@ -421,6 +424,7 @@ def drug_test_record(
     )
     _save_drug_test(test, taken_at=taken_at, sample=sample, results=results)
     record_access(actor, access, action="create", what=what("drug test recorded", unit))
+    summaries.refresh([test.person_id])
     return test
 
 
@@ -490,6 +494,7 @@ def dispensing_record(
         handed_out_at=handed_out_at,
     )
     record_access(actor, access, action="create", what=what("dispensing recorded", unit))
+    summaries.refresh([dispensing.person_id])
     return dispensing
 
 
@@ -575,6 +580,7 @@ def contact_correct(
     )
     detail = f"{earlier.unit}, {timezone.localtime(earlier.starts_at):%Y-%m-%d %H:%M}"
     record_access(actor, access, action="create", what=what("contact corrected", detail))
+    summaries.refresh([contact.person_id])
     return contact
 
 
@@ -601,6 +607,7 @@ def drug_test_correct(
     _save_drug_test(test, taken_at=taken_at, sample=sample, results=results)
     detail = f"{earlier.unit}, {timezone.localtime(earlier.taken_at):%Y-%m-%d %H:%M}"
     record_access(actor, access, action="create", what=what("drug test corrected", detail))
+    summaries.refresh([test.person_id])
     return test
 
 
@@ -636,4 +643,5 @@ def dispensing_correct(
     )
     detail = f"{earlier.unit}, {timezone.localtime(earlier.handed_out_at):%Y-%m-%d %H:%M}"
     record_access(actor, access, action="create", what=what("dispensing corrected", detail))
+    summaries.refresh([dispensing.person_id])
     return dispensing

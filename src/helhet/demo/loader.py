@@ -8,6 +8,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from helhet.care.models import ClosureReason
+from helhet.followup import summaries
 from helhet.reminders.tasks import refresh_reminders
 
 from .blocks import add_blocks
@@ -67,6 +68,7 @@ def load(
     add_bookings(county, today=timezone.localdate())
     add_agreements(county, today=timezone.localdate())
     add_surveys(county, today=timezone.localdate(), seed=seed)
+    summaries.fix()  # the follow-up's summaries of the rows inserted in bulk above
     if connection.vendor == "postgresql":
         # A bulk load leaves the planner without statistics until autovacuum comes by: at
         # 100,000 persons the task list then took over a minute instead of a quarter second.

@@ -9,7 +9,9 @@ legal sex or by age group. Common to all:
   they have there (counts of contacts, episodes, interventions and referrals count those);
 - a person enrolled at a unit as a relative, for support of their own (`Episode.as_relative`),
   is not a client there: every client indicator leaves out what is recorded about them at that
-  unit (`indicators.clients`), and the group "Relatives" counts them (`RELATIVES`).
+  unit (`indicators.clients`), and the group "Relatives" counts them (`RELATIVES`);
+- the figures of a whole month, quarter or year are the same whether read from the summaries
+  kept as records are written (`summaries`) or counted from the records themselves.
 
 `Indicator.basis` names the count indicators a derived figure (share, rate, median, mean) is
 computed from: suppression hides the figure when one of them is small. `Indicator.parts` is the

@@ -23,6 +23,14 @@ groups too, and every municipality found is a group), the sum of
 the changes over the sum of the persons for mean changes; medians and percentiles of the total
 are a query of their own.
 
+For whole months, quarters and years (`Period.kind`; a trend's periods are of one kind) the
+sources that grow with the history — the contacts and the relatives' contacts, bookings,
+interventions, dispensings and drug tests — read the summaries (`summaries`: one row per unit,
+person and period with that person's counts) instead of every record: distinct persons are the
+rows whose count is above zero, counts are sums, and the group key and `clients` are the
+person's, as over the raw rows, so the figures are the same. A custom period, and `raw=True`
+(the reference the summaries are checked against), read the raw rows.
+
 Medians and the 90th percentile: a window query ranks the waits of each unit and group
 (`RowNumber` and `Count` over the partition) and returns only the rows at the ranks needed: the
 middle one or two (median; the mean of the two when their number is even) and rank ⌈0.9 n⌉
@@ -41,6 +49,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connections, router, transaction
 from django.db.models import (
+    Aggregate,
     Case,
     CharField,
     Count,
@@ -58,7 +67,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Concat, RowNumber, TruncDate
+from django.db.models.functions import Coalesce, Concat, RowNumber, TruncDate
 from django.utils import timezone
 from django.utils.translation import get_language, gettext, pgettext
 
@@ -80,8 +89,9 @@ from helhet.intake.models import Referral
 from helhet.people.models import Person
 from helhet.plans.models import SipMeeting, SipVersion
 
-from . import definitions, municipalities, outcomes
+from . import definitions, municipalities, outcomes, summaries
 from .agegroups import OTHER, OTHER_LABEL, age_group_expression, age_groups
+from .models import Summary, SummaryIntervention
 from .periods import Period, local_zone
 from .report import Cell, Group, Measure, Row, UnitReport
 from .suppression import suppress as suppress_report
@@ -140,21 +150,29 @@ def unit_report(
     breakdown: str = "total",
     suppress: bool = True,
     group: str = "total",
+    raw: bool = False,
 ) -> UnitReport:
     """UNIT's indicators for PERIOD, by BREAKDOWN ("total", "sex", "age" or "municipality"), or
-    only GROUP's column (its breakdown's, suppressed with the others: `UnitReport.column`)."""
-    [report] = _reports([unit], [period], breakdown, group, suppress)
+    only GROUP's column (its breakdown's, suppressed with the others: `UnitReport.column`).
+    RAW: from the raw rows even where the summaries could serve (the reference they are checked
+    against)."""
+    [report] = _reports([unit], [period], breakdown, group, suppress, raw)
     return report
 
 
 def county_comparison(
-    units: Sequence[Unit], period: Period, *, group: str = "total", suppress: bool = True
+    units: Sequence[Unit],
+    period: Period,
+    *,
+    group: str = "total",
+    suppress: bool = True,
+    raw: bool = False,
 ) -> list[UnitReport]:
     """One report per unit, in the order given, from the same queries (GROUP BY unit): the
     total, or GROUP's column of each unit (e.g. the residents of one municipality)."""
     if not units:
         return []
-    return _reports(list(units), [period], "total", group, suppress)
+    return _reports(list(units), [period], "total", group, suppress, raw)
 
 
 def trend(
@@ -164,6 +182,7 @@ def trend(
     breakdown: str = "total",
     suppress: bool = True,
     group: str = "total",
+    raw: bool = False,
 ) -> list[UnitReport]:
     """UNIT's report for each of PERIODS by BREAKDOWN, or GROUP's column of each, in their order
     (each period's age groups by the age at its own start).
@@ -176,12 +195,12 @@ def trend(
     ordered = sorted(periods, key=lambda period: period.start)
     if any(a.end >= b.start for a, b in zip(ordered, ordered[1:], strict=False)):
         return [
-            unit_report(unit, period, breakdown=breakdown, suppress=suppress, group=group)
+            unit_report(unit, period, breakdown=breakdown, suppress=suppress, group=group, raw=raw)
             for period in periods
         ]
     if not periods:
         return []
-    return _reports([unit], periods, breakdown, group, suppress)
+    return _reports([unit], periods, breakdown, group, suppress, raw)
 
 
 def breakdown_of(group: str) -> str:
@@ -190,7 +209,9 @@ def breakdown_of(group: str) -> str:
     return group.split(":")[0] if ":" in group else "total"
 
 
-def _reports(units, periods, breakdown: str, group: str, suppress: bool) -> list[UnitReport]:
+def _reports(
+    units, periods, breakdown: str, group: str, suppress: bool, raw: bool = False
+) -> list[UnitReport]:
     """The reports of UNITS and PERIODS by BREAKDOWN (by GROUP's breakdown when GROUP is given,
     and then GROUP's column of each, that group among the columns even when no one is in it),
     suppressed when SUPPRESS: every group of a report together, before a column is taken."""
@@ -198,7 +219,7 @@ def _reports(units, periods, breakdown: str, group: str, suppress: bool) -> list
         breakdown = breakdown_of(group)
     if breakdown not in BREAKDOWNS:
         raise ValueError(f"unknown breakdown {breakdown!r}")
-    reports = _Computation(units, periods, breakdown, also=[group]).reports()
+    reports = _Computation(units, periods, breakdown, also=[group], raw=raw).reports()
     if suppress:
         reports = [suppress_report(report) for report in reports]
     return [report.column(group) for report in reports]
@@ -232,13 +253,20 @@ def groups_of(unit_type: str, breakdown: str) -> list[Group]:
 
 class _Computation:
     def __init__(
-        self, units: list[Unit], periods: list[Period], breakdown: str, also: Sequence[str] = ()
+        self,
+        units: list[Unit],
+        periods: list[Period],
+        breakdown: str,
+        also: Sequence[str] = (),
+        raw: bool = False,
     ):
         self.units = units
         self.also = list(also)  # group keys among the columns even with no one in them
         self.unit_ids = [unit.pk for unit in units]
         self.periods = periods
         self.trend = len(periods) > 1  # the group key is then the period ("p0", "p1", ...)
+        # whole months, quarters or years: the history-growing sources from `summaries`
+        self.summarised = not raw and summaries.readable(periods)
         self.breakdown = breakdown
         # the span of the periods: what every source is filtered to
         self.period = periods[0]
@@ -353,18 +381,26 @@ class _Computation:
         else:
             for index, period in enumerate(self.periods):
                 self._relatives(period, self.in_period(index, "person"))
-        rows = (
-            relatives(Contact.objects.in_force())
-            .filter(
-                unit__in=self.unit_ids,
-                starts_at__gte=self.lo,
-                starts_at__lt=self.hi,
-                attended=True,
+        if self.summarised:
+            rows = (
+                relatives(self.summaries(Summary))
+                .filter(attended__gt=0)
+                .values("unit_id", g=self.key("person", "start"))
+                .annotate(n=summaries.total("attended"))
             )
-            .order_by()
-            .values("unit_id", g=self.key("person", "starts_at", instant=True))
-            .annotate(n=Count("id"))
-        )
+        else:
+            rows = (
+                relatives(Contact.objects.in_force())
+                .filter(
+                    unit__in=self.unit_ids,
+                    starts_at__gte=self.lo,
+                    starts_at__lt=self.hi,
+                    attended=True,
+                )
+                .order_by()
+                .values("unit_id", g=self.key("person", "starts_at", instant=True))
+                .annotate(n=Count("id"))
+            )
         for row in rows:
             self.put(row["unit_id"], row["g"], "relative_contacts", "", row["n"])
 
@@ -403,22 +439,40 @@ class _Computation:
             key = f"reason:{row['closure_reason__code']}"
             self.put(row["unit_id"], row["g"], "closed", key, row["n"])
 
+    def summaries(self, model):
+        """MODEL's summary rows (`summaries`) of the units in the periods, by their group key."""
+        return summaries.rows(model, self.unit_ids, self.periods)
+
     def contacts(self) -> None:
-        kinds = {
-            f"kind_{kind}": Count("id", filter=Q(kind=kind, attended=True))
-            for kind in Contact.Kind.values
-        }
-        rows: Iterable[Mapping[str, Any]] = (
-            clients(Contact.objects.in_force())
-            .filter(unit__in=self.unit_ids, starts_at__gte=self.lo, starts_at__lt=self.hi)
-            .order_by()
-            .values("unit_id", g=self.key("person", "starts_at", instant=True))
-            .annotate(
-                contacts=Count("id", filter=Q(attended=True)),
-                contact_persons=Count("person_id", distinct=True, filter=Q(attended=True)),
-                **kinds,
+        rows: Iterable[Mapping[str, Any]]
+        kinds: dict[str, Aggregate | Coalesce]
+        if self.summarised:
+            kinds = {f"kind_{kind}": summaries.total(kind) for kind in Contact.Kind.values}
+            rows = (
+                clients(self.summaries(Summary))
+                .values("unit_id", g=self.key("person", "start"))
+                .annotate(
+                    contacts=summaries.total("attended"),
+                    contact_persons=Count("id", filter=Q(attended__gt=0)),
+                    **kinds,
+                )
             )
-        )
+        else:
+            kinds = {
+                f"kind_{kind}": Count("id", filter=Q(kind=kind, attended=True))
+                for kind in Contact.Kind.values
+            }
+            rows = (
+                clients(Contact.objects.in_force())
+                .filter(unit__in=self.unit_ids, starts_at__gte=self.lo, starts_at__lt=self.hi)
+                .order_by()
+                .values("unit_id", g=self.key("person", "starts_at", instant=True))
+                .annotate(
+                    contacts=Count("id", filter=Q(attended=True)),
+                    contact_persons=Count("person_id", distinct=True, filter=Q(attended=True)),
+                    **kinds,
+                )
+            )
         for row in rows:
             unit_id, group = row["unit_id"], row["g"]
             for name in ("contacts", "contact_persons"):
@@ -432,13 +486,24 @@ class _Computation:
         moves it: `contacts.actions.contact_correct`)."""
         held = Q(status=Booking.Status.ATTENDED) | Q(status=Booking.Status.NO_SHOW)
         missed = Q(status=Booking.Status.NO_SHOW)
-        rows = (
-            clients(Booking.objects.all())
-            .filter(held, unit__in=self.unit_ids, starts_at__gte=self.lo, starts_at__lt=self.hi)
-            .order_by()
-            .values("unit_id", g=self.key("person", "starts_at", instant=True))
-            .annotate(booked_contacts=Count("id"), no_shows=Count("id", filter=missed))
-        )
+        if self.summarised:
+            rows = (
+                clients(self.summaries(Summary))
+                .filter(booked__gt=0)
+                .values("unit_id", g=self.key("person", "start"))
+                .annotate(
+                    booked_contacts=summaries.total("booked"),
+                    no_shows=summaries.total("no_show"),
+                )
+            )
+        else:
+            rows = (
+                clients(Booking.objects.all())
+                .filter(held, unit__in=self.unit_ids, starts_at__gte=self.lo, starts_at__lt=self.hi)
+                .order_by()
+                .values("unit_id", g=self.key("person", "starts_at", instant=True))
+                .annotate(booked_contacts=Count("id"), no_shows=Count("id", filter=missed))
+            )
         for row in rows:
             for name in ("booked_contacts", "no_shows"):
                 self.put(row["unit_id"], row["g"], name, "", row[name])
@@ -464,32 +529,47 @@ class _Computation:
             for item in self.catalogue
             if item["guideline_priority"] is not None and item["guideline_priority"] <= 3
         ]
-        given = (
-            clients(ContactIntervention.objects.in_force())
-            .filter(
-                unit__in=self.unit_ids, starts_at__gte=self.lo, starts_at__lt=self.hi, attended=True
-            )
-            .order_by()
-        )
         unit, person = "unit_id", "person_id"
         medication = Q(intervention_id__in=medication_ids)
+
+        # a summary row is one person's N of one item; a raw row is one intervention given
+        def n(**condition):
+            if self.summarised:
+                return summaries.total("n", **condition)
+            return Count("id", filter=Q(**condition) if condition else None)
+
         per_item = {}
         for item in self.catalogue:
             only = Q(intervention_id=item["id"])
-            per_item[f"n_{item['id']}"] = Count("id", filter=only)
-            per_item[f"p_{item['id']}"] = Count(person, distinct=True, filter=only)
-        group_key = self.key("person", "starts_at", instant=True)
-        for row in given.values(unit, g=group_key).annotate(
-            persons=Count(person, distinct=True),
-            n=Count("id"),
-            priority=Count("id", filter=Q(intervention_id__in=priority_ids)),
-            medication_persons=Count(person, distinct=True, filter=medication),
-            medication_n=Count("id", filter=medication),
-            **per_item,
+            per_item[f"n_{item['id']}"] = n(intervention_id=item["id"])
+            # one summary row per person and item: its persons are its rows
+            if self.summarised:
+                per_item[f"p_{item['id']}"] = Count("id", filter=only)
+            else:
+                per_item[f"p_{item['id']}"] = Count(person, distinct=True, filter=only)
+        if self.summarised:
+            given = clients(self.summaries(SummaryIntervention))
+            group_key = self.key("person", "start")
+        else:
+            given = clients(ContactIntervention.objects.in_force()).filter(
+                unit__in=self.unit_ids, starts_at__gte=self.lo, starts_at__lt=self.hi, attended=True
+            )
+            group_key = self.key("person", "starts_at", instant=True)
+        for row in (
+            given.order_by()
+            .values(unit, g=group_key)
+            .annotate(
+                persons=Count(person, distinct=True),
+                given=n(),
+                priority=n(intervention_id__in=priority_ids),
+                medication_persons=Count(person, distinct=True, filter=medication),
+                medication_n=n(intervention_id__in=medication_ids),
+                **per_item,
+            )
         ):
             unit_id, group = row[unit], row["g"]
             self.put(unit_id, group, "intervention_persons", "", row["persons"])
-            self.put(unit_id, group, "interventions", "", row["n"])
+            self.put(unit_id, group, "interventions", "", row["given"])
             self.put(unit_id, group, "priority_interventions", "", row["priority"])
             self.put(
                 unit_id, group, "intervention_persons", "medication", row["medication_persons"]
@@ -504,17 +584,27 @@ class _Computation:
         """Dispensings handed out and drug tests taken at the unit in the period, from their
         own records (one query each): staff record them there, not as a contact's
         intervention. The version in force only."""
-        for model, time, key in (
-            (MedicationDispensing, "handed_out_at", "dispensing"),
-            (DrugTest, "taken_at", "drug_tests"),
+        for model, time, key, field in (
+            (MedicationDispensing, "handed_out_at", "dispensing", "dispensings"),
+            (DrugTest, "taken_at", "drug_tests", "drug_tests"),
         ):
-            rows = (
-                clients(model.objects.in_force())
-                .filter(unit__in=self.unit_ids, **{f"{time}__gte": self.lo, f"{time}__lt": self.hi})
-                .order_by()
-                .values("unit_id", g=self.key("person", time, instant=True))
-                .annotate(persons=Count("person_id", distinct=True), n=Count("id"))
-            )
+            if self.summarised:
+                rows = (
+                    clients(self.summaries(Summary))
+                    .filter(**{f"{field}__gt": 0})
+                    .values("unit_id", g=self.key("person", "start"))
+                    .annotate(persons=Count("id"), n=summaries.total(field))
+                )
+            else:
+                rows = (
+                    clients(model.objects.in_force())
+                    .filter(
+                        unit__in=self.unit_ids, **{f"{time}__gte": self.lo, f"{time}__lt": self.hi}
+                    )
+                    .order_by()
+                    .values("unit_id", g=self.key("person", time, instant=True))
+                    .annotate(persons=Count("person_id", distinct=True), n=Count("id"))
+                )
             for row in rows:
                 self.put(row["unit_id"], row["g"], "intervention_persons", key, row["persons"])
                 self.put(row["unit_id"], row["g"], "interventions", key, row["n"])

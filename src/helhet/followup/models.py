@@ -5,6 +5,8 @@ as aggregates only. Membership of a steering group is not a `core.Membership`: i
 care relationship, no unit to work in and no page with a person on it.
 """
 
+from __future__ import annotations
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -100,3 +102,88 @@ class ExportJob(models.Model):
         # The file's name is cleared with the file (tasks.purge_old_files), so that a list of
         # jobs can tell without loading the files.
         return self.state == self.State.DONE and bool(self.filename)
+
+
+class SummaryKind(models.TextChoices):
+    """The periods the summaries are kept for (`Period.kind`): a custom period reads the raw
+    rows."""
+
+    MONTH = "month", _("month")
+    QUARTER = "quarter", _("quarter")
+    YEAR = "year", _("year")
+
+
+class Summary(models.Model):
+    """One person's additive figures at one unit in one month, quarter or year (KIND, from
+    START): the contacts, bookings, dispensings and drug tests in force there, kept up to date
+    by `summaries.refresh` as they are written. A row exists while one of its figures is not
+    zero. The follow-up reads them for whole periods (`summaries`): a person with a row whose
+    ATTENDED is above zero is one of the period's contact persons, and the breakdown's group
+    and the client-or-relative rule are the person's, read at report time as from the raw rows.
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    # A person's summaries go with the person (their raw rows do too).
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=7, choices=SummaryKind.choices)
+    start = models.DateField()
+    attended = models.PositiveIntegerField(default=0)  # contacts attended
+    not_attended = models.PositiveIntegerField(default=0)  # contacts recorded as not attended
+    visit = models.PositiveIntegerField(default=0)  # attended, by `Contact.Kind`
+    phone = models.PositiveIntegerField(default=0)
+    video = models.PositiveIntegerField(default=0)
+    home_visit = models.PositiveIntegerField(default=0)
+    outreach = models.PositiveIntegerField(default=0)
+    group = models.PositiveIntegerField(default=0)
+    drop_in = models.PositiveIntegerField(default=0)
+    booked = models.PositiveIntegerField(default=0)  # bookings held or missed
+    no_show = models.PositiveIntegerField(default=0)  # bookings missed
+    dispensings = models.PositiveIntegerField(default=0)
+    drug_tests = models.PositiveIntegerField(default=0)
+
+    objects: models.Manager[Summary] = models.Manager()
+
+    class Meta:
+        verbose_name = _("follow-up summary")
+        verbose_name_plural = _("follow-up summaries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "person", "kind", "start"], name="followup_summary_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "start", "unit"], name="followup_summary_period")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.start}"
+
+
+class SummaryIntervention(models.Model):
+    """One person's interventions of one catalogue item at one unit in one month, quarter or
+    year (`Summary`'s key and the item): N given at attended contacts in force, above zero."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=7, choices=SummaryKind.choices)
+    start = models.DateField()
+    intervention = models.ForeignKey(
+        "contacts.Intervention", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    n = models.PositiveIntegerField()
+
+    objects: models.Manager[SummaryIntervention] = models.Manager()
+
+    class Meta:
+        verbose_name = _("follow-up summary of an intervention")
+        verbose_name_plural = _("follow-up summaries of interventions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "person", "kind", "start", "intervention"],
+                name="followup_summary_intervention_unique",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["kind", "start", "unit"], name="followup_summary_item_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.start}: {self.n}"
