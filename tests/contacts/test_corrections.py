@@ -30,6 +30,7 @@ from helhet.reminders.due import no_recent_contacts
 from helhet.timeline.selectors import timeline_page
 
 from .. import factories as f
+from ..concurrency import at_once, meet_after, seed_rows_put_back  # noqa: F401 (a fixture)
 from ..people.utils import log_in, log_rows
 from ..test_access_matrix import steering_member
 from .conftest import disclose
@@ -594,3 +595,30 @@ def test_the_overview_block_counts_the_version_in_force_and_marks_it(client, cou
     response = client.get(reverse("contacts:latest", args=[county.patient.pk]))
     assert response.context["summary"].count == 1
     assert "Corrected" in response.text
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.usefixtures("seed_rows_put_back")
+def test_two_drug_tests_of_one_person_at_once_both_land_and_keep_the_summaries(county, monkeypatch):
+    """Both transactions have inserted their test before either recomputes the person's
+    summaries: they take turns on the person's lock, and the summaries count both
+    (PostgreSQL)."""
+    from django.db import connection
+
+    from helhet.followup import summaries
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers")
+    meet_after(monkeypatch, actions, "_save_drug_test")
+
+    def record():
+        return actions.drug_test_record(
+            **acting(county),
+            taken_at=AN_HOUR_AGO,
+            sample="urine",
+            results={"amphetamine": "negative"},
+        )
+
+    outcomes = at_once(record, record)
+    assert all(isinstance(outcome, DrugTest) for outcome in outcomes), outcomes
+    assert summaries.differences([county.patient.pk]) == []

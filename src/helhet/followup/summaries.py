@@ -15,7 +15,8 @@ calls rather than model signals, because the writers use `bulk_create` and
 `QuerySet.update()`, which send no signals, and business rules do not live in signals; no
 action deletes these raw rows (they are corrected by new rows), and a person's deletion takes
 their summaries with them (CASCADE). Recomputing a person's rows, not adding a delta, cannot
-drift; the person's row is locked first so two writers of one person take turns.
+drift; the person's row is locked (FOR NO KEY UPDATE, `_lock`) so two writers of one person,
+and `fix`, take turns.
 
 `check` recomputes every summary from the raw rows and returns each difference (the command
 `helhet followup_summaries [--fix]`); `fix` rewrites what differs (the demo loader's end).
@@ -228,11 +229,20 @@ def _rewrite(persons: list[int]) -> int:
 @transaction.atomic
 def refresh(persons: Iterable[int]) -> None:
     """Recompute PERSONS' summaries from their raw rows, in the writer's transaction: the last
-    step of every action that writes a summarised record. The persons' rows are locked first,
-    in order, so that two writers of one person take turns."""
+    step of every action that writes a summarised record. The persons' rows are locked, in
+    order, so that two writers of one person take turns (`_lock`)."""
     ids = sorted(set(persons))
-    list(Person.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+    _lock(ids)
     _rewrite(ids)
+
+
+def _lock(ids: list[int]) -> None:
+    """Lock the persons IDS (sorted) until the transaction ends, so that two writers of one
+    person (and `fix`) take turns. FOR NO KEY UPDATE: enough for that, and it does not hold up
+    other transactions' foreign-key checks on the person (a row of theirs naming the person),
+    as FOR UPDATE would."""
+    persons = Person.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk")
+    list(persons.values_list("pk"))
 
 
 def _chunks() -> Iterator[list[int]]:
@@ -255,6 +265,7 @@ def fix() -> int:
     written = 0
     for persons in _chunks():
         with transaction.atomic():
+            _lock(persons)  # a writer's refresh of one of them waits, or is waited for
             written += _rewrite(persons)
     return written
 
